@@ -1,0 +1,85 @@
+package ir.flatrender.migrations.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.DatabaseConfig;
+import ir.flatrender.migrations.Schema;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real PostgreSQL for integration tests: one embedded server per test JVM, a template
+ * database migrated once, and a fresh copy of it for every test class.
+ *
+ * <pre>{@code @RegisterExtension static final TestingPostgres postgres = new TestingPostgres();}</pre>
+ */
+public final class TestingPostgres implements BeforeAllCallback, AfterAllCallback {
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(TestingPostgres.class);
+    private static final String TEMPLATE_DATABASE = "flatrender_template";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private EmbeddedPostgresServer server;
+    private DatabaseConfig config;
+    private Database database;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(SharedServer.class, key -> SharedServer.start(), SharedServer.class)
+                .server();
+        String name = "test_" + DATABASES.incrementAndGet() + "_"
+                + ProcessHandle.current().pid();
+        server.ensureDatabase(name, TEMPLATE_DATABASE);
+        config = DatabaseConfig.of(server.jdbcUrl(name)).withMaxPoolSize(8);
+        database = Database.connect(
+                config, "test-" + context.getRequiredTestClass().getSimpleName(), new ObjectMapper());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    /** The test class's own database, migrated to the latest version of every schema. */
+    public Database database() {
+        return database;
+    }
+
+    /** How to reach the test class's database, for components that open their own pool. */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    public EmbeddedPostgresServer server() {
+        return server;
+    }
+
+    /** The per-JVM server, closed by JUnit when the run ends. */
+    private record SharedServer(EmbeddedPostgresServer server) implements AutoCloseable {
+        static SharedServer start() {
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(EmbeddedPostgresConfig.temporary());
+            server.ensureDatabase(TEMPLATE_DATABASE, null);
+            try (Database template = Database.connect(
+                    DatabaseConfig.of(server.jdbcUrl(TEMPLATE_DATABASE)).withMaxPoolSize(2),
+                    "test-template",
+                    new ObjectMapper())) {
+                template.migrate(List.of(Schema.values()));
+            }
+            return new SharedServer(server);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+}
