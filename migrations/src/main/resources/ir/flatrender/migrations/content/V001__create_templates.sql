@@ -26,6 +26,8 @@ CREATE TABLE content.template_versions (
     bindings_schema jsonb       NOT NULL,
     spec            jsonb       NOT NULL,
     manifest        jsonb       NOT NULL,
+    -- Package-relative paths of every file in the package, for checking asset bindings.
+    files           text[]      NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (template_id, version),
     UNIQUE (template_id, package_sha256)

@@ -75,6 +75,9 @@ CREATE TABLE render.frame_jobs (
                                                   'failed', 'dead', 'cancelled')),
     -- The fencing token: grows by one every time the chunk is handed out.
     attempt          bigint      NOT NULL DEFAULT 0,
+    -- Failed attempts, counted against the job's max_attempts; a node lost mid-chunk is
+    -- not the chunk's fault and does not count.
+    failures         integer     NOT NULL DEFAULT 0,
     node_id          uuid        REFERENCES render.nodes (id),
     lease_expires_at timestamptz,
     assigned_at      timestamptz,

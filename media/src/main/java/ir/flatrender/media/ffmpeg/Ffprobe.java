@@ -1,0 +1,126 @@
+package ir.flatrender.media.ffmpeg;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.process.SupervisedProcess;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads a media file's streams with ffprobe, optionally decoding it to count the frames. */
+public final class Ffprobe {
+    private static final Duration DEADLINE = Duration.ofMinutes(10);
+    private static final Duration NO_PROGRESS = Duration.ofMinutes(2);
+
+    private final FfmpegBinaries binaries;
+    private final ProcessSupervisor supervisor;
+    private final ObjectMapper json;
+
+    public Ffprobe(FfmpegBinaries binaries, ProcessSupervisor supervisor, ObjectMapper json) {
+        this.binaries = requireNonNull(binaries, "binaries is null");
+        this.supervisor = requireNonNull(supervisor, "supervisor is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /**
+     * Probes a file.
+     *
+     * @param countFrames decode the video to count its frames, rather than trusting the header
+     */
+    public MediaInfo probe(Path file, boolean countFrames) throws MediaException {
+        requireNonNull(file, "file is null");
+        List<String> arguments = new ArrayList<>(List.of("-v", "error"));
+        if (countFrames) {
+            arguments.add("-count_frames");
+        }
+        arguments.addAll(List.of(
+                "-show_entries",
+                "format=format_name,duration:stream=codec_type,codec_name,width,height,pix_fmt,nb_frames,"
+                        + "nb_read_frames,avg_frame_rate,sample_rate,channels,duration",
+                "-of",
+                "json",
+                file.toAbsolutePath().toString()));
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffprobe",
+                        binaries.ffprobeCommand(arguments),
+                        file.toAbsolutePath().getParent())
+                .withEnvironment(binaries.environment())
+                .withRawStdout()
+                .withLimits(DEADLINE, NO_PROGRESS, true);
+        byte[] output;
+        ProcessOutcome outcome;
+        try {
+            SupervisedProcess process = supervisor.start(spec);
+            try (InputStream stdout = process.stdout()) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                stdout.transferTo(buffer);
+                output = buffer.toByteArray();
+            }
+            outcome = process.await();
+        } catch (IOException e) {
+            throw new MediaException("could not run ffprobe on " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MediaException("interrupted while probing " + file, e);
+        }
+        if (!outcome.succeeded()) {
+            throw new MediaException(
+                    "ffprobe could not read " + file.getFileName() + ": " + outcome.describe(), outcome.logTailText());
+        }
+        return parse(output);
+    }
+
+    private MediaInfo parse(byte[] output) throws MediaException {
+        JsonNode root;
+        try {
+            root = json.readTree(output);
+        } catch (IOException e) {
+            throw new MediaException("ffprobe printed something that is not JSON", e);
+        }
+        JsonNode format = root.path("format");
+        Optional<MediaInfo.VideoStream> video = Optional.empty();
+        Optional<MediaInfo.AudioStream> audio = Optional.empty();
+        for (JsonNode stream : root.path("streams")) {
+            String type = stream.path("codec_type").asText();
+            if (type.equals("video") && video.isEmpty()) {
+                int frames = stream.path("nb_read_frames")
+                        .asInt(stream.path("nb_frames").asInt(-1));
+                video = Optional.of(new MediaInfo.VideoStream(
+                        stream.path("codec_name").asText(""),
+                        stream.path("width").asInt(0),
+                        stream.path("height").asInt(0),
+                        stream.path("pix_fmt").asText(""),
+                        frames,
+                        stream.path("avg_frame_rate").asText("")));
+            } else if (type.equals("audio") && audio.isEmpty()) {
+                audio = Optional.of(new MediaInfo.AudioStream(
+                        stream.path("codec_name").asText(""),
+                        stream.path("sample_rate").asInt(0),
+                        stream.path("channels").asInt(0),
+                        millis(stream.path("duration"))));
+            }
+        }
+        return new MediaInfo(format.path("format_name").asText(""), millis(format.path("duration")), video, audio);
+    }
+
+    private static long millis(JsonNode seconds) {
+        if (!seconds.isTextual() && !seconds.isNumber()) {
+            return -1;
+        }
+        try {
+            return Math.round(Double.parseDouble(seconds.asText()) * 1000);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package ir.flatrender.media.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FfprobeTest {
+    private final ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2));
+    private final FfmpegBinaries binaries = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
+    private final Ffprobe ffprobe = new Ffprobe(binaries, supervisor, new ObjectMapper());
+
+    @TempDir
+    Path work;
+
+    @AfterEach
+    void close() {
+        supervisor.close();
+    }
+
+    @Test
+    void bundledFfmpegEncodesH264AndFfprobeCountsTheFrames() throws Exception {
+        Path video = work.resolve("test.mp4");
+        ProcessOutcome encode = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg",
+                                binaries.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-f",
+                                        "lavfi",
+                                        "-i",
+                                        "testsrc2=size=320x240:rate=25",
+                                        "-frames:v",
+                                        "50",
+                                        "-c:v",
+                                        "libx264",
+                                        "-pix_fmt",
+                                        "yuv420p",
+                                        video.toString())),
+                                work)
+                        .withEnvironment(binaries.environment()))
+                .await();
+        assertThat(encode.succeeded()).as(encode.describe()).isTrue();
+
+        MediaInfo info = ffprobe.probe(video, true);
+
+        assertThat(info.video()).isPresent();
+        MediaInfo.VideoStream stream = info.video().orElseThrow();
+        assertThat(stream.codec()).isEqualTo("h264");
+        assertThat(stream.width()).isEqualTo(320);
+        assertThat(stream.height()).isEqualTo(240);
+        assertThat(stream.frameCount()).isEqualTo(50);
+        assertThat(info.durationMillis()).isEqualTo(2000);
+        assertThat(info.audio()).isEmpty();
+    }
+
+    @Test
+    void aFileThatIsNotMediaIsReportedWithFfprobesOwnWords() throws Exception {
+        Path junk = Files.writeString(work.resolve("junk.mp4"), "not a video");
+        assertThatThrownBy(() -> ffprobe.probe(junk, false))
+                .isInstanceOf(MediaException.class)
+                .hasMessageContaining("junk.mp4");
+    }
+
+    @Test
+    void aConfiguredFfmpegThatDoesNotExistIsNamed() {
+        assertThatThrownBy(() -> FfmpegBinaries.locate(Optional.of(work.resolve("ffmpeg")), Optional.empty()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ffmpeg not found at " + work.resolve("ffmpeg"));
+    }
+}

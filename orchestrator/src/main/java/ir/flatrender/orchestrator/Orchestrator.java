@@ -1,0 +1,274 @@
+package ir.flatrender.orchestrator;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.ffmpeg.Ffprobe;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.Schema;
+import ir.flatrender.orchestrator.api.JobServiceImpl;
+import ir.flatrender.orchestrator.assembly.Assembler;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobQueries;
+import ir.flatrender.orchestrator.jobs.JobState;
+import ir.flatrender.orchestrator.jobs.JobSubmitter;
+import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.nodes.NodeEventHandler;
+import ir.flatrender.orchestrator.nodes.NodeRegistry;
+import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
+import ir.flatrender.orchestrator.nodes.SegmentUploads;
+import ir.flatrender.orchestrator.nodes.SegmentVerifier;
+import ir.flatrender.orchestrator.scheduling.JobCache;
+import ir.flatrender.orchestrator.scheduling.JobLifecycle;
+import ir.flatrender.orchestrator.scheduling.LeaseReaper;
+import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.server.FarmToken;
+import ir.flatrender.orchestrator.server.FarmTokenInterceptor;
+import ir.flatrender.orchestrator.storage.BlobStreamer;
+import ir.flatrender.orchestrator.storage.FileSystemBlobStore;
+import ir.flatrender.orchestrator.templates.SampleTemplates;
+import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator's composition root: builds every part with {@code new}, migrates the
+ * database before the port opens, and closes everything in reverse order.
+ */
+public final class Orchestrator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private final UUID id;
+    private final Server server;
+    private final TemplateCatalog templates;
+    private final NodeRegistry registry;
+    private final Deque<AutoCloseable> closeables;
+
+    private Orchestrator(
+            UUID id, Server server, TemplateCatalog templates, NodeRegistry registry, Deque<AutoCloseable> closeables) {
+        this.id = id;
+        this.server = server;
+        this.templates = templates;
+        this.registry = registry;
+        this.closeables = closeables;
+    }
+
+    public static Orchestrator start(
+            OrchestratorConfig config, Database database, FfmpegBinaries ffmpeg, ObjectMapper json) throws IOException {
+        requireNonNull(config, "config is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(ffmpeg, "ffmpeg is null");
+        requireNonNull(json, "json is null");
+        UUID id = UUID.randomUUID();
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        try {
+            database.migrate(List.of(Schema.CONTENT, Schema.RENDER));
+            var jdbi = database.jdbi();
+            Path data = config.dataDirectory().toAbsolutePath();
+            Files.createDirectories(data);
+            Path scratch = Files.createDirectories(data.resolve("scratch"));
+            FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
+
+            ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));
+            Ffprobe ffprobe = new Ffprobe(ffmpeg, supervisor, json);
+
+            TemplateCatalog templates = new TemplateCatalog(jdbi, blobs, json);
+            if (config.installSamples()) {
+                SampleTemplates.installAll(templates, JobServiceImpl.DEFAULT_TENANT);
+            }
+
+            ExecutorService nodeEvents = push(closeables, pool("node-events", 4));
+            ExecutorService heartbeats = push(closeables, pool("heartbeats", 2));
+            ExecutorService io = push(closeables, pool("blob-io", 4));
+            ExecutorService grpc = push(closeables, pool("grpc", 8));
+            ScheduledExecutorService watchTimer =
+                    push(closeables, Executors.newSingleThreadScheduledExecutor(named("job-watch")));
+
+            NodeRegistry registry = new NodeRegistry();
+            JobEvents events = new JobEvents();
+            RunningProgress progress = new RunningProgress();
+            JobCache jobCache = new JobCache(jdbi);
+            Scheduler scheduler = push(closeables, new Scheduler(jdbi, registry, jobCache, events, config.scheduler()));
+            Assembler assembler = push(
+                    closeables,
+                    new Assembler(
+                            jdbi,
+                            blobs,
+                            ffmpeg,
+                            supervisor,
+                            ffprobe,
+                            Files.createDirectories(scratch.resolve("assembly")),
+                            events,
+                            jobCache,
+                            config.assemblyThreads()));
+            JobLifecycle lifecycle = new JobLifecycle(jdbi, registry, progress, events, jobCache, scheduler, assembler);
+            NodeEventHandler handler = new NodeEventHandler(
+                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id);
+            LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler()));
+            BlobStreamer streamer = new BlobStreamer(io);
+            SegmentUploads uploads = new SegmentUploads(
+                    jdbi,
+                    blobs,
+                    jobCache,
+                    lifecycle,
+                    new SegmentVerifier(ffprobe, config.verifySegments()),
+                    io,
+                    config.maxSegmentBytes(),
+                    scratch);
+            JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
+            JobQueries queries = new JobQueries(jdbi, progress);
+
+            FarmTokenInterceptor auth = new FarmTokenInterceptor(FarmToken.of(config.farmToken()), Set.of());
+            ServerCredentials credentials = config.tls().isPresent()
+                    ? TlsServerCredentials.create(
+                            config.tls().get().certificateChain().toFile(),
+                            config.tls().get().privateKey().toFile())
+                    : InsecureServerCredentials.create();
+            Server server = NettyServerBuilder.forAddress(
+                            new InetSocketAddress(config.host(), config.port()), credentials)
+                    .executor(grpc)
+                    .addService(ServerInterceptors.intercept(
+                            new NodeServiceImpl(handler, nodeEvents, heartbeats, blobs, streamer, uploads), auth))
+                    .addService(ServerInterceptors.intercept(
+                            new JobServiceImpl(
+                                    submitter,
+                                    queries,
+                                    lifecycle,
+                                    scheduler,
+                                    events,
+                                    blobs,
+                                    streamer,
+                                    watchTimer,
+                                    json),
+                            auth))
+                    .maxInboundMessageSize(4 * 1024 * 1024)
+                    // Nodes hold their control streams for days; keepalives find dead peers.
+                    .keepAliveTime(30, TimeUnit.SECONDS)
+                    .keepAliveTimeout(10, TimeUnit.SECONDS)
+                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .build();
+            server.start();
+            closeables.push(() -> stop(server));
+            scheduler.start();
+            reaper.start();
+            // Jobs left mid-assembly by a previous run are assembled again.
+            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.jobIdsInState(JobState.ASSEMBLING.dbName()))) {
+                log.info("job {} was left assembling; assembling it again", job);
+                assembler.submit(job);
+            }
+            log.info(
+                    "orchestrator {} listening on {}:{} ({}), data in {}",
+                    id,
+                    config.host(),
+                    server.getPort(),
+                    config.tls().isPresent() ? "TLS" : "plain text",
+                    data);
+            return new Orchestrator(id, server, templates, registry, closeables);
+        } catch (IOException | RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public TemplateCatalog templates() {
+        return templates;
+    }
+
+    /** Nodes connected right now. */
+    public int connectedNodes() {
+        return registry.size();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        closeAll(closeables);
+        log.info("orchestrator {} stopped", id);
+    }
+
+    private static void stop(Server server) throws InterruptedException {
+        server.shutdown();
+        if (!server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable closeable = closeables.pop();
+            try {
+                closeable.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("error while shutting down", e);
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> closeables, T closeable) {
+        closeables.push(closeable);
+        return closeable;
+    }
+
+    private static <T extends ExecutorService> T push(Deque<AutoCloseable> closeables, T executor) {
+        closeables.push(() -> {
+            executor.shutdownNow();
+            executor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        });
+        return executor;
+    }
+
+    private static ExecutorService pool(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, named(name));
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,14 @@
+package ir.flatrender.orchestrator.errors;
+
+/** The kinds of domain error, each mapped to one gRPC status code in {@link StatusMapper}. */
+public enum ErrorCode {
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    ALREADY_EXISTS,
+    FAILED_PRECONDITION,
+    /** A message or upload for a chunk attempt that is no longer current (fencing). */
+    STALE_ATTEMPT,
+    RESOURCE_EXHAUSTED,
+    UNAVAILABLE,
+    INTERNAL
+}

@@ -1,0 +1,35 @@
+package ir.flatrender.orchestrator.jobs;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code render.frame_jobs}, with the name of the node holding it. */
+public record ChunkRow(
+        UUID id,
+        UUID jobId,
+        int seq,
+        int frameStart,
+        int frameEnd,
+        String engine,
+        String state,
+        long attempt,
+        int failures,
+        UUID nodeId,
+        String nodeName,
+        Instant leaseExpiresAt,
+        Instant assignedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        int framesDone,
+        String segmentKey,
+        Long segmentBytes,
+        Long renderMillis,
+        String error) {
+    public ChunkState chunkState() {
+        return ChunkState.fromDb(state);
+    }
+
+    public FrameRange frames() {
+        return new FrameRange(frameStart, frameEnd);
+    }
+}

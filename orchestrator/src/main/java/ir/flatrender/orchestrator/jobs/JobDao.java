@@ -1,0 +1,274 @@
+package ir.flatrender.orchestrator.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Jobs, chunks and exports. Every statement that moves a state names the states it may come
+ * from (taken from {@link JobTransitions} and {@link ChunkTransitions}) and the caller checks
+ * the row count; chunk updates also name the attempt, which is the fencing token.
+ */
+@RegisterConstructorMapper(JobRow.class)
+@RegisterConstructorMapper(ChunkRow.class)
+@RegisterConstructorMapper(ExportRow.class)
+@RegisterConstructorMapper(ChunkLease.class)
+public interface JobDao {
+    String JOB_COLUMNS = """
+            j.id, j.tenant_id, j.idempotency_key, j.request_sha256, j.template_id, j.template_version,
+            j.package_sha256, j.package_bytes, j.engine, j.composition, j.aspect, j.tier,
+            j.render_width, j.render_height, j.output_width, j.output_height, j.fps,
+            j.frame_start, j.frame_end, j.bindings, j.encoder, j.priority, j.max_attempts,
+            j.chunks_total, c.chunks_done, c.frames_done, j.state, j.error,
+            j.created_at, j.started_at, j.finished_at
+            FROM render.render_jobs j
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS chunks_done,
+                       coalesce(sum(f.frame_end - f.frame_start + 1), 0)::int AS frames_done
+                FROM render.frame_jobs f
+                WHERE f.job_id = j.id AND f.state = 'done') c
+            """;
+
+    String CHUNK_COLUMNS = """
+            f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.state, f.attempt, f.failures,
+            f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at, f.started_at,
+            f.finished_at, f.frames_done, f.segment_key, f.segment_bytes, f.render_millis, f.error
+            """;
+
+    @SqlUpdate("""
+            INSERT INTO render.render_jobs (
+                id, tenant_id, idempotency_key, request_sha256, template_id, template_version,
+                package_sha256, package_bytes, engine, composition, aspect, tier, render_width,
+                render_height, output_width, output_height, fps, frame_start, frame_end, bindings,
+                encoder, priority, max_attempts, chunks_total, state, created_at, updated_at)
+            VALUES (
+                :id, :tenantId, :idempotencyKey, :requestSha256, :templateId, :templateVersion,
+                :packageSha256, :packageBytes, :engine, :composition, :aspect, :tier, :renderWidth,
+                :renderHeight, :outputWidth, :outputHeight, :fps, :frameStart, :frameEnd,
+                :bindingsJson::jsonb, :encoderJson::jsonb, :priority, :maxAttempts, :chunksTotal,
+                'queued', :createdAt, :createdAt)
+            ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+            """)
+    int insertJob(
+            @BindMethods NewJob job,
+            @Bind("bindingsJson") String bindingsJson,
+            @Bind("encoderJson") String encoderJson);
+
+    @SqlBatch("""
+            INSERT INTO render.frame_jobs (id, job_id, seq, frame_start, frame_end, engine, priority,
+                                           job_created_at, state)
+            VALUES (:id, :jobId, :seq, :frameStart, :frameEnd, :engine, :priority, :jobCreatedAt, 'pending')
+            """)
+    void insertChunks(@BindMethods List<NewChunk> chunks);
+
+    @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.id = :id")
+    Optional<JobRow> findJob(@Bind("id") UUID id);
+
+    @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.id = ANY(:ids)")
+    List<JobRow> findJobs(@Bind("ids") UUID[] ids);
+
+    @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.tenant_id = :tenantId AND j.idempotency_key = :key")
+    Optional<JobRow> findByIdempotencyKey(@Bind("tenantId") UUID tenantId, @Bind("key") String key);
+
+    /** Newest first, keyset-paged by (created_at, id). Null filters match everything. */
+    @SqlQuery("SELECT " + JOB_COLUMNS + """
+            WHERE (CAST(:tenantId AS uuid) IS NULL OR j.tenant_id = :tenantId)
+              AND (CAST(:states AS text[]) IS NULL OR j.state = ANY(:states))
+              AND (CAST(:templateId AS text) IS NULL OR j.template_id = :templateId)
+              AND (CAST(:afterCreatedAt AS timestamptz) IS NULL
+                   OR (j.created_at, j.id) < (:afterCreatedAt, :afterId))
+            ORDER BY j.created_at DESC, j.id DESC
+            LIMIT :limit
+            """)
+    List<JobRow> listJobs(
+            @Bind("tenantId") UUID tenantId,
+            @Bind("states") String[] states,
+            @Bind("templateId") String templateId,
+            @Bind("afterCreatedAt") Instant afterCreatedAt,
+            @Bind("afterId") UUID afterId,
+            @Bind("limit") int limit);
+
+    @SqlQuery("SELECT " + CHUNK_COLUMNS + """
+            FROM render.frame_jobs f LEFT JOIN render.nodes n ON n.id = f.node_id
+            WHERE f.job_id = :jobId ORDER BY f.seq
+            """)
+    List<ChunkRow> listChunks(@Bind("jobId") UUID jobId);
+
+    @SqlQuery("SELECT " + CHUNK_COLUMNS
+            + "FROM render.frame_jobs f LEFT JOIN render.nodes n ON n.id = f.node_id WHERE f.id = :id")
+    Optional<ChunkRow> findChunk(@Bind("id") UUID id);
+
+    /**
+     * Hands up to {@code limit} pending chunks to a node in one statement: the oldest of the
+     * highest priority first, skipping rows another claim holds, and makes each a new attempt.
+     */
+    @SqlQuery("""
+            WITH claimed AS (
+                UPDATE render.frame_jobs f
+                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
+                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                WHERE f.id IN (
+                    SELECT p.id FROM render.frame_jobs p
+                    WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                    ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
+                    LIMIT :limit
+                    FOR UPDATE SKIP LOCKED)
+                  AND f.state = 'pending'
+                RETURNING f.*)
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.state, f.attempt,
+                   f.failures, f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at,
+                   f.started_at, f.finished_at, f.frames_done, f.segment_key, f.segment_bytes,
+                   f.render_millis, f.error
+            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
+            ORDER BY f.job_id, f.seq
+            """)
+    List<ChunkRow> claimChunks(
+            @Bind("nodeId") UUID nodeId,
+            @Bind("engines") String[] engines,
+            @Bind("limit") int limit,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs SET state = 'running', started_at = now()
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
+            """)
+    int startChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("from") String[] from);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'done', finished_at = now(), lease_expires_at = NULL,
+                frames_done = frame_end - frame_start + 1,
+                segment_key = :segmentKey, segment_bytes = :segmentBytes, segment_sha256 = :segmentSha256
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            """)
+    int completeChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("from") String[] from,
+            @Bind("segmentKey") String segmentKey,
+            @Bind("segmentBytes") long segmentBytes,
+            @Bind("segmentSha256") String segmentSha256);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = :to, failures = failures + 1, error = :error, lease_expires_at = NULL,
+                node_id = CASE WHEN :to = 'pending' THEN NULL ELSE node_id END,
+                finished_at = CASE WHEN :to = 'dead' THEN now() ELSE NULL END
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            """)
+    int failChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("from") String[] from,
+            @Bind("to") String to,
+            @Bind("error") String error);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            """)
+    int loseChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+
+    /** Takes every chunk back from a node that went away. */
+    @SqlQuery("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            WHERE node_id = :nodeId AND state = ANY(:from)
+            RETURNING id, job_id, :nodeId AS node_id, attempt
+            """)
+    List<ChunkLease> loseNodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
+
+    /** Takes back every chunk whose lease ran out, whoever held it. */
+    @SqlQuery("""
+            WITH expired AS (
+                SELECT id, node_id FROM render.frame_jobs
+                WHERE state = ANY(:from) AND lease_expires_at < now()
+                FOR UPDATE SKIP LOCKED)
+            UPDATE render.frame_jobs f
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            FROM expired e
+            WHERE f.id = e.id
+            RETURNING f.id, f.job_id, e.node_id, f.attempt
+            """)
+    List<ChunkLease> expireLeases(@Bind("from") String[] from);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            WHERE node_id = :nodeId AND state = ANY(:from)
+            """)
+    int extendLeases(
+            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("leaseSeconds") double leaseSeconds);
+
+    @SqlQuery("""
+            WITH cancelled AS (
+                SELECT id, node_id, state AS previous FROM render.frame_jobs
+                WHERE job_id = :jobId AND state = ANY(:from)
+                FOR UPDATE)
+            UPDATE render.frame_jobs f
+            SET state = 'cancelled', lease_expires_at = NULL, finished_at = now()
+            FROM cancelled c
+            WHERE f.id = c.id
+            RETURNING f.id, f.job_id, CASE WHEN c.previous = 'pending' THEN NULL ELSE c.node_id END AS node_id,
+                      f.attempt
+            """)
+    List<ChunkLease> cancelChunks(@Bind("jobId") UUID jobId, @Bind("from") String[] from);
+
+    @SqlUpdate("UPDATE render.frame_jobs SET render_millis = :millis WHERE id = :id AND attempt = :attempt")
+    int recordRenderTime(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("millis") long millis);
+
+    @SqlUpdate("""
+            UPDATE render.render_jobs SET state = :to, updated_at = now(),
+                started_at = coalesce(started_at, now())
+            WHERE id = ANY(:ids) AND state = ANY(:from)
+            """)
+    int markStarted(@Bind("ids") UUID[] ids, @Bind("from") String[] from, @Bind("to") String to);
+
+    /** Moves a job to assembling only when no chunk of it is left undone; one caller wins. */
+    @SqlUpdate("""
+            UPDATE render.render_jobs j SET state = :to, updated_at = now()
+            WHERE j.id = :id AND j.state = ANY(:from)
+              AND NOT EXISTS (SELECT 1 FROM render.frame_jobs f WHERE f.job_id = j.id AND f.state <> 'done')
+            """)
+    int markAllChunksDone(@Bind("id") UUID id, @Bind("from") String[] from, @Bind("to") String to);
+
+    @SqlUpdate("""
+            UPDATE render.render_jobs SET state = :to, error = :error, updated_at = now(), finished_at = now()
+            WHERE id = :id AND state = ANY(:from)
+            """)
+    int finishJob(@Bind("id") UUID id, @Bind("from") String[] from, @Bind("to") String to, @Bind("error") String error);
+
+    @SqlQuery("SELECT id FROM render.render_jobs WHERE state = :state ORDER BY created_at")
+    List<UUID> jobIdsInState(@Bind("state") String state);
+
+    @SqlUpdate("""
+            INSERT INTO render.exports (id, job_id, tier, blob_key, size_bytes, width, height, frame_count,
+                                        duration_millis, codec, thumbnail_key, sha256)
+            VALUES (:id, :jobId, :tier, :blobKey, :sizeBytes, :width, :height, :frameCount,
+                    :durationMillis, :codec, :thumbnailKey, :sha256)
+            ON CONFLICT (job_id, tier) DO UPDATE SET
+                blob_key = EXCLUDED.blob_key, size_bytes = EXCLUDED.size_bytes, width = EXCLUDED.width,
+                height = EXCLUDED.height, frame_count = EXCLUDED.frame_count,
+                duration_millis = EXCLUDED.duration_millis, codec = EXCLUDED.codec,
+                thumbnail_key = EXCLUDED.thumbnail_key, sha256 = EXCLUDED.sha256, created_at = now()
+            """)
+    void upsertExport(@BindMethods ExportRow export);
+
+    @SqlQuery("SELECT * FROM render.exports WHERE job_id = :jobId ORDER BY created_at LIMIT 1")
+    Optional<ExportRow> findExport(@Bind("jobId") UUID jobId);
+
+    @SqlQuery("SELECT * FROM render.exports WHERE job_id = ANY(:jobIds)")
+    List<ExportRow> findExports(@Bind("jobIds") UUID[] jobIds);
+}

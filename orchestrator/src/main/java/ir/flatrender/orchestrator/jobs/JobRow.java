@@ -1,0 +1,48 @@
+package ir.flatrender.orchestrator.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.UUID;
+import org.jdbi.v3.json.Json;
+
+/** One row of {@code render.render_jobs}, with its chunk counts. */
+public record JobRow(
+        UUID id,
+        UUID tenantId,
+        String idempotencyKey,
+        String requestSha256,
+        String templateId,
+        int templateVersion,
+        String packageSha256,
+        long packageBytes,
+        String engine,
+        String composition,
+        String aspect,
+        String tier,
+        int renderWidth,
+        int renderHeight,
+        int outputWidth,
+        int outputHeight,
+        int fps,
+        int frameStart,
+        int frameEnd,
+        @Json JsonNode bindings,
+        @Json EncoderSettings encoder,
+        int priority,
+        int maxAttempts,
+        int chunksTotal,
+        int chunksDone,
+        int framesDone,
+        String state,
+        String error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+    public JobState jobState() {
+        return JobState.fromDb(state);
+    }
+
+    public int totalFrames() {
+        return frameEnd - frameStart + 1;
+    }
+}

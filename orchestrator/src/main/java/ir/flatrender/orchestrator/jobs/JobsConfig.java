@@ -1,0 +1,31 @@
+package ir.flatrender.orchestrator.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Defaults for jobs that do not say otherwise.
+ *
+ * @param defaultChunkFrames the most frames in one chunk
+ * @param defaultMaxAttempts attempts per chunk before the job fails
+ * @param encoder how segments are encoded
+ */
+public record JobsConfig(int defaultChunkFrames, int defaultMaxAttempts, EncoderSettings encoder) {
+    public static final int MAX_CHUNK_FRAMES = 10_000;
+    public static final int MAX_ATTEMPTS = 10;
+
+    public JobsConfig {
+        requireNonNull(encoder, "encoder is null");
+        if (defaultChunkFrames < 1 || defaultChunkFrames > MAX_CHUNK_FRAMES) {
+            throw new IllegalArgumentException(
+                    "defaultChunkFrames must be between 1 and " + MAX_CHUNK_FRAMES + " but was " + defaultChunkFrames);
+        }
+        if (defaultMaxAttempts < 1 || defaultMaxAttempts > MAX_ATTEMPTS) {
+            throw new IllegalArgumentException(
+                    "defaultMaxAttempts must be between 1 and " + MAX_ATTEMPTS + " but was " + defaultMaxAttempts);
+        }
+    }
+
+    public static JobsConfig defaults() {
+        return new JobsConfig(30, 3, EncoderSettings.DEFAULT);
+    }
+}

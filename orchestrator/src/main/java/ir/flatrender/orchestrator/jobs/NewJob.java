@@ -1,0 +1,33 @@
+package ir.flatrender.orchestrator.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The values of a job about to be inserted; bound by name in {@link JobDao#insertJob}. */
+public record NewJob(
+        UUID id,
+        UUID tenantId,
+        String idempotencyKey,
+        String requestSha256,
+        String templateId,
+        int templateVersion,
+        String packageSha256,
+        long packageBytes,
+        String engine,
+        String composition,
+        String aspect,
+        String tier,
+        int renderWidth,
+        int renderHeight,
+        int outputWidth,
+        int outputHeight,
+        int fps,
+        int frameStart,
+        int frameEnd,
+        JsonNode bindings,
+        EncoderSettings encoder,
+        int priority,
+        int maxAttempts,
+        int chunksTotal,
+        Instant createdAt) {}

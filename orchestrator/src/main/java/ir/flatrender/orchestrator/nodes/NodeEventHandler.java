@@ -1,0 +1,270 @@
+package ir.flatrender.orchestrator.nodes;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
+import ir.flatrender.orchestrator.jobs.ChunkLease;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.scheduling.JobLifecycle;
+import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
+import ir.flatrender.orchestrator.templates.TemplateManifestParser;
+import ir.flatrender.proto.farm.v1.CancelChunk;
+import ir.flatrender.proto.farm.v1.ChunkFailed;
+import ir.flatrender.proto.farm.v1.ChunkFinished;
+import ir.flatrender.proto.farm.v1.ChunkProgress;
+import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.ChunkStarted;
+import ir.flatrender.proto.farm.v1.Heartbeat;
+import ir.flatrender.proto.farm.v1.Hello;
+import ir.flatrender.proto.farm.v1.NodeCommand;
+import ir.flatrender.proto.farm.v1.Welcome;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Handles what nodes report on their control streams. Called on each session's serial
+ * executor (heartbeats on their own pool), never on a gRPC thread, so database work here
+ * never holds up a stream.
+ */
+public final class NodeEventHandler {
+    private static final Logger log = LoggerFactory.getLogger(NodeEventHandler.class);
+    private static final String[] ASSIGNED = ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.START));
+    private static final String[] OUT_ON_NODE =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
+    private static final int MAX_SLOTS = 256;
+
+    private final Jdbi jdbi;
+    private final NodeRegistry registry;
+    private final Scheduler scheduler;
+    private final JobLifecycle lifecycle;
+    private final RunningProgress progress;
+    private final JobEvents events;
+    private final SchedulerConfig config;
+    private final UUID orchestratorId;
+
+    public NodeEventHandler(
+            Jdbi jdbi,
+            NodeRegistry registry,
+            Scheduler scheduler,
+            JobLifecycle lifecycle,
+            RunningProgress progress,
+            JobEvents events,
+            SchedulerConfig config,
+            UUID orchestratorId) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        this.events = requireNonNull(events, "events is null");
+        this.config = requireNonNull(config, "config is null");
+        this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
+    }
+
+    void onHello(NodeSession session, Hello hello) {
+        if (session.identity() != null) {
+            session.close(Status.FAILED_PRECONDITION.withDescription("hello sent twice"));
+            return;
+        }
+        String problem = checkHello(hello);
+        if (problem != null) {
+            log.warn("refusing node '{}': {}", hello.getNodeName(), problem);
+            session.close(Status.INVALID_ARGUMENT.withDescription(problem));
+            return;
+        }
+        NodeRow row = jdbi.withExtension(
+                NodeDao.class,
+                dao -> dao.upsertOnHello(
+                        UUID.randomUUID(),
+                        hello.getNodeName(),
+                        hello.getHostname(),
+                        hello.getVersion(),
+                        hello.getEnginesList().toArray(String[]::new),
+                        hello.getSlots(),
+                        orchestratorId));
+        session.activate(
+                new NodeSession.Identity(row.id(), row.name(), Set.copyOf(hello.getEnginesList()), hello.getSlots()),
+                row.nodeState());
+        registry.register(session).filter(old -> old != session).ifPresent(old -> {
+            log.warn("node {} connected again; closing its previous stream", row.name());
+            old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same node"));
+            takeBack(old, "node " + row.name() + " reconnected");
+        });
+        session.send(NodeCommand.newBuilder()
+                .setWelcome(Welcome.newBuilder()
+                        .setNodeId(row.id().toString())
+                        .setOrchestratorId(orchestratorId.toString())
+                        .setHeartbeatIntervalMillis(
+                                (int) config.heartbeatInterval().toMillis())
+                        .setLeaseTimeoutMillis((int) config.leaseTimeout().toMillis()))
+                .build());
+        // Work the node still runs from an earlier connection was handed out again when that
+        // connection dropped; tell it to stop.
+        for (ChunkRef running : hello.getRunningList()) {
+            session.send(NodeCommand.newBuilder()
+                    .setCancel(CancelChunk.newBuilder()
+                            .setChunk(running)
+                            .setReason("the orchestrator took this chunk back when the node disconnected"))
+                    .build());
+        }
+        log.info(
+                "node {} ({}) online: engines {}, {} slot(s), version {}, state {}",
+                row.name(),
+                row.id(),
+                hello.getEnginesList(),
+                hello.getSlots(),
+                hello.getVersion(),
+                row.state());
+        scheduler.wake(false);
+    }
+
+    private static String checkHello(Hello hello) {
+        if (hello.getNodeName().isBlank() || hello.getNodeName().length() > 128) {
+            return "node_name must be 1-128 characters";
+        }
+        if (hello.getSlots() < 1 || hello.getSlots() > MAX_SLOTS) {
+            return "slots must be between 1 and " + MAX_SLOTS + " but was " + hello.getSlots();
+        }
+        if (hello.getEnginesCount() == 0) {
+            return "the node offers no engine";
+        }
+        Set<String> unknown = new HashSet<>(hello.getEnginesList());
+        unknown.removeAll(TemplateManifestParser.ENGINES);
+        if (!unknown.isEmpty()) {
+            return "unknown engine(s) " + unknown + "; the farm knows " + TemplateManifestParser.ENGINES;
+        }
+        return null;
+    }
+
+    /** On the heartbeat pool: keeps the node's leases and last-seen time fresh. */
+    void onHeartbeat(NodeSession session, Heartbeat heartbeat) {
+        NodeSession.Identity node = session.identity();
+        if (node == null || session.isClosed()) {
+            return;
+        }
+        double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+        jdbi.useTransaction(handle -> {
+            handle.attach(JobDao.class).extendLeases(node.nodeId(), OUT_ON_NODE, leaseSeconds);
+            handle.attach(NodeDao.class).touch(node.nodeId());
+        });
+    }
+
+    void onStarted(NodeSession session, ChunkStarted started) {
+        Optional<Fenced> chunk = fenced(session, started.getChunk());
+        if (chunk.isEmpty()) {
+            return;
+        }
+        int updated = jdbi.withExtension(
+                JobDao.class,
+                dao -> dao.startChunk(
+                        chunk.get().chunkId(),
+                        chunk.get().attempt(),
+                        session.identity().nodeId(),
+                        ASSIGNED));
+        if (updated == 1) {
+            events.publish(chunk.get().jobId());
+        }
+    }
+
+    void onProgress(NodeSession session, ChunkProgress report) {
+        fenced(session, report.getChunk()).ifPresent(chunk -> {
+            progress.report(chunk.jobId(), chunk.chunkId(), chunk.attempt(), report.getFramesDone());
+            events.publish(chunk.jobId());
+        });
+    }
+
+    void onFinished(NodeSession session, ChunkFinished finished) {
+        ChunkRef ref = finished.getChunk();
+        Optional<UUID> chunkId = uuid(ref.getChunkId());
+        if (chunkId.isEmpty()) {
+            return;
+        }
+        // Informational: the segment upload already completed the chunk.
+        jdbi.useExtension(
+                JobDao.class, dao -> dao.recordRenderTime(chunkId.get(), ref.getAttempt(), finished.getRenderMillis()));
+    }
+
+    void onFailed(NodeSession session, ChunkFailed failed) {
+        Optional<Fenced> chunk = fenced(session, failed.getChunk());
+        if (chunk.isEmpty()) {
+            return;
+        }
+        String kind = failed.getKind().name().replace("FAILURE_KIND_", "").toLowerCase(java.util.Locale.ROOT);
+        String reason = kind + ": " + failed.getMessage();
+        MDC.put("chunk", chunk.get().chunkId().toString());
+        try {
+            log.warn(
+                    "node {} failed chunk {} attempt {}: {}{}",
+                    session.name(),
+                    chunk.get().chunkId(),
+                    chunk.get().attempt(),
+                    reason,
+                    failed.getLogTail().isEmpty() ? "" : "\n" + failed.getLogTail());
+        } finally {
+            MDC.remove("chunk");
+        }
+        if (!lifecycle.chunkFailed(chunk.get().chunkId(), chunk.get().attempt(), reason)) {
+            // The chunk had already moved on; just free the slot the node reported.
+            session.release(chunk.get().chunkId(), chunk.get().attempt());
+            scheduler.wake(false);
+        }
+    }
+
+    /** The stream ended: every chunk the node held goes back to pending. */
+    void onClosed(NodeSession session, String why) {
+        session.markClosed();
+        NodeSession.Identity node = session.identity();
+        if (node == null || !registry.remove(session)) {
+            return;
+        }
+        log.info("node {} disconnected: {}", node.name(), why);
+        takeBack(session, "node " + node.name() + " disconnected");
+        jdbi.useExtension(NodeDao.class, dao -> dao.disconnected(node.nodeId(), orchestratorId));
+    }
+
+    private void takeBack(NodeSession session, String reason) {
+        NodeSession.Identity node = session.identity();
+        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+        for (var held : session.inFlight().entrySet()) {
+            session.release(held.getKey(), held.getValue());
+        }
+        lifecycle.chunksTakenBack(lost, reason);
+    }
+
+    /** A chunk reference from a node, when it names the attempt this session holds. */
+    private record Fenced(UUID chunkId, long attempt, UUID jobId) {}
+
+    private static Optional<Fenced> fenced(NodeSession session, ChunkRef ref) {
+        Optional<UUID> chunkId = uuid(ref.getChunkId());
+        Optional<UUID> jobId = uuid(ref.getJobId());
+        if (chunkId.isEmpty() || jobId.isEmpty() || !session.holds(chunkId.get(), ref.getAttempt())) {
+            log.debug(
+                    "node {}: ignoring message about stale chunk attempt {}/{}",
+                    session.name(),
+                    ref.getChunkId(),
+                    ref.getAttempt());
+            return Optional.empty();
+        }
+        return Optional.of(new Fenced(chunkId.get(), ref.getAttempt(), jobId.get()));
+    }
+
+    static Optional<UUID> uuid(String text) {
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package ir.flatrender.orchestrator.nodes;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import ir.flatrender.proto.farm.v1.NodeCommand;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's control stream. Commands go through a bounded queue drained only while the
+ * stream is ready, on the session's own serial executor, so no gRPC callback ever blocks and
+ * the stream sees one writer. The session also counts the node's busy slots.
+ */
+public final class NodeSession {
+    private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
+    /** Commands waiting for the stream; far more than any node's slots, so only a stuck node fills it. */
+    private static final int MAX_QUEUED = 1024;
+
+    private final ServerCallStreamObserver<NodeCommand> stream;
+    private final Executor serial;
+    private final ConcurrentLinkedQueue<NodeCommand> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile Identity identity;
+    private volatile NodeState state = NodeState.ONLINE;
+    private volatile boolean closed;
+    private volatile java.util.function.Consumer<String> closeListener = reason -> {};
+
+    /** Who the node is, known once its hello is accepted. */
+    public record Identity(UUID nodeId, String name, Set<String> engines, int slots) {
+        public Identity {
+            requireNonNull(nodeId, "nodeId is null");
+            requireNonNull(name, "name is null");
+            engines = Set.copyOf(engines);
+        }
+    }
+
+    NodeSession(ServerCallStreamObserver<NodeCommand> stream, Executor serial) {
+        this.stream = requireNonNull(stream, "stream is null");
+        this.serial = requireNonNull(serial, "serial is null");
+    }
+
+    /** Called (on the serial executor) when this side ends the stream. */
+    void onClose(java.util.function.Consumer<String> listener) {
+        this.closeListener = requireNonNull(listener, "listener is null");
+    }
+
+    /** The session's serial executor: node events are handled here, in arrival order. */
+    public Executor serial() {
+        return serial;
+    }
+
+    void activate(Identity newIdentity, NodeState newState) {
+        this.identity = requireNonNull(newIdentity, "newIdentity is null");
+        this.state = requireNonNull(newState, "newState is null");
+    }
+
+    /** Null until the hello was accepted. */
+    public Identity identity() {
+        return identity;
+    }
+
+    public NodeState state() {
+        return state;
+    }
+
+    public void setState(NodeState newState) {
+        this.state = requireNonNull(newState, "newState is null");
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    public long silentNanos(long nowNanos) {
+        return nowNanos - lastHeardNanos;
+    }
+
+    /** Slots free for new chunks: none while the node is not taking work or not yet known. */
+    public int freeSlots() {
+        Identity known = identity;
+        if (known == null || closed || !state.takesWork()) {
+            return 0;
+        }
+        return Math.max(0, known.slots() - inFlight.size());
+    }
+
+    public int busySlots() {
+        return inFlight.size();
+    }
+
+    /** Counts a chunk attempt against the node's slots. */
+    public void reserve(UUID chunkId, long attempt) {
+        inFlight.put(chunkId, attempt);
+    }
+
+    /** Frees the slot of a chunk attempt; false when that attempt was not held here. */
+    public boolean release(UUID chunkId, long attempt) {
+        return inFlight.remove(chunkId, attempt);
+    }
+
+    /** Whether this session holds exactly this attempt of the chunk (fencing in memory). */
+    public boolean holds(UUID chunkId, long attempt) {
+        Long held = inFlight.get(chunkId);
+        return held != null && held == attempt;
+    }
+
+    public Map<UUID, Long> inFlight() {
+        return Map.copyOf(inFlight);
+    }
+
+    /**
+     * Queues a command for the node.
+     *
+     * @return false when the session is closed or the node stopped reading its stream
+     */
+    public boolean send(NodeCommand command) {
+        if (closed) {
+            return false;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            log.warn("node {}: {} commands waiting; closing its stream", name(), MAX_QUEUED);
+            close(Status.RESOURCE_EXHAUSTED.withDescription("node is not reading its control stream"));
+            return false;
+        }
+        outbound.add(command);
+        serial.execute(this::drain);
+        return true;
+    }
+
+    /** Called by the stream when it can take more. */
+    void onReady() {
+        serial.execute(this::drain);
+    }
+
+    private void drain() {
+        if (closed) {
+            return;
+        }
+        try {
+            while (stream.isReady()) {
+                NodeCommand command = outbound.poll();
+                if (command == null) {
+                    return;
+                }
+                queued.decrementAndGet();
+                stream.onNext(command);
+            }
+        } catch (RuntimeException e) {
+            // The call was cancelled under us; the close handler takes care of the rest.
+            log.debug("node {}: stream closed while sending: {}", name(), e.getMessage());
+        }
+    }
+
+    /** Ends the stream with an error status; the node will reconnect. */
+    public void close(Status status) {
+        serial.execute(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                stream.onError(status.asRuntimeException());
+            } catch (RuntimeException e) {
+                log.debug("node {}: stream already closed: {}", name(), e.getMessage());
+            }
+            // A stream this side ends gets no cancel callback, so the close is reported here.
+            closeListener.accept(status.getCode() + ": " + status.getDescription());
+        });
+    }
+
+    /** Marks the session finished after the node closed its side. */
+    void markClosed() {
+        closed = true;
+    }
+
+    /** Completes the stream after the node closed its side. */
+    void complete() {
+        serial.execute(() -> {
+            try {
+                stream.onCompleted();
+            } catch (RuntimeException e) {
+                log.debug("node {}: stream already closed: {}", name(), e.getMessage());
+            }
+        });
+    }
+
+    public String name() {
+        Identity known = identity;
+        return known == null ? "(unnamed)" : known.name();
+    }
+}

@@ -1,0 +1,200 @@
+package ir.flatrender.orchestrator.scheduling;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.orchestrator.assembly.Assembler;
+import ir.flatrender.orchestrator.errors.ErrorCode;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.jobs.ChunkLease;
+import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.JobState;
+import ir.flatrender.orchestrator.jobs.JobTransitions;
+import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.nodes.NodeRegistry;
+import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.proto.farm.v1.CancelChunk;
+import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.NodeCommand;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What follows a chunk or job changing state: freeing node slots, telling nodes to stop,
+ * waking the scheduler, starting assembly, failing or cancelling the job, and telling watchers.
+ */
+public final class JobLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
+    private static final String[] OUT_ON_NODE = ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.FAIL));
+    private static final String[] CANCELLABLE_CHUNKS =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.CANCEL));
+    private static final String[] ALL_DONE_FROM =
+            JobState.dbNames(JobTransitions.from(JobTransitions.Event.ALL_CHUNKS_DONE));
+
+    private final Jdbi jdbi;
+    private final NodeRegistry registry;
+    private final RunningProgress progress;
+    private final JobEvents events;
+    private final JobCache jobs;
+    private final Scheduler scheduler;
+    private final Assembler assembler;
+
+    public JobLifecycle(
+            Jdbi jdbi,
+            NodeRegistry registry,
+            RunningProgress progress,
+            JobEvents events,
+            JobCache jobs,
+            Scheduler scheduler,
+            Assembler assembler) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        this.events = requireNonNull(events, "events is null");
+        this.jobs = requireNonNull(jobs, "jobs is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.assembler = requireNonNull(assembler, "assembler is null");
+    }
+
+    /** A chunk's segment was accepted and the chunk marked done. */
+    public void chunkCompleted(ChunkRow chunk) {
+        progress.clear(chunk.id());
+        registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunk.id(), chunk.attempt()));
+        scheduler.wake(false);
+        boolean allDone = jdbi.withExtension(
+                        JobDao.class,
+                        dao -> dao.markAllChunksDone(chunk.jobId(), ALL_DONE_FROM, JobState.ASSEMBLING.dbName()))
+                == 1;
+        events.publish(chunk.jobId());
+        if (allDone) {
+            log.info("job {}: all chunks done; assembling", chunk.jobId());
+            assembler.submit(chunk.jobId());
+        }
+    }
+
+    /**
+     * An attempt failed. It is retried while the job's attempts last; otherwise the chunk is
+     * dead and so is the job.
+     *
+     * @return whether the failure applied (false for a stale attempt)
+     */
+    public boolean chunkFailed(UUID chunkId, long attempt, String reason) {
+        Optional<ChunkRow> found = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId));
+        if (found.isEmpty()) {
+            return false;
+        }
+        ChunkRow chunk = found.get();
+        if (!ChunkTransitions.isCurrent(chunk.chunkState(), chunk.attempt(), attempt)) {
+            return false;
+        }
+        JobRow job = jobs.get(chunk.jobId());
+        ChunkState next = ChunkTransitions.afterFailure(chunk.chunkState(), chunk.failures(), job.maxAttempts());
+        int updated = jdbi.withExtension(
+                JobDao.class, dao -> dao.failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason));
+        if (updated == 0) {
+            return false;
+        }
+        progress.clear(chunkId);
+        if (chunk.nodeId() != null) {
+            registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunkId, attempt));
+        }
+        if (next == ChunkState.DEAD) {
+            log.warn(
+                    "job {}: chunk {} (frames {}) failed {} times; failing the job: {}",
+                    chunk.jobId(),
+                    chunk.seq(),
+                    chunk.frames(),
+                    chunk.failures() + 1,
+                    reason);
+            failJob(
+                    chunk.jobId(),
+                    "chunk " + chunk.seq() + " (frames " + chunk.frames() + ") failed " + (chunk.failures() + 1)
+                            + " times; last error: " + reason);
+        } else {
+            log.info("job {}: chunk {} attempt {} failed ({}); retrying", chunk.jobId(), chunk.seq(), attempt, reason);
+            scheduler.wake(true);
+        }
+        events.publish(chunk.jobId());
+        return true;
+    }
+
+    /** Chunks were taken back from a node (lost, silent, or its lease ran out). */
+    public void chunksTakenBack(List<ChunkLease> leases, String reason) {
+        for (ChunkLease lease : leases) {
+            progress.clear(lease.id());
+            if (lease.nodeId() != null) {
+                registry.get(lease.nodeId()).ifPresent(session -> {
+                    if (session.release(lease.id(), lease.attempt())) {
+                        tellToStop(session, lease, reason);
+                    }
+                });
+            }
+            events.publish(lease.jobId());
+        }
+        if (!leases.isEmpty()) {
+            log.info("{} chunk(s) back to pending: {}", leases.size(), reason);
+            scheduler.wake(true);
+        }
+    }
+
+    /** Cancels a job: its pending chunks never run and its running ones are stopped on their nodes. */
+    public JobRow cancel(UUID jobId, String reason) {
+        JobRow job = end(jobId, JobTransitions.Event.CANCEL, JobState.CANCELLED, reason);
+        log.info("job {} cancelled: {}", jobId, reason);
+        return job;
+    }
+
+    /** Fails a job with a reason people can read, stopping whatever of it still runs. */
+    public void failJob(UUID jobId, String reason) {
+        try {
+            end(jobId, JobTransitions.Event.FAILED, JobState.FAILED, reason);
+        } catch (FarmException e) {
+            log.debug("job {} had already ended: {}", jobId, e.getMessage());
+        }
+    }
+
+    private JobRow end(UUID jobId, JobTransitions.Event event, JobState to, String reason) {
+        String[] from = JobState.dbNames(JobTransitions.from(event));
+        List<ChunkLease> stopped = jdbi.inTransaction(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            JobRow job =
+                    dao.findJob(jobId).orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
+            if (dao.finishJob(jobId, from, to.dbName(), reason) == 0) {
+                throw new FarmException(ErrorCode.FAILED_PRECONDITION, "job " + jobId + " is already " + job.state());
+            }
+            return dao.cancelChunks(jobId, CANCELLABLE_CHUNKS);
+        });
+        for (ChunkLease lease : stopped) {
+            progress.clear(lease.id());
+            if (lease.nodeId() != null) {
+                registry.get(lease.nodeId()).ifPresent(session -> {
+                    session.release(lease.id(), lease.attempt());
+                    tellToStop(session, lease, reason);
+                });
+            }
+        }
+        jobs.evict(jobId);
+        scheduler.wake(false);
+        events.publish(jobId);
+        return jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElseThrow();
+    }
+
+    private static void tellToStop(NodeSession session, ChunkLease lease, String reason) {
+        session.send(NodeCommand.newBuilder()
+                .setCancel(CancelChunk.newBuilder()
+                        .setChunk(ChunkRef.newBuilder()
+                                .setChunkId(lease.id().toString())
+                                .setAttempt(lease.attempt())
+                                .setJobId(lease.jobId().toString()))
+                        .setReason(reason))
+                .build());
+    }
+}

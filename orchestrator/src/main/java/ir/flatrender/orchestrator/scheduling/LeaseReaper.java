@@ -1,0 +1,76 @@
+package ir.flatrender.orchestrator.scheduling;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
+import ir.flatrender.orchestrator.jobs.ChunkLease;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.nodes.NodeRegistry;
+import ir.flatrender.orchestrator.nodes.NodeSession;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes work back from nodes that went quiet: closes the stream of a node silent past the
+ * lease timeout, and returns to pending every chunk whose lease ran out (which also covers
+ * nodes of an orchestrator that died).
+ */
+public final class LeaseReaper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+    private static final String[] OUT_ON_NODE =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
+
+    private final Jdbi jdbi;
+    private final NodeRegistry registry;
+    private final JobLifecycle lifecycle;
+    private final SchedulerConfig config;
+    private final ScheduledExecutorService timer;
+
+    public LeaseReaper(Jdbi jdbi, NodeRegistry registry, JobLifecycle lifecycle, SchedulerConfig config) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.config = requireNonNull(config, "config is null");
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "lease-reaper");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void start() {
+        long period = Math.max(100, config.heartbeatInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void reap() {
+        try {
+            long now = System.nanoTime();
+            for (NodeSession session : registry.sessions()) {
+                if (session.silentNanos(now) > config.leaseTimeout().toNanos()) {
+                    log.warn(
+                            "node {} silent for over {}s; closing its stream",
+                            session.name(),
+                            config.leaseTimeout().toSeconds());
+                    session.close(Status.UNAVAILABLE.withDescription("no heartbeat within the lease timeout"));
+                }
+            }
+            List<ChunkLease> expired = jdbi.withExtension(JobDao.class, dao -> dao.expireLeases(OUT_ON_NODE));
+            lifecycle.chunksTakenBack(expired, "lease expired");
+        } catch (RuntimeException e) {
+            log.warn("lease check failed; will retry: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,194 @@
+package ir.flatrender.orchestrator.scheduling;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.JobState;
+import ir.flatrender.orchestrator.jobs.JobTransitions;
+import ir.flatrender.orchestrator.nodes.NodeRegistry;
+import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.proto.farm.v1.NodeCommand;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Matches free node slots with pending chunks. One thread runs dispatch rounds whenever it is
+ * woken (work submitted or requeued, slots freed, a node connected); each round claims, per
+ * node with free slots, up to that many chunks in one short statement ({@code FOR UPDATE SKIP
+ * LOCKED}), so several orchestrators can share a database without handing a chunk out twice.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    private static final String[] QUEUED = JobState.dbNames(JobTransitions.from(JobTransitions.Event.CHUNK_DISPATCHED));
+    private static final String[] OUT_ON_NODE =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
+
+    private final Jdbi jdbi;
+    private final NodeRegistry registry;
+    private final JobCache jobs;
+    private final JobEvents events;
+    private final SchedulerConfig config;
+    private final Object signal = new Object();
+    private final Thread thread;
+    /** Bumped whenever work may have been added; engine sets found empty before it are retried. */
+    private final AtomicLong workGeneration = new AtomicLong();
+
+    private final Map<Set<String>, Long> exhausted = new HashMap<>();
+    private boolean woken;
+    private volatile boolean closed;
+
+    public Scheduler(Jdbi jdbi, NodeRegistry registry, JobCache jobs, JobEvents events, SchedulerConfig config) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.jobs = requireNonNull(jobs, "jobs is null");
+        this.events = requireNonNull(events, "events is null");
+        this.config = requireNonNull(config, "config is null");
+        this.thread = new Thread(this::loop, "scheduler");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /**
+     * Asks for a dispatch round.
+     *
+     * @param workAdded whether chunks may have become pending (not only slots freed)
+     */
+    public void wake(boolean workAdded) {
+        if (workAdded) {
+            workGeneration.incrementAndGet();
+        }
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            boolean timedOut;
+            synchronized (signal) {
+                if (!woken) {
+                    try {
+                        signal.wait(config.idleRecheck().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                timedOut = !woken;
+                woken = false;
+            }
+            if (timedOut) {
+                // Work may have arrived through another orchestrator; look again.
+                workGeneration.incrementAndGet();
+            }
+            try {
+                while (!closed && dispatchRound()) {
+                    // Keep going while rounds hand out work and slots remain.
+                }
+            } catch (RuntimeException e) {
+                log.warn("dispatch round failed; retrying shortly: {}", e.toString());
+                pause();
+            }
+        }
+    }
+
+    /** Returns whether anything was dispatched. */
+    boolean dispatchRound() {
+        long generation = workGeneration.get();
+        boolean dispatched = false;
+        List<NodeSession> sessions = registry.sessions().stream()
+                .filter(s -> s.freeSlots() > 0)
+                .sorted(Comparator.comparingInt(NodeSession::busySlots))
+                .toList();
+        Set<UUID> startedJobs = new LinkedHashSet<>();
+        for (NodeSession session : sessions) {
+            int free = session.freeSlots();
+            NodeSession.Identity node = session.identity();
+            if (free == 0 || node == null) {
+                continue;
+            }
+            Long emptyAt = exhausted.get(node.engines());
+            if (emptyAt != null && emptyAt == generation) {
+                continue;
+            }
+            List<ChunkRow> claimed = jdbi.withExtension(
+                    JobDao.class,
+                    dao -> dao.claimChunks(
+                            node.nodeId(),
+                            node.engines().toArray(String[]::new),
+                            free,
+                            config.leaseTimeout().toMillis() / 1000.0));
+            if (claimed.size() < free) {
+                exhausted.put(node.engines(), generation);
+            }
+            for (ChunkRow chunk : claimed) {
+                JobRow job = jobs.get(chunk.jobId());
+                session.reserve(chunk.id(), chunk.attempt());
+                boolean sent = session.send(NodeCommand.newBuilder()
+                        .setAssign(Assignments.assignment(job, chunk, chunk.leaseExpiresAt()))
+                        .build());
+                if (sent) {
+                    startedJobs.add(job.id());
+                    log.debug(
+                            "chunk {} attempt {} of job {} → node {}",
+                            chunk.id(),
+                            chunk.attempt(),
+                            job.id(),
+                            node.name());
+                } else {
+                    session.release(chunk.id(), chunk.attempt());
+                    jdbi.useExtension(JobDao.class, dao -> dao.loseChunk(chunk.id(), chunk.attempt(), OUT_ON_NODE));
+                    workGeneration.incrementAndGet();
+                }
+            }
+            dispatched |= !claimed.isEmpty();
+        }
+        if (!startedJobs.isEmpty()) {
+            jdbi.useExtension(
+                    JobDao.class,
+                    dao -> dao.markStarted(startedJobs.toArray(UUID[]::new), QUEUED, JobState.RUNNING.dbName()));
+            startedJobs.forEach(events::publish);
+        }
+        return dispatched;
+    }
+
+    private void pause() {
+        synchronized (signal) {
+            try {
+                signal.wait(TimeUnit.MILLISECONDS.toMillis(250));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wake(false);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

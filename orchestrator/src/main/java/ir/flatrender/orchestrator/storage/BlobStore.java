@@ -1,0 +1,32 @@
+package ir.flatrender.orchestrator.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Where the orchestrator keeps bytes: template packages, segments and exports. Keys are
+ * relative slash-separated names ({@code segments/<job>/<seq>-<attempt>.ts}); a key never
+ * escapes the store. Writes become visible atomically on commit.
+ */
+public interface BlobStore {
+    /** Starts writing a blob; nothing is visible under the key until {@link BlobWriter#commit()}. */
+    BlobWriter create(String key) throws IOException;
+
+    /** Opens a blob for reading from the given byte offset. */
+    InputStream open(String key, long offset) throws IOException;
+
+    /** The blob's size in bytes, or empty when there is none. */
+    Optional<Long> size(String key) throws IOException;
+
+    void delete(String key) throws IOException;
+
+    /** Deletes every blob whose key starts with the prefix followed by a slash. */
+    void deleteTree(String prefix) throws IOException;
+
+    /** A human-readable location of the blob, e.g. a path on disk. */
+    String describe(String key);
+
+    /** The blob as a local file, when the store keeps it on this machine's disk. */
+    Optional<java.nio.file.Path> localPath(String key);
+}

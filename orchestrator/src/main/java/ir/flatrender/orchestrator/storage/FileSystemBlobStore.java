@@ -1,0 +1,194 @@
+package ir.flatrender.orchestrator.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** Blobs as files under one root directory; writes go to a temporary file and are renamed in. */
+public final class FileSystemBlobStore implements BlobStore {
+    private static final String TEMPORARY = ".incoming";
+
+    private final Path root;
+
+    public FileSystemBlobStore(Path root) throws IOException {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        Files.createDirectories(this.root.resolve(TEMPORARY));
+        // Leftovers of writes that never committed (a crash mid-upload).
+        try (Stream<Path> stale = Files.list(this.root.resolve(TEMPORARY))) {
+            for (Path file : (Iterable<Path>) stale::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path path(String key) {
+        Path path = root.resolve(BlobKeys.check(key)).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("bad blob key: " + key);
+        }
+        return path;
+    }
+
+    @Override
+    public BlobWriter create(String key) throws IOException {
+        Path target = path(key);
+        Path temporary = root.resolve(TEMPORARY).resolve(UUID.randomUUID() + ".part");
+        return new FileBlobWriter(target, temporary);
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative: " + offset);
+        }
+        FileChannel channel = FileChannel.open(path(key), StandardOpenOption.READ);
+        channel.position(offset);
+        return Channels.newInputStream(channel);
+    }
+
+    @Override
+    public Optional<Long> size(String key) throws IOException {
+        try {
+            return Optional.of(Files.size(path(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(path(key));
+    }
+
+    @Override
+    public void deleteTree(String prefix) throws IOException {
+        Path directory = path(prefix);
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (DirectoryNotEmptyException e) {
+                    // A blob written concurrently under the prefix stays; it is not ours to drop.
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe(String key) {
+        return path(key).toString();
+    }
+
+    @Override
+    public Optional<Path> localPath(String key) {
+        return Optional.of(path(key));
+    }
+
+    private static final class FileBlobWriter implements BlobWriter {
+        private final Path target;
+        private final Path temporary;
+        private final FileChannel channel;
+        private final MessageDigest digest;
+        private final CountingStream stream;
+        private boolean committed;
+
+        FileBlobWriter(Path target, Path temporary) throws IOException {
+            this.target = target;
+            this.temporary = temporary;
+            this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+            this.stream = new CountingStream(new DigestOutputStream(Channels.newOutputStream(channel), digest));
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public long written() {
+            return stream.count;
+        }
+
+        @Override
+        public String sha256() {
+            try {
+                return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            stream.flush();
+            channel.force(true);
+            channel.close();
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                channel.close();
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package ir.flatrender.orchestrator.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.errors.FieldViolation;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a job's bindings against its template's schema and fills in the defaults. Pure: the
+ * result is the complete bindings object the engine receives.
+ */
+public final class BindingsValidator {
+    public static final int MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+    public static final int MAX_AUDIO_BYTES = 20 * 1024 * 1024;
+    private static final Pattern COLOR = Pattern.compile("#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})");
+    private static final Pattern DATA_URI = Pattern.compile("data:([a-z]+/[a-z0-9.+-]+);base64,(.*)", Pattern.DOTALL);
+    private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
+    private static final Set<String> AUDIO_TYPES =
+            Set.of("audio/mpeg", "audio/wav", "audio/x-wav", "audio/aac", "audio/mp4", "audio/ogg", "audio/flac");
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg");
+    private static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "wav", "aac", "m4a", "ogg", "opus", "flac");
+
+    private BindingsValidator() {}
+
+    /**
+     * @param templateId for messages
+     * @param fields the template's schema
+     * @param packageFiles the files of the template package, for asset references
+     * @param given the job's bindings; may be empty
+     * @return the complete bindings, defaults filled in, in schema order
+     * @throws FarmException INVALID_ARGUMENT naming every bad field as {@code bindings.<name>}
+     */
+    public static ObjectNode resolve(
+            String templateId, List<BindingField> fields, Set<String> packageFiles, JsonNode given) {
+        List<FieldViolation> problems = new ArrayList<>();
+        ObjectNode resolved = JsonNodeFactory.instance.objectNode();
+        if (given != null && !given.isNull() && !given.isObject()) {
+            throw FarmException.invalid("bindings", "must be an object");
+        }
+        Set<String> declared = fields.stream().map(BindingField::name).collect(Collectors.toSet());
+        if (given != null) {
+            for (Iterator<String> names = given.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!declared.contains(name)) {
+                    problems.add(new FieldViolation(
+                            "bindings." + name,
+                            "is not a binding of template '" + templateId + "'; its bindings are "
+                                    + fields.stream().map(BindingField::name).collect(Collectors.joining(", "))));
+                }
+            }
+        }
+        for (BindingField field : fields) {
+            String path = "bindings." + field.name();
+            JsonNode value = given == null ? null : given.get(field.name());
+            if (value == null || value.isNull()) {
+                if (field.defaultValue().isPresent()) {
+                    value = field.defaultValue().get();
+                } else if (field.required()) {
+                    problems.add(new FieldViolation(path, "is required (" + describe(field) + ")"));
+                    continue;
+                } else {
+                    resolved.put(field.name(), "");
+                    continue;
+                }
+            }
+            int before = problems.size();
+            JsonNode checked = check(field, value, packageFiles, path, problems);
+            if (problems.size() == before) {
+                resolved.set(field.name(), checked);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw FarmException.invalid("invalid bindings", problems);
+        }
+        return resolved;
+    }
+
+    private static JsonNode check(
+            BindingField field, JsonNode value, Set<String> files, String path, List<FieldViolation> problems) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (field.type()) {
+            case TEXT -> {
+                if (!value.isTextual()) {
+                    problems.add(new FieldViolation(path, "must be text, not " + kind(value)));
+                    return value;
+                }
+                String text = value.asText();
+                int length = text.codePointCount(0, text.length());
+                if (field.required() && text.isBlank()) {
+                    problems.add(new FieldViolation(path, "must not be empty"));
+                }
+                if (field.maxLength().isPresent() && length > field.maxLength().getAsInt()) {
+                    problems.add(new FieldViolation(
+                            path,
+                            "is too long: " + length + " characters, at most "
+                                    + field.maxLength().getAsInt()));
+                }
+                if (field.minLength().isPresent() && length < field.minLength().getAsInt()) {
+                    problems.add(new FieldViolation(
+                            path,
+                            "is too short: " + length + " characters, at least "
+                                    + field.minLength().getAsInt()));
+                }
+                if (text.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+                    problems.add(new FieldViolation(path, "contains control characters"));
+                }
+                return nodes.textNode(text);
+            }
+            case COLOR -> {
+                if (!value.isTextual() || !COLOR.matcher(value.asText()).matches()) {
+                    problems.add(new FieldViolation(
+                            path, "must be a colour like #ff6b35 (#rgb, #rrggbb or #rrggbbaa), not " + shown(value)));
+                    return value;
+                }
+                return nodes.textNode(value.asText().toLowerCase(Locale.ROOT));
+            }
+            case NUMBER -> {
+                if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+                    problems.add(new FieldViolation(path, "must be a number, not " + shown(value)));
+                    return value;
+                }
+                double number = value.asDouble();
+                if (field.min().isPresent() && number < field.min().getAsDouble()) {
+                    problems.add(new FieldViolation(
+                            path, "must be at least " + field.min().getAsDouble()));
+                }
+                if (field.max().isPresent() && number > field.max().getAsDouble()) {
+                    problems.add(new FieldViolation(
+                            path, "must be at most " + field.max().getAsDouble()));
+                }
+                return number == Math.rint(number) && Math.abs(number) < 1e15
+                        ? nodes.numberNode((long) number)
+                        : nodes.numberNode(number);
+            }
+            case IMAGE, AUDIO -> {
+                return media(field, value, files, path, problems);
+            }
+        }
+        throw new IllegalStateException("unknown binding type " + field.type());
+    }
+
+    private static JsonNode media(
+            BindingField field, JsonNode value, Set<String> files, String path, List<FieldViolation> problems) {
+        boolean image = field.type() == BindingType.IMAGE;
+        String what = image ? "an image" : "an audio file";
+        if (!value.isTextual()) {
+            problems.add(new FieldViolation(
+                    path, "must be " + what + " (a package file or a data: URI), not " + kind(value)));
+            return value;
+        }
+        String text = value.asText();
+        if (text.isEmpty()) {
+            if (field.required()) {
+                problems.add(new FieldViolation(path, "is required"));
+            }
+            return value;
+        }
+        Matcher data = DATA_URI.matcher(text);
+        if (data.matches()) {
+            String type = data.group(1);
+            if (!(image ? IMAGE_TYPES : AUDIO_TYPES).contains(type)) {
+                problems.add(new FieldViolation(
+                        path, "data of type " + type + " is not accepted; use " + (image ? IMAGE_TYPES : AUDIO_TYPES)));
+                return value;
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(data.group(2).strip());
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldViolation(path, "is not valid base64"));
+                return value;
+            }
+            int limit = image ? MAX_IMAGE_BYTES : MAX_AUDIO_BYTES;
+            if (bytes.length > limit) {
+                problems.add(new FieldViolation(path, "is " + bytes.length + " bytes, at most " + limit));
+            } else if (image && !looksLike(type, bytes)) {
+                problems.add(new FieldViolation(path, "is not a " + type + " file"));
+            }
+            return value;
+        }
+        if (text.startsWith("/")
+                || text.contains("\\")
+                || List.of(text.split("/")).contains("..")) {
+            problems.add(new FieldViolation(path, "must name a file inside the template package"));
+            return value;
+        }
+        String extension =
+                text.contains(".") ? text.substring(text.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
+        if (!(image ? IMAGE_EXTENSIONS : AUDIO_EXTENSIONS).contains(extension)) {
+            problems.add(new FieldViolation(
+                    path,
+                    "'" + text + "' is not " + what + " (" + (image ? IMAGE_EXTENSIONS : AUDIO_EXTENSIONS) + ")"));
+        } else if (!files.contains(text)) {
+            problems.add(new FieldViolation(path, "the template package has no file '" + text + "'"));
+        }
+        return value;
+    }
+
+    private static boolean looksLike(String type, byte[] bytes) {
+        if (type.equals("image/png")) {
+            return bytes.length > 8
+                    && (bytes[0] & 0xff) == 0x89
+                    && bytes[1] == 'P'
+                    && bytes[2] == 'N'
+                    && bytes[3] == 'G';
+        }
+        return bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
+    }
+
+    private static String describe(BindingField field) {
+        String label = field.label().preferred();
+        return field.type().jsonName() + (label.isEmpty() ? "" : ", \"" + label + "\"");
+    }
+
+    private static String kind(JsonNode value) {
+        if (value.isNumber()) {
+            return "a number";
+        }
+        if (value.isBoolean()) {
+            return "true/false";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isObject()) {
+            return "an object";
+        }
+        return "text";
+    }
+
+    private static String shown(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+}

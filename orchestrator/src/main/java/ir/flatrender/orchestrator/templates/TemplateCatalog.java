@@ -1,0 +1,168 @@
+package ir.flatrender.orchestrator.templates;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.storage.BlobStore;
+import ir.flatrender.orchestrator.storage.BlobWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs template packages and finds them. A package is stored once under its sha256;
+ * installing the same content again returns the version it already is.
+ */
+public final class TemplateCatalog {
+    private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
+
+    private final Jdbi jdbi;
+    private final BlobStore blobs;
+    private final ObjectMapper json;
+    /** Template versions never change once written, so they can be kept. */
+    private final Map<String, InstalledTemplate> versions = new ConcurrentHashMap<>();
+
+    public TemplateCatalog(Jdbi jdbi, BlobStore blobs, ObjectMapper json) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.blobs = requireNonNull(blobs, "blobs is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    public static String packageKey(String sha256) {
+        return "templates/" + sha256 + ".zip";
+    }
+
+    /** Validates and stores a package; answers the version it became (new or existing). */
+    public InstalledTemplate install(TemplatePackage pkg, UUID tenantId) {
+        requireNonNull(pkg, "pkg is null");
+        JsonNode root;
+        try {
+            root = json.readTree(pkg.manifest());
+        } catch (JsonProcessingException e) {
+            throw FarmException.invalid(
+                    "template.json",
+                    "is not valid JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TemplateManifest manifest = TemplateManifestParser.parse(root);
+        for (BindingField field : manifest.bindings()) {
+            field.defaultValue()
+                    .ifPresent(value -> BindingsValidator.resolve(
+                            manifest.id(),
+                            List.of(field),
+                            pkg.files().keySet(),
+                            json.createObjectNode().set(field.name(), value)));
+        }
+        byte[] zip = pkg.toZip();
+        String sha256 = TemplatePackage.sha256(zip);
+        storePackage(sha256, zip);
+        List<String> files = List.copyOf(pkg.files().keySet());
+        TemplateVersionRow row = jdbi.inTransaction(handle -> {
+            TemplateDao dao = handle.attach(TemplateDao.class);
+            dao.insertTemplateIfMissing(manifest.id(), tenantId, manifest.name().preferred());
+            dao.lockTemplate(manifest.id());
+            var existing = dao.findBySha256(manifest.id(), sha256);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            int version = dao.latestVersion(manifest.id()) + 1;
+            dao.insertVersion(
+                    manifest.id(),
+                    version,
+                    sha256,
+                    zip.length,
+                    manifest.engine(),
+                    manifest.composition().orElse(null),
+                    manifest.fps(),
+                    manifest.durationFrames(),
+                    root.path("aspects"),
+                    root.path("bindings").isArray() ? root.path("bindings") : json.createArrayNode(),
+                    manifest.spec(),
+                    root,
+                    files);
+            dao.makeCurrent(manifest.id(), version, manifest.name().preferred());
+            log.info(
+                    "installed template {} version {} ({} bytes, sha256 {})",
+                    manifest.id(),
+                    version,
+                    zip.length,
+                    sha256);
+            return dao.find(manifest.id(), version).orElseThrow();
+        });
+        return toInstalled(row);
+    }
+
+    private void storePackage(String sha256, byte[] zip) {
+        String key = packageKey(sha256);
+        try {
+            if (blobs.size(key).filter(size -> size == zip.length).isPresent()) {
+                return;
+            }
+            try (BlobWriter writer = blobs.create(key)) {
+                writer.stream().write(zip);
+                if (!writer.sha256().equals(sha256)) {
+                    throw new IllegalStateException("package digest changed while writing");
+                }
+                writer.commit();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not store template package " + sha256, e);
+        }
+    }
+
+    /**
+     * Finds a template version.
+     *
+     * @param version 0 for the current one
+     */
+    public InstalledTemplate find(String id, int version) {
+        requireNonNull(id, "id is null");
+        if (version > 0) {
+            InstalledTemplate known = versions.get(id + "@" + version);
+            if (known != null) {
+                return known;
+            }
+        }
+        TemplateVersionRow row = jdbi.withExtension(
+                        TemplateDao.class, dao -> version > 0 ? dao.find(id, version) : dao.findCurrent(id))
+                .orElseThrow(() -> FarmException.notFound(
+                        version > 0
+                                ? "template '" + id + "' has no version " + version
+                                : "template '" + id + "' does not exist"));
+        return toInstalled(row);
+    }
+
+    public List<InstalledTemplate> listCurrent() {
+        return jdbi.withExtension(TemplateDao.class, TemplateDao::listCurrent).stream()
+                .map(this::toInstalled)
+                .toList();
+    }
+
+    private InstalledTemplate toInstalled(TemplateVersionRow row) {
+        return versions.computeIfAbsent(
+                row.templateId() + "@" + row.version(),
+                key -> new InstalledTemplate(
+                        row, TemplateManifestParser.parse(row.manifest()), java.util.Set.copyOf(row.files())));
+    }
+
+    /** The manifest's bindings schema as JSON, for clients. */
+    public static ArrayNode bindingsSchema(InstalledTemplate template) {
+        JsonNode bindings = template.manifest().raw().path("bindings");
+        return bindings.isArray()
+                ? (ArrayNode) bindings
+                : ((ObjectNode) template.manifest().raw()).arrayNode();
+    }
+}

@@ -1,0 +1,96 @@
+package ir.flatrender.orchestrator.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.json.Json;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(TemplateVersionRow.class)
+public interface TemplateDao {
+    String COLUMNS = """
+            v.template_id, v.version, v.version = t.current_version AS current, t.name, t.tenant_id,
+            v.package_sha256, v.package_bytes, v.engine, v.composition, v.fps, v.duration_frames,
+            v.manifest, v.files, v.created_at
+            """;
+
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.template_id = :id AND v.version = t.current_version
+            """)
+    Optional<TemplateVersionRow> findCurrent(@Bind("id") String id);
+
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.template_id = :id AND v.version = :version
+            """)
+    Optional<TemplateVersionRow> find(@Bind("id") String id, @Bind("version") int version);
+
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.template_id = :id AND v.package_sha256 = :sha256
+            """)
+    Optional<TemplateVersionRow> findBySha256(@Bind("id") String id, @Bind("sha256") String sha256);
+
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.version = t.current_version
+            ORDER BY v.template_id
+            """)
+    List<TemplateVersionRow> listCurrent();
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM content.template_versions WHERE package_sha256 = :sha256)")
+    boolean packageExists(@Bind("sha256") String sha256);
+
+    /** Creates the template row if missing, then locks it so versions are numbered one at a time. */
+    @SqlUpdate("""
+            INSERT INTO content.templates (id, tenant_id, name, current_version)
+            VALUES (:id, :tenantId, :name, 1)
+            ON CONFLICT (id) DO NOTHING
+            """)
+    void insertTemplateIfMissing(@Bind("id") String id, @Bind("tenantId") UUID tenantId, @Bind("name") String name);
+
+    @SqlQuery("SELECT coalesce(max(version), 0) FROM content.template_versions WHERE template_id = :id")
+    int latestVersion(@Bind("id") String id);
+
+    @SqlQuery("SELECT id FROM content.templates WHERE id = :id FOR UPDATE")
+    String lockTemplate(@Bind("id") String id);
+
+    @SqlUpdate("""
+            INSERT INTO content.template_versions (
+                template_id, version, package_sha256, package_bytes, engine, composition, fps,
+                duration_frames, aspects, bindings_schema, spec, manifest, files)
+            VALUES (
+                :templateId, :version, :sha256, :bytes, :engine, :composition, :fps,
+                :durationFrames, :aspects, :bindingsSchema, :spec, :manifest, :files)
+            """)
+    void insertVersion(
+            @Bind("templateId") String templateId,
+            @Bind("version") int version,
+            @Bind("sha256") String sha256,
+            @Bind("bytes") long bytes,
+            @Bind("engine") String engine,
+            @Bind("composition") String composition,
+            @Bind("fps") int fps,
+            @Bind("durationFrames") int durationFrames,
+            @Bind("aspects") @Json JsonNode aspects,
+            @Bind("bindingsSchema") @Json JsonNode bindingsSchema,
+            @Bind("spec") @Json JsonNode spec,
+            @Bind("manifest") @Json JsonNode manifest,
+            @Bind("files") List<String> files);
+
+    @SqlUpdate("""
+            UPDATE content.templates
+            SET current_version = :version, name = :name, updated_at = now()
+            WHERE id = :id AND current_version <= :version
+            """)
+    int makeCurrent(@Bind("id") String id, @Bind("version") int version, @Bind("name") String name);
+}

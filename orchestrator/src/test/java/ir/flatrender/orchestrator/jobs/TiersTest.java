@@ -1,0 +1,32 @@
+package ir.flatrender.orchestrator.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TiersTest {
+    @Test
+    void theTierNamesTheShortSide() {
+        assertThat(Tiers.outputSize(1920, 1080, "1080p")).isEqualTo(new Tiers.Size(1920, 1080));
+        assertThat(Tiers.outputSize(1920, 1080, "720p")).isEqualTo(new Tiers.Size(1280, 720));
+        assertThat(Tiers.outputSize(1080, 1920, "720p")).isEqualTo(new Tiers.Size(720, 1280));
+        assertThat(Tiers.outputSize(1080, 1920, "1080p")).isEqualTo(new Tiers.Size(1080, 1920));
+        assertThat(Tiers.outputSize(1080, 1080, "720p")).isEqualTo(new Tiers.Size(720, 720));
+        assertThat(Tiers.outputSize(1920, 1080, "2160p")).isEqualTo(new Tiers.Size(3840, 2160));
+        assertThat(Tiers.outputSize(1920, 1080, "360p")).isEqualTo(new Tiers.Size(640, 360));
+    }
+
+    @Test
+    void sizesAreEvenForOddAspects() {
+        Tiers.Size size = Tiers.outputSize(1000, 749, "480p");
+        assertThat(size.width() % 2).isZero();
+        assertThat(size.height()).isEqualTo(480);
+    }
+
+    @Test
+    void unknownTiersAreRefused() {
+        assertThat(Tiers.shortSide("4k")).isEmpty();
+        assertThatThrownBy(() -> Tiers.outputSize(1920, 1080, "4k")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

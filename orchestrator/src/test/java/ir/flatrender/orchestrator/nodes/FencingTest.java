@@ -1,0 +1,172 @@
+package ir.flatrender.orchestrator.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.orchestrator.testing.TestingNodeStream;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.proto.farm.v1.AssignChunk;
+import ir.flatrender.proto.farm.v1.ChunkFailed;
+import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.FailureKind;
+import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.NodeCommand;
+import ir.flatrender.proto.farm.v1.NodeEvent;
+import ir.flatrender.proto.farm.v1.NodeServiceGrpc;
+import ir.flatrender.proto.farm.v1.SegmentHeader;
+import ir.flatrender.proto.farm.v1.SegmentUpload;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A chunk handed to a second node after the first one vanished is never completed by the first. */
+class FencingTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    private static TestingOrchestrator orchestrator;
+
+    @BeforeAll
+    static void start() {
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
+        orchestrator.installTestTemplate("test-card");
+    }
+
+    @AfterAll
+    static void stop() {
+        orchestrator.close();
+    }
+
+    private static Map<String, Object> chunkRow(String chunkId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT state, attempt, failures, node_id FROM render.frame_jobs WHERE id = :id")
+                        .bind("id", UUID.fromString(chunkId))
+                        .mapToMap()
+                        .one());
+    }
+
+    private static AssignChunk nextAssignment(TestingNodeStream node) throws InterruptedException {
+        while (true) {
+            NodeCommand command = node.next(WAIT);
+            if (command.hasAssign()) {
+                return command.getAssign();
+            }
+        }
+    }
+
+    private static String welcome(TestingNodeStream node) throws InterruptedException {
+        NodeCommand command = node.next(WAIT);
+        assertThat(command.hasWelcome()).as("first command is the welcome").isTrue();
+        return command.getWelcome().getNodeId();
+    }
+
+    @Test
+    void aStaleAttemptCannotUploadNorFail() throws Exception {
+        JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .submitJob(SubmitJobRequest.newBuilder()
+                        .setTemplateId("test-card")
+                        .setAspect("16:9")
+                        .setTier("360p")
+                        .setChunkFrames(60)
+                        .setBindings(Struct.newBuilder()
+                                .putFields(
+                                        "title",
+                                        Value.newBuilder()
+                                                .setStringValue("fencing")
+                                                .build()))
+                        .build());
+
+        TestingNodeStream first = TestingNodeStream.connect(orchestrator.channel(), "fencing-a", 1);
+        String firstNodeId = welcome(first);
+        AssignChunk firstAssignment = nextAssignment(first);
+        ChunkRef stale = firstAssignment.getChunk();
+        assertThat(stale.getAttempt()).isEqualTo(1);
+        assertThat(chunkRow(stale.getChunkId())).containsEntry("state", "assigned");
+
+        // The first node vanishes; its chunk goes to the next node as attempt 2.
+        first.drop();
+        TestingNodeStream second = TestingNodeStream.connect(orchestrator.channel(), "fencing-b", 1);
+        welcome(second);
+        AssignChunk secondAssignment = nextAssignment(second);
+        assertThat(secondAssignment.getChunk().getChunkId()).isEqualTo(stale.getChunkId());
+        assertThat(secondAssignment.getChunk().getAttempt()).isEqualTo(2);
+
+        // A late upload from the first attempt is refused at its header.
+        Status upload = upload(stale, firstNodeId);
+        assertThat(upload.getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(upload.getDescription()).contains("no longer current");
+
+        // A late failure report for the first attempt changes nothing.
+        second.send(NodeEvent.newBuilder()
+                .setChunkFailed(ChunkFailed.newBuilder()
+                        .setChunk(stale)
+                        .setKind(FailureKind.FAILURE_KIND_CRASH)
+                        .setMessage("stale"))
+                .build());
+        // The current attempt's failure does count, and the chunk is retried (attempt 3).
+        second.send(NodeEvent.newBuilder()
+                .setChunkFailed(ChunkFailed.newBuilder()
+                        .setChunk(secondAssignment.getChunk())
+                        .setKind(FailureKind.FAILURE_KIND_CRASH)
+                        .setMessage("engine crashed"))
+                .build());
+        AssignChunk third = nextAssignment(second);
+        assertThat(third.getChunk().getChunkId()).isEqualTo(stale.getChunkId());
+        assertThat(third.getChunk().getAttempt()).isEqualTo(3);
+        Map<String, Object> row = chunkRow(stale.getChunkId());
+        assertThat(row).containsEntry("state", "assigned").containsEntry("attempt", 3L);
+        assertThat(row.get("failures")).isEqualTo(1);
+        second.close();
+    }
+
+    private static Status upload(ChunkRef chunk, String nodeId) throws Exception {
+        CompletableFuture<Status> result = new CompletableFuture<>();
+        StreamObserver<SegmentUpload> upload = NodeServiceGrpc.newStub(orchestrator.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .uploadSegment(new StreamObserver<>() {
+                    @Override
+                    public void onNext(UploadSegmentResponse response) {}
+
+                    @Override
+                    public void onError(Throwable error) {
+                        result.complete(Status.fromThrowable(error));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        result.complete(Status.OK);
+                    }
+                });
+        byte[] bytes = new byte[188];
+        upload.onNext(SegmentUpload.newBuilder()
+                .setHeader(SegmentHeader.newBuilder()
+                        .setChunk(chunk)
+                        .setNodeId(nodeId)
+                        .setFrameCount(60)
+                        .setSizeBytes(bytes.length)
+                        .setSha256("0".repeat(64)))
+                .build());
+        upload.onNext(
+                SegmentUpload.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+        upload.onCompleted();
+        return result.get(20, TimeUnit.SECONDS);
+    }
+}
