@@ -1,0 +1,129 @@
+package ir.flatrender.node;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.management.OperatingSystemMXBean;
+import ir.flatrender.node.control.ControlStream;
+import ir.flatrender.node.engines.Engines;
+import ir.flatrender.node.templates.TemplateCache;
+import ir.flatrender.node.work.Worker;
+import ir.flatrender.proto.farm.v1.AssignChunk;
+import ir.flatrender.proto.farm.v1.CancelChunk;
+import ir.flatrender.proto.farm.v1.Drain;
+import ir.flatrender.proto.farm.v1.Heartbeat;
+import ir.flatrender.proto.farm.v1.Hello;
+import ir.flatrender.proto.farm.v1.ResourceSample;
+import ir.flatrender.proto.farm.v1.Welcome;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Answers the orchestrator: who this node is, what it runs, and what to do with commands. */
+final class NodeAgent implements ControlStream.Listener {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final NodeConfig config;
+    private final Engines engines;
+    private final TemplateCache cache;
+    private final AtomicReference<String> nodeId;
+    private final String version;
+    private final String hostname;
+    private Worker worker;
+
+    NodeAgent(
+            NodeConfig config,
+            Engines engines,
+            TemplateCache cache,
+            AtomicReference<String> nodeId,
+            String version,
+            String hostname) {
+        this.config = requireNonNull(config, "config is null");
+        this.engines = requireNonNull(engines, "engines is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.version = requireNonNull(version, "version is null");
+        this.hostname = requireNonNull(hostname, "hostname is null");
+    }
+
+    /** Set once by the composition root; the worker and the stream need each other. */
+    void attach(Worker newWorker) {
+        this.worker = requireNonNull(newWorker, "newWorker is null");
+    }
+
+    @Override
+    public Hello hello() {
+        Hello.Builder hello = Hello.newBuilder()
+                .setNodeName(config.name())
+                .addAllEngines(engines.names())
+                .setSlots(config.slots())
+                .setVersion(version)
+                .setHostname(hostname)
+                .addAllRunning(worker.running());
+        try {
+            hello.addAllCachedTemplates(cache.contents());
+        } catch (IOException e) {
+            log.warn("could not list the template cache: {}", e.getMessage());
+        }
+        return hello.build();
+    }
+
+    @Override
+    public Heartbeat heartbeat() {
+        return Heartbeat.newBuilder()
+                .addAllRunning(worker.running())
+                .setResources(resources())
+                .setSentAtUnixMillis(System.currentTimeMillis())
+                .build();
+    }
+
+    private ResourceSample resources() {
+        ResourceSample.Builder sample = ResourceSample.newBuilder();
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            sample.setCpuLoad(Math.max(0, os.getCpuLoad()))
+                    .setMemoryTotalBytes(os.getTotalMemorySize())
+                    .setMemoryUsedBytes(os.getTotalMemorySize() - os.getFreeMemorySize());
+        }
+        try {
+            sample.setDiskFreeBytes(Files.getFileStore(config.workDirectory()).getUsableSpace());
+        } catch (IOException e) {
+            log.debug("could not read free disk space: {}", e.getMessage());
+        }
+        return sample.build();
+    }
+
+    @Override
+    public void onWelcome(Welcome welcome) {
+        nodeId.set(welcome.getNodeId());
+        log.info(
+                "welcomed by orchestrator {} as node {} ({}); heartbeat every {} ms",
+                welcome.getOrchestratorId(),
+                config.name(),
+                welcome.getNodeId(),
+                welcome.getHeartbeatIntervalMillis());
+    }
+
+    @Override
+    public void onAssign(AssignChunk assign) {
+        worker.assign(assign);
+    }
+
+    @Override
+    public void onCancel(CancelChunk cancel) {
+        worker.cancel(cancel.getChunk(), cancel.getReason());
+    }
+
+    @Override
+    public void onDrain(Drain drain) {
+        log.info("draining: {}", drain.getReason());
+    }
+
+    @Override
+    public void onDisconnected(String why) {
+        // The orchestrator takes back every chunk of a node whose stream drops, so finishing
+        // them here would only upload segments it will refuse.
+        worker.cancelAll("lost the orchestrator: " + why);
+    }
+}

@@ -1,0 +1,122 @@
+package ir.flatrender.node.work;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import ir.flatrender.proto.farm.v1.NodeServiceGrpc;
+import ir.flatrender.proto.farm.v1.SegmentHeader;
+import ir.flatrender.proto.farm.v1.SegmentUpload;
+import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Uploads a segment as a client stream: the header, then parts read from disk only when the
+ * call is ready for more, so a slow link holds at most one part in memory.
+ */
+public final class SegmentUploader {
+    private static final int PART_BYTES = 256 * 1024;
+
+    private final Channel channel;
+    private final Executor io;
+    private final Duration deadline;
+
+    public SegmentUploader(Channel channel, Executor io, Duration deadline) {
+        this.channel = requireNonNull(channel, "channel is null");
+        this.io = requireNonNull(io, "io is null");
+        this.deadline = requireNonNull(deadline, "deadline is null");
+    }
+
+    public UploadSegmentResponse upload(Path segment, SegmentHeader header)
+            throws IOException, InterruptedException, ExecutionException {
+        CompletableFuture<UploadSegmentResponse> result = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<ClientCallStreamObserver<SegmentUpload>> active =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        InputStream in = Files.newInputStream(segment);
+        Executor serial = MoreExecutors.newSequentialExecutor(io);
+        try {
+            NodeServiceGrpc.newStub(channel)
+                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .uploadSegment(new ClientResponseObserver<SegmentUpload, UploadSegmentResponse>() {
+                        private boolean headerSent;
+                        private boolean done;
+
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<SegmentUpload> call) {
+                            active.set(call);
+                            call.setOnReadyHandler(() -> serial.execute(() -> pump(call)));
+                        }
+
+                        private void pump(ClientCallStreamObserver<SegmentUpload> call) {
+                            try {
+                                while (!done && call.isReady()) {
+                                    if (!headerSent) {
+                                        call.onNext(SegmentUpload.newBuilder()
+                                                .setHeader(header)
+                                                .build());
+                                        headerSent = true;
+                                        continue;
+                                    }
+                                    byte[] part = in.readNBytes(PART_BYTES);
+                                    if (part.length == 0) {
+                                        done = true;
+                                        call.onCompleted();
+                                        return;
+                                    }
+                                    call.onNext(SegmentUpload.newBuilder()
+                                            .setData(ByteString.copyFrom(part))
+                                            .build());
+                                }
+                            } catch (IOException | RuntimeException e) {
+                                done = true;
+                                call.cancel("could not read the segment: " + e.getMessage(), e);
+                                result.completeExceptionally(e);
+                            }
+                        }
+
+                        @Override
+                        public void onNext(UploadSegmentResponse response) {
+                            result.complete(response);
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            result.completeExceptionally(error);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            result.completeExceptionally(new IOException("the orchestrator answered nothing"));
+                        }
+                    });
+            try {
+                return result.get();
+            } catch (InterruptedException e) {
+                ClientCallStreamObserver<SegmentUpload> call = active.get();
+                if (call != null) {
+                    call.cancel("the chunk was cancelled", null);
+                }
+                throw e;
+            }
+        } finally {
+            serial.execute(() -> {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // Read-only file; nothing to lose.
+                }
+            });
+        }
+    }
+}

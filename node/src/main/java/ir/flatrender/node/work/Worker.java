@@ -1,0 +1,379 @@
+package ir.flatrender.node.work;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.Status;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.process.Termination;
+import ir.flatrender.node.encoding.SegmentEncoder;
+import ir.flatrender.node.engines.Engine;
+import ir.flatrender.node.engines.EngineException;
+import ir.flatrender.node.engines.EngineRequest;
+import ir.flatrender.node.engines.Engines;
+import ir.flatrender.node.templates.TemplateCache;
+import ir.flatrender.proto.farm.v1.AssignChunk;
+import ir.flatrender.proto.farm.v1.ChunkFailed;
+import ir.flatrender.proto.farm.v1.ChunkFinished;
+import ir.flatrender.proto.farm.v1.ChunkProgress;
+import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.ChunkStarted;
+import ir.flatrender.proto.farm.v1.FailureKind;
+import ir.flatrender.proto.farm.v1.NodeEvent;
+import ir.flatrender.proto.farm.v1.SegmentHeader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs assigned chunks, one per slot: fetch the template, render with the engine into the
+ * segment encoder, upload the segment, report. A cancelled chunk stops its engine and kills
+ * its encoder's process tree.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final Engines engines;
+    private final TemplateCache cache;
+    private final SegmentUploader uploader;
+    private final ProcessSupervisor supervisor;
+    private final FfmpegBinaries ffmpeg;
+    private final ObjectMapper json;
+    private final Path workDirectory;
+    private final Duration chunkDeadline;
+    private final Duration noProgressTimeout;
+    private final Consumer<NodeEvent> events;
+    private final Supplier<String> nodeId;
+    private final ExecutorService slots;
+    private final Map<String, Execution> running = new ConcurrentHashMap<>();
+
+    public Worker(
+            Engines engines,
+            TemplateCache cache,
+            SegmentUploader uploader,
+            ProcessSupervisor supervisor,
+            FfmpegBinaries ffmpeg,
+            ObjectMapper json,
+            Path workDirectory,
+            Duration chunkDeadline,
+            Duration noProgressTimeout,
+            Consumer<NodeEvent> events,
+            Supplier<String> nodeId,
+            ExecutorService slots) {
+        this.engines = requireNonNull(engines, "engines is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.uploader = requireNonNull(uploader, "uploader is null");
+        this.supervisor = requireNonNull(supervisor, "supervisor is null");
+        this.ffmpeg = requireNonNull(ffmpeg, "ffmpeg is null");
+        this.json = requireNonNull(json, "json is null");
+        this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+        this.chunkDeadline = requireNonNull(chunkDeadline, "chunkDeadline is null");
+        this.noProgressTimeout = requireNonNull(noProgressTimeout, "noProgressTimeout is null");
+        this.events = requireNonNull(events, "events is null");
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.slots = requireNonNull(slots, "slots is null");
+    }
+
+    /** One chunk attempt on this node. */
+    private static final class Execution {
+        final AssignChunk assign;
+        volatile boolean cancelled;
+        volatile String cancelReason = "";
+        volatile SegmentEncoder encoder;
+        volatile Future<?> future;
+
+        Execution(AssignChunk assign) {
+            this.assign = assign;
+        }
+
+        void cancel(String reason) {
+            cancelReason = reason;
+            cancelled = true;
+            SegmentEncoder current = encoder;
+            if (current != null) {
+                current.kill(reason);
+            }
+            Future<?> task = future;
+            if (task != null) {
+                task.cancel(true);
+            }
+        }
+    }
+
+    public void assign(AssignChunk assign) {
+        Execution execution = new Execution(assign);
+        if (running.putIfAbsent(assign.getChunk().getChunkId(), execution) != null) {
+            log.warn(
+                    "chunk {} is already running here; ignoring a second assignment",
+                    assign.getChunk().getChunkId());
+            return;
+        }
+        execution.future = slots.submit(() -> run(execution));
+    }
+
+    public void cancel(ChunkRef ref, String reason) {
+        Execution execution = running.get(ref.getChunkId());
+        if (execution != null && execution.assign.getChunk().getAttempt() == ref.getAttempt()) {
+            log.info("cancelling chunk {} attempt {}: {}", ref.getChunkId(), ref.getAttempt(), reason);
+            execution.cancel(reason);
+        }
+    }
+
+    public void cancelAll(String reason) {
+        running.values().forEach(execution -> execution.cancel(reason));
+    }
+
+    public List<ChunkRef> running() {
+        return running.values().stream().map(e -> e.assign.getChunk()).toList();
+    }
+
+    private void run(Execution execution) {
+        AssignChunk assign = execution.assign;
+        ChunkRef ref = assign.getChunk();
+        MDC.put("job", ref.getJobId());
+        MDC.put("chunk", ref.getChunkId());
+        Path segment = workDirectory.resolve(ref.getChunkId() + "-" + ref.getAttempt() + ".ts");
+        long started = System.nanoTime();
+        try {
+            events.accept(NodeEvent.newBuilder()
+                    .setChunkStarted(ChunkStarted.newBuilder().setChunk(ref))
+                    .build());
+            Path packageDirectory;
+            try {
+                packageDirectory = cache.get(assign.getTemplate());
+            } catch (IOException e) {
+                throw new EngineException(
+                        FailureKind.FAILURE_KIND_TEMPLATE_FETCH,
+                        "could not get the template package: " + e.getMessage());
+            }
+            long fetched = System.nanoTime();
+            render(execution, packageDirectory, segment);
+            long rendered = System.nanoTime();
+            upload(ref, segment, assign);
+            long uploaded = System.nanoTime();
+            events.accept(NodeEvent.newBuilder()
+                    .setChunkFinished(ChunkFinished.newBuilder()
+                            .setChunk(ref)
+                            .setFetchMillis(TimeUnit.NANOSECONDS.toMillis(fetched - started))
+                            .setRenderMillis(TimeUnit.NANOSECONDS.toMillis(rendered - fetched))
+                            .setUploadMillis(TimeUnit.NANOSECONDS.toMillis(uploaded - rendered)))
+                    .build());
+            log.info(
+                    "chunk {} frames {}-{} done in {} ms (render+encode {} ms)",
+                    ref.getChunkId(),
+                    assign.getFrames().getStart(),
+                    assign.getFrames().getEnd(),
+                    TimeUnit.NANOSECONDS.toMillis(uploaded - started),
+                    TimeUnit.NANOSECONDS.toMillis(rendered - fetched));
+        } catch (InterruptedException e) {
+            if (!execution.cancelled) {
+                Thread.currentThread().interrupt();
+            }
+            report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "");
+        } catch (EngineException e) {
+            if (execution.cancelled) {
+                report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "");
+            } else {
+                log.warn("chunk {} failed: {}", ref.getChunkId(), e.getMessage());
+                report(ref, e.kind(), e.getMessage(), e.logTail());
+            }
+        } catch (RuntimeException e) {
+            log.error("chunk {} failed unexpectedly", ref.getChunkId(), e);
+            report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "");
+        } finally {
+            running.remove(ref.getChunkId(), execution);
+            try {
+                Files.deleteIfExists(segment);
+            } catch (IOException e) {
+                log.warn("could not delete {}: {}", segment, e.getMessage());
+            }
+            MDC.remove("job");
+            MDC.remove("chunk");
+        }
+    }
+
+    private void render(Execution execution, Path packageDirectory, Path segment)
+            throws EngineException, InterruptedException {
+        AssignChunk assign = execution.assign;
+        Engine engine = engines.get(assign.getEngine())
+                .orElseThrow(() -> new EngineException(
+                        FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "this node has no " + assign.getEngine() + " engine"));
+        EngineRequest request;
+        try {
+            JsonNode manifest =
+                    json.readTree(packageDirectory.resolve("template.json").toFile());
+            request = new EngineRequest(
+                    assign.getChunk().getJobId(),
+                    assign.getChunk().getChunkId(),
+                    assign.getChunk().getAttempt(),
+                    packageDirectory,
+                    manifest,
+                    assign.getComposition(),
+                    assign.getAspect(),
+                    assign.getFrames().getStart(),
+                    assign.getFrames().getEnd(),
+                    assign.getFps(),
+                    assign.getRenderSize().getWidth(),
+                    assign.getRenderSize().getHeight(),
+                    (ObjectNode) json.readTree(assign.getBindingsJson()));
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
+            throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "bad assignment: " + e.getMessage());
+        }
+        SegmentEncoder.Settings settings = new SegmentEncoder.Settings(
+                assign.getEncoder(),
+                assign.getRenderSize().getWidth(),
+                assign.getRenderSize().getHeight(),
+                assign.getOutputSize().getWidth(),
+                assign.getOutputSize().getHeight(),
+                assign.getFps(),
+                assign.getFrames().getStart(),
+                segment,
+                chunkDeadline,
+                noProgressTimeout);
+        SegmentEncoder encoder;
+        try {
+            encoder = SegmentEncoder.start(supervisor, ffmpeg, settings);
+        } catch (IOException e) {
+            throw new EngineException(
+                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "could not start ffmpeg: " + e.getMessage());
+        }
+        try (encoder) {
+            execution.encoder = encoder;
+            if (execution.cancelled) {
+                throw new InterruptedException("cancelled");
+            }
+            Progress progress = new Progress(assign.getChunk());
+            try {
+                engine.render(
+                        request,
+                        frame -> {
+                            encoder.frame(frame);
+                            progress.frameDone();
+                        },
+                        () -> execution.cancelled);
+            } catch (IOException e) {
+                // The encoder stopped taking frames; its own outcome says why.
+                ProcessOutcome outcome = encoder.finish();
+                throw encoderFailure(outcome, "ffmpeg stopped taking frames after " + encoder.framesWritten());
+            }
+            ProcessOutcome outcome = encoder.finish();
+            if (!outcome.succeeded()) {
+                throw encoderFailure(outcome, "ffmpeg failed");
+            }
+            if (encoder.framesWritten() != request.frameCount()) {
+                throw new EngineException(
+                        FailureKind.FAILURE_KIND_BAD_OUTPUT,
+                        "the engine gave " + encoder.framesWritten() + " frames; the chunk has "
+                                + request.frameCount());
+            }
+            progress.finish(encoder.framesWritten());
+        }
+    }
+
+    private static EngineException encoderFailure(ProcessOutcome outcome, String what) {
+        FailureKind kind = outcome.termination() == Termination.NO_PROGRESS
+                        || outcome.termination() == Termination.DEADLINE_EXCEEDED
+                ? FailureKind.FAILURE_KIND_HANG
+                : FailureKind.FAILURE_KIND_CRASH;
+        return new EngineException(kind, what + ": " + outcome.describe(), outcome.logTailText(), null);
+    }
+
+    private void upload(ChunkRef ref, Path segment, AssignChunk assign) throws EngineException, InterruptedException {
+        try {
+            SegmentHeader header = SegmentHeader.newBuilder()
+                    .setChunk(ref)
+                    .setNodeId(nodeId.get())
+                    .setFrameCount(
+                            assign.getFrames().getEnd() - assign.getFrames().getStart() + 1)
+                    .setSizeBytes(Files.size(segment))
+                    .setSha256(sha256(segment))
+                    .build();
+            uploader.upload(segment, header);
+        } catch (IOException e) {
+            throw new EngineException(FailureKind.FAILURE_KIND_UPLOAD, "upload failed: " + e.getMessage());
+        } catch (ExecutionException e) {
+            Status status = Status.fromThrowable(e.getCause());
+            throw new EngineException(
+                    status.getCode() == Status.Code.FAILED_PRECONDITION
+                            ? FailureKind.FAILURE_KIND_BAD_OUTPUT
+                            : FailureKind.FAILURE_KIND_UPLOAD,
+                    "upload refused: " + status.getCode() + " " + status.getDescription());
+        }
+    }
+
+    private void report(ChunkRef ref, FailureKind kind, String message, String logTail) {
+        events.accept(NodeEvent.newBuilder()
+                .setChunkFailed(ChunkFailed.newBuilder()
+                        .setChunk(ref)
+                        .setKind(kind)
+                        .setMessage(message)
+                        .setExitCode(-1)
+                        .setLogTail(logTail))
+                .build());
+    }
+
+    /** Sends progress at most four times a second. */
+    private final class Progress {
+        private final ChunkRef ref;
+        private int frames;
+        private long lastSent = System.nanoTime();
+
+        Progress(ChunkRef ref) {
+            this.ref = ref;
+        }
+
+        void frameDone() {
+            frames++;
+            long now = System.nanoTime();
+            if (now - lastSent >= PROGRESS_INTERVAL_NANOS) {
+                lastSent = now;
+                send(frames);
+            }
+        }
+
+        void finish(int total) {
+            send(total);
+        }
+
+        private void send(int done) {
+            events.accept(NodeEvent.newBuilder()
+                    .setChunkProgress(ChunkProgress.newBuilder().setChunk(ref).setFramesDone(done))
+                    .build());
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        return com.google.common.io.Files.asByteSource(file.toFile())
+                .hash(com.google.common.hash.Hashing.sha256())
+                .toString();
+    }
+
+    @Override
+    public void close() {
+        cancelAll("node shutting down");
+        slots.shutdownNow();
+        try {
+            slots.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
