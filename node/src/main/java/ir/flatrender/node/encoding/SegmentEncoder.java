@@ -115,7 +115,11 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
                 "-color_range",
                 "tv",
                 "-an",
-                // Timestamps continue where the previous chunk ends.
+                // Timestamps continue where the previous chunk ends. The muxer must not shift
+                // them to keep B-frame decode times positive: it would do so for the first
+                // segment only, and the seams would be off by the B-frame delay.
+                "-avoid_negative_ts",
+                "disabled",
                 "-output_ts_offset",
                 String.format(Locale.ROOT, "%.6f", settings.firstFrame() / (double) settings.fps()),
                 "-f",
