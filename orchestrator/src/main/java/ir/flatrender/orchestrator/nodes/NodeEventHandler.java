@@ -19,6 +19,7 @@ import ir.flatrender.proto.farm.v1.ChunkFinished;
 import ir.flatrender.proto.farm.v1.ChunkProgress;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
+import ir.flatrender.proto.farm.v1.FailureKind;
 import ir.flatrender.proto.farm.v1.Heartbeat;
 import ir.flatrender.proto.farm.v1.Hello;
 import ir.flatrender.proto.farm.v1.NodeCommand;
@@ -215,7 +216,15 @@ public final class NodeEventHandler {
         } finally {
             MDC.remove("chunk");
         }
-        if (!lifecycle.chunkFailed(chunk.get().chunkId(), chunk.get().attempt(), reason)) {
+        boolean applied = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED
+                ? lifecycle.chunkReturned(
+                        chunk.get().chunkId(),
+                        chunk.get().jobId(),
+                        session.identity().nodeId(),
+                        chunk.get().attempt(),
+                        reason)
+                : lifecycle.chunkFailed(chunk.get().chunkId(), chunk.get().attempt(), reason);
+        if (!applied) {
             // The chunk had already moved on; just free the slot the node reported.
             session.release(chunk.get().chunkId(), chunk.get().attempt());
             scheduler.wake(false);

@@ -126,6 +126,24 @@ public final class JobLifecycle {
         return true;
     }
 
+    /**
+     * A node gave an attempt back without it failing (it was stopped on the node itself, e.g.
+     * for a shutdown): the chunk is pending again and no failure is counted.
+     *
+     * @return whether it applied (false for a stale attempt)
+     */
+    public boolean chunkReturned(UUID chunkId, UUID jobId, UUID nodeId, long attempt, String reason) {
+        int updated = jdbi.withExtension(
+                JobDao.class,
+                dao -> dao.loseChunk(
+                        chunkId, attempt, ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE))));
+        if (updated == 0) {
+            return false;
+        }
+        chunksTakenBack(List.of(new ChunkLease(chunkId, jobId, nodeId, attempt)), reason);
+        return true;
+    }
+
     /** Chunks were taken back from a node (lost, silent, or its lease ran out). */
     public void chunksTakenBack(List<ChunkLease> leases, String reason) {
         for (ChunkLease lease : leases) {

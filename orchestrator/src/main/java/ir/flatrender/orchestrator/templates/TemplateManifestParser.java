@@ -70,7 +70,7 @@ public final class TemplateManifestParser {
             problems.add(new FieldViolation("aspects", "must name at least one of " + ASPECTS + " with its size"));
             return aspects;
         }
-        node.fields().forEachRemaining(entry -> {
+        node.properties().forEach(entry -> {
             String path = "aspects." + entry.getKey();
             if (!ASPECTS.contains(entry.getKey())) {
                 problems.add(new FieldViolation(path, "unknown aspect; one of " + ASPECTS));
