@@ -108,20 +108,23 @@ public interface JobDao {
     /**
      * Hands up to {@code limit} pending chunks to a node in one statement: the oldest of the
      * highest priority first, skipping rows another claim holds, and makes each a new attempt.
+     * The pick is a materialized CTE: as a plain {@code IN (SELECT … LIMIT n FOR UPDATE SKIP
+     * LOCKED)} PostgreSQL may evaluate the subquery more than once and hand out more than n.
      */
     @SqlQuery("""
-            WITH claimed AS (
+            WITH picked AS MATERIALIZED (
+                SELECT p.id FROM render.frame_jobs p
+                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
                 UPDATE render.frame_jobs f
                 SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
                     assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
                     lease_expires_at = now() + make_interval(secs => :leaseSeconds)
-                WHERE f.id IN (
-                    SELECT p.id FROM render.frame_jobs p
-                    WHERE p.state = 'pending' AND p.engine = ANY(:engines)
-                    ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
-                    LIMIT :limit
-                    FOR UPDATE SKIP LOCKED)
-                  AND f.state = 'pending'
+                FROM picked
+                WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)
             SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.state, f.attempt,
                    f.failures, f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at,
@@ -193,7 +196,7 @@ public interface JobDao {
 
     /** Takes back every chunk whose lease ran out, whoever held it. */
     @SqlQuery("""
-            WITH expired AS (
+            WITH expired AS MATERIALIZED (
                 SELECT id, node_id FROM render.frame_jobs
                 WHERE state = ANY(:from) AND lease_expires_at < now()
                 FOR UPDATE SKIP LOCKED)
@@ -213,7 +216,7 @@ public interface JobDao {
             @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("leaseSeconds") double leaseSeconds);
 
     @SqlQuery("""
-            WITH cancelled AS (
+            WITH cancelled AS MATERIALIZED (
                 SELECT id, node_id, state AS previous FROM render.frame_jobs
                 WHERE job_id = :jobId AND state = ANY(:from)
                 FOR UPDATE)

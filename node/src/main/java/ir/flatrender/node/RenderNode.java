@@ -1,0 +1,203 @@
+package ir.flatrender.node;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.node.control.ControlStream;
+import ir.flatrender.node.engines.Engine;
+import ir.flatrender.node.engines.Engines;
+import ir.flatrender.node.engines.TimelineEngine;
+import ir.flatrender.node.engines.timeline.TimelineFonts;
+import ir.flatrender.node.templates.TemplateCache;
+import ir.flatrender.node.work.SegmentUploader;
+import ir.flatrender.node.work.Worker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A render node's composition root: builds the node, connects it, and closes it in reverse order. */
+public final class RenderNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RenderNode.class);
+    public static final String VERSION = Optional.ofNullable(
+                    RenderNode.class.getPackage().getImplementationVersion())
+            .orElse("dev");
+
+    private final NodeConfig config;
+    private final ControlStream control;
+    private final TemplateCache cache;
+    private final Deque<AutoCloseable> closeables;
+
+    private RenderNode(NodeConfig config, ControlStream control, TemplateCache cache, Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.control = control;
+        this.cache = cache;
+        this.closeables = closeables;
+    }
+
+    /** Starts the node; it connects in the background and keeps reconnecting until closed. */
+    public static RenderNode start(NodeConfig config, TimelineFonts fonts, ObjectMapper json) throws IOException {
+        requireNonNull(config, "config is null");
+        requireNonNull(fonts, "fonts is null");
+        requireNonNull(json, "json is null");
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        try {
+            Files.createDirectories(config.workDirectory());
+            Files.createDirectories(config.cacheDirectory());
+            FfmpegBinaries ffmpeg = FfmpegBinaries.locate(config.ffmpeg(), Optional.empty());
+            ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));
+
+            ChannelCredentials credentials = config.trustedCertificates().isPresent()
+                    ? TlsChannelCredentials.newBuilder()
+                            .trustManager(config.trustedCertificates().get().toFile())
+                            .build()
+                    : InsecureChannelCredentials.create();
+            ManagedChannel managed = NettyChannelBuilder.forTarget(config.orchestrator(), credentials)
+                    .keepAliveTime(30, TimeUnit.SECONDS)
+                    .keepAliveTimeout(10, TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true)
+                    .maxInboundMessageSize(4 * 1024 * 1024)
+                    .build();
+            closeables.push(() -> {
+                managed.shutdown();
+                if (!managed.awaitTermination(5, TimeUnit.SECONDS)) {
+                    managed.shutdownNow();
+                }
+            });
+            Metadata token = new Metadata();
+            token.put(
+                    Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
+            Channel channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(token));
+
+            ExecutorService io = push(closeables, Executors.newFixedThreadPool(2, named(config.name() + "-io")));
+            ScheduledExecutorService timer =
+                    push(closeables, Executors.newSingleThreadScheduledExecutor(named(config.name() + "-timer")));
+            TemplateCache cache = new TemplateCache(config.cacheDirectory(), channel, Duration.ofMinutes(10));
+            List<Engine> available = List.of(new TimelineEngine(fonts));
+            Engines engines = new Engines(available);
+
+            AtomicReference<String> nodeId = new AtomicReference<>("");
+            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname());
+            ControlStream control =
+                    new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
+            closeables.push(control);
+            Worker worker = push(
+                    closeables,
+                    new Worker(
+                            engines,
+                            cache,
+                            new SegmentUploader(channel, io, config.uploadDeadline()),
+                            supervisor,
+                            ffmpeg,
+                            json,
+                            config.workDirectory(),
+                            config.chunkDeadline(),
+                            config.noProgressTimeout(),
+                            control::send,
+                            nodeId::get,
+                            Executors.newFixedThreadPool(config.slots(), named(config.name() + "-slot"))));
+            agent.attach(worker);
+            control.start();
+            log.info(
+                    "node {} started: engines {}, {} slot(s), orchestrator {}",
+                    config.name(),
+                    engines.names(),
+                    config.slots(),
+                    config.orchestrator());
+            return new RenderNode(config, control, cache, closeables);
+        } catch (IOException | RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** Completes when the orchestrator first accepts this node. */
+    public java.util.concurrent.CompletableFuture<Void> welcomed() {
+        return control.welcomed();
+    }
+
+    /** Whether the orchestrator has accepted this node on its current connection. */
+    public boolean isConnected() {
+        return control.isWelcomed();
+    }
+
+    public TemplateCache cache() {
+        return cache;
+    }
+
+    @Override
+    public void close() {
+        closeAll(closeables);
+        log.info("node {} stopped", config.name());
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("error while stopping the node", e);
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> closeables, T closeable) {
+        closeables.push(closeable);
+        return closeable;
+    }
+
+    private static <T extends ExecutorService> T push(Deque<AutoCloseable> closeables, T executor) {
+        closeables.push(() -> {
+            executor.shutdownNow();
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        });
+        return executor;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package ir.flatrender.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.tools.jobs.SubmitCommand;
+import ir.flatrender.tools.jobs.WatchCommand;
+import ir.flatrender.tools.processes.DemoCommand;
+import ir.flatrender.tools.processes.DevCommand;
+import ir.flatrender.tools.processes.NodeCommand;
+import ir.flatrender.tools.processes.OrchestratorCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code flatrender} command. */
+@Command(
+        name = "flatrender",
+        mixinStandardHelpOptions = true,
+        versionProvider = FlatRender.Version.class,
+        description = "FlatRender farm: a gRPC render farm for template videos.",
+        subcommands = {
+            OrchestratorCommand.class,
+            NodeCommand.class,
+            DevCommand.class,
+            DemoCommand.class,
+            SubmitCommand.class,
+            WatchCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 ok, 1 job failed or cancelled, 2 usage error, 3 not found, 4 orchestrator",
+            "unreachable, 5 token refused, 6 request rejected as invalid, 10 other errors."
+        })
+public final class FlatRender implements Runnable {
+    private final boolean interactive;
+    private final ObjectMapper json;
+
+    @Spec
+    CommandSpec spec;
+
+    public FlatRender(boolean interactive) {
+        this.interactive = interactive;
+        this.json = new ObjectMapper();
+    }
+
+    /** Whether output goes to a person at a terminal (progress bars) or to a pipe (plain lines). */
+    public boolean interactive() {
+        return interactive;
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, System.console() != null, args));
+    }
+
+    /** Runs a command with the given streams; tests call this. */
+    public static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        CommandLine commandLine = new CommandLine(new FlatRender(interactive));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((error, command, parseResult) -> {
+            command.getErr().println("error: " + ExitCodes.message(error));
+            command.getErr().flush();
+            return ExitCodes.of(error);
+        });
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = FlatRender.class.getPackage().getImplementationVersion();
+            return new String[] {"flatrender " + (version == null ? "dev" : version)};
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package ir.flatrender.tools.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Channel;
+import io.grpc.Context;
+import ir.flatrender.proto.farm.v1.DownloadExportRequest;
+import ir.flatrender.proto.farm.v1.ExportData;
+import ir.flatrender.proto.farm.v1.GetJobRequest;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobProgress;
+import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.proto.farm.v1.SubmitJobResponse;
+import ir.flatrender.proto.farm.v1.WatchJobRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** The client side of the job service, every unary call with a deadline. */
+public final class JobClient {
+    private final Channel channel;
+    private final Duration deadline;
+
+    public JobClient(Channel channel, Duration deadline) {
+        this.channel = requireNonNull(channel, "channel is null");
+        this.deadline = requireNonNull(deadline, "deadline is null");
+    }
+
+    private JobServiceGrpc.JobServiceBlockingStub unary() {
+        return JobServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public SubmitJobResponse submit(SubmitJobRequest request) {
+        return unary().submitJob(request);
+    }
+
+    public Job get(String jobId, boolean withChunks) {
+        return unary().getJob(GetJobRequest.newBuilder()
+                .setJobId(jobId)
+                .setIncludeChunks(withChunks)
+                .build());
+    }
+
+    /**
+     * Follows a job's progress until it ends, handing each update to the listener.
+     *
+     * @return the job as it ended
+     */
+    public Job follow(String jobId, Consumer<JobProgress> listener) {
+        // A watch lasts as long as the render; it is cancelled with this context if we stop.
+        try (Context.CancellableContext context = Context.current().withCancellation()) {
+            return context.call(() -> {
+                Iterator<JobProgress> updates = JobServiceGrpc.newBlockingStub(channel)
+                        .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+                Job last = null;
+                while (updates.hasNext()) {
+                    JobProgress progress = updates.next();
+                    listener.accept(progress);
+                    last = progress.getJob();
+                }
+                return last == null ? get(jobId, false) : last;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Downloads the job's video to {@code target}, through a temporary file renamed into place. */
+    public long download(String jobId, Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path partial = Files.createTempFile(parent, target.getFileName().toString(), ".part");
+        long expected = -1;
+        long received = 0;
+        try {
+            Iterator<ExportData> parts = JobServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(
+                            Math.max(deadline.toMillis(), TimeUnit.MINUTES.toMillis(10)), TimeUnit.MILLISECONDS)
+                    .downloadExport(
+                            DownloadExportRequest.newBuilder().setJobId(jobId).build());
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                while (parts.hasNext()) {
+                    ExportData part = parts.next();
+                    if (part.getOffset() != received) {
+                        throw new IOException("download out of order at byte " + received);
+                    }
+                    part.getData().writeTo(out);
+                    received += part.getData().size();
+                    expected = part.getTotalSize();
+                }
+            }
+            if (expected >= 0 && received != expected) {
+                throw new IOException("download ended at byte " + received + " of " + expected);
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return received;
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package ir.flatrender.tools.jobs;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import ir.flatrender.proto.farm.v1.FrameRange;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.proto.farm.v1.SubmitJobResponse;
+import ir.flatrender.tools.ExitCodes;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.options.ClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "submit",
+        description = "Submit a render job; prints its id (and, with --wait, follows it to the end).",
+        footer = {
+            "",
+            "Examples:",
+            "  flatrender submit --template sample-promo --aspect 9:16 --tier 720p \\",
+            "      --set title_en='Grand opening' --set accent='#1e88e5' --wait --out promo.mp4",
+            "  flatrender submit --template sample-promo --bindings bindings.json --frames 0-89"
+        })
+public final class SubmitCommand implements Callable<Integer> {
+    @ParentCommand
+    FlatRender root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--template", required = true, description = "Template id.")
+    String template;
+
+    @Option(
+            names = "--template-version",
+            defaultValue = "0",
+            description = "Template version (default: the current one).")
+    int templateVersion;
+
+    @Option(names = "--aspect", defaultValue = "16:9", description = "16:9, 1:1 or 9:16 (default: ${DEFAULT-VALUE}).")
+    String aspect;
+
+    @Option(
+            names = "--tier",
+            defaultValue = "1080p",
+            description = "360p, 480p, 720p, 1080p, 1440p or 2160p (default: ${DEFAULT-VALUE}).")
+    String tier;
+
+    @Option(names = "--set", paramLabel = "NAME=TEXT", description = "A text, colour or image binding; repeatable.")
+    Map<String, String> texts = new LinkedHashMap<>();
+
+    @Option(
+            names = "--set-json",
+            paramLabel = "NAME=JSON",
+            description = "A binding given as JSON (numbers, …); repeatable.")
+    Map<String, String> jsons = new LinkedHashMap<>();
+
+    @Option(names = "--bindings", paramLabel = "FILE", description = "A JSON object of bindings.")
+    Path bindingsFile;
+
+    @Option(names = "--frames", paramLabel = "A-B", description = "Render only frames A to B (inclusive).")
+    String frames;
+
+    @Option(names = "--fps", defaultValue = "0", description = "Frames per second (default: the template's).")
+    int fps;
+
+    @Option(
+            names = "--priority",
+            defaultValue = "0",
+            description = "-100 … 100, higher first (default: ${DEFAULT-VALUE}).")
+    int priority;
+
+    @Option(names = "--idempotency-key", description = "Submitting again with the same key returns the same job.")
+    String idempotencyKey;
+
+    @Option(names = "--tenant", description = "Tenant id (default: the default tenant).")
+    String tenant;
+
+    @Option(names = "--wait", description = "Follow the job until it ends.")
+    boolean await;
+
+    @Option(names = "--out", description = "With --wait, download the video to this file.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder()
+                .setTemplateId(template)
+                .setTemplateVersion(templateVersion)
+                .setAspect(aspect)
+                .setTier(tier)
+                .setFps(fps)
+                .setPriority(priority)
+                .setBindings(bindings());
+        if (frames != null) {
+            request.setFrames(frames(frames));
+        }
+        if (idempotencyKey != null) {
+            request.setIdempotencyKey(idempotencyKey);
+        }
+        if (tenant != null) {
+            request.setTenantId(tenant);
+        }
+        ManagedChannel channel = client.channel();
+        try {
+            JobClient jobs = new JobClient(channel, Duration.ofSeconds(30));
+            SubmitJobResponse response = jobs.submit(request.build());
+            Job job = response.getJob();
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "job %s %s: %s %s %s, %dx%d, %d frames in %d chunks%n",
+                            job.getId(),
+                            response.getCreated() ? "queued" : "already existed",
+                            job.getTemplateId(),
+                            job.getAspect(),
+                            job.getTier(),
+                            job.getOutputSize().getWidth(),
+                            job.getOutputSize().getHeight(),
+                            job.getTotalFrames(),
+                            job.getChunksTotal());
+            spec.commandLine().getOut().flush();
+            if (!await) {
+                return ExitCodes.OK;
+            }
+            return Follow.follow(
+                    jobs,
+                    job.getId(),
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    root.interactive(),
+                    Optional.ofNullable(out));
+        } finally {
+            channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private Struct bindings() throws Exception {
+        Struct.Builder struct = Struct.newBuilder();
+        if (bindingsFile != null) {
+            JsonFormat.parser().merge(Files.readString(bindingsFile), struct);
+        }
+        texts.forEach((name, text) ->
+                struct.putFields(name, Value.newBuilder().setStringValue(text).build()));
+        for (var entry : jsons.entrySet()) {
+            Value.Builder value = Value.newBuilder();
+            try {
+                JsonFormat.parser().merge(entry.getValue(), value);
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalArgumentException("--set-json " + entry.getKey() + ": not JSON: " + entry.getValue());
+            }
+            struct.putFields(entry.getKey(), value.build());
+        }
+        return struct.build();
+    }
+
+    private static FrameRange frames(String text) {
+        String[] parts = text.split("-");
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            return FrameRange.newBuilder()
+                    .setStart(Integer.parseInt(parts[0].strip()))
+                    .setEnd(Integer.parseInt(parts[1].strip()))
+                    .build();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--frames must be A-B, e.g. 0-89, but was '" + text + "'");
+        }
+    }
+}

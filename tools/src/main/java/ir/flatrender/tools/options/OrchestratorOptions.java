@@ -1,0 +1,80 @@
+package ir.flatrender.tools.options;
+
+import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.orchestrator.jobs.EncoderSettings;
+import ir.flatrender.orchestrator.jobs.JobsConfig;
+import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How the orchestrator schedules and encodes; shared by orchestrator, dev and demo. */
+public final class OrchestratorOptions {
+    @Option(
+            names = "--chunk-frames",
+            defaultValue = "30",
+            description = "Most frames per chunk (default: ${DEFAULT-VALUE}).")
+    int chunkFrames;
+
+    @Option(
+            names = "--max-attempts",
+            defaultValue = "3",
+            description = "Attempts per chunk before a job fails (default: ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
+    @Option(
+            names = "--lease-timeout",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "How long a silent node keeps its chunks (default: ${DEFAULT-VALUE}).")
+    Duration leaseTimeout;
+
+    @Option(
+            names = "--heartbeat-interval",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "How often nodes heartbeat (default: ${DEFAULT-VALUE}).")
+    Duration heartbeatInterval;
+
+    @Option(
+            names = "--x264-preset",
+            defaultValue = "veryfast",
+            description = "x264 preset of the segments (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(
+            names = "--crf",
+            defaultValue = "18",
+            description = "x264 quality, lower is better (default: ${DEFAULT-VALUE}).")
+    int crf;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain; serves TLS with --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--no-samples", description = "Do not install the bundled sample templates.")
+    boolean noSamples;
+
+    public OrchestratorConfig apply(OrchestratorConfig base) {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        EncoderSettings defaults = EncoderSettings.DEFAULT;
+        return base.withJobs(new JobsConfig(
+                        chunkFrames,
+                        maxAttempts,
+                        new EncoderSettings(
+                                defaults.codec(),
+                                preset,
+                                crf,
+                                defaults.pixelFormat(),
+                                defaults.container(),
+                                defaults.profile())))
+                .withScheduler(new SchedulerConfig(leaseTimeout, heartbeatInterval, Duration.ofSeconds(1)))
+                .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
+                .withInstallSamples(!noSamples);
+    }
+}

@@ -1,0 +1,206 @@
+package ir.flatrender.tools.processes;
+
+import io.grpc.ManagedChannel;
+import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.orchestrator.server.FarmToken;
+import ir.flatrender.proto.farm.v1.Chunk;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.ExitCodes;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.Logging;
+import ir.flatrender.tools.jobs.JobClient;
+import ir.flatrender.tools.jobs.ProgressPrinter;
+import ir.flatrender.tools.options.ClientOptions;
+import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.OrchestratorOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "demo",
+        description = "Render the bundled sample template on a farm started for the purpose (embedded PostgreSQL, "
+                + "an orchestrator and render nodes as real gRPC peers on loopback), then stop it.",
+        footer = {
+            "",
+            "Examples:",
+            "  flatrender demo",
+            "  flatrender demo --out /tmp/x --nodes 3 --tier 720p --aspect 9:16"
+        })
+public final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    FlatRender root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OrchestratorOptions orchestrator;
+
+    @Mixin
+    FfmpegOption ffmpeg;
+
+    @Option(
+            names = "--out",
+            defaultValue = "flatrender-demo",
+            description = "Folder for the video (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--nodes", defaultValue = "2", description = "Render nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(
+            names = "--tier",
+            defaultValue = "1080p",
+            description = "Quality tier: 360p … 2160p (default: ${DEFAULT-VALUE}).")
+    String tier;
+
+    @Option(
+            names = "--aspect",
+            defaultValue = "16:9",
+            description = "Aspect: 16:9, 1:1 or 9:16 (default: ${DEFAULT-VALUE}).")
+    String aspect;
+
+    @Option(
+            names = "--template",
+            defaultValue = "sample-promo",
+            description = "Template to render (default: ${DEFAULT-VALUE}).")
+    String template;
+
+    @Option(names = "--verbose", description = "Show the farm's logs.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("--nodes must be at least 1");
+        }
+        if (!verbose) {
+            Logging.setFarmLevel("WARN");
+        }
+        PrintWriter console = spec.commandLine().getOut();
+        Path scratch = Files.createTempDirectory("flatrender-demo-");
+        try {
+            return run(console, scratch);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    private int run(PrintWriter console, Path scratch) throws Exception {
+        console.printf("starting an embedded PostgreSQL, an orchestrator and %d render node(s)…%n", nodes);
+        console.flush();
+        String token = FarmToken.generate();
+        OrchestratorConfig config = orchestrator
+                .apply(OrchestratorConfig.defaults(scratch.resolve("orchestrator"), token))
+                .withListen("127.0.0.1", 0);
+        LocalFarm.Options options =
+                new LocalFarm.Options(Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path());
+        try (LocalFarm farm = LocalFarm.start(options, root.json())) {
+            farm.awaitNodes(Duration.ofSeconds(60));
+            console.printf("farm ready: orchestrator %s, %d node(s) connected%n", farm.target(), nodes);
+            ManagedChannel channel = ClientOptions.channel(farm.target(), token, Optional.empty());
+            try {
+                return render(console, new JobClient(channel, Duration.ofSeconds(30)));
+            } finally {
+                channel.shutdownNow();
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private int render(PrintWriter console, JobClient client) throws IOException {
+        long started = System.nanoTime();
+        Job job = client.submit(SubmitJobRequest.newBuilder()
+                        .setTemplateId(template)
+                        .setAspect(aspect)
+                        .setTier(tier)
+                        .setIdempotencyKey("demo-" + UUID.randomUUID())
+                        .build())
+                .getJob();
+        console.printf(
+                "job %s: %s %s %s → %dx%d, %d frames at %d fps in %d chunks%n",
+                job.getId(),
+                job.getTemplateId(),
+                job.getAspect(),
+                job.getTier(),
+                job.getOutputSize().getWidth(),
+                job.getOutputSize().getHeight(),
+                job.getTotalFrames(),
+                job.getFps(),
+                job.getChunksTotal());
+        console.flush();
+        ProgressPrinter progress = new ProgressPrinter(console, root.interactive());
+        Job finished = client.follow(job.getId(), progress::update);
+        progress.finish();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (finished.getState() != JobState.JOB_STATE_SUCCEEDED) {
+            spec.commandLine()
+                    .getErr()
+                    .printf("job %s ended %s: %s%n", job.getId(), finished.getState(), finished.getError());
+            return ExitCodes.JOB_FAILED;
+        }
+        Job detailed = client.get(job.getId(), true);
+        String name = String.format(Locale.ROOT, "%s-%s-%s", template, aspect.replace(':', 'x'), tier);
+        Path video = out.toAbsolutePath().resolve(name + ".mp4");
+        client.download(job.getId(), video);
+        Path thumbnail = out.toAbsolutePath().resolve(name + ".jpg");
+        Files.copy(
+                Path.of(detailed.getExport().getThumbnailLocation()), thumbnail, StandardCopyOption.REPLACE_EXISTING);
+
+        console.printf(
+                Locale.ROOT,
+                "rendered %d frames (%dx%d %s, %.1f s of video) in %.1f s: %.1f frames per second%n",
+                detailed.getExport().getFrameCount(),
+                detailed.getExport().getSize().getWidth(),
+                detailed.getExport().getSize().getHeight(),
+                detailed.getExport().getCodec(),
+                detailed.getExport().getDurationMillis() / 1000.0,
+                seconds,
+                detailed.getExport().getFrameCount() / seconds);
+        Map<String, int[]> perNode = new TreeMap<>();
+        for (Chunk chunk : detailed.getChunksList()) {
+            int[] counts = perNode.computeIfAbsent(chunk.getNodeName(), n -> new int[2]);
+            counts[0]++;
+            counts[1] += chunk.getFrames().getEnd() - chunk.getFrames().getStart() + 1;
+        }
+        console.println("chunks per node:");
+        perNode.forEach(
+                (node, counts) -> console.printf("  %-10s %2d chunks, %4d frames%n", node, counts[0], counts[1]));
+        console.printf("thumbnail: %s%n", thumbnail);
+        console.printf("output: %s%n", video);
+        console.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}

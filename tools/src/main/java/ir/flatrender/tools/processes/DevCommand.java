@@ -1,0 +1,100 @@
+package ir.flatrender.tools.processes;
+
+import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.tools.FarmTokens;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.options.DatabaseOptions;
+import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.OrchestratorOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "dev",
+        description = "Run a whole farm in one process and leave it running: a database (embedded unless "
+                + "--db-url), an orchestrator and render nodes. State survives restarts in --data-dir.",
+        footer = {
+            "",
+            "Example:",
+            "  flatrender dev --nodes 3",
+            "  export FLATRENDER_FARM_TOKEN=$(cat .flatrender/dev/farm-token)",
+            "  flatrender submit --template sample-promo --tier 720p --wait"
+        })
+public final class DevCommand implements Callable<Integer> {
+    @ParentCommand
+    FlatRender root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    OrchestratorOptions orchestrator;
+
+    @Mixin
+    FfmpegOption ffmpeg;
+
+    @Option(
+            names = "--listen",
+            defaultValue = "127.0.0.1:7600",
+            description = "Orchestrator address (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".flatrender/dev",
+            description = "Where the farm keeps its state (default: ${DEFAULT-VALUE}).")
+    Path dataDirectory;
+
+    @Option(names = "--nodes", defaultValue = "2", description = "Render nodes to start (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--slots", defaultValue = "1", description = "Slots per node (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Override
+    public Integer call() throws Exception {
+        Listen address = Listen.parse(listen);
+        Path data = dataDirectory.toAbsolutePath();
+        String token = FarmTokens.readOrCreate(data);
+        OrchestratorConfig config =
+                orchestrator.apply(OrchestratorConfig.defaults(data, token)).withListen(address.host(), address.port());
+        LocalFarm.Options options = new LocalFarm.Options(
+                database.external(),
+                Optional.of(data.resolve("postgres")),
+                database.embeddedPort(),
+                config,
+                nodes,
+                slots,
+                ffmpeg.path());
+        Shutdown shutdown = Shutdown.onSignal();
+        try (LocalFarm farm = LocalFarm.start(options, root.json())) {
+            farm.awaitNodes(Duration.ofSeconds(60));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("FlatRender dev farm is running%n");
+            out.printf("  orchestrator: %s%n", farm.target());
+            out.printf(
+                    "  farm token:   %s (export FLATRENDER_FARM_TOKEN=$(cat %s))%n",
+                    data.resolve(FarmTokens.FILE), data.resolve(FarmTokens.FILE));
+            out.printf("  nodes:        %d x %d slot(s)%n", nodes, slots);
+            out.printf("  data:         %s%n", data);
+            out.printf("Press Ctrl-C to stop.%n");
+            out.flush();
+            shutdown.await();
+        } finally {
+            shutdown.finished();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,170 @@
+package ir.flatrender.tools.processes;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.DatabaseConfig;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
+import ir.flatrender.node.NodeConfig;
+import ir.flatrender.node.RenderNode;
+import ir.flatrender.node.engines.timeline.TimelineFonts;
+import ir.flatrender.orchestrator.Orchestrator;
+import ir.flatrender.orchestrator.OrchestratorConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole farm in one process, for {@code dev} and {@code demo}: a database (embedded unless
+ * one is given), an orchestrator, and render nodes connected to it over real gRPC sockets on
+ * loopback, exactly as separate machines would be.
+ */
+public final class LocalFarm implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalFarm.class);
+
+    /**
+     * @param externalDatabase an external PostgreSQL; the embedded one when empty
+     * @param embeddedDataDirectory where the embedded PostgreSQL keeps its data; temporary when empty
+     */
+    public record Options(
+            Optional<DatabaseConfig> externalDatabase,
+            Optional<Path> embeddedDataDirectory,
+            int embeddedPort,
+            OrchestratorConfig orchestrator,
+            int nodes,
+            int slotsPerNode,
+            Optional<Path> ffmpeg) {
+        public Options {
+            requireNonNull(externalDatabase, "externalDatabase is null");
+            requireNonNull(embeddedDataDirectory, "embeddedDataDirectory is null");
+            requireNonNull(orchestrator, "orchestrator is null");
+            requireNonNull(ffmpeg, "ffmpeg is null");
+            if (nodes < 0 || nodes > 64) {
+                throw new IllegalArgumentException("nodes must be between 0 and 64 but was " + nodes);
+            }
+        }
+    }
+
+    private final Orchestrator orchestrator;
+    private final List<RenderNode> nodes;
+    private final String target;
+    private final String token;
+    private final Deque<AutoCloseable> closeables;
+
+    private LocalFarm(
+            Orchestrator orchestrator,
+            List<RenderNode> nodes,
+            String target,
+            String token,
+            Deque<AutoCloseable> closeables) {
+        this.orchestrator = orchestrator;
+        this.nodes = nodes;
+        this.target = target;
+        this.token = token;
+        this.closeables = closeables;
+    }
+
+    public static LocalFarm start(Options options, ObjectMapper json) throws IOException {
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        try {
+            DatabaseConfig databaseConfig;
+            if (options.externalDatabase().isPresent()) {
+                databaseConfig = options.externalDatabase().get();
+            } else {
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
+                        new EmbeddedPostgresConfig(options.embeddedDataDirectory(), options.embeddedPort()));
+                closeables.push(postgres);
+                postgres.ensureDatabase("flatrender", null);
+                databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender"));
+            }
+            Database database = Database.connect(databaseConfig, "orchestrator", json);
+            closeables.push(database);
+            FfmpegBinaries ffmpeg = FfmpegBinaries.locate(options.ffmpeg(), Optional.empty());
+            Orchestrator orchestrator = Orchestrator.start(options.orchestrator(), database, ffmpeg, json);
+            closeables.push(orchestrator);
+            String host = options.orchestrator().host().equals("0.0.0.0")
+                    ? "127.0.0.1"
+                    : options.orchestrator().host();
+            String target = host + ":" + orchestrator.port();
+            TimelineFonts fonts = TimelineFonts.loadBundled();
+            List<RenderNode> nodes = new ArrayList<>();
+            for (int i = 1; i <= options.nodes(); i++) {
+                Path directory =
+                        options.orchestrator().dataDirectory().resolve("nodes").resolve("node-" + i);
+                NodeConfig config = NodeConfig.defaults(
+                                target, options.orchestrator().farmToken(), "node-" + i, directory)
+                        .withSlots(options.slotsPerNode())
+                        .withFfmpeg(options.ffmpeg());
+                RenderNode node = RenderNode.start(config, fonts, json);
+                closeables.push(node);
+                nodes.add(node);
+            }
+            return new LocalFarm(
+                    orchestrator,
+                    List.copyOf(nodes),
+                    target,
+                    options.orchestrator().farmToken(),
+                    closeables);
+        } catch (IOException | RuntimeException e) {
+            closeAll(closeables);
+            throw e;
+        }
+    }
+
+    /** Waits until every node has been welcomed by the orchestrator. */
+    public void awaitNodes(Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<?>[] welcomed =
+                nodes.stream().map(RenderNode::welcomed).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(welcomed).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a node could not connect", e.getCause());
+        }
+    }
+
+    public Orchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    public List<RenderNode> nodes() {
+        return nodes;
+    }
+
+    /** The orchestrator's address, host:port. */
+    public String target() {
+        return target;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                log.warn("error while stopping the farm", e);
+            }
+        }
+    }
+}

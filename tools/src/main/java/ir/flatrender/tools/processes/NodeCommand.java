@@ -1,0 +1,89 @@
+package ir.flatrender.tools.processes;
+
+import ir.flatrender.node.NodeConfig;
+import ir.flatrender.node.RenderNode;
+import ir.flatrender.node.engines.timeline.TimelineFonts;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.options.ClientOptions;
+import ir.flatrender.tools.options.DurationConverter;
+import ir.flatrender.tools.options.FfmpegOption;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "node",
+        description = "Run a render node: connects to the orchestrator and renders the chunks it is given.",
+        footer = {"", "Example:", "  FLATRENDER_FARM_TOKEN=... flatrender node --orchestrator farm:7600 --slots 2"})
+public final class NodeCommand implements Callable<Integer> {
+    @ParentCommand
+    FlatRender root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Mixin
+    FfmpegOption ffmpeg;
+
+    @Option(names = "--name", description = "Node name, unique in the farm (default: the host name).")
+    String name;
+
+    @Option(names = "--slots", defaultValue = "1", description = "Chunks rendered at once (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(
+            names = "--work-dir",
+            defaultValue = "flatrender-node",
+            description = "Scratch space and template cache (default: ${DEFAULT-VALUE}).")
+    Path workDirectory;
+
+    @Option(
+            names = "--no-progress-timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Kill a chunk that renders no frame for this long (default: ${DEFAULT-VALUE}).")
+    Duration noProgressTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        String nodeName =
+                name == null || name.isBlank() ? InetAddress.getLocalHost().getHostName() : name;
+        Path directory = workDirectory.toAbsolutePath();
+        NodeConfig defaults = NodeConfig.defaults(client.orchestrator(), client.token(), nodeName, directory);
+        NodeConfig config = new NodeConfig(
+                defaults.orchestrator(),
+                defaults.farmToken(),
+                client.tlsCa(),
+                defaults.name(),
+                slots,
+                defaults.workDirectory(),
+                defaults.cacheDirectory(),
+                ffmpeg.path(),
+                defaults.chunkDeadline(),
+                noProgressTimeout,
+                defaults.uploadDeadline(),
+                defaults.minBackoff(),
+                defaults.maxBackoff());
+        Shutdown shutdown = Shutdown.onSignal();
+        try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json())) {
+            spec.commandLine()
+                    .getOut()
+                    .printf("node %s started; orchestrator %s%n", node.name(), config.orchestrator());
+            spec.commandLine().getOut().flush();
+            shutdown.await();
+        } finally {
+            shutdown.finished();
+        }
+        return 0;
+    }
+}

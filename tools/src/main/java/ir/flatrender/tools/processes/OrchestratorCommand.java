@@ -1,0 +1,107 @@
+package ir.flatrender.tools.processes;
+
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.DatabaseConfig;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
+import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
+import ir.flatrender.orchestrator.Orchestrator;
+import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.tools.FarmTokens;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.options.DatabaseOptions;
+import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.OrchestratorOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "orchestrator",
+        description = "Run the orchestrator: the gRPC server nodes and clients connect to.",
+        footer = {
+            "",
+            "Examples:",
+            "  flatrender orchestrator --data-dir /var/lib/flatrender",
+            "  FLATRENDER_DB_URL=jdbc:postgresql://db/flatrender FLATRENDER_DB_PASSWORD=... \\",
+            "    FLATRENDER_FARM_TOKEN=... flatrender orchestrator --listen 0.0.0.0:7600"
+        })
+public final class OrchestratorCommand implements Callable<Integer> {
+    @ParentCommand
+    FlatRender root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    OrchestratorOptions orchestrator;
+
+    @Mixin
+    FfmpegOption ffmpeg;
+
+    @Option(
+            names = "--listen",
+            defaultValue = "0.0.0.0:7600",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = "flatrender-data",
+            description =
+                    "Blobs, scratch space and (without --db-url) the embedded database (default: ${DEFAULT-VALUE}).")
+    Path dataDirectory;
+
+    @Option(
+            names = "--token",
+            defaultValue = "${env:FLATRENDER_FARM_TOKEN}",
+            description = "Farm token nodes and clients must present (env FLATRENDER_FARM_TOKEN). Without it one is "
+                    + "made and kept in DATA_DIR/farm-token.")
+    String token;
+
+    @Override
+    public Integer call() throws Exception {
+        Listen address = Listen.parse(listen);
+        Path data = dataDirectory.toAbsolutePath();
+        String farmToken = token == null || token.isBlank() ? FarmTokens.readOrCreate(data) : token.strip();
+        OrchestratorConfig config = orchestrator
+                .apply(OrchestratorConfig.defaults(data, farmToken))
+                .withListen(address.host(), address.port());
+        EmbeddedPostgresServer postgres = null;
+        DatabaseConfig databaseConfig;
+        if (database.external().isPresent()) {
+            databaseConfig = database.external().get();
+        } else {
+            postgres = EmbeddedPostgresServer.start(
+                    new EmbeddedPostgresConfig(Optional.of(data.resolve("postgres")), database.embeddedPort()));
+            postgres.ensureDatabase("flatrender", null);
+            databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender")).withMaxPoolSize(database.pool());
+        }
+        Shutdown shutdown = Shutdown.onSignal();
+        try (EmbeddedPostgresServer ignored = postgres;
+                Database db = Database.connect(databaseConfig, "orchestrator", root.json());
+                Orchestrator running = Orchestrator.start(
+                        config, db, FfmpegBinaries.locate(ffmpeg.path(), Optional.empty()), root.json())) {
+            spec.commandLine()
+                    .getOut()
+                    .printf("orchestrator %s listening on %s:%d%n", running.id(), address.host(), running.port());
+            if (token == null || token.isBlank()) {
+                spec.commandLine().getOut().printf("farm token in %s%n", data.resolve(FarmTokens.FILE));
+            }
+            spec.commandLine().getOut().flush();
+            shutdown.await();
+        } finally {
+            shutdown.finished();
+        }
+        return 0;
+    }
+}

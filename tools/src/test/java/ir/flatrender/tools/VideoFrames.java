@@ -1,0 +1,146 @@
+package ir.flatrender.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.ffmpeg.Ffprobe;
+import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.process.SupervisedProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Reads videos back for assertions: probe, decode to frames, compare with reference frames. */
+final class VideoFrames implements AutoCloseable {
+    private final ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2));
+    private final FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
+
+    MediaInfo probe(Path video) throws Exception {
+        return new Ffprobe(ffmpeg, supervisor, new ObjectMapper()).probe(video, true);
+    }
+
+    /** Decodes every frame of the video to bgr24 bytes. */
+    List<byte[]> decode(Path video, int width, int height) throws Exception {
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffmpeg-decode",
+                        ffmpeg.ffmpegCommand(List.of(
+                                "-v",
+                                "error",
+                                "-i",
+                                video.toString(),
+                                "-f",
+                                "rawvideo",
+                                "-pix_fmt",
+                                "bgr24",
+                                "pipe:1")),
+                        video.getParent())
+                .withEnvironment(ffmpeg.environment())
+                .withRawStdout();
+        SupervisedProcess process = supervisor.start(spec);
+        List<byte[]> frames = new ArrayList<>();
+        try (InputStream in = process.stdout()) {
+            while (true) {
+                byte[] frame = in.readNBytes(width * height * 3);
+                if (frame.length == 0) {
+                    break;
+                }
+                if (frame.length != width * height * 3) {
+                    throw new IOException("truncated frame");
+                }
+                frames.add(frame);
+            }
+        }
+        ProcessOutcome outcome = process.await();
+        if (!outcome.succeeded()) {
+            throw new IOException("decode failed: " + outcome.describe());
+        }
+        return frames;
+    }
+
+    /**
+     * PSNR (average over Y, U, V, as ffmpeg's psnr filter reports it) of every frame of the
+     * video against reference frames given as bgr24, both compared in the video's yuv420p
+     * with the BT.709 matrix the encoder uses.
+     */
+    List<Double> psnr(Path video, List<byte[]> reference, int width, int height, int fps) throws Exception {
+        Path stats = Files.createTempFile(video.getParent(), "psnr", ".log");
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffmpeg-psnr",
+                        ffmpeg.ffmpegCommand(List.of(
+                                "-v",
+                                "error",
+                                "-i",
+                                video.toString(),
+                                "-f",
+                                "rawvideo",
+                                "-pix_fmt",
+                                "bgr24",
+                                "-s:v",
+                                width + "x" + height,
+                                "-framerate",
+                                Integer.toString(fps),
+                                "-i",
+                                "pipe:0",
+                                "-filter_complex",
+                                "[0:v]setpts=PTS-STARTPTS[a];[1:v]setpts=PTS-STARTPTS,scale=out_color_matrix=bt709"
+                                        + ":out_range=tv,format=yuv420p[b];[a][b]psnr=stats_file="
+                                        + stats.getFileName(),
+                                "-f",
+                                "null",
+                                "-")),
+                        video.getParent())
+                .withEnvironment(ffmpeg.environment())
+                .withStdin();
+        SupervisedProcess process = supervisor.start(spec);
+        CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> {
+            try (OutputStream stdin = process.stdin()) {
+                for (byte[] frame : reference) {
+                    stdin.write(frame);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        ProcessOutcome outcome = process.await();
+        feeding.join();
+        if (!outcome.succeeded()) {
+            throw new IOException("psnr failed: " + outcome.describe());
+        }
+        List<Double> values = new ArrayList<>();
+        for (String line : Files.readAllLines(stats)) {
+            for (String field : line.split(" ")) {
+                if (field.startsWith("psnr_avg:")) {
+                    String value = field.substring("psnr_avg:".length()).toLowerCase(Locale.ROOT);
+                    values.add(value.equals("inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** PSNR of two bgr24 frames over all their bytes. */
+    static double psnr(byte[] a, byte[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = (a[i] & 0xff) - (b[i] & 0xff);
+            sum += d * d;
+        }
+        double mse = sum / a.length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
+    @Override
+    public void close() {
+        supervisor.close();
+    }
+}
