@@ -71,6 +71,11 @@ public final class RenderNode implements AutoCloseable {
             FfmpegBinaries ffmpeg = FfmpegBinaries.locate(config.ffmpeg(), Optional.empty());
             ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));
 
+            // Executors before the channel, so they outlive it: the channel's last callbacks
+            // (a stream closing) still find them running when the node shuts down.
+            ExecutorService io = push(closeables, Executors.newFixedThreadPool(2, named(config.name() + "-io")));
+            ScheduledExecutorService timer =
+                    push(closeables, Executors.newSingleThreadScheduledExecutor(named(config.name() + "-timer")));
             ChannelCredentials credentials = config.trustedCertificates().isPresent()
                     ? TlsChannelCredentials.newBuilder()
                             .trustManager(config.trustedCertificates().get().toFile())
@@ -93,9 +98,6 @@ public final class RenderNode implements AutoCloseable {
                     Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
             Channel channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(token));
 
-            ExecutorService io = push(closeables, Executors.newFixedThreadPool(2, named(config.name() + "-io")));
-            ScheduledExecutorService timer =
-                    push(closeables, Executors.newSingleThreadScheduledExecutor(named(config.name() + "-timer")));
             TemplateCache cache = new TemplateCache(config.cacheDirectory(), channel, Duration.ofMinutes(10));
             List<Engine> available = List.of(new TimelineEngine(fonts));
             Engines engines = new Engines(available);

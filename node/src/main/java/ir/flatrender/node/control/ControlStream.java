@@ -213,6 +213,9 @@ public final class ControlStream implements AutoCloseable {
         @Override
         public void onError(Throwable error) {
             ended = true;
+            if (closed) {
+                return;
+            }
             serial.execute(
                     () -> reconnectLater(this, Status.fromThrowable(error).toString()));
         }
@@ -220,6 +223,9 @@ public final class ControlStream implements AutoCloseable {
         @Override
         public void onCompleted() {
             ended = true;
+            if (closed) {
+                return;
+            }
             serial.execute(() -> reconnectLater(this, "the orchestrator closed the stream"));
         }
 
