@@ -33,7 +33,8 @@ class ProcessSupervisorTest {
     void reportsExitCodeAndKeepsOnlyTheLastLines() throws Exception {
         ProcessSpec spec = new ProcessSpec(
                 "sh",
-                List.of("sh", "-c", "for i in 1 2 3 4 5 6; do echo line $i; done; echo oops >&2; exit 3"),
+                // One stream only: two streams are drained on two threads, in no fixed order.
+                List.of("sh", "-c", "for i in 1 2 3 4 5 6; do echo line $i >&2; done; echo oops >&2; exit 3"),
                 work,
                 java.util.Map.of(),
                 false,
@@ -46,7 +47,15 @@ class ProcessSupervisorTest {
         assertThat(outcome.succeeded()).isFalse();
         assertThat(outcome.termination()).isEqualTo(Termination.EXITED);
         assertThat(outcome.exitCode()).isEqualTo(3);
-        assertThat(outcome.logTail()).hasSize(3).contains("oops");
+        assertThat(outcome.logTail()).containsExactly("line 5", "line 6", "oops");
+    }
+
+    @Test
+    void keepsTheLinesOfBothOutputStreams() throws Exception {
+        ProcessOutcome outcome =
+                supervisor.start(sh("echo to-stdout; echo to-stderr >&2")).await();
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.logTail()).containsExactlyInAnyOrder("to-stdout", "to-stderr");
     }
 
     @Test
@@ -65,19 +74,27 @@ class ProcessSupervisorTest {
         assertThat(hung.termination()).isEqualTo(Termination.NO_PROGRESS);
         assertThat(hung.logTail()).containsExactly("started");
 
-        ProcessSpec chatty = sh("for i in 1 2 3 4 5 6 7 8; do echo tick; sleep 0.2; done")
-                .withLimits(Duration.ofMinutes(1), Duration.ofMillis(600), true);
+        // Ticks every 0.2 s against a 2 s watchdog: ten times the margin, for busy machines.
+        ProcessSpec chatty = sh("for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo tick; sleep 0.2; done")
+                .withLimits(Duration.ofMinutes(1), Duration.ofSeconds(2), true);
         assertThat(supervisor.start(chatty).await().succeeded()).isTrue();
     }
 
     @Test
     void killingTakesTheWholeProcessTree() throws Exception {
         Path pids = work.resolve("pids");
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         SupervisedProcess process = supervisor.start(
                 sh("sleep 300 & echo $! > " + pids + "; sleep 300 & echo $! >> " + pids + "; echo ready; wait"),
-                line -> {},
+                line -> {
+                    if (line.equals("ready")) {
+                        ready.countDown();
+                    }
+                },
                 line -> {});
-        awaitLines(pids, 2);
+        assertThat(ready.await(20, java.util.concurrent.TimeUnit.SECONDS))
+                .as("children started")
+                .isTrue();
         List<Long> children =
                 Files.readAllLines(pids).stream().map(Long::parseLong).toList();
         assertThat(children)
@@ -120,17 +137,5 @@ class ProcessSupervisorTest {
         assertThatThrownBy(() -> supervisor.start(ProcessSpec.of(
                         "nothing", List.of(work.resolve("no-such-program").toString()), work)))
                 .isInstanceOf(IOException.class);
-    }
-
-    private static void awaitLines(Path file, int lines) throws Exception {
-        // Polls the file the child writes; bounded, and fails the test rather than hanging.
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && Files.readAllLines(file).size() >= lines) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("child never wrote " + lines + " lines to " + file);
     }
 }
