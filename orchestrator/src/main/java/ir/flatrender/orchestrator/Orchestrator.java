@@ -25,6 +25,7 @@ import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
+import ir.flatrender.orchestrator.nodes.NodeSession;
 import ir.flatrender.orchestrator.nodes.SegmentUploads;
 import ir.flatrender.orchestrator.nodes.SegmentVerifier;
 import ir.flatrender.orchestrator.scheduling.JobCache;
@@ -176,7 +177,7 @@ public final class Orchestrator implements AutoCloseable {
                     .permitKeepAliveWithoutCalls(true)
                     .build();
             server.start();
-            closeables.push(() -> stop(server));
+            closeables.push(() -> stop(server, registry));
             scheduler.start();
             reaper.start();
             // Jobs left mid-assembly by a previous run are assembled again.
@@ -225,7 +226,12 @@ public final class Orchestrator implements AutoCloseable {
         log.info("orchestrator {} stopped", id);
     }
 
-    private static void stop(Server server) throws InterruptedException {
+    private static void stop(Server server, NodeRegistry registry) throws InterruptedException {
+        // Nodes are told to go, so they reconnect (to another orchestrator) at once rather
+        // than after the server's grace period.
+        for (NodeSession session : registry.sessions()) {
+            session.close(io.grpc.Status.UNAVAILABLE.withDescription("the orchestrator is shutting down"));
+        }
         server.shutdown();
         if (!server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
             server.shutdownNow();

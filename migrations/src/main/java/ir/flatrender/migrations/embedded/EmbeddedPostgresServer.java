@@ -34,7 +34,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     // Plenty of connections for several pools (orchestrator, nodes' tests, CLI).
                     .setServerConfig("max_connections", "300")
-                    .setPGStartupWait(java.time.Duration.ofSeconds(60));
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    // Whoever starts the server closes it, after what uses it; a JVM shutdown
+                    // hook of its own would stop it while the orchestrator is still finishing.
+                    .setRegisterShutdownHook(false);
             if (config.port() != 0) {
                 builder.setPort(config.port());
             }
