@@ -205,6 +205,53 @@ class JobServiceTest {
     }
 
     @Test
+    void aCancelledJobEndsAndItsWatchersAreTold() {
+        Job job = jobs().submitJob(request().build()).getJob();
+        java.util.Iterator<ir.flatrender.proto.farm.v1.JobProgress> watch = JobServiceGrpc.newBlockingStub(
+                        orchestrator.channel())
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .watchJob(ir.flatrender.proto.farm.v1.WatchJobRequest.newBuilder()
+                        .setJobId(job.getId())
+                        .build());
+        assertThat(watch.next().getJob().getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
+
+        Job cancelled = jobs().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
+                .setJobId(job.getId())
+                .setReason("changed my mind")
+                .build());
+        assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(cancelled.getError()).isEqualTo("changed my mind");
+        assertThat(jobs().getJob(GetJobRequest.newBuilder()
+                                .setJobId(job.getId())
+                                .setIncludeChunks(true)
+                                .build())
+                        .getChunksList())
+                .allMatch(chunk -> chunk.getState() == ir.flatrender.proto.farm.v1.ChunkState.CHUNK_STATE_CANCELLED);
+
+        // The watch ends with the final state.
+        ir.flatrender.proto.farm.v1.JobProgress last = null;
+        while (watch.hasNext()) {
+            last = watch.next();
+        }
+        assertThat(last).isNotNull();
+        assertThat(last.getJob().getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+
+        assertRefusedCancel(job.getId(), Status.Code.FAILED_PRECONDITION, "already cancelled");
+        assertRefusedCancel(UUID.randomUUID().toString(), Status.Code.NOT_FOUND, "does not exist");
+        assertRefusedCancel("not-a-uuid", Status.Code.INVALID_ARGUMENT, "job_id");
+    }
+
+    private static void assertRefusedCancel(String jobId, Status.Code code, String message) {
+        assertThatThrownBy(() -> jobs().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
+                        .setJobId(jobId)
+                        .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(code);
+                    assertThat(e.getStatus().getDescription()).contains(message);
+                });
+    }
+
+    @Test
     void listingPagesThroughEveryJobNewestFirst() {
         String tenant = UUID.randomUUID().toString();
         List<String> submitted = new ArrayList<>();
