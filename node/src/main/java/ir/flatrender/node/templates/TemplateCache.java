@@ -2,6 +2,8 @@ package ir.flatrender.node.templates;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import ir.flatrender.proto.farm.v1.CachedTemplate;
@@ -18,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -137,7 +138,9 @@ public final class TemplateCache {
                 Files.move(unpacking, directory);
             }
         } finally {
-            deleteTree(unpacking);
+            if (Files.exists(unpacking)) {
+                MoreFiles.deleteRecursively(unpacking, RecursiveDeleteOption.ALLOW_INSECURE);
+            }
             Files.deleteIfExists(part);
         }
         long size = ref.getSizeBytes();
@@ -202,16 +205,5 @@ public final class TemplateCache {
 
     public long bytesFetched() {
         return bytesFetched.get();
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

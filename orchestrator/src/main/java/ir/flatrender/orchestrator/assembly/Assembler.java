@@ -2,6 +2,8 @@ package ir.flatrender.orchestrator.assembly;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.ffmpeg.Ffprobe;
 import ir.flatrender.media.ffmpeg.MediaException;
@@ -36,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +169,13 @@ public final class Assembler implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } finally {
-            deleteQuietly(directory);
+            try {
+                if (Files.exists(directory)) {
+                    MoreFiles.deleteRecursively(directory, RecursiveDeleteOption.ALLOW_INSECURE);
+                }
+            } catch (IOException e) {
+                log.warn("could not clean up {}: {}", directory, e.getMessage());
+            }
             jobs.evict(jobId);
             events.publish(jobId);
         }
@@ -284,19 +291,6 @@ public final class Assembler implements AutoCloseable {
             String sha256 = writer.sha256();
             writer.commit();
             return sha256;
-        }
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            log.warn("could not clean up {}: {}", directory, e.getMessage());
         }
     }
 

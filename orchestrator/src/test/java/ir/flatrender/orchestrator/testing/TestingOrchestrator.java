@@ -107,10 +107,9 @@ public final class TestingOrchestrator implements AutoCloseable {
     public void close() {
         channels.forEach(ManagedChannel::shutdownNow);
         orchestrator.close();
-        try (java.util.stream.Stream<Path> files = Files.walk(dataDirectory)) {
-            for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(file);
-            }
+        try {
+            com.google.common.io.MoreFiles.deleteRecursively(
+                    dataDirectory, com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete " + dataDirectory, e);
         }

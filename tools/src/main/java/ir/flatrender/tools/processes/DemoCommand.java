@@ -1,5 +1,7 @@
 package ir.flatrender.tools.processes;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.server.FarmToken;
@@ -21,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             return run(console, scratch);
         } finally {
-            deleteTree(scratch);
+            MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
         }
     }
 
@@ -191,16 +191,5 @@ public final class DemoCommand implements Callable<Integer> {
         console.printf("output: %s%n", video);
         console.flush();
         return ExitCodes.OK;
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

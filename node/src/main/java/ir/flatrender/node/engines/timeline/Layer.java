@@ -3,7 +3,6 @@ package ir.flatrender.node.engines.timeline;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
-import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -11,48 +10,35 @@ import java.util.function.IntFunction;
  * and its sprite (one for all frames, or one per revealed length for the typewriter).
  */
 final class Layer {
-    private final int z;
-    private final int order;
-    private final double from;
-    private final double to;
-    private final double x;
-    private final double y;
-    private final List<Animation> animations;
+    private final Placement placement;
     private final IntFunction<Sprite> sprites;
     private final int length;
     private final Sprite full;
 
-    Layer(
-            int z,
-            int order,
-            double from,
-            double to,
-            double x,
-            double y,
-            List<Animation> animations,
-            IntFunction<Sprite> sprites,
-            int length) {
-        this.z = z;
-        this.order = order;
-        this.from = from;
-        this.to = to;
-        this.x = x;
-        this.y = y;
-        this.animations = List.copyOf(animations);
+    /**
+     * @param sprites the sprite showing the first n characters (texts) or everything (n ignored)
+     * @param length the number of characters a typewriter reveals; 1 for other elements
+     */
+    Layer(Placement placement, IntFunction<Sprite> sprites, int length) {
+        this.placement = placement;
         this.sprites = sprites;
         this.length = length;
         this.full = sprites.apply(length);
     }
 
     int z() {
-        return z;
+        return placement.z();
     }
 
     int order() {
-        return order;
+        return placement.order();
     }
 
     void draw(Graphics2D g, double t, int frameWidth, int frameHeight) {
+        double from = placement.from();
+        double to = placement.to();
+        double x = placement.x();
+        double y = placement.y();
         if (t < from || t >= to) {
             return;
         }
@@ -65,7 +51,7 @@ final class Layer {
         double top = y - full.anchorY();
         int width = full.image().getWidth();
         int height = full.image().getHeight();
-        for (Animation animation : animations) {
+        for (Animation animation : placement.animations()) {
             double p = animation.progress(t, from, to);
             switch (animation.kind()) {
                 case FADE_IN -> alpha *= p;

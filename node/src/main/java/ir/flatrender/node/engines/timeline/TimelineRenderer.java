@@ -158,15 +158,23 @@ public final class TimelineRenderer {
         } else {
             throw new TimelineSpecException(pos.path(), "must be a position name or {\"x\": …, \"y\": …}");
         }
-        List<Animation> animations = Animation.parse(anim);
-        Shadow shadow = content.has("shadow") ? Shadow.parse(content.child("shadow"), frame.unit()) : null;
+        Placement placement = new Placement(
+                z,
+                order,
+                from,
+                to,
+                x,
+                y,
+                anchor,
+                Animation.parse(anim),
+                content.has("shadow") ? Shadow.parse(content.child("shadow"), frame.unit()) : null);
         String type = content.child("type").text();
         return switch (type) {
-            case "text" -> textLayer(content, z, order, from, to, x, y, anchor, animations, shadow, frame);
-            case "image" -> imageLayer(content, z, order, from, to, x, y, anchor, animations, shadow, frame);
+            case "text" -> textLayer(content, placement, frame);
+            case "image" -> imageLayer(content, placement, frame);
             case "rect" -> {
-                Sprite sprite = withShadow(rect(content, anchor, frame), shadow);
-                yield new Layer(z, order, from, to, x, y, animations, reveal -> sprite, 1);
+                Sprite sprite = placement.shadowed(rect(content, anchor, frame));
+                yield new Layer(placement, reveal -> sprite, 1);
             }
             default ->
                 throw new TimelineSpecException(
@@ -174,18 +182,7 @@ public final class TimelineRenderer {
         };
     }
 
-    private Layer textLayer(
-            SpecNode content,
-            int z,
-            int order,
-            double from,
-            double to,
-            double x,
-            double y,
-            Anchor anchor,
-            List<Animation> animations,
-            Shadow shadow,
-            Frame frame) {
+    private Layer textLayer(SpecNode content, Placement placement, Frame frame) {
         SpecNode textNode = content.child("text");
         if (!textNode.isText() && !textNode.json().isNumber()) {
             throw new TimelineSpecException(textNode.path(), "is required and must be text");
@@ -196,16 +193,17 @@ public final class TimelineRenderer {
         }
         TextStyle style = textStyle(content, text, 64, frame);
         TextBlock block = new TextBlock(text, style, fonts);
-        boolean typewriter = animations.stream().anyMatch(a -> a.kind() == Animation.Kind.TYPEWRITER);
+        boolean typewriter = placement.animations().stream().anyMatch(a -> a.kind() == Animation.Kind.TYPEWRITER);
         IntFunction<Sprite> sprites;
         if (typewriter) {
             Map<Integer, Sprite> cache = new HashMap<>();
-            sprites = reveal -> cache.computeIfAbsent(reveal, n -> withShadow(block.sprite(n, anchor), shadow));
+            sprites = reveal ->
+                    cache.computeIfAbsent(reveal, n -> placement.shadowed(block.sprite(n, placement.anchor())));
         } else {
-            Sprite sprite = withShadow(block.sprite(block.length(), anchor), shadow);
+            Sprite sprite = placement.shadowed(block.sprite(block.length(), placement.anchor()));
             sprites = reveal -> sprite;
         }
-        return new Layer(z, order, from, to, x, y, animations, sprites, block.length());
+        return new Layer(placement, sprites, block.length());
     }
 
     private TextStyle textStyle(SpecNode style, String text, double defaultSize, Frame frame) {
@@ -253,18 +251,7 @@ public final class TimelineRenderer {
                 box);
     }
 
-    private static Layer imageLayer(
-            SpecNode content,
-            int z,
-            int order,
-            double from,
-            double to,
-            double x,
-            double y,
-            Anchor anchor,
-            List<Animation> animations,
-            Shadow shadow,
-            Frame frame) {
+    private static Layer imageLayer(SpecNode content, Placement placement, Frame frame) {
         SpecNode value = content.child("image");
         String name = value.text();
         if (name.isEmpty()) {
@@ -278,9 +265,10 @@ public final class TimelineRenderer {
                 content.text("fit", "contain"),
                 content.child("fit").path(),
                 frame.unit());
+        Anchor anchor = placement.anchor();
         Sprite sprite =
-                withShadow(new Sprite(fitted, anchor.x() * fitted.getWidth(), anchor.y() * fitted.getHeight()), shadow);
-        return new Layer(z, order, from, to, x, y, animations, reveal -> sprite, 1);
+                placement.shadowed(new Sprite(fitted, anchor.x() * fitted.getWidth(), anchor.y() * fitted.getHeight()));
+        return new Layer(placement, reveal -> sprite, 1);
     }
 
     /** Scales an image into a box; with one side given, the other keeps the image's proportions. */
@@ -333,10 +321,6 @@ public final class TimelineRenderer {
         g.fill(new RoundRectangle2D.Double(1, 1, width, height, 2 * radius, 2 * radius));
         g.dispose();
         return new Sprite(image, 1 + anchor.x() * width, 1 + anchor.y() * height);
-    }
-
-    private static Sprite withShadow(Sprite sprite, Shadow shadow) {
-        return shadow == null ? sprite : shadow.apply(sprite);
     }
 
     private List<Layer> subtitles(SpecNode node, Map<String, Track> tracks, Frame frame, int firstOrder) {
@@ -394,8 +378,10 @@ public final class TimelineRenderer {
                 withBox.put("maxWidth", 0.9);
             }
             TextStyle textStyle = textStyle(new SpecNode(withBox, style.path()), text, 44, frame);
-            Sprite sprite = withShadow(new TextBlock(text, textStyle, fonts).sprite(Integer.MAX_VALUE, anchor), shadow);
-            layers.add(new Layer(track.z(), order++, from, to, frame.width() / 2.0, y, List.of(), reveal -> sprite, 1));
+            Placement placement =
+                    new Placement(track.z(), order++, from, to, frame.width() / 2.0, y, anchor, List.of(), shadow);
+            Sprite sprite = placement.shadowed(new TextBlock(text, textStyle, fonts).sprite(Integer.MAX_VALUE, anchor));
+            layers.add(new Layer(placement, reveal -> sprite, 1));
         }
         return layers;
     }
