@@ -33,8 +33,11 @@ class MigrationsTest {
                         "content.templates",
                         "render.exports",
                         "render.frame_jobs",
+                        "render.node_template_cache",
                         "render.nodes",
-                        "render.render_jobs");
+                        "render.render_jobs",
+                        "render.segments",
+                        "render.snapshots");
     }
 
     @Test

@@ -62,11 +62,7 @@ final class NodeAgent implements ControlStream.Listener {
                 .setVersion(version)
                 .setHostname(hostname)
                 .addAllRunning(worker.running());
-        try {
-            hello.addAllCachedTemplates(cache.contents());
-        } catch (IOException e) {
-            log.warn("could not list the template cache: {}", e.getMessage());
-        }
+        hello.addAllCachedTemplates(cache.report().getTemplatesList());
         return hello.build();
     }
 

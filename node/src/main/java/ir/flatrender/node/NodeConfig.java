@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param slots chunks rendered at once
  * @param workDirectory scratch space for segments
  * @param cacheDirectory where template packages are kept
+ * @param cacheBudgetBytes how many bytes of unpacked packages the cache keeps
+ * @param engines where the engines' programs are
  * @param ffmpeg an ffmpeg program to use instead of the bundled one
  * @param chunkDeadline the longest a chunk may take before its encoder is killed
  * @param noProgressTimeout the longest a chunk may go without a new frame
@@ -31,6 +33,8 @@ public record NodeConfig(
         int slots,
         Path workDirectory,
         Path cacheDirectory,
+        long cacheBudgetBytes,
+        ir.flatrender.node.engines.EngineSettings engines,
         Optional<Path> ffmpeg,
         Duration chunkDeadline,
         Duration noProgressTimeout,
@@ -44,6 +48,10 @@ public record NodeConfig(
         requireNonNull(name, "name is null");
         requireNonNull(workDirectory, "workDirectory is null");
         requireNonNull(cacheDirectory, "cacheDirectory is null");
+        requireNonNull(engines, "engines is null");
+        if (cacheBudgetBytes < 1) {
+            throw new IllegalArgumentException("cacheBudgetBytes must be positive");
+        }
         requireNonNull(ffmpeg, "ffmpeg is null");
         requireNonNull(chunkDeadline, "chunkDeadline is null");
         requireNonNull(noProgressTimeout, "noProgressTimeout is null");
@@ -70,7 +78,9 @@ public record NodeConfig(
         }
     }
 
-    /** One slot, bundled ffmpeg, 30 min per chunk, 60 s without a frame, backoff 0.5-15 s. */
+    public static final long DEFAULT_CACHE_BUDGET = 10L * 1024 * 1024 * 1024;
+
+    /** One slot, a 10 GiB cache, timeline only, bundled ffmpeg, 30 min per chunk, 60 s without a frame, backoff 0.5-15 s. */
     public static NodeConfig defaults(String orchestrator, String farmToken, String name, Path directory) {
         return new NodeConfig(
                 orchestrator,
@@ -80,6 +90,8 @@ public record NodeConfig(
                 1,
                 directory.resolve("work"),
                 directory.resolve("cache"),
+                DEFAULT_CACHE_BUDGET,
+                ir.flatrender.node.engines.EngineSettings.timelineOnly(),
                 Optional.empty(),
                 Duration.ofMinutes(30),
                 Duration.ofSeconds(60),
@@ -97,6 +109,8 @@ public record NodeConfig(
                 newSlots,
                 workDirectory,
                 cacheDirectory,
+                cacheBudgetBytes,
+                engines,
                 ffmpeg,
                 chunkDeadline,
                 noProgressTimeout,
@@ -114,6 +128,8 @@ public record NodeConfig(
                 slots,
                 workDirectory,
                 cacheDirectory,
+                cacheBudgetBytes,
+                engines,
                 ffmpeg,
                 chunkDeadline,
                 noProgressTimeout,
@@ -131,7 +147,47 @@ public record NodeConfig(
                 slots,
                 workDirectory,
                 cacheDirectory,
+                cacheBudgetBytes,
+                engines,
                 newFfmpeg,
+                chunkDeadline,
+                noProgressTimeout,
+                uploadDeadline,
+                minBackoff,
+                maxBackoff);
+    }
+
+    public NodeConfig withCache(long budgetBytes) {
+        return new NodeConfig(
+                orchestrator,
+                farmToken,
+                trustedCertificates,
+                name,
+                slots,
+                workDirectory,
+                cacheDirectory,
+                budgetBytes,
+                engines,
+                ffmpeg,
+                chunkDeadline,
+                noProgressTimeout,
+                uploadDeadline,
+                minBackoff,
+                maxBackoff);
+    }
+
+    public NodeConfig withEngines(ir.flatrender.node.engines.EngineSettings newEngines) {
+        return new NodeConfig(
+                orchestrator,
+                farmToken,
+                trustedCertificates,
+                name,
+                slots,
+                workDirectory,
+                cacheDirectory,
+                cacheBudgetBytes,
+                newEngines,
+                ffmpeg,
                 chunkDeadline,
                 noProgressTimeout,
                 uploadDeadline,

@@ -15,9 +15,8 @@ import io.grpc.stub.MetadataUtils;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.node.control.ControlStream;
-import ir.flatrender.node.engines.Engine;
+import ir.flatrender.node.engines.EngineDetection;
 import ir.flatrender.node.engines.Engines;
-import ir.flatrender.node.engines.TimelineEngine;
 import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.node.templates.TemplateCache;
 import ir.flatrender.node.work.SegmentUploader;
@@ -25,10 +24,10 @@ import ir.flatrender.node.work.Worker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,9 +97,15 @@ public final class RenderNode implements AutoCloseable {
                     Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
             Channel channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(token));
 
-            TemplateCache cache = new TemplateCache(config.cacheDirectory(), channel, Duration.ofMinutes(10));
-            List<Engine> available = List.of(new TimelineEngine(fonts));
-            Engines engines = new Engines(available);
+            TemplateCache cache = new TemplateCache(
+                    config.cacheDirectory(),
+                    channel,
+                    Duration.ofMinutes(10),
+                    config.cacheBudgetBytes(),
+                    json,
+                    Clock.systemUTC());
+            Engines engines = new Engines(
+                    EngineDetection.detect(config.engines(), fonts, supervisor, json, config.workDirectory()));
 
             AtomicReference<String> nodeId = new AtomicReference<>("");
             NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname());

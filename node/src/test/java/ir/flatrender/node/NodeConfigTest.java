@@ -15,6 +15,10 @@ class NodeConfigTest {
         assertThat(config.workDirectory()).isEqualTo(Path.of("/var/node/work"));
         assertThat(config.cacheDirectory()).isEqualTo(Path.of("/var/node/cache"));
         assertThat(config.ffmpeg()).isEmpty();
+        assertThat(config.cacheBudgetBytes()).isEqualTo(10L * 1024 * 1024 * 1024);
+        assertThat(config.engines().remotionRunner()).isEmpty();
+        assertThat(config.engines().aerender()).isEmpty();
+        assertThat(config.engines().noProgressTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(config.trustedCertificates()).isEmpty();
         assertThat(config.chunkDeadline()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.noProgressTimeout()).isEqualTo(Duration.ofSeconds(60));

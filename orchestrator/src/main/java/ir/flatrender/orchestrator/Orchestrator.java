@@ -15,6 +15,7 @@ import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
+import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
@@ -34,6 +35,8 @@ import ir.flatrender.orchestrator.scheduling.LeaseReaper;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.server.FarmTokenInterceptor;
+import ir.flatrender.orchestrator.snapshots.SnapshotService;
+import ir.flatrender.orchestrator.snapshots.SnapshotStore;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
 import ir.flatrender.orchestrator.storage.FileSystemBlobStore;
 import ir.flatrender.orchestrator.templates.SampleTemplates;
@@ -111,6 +114,8 @@ public final class Orchestrator implements AutoCloseable {
             ExecutorService grpc = push(closeables, pool("grpc", 8));
             ScheduledExecutorService watchTimer =
                     push(closeables, Executors.newSingleThreadScheduledExecutor(named("job-watch")));
+            // Snapshot calls wait for a render; they get their own bounded pool for that.
+            ExecutorService snapshotCalls = push(closeables, pool("snapshot-calls", 8));
 
             NodeRegistry registry = new NodeRegistry();
             JobEvents events = new JobEvents();
@@ -122,6 +127,7 @@ public final class Orchestrator implements AutoCloseable {
                     new Assembler(
                             jdbi,
                             blobs,
+                            templates,
                             ffmpeg,
                             supervisor,
                             ffprobe,
@@ -129,7 +135,9 @@ public final class Orchestrator implements AutoCloseable {
                             events,
                             jobCache,
                             config.assemblyThreads()));
-            JobLifecycle lifecycle = new JobLifecycle(jdbi, registry, progress, events, jobCache, scheduler, assembler);
+            SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
+            JobLifecycle lifecycle =
+                    new JobLifecycle(jdbi, registry, progress, events, jobCache, scheduler, assembler, snapshotStore);
             NodeEventHandler handler = new NodeEventHandler(
                     jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id);
             LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler()));
@@ -145,6 +153,8 @@ public final class Orchestrator implements AutoCloseable {
                     scratch);
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
             JobQueries queries = new JobQueries(jdbi, progress);
+            SnapshotService snapshots =
+                    new SnapshotService(jdbi, templates, submitter, scheduler, events, snapshotStore, json);
 
             FarmTokenInterceptor auth = new FarmTokenInterceptor(FarmToken.of(config.farmToken()), Set.of());
             ServerCredentials credentials = config.tls().isPresent()
@@ -167,8 +177,12 @@ public final class Orchestrator implements AutoCloseable {
                                     blobs,
                                     streamer,
                                     watchTimer,
+                                    snapshots,
+                                    snapshotCalls,
                                     json),
                             auth))
+                    .addService(ServerInterceptors.intercept(
+                            new TemplateServiceImpl(templates, jdbi, io, config.maxPackageBytes()), auth))
                     .maxInboundMessageSize(4 * 1024 * 1024)
                     // Nodes hold their control streams for days; keepalives find dead peers.
                     .keepAliveTime(30, TimeUnit.SECONDS)

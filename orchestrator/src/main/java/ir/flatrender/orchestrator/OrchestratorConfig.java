@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param verifySegments decode every uploaded segment before its chunk counts as done
  * @param installSamples install the bundled sample templates at start
  * @param assemblyThreads jobs assembled at once
+ * @param snapshotCacheBytes the snapshot cache's budget; the least recently used go first
  */
 public record OrchestratorConfig(
         String host,
@@ -33,7 +34,8 @@ public record OrchestratorConfig(
         long maxSegmentBytes,
         boolean verifySegments,
         boolean installSamples,
-        int assemblyThreads) {
+        int assemblyThreads,
+        long snapshotCacheBytes) {
     public static final int DEFAULT_PORT = 7600;
 
     /** PEM certificate chain and private key for the server. */
@@ -64,6 +66,9 @@ public record OrchestratorConfig(
         if (maxSegmentBytes < 1024) {
             throw new IllegalArgumentException("maxSegmentBytes must be at least 1 KiB");
         }
+        if (snapshotCacheBytes < 0) {
+            throw new IllegalArgumentException("snapshotCacheBytes must not be negative");
+        }
         if (assemblyThreads < 1 || assemblyThreads > 64) {
             throw new IllegalArgumentException("assemblyThreads must be between 1 and 64 but was " + assemblyThreads);
         }
@@ -83,7 +88,8 @@ public record OrchestratorConfig(
                 2L * 1024 * 1024 * 1024,
                 true,
                 true,
-                1);
+                1,
+                256L * 1024 * 1024);
     }
 
     public OrchestratorConfig withListen(String newHost, int newPort) {
@@ -99,7 +105,8 @@ public record OrchestratorConfig(
                 maxSegmentBytes,
                 verifySegments,
                 installSamples,
-                assemblyThreads);
+                assemblyThreads,
+                snapshotCacheBytes);
     }
 
     public OrchestratorConfig withTls(Optional<Tls> newTls) {
@@ -115,7 +122,8 @@ public record OrchestratorConfig(
                 maxSegmentBytes,
                 verifySegments,
                 installSamples,
-                assemblyThreads);
+                assemblyThreads,
+                snapshotCacheBytes);
     }
 
     public OrchestratorConfig withJobs(JobsConfig newJobs) {
@@ -131,7 +139,8 @@ public record OrchestratorConfig(
                 maxSegmentBytes,
                 verifySegments,
                 installSamples,
-                assemblyThreads);
+                assemblyThreads,
+                snapshotCacheBytes);
     }
 
     public OrchestratorConfig withScheduler(SchedulerConfig newScheduler) {
@@ -147,7 +156,8 @@ public record OrchestratorConfig(
                 maxSegmentBytes,
                 verifySegments,
                 installSamples,
-                assemblyThreads);
+                assemblyThreads,
+                snapshotCacheBytes);
     }
 
     public OrchestratorConfig withInstallSamples(boolean install) {
@@ -163,7 +173,25 @@ public record OrchestratorConfig(
                 maxSegmentBytes,
                 verifySegments,
                 install,
-                assemblyThreads);
+                assemblyThreads,
+                snapshotCacheBytes);
+    }
+
+    public OrchestratorConfig withSnapshotCacheBytes(long bytes) {
+        return new OrchestratorConfig(
+                host,
+                port,
+                dataDirectory,
+                farmToken,
+                tls,
+                jobs,
+                scheduler,
+                maxPackageBytes,
+                maxSegmentBytes,
+                verifySegments,
+                installSamples,
+                assemblyThreads,
+                bytes);
     }
 
     @Override

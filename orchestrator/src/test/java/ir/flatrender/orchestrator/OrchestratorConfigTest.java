@@ -33,6 +33,7 @@ class OrchestratorConfigTest {
         assertThat(scheduler.leaseTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(scheduler.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(scheduler.idleRecheck()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(scheduler.affinityWindow()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -42,8 +43,8 @@ class OrchestratorConfigTest {
         assertThatThrownBy(() -> OrchestratorConfig.defaults(Path.of("d"), "0123456789abcdef")
                         .withListen("h", 70000))
                 .hasMessageContaining("port");
-        assertThatThrownBy(
-                        () -> new SchedulerConfig(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new SchedulerConfig(
+                        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30)))
                 .hasMessageContaining("three heartbeat intervals");
         assertThatThrownBy(() -> new JobsConfig(0, 3, EncoderSettings.DEFAULT))
                 .hasMessageContaining("defaultChunkFrames");

@@ -9,6 +9,7 @@ import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.media.process.SupervisedProcess;
 import ir.flatrender.node.engines.FrameSink;
 import ir.flatrender.proto.farm.v1.EncoderProfile;
+import ir.flatrender.proto.farm.v1.OutputSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.BufferedOutputStream;
@@ -21,10 +22,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One ffmpeg that turns raw frames on its standard input into a video-only segment, already
- * scaled to the output size. Every segment of a job uses the same settings and starts on a
- * keyframe (each is its own encode), and its timestamps start at the chunk's place in the
- * video, so the segments join back to back without re-encoding.
+ * One ffmpeg that turns raw frames on its standard input into a video-only segment for each
+ * output tier (or a still), already scaled. Every segment of a job uses the same settings and
+ * starts on a keyframe (each is its own encode), and its timestamps start at the chunk's place
+ * in the video, so the segments join back to back without re-encoding.
  */
 public final class SegmentEncoder implements FrameSink, AutoCloseable {
     private final SupervisedProcess process;
@@ -40,32 +41,41 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
         this.height = height;
     }
 
+    /** One file to make from the frames: a segment at a tier, or a still. */
+    public record Target(OutputSpec output, Path file) {
+        public Target {
+            requireNonNull(output, "output is null");
+            requireNonNull(file, "file is null");
+        }
+    }
+
     /** What to encode and where. */
     public record Settings(
             EncoderProfile profile,
             int renderWidth,
             int renderHeight,
-            int outputWidth,
-            int outputHeight,
+            List<Target> targets,
             int fps,
             int firstFrame,
-            Path output,
+            Path workDirectory,
             Duration deadline,
             Duration noProgressTimeout) {
         public Settings {
             requireNonNull(profile, "profile is null");
-            requireNonNull(output, "output is null");
+            targets = List.copyOf(requireNonNull(targets, "targets is null"));
+            requireNonNull(workDirectory, "workDirectory is null");
             requireNonNull(deadline, "deadline is null");
             requireNonNull(noProgressTimeout, "noProgressTimeout is null");
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("nothing to encode to");
+            }
         }
     }
 
     public static SegmentEncoder start(ProcessSupervisor supervisor, FfmpegBinaries ffmpeg, Settings settings)
             throws IOException {
         ProcessSpec spec = ProcessSpec.of(
-                        "ffmpeg-encode",
-                        ffmpeg.ffmpegCommand(arguments(settings)),
-                        settings.output().getParent())
+                        "ffmpeg-encode", ffmpeg.ffmpegCommand(arguments(settings)), settings.workDirectory())
                 .withEnvironment(ffmpeg.environment())
                 .withStdin()
                 // Progress is each frame written, not ffmpeg's output, which is quiet.
@@ -73,7 +83,12 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
         return new SegmentEncoder(supervisor.start(spec), settings.renderWidth(), settings.renderHeight());
     }
 
-    /** The ffmpeg arguments for a segment; the same settings always give the same list. */
+    /**
+     * The ffmpeg arguments; the same settings always give the same list. The frames are read
+     * once and split to every target: each segment is scaled (aspect kept, as the sizes share
+     * it) and converted with the HD matrix, tagged as such, so players show the colours the
+     * engine drew; a still is scaled only.
+     */
     public static List<String> arguments(Settings settings) {
         EncoderProfile profile = settings.profile();
         List<String> args = new ArrayList<>(List.of(
@@ -90,42 +105,76 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
                 "-framerate",
                 Integer.toString(settings.fps()),
                 "-i",
-                "pipe:0",
-                // Scale (aspect kept: the sizes share an aspect) and convert with the HD matrix,
-                // tagged as such, so players show the colours the engine drew.
-                "-vf",
-                "scale=" + settings.outputWidth() + ":" + settings.outputHeight()
-                        + ":flags=lanczos:out_color_matrix=bt709:out_range=tv,format=" + profile.getPixelFormat(),
-                "-c:v",
-                profile.getCodec(),
-                "-preset",
-                profile.getPreset(),
-                "-crf",
-                Integer.toString(profile.getCrf()),
-                "-profile:v",
-                profile.getProfile(),
-                "-pix_fmt",
-                profile.getPixelFormat(),
-                "-colorspace",
-                "bt709",
-                "-color_primaries",
-                "bt709",
-                "-color_trc",
-                "bt709",
-                "-color_range",
-                "tv",
-                "-an",
-                // Timestamps continue where the previous chunk ends. The muxer must not shift
-                // them to keep B-frame decode times positive: it would do so for the first
-                // segment only, and the seams would be off by the B-frame delay.
-                "-avoid_negative_ts",
-                "disabled",
-                "-output_ts_offset",
-                String.format(Locale.ROOT, "%.6f", settings.firstFrame() / (double) settings.fps()),
-                "-f",
-                profile.getContainer(),
-                "-y",
-                settings.output().toString()));
+                "pipe:0"));
+        List<Target> targets = settings.targets();
+        StringBuilder graph = new StringBuilder("[0:v]split=" + targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        graph.append(';');
+        for (int i = 0; i < targets.size(); i++) {
+            OutputSpec output = targets.get(i).output();
+            String size = output.getSize().getWidth() + ":" + output.getSize().getHeight();
+            String filters = switch (output.getFormat()) {
+                case "png" -> "scale=" + size + ":flags=lanczos,format=rgb24";
+                case "jpeg" -> "scale=" + size + ":flags=lanczos,format=yuvj420p";
+                default ->
+                    "scale=" + size + ":flags=lanczos:out_color_matrix=bt709:out_range=tv,format="
+                            + profile.getPixelFormat();
+            };
+            graph.append("[s")
+                    .append(i)
+                    .append(']')
+                    .append(filters)
+                    .append("[o")
+                    .append(i)
+                    .append(']');
+            if (i < targets.size() - 1) {
+                graph.append(';');
+            }
+        }
+        args.addAll(List.of("-filter_complex", graph.toString()));
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            args.addAll(List.of("-map", "[o" + i + "]"));
+            switch (target.output().getFormat()) {
+                case "png" -> args.addAll(List.of("-frames:v", "1", "-c:v", "png", "-f", "image2", "-update", "1"));
+                case "jpeg" ->
+                    args.addAll(
+                            List.of("-frames:v", "1", "-c:v", "mjpeg", "-q:v", "2", "-f", "image2", "-update", "1"));
+                default ->
+                    args.addAll(List.of(
+                            "-c:v",
+                            profile.getCodec(),
+                            "-preset",
+                            profile.getPreset(),
+                            "-crf",
+                            Integer.toString(profile.getCrf()),
+                            "-profile:v",
+                            profile.getProfile(),
+                            "-pix_fmt",
+                            profile.getPixelFormat(),
+                            "-colorspace",
+                            "bt709",
+                            "-color_primaries",
+                            "bt709",
+                            "-color_trc",
+                            "bt709",
+                            "-color_range",
+                            "tv",
+                            "-an",
+                            // Timestamps continue where the previous chunk ends. The muxer must not
+                            // shift them to keep B-frame decode times positive: it would do so for
+                            // the first segment only, and the seams would be off by the B-frame delay.
+                            "-avoid_negative_ts",
+                            "disabled",
+                            "-output_ts_offset",
+                            String.format(Locale.ROOT, "%.6f", settings.firstFrame() / (double) settings.fps()),
+                            "-f",
+                            profile.getContainer()));
+            }
+            args.addAll(List.of("-y", target.file().toString()));
+        }
         return List.copyOf(args);
     }
 

@@ -16,4 +16,15 @@ public interface Engine {
      */
     void render(EngineRequest request, FrameSink sink, BooleanSupplier cancelled)
             throws EngineException, IOException, InterruptedException;
+
+    /**
+     * Renders the composition's own sound for the whole frame range into a WAV file, for the
+     * farm to mix in at assembly without seams. Engines that make no sound do not override it.
+     */
+    default void renderAudio(EngineRequest request, java.nio.file.Path wav, BooleanSupplier cancelled)
+            throws EngineException, IOException, InterruptedException {
+        throw new EngineException(
+                ir.flatrender.proto.farm.v1.FailureKind.FAILURE_KIND_LAUNCH_FAILURE,
+                "the " + name() + " engine renders no sound");
+    }
 }

@@ -2,10 +2,12 @@ package ir.flatrender.node.templates;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import ir.flatrender.proto.farm.v1.CacheReport;
 import ir.flatrender.proto.farm.v1.CachedTemplate;
 import ir.flatrender.proto.farm.v1.FetchTemplateRequest;
 import ir.flatrender.proto.farm.v1.NodeServiceGrpc;
@@ -18,86 +20,190 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Template packages on the node's disk, each unpacked under its sha256. A missing package is
- * fetched from the orchestrator (resuming a broken transfer where it stopped), checked against
- * its sha256, unpacked and then moved into place in one rename, so a half-written package is
- * never used. Several slots asking for the same package share one download.
+ * Template packages on the node's disk, each unpacked under its sha256, kept under a byte
+ * budget: the least recently used go first, never one in use. A missing package is fetched
+ * from the orchestrator (resuming a broken transfer where it stopped), checked against its
+ * sha256, unpacked and moved into place in one rename. Before every use the unpacked files are
+ * checked against the digest taken when they were unpacked; a package changed on disk is
+ * dropped and fetched again. The index survives restarts; every change is reported to the
+ * orchestrator.
  */
 public final class TemplateCache {
     private static final Logger log = LoggerFactory.getLogger(TemplateCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int FETCH_ATTEMPTS = 5;
-    private static final String COMPLETE = ".complete";
+    private static final String INDEX = "index.json";
+    private static final String DOWNLOADS = "downloads";
 
     private final Path root;
     private final Channel channel;
     private final Duration fetchDeadline;
-    private final ConcurrentHashMap<String, CompletableFuture<Path>> fetching = new ConcurrentHashMap<>();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong bytesFetched = new AtomicLong();
+    private final long budgetBytes;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final Map<String, Object> fetchLocks = new HashMap<>();
+    private final Map<String, Integer> pins = new HashMap<>();
+    private volatile Consumer<CacheReport> reporter = report -> {};
+    private CacheIndex index;
 
-    public TemplateCache(Path root, Channel channel, Duration fetchDeadline) throws IOException {
+    public TemplateCache(
+            Path root, Channel channel, Duration fetchDeadline, long budgetBytes, ObjectMapper json, Clock clock)
+            throws IOException {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         this.channel = requireNonNull(channel, "channel is null");
         this.fetchDeadline = requireNonNull(fetchDeadline, "fetchDeadline is null");
-        Files.createDirectories(this.root.resolve("downloads"));
+        this.json = requireNonNull(json, "json is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("the cache budget must be positive");
+        }
+        this.budgetBytes = budgetBytes;
+        Files.createDirectories(this.root.resolve(DOWNLOADS));
+        this.index = reconcile(CacheIndex.load(this.root.resolve(INDEX), json));
     }
 
-    /** The unpacked package, fetched first when this node does not have it. */
-    public Path get(TemplatePackageRef ref) throws IOException, InterruptedException {
+    /** Drops index entries whose folder is gone, and folders the index does not know. */
+    private CacheIndex reconcile(CacheIndex loaded) throws IOException {
+        loaded.entries().keySet().removeIf(sha -> !Files.isDirectory(root.resolve(sha)));
+        try (Stream<Path> children = Files.list(root)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                String name = child.getFileName().toString();
+                boolean known = loaded.entries().containsKey(name);
+                if (Files.isDirectory(child) && !name.equals(DOWNLOADS) && !known) {
+                    MoreFiles.deleteRecursively(child, RecursiveDeleteOption.ALLOW_INSECURE);
+                }
+            }
+        }
+        loaded.save(root.resolve(INDEX), json);
+        return loaded;
+    }
+
+    /** Where reports of the cache's contents go (the control stream). */
+    public void onChange(Consumer<CacheReport> listener) {
+        this.reporter = requireNonNull(listener, "listener is null");
+    }
+
+    /** An unpacked package held for use; close it when done so that it may be evicted again. */
+    public final class Lease implements AutoCloseable {
+        private final String sha256;
+        private final Path directory;
+        private boolean closed;
+
+        private Lease(String sha256, Path directory) {
+            this.sha256 = sha256;
+            this.directory = directory;
+        }
+
+        public Path directory() {
+            return directory;
+        }
+
+        @Override
+        public void close() {
+            synchronized (lock) {
+                if (!closed) {
+                    closed = true;
+                    pins.merge(sha256, -1, (a, b) -> a + b == 0 ? null : a + b);
+                }
+            }
+        }
+    }
+
+    /** The unpacked package, fetched first when this node does not have it (or it was changed on disk). */
+    public Lease get(TemplatePackageRef ref) throws IOException, InterruptedException {
         String sha256 = ref.getSha256();
         if (!SHA256.matcher(sha256).matches()) {
             throw new IOException("bad package sha256 '" + sha256 + "'");
         }
-        Path directory = root.resolve(sha256);
-        if (Files.exists(directory.resolve(COMPLETE))) {
-            hits.incrementAndGet();
-            return directory;
+        Object fetchLock;
+        synchronized (lock) {
+            fetchLock = fetchLocks.computeIfAbsent(sha256, key -> new Object());
         }
-        CompletableFuture<Path> mine = new CompletableFuture<>();
-        CompletableFuture<Path> shared = fetching.putIfAbsent(sha256, mine);
-        if (shared != null) {
-            return await(shared);
-        }
-        try {
-            misses.incrementAndGet();
-            Path fetched = fetch(ref, directory);
-            mine.complete(fetched);
-            return fetched;
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            fetching.remove(sha256, mine);
+        // One fetch per package at a time; other slots wanting it wait and then hit.
+        synchronized (fetchLock) {
+            Path directory = root.resolve(sha256);
+            CacheIndex.Entry entry;
+            synchronized (lock) {
+                entry = index.entries().get(sha256);
+                pins.merge(sha256, 1, Integer::sum);
+            }
+            try {
+                if (entry != null && intact(directory, entry)) {
+                    recordUse(sha256, true);
+                    return new Lease(sha256, directory);
+                }
+                if (entry != null) {
+                    log.warn(
+                            "template {} v{} changed on disk; fetching it again",
+                            ref.getTemplateId(),
+                            ref.getVersion());
+                    drop(sha256);
+                }
+                fetch(ref, directory);
+                recordUse(sha256, false);
+                return new Lease(sha256, directory);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                synchronized (lock) {
+                    pins.merge(sha256, -1, (a, b) -> a + b == 0 ? null : a + b);
+                }
+                throw e;
+            }
         }
     }
 
-    private static Path await(CompletableFuture<Path> shared) throws IOException, InterruptedException {
+    private static boolean intact(Path directory, CacheIndex.Entry entry) {
         try {
-            return shared.get();
-        } catch (ExecutionException e) {
-            throw new IOException("the shared download failed: " + e.getCause().getMessage(), e.getCause());
+            return Files.isDirectory(directory) && TreeDigest.of(directory).equals(entry.treeSha256());
+        } catch (IOException e) {
+            return false;
         }
     }
 
-    private Path fetch(TemplatePackageRef ref, Path directory) throws IOException, InterruptedException {
-        Path part = root.resolve("downloads").resolve(ref.getSha256() + ".part");
+    private void recordUse(String sha256, boolean hit) throws IOException {
+        CacheReport report;
+        synchronized (lock) {
+            CacheIndex.Entry entry = index.entries().get(sha256);
+            index.entries()
+                    .put(
+                            sha256,
+                            new CacheIndex.Entry(
+                                    entry.templateId(),
+                                    entry.version(),
+                                    entry.sizeBytes(),
+                                    clock.millis(),
+                                    entry.hits() + (hit ? 1 : 0),
+                                    entry.treeSha256()));
+            index = new CacheIndex(
+                    index.entries(),
+                    index.hits() + (hit ? 1 : 0),
+                    index.misses() + (hit ? 0 : 1),
+                    index.bytesFetched(),
+                    index.evictions());
+            index.save(root.resolve(INDEX), json);
+            report = report();
+        }
+        reporter.accept(report);
+    }
+
+    private void fetch(TemplatePackageRef ref, Path directory) throws IOException, InterruptedException {
+        Path part = root.resolve(DOWNLOADS).resolve(ref.getSha256() + ".part");
         long started = System.nanoTime();
         IOException last = null;
         for (int attempt = 1; attempt <= FETCH_ATTEMPTS; attempt++) {
@@ -123,19 +229,37 @@ public final class TemplateCache {
         if (last != null) {
             throw last;
         }
-        String actual = sha256(part);
+        String actual = com.google.common.io.Files.asByteSource(part.toFile())
+                .hash(com.google.common.hash.Hashing.sha256())
+                .toString();
         if (!actual.equals(ref.getSha256())) {
             Files.deleteIfExists(part);
             throw new IOException("template package sha256 is " + actual + ", expected " + ref.getSha256());
         }
-        Path unpacking = Files.createTempDirectory(root.resolve("downloads"), ref.getSha256() + "-");
+        long size = Files.size(part);
+        Path unpacking = Files.createTempDirectory(root.resolve(DOWNLOADS), ref.getSha256() + "-");
         try {
-            PackageExtractor.extract(part, unpacking, Math.max(64L << 20, ref.getSizeBytes() * 4));
-            Files.writeString(unpacking.resolve(COMPLETE), ref.getTemplateId() + " " + ref.getVersion() + "\n");
+            PackageExtractor.extract(part, unpacking, Math.max(64L << 20, size * 4));
+            String tree = TreeDigest.of(unpacking);
+            if (Files.exists(directory)) {
+                MoreFiles.deleteRecursively(directory, RecursiveDeleteOption.ALLOW_INSECURE);
+            }
             try {
                 Files.move(unpacking, directory, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(unpacking, directory);
+            }
+            long unpacked = sizeOf(directory);
+            synchronized (lock) {
+                index.entries()
+                        .put(
+                                ref.getSha256(),
+                                new CacheIndex.Entry(
+                                        ref.getTemplateId(), ref.getVersion(), unpacked, clock.millis(), 0, tree));
+                index = new CacheIndex(
+                        index.entries(), index.hits(), index.misses(), index.bytesFetched() + size, index.evictions());
+                evict();
+                index.save(root.resolve(INDEX), json);
             }
         } finally {
             if (Files.exists(unpacking)) {
@@ -143,19 +267,59 @@ public final class TemplateCache {
             }
             Files.deleteIfExists(part);
         }
-        long size = ref.getSizeBytes();
-        bytesFetched.addAndGet(size);
         log.info(
-                "fetched template {} v{} ({} bytes) in {} ms",
+                "fetched template {} v{} ({} bytes) in {} ms; cache holds {} bytes of {}",
                 ref.getTemplateId(),
                 ref.getVersion(),
                 size,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return directory;
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                usedBytes(),
+                budgetBytes);
+    }
+
+    /** Drops least recently used packages not in use until the cache fits its budget. Holds the lock. */
+    private void evict() throws IOException {
+        long used = index.entries().values().stream()
+                .mapToLong(CacheIndex.Entry::sizeBytes)
+                .sum();
+        List<Map.Entry<String, CacheIndex.Entry>> candidates =
+                new ArrayList<>(index.entries().entrySet());
+        candidates.sort(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()));
+        long evictions = 0;
+        for (Iterator<Map.Entry<String, CacheIndex.Entry>> it = candidates.iterator();
+                it.hasNext() && used > budgetBytes; ) {
+            Map.Entry<String, CacheIndex.Entry> candidate = it.next();
+            if (pins.containsKey(candidate.getKey())) {
+                continue;
+            }
+            index.entries().remove(candidate.getKey());
+            MoreFiles.deleteRecursively(root.resolve(candidate.getKey()), RecursiveDeleteOption.ALLOW_INSECURE);
+            used -= candidate.getValue().sizeBytes();
+            evictions++;
+            log.info(
+                    "evicted template {} v{} ({} bytes) to keep the cache under {} bytes",
+                    candidate.getValue().templateId(),
+                    candidate.getValue().version(),
+                    candidate.getValue().sizeBytes(),
+                    budgetBytes);
+        }
+        index = new CacheIndex(
+                index.entries(), index.hits(), index.misses(), index.bytesFetched(), index.evictions() + evictions);
+    }
+
+    private void drop(String sha256) throws IOException {
+        synchronized (lock) {
+            index.entries().remove(sha256);
+            index.save(root.resolve(INDEX), json);
+        }
+        Path directory = root.resolve(sha256);
+        if (Files.exists(directory)) {
+            MoreFiles.deleteRecursively(directory, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
     }
 
     private void download(String sha256, Path part, long offset) throws IOException {
-        Iterator<TemplateData> stream = NodeServiceGrpc.newBlockingStub(channel)
+        java.util.Iterator<TemplateData> stream = NodeServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(fetchDeadline.toMillis(), TimeUnit.MILLISECONDS)
                 .fetchTemplate(FetchTemplateRequest.newBuilder()
                         .setSha256(sha256)
@@ -175,35 +339,58 @@ public final class TemplateCache {
         }
     }
 
-    private static String sha256(Path file) throws IOException {
-        return com.google.common.io.Files.asByteSource(file.toFile())
-                .hash(com.google.common.hash.Hashing.sha256())
-                .toString();
+    private static long sizeOf(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            long total = 0;
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                total += Files.size(file);
+            }
+            return total;
+        }
     }
 
-    /** What the node holds, for its hello. */
-    public List<CachedTemplate> contents() throws IOException {
-        List<CachedTemplate> cached = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(root)) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                String name = entry.getFileName().toString();
-                if (SHA256.matcher(name).matches() && Files.exists(entry.resolve(COMPLETE))) {
-                    cached.add(CachedTemplate.newBuilder().setSha256(name).build());
-                }
-            }
+    /** What the cache holds and its counters. */
+    public CacheReport report() {
+        synchronized (lock) {
+            CacheReport.Builder report = CacheReport.newBuilder()
+                    .setBudgetBytes(budgetBytes)
+                    .setHits(index.hits())
+                    .setMisses(index.misses())
+                    .setBytesFetched(index.bytesFetched())
+                    .setEvictions(index.evictions());
+            index.entries()
+                    .forEach((sha, entry) -> report.addTemplates(CachedTemplate.newBuilder()
+                            .setSha256(sha)
+                            .setSizeBytes(entry.sizeBytes())
+                            .setLastUsedUnixMillis(entry.lastUsedMillis())
+                            .setHits(entry.hits())));
+            return report.build();
         }
-        return cached;
+    }
+
+    public long usedBytes() {
+        synchronized (lock) {
+            return index.entries().values().stream()
+                    .mapToLong(CacheIndex.Entry::sizeBytes)
+                    .sum();
+        }
     }
 
     public long hits() {
-        return hits.get();
+        synchronized (lock) {
+            return index.hits();
+        }
     }
 
     public long misses() {
-        return misses.get();
+        synchronized (lock) {
+            return index.misses();
+        }
     }
 
     public long bytesFetched() {
-        return bytesFetched.get();
+        synchronized (lock) {
+            return index.bytesFetched();
+        }
     }
 }

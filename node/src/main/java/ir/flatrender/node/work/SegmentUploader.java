@@ -38,12 +38,21 @@ public final class SegmentUploader {
         this.deadline = requireNonNull(deadline, "deadline is null");
     }
 
-    public UploadSegmentResponse upload(Path segment, SegmentHeader header)
+    /** Uploads the files the header announces, in its order. */
+    private static java.util.List<InputStream> opened(java.util.List<Path> files) throws IOException {
+        java.util.List<InputStream> streams = new java.util.ArrayList<>();
+        for (Path file : files) {
+            streams.add(new java.io.BufferedInputStream(Files.newInputStream(file)));
+        }
+        return streams;
+    }
+
+    public UploadSegmentResponse upload(java.util.List<Path> files, SegmentHeader header)
             throws IOException, InterruptedException, ExecutionException {
         CompletableFuture<UploadSegmentResponse> result = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<ClientCallStreamObserver<SegmentUpload>> active =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        InputStream in = Files.newInputStream(segment);
+        InputStream in = new java.io.SequenceInputStream(java.util.Collections.enumeration(opened(files)));
         Executor serial = MoreExecutors.newSequentialExecutor(io);
         try {
             NodeServiceGrpc.newStub(channel)

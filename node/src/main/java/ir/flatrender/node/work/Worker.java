@@ -22,8 +22,11 @@ import ir.flatrender.proto.farm.v1.ChunkFinished;
 import ir.flatrender.proto.farm.v1.ChunkProgress;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
+import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.FailureKind;
 import ir.flatrender.proto.farm.v1.NodeEvent;
+import ir.flatrender.proto.farm.v1.OutputSpec;
+import ir.flatrender.proto.farm.v1.SegmentFile;
 import ir.flatrender.proto.farm.v1.SegmentHeader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,24 +153,32 @@ public final class Worker implements AutoCloseable {
         ChunkRef ref = assign.getChunk();
         MDC.put("job", ref.getJobId());
         MDC.put("chunk", ref.getChunkId());
-        Path segment = workDirectory.resolve(ref.getChunkId() + "-" + ref.getAttempt() + ".ts");
+        List<Path> files = new java.util.ArrayList<>();
         long started = System.nanoTime();
         try {
             events.accept(NodeEvent.newBuilder()
                     .setChunkStarted(ChunkStarted.newBuilder().setChunk(ref))
                     .build());
-            Path packageDirectory;
+            TemplateCache.Lease lease;
             try {
-                packageDirectory = cache.get(assign.getTemplate());
+                lease = cache.get(assign.getTemplate());
             } catch (IOException e) {
                 throw new EngineException(
                         FailureKind.FAILURE_KIND_TEMPLATE_FETCH,
                         "could not get the template package: " + e.getMessage());
             }
-            long fetched = System.nanoTime();
-            render(execution, packageDirectory, segment);
-            long rendered = System.nanoTime();
-            upload(ref, segment, assign);
+            long fetched;
+            long rendered;
+            List<SegmentFile> uploads;
+            // The package stays in the cache (never evicted) while the engine reads it.
+            try (lease) {
+                fetched = System.nanoTime();
+                uploads = assign.getTask() == ChunkTask.CHUNK_TASK_AUDIO
+                        ? renderAudio(execution, lease.directory(), files)
+                        : render(execution, lease.directory(), files);
+                rendered = System.nanoTime();
+            }
+            upload(ref, files, uploads, assign);
             long uploaded = System.nanoTime();
             events.accept(NodeEvent.newBuilder()
                     .setChunkFinished(ChunkFinished.newBuilder()
@@ -200,27 +211,46 @@ public final class Worker implements AutoCloseable {
             report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "");
         } finally {
             running.remove(ref.getChunkId(), execution);
-            try {
-                Files.deleteIfExists(segment);
-            } catch (IOException e) {
-                log.warn("could not delete {}: {}", segment, e.getMessage());
+            for (Path file : files) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    log.warn("could not delete {}: {}", file, e.getMessage());
+                }
             }
             MDC.remove("job");
             MDC.remove("chunk");
         }
     }
 
-    private void render(Execution execution, Path packageDirectory, Path segment)
-            throws EngineException, InterruptedException {
-        AssignChunk assign = execution.assign;
-        Engine engine = engines.get(assign.getEngine())
+    private Engine engine(AssignChunk assign) throws EngineException {
+        return engines.get(assign.getEngine())
                 .orElseThrow(() -> new EngineException(
                         FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "this node has no " + assign.getEngine() + " engine"));
-        EngineRequest request;
+    }
+
+    private List<SegmentFile> renderAudio(Execution execution, Path packageDirectory, List<Path> files)
+            throws EngineException, InterruptedException {
+        AssignChunk assign = execution.assign;
+        Path wav = workDirectory.resolve(
+                assign.getChunk().getChunkId() + "-" + assign.getChunk().getAttempt() + "-audio.wav");
+        files.add(wav);
+        try {
+            engine(assign).renderAudio(request(assign, packageDirectory), wav, () -> execution.cancelled);
+            if (!Files.isRegularFile(wav) || Files.size(wav) == 0) {
+                throw new EngineException(FailureKind.FAILURE_KIND_BAD_OUTPUT, "the engine wrote no audio");
+            }
+        } catch (IOException e) {
+            throw new EngineException(FailureKind.FAILURE_KIND_CRASH, "rendering the audio failed: " + e.getMessage());
+        }
+        return List.of(SegmentFile.newBuilder().setTier("audio").build());
+    }
+
+    private EngineRequest request(AssignChunk assign, Path packageDirectory) throws EngineException {
         try {
             JsonNode manifest =
                     json.readTree(packageDirectory.resolve("template.json").toFile());
-            request = new EngineRequest(
+            return new EngineRequest(
                     assign.getChunk().getJobId(),
                     assign.getChunk().getChunkId(),
                     assign.getChunk().getAttempt(),
@@ -237,15 +267,36 @@ public final class Worker implements AutoCloseable {
         } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "bad assignment: " + e.getMessage());
         }
+    }
+
+    private List<SegmentFile> render(Execution execution, Path packageDirectory, List<Path> files)
+            throws EngineException, InterruptedException {
+        AssignChunk assign = execution.assign;
+        Engine engine = engine(assign);
+        EngineRequest request = request(assign, packageDirectory);
+        List<SegmentEncoder.Target> targets = new java.util.ArrayList<>();
+        for (OutputSpec output : assign.getOutputsList()) {
+            String extension = switch (output.getFormat()) {
+                case "png" -> "png";
+                case "jpeg" -> "jpg";
+                default -> "ts";
+            };
+            Path file = workDirectory.resolve(assign.getChunk().getChunkId() + "-"
+                    + assign.getChunk().getAttempt() + "-" + output.getTier() + "." + extension);
+            files.add(file);
+            targets.add(new SegmentEncoder.Target(output, file));
+        }
+        if (targets.isEmpty()) {
+            throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "bad assignment: no outputs");
+        }
         SegmentEncoder.Settings settings = new SegmentEncoder.Settings(
                 assign.getEncoder(),
                 assign.getRenderSize().getWidth(),
                 assign.getRenderSize().getHeight(),
-                assign.getOutputSize().getWidth(),
-                assign.getOutputSize().getHeight(),
+                targets,
                 assign.getFps(),
                 assign.getFrames().getStart(),
-                segment,
+                workDirectory,
                 chunkDeadline,
                 noProgressTimeout);
         SegmentEncoder encoder;
@@ -286,6 +337,10 @@ public final class Worker implements AutoCloseable {
             }
             progress.finish(encoder.framesWritten());
         }
+        return assign.getOutputsList().stream()
+                .map(output ->
+                        SegmentFile.newBuilder().setTier(output.getTier()).build())
+                .toList();
     }
 
     private static EngineException encoderFailure(ProcessOutcome outcome, String what) {
@@ -296,17 +351,21 @@ public final class Worker implements AutoCloseable {
         return new EngineException(kind, what + ": " + outcome.describe(), outcome.logTailText(), null);
     }
 
-    private void upload(ChunkRef ref, Path segment, AssignChunk assign) throws EngineException, InterruptedException {
+    /** Uploads the attempt's files; the names come from the render, sizes and digests from disk. */
+    private void upload(ChunkRef ref, List<Path> files, List<SegmentFile> names, AssignChunk assign)
+            throws EngineException, InterruptedException {
         try {
-            SegmentHeader header = SegmentHeader.newBuilder()
+            SegmentHeader.Builder header = SegmentHeader.newBuilder()
                     .setChunk(ref)
                     .setNodeId(nodeId.get())
                     .setFrameCount(
-                            assign.getFrames().getEnd() - assign.getFrames().getStart() + 1)
-                    .setSizeBytes(Files.size(segment))
-                    .setSha256(sha256(segment))
-                    .build();
-            uploader.upload(segment, header);
+                            assign.getFrames().getEnd() - assign.getFrames().getStart() + 1);
+            for (int i = 0; i < files.size(); i++) {
+                header.addFiles(names.get(i).toBuilder()
+                        .setSizeBytes(Files.size(files.get(i)))
+                        .setSha256(sha256(files.get(i))));
+            }
+            uploader.upload(files, header.build());
         } catch (IOException e) {
             throw new EngineException(FailureKind.FAILURE_KIND_UPLOAD, "upload failed: " + e.getMessage());
         } catch (ExecutionException e) {

@@ -9,6 +9,8 @@ import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.media.process.ProcessOutcome;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.proto.farm.v1.EncoderProfile;
+import ir.flatrender.proto.farm.v1.OutputSpec;
+import ir.flatrender.proto.farm.v1.Size;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -41,23 +43,68 @@ class SegmentEncoderTest {
         supervisor.close();
     }
 
+    private static OutputSpec output(String tier, int width, int height, String format) {
+        return OutputSpec.newBuilder()
+                .setTier(tier)
+                .setSize(Size.newBuilder().setWidth(width).setHeight(height))
+                .setFormat(format)
+                .build();
+    }
+
     private SegmentEncoder.Settings settings(int firstFrame, Path output) {
+        return settings(firstFrame, List.of(new SegmentEncoder.Target(output("90p", 160, 90, "mpegts"), output)));
+    }
+
+    private SegmentEncoder.Settings settings(int firstFrame, List<SegmentEncoder.Target> targets) {
         return new SegmentEncoder.Settings(
-                PROFILE, 320, 180, 160, 90, 30, firstFrame, output, Duration.ofMinutes(1), Duration.ofSeconds(30));
+                PROFILE, 320, 180, targets, 30, firstFrame, directory, Duration.ofMinutes(1), Duration.ofSeconds(30));
+    }
+
+    private static void feed(SegmentEncoder encoder, int frames) throws Exception {
+        BufferedImage frame = new BufferedImage(320, 180, BufferedImage.TYPE_3BYTE_BGR);
+        for (int n = 0; n < frames; n++) {
+            Graphics2D g = frame.createGraphics();
+            g.setColor(new Color(n * 20, 100, 200));
+            g.fillRect(0, 0, 320, 180);
+            g.dispose();
+            encoder.frame(frame);
+        }
+    }
+
+    @Test
+    void makesEveryTierAndAStillFromTheSameFrames() throws Exception {
+        Path big = directory.resolve("180p.ts");
+        Path small = directory.resolve("90p.ts");
+        Path still = directory.resolve("still.png");
+        try (SegmentEncoder encoder = SegmentEncoder.start(
+                supervisor,
+                ffmpeg,
+                settings(
+                        0,
+                        List.of(
+                                new SegmentEncoder.Target(output("180p", 320, 180, "mpegts"), big),
+                                new SegmentEncoder.Target(output("90p", 160, 90, "mpegts"), small),
+                                new SegmentEncoder.Target(output("90p", 160, 90, "png"), still))))) {
+            feed(encoder, 12);
+            ProcessOutcome outcome = encoder.finish();
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+        }
+        Ffprobe probe = new Ffprobe(ffmpeg, supervisor, new ObjectMapper());
+        assertThat(probe.probe(big, true).video().orElseThrow().frameCount()).isEqualTo(12);
+        assertThat(probe.probe(big, true).video().orElseThrow().width()).isEqualTo(320);
+        assertThat(probe.probe(small, true).video().orElseThrow().frameCount()).isEqualTo(12);
+        assertThat(probe.probe(small, true).video().orElseThrow().width()).isEqualTo(160);
+        MediaInfo.VideoStream png = probe.probe(still, true).video().orElseThrow();
+        assertThat(png.codec()).isEqualTo("png");
+        assertThat(png.width()).isEqualTo(160);
+        assertThat(png.frameCount()).isEqualTo(1);
     }
 
     @Test
     void encodesScaledH264ThatStartsWhereTheChunkStarts() throws Exception {
         Path output = directory.resolve("segment.ts");
         try (SegmentEncoder encoder = SegmentEncoder.start(supervisor, ffmpeg, settings(60, output))) {
-            BufferedImage frame = new BufferedImage(320, 180, BufferedImage.TYPE_3BYTE_BGR);
-            for (int n = 0; n < 12; n++) {
-                Graphics2D g = frame.createGraphics();
-                g.setColor(new Color(n * 20, 100, 200));
-                g.fillRect(0, 0, 320, 180);
-                g.dispose();
-                encoder.frame(frame);
-            }
+            feed(encoder, 12);
             ProcessOutcome outcome = encoder.finish();
             assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
         }

@@ -47,6 +47,14 @@ final class JobMapper {
         timestamp(job.startedAt()).ifPresent(proto::setStartedAt);
         timestamp(job.finishedAt()).ifPresent(proto::setFinishedAt);
         view.export().ifPresent(export -> proto.setExport(toProto(export, blobs)));
+        view.exports().forEach(export -> proto.addExports(toProto(export, blobs)));
+        job.outputs().stream().skip(1).forEach(output -> proto.addExtraTiers(output.tier()));
+        job.audio()
+                .forEach(track -> proto.addAudio(ir.flatrender.proto.farm.v1.AudioTrack.newBuilder()
+                        .setRole(track.role())
+                        .setSource(track.source().startsWith("data:") ? "data:…" : track.source())
+                        .setVolume(track.volume())
+                        .setStartSeconds(track.startSeconds())));
         for (ChunkRow chunk : view.chunks()) {
             proto.addChunks(toProto(chunk));
         }
@@ -64,6 +72,9 @@ final class JobMapper {
                 .setCodec(export.codec())
                 .setThumbnailLocation(blobs.describe(export.thumbnailKey()))
                 .setSha256(export.sha256())
+                .setTier(export.tier())
+                .setHasAudio(export.hasAudio())
+                .setAudioDurationMillis(export.audioDurationMillis() == null ? 0 : export.audioDurationMillis())
                 .build();
     }
 

@@ -10,6 +10,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.StatusMapper;
+import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
@@ -19,6 +20,7 @@ import ir.flatrender.orchestrator.jobs.JobView;
 import ir.flatrender.orchestrator.jobs.SubmitCommand;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.snapshots.SnapshotService;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
 import ir.flatrender.proto.farm.v1.CancelJobRequest;
@@ -30,6 +32,8 @@ import ir.flatrender.proto.farm.v1.JobProgress;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.ListJobsRequest;
 import ir.flatrender.proto.farm.v1.ListJobsResponse;
+import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
+import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobResponse;
 import ir.flatrender.proto.farm.v1.WatchJobRequest;
@@ -57,6 +61,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     private final BlobStore blobs;
     private final BlobStreamer streamer;
     private final ScheduledExecutorService watchTimer;
+    private final SnapshotService snapshots;
+    private final java.util.concurrent.Executor snapshotExecutor;
     private final ObjectMapper json;
 
     public JobServiceImpl(
@@ -68,6 +74,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             BlobStore blobs,
             BlobStreamer streamer,
             ScheduledExecutorService watchTimer,
+            SnapshotService snapshots,
+            java.util.concurrent.Executor snapshotExecutor,
             ObjectMapper json) {
         this.submitter = requireNonNull(submitter, "submitter is null");
         this.queries = requireNonNull(queries, "queries is null");
@@ -77,6 +85,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.streamer = requireNonNull(streamer, "streamer is null");
         this.watchTimer = requireNonNull(watchTimer, "watchTimer is null");
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
+        this.snapshotExecutor = requireNonNull(snapshotExecutor, "snapshotExecutor is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -95,7 +105,13 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     request.getIdempotencyKey(),
                     request.getPriority(),
                     request.getChunkFrames(),
-                    request.getMaxAttempts());
+                    request.getMaxAttempts(),
+                    request.getExtraTiersList().stream().map(String::strip).toList(),
+                    request.getAudioList().stream()
+                            .map(track -> new AudioTrackSpec(
+                                    track.getRole(), track.getSource(), track.getVolume(), track.getStartSeconds()))
+                            .toList(),
+                    Optional.empty());
             JobSubmitter.Submitted submitted = submitter.submit(command);
             if (submitted.created()) {
                 scheduler.wake(true);
@@ -195,6 +211,44 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         } catch (RuntimeException e) {
             responseObserver.onError(StatusMapper.toStatus(e));
         }
+    }
+
+    @Override
+    public void renderSnapshot(RenderSnapshotRequest request, StreamObserver<Snapshot> responseObserver) {
+        // Rendering waits for a node; that wait happens off the gRPC threads.
+        snapshotExecutor.execute(() -> unary(responseObserver, () -> {
+            ObjectNode bindings;
+            try {
+                bindings = request.hasBindings()
+                        ? (ObjectNode) json.readTree(JobMapper.json(request.getBindings()))
+                        : json.createObjectNode();
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                throw FarmException.invalid("bindings", "could not be read: " + e.getMessage());
+            }
+            long remaining = io.grpc.Context.current().getDeadline() == null
+                    ? java.util.concurrent.TimeUnit.MINUTES.toMillis(2)
+                    : io.grpc.Context.current().getDeadline().timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+            SnapshotService.Result result = snapshots.render(
+                    new SnapshotService.Request(
+                            tenant(request.getTenantId()).orElse(DEFAULT_TENANT),
+                            request.getTemplateId().strip(),
+                            request.getTemplateVersion(),
+                            bindings,
+                            request.getAspect().strip(),
+                            request.getFrame(),
+                            request.getTier().strip(),
+                            request.getFormat().strip()),
+                    java.time.Duration.ofMillis(Math.max(1, remaining)));
+            return Snapshot.newBuilder()
+                    .setImage(com.google.protobuf.ByteString.copyFrom(result.image()))
+                    .setFormat(result.format())
+                    .setSize(ir.flatrender.proto.farm.v1.Size.newBuilder()
+                            .setWidth(result.width())
+                            .setHeight(result.height()))
+                    .setCacheKey(result.cacheKey())
+                    .setCached(result.cached())
+                    .build();
+        }));
     }
 
     private static <T> void unary(StreamObserver<T> observer, Supplier<T> call) {

@@ -20,9 +20,12 @@ import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
+import ir.flatrender.orchestrator.jobs.Output;
+import ir.flatrender.orchestrator.jobs.SegmentRow;
 import ir.flatrender.orchestrator.scheduling.JobCache;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
+import ir.flatrender.orchestrator.templates.TemplateCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -44,16 +47,23 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Joins a job's segments into the finished video without re-encoding: the MPEG-TS segments
- * are streamed back to back into one ffmpeg (what the concat protocol does, without a command
- * line that grows with the segment count and from any blob store), which copies the stream
- * into an MP4 with the index at the front (faststart). The result is checked with ffprobe
- * (decoded frame count, size, codec, duration) before the job counts as succeeded.
+ * Joins a job's segments into the finished video of each tier without re-encoding the
+ * picture: the MPEG-TS segments are streamed back to back into one ffmpeg (what the concat
+ * protocol reads, without a command line that grows with the segment count, and from any blob
+ * store), which copies the stream into an MP4 with the index at the front (faststart). In the
+ * same pass it mixes the job's sound (the template's own, music, voiceover, sfx, each at its
+ * volume), cut or padded to the video's length, so there is no seam in it. Each result is
+ * checked with ffprobe (decoded frame count, size, codec, duration, audio length) before the
+ * job counts as succeeded.
  */
 public final class Assembler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Assembler.class);
     private static final Duration FFMPEG_DEADLINE = Duration.ofMinutes(30);
     private static final Duration FFMPEG_NO_PROGRESS = Duration.ofMinutes(2);
+    private static final int AUDIO_RATE = 48_000;
+    /** One AAC frame at 48 kHz: how far the sound's length may be from the picture's. */
+    private static final long AUDIO_FRAME_MILLIS = Math.round(1024 * 1000.0 / AUDIO_RATE) + 1;
+
     private static final String[] ASSEMBLING = JobState.dbNames(JobTransitions.from(JobTransitions.Event.ASSEMBLED));
     private static final String[] FAILABLE = JobState.dbNames(JobTransitions.from(JobTransitions.Event.FAILED));
 
@@ -65,11 +75,13 @@ public final class Assembler implements AutoCloseable {
     private final Path workDirectory;
     private final JobEvents events;
     private final JobCache jobs;
+    private final AudioSources audio;
     private final ExecutorService executor;
 
     public Assembler(
             Jdbi jdbi,
             BlobStore blobs,
+            TemplateCatalog templates,
             FfmpegBinaries ffmpeg,
             ProcessSupervisor supervisor,
             Ffprobe ffprobe,
@@ -85,6 +97,7 @@ public final class Assembler implements AutoCloseable {
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.events = requireNonNull(events, "events is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
+        this.audio = new AudioSources(blobs, requireNonNull(templates, "templates is null"));
         this.executor =
                 new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "assembler");
@@ -116,49 +129,44 @@ public final class Assembler implements AutoCloseable {
             Files.createDirectories(directory);
             List<ChunkRow> chunks = jdbi.withExtension(JobDao.class, dao -> dao.listChunks(jobId));
             if (chunks.size() != job.chunksTotal()
-                    || chunks.stream().anyMatch(c -> c.chunkState() != ChunkState.DONE || c.segmentKey() == null)) {
-                throw new AssemblyException("not every chunk has an accepted segment");
+                    || chunks.stream().anyMatch(c -> c.chunkState() != ChunkState.DONE)) {
+                throw new AssemblyException("not every chunk is done");
             }
-            Path video = directory.resolve("video.mp4");
-            concatenate(chunks, video, directory);
-            MediaInfo info = verify(job, video);
-            Path thumbnail = directory.resolve("thumbnail.jpg");
-            thumbnail(video, info, thumbnail, directory);
-
-            String videoKey = "exports/" + jobId + "/" + job.tier() + ".mp4";
-            String thumbnailKey = "exports/" + jobId + "/" + job.tier() + ".jpg";
-            String sha256 = store(video, videoKey);
-            store(thumbnail, thumbnailKey);
-            MediaInfo.VideoStream stream = info.video().orElseThrow();
-            ExportRow export = new ExportRow(
-                    UUID.randomUUID(),
-                    jobId,
-                    job.tier(),
-                    videoKey,
-                    Files.size(video),
-                    stream.width(),
-                    stream.height(),
-                    stream.frameCount(),
-                    info.durationMillis(),
-                    stream.codec(),
-                    thumbnailKey,
-                    sha256,
-                    Instant.now());
+            List<SegmentRow> segments = jdbi.withExtension(JobDao.class, dao -> dao.listSegments(jobId));
+            List<String> renderedAudio = segments.stream()
+                    .filter(s -> s.tier().equals("audio"))
+                    .map(SegmentRow::blobKey)
+                    .toList();
+            List<AudioSources.Track> tracks = audio.resolve(job, renderedAudio, directory);
+            List<ExportRow> exports = new ArrayList<>();
+            for (Output output : job.outputs()) {
+                List<String> keys = segments.stream()
+                        .filter(s -> s.tier().equals(output.tier()))
+                        .map(SegmentRow::blobKey)
+                        .toList();
+                if (keys.size() != chunks.stream().filter(c -> !c.isAudioTask()).count()) {
+                    throw new AssemblyException("chunks without a " + output.tier() + " segment");
+                }
+                exports.add(export(job, output, keys, tracks, directory));
+            }
             boolean finished = jdbi.inTransaction(handle -> {
                 JobDao dao = handle.attach(JobDao.class);
-                dao.upsertExport(export);
+                exports.forEach(dao::upsertExport);
                 return dao.finishJob(jobId, ASSEMBLING, JobState.SUCCEEDED.dbName(), null) == 1;
             });
             if (finished) {
                 blobs.deleteTree("segments/" + jobId);
+                ExportRow primary = exports.get(0);
                 log.info(
-                        "job {} succeeded: {} frames {}x{} in {} ({} bytes), assembled in {} ms",
+                        "job {} succeeded: {} frames {}x{}{} in {} ({} bytes{}), assembled in {} ms",
                         jobId,
-                        stream.frameCount(),
-                        stream.width(),
-                        stream.height(),
-                        blobs.describe(videoKey),
-                        export.sizeBytes(),
+                        primary.frameCount(),
+                        primary.width(),
+                        primary.height(),
+                        primary.hasAudio() ? " with sound" : "",
+                        blobs.describe(primary.blobKey()),
+                        primary.sizeBytes(),
+                        exports.size() > 1 ? ", " + (exports.size() - 1) + " more tier(s)" : "",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
         } catch (AssemblyException | MediaException | IOException | RuntimeException e) {
@@ -181,39 +189,102 @@ public final class Assembler implements AutoCloseable {
         }
     }
 
-    private void concatenate(List<ChunkRow> chunks, Path video, Path directory)
+    private ExportRow export(
+            JobRow job, Output output, List<String> segments, List<AudioSources.Track> tracks, Path directory)
+            throws IOException, InterruptedException, AssemblyException, MediaException {
+        Path video = directory.resolve(output.tier() + ".mp4");
+        double seconds = job.totalFrames() / (double) job.fps();
+        join(segments, tracks, seconds, video, directory);
+        MediaInfo info = verify(job, output, video, !tracks.isEmpty());
+        Path thumbnail = directory.resolve(output.tier() + ".jpg");
+        thumbnail(video, info, thumbnail, directory);
+        String videoKey = "exports/" + job.id() + "/" + output.tier() + ".mp4";
+        String thumbnailKey = "exports/" + job.id() + "/" + output.tier() + ".jpg";
+        String sha256 = store(video, videoKey);
+        store(thumbnail, thumbnailKey);
+        MediaInfo.VideoStream stream = info.video().orElseThrow();
+        return new ExportRow(
+                UUID.randomUUID(),
+                job.id(),
+                output.tier(),
+                videoKey,
+                Files.size(video),
+                stream.width(),
+                stream.height(),
+                stream.frameCount(),
+                info.durationMillis(),
+                stream.codec(),
+                thumbnailKey,
+                sha256,
+                info.audio().isPresent(),
+                info.audio().map(MediaInfo.AudioStream::durationMillis).orElse(null),
+                Instant.now());
+    }
+
+    /** The ffmpeg arguments that join segments (on stdin) and mix the tracks into {@code video}. */
+    static List<String> joinArguments(List<AudioSources.Track> tracks, double seconds, Path video) {
+        List<String> args =
+                new ArrayList<>(List.of("-hide_banner", "-loglevel", "error", "-f", "mpegts", "-i", "pipe:0"));
+        for (AudioSources.Track track : tracks) {
+            args.addAll(List.of("-i", track.file().toString()));
+        }
+        args.addAll(List.of("-map", "0:v:0", "-c:v", "copy"));
+        if (tracks.isEmpty()) {
+            args.add("-an");
+        } else {
+            String duration = String.format(Locale.ROOT, "%.6f", seconds);
+            StringBuilder graph = new StringBuilder();
+            for (int i = 0; i < tracks.size(); i++) {
+                AudioSources.Track track = tracks.get(i);
+                long delay = Math.round(track.startSeconds() * 1000);
+                graph.append(String.format(
+                        Locale.ROOT,
+                        "[%d:a]aresample=%d,aformat=channel_layouts=stereo,volume=%.4f,adelay=%d:all=1[a%d];",
+                        i + 1,
+                        AUDIO_RATE,
+                        track.volume(),
+                        delay,
+                        i));
+            }
+            for (int i = 0; i < tracks.size(); i++) {
+                graph.append("[a").append(i).append(']');
+            }
+            // Mixed at their own levels (no normalising), then padded with silence or cut so the
+            // sound lasts exactly as long as the picture.
+            graph.append(String.format(
+                    Locale.ROOT,
+                    "amix=inputs=%d:duration=longest:normalize=0,apad,atrim=end=%s,asetpts=N/SR/TB[mix]",
+                    tracks.size(),
+                    duration));
+            args.addAll(List.of(
+                    "-filter_complex",
+                    graph.toString(),
+                    "-map",
+                    "[mix]",
+                    "-c:a",
+                    "aac",
+                    "-b:a",
+                    "192k",
+                    "-ar",
+                    Integer.toString(AUDIO_RATE)));
+        }
+        args.addAll(List.of("-movflags", "+faststart", "-f", "mp4", "-y", video.toString()));
+        return args;
+    }
+
+    private void join(
+            List<String> segments, List<AudioSources.Track> tracks, double seconds, Path video, Path directory)
             throws IOException, InterruptedException, AssemblyException {
         ProcessSpec spec = ProcessSpec.of(
-                        "ffmpeg-concat",
-                        ffmpeg.ffmpegCommand(List.of(
-                                "-hide_banner",
-                                "-loglevel",
-                                "error",
-                                "-f",
-                                "mpegts",
-                                "-i",
-                                "pipe:0",
-                                "-map",
-                                "0:v:0",
-                                "-c",
-                                "copy",
-                                "-movflags",
-                                "+faststart",
-                                "-f",
-                                "mp4",
-                                "-y",
-                                video.toString())),
-                        directory)
+                        "ffmpeg-join", ffmpeg.ffmpegCommand(joinArguments(tracks, seconds, video)), directory)
                 .withEnvironment(ffmpeg.environment())
                 .withStdin()
                 .withLimits(FFMPEG_DEADLINE, FFMPEG_NO_PROGRESS, false);
         SupervisedProcess process = supervisor.start(spec);
         try (OutputStream stdin = process.stdin()) {
             byte[] buffer = new byte[1 << 16];
-            for (ChunkRow chunk : chunks.stream()
-                    .sorted(Comparator.comparingInt(ChunkRow::seq))
-                    .toList()) {
-                try (InputStream segment = blobs.open(chunk.segmentKey(), 0)) {
+            for (String key : segments) {
+                try (InputStream segment = blobs.open(key, 0)) {
                     int read;
                     while ((read = segment.read(buffer)) > 0) {
                         stdin.write(buffer, 0, read);
@@ -223,7 +294,7 @@ public final class Assembler implements AutoCloseable {
             }
         } catch (IOException e) {
             // ffmpeg closed its input early; its own message says why.
-            log.debug("concat input closed early: {}", e.getMessage());
+            log.debug("join input closed early: {}", e.getMessage());
         }
         ProcessOutcome outcome = process.await();
         if (!outcome.succeeded()) {
@@ -231,7 +302,8 @@ public final class Assembler implements AutoCloseable {
         }
     }
 
-    private MediaInfo verify(JobRow job, Path video) throws MediaException, AssemblyException {
+    private MediaInfo verify(JobRow job, Output output, Path video, boolean withAudio)
+            throws MediaException, AssemblyException {
         MediaInfo info = ffprobe.probe(video, true);
         MediaInfo.VideoStream stream =
                 info.video().orElseThrow(() -> new AssemblyException("the joined file has no video stream"));
@@ -239,9 +311,9 @@ public final class Assembler implements AutoCloseable {
             throw new AssemblyException(
                     "the joined video has " + stream.frameCount() + " frames; the job planned " + job.totalFrames());
         }
-        if (stream.width() != job.outputWidth() || stream.height() != job.outputHeight()) {
+        if (stream.width() != output.width() || stream.height() != output.height()) {
             throw new AssemblyException("the joined video is " + stream.width() + "x" + stream.height()
-                    + "; the job asked for " + job.outputWidth() + "x" + job.outputHeight());
+                    + "; the job asked for " + output.width() + "x" + output.height());
         }
         long expectedMillis = Math.round(job.totalFrames() * 1000.0 / job.fps());
         if (Math.abs(info.durationMillis() - expectedMillis) > Math.ceil(1000.0 / job.fps())) {
@@ -252,6 +324,13 @@ public final class Assembler implements AutoCloseable {
                     job.totalFrames(),
                     job.fps(),
                     expectedMillis));
+        }
+        if (withAudio) {
+            MediaInfo.AudioStream sound = info.audio().orElseThrow(() -> new AssemblyException("the sound was lost"));
+            if (Math.abs(sound.durationMillis() - expectedMillis) > AUDIO_FRAME_MILLIS) {
+                throw new AssemblyException(
+                        "the sound lasts " + sound.durationMillis() + " ms; the picture " + expectedMillis + " ms");
+            }
         }
         return info;
     }

@@ -11,6 +11,8 @@ public record ChunkRow(
         int frameStart,
         int frameEnd,
         String engine,
+        String task,
+        String packageSha256,
         String state,
         long attempt,
         int failures,
@@ -21,12 +23,14 @@ public record ChunkRow(
         Instant startedAt,
         Instant finishedAt,
         int framesDone,
-        String segmentKey,
-        Long segmentBytes,
         Long renderMillis,
         String error) {
     public ChunkState chunkState() {
         return ChunkState.fromDb(state);
+    }
+
+    public boolean isAudioTask() {
+        return task.equals("audio");
     }
 
     public FrameRange frames() {

@@ -17,4 +17,6 @@ public record ExportRow(
         String codec,
         String thumbnailKey,
         String sha256,
+        boolean hasAudio,
+        Long audioDurationMillis,
         Instant createdAt) {}

@@ -20,12 +20,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ChunkRow.class)
 @RegisterConstructorMapper(ExportRow.class)
 @RegisterConstructorMapper(ChunkLease.class)
+@RegisterConstructorMapper(SegmentRow.class)
 public interface JobDao {
     String JOB_COLUMNS = """
             j.id, j.tenant_id, j.idempotency_key, j.request_sha256, j.template_id, j.template_version,
             j.package_sha256, j.package_bytes, j.engine, j.composition, j.aspect, j.tier,
             j.render_width, j.render_height, j.output_width, j.output_height, j.fps,
-            j.frame_start, j.frame_end, j.bindings, j.encoder, j.priority, j.max_attempts,
+            j.frame_start, j.frame_end, j.bindings, j.encoder, j.kind, j.outputs, j.audio, j.priority, j.max_attempts,
             j.chunks_total, c.chunks_done, c.frames_done, j.state, j.error,
             j.created_at, j.started_at, j.finished_at
             FROM render.render_jobs j
@@ -37,9 +38,9 @@ public interface JobDao {
             """;
 
     String CHUNK_COLUMNS = """
-            f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.state, f.attempt, f.failures,
-            f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at, f.started_at,
-            f.finished_at, f.frames_done, f.segment_key, f.segment_bytes, f.render_millis, f.error
+            f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256, f.state,
+            f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at,
+            f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
             """;
 
     @SqlUpdate("""
@@ -47,24 +48,27 @@ public interface JobDao {
                 id, tenant_id, idempotency_key, request_sha256, template_id, template_version,
                 package_sha256, package_bytes, engine, composition, aspect, tier, render_width,
                 render_height, output_width, output_height, fps, frame_start, frame_end, bindings,
-                encoder, priority, max_attempts, chunks_total, state, created_at, updated_at)
+                encoder, kind, outputs, audio, priority, max_attempts, chunks_total, state, created_at, updated_at)
             VALUES (
                 :id, :tenantId, :idempotencyKey, :requestSha256, :templateId, :templateVersion,
                 :packageSha256, :packageBytes, :engine, :composition, :aspect, :tier, :renderWidth,
                 :renderHeight, :outputWidth, :outputHeight, :fps, :frameStart, :frameEnd,
-                :bindingsJson::jsonb, :encoderJson::jsonb, :priority, :maxAttempts, :chunksTotal,
-                'queued', :createdAt, :createdAt)
+                :bindingsJson::jsonb, :encoderJson::jsonb, :kind, :outputsJson::jsonb, :audioJson::jsonb,
+                :priority, :maxAttempts, :chunksTotal, 'queued', :createdAt, :createdAt)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             """)
     int insertJob(
             @BindMethods NewJob job,
             @Bind("bindingsJson") String bindingsJson,
-            @Bind("encoderJson") String encoderJson);
+            @Bind("encoderJson") String encoderJson,
+            @Bind("outputsJson") String outputsJson,
+            @Bind("audioJson") String audioJson);
 
     @SqlBatch("""
             INSERT INTO render.frame_jobs (id, job_id, seq, frame_start, frame_end, engine, priority,
-                                           job_created_at, state)
-            VALUES (:id, :jobId, :seq, :frameStart, :frameEnd, :engine, :priority, :jobCreatedAt, 'pending')
+                                           job_created_at, package_sha256, task, state)
+            VALUES (:id, :jobId, :seq, :frameStart, :frameEnd, :engine, :priority, :jobCreatedAt,
+                    :packageSha256, :task, 'pending')
             """)
     void insertChunks(@BindMethods List<NewChunk> chunks);
 
@@ -126,10 +130,9 @@ public interface JobDao {
                 FROM picked
                 WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)
-            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.state, f.attempt,
-                   f.failures, f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at,
-                   f.started_at, f.finished_at, f.frames_done, f.segment_key, f.segment_bytes,
-                   f.render_millis, f.error
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
+                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
+                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
             FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
             ORDER BY f.job_id, f.seq
             """)
@@ -138,6 +141,45 @@ public interface JobDao {
             @Bind("engines") String[] engines,
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds);
+
+    /**
+     * Like {@link #claimChunks}, but a node that holds template packages takes, within each
+     * priority, chunks of templates it holds before others, so it skips a download. Chunks
+     * waiting longer than the affinity window go first regardless, so no job waits forever
+     * for a node that holds its template.
+     */
+    @SqlQuery("""
+            WITH picked AS MATERIALIZED (
+                SELECT p.id FROM render.frame_jobs p
+                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                ORDER BY p.priority DESC,
+                         CASE WHEN p.job_created_at < now() - make_interval(secs => :windowSeconds) THEN 0
+                              WHEN p.package_sha256 = ANY(:cached) THEN 1
+                              ELSE 2 END,
+                         p.job_created_at, p.job_id, p.seq
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE render.frame_jobs f
+                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
+                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                FROM picked
+                WHERE f.id = picked.id AND f.state = 'pending'
+                RETURNING f.*)
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
+                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
+                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
+            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
+            ORDER BY f.job_id, f.seq
+            """)
+    List<ChunkRow> claimChunksPreferring(
+            @Bind("nodeId") UUID nodeId,
+            @Bind("engines") String[] engines,
+            @Bind("cached") String[] cached,
+            @Bind("limit") int limit,
+            @Bind("leaseSeconds") double leaseSeconds,
+            @Bind("windowSeconds") double windowSeconds);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs SET state = 'running', started_at = now()
@@ -152,17 +194,28 @@ public interface JobDao {
     @SqlUpdate("""
             UPDATE render.frame_jobs
             SET state = 'done', finished_at = now(), lease_expires_at = NULL,
-                frames_done = frame_end - frame_start + 1,
-                segment_key = :segmentKey, segment_bytes = :segmentBytes, segment_sha256 = :segmentSha256
+                frames_done = frame_end - frame_start + 1
             WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
             """)
-    int completeChunk(
-            @Bind("id") UUID id,
-            @Bind("attempt") long attempt,
-            @Bind("from") String[] from,
-            @Bind("segmentKey") String segmentKey,
-            @Bind("segmentBytes") long segmentBytes,
-            @Bind("segmentSha256") String segmentSha256);
+    int completeChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+
+    @SqlBatch("""
+            INSERT INTO render.segments (chunk_id, tier, attempt, blob_key, size_bytes, sha256)
+            VALUES (:chunkId, :tier, :attempt, :blobKey, :sizeBytes, :sha256)
+            ON CONFLICT (chunk_id, tier) DO UPDATE SET
+                attempt = EXCLUDED.attempt, blob_key = EXCLUDED.blob_key,
+                size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, created_at = now()
+            """)
+    void upsertSegments(@BindMethods List<SegmentRow> segments);
+
+    /** The accepted files of a job's done chunks, in chunk order. */
+    @SqlQuery("""
+            SELECT s.chunk_id, f.seq, s.tier, s.attempt, s.blob_key, s.size_bytes, s.sha256
+            FROM render.segments s JOIN render.frame_jobs f ON f.id = s.chunk_id
+            WHERE f.job_id = :jobId AND f.state = 'done' AND s.attempt = f.attempt
+            ORDER BY f.seq, s.tier
+            """)
+    List<SegmentRow> listSegments(@Bind("jobId") UUID jobId);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs
@@ -258,20 +311,32 @@ public interface JobDao {
 
     @SqlUpdate("""
             INSERT INTO render.exports (id, job_id, tier, blob_key, size_bytes, width, height, frame_count,
-                                        duration_millis, codec, thumbnail_key, sha256)
+                                        duration_millis, codec, thumbnail_key, sha256, has_audio,
+                                        audio_duration_millis)
             VALUES (:id, :jobId, :tier, :blobKey, :sizeBytes, :width, :height, :frameCount,
-                    :durationMillis, :codec, :thumbnailKey, :sha256)
+                    :durationMillis, :codec, :thumbnailKey, :sha256, :hasAudio, :audioDurationMillis)
             ON CONFLICT (job_id, tier) DO UPDATE SET
                 blob_key = EXCLUDED.blob_key, size_bytes = EXCLUDED.size_bytes, width = EXCLUDED.width,
                 height = EXCLUDED.height, frame_count = EXCLUDED.frame_count,
                 duration_millis = EXCLUDED.duration_millis, codec = EXCLUDED.codec,
-                thumbnail_key = EXCLUDED.thumbnail_key, sha256 = EXCLUDED.sha256, created_at = now()
+                thumbnail_key = EXCLUDED.thumbnail_key, sha256 = EXCLUDED.sha256,
+                has_audio = EXCLUDED.has_audio, audio_duration_millis = EXCLUDED.audio_duration_millis,
+                created_at = now()
             """)
     void upsertExport(@BindMethods ExportRow export);
 
-    @SqlQuery("SELECT * FROM render.exports WHERE job_id = :jobId ORDER BY created_at LIMIT 1")
-    Optional<ExportRow> findExport(@Bind("jobId") UUID jobId);
+    /** The job's exports, its own tier first. */
+    @SqlQuery("""
+            SELECT e.* FROM render.exports e JOIN render.render_jobs j ON j.id = e.job_id
+            WHERE e.job_id = :jobId
+            ORDER BY e.tier = j.tier DESC, e.tier
+            """)
+    List<ExportRow> findExports(@Bind("jobId") UUID jobId);
 
-    @SqlQuery("SELECT * FROM render.exports WHERE job_id = ANY(:jobIds)")
-    List<ExportRow> findExports(@Bind("jobIds") UUID[] jobIds);
+    @SqlQuery("""
+            SELECT e.* FROM render.exports e JOIN render.render_jobs j ON j.id = e.job_id
+            WHERE e.job_id = ANY(:jobIds)
+            ORDER BY e.job_id, e.tier = j.tier DESC, e.tier
+            """)
+    List<ExportRow> findExportsOf(@Bind("jobIds") UUID[] jobIds);
 }

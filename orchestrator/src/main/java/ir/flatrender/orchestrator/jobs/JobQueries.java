@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
@@ -32,7 +31,7 @@ public final class JobQueries {
                     .filter(j -> tenantId.isEmpty() || tenantId.get().equals(j.tenantId()))
                     .orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
             List<ChunkRow> chunks = withChunks ? dao.listChunks(jobId) : List.of();
-            return new JobView(job, dao.findExport(jobId), chunks, progress.framesInFlight(jobId));
+            return new JobView(job, dao.findExports(jobId), chunks, progress.framesInFlight(jobId));
         });
     }
 
@@ -60,18 +59,18 @@ public final class JobQueries {
                         limit + 1));
         boolean more = rows.size() > limit;
         List<JobRow> page = more ? rows.subList(0, limit) : rows;
-        Map<UUID, ExportRow> exports = page.isEmpty()
+        Map<UUID, List<ExportRow>> exports = page.isEmpty()
                 ? Map.of()
                 : jdbi
                         .withExtension(
                                 JobDao.class,
-                                dao -> dao.findExports(
+                                dao -> dao.findExportsOf(
                                         page.stream().map(JobRow::id).toArray(UUID[]::new)))
                         .stream()
-                        .collect(Collectors.toMap(ExportRow::jobId, Function.identity(), (a, b) -> a));
+                        .collect(Collectors.groupingBy(ExportRow::jobId));
         List<JobView> views = page.stream()
                 .map(job -> new JobView(
-                        job, Optional.ofNullable(exports.get(job.id())), List.of(), progress.framesInFlight(job.id())))
+                        job, exports.getOrDefault(job.id(), List.of()), List.of(), progress.framesInFlight(job.id())))
                 .toList();
         Optional<Cursor> next = more
                 ? Optional.of(new Cursor(

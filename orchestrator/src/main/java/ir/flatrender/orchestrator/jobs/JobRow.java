@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.json.Json;
 
@@ -28,6 +29,9 @@ public record JobRow(
         int frameEnd,
         @Json JsonNode bindings,
         @Json EncoderSettings encoder,
+        String kind,
+        @Json List<Output> outputs,
+        @Json List<AudioTrackSpec> audio,
         int priority,
         int maxAttempts,
         int chunksTotal,
@@ -40,6 +44,15 @@ public record JobRow(
         Instant finishedAt) {
     public JobState jobState() {
         return JobState.fromDb(state);
+    }
+
+    public boolean isSnapshot() {
+        return kind.equals("snapshot");
+    }
+
+    /** The job's own output: the tier it was asked for. */
+    public Output primaryOutput() {
+        return outputs.get(0);
     }
 
     public int totalFrames() {

@@ -12,14 +12,18 @@ import ir.flatrender.orchestrator.errors.FieldViolation;
 import ir.flatrender.orchestrator.templates.AspectSize;
 import ir.flatrender.orchestrator.templates.BindingsValidator;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
-import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateAudio;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
+import ir.flatrender.orchestrator.templates.TemplatePackage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -33,14 +37,23 @@ public final class JobSubmitter {
     private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
     private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final int MAX_PRIORITY = 100;
+    private static final int MAX_EXTRA_TIERS = 4;
+    private static final int MAX_AUDIO_TRACKS = 8;
+    private static final Set<String> AUDIO_ROLES = Set.of("music", "voiceover", "sfx");
+    private static final Set<String> STILL_FORMATS = Set.of("png", "jpeg");
 
     private final Jdbi jdbi;
-    private final TemplateCatalog templates;
+    private final ir.flatrender.orchestrator.templates.TemplateCatalog templates;
     private final JobsConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public JobSubmitter(Jdbi jdbi, TemplateCatalog templates, JobsConfig config, ObjectMapper json, Clock clock) {
+    public JobSubmitter(
+            Jdbi jdbi,
+            ir.flatrender.orchestrator.templates.TemplateCatalog templates,
+            JobsConfig config,
+            ObjectMapper json,
+            Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.templates = requireNonNull(templates, "templates is null");
         this.config = requireNonNull(config, "config is null");
@@ -51,6 +64,10 @@ public final class JobSubmitter {
     /** The job, and whether this call created it (false for a repeated idempotency key). */
     public record Submitted(JobRow job, boolean created) {}
 
+    /**
+     * Submits a job at the given priority; snapshots pass a priority above every client's so
+     * that they jump ahead of queued video work.
+     */
     public Submitted submit(SubmitCommand command) {
         requireNonNull(command, "command is null");
         if (command.templateId().isBlank()) {
@@ -60,12 +77,14 @@ public final class JobSubmitter {
             throw FarmException.invalid("template_version", "must not be negative");
         }
         InstalledTemplate template = templates.find(command.templateId(), command.templateVersion());
-        NewPlan plan = validate(command, template);
+        Plan plan = validate(command, template);
 
         String requestSha256 = requestDigest(command);
         UUID jobId = UUID.randomUUID();
         // Microseconds, as PostgreSQL keeps them, so keyset paging compares equal values.
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Output primary = plan.outputs().get(0);
+        int priority = command.stillFormat().isPresent() ? JobsConfig.SNAPSHOT_PRIORITY : command.priority();
         NewJob job = new NewJob(
                 jobId,
                 command.tenantId(),
@@ -73,43 +92,50 @@ public final class JobSubmitter {
                 requestSha256,
                 template.id(),
                 template.version(),
-                template.packageSha256(),
-                template.row().packageBytes(),
+                template.row().renderSha256(),
+                template.row().renderBytes(),
                 template.manifest().engine(),
                 plan.composition(),
                 command.aspect(),
                 command.tier(),
                 plan.renderSize().width(),
                 plan.renderSize().height(),
-                plan.outputSize().width(),
-                plan.outputSize().height(),
+                primary.width(),
+                primary.height(),
                 plan.fps(),
                 plan.frames().start(),
                 plan.frames().end(),
                 plan.bindings(),
                 config.encoder(),
-                command.priority(),
+                command.stillFormat().isPresent() ? "snapshot" : "video",
+                plan.outputs(),
+                plan.audio(),
+                priority,
                 plan.maxAttempts(),
                 plan.chunks().size(),
                 createdAt);
         List<NewChunk> chunks = new ArrayList<>(plan.chunks().size());
         for (int seq = 0; seq < plan.chunks().size(); seq++) {
-            FrameRange range = plan.chunks().get(seq);
+            PlannedChunk planned = plan.chunks().get(seq);
             chunks.add(new NewChunk(
                     UUID.randomUUID(),
                     jobId,
                     seq,
-                    range.start(),
-                    range.end(),
+                    planned.frames().start(),
+                    planned.frames().end(),
                     job.engine(),
-                    command.priority(),
-                    createdAt));
+                    priority,
+                    createdAt,
+                    template.row().renderSha256(),
+                    planned.task()));
         }
         String bindingsJson = write(plan.bindings());
         String encoderJson = write(config.encoder());
+        String outputsJson = write(plan.outputs());
+        String audioJson = write(plan.audio());
         return jdbi.inTransaction(handle -> {
             JobDao dao = handle.attach(JobDao.class);
-            if (dao.insertJob(job, bindingsJson, encoderJson) == 0) {
+            if (dao.insertJob(job, bindingsJson, encoderJson, outputsJson, audioJson) == 0) {
                 JobRow existing = dao.findByIdempotencyKey(command.tenantId(), command.idempotencyKey())
                         .orElseThrow(() -> new IllegalStateException("idempotency conflict without a job"));
                 if (!existing.requestSha256().equals(requestSha256)) {
@@ -122,31 +148,34 @@ public final class JobSubmitter {
             }
             dao.insertChunks(chunks);
             log.info(
-                    "job {} queued: template {} v{}, {} {} {}x{}, frames {}, {} chunks",
+                    "job {} queued: {} {} v{}, {} {}, frames {}, {} chunk(s), tiers {}",
                     jobId,
+                    job.kind(),
                     template.id(),
                     template.version(),
                     command.aspect(),
-                    command.tier(),
-                    plan.outputSize().width(),
-                    plan.outputSize().height(),
+                    primary.width() + "x" + primary.height(),
                     plan.frames(),
-                    chunks.size());
+                    chunks.size(),
+                    plan.outputs().stream().map(Output::tier).toList());
             return new Submitted(dao.findJob(jobId).orElseThrow(), true);
         });
     }
 
-    private record NewPlan(
+    private record PlannedChunk(FrameRange frames, String task) {}
+
+    private record Plan(
             FrameRange frames,
             int fps,
             Tiers.Size renderSize,
-            Tiers.Size outputSize,
+            List<Output> outputs,
             String composition,
             ObjectNode bindings,
+            List<AudioTrackSpec> audio,
             int maxAttempts,
-            List<FrameRange> chunks) {}
+            List<PlannedChunk> chunks) {}
 
-    private NewPlan validate(SubmitCommand command, InstalledTemplate template) {
+    private Plan validate(SubmitCommand command, InstalledTemplate template) {
         List<FieldViolation> problems = new ArrayList<>();
         Map<String, AspectSize> aspects = template.manifest().aspects();
         AspectSize aspect = aspects.get(command.aspect());
@@ -164,11 +193,16 @@ public final class JobSubmitter {
                     "template '" + template.id() + "' does not offer " + command.aspect() + "; it offers "
                             + String.join(", ", aspects.keySet())));
         }
-        if (Tiers.shortSide(command.tier()).isEmpty()) {
-            problems.add(new FieldViolation(
-                    "tier",
-                    (command.tier().isEmpty() ? "is required" : "unknown tier '" + command.tier() + "'") + "; one of "
-                            + String.join(", ", Tiers.names())));
+        checkTier("tier", command.tier(), problems);
+        Set<String> tiers = new HashSet<>(List.of(command.tier()));
+        if (command.extraTiers().size() > MAX_EXTRA_TIERS) {
+            problems.add(new FieldViolation("extra_tiers", "at most " + MAX_EXTRA_TIERS));
+        }
+        for (String extra : command.extraTiers()) {
+            checkTier("extra_tiers", extra, problems);
+            if (!tiers.add(extra)) {
+                problems.add(new FieldViolation("extra_tiers", extra + " is asked for twice"));
+            }
         }
         int templateFps = template.manifest().fps();
         int fps = command.fps() == 0 ? templateFps : command.fps();
@@ -187,11 +221,20 @@ public final class JobSubmitter {
             FrameRange asked = command.frames().get();
             if (asked.end() > totalFrames - 1) {
                 problems.add(new FieldViolation(
-                        "frames",
-                        "range " + asked + " is outside the template, whose frames are 0-" + (totalFrames - 1) + " at "
-                                + fps + " fps"));
+                        command.stillFormat().isPresent() ? "frame" : "frames",
+                        (command.stillFormat().isPresent() ? "frame " + asked.start() : "range " + asked)
+                                + " is outside the template, whose frames are 0-" + (totalFrames - 1) + " at " + fps
+                                + " fps"));
             } else {
                 frames = asked;
+            }
+        }
+        if (command.stillFormat().isPresent()) {
+            if (!STILL_FORMATS.contains(command.stillFormat().get())) {
+                problems.add(new FieldViolation("format", "must be png or jpeg"));
+            }
+            if (command.frames().isEmpty() || frames.count() != 1) {
+                problems.add(new FieldViolation("frame", "a snapshot is one frame"));
             }
         }
         if (command.priority() < -MAX_PRIORITY || command.priority() > MAX_PRIORITY) {
@@ -217,37 +260,92 @@ public final class JobSubmitter {
                             ? List.of(new FieldViolation("bindings", e.getMessage()))
                             : e.violations());
         }
+        List<AudioTrackSpec> audio = new ArrayList<>();
+        if (bindings != null && command.stillFormat().isEmpty()) {
+            audio.addAll(TemplateAudio.resolve(template.manifest(), bindings, problems));
+        }
+        double seconds = (double) frames.count() / fps;
+        if (command.audio().size() > MAX_AUDIO_TRACKS) {
+            problems.add(new FieldViolation("audio", "at most " + MAX_AUDIO_TRACKS + " tracks"));
+        }
+        for (int i = 0; i < command.audio().size(); i++) {
+            AudioTrackSpec track = command.audio().get(i);
+            String path = "audio[" + i + "]";
+            if (!AUDIO_ROLES.contains(track.role())) {
+                problems.add(new FieldViolation(path + ".role", "must be music, voiceover or sfx"));
+            }
+            BindingsValidator.checkAudioSource(track.source(), template.files(), path + ".source", problems);
+            if (!(track.volume() >= 0 && track.volume() <= 2)) {
+                problems.add(new FieldViolation(path + ".volume", "must be from 0 to 2"));
+            }
+            if (!(track.startSeconds() >= 0 && track.startSeconds() < seconds)) {
+                problems.add(
+                        new FieldViolation(path + ".start_seconds", "must be within the video (0 to " + seconds + ")"));
+            }
+        }
+        audio.addAll(command.audio());
         if (!problems.isEmpty()) {
             throw FarmException.invalid("invalid render request", problems);
         }
-        Tiers.Size nativeSize = new Tiers.Size(aspect.width(), aspect.height());
-        Tiers.Size output = Tiers.outputSize(aspect.width(), aspect.height(), command.tier());
-        // The timeline engine draws vectors, so it renders at the output size directly; other
-        // engines render at the template's native size and the encoder scales.
-        Tiers.Size render = template.manifest().engine().equals("timeline") ? output : nativeSize;
+
+        List<Output> outputs = new ArrayList<>();
+        String format = command.stillFormat().orElse("mpegts");
+        for (String tier : concat(command.tier(), command.extraTiers())) {
+            Tiers.Size size = Tiers.outputSize(aspect.width(), aspect.height(), tier);
+            outputs.add(new Output(tier, size.width(), size.height(), format));
+        }
+        Output largest = outputs.stream()
+                .max((a, b) -> Integer.compare(Math.min(a.width(), a.height()), Math.min(b.width(), b.height())))
+                .orElseThrow();
+        // The timeline engine draws vectors, so it renders at the largest output directly;
+        // other engines render at the template's native size and the encoder scales.
+        Tiers.Size render = template.manifest().engine().equals("timeline")
+                ? new Tiers.Size(largest.width(), largest.height())
+                : new Tiers.Size(aspect.width(), aspect.height());
         int chunkFrames = command.chunkFrames() == 0 ? config.defaultChunkFrames() : command.chunkFrames();
         int maxAttempts = command.maxAttempts() == 0 ? config.defaultMaxAttempts() : command.maxAttempts();
         String composition =
                 aspect.composition().or(() -> template.manifest().composition()).orElse(null);
-        return new NewPlan(
-                frames,
-                fps,
-                render,
-                output,
-                composition,
-                bindings,
-                maxAttempts,
-                ChunkPlanner.plan(frames, chunkFrames));
+        List<PlannedChunk> chunks = new ArrayList<>();
+        for (FrameRange range : ChunkPlanner.plan(frames, chunkFrames)) {
+            chunks.add(new PlannedChunk(range, "frames"));
+        }
+        // A Remotion composition's own sound is rendered once for the whole video and mixed
+        // in at assembly, so it has no seams.
+        if (command.stillFormat().isEmpty()
+                && template.manifest().engine().equals("remotion")
+                && template.manifest().raw().path("remotion").path("audio").asBoolean(false)) {
+            chunks.add(new PlannedChunk(frames, "audio"));
+        }
+        return new Plan(frames, fps, render, outputs, composition, bindings, audio, maxAttempts, chunks);
+    }
+
+    private static void checkTier(String field, String tier, List<FieldViolation> problems) {
+        if (Tiers.shortSide(tier).isEmpty()) {
+            problems.add(new FieldViolation(
+                    field,
+                    (tier.isEmpty() ? "is required" : "unknown tier '" + tier + "'") + "; one of "
+                            + String.join(", ", Tiers.names())));
+        }
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
     }
 
     /** sha256 of the request in canonical form (keys sorted), to recognise a retried submit. */
     private String requestDigest(SubmitCommand command) {
-        Map<String, Object> canonical = new java.util.TreeMap<>();
+        Map<String, Object> canonical = new TreeMap<>();
         canonical.put("template", command.templateId());
         canonical.put("templateVersion", command.templateVersion());
         canonical.put("bindings", json.convertValue(command.bindings(), Map.class));
         canonical.put("aspect", command.aspect());
         canonical.put("tier", command.tier());
+        canonical.put("extraTiers", command.extraTiers());
+        canonical.put("audio", command.audio());
+        canonical.put("still", command.stillFormat().orElse(""));
         canonical.put("frames", command.frames().map(FrameRange::toString).orElse(""));
         canonical.put("fps", command.fps());
         canonical.put("priority", command.priority());
@@ -257,7 +355,7 @@ public final class JobSubmitter {
             byte[] bytes = json.writer()
                     .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .writeValueAsBytes(canonical);
-            return ir.flatrender.orchestrator.templates.TemplatePackage.sha256(bytes);
+            return TemplatePackage.sha256(bytes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialise a request", e);
         }

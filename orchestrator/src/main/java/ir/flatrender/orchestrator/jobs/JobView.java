@@ -9,13 +9,19 @@ import java.util.Optional;
  * A job as clients see it.
  *
  * @param framesInFlight frames rendered by chunks still on nodes, not yet counted in the row
+ * @param exports every tier made, the job's own first
  * @param chunks empty unless asked for
  */
-public record JobView(JobRow job, Optional<ExportRow> export, List<ChunkRow> chunks, int framesInFlight) {
+public record JobView(JobRow job, List<ExportRow> exports, List<ChunkRow> chunks, int framesInFlight) {
     public JobView {
         requireNonNull(job, "job is null");
-        requireNonNull(export, "export is null");
+        exports = List.copyOf(exports);
         chunks = List.copyOf(chunks);
+    }
+
+    /** The export of the job's own tier, once made. */
+    public Optional<ExportRow> export() {
+        return exports.stream().filter(e -> e.tier().equals(job.tier())).findFirst();
     }
 
     /** Frames rendered, counting those of chunks still rendering, never beyond the total. */

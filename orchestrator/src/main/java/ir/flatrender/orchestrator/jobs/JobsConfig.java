@@ -12,6 +12,8 @@ import static java.util.Objects.requireNonNull;
 public record JobsConfig(int defaultChunkFrames, int defaultMaxAttempts, EncoderSettings encoder) {
     public static final int MAX_CHUNK_FRAMES = 10_000;
     public static final int MAX_ATTEMPTS = 10;
+    /** Above every client priority (which ends at 100): previews jump ahead of queued video work. */
+    public static final int SNAPSHOT_PRIORITY = 1000;
 
     public JobsConfig {
         requireNonNull(encoder, "encoder is null");

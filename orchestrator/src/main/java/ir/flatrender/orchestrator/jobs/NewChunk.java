@@ -3,7 +3,12 @@ package ir.flatrender.orchestrator.jobs;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A chunk about to be inserted with its job. */
+/**
+ * A chunk about to be inserted with its job.
+ *
+ * @param packageSha256 the package nodes fetch, for cache affinity
+ * @param task {@code frames}, or {@code audio} for an engine's audio of the whole video
+ */
 public record NewChunk(
         UUID id,
         UUID jobId,
@@ -12,4 +17,6 @@ public record NewChunk(
         int frameEnd,
         String engine,
         int priority,
-        Instant jobCreatedAt) {}
+        Instant jobCreatedAt,
+        String packageSha256,
+        String task) {}

@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** The values of a job about to be inserted; bound by name in {@link JobDao#insertJob}. */
@@ -27,6 +28,9 @@ public record NewJob(
         int frameEnd,
         JsonNode bindings,
         EncoderSettings encoder,
+        String kind,
+        List<Output> outputs,
+        List<AudioTrackSpec> audio,
         int priority,
         int maxAttempts,
         int chunksTotal,

@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param chunkFrames 0 for the orchestrator's default
  * @param maxAttempts 0 for the orchestrator's default
  * @param idempotencyKey empty when the client gave none
+ * @param extraTiers more tiers made from the same render
+ * @param audio sound mixed in at assembly
+ * @param stillFormat for a snapshot: {@code png} or {@code jpeg}; the frame range is its one frame
  */
 public record SubmitCommand(
         UUID tenantId,
@@ -27,7 +30,10 @@ public record SubmitCommand(
         String idempotencyKey,
         int priority,
         int chunkFrames,
-        int maxAttempts) {
+        int maxAttempts,
+        java.util.List<String> extraTiers,
+        java.util.List<AudioTrackSpec> audio,
+        Optional<String> stillFormat) {
     public SubmitCommand {
         requireNonNull(tenantId, "tenantId is null");
         requireNonNull(templateId, "templateId is null");
@@ -36,5 +42,8 @@ public record SubmitCommand(
         requireNonNull(tier, "tier is null");
         requireNonNull(frames, "frames is null");
         requireNonNull(idempotencyKey, "idempotencyKey is null");
+        extraTiers = java.util.List.copyOf(requireNonNull(extraTiers, "extraTiers is null"));
+        audio = java.util.List.copyOf(requireNonNull(audio, "audio is null"));
+        requireNonNull(stillFormat, "stillFormat is null");
     }
 }

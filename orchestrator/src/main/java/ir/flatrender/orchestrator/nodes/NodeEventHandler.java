@@ -13,6 +13,8 @@ import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
+import ir.flatrender.proto.farm.v1.CacheReport;
+import ir.flatrender.proto.farm.v1.CachedTemplate;
 import ir.flatrender.proto.farm.v1.CancelChunk;
 import ir.flatrender.proto.farm.v1.ChunkFailed;
 import ir.flatrender.proto.farm.v1.ChunkFinished;
@@ -120,6 +122,7 @@ public final class NodeEventHandler {
                             .setReason("the orchestrator took this chunk back when the node disconnected"))
                     .build());
         }
+        recordCache(session, hello.getCachedTemplatesList());
         log.info(
                 "node {} ({}) online: engines {}, {} slot(s), version {}, state {}",
                 row.name(),
@@ -147,6 +150,40 @@ public final class NodeEventHandler {
             return "unknown engine(s) " + unknown + "; the farm knows " + TemplateManifestParser.ENGINES;
         }
         return null;
+    }
+
+    /** The node's template cache changed: record it, and remember it for affinity. */
+    void onCacheReport(NodeSession session, CacheReport report) {
+        if (session.identity() == null) {
+            return;
+        }
+        recordCache(session, report.getTemplatesList());
+        log.info(
+                "node {} cache: {} package(s), {} hit(s), {} miss(es), {} bytes fetched, {} eviction(s), budget {} bytes",
+                session.name(),
+                report.getTemplatesCount(),
+                report.getHits(),
+                report.getMisses(),
+                report.getBytesFetched(),
+                report.getEvictions(),
+                report.getBudgetBytes());
+    }
+
+    private void recordCache(NodeSession session, List<CachedTemplate> templates) {
+        session.setCachedPackages(
+                templates.stream().map(CachedTemplate::getSha256).collect(java.util.stream.Collectors.toSet()));
+        jdbi.useExtension(
+                NodeCacheDao.class,
+                dao -> dao.replace(
+                        session.identity().nodeId(),
+                        templates.stream().map(CachedTemplate::getSha256).toList(),
+                        templates.stream().map(CachedTemplate::getSizeBytes).toList(),
+                        templates.stream()
+                                .map(t -> t.getLastUsedUnixMillis() == 0
+                                        ? null
+                                        : java.time.Instant.ofEpochMilli(t.getLastUsedUnixMillis()))
+                                .toList(),
+                        templates.stream().map(CachedTemplate::getHits).toList()));
     }
 
     /** On the heartbeat pool: keeps the node's leases and last-seen time fresh. */

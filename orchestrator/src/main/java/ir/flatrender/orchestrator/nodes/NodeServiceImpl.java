@@ -97,6 +97,10 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
                         session.serial()
                                 .execute(
                                         () -> safely(session, () -> handler.onFailed(session, event.getChunkFailed())));
+                    case CACHE_REPORT ->
+                        session.serial()
+                                .execute(() ->
+                                        safely(session, () -> handler.onCacheReport(session, event.getCacheReport())));
                     case EVENT_NOT_SET -> session.close(Status.INVALID_ARGUMENT.withDescription("empty event"));
                 }
             }

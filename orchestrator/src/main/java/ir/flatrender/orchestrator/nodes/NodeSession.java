@@ -33,6 +33,7 @@ public final class NodeSession {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Identity identity;
     private volatile NodeState state = NodeState.ONLINE;
+    private volatile Set<String> cachedPackages = Set.of();
     private volatile boolean closed;
     private volatile java.util.function.Consumer<String> closeListener = reason -> {};
 
@@ -76,6 +77,15 @@ public final class NodeSession {
 
     public void setState(NodeState newState) {
         this.state = requireNonNull(newState, "newState is null");
+    }
+
+    /** The template packages (render sha256) the node last reported holding. */
+    public Set<String> cachedPackages() {
+        return cachedPackages;
+    }
+
+    void setCachedPackages(Set<String> packages) {
+        this.cachedPackages = Set.copyOf(packages);
     }
 
     public boolean isClosed() {

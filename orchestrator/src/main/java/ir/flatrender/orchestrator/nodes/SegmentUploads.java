@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.nodes;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -12,10 +13,13 @@ import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.Output;
+import ir.flatrender.orchestrator.jobs.SegmentRow;
 import ir.flatrender.orchestrator.scheduling.JobCache;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
+import ir.flatrender.proto.farm.v1.SegmentFile;
 import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.SegmentUpload;
 import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
@@ -24,6 +28,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -32,15 +40,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives segment uploads. The header is checked against the chunk's current attempt first
- * (fencing); parts are written to the blob store off the gRPC threads and the next part is
- * requested only once the last is on disk; the segment is verified and the chunk marked done
- * in one fenced statement, so an attempt that was handed elsewhere meanwhile is refused.
+ * Receives the files of a chunk attempt: a segment per output tier (or a still, or the audio
+ * of an audio task). The header is checked against the chunk's current attempt first
+ * (fencing); parts are written to the blob store off the gRPC threads, the next part
+ * requested only once the last is on disk; every file is verified, and the chunk is marked
+ * done with its files in one fenced transaction, so an attempt handed elsewhere meanwhile is
+ * refused.
  */
 public final class SegmentUploads {
     private static final Logger log = LoggerFactory.getLogger(SegmentUploads.class);
     private static final String[] OUT_ON_NODE =
             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.COMPLETE));
+    public static final String AUDIO = "audio";
 
     private final Jdbi jdbi;
     private final BlobStore blobs;
@@ -79,13 +90,27 @@ public final class SegmentUploads {
         return upload;
     }
 
+    /** The blob key of a chunk attempt's file. */
+    static String key(ChunkRow chunk, String tier, String format) {
+        String extension = switch (format) {
+            case "png" -> "png";
+            case "jpeg" -> "jpg";
+            case "wav" -> "wav";
+            default -> "ts";
+        };
+        return "segments/" + chunk.jobId() + "/" + chunk.seq() + "-" + chunk.attempt() + "-" + tier + "." + extension;
+    }
+
     private final class Upload implements StreamObserver<SegmentUpload> {
         private final ServerCallStreamObserver<UploadSegmentResponse> call;
         private final Executor serial;
         private SegmentHeader header;
         private ChunkRow chunk;
-        private BlobWriter writer;
-        private String key;
+        private JobRow job;
+        private final List<SegmentFile> files = new ArrayList<>();
+        private final Map<String, String> keys = new LinkedHashMap<>();
+        private final List<BlobWriter> writers = new ArrayList<>();
+        private int current;
         private boolean failed;
 
         Upload(ServerCallStreamObserver<UploadSegmentResponse> call, Executor serial) {
@@ -102,17 +127,12 @@ public final class SegmentUploads {
                 try {
                     if (part.hasHeader()) {
                         start(part.getHeader());
-                    } else if (writer == null) {
+                    } else if (header == null) {
                         throw Status.INVALID_ARGUMENT
                                 .withDescription("the header must come first")
                                 .asRuntimeException();
                     } else {
-                        part.getData().writeTo(writer.stream());
-                        if (writer.written() > header.getSizeBytes()) {
-                            throw Status.INVALID_ARGUMENT
-                                    .withDescription("more bytes than the header's " + header.getSizeBytes())
-                                    .asRuntimeException();
-                        }
+                        write(part.getData());
                     }
                     call.request(1);
                 } catch (StatusRuntimeException e) {
@@ -126,7 +146,7 @@ public final class SegmentUploads {
         }
 
         private void start(SegmentHeader newHeader) throws IOException {
-            if (writer != null) {
+            if (header != null) {
                 throw Status.INVALID_ARGUMENT
                         .withDescription("header sent twice")
                         .asRuntimeException();
@@ -149,22 +169,69 @@ public final class SegmentUploads {
                         .asRuntimeException();
             }
             int frames = row.frameEnd() - row.frameStart() + 1;
-            if (newHeader.getFrameCount() != frames) {
+            if (!row.isAudioTask() && newHeader.getFrameCount() != frames) {
                 throw Status.INVALID_ARGUMENT
                         .withDescription(
                                 "segment says " + newHeader.getFrameCount() + " frames; the chunk has " + frames)
                         .asRuntimeException();
             }
-            if (newHeader.getSizeBytes() <= 0 || newHeader.getSizeBytes() > maxSegmentBytes) {
+            JobRow owner = jobs.get(row.jobId());
+            List<String> expected = row.isAudioTask()
+                    ? List.of(AUDIO)
+                    : owner.outputs().stream().map(Output::tier).toList();
+            List<String> sent =
+                    newHeader.getFilesList().stream().map(SegmentFile::getTier).toList();
+            if (!sent.equals(expected)) {
                 throw Status.INVALID_ARGUMENT
-                        .withDescription(
-                                "segment size " + newHeader.getSizeBytes() + " is outside 1-" + maxSegmentBytes)
+                        .withDescription("the attempt must upload " + expected + " in that order, not " + sent)
                         .asRuntimeException();
+            }
+            for (SegmentFile file : newHeader.getFilesList()) {
+                if (file.getSizeBytes() <= 0 || file.getSizeBytes() > maxSegmentBytes) {
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription(file.getTier() + " size " + file.getSizeBytes() + " is outside 1-"
+                                    + maxSegmentBytes)
+                            .asRuntimeException();
+                }
             }
             header = newHeader;
             chunk = row;
-            key = "segments/" + row.jobId() + "/" + row.seq() + "-" + row.attempt() + ".ts";
-            writer = blobs.create(key);
+            job = owner;
+            files.addAll(newHeader.getFilesList());
+            for (SegmentFile file : files) {
+                String format =
+                        row.isAudioTask() ? "wav" : output(file.getTier()).format();
+                String key = key(row, file.getTier(), format);
+                keys.put(file.getTier(), key);
+                writers.add(blobs.create(key));
+            }
+        }
+
+        private Output output(String tier) {
+            return job.outputs().stream()
+                    .filter(o -> o.tier().equals(tier))
+                    .findFirst()
+                    .orElseThrow();
+        }
+
+        /** Writes a part, splitting it where one file ends and the next begins. */
+        private void write(ByteString data) throws IOException {
+            int offset = 0;
+            while (offset < data.size()) {
+                if (current >= files.size()) {
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription("more bytes than the header announced")
+                            .asRuntimeException();
+                }
+                BlobWriter writer = writers.get(current);
+                long room = files.get(current).getSizeBytes() - writer.written();
+                int take = (int) Math.min(room, data.size() - offset);
+                data.substring(offset, offset + take).writeTo(writer.stream());
+                offset += take;
+                if (writer.written() == files.get(current).getSizeBytes()) {
+                    current++;
+                }
+            }
         }
 
         @Override
@@ -187,7 +254,10 @@ public final class SegmentUploads {
                 } catch (StatusRuntimeException e) {
                     fail(e);
                 } catch (IOException | RuntimeException e) {
-                    log.warn("could not accept segment {}: {}", key, e.toString());
+                    log.warn(
+                            "could not accept the files of chunk {}: {}",
+                            chunk == null ? "?" : chunk.id(),
+                            e.toString());
                     fail(Status.UNAVAILABLE
                             .withDescription("could not store the segment: " + e.getMessage())
                             .asRuntimeException());
@@ -196,66 +266,106 @@ public final class SegmentUploads {
         }
 
         private void finish() throws IOException {
-            if (writer == null) {
+            if (header == null) {
                 throw Status.INVALID_ARGUMENT
                         .withDescription("no header was sent")
                         .asRuntimeException();
             }
-            if (writer.written() != header.getSizeBytes()) {
-                throw Status.INVALID_ARGUMENT
-                        .withDescription(
-                                "received " + writer.written() + " bytes; the header said " + header.getSizeBytes())
-                        .asRuntimeException();
-            }
-            String sha256 = writer.sha256();
-            if (!sha256.equals(header.getSha256())) {
-                throw Status.DATA_LOSS
-                        .withDescription(
-                                "segment sha256 " + sha256 + " does not match the header's " + header.getSha256())
-                        .asRuntimeException();
-            }
-            writer.commit();
-            writer.close();
+            List<SegmentRow> rows = new ArrayList<>();
             long attempt = header.getChunk().getAttempt();
-            JobRow job = jobs.get(chunk.jobId());
-            Optional<String> problem = verify(job);
+            for (int i = 0; i < files.size(); i++) {
+                SegmentFile file = files.get(i);
+                BlobWriter writer = writers.get(i);
+                if (writer.written() != file.getSizeBytes()) {
+                    throw Status.INVALID_ARGUMENT
+                            .withDescription(file.getTier() + ": received " + writer.written()
+                                    + " bytes; the header said " + file.getSizeBytes())
+                            .asRuntimeException();
+                }
+                String sha256 = writer.sha256();
+                if (!sha256.equals(file.getSha256())) {
+                    throw Status.DATA_LOSS
+                            .withDescription(file.getTier() + " sha256 " + sha256 + " does not match the header's "
+                                    + file.getSha256())
+                            .asRuntimeException();
+                }
+                writer.commit();
+                writer.close();
+                rows.add(new SegmentRow(
+                        chunk.id(),
+                        chunk.seq(),
+                        file.getTier(),
+                        attempt,
+                        keys.get(file.getTier()),
+                        file.getSizeBytes(),
+                        sha256));
+            }
+            Optional<String> problem = verify();
             if (problem.isPresent()) {
-                blobs.delete(key);
+                deleteAll();
                 lifecycle.chunkFailed(chunk.id(), attempt, "bad output: " + problem.get());
                 throw Status.FAILED_PRECONDITION
                         .withDescription("segment refused: " + problem.get())
                         .asRuntimeException();
             }
-            int updated = jdbi.withExtension(
-                    JobDao.class,
-                    dao -> dao.completeChunk(chunk.id(), attempt, OUT_ON_NODE, key, header.getSizeBytes(), sha256));
-            if (updated == 0) {
-                blobs.delete(key);
+            boolean completed = jdbi.inTransaction(handle -> {
+                JobDao dao = handle.attach(JobDao.class);
+                if (dao.completeChunk(chunk.id(), attempt, OUT_ON_NODE) == 0) {
+                    return false;
+                }
+                dao.upsertSegments(rows);
+                return true;
+            });
+            if (!completed) {
+                deleteAll();
                 throw Status.ABORTED
                         .withDescription(
                                 "attempt " + attempt + " of chunk " + chunk.id() + " was taken back during the upload")
                         .asRuntimeException();
             }
             call.onNext(UploadSegmentResponse.newBuilder()
-                    .setBlobKey(key)
-                    .setSizeBytes(header.getSizeBytes())
+                    .addAllBlobKeys(keys.values())
+                    .setSizeBytes(
+                            files.stream().mapToLong(SegmentFile::getSizeBytes).sum())
                     .build());
             call.onCompleted();
             lifecycle.chunkCompleted(chunk);
         }
 
-        private Optional<String> verify(JobRow job) throws IOException {
+        private Optional<String> verify() throws IOException {
             int frames = chunk.frameEnd() - chunk.frameStart() + 1;
+            for (SegmentFile file : files) {
+                String key = keys.get(file.getTier());
+                Optional<String> problem = withLocalFile(
+                        key,
+                        path -> chunk.isAudioTask()
+                                ? verifier.audioProblem(path)
+                                : verifier.problem(path, output(file.getTier()), frames));
+                if (problem.isPresent()) {
+                    return problem;
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Optional<String> withLocalFile(String key, java.util.function.Function<Path, Optional<String>> check)
+                throws IOException {
             Optional<Path> local = blobs.localPath(key);
             if (local.isPresent()) {
-                return verifier.problem(local.get(), job, frames);
+                return check.apply(local.get());
             }
-            Path copy = Files.createTempFile(scratch, "segment-", ".ts");
+            Path copy = Files.createTempFile(scratch, "segment-", ".bin");
             try (InputStream in = blobs.open(key, 0)) {
                 Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-                return verifier.problem(copy, job, frames);
+                return check.apply(copy);
             } finally {
                 Files.deleteIfExists(copy);
+            }
+        }
+
+        private void deleteAll() throws IOException {
+            for (String key : keys.values()) {
+                blobs.delete(key);
             }
         }
 
@@ -270,11 +380,11 @@ public final class SegmentUploads {
         }
 
         private void discard() {
-            if (writer != null) {
+            for (BlobWriter writer : writers) {
                 try {
                     writer.close();
                 } catch (IOException e) {
-                    log.debug("could not discard partial segment {}: {}", key, e.getMessage());
+                    log.debug("could not discard a partial segment: {}", e.getMessage());
                 }
             }
         }

@@ -5,13 +5,14 @@ import static java.util.Objects.requireNonNull;
 import ir.flatrender.media.ffmpeg.Ffprobe;
 import ir.flatrender.media.ffmpeg.MediaException;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.Output;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Checks an uploaded segment before its chunk counts as done: it must decode, be H.264 of
- * the job's output size, and hold exactly the chunk's frames.
+ * Checks an uploaded file before its chunk counts as done: a segment must decode as H.264 of
+ * its output's size holding exactly the chunk's frames; a still must be one picture of its
+ * size; an audio file must hold sound.
  */
 public final class SegmentVerifier {
     private final Ffprobe ffprobe;
@@ -22,31 +23,51 @@ public final class SegmentVerifier {
         this.enabled = enabled;
     }
 
-    /** Empty when the segment is good, else what is wrong with it. */
-    public Optional<String> problem(Path segment, JobRow job, int expectedFrames) {
+    /** Empty when the file is good, else what is wrong with it. */
+    public Optional<String> problem(Path file, Output output, int expectedFrames) {
         if (!enabled) {
             return Optional.empty();
         }
         MediaInfo info;
         try {
-            info = ffprobe.probe(segment, true);
+            info = ffprobe.probe(file, true);
         } catch (MediaException e) {
-            return Optional.of("segment does not decode: " + e.getMessage());
+            return Optional.of(output.tier() + " does not decode: " + e.getMessage());
         }
         if (info.video().isEmpty()) {
-            return Optional.of("segment has no video stream");
+            return Optional.of(output.tier() + " has no picture");
         }
         MediaInfo.VideoStream video = info.video().get();
-        if (!video.codec().equals("h264")) {
-            return Optional.of("segment is " + video.codec() + ", not h264");
+        String codec = switch (output.format()) {
+            case "png" -> "png";
+            case "jpeg" -> "mjpeg";
+            default -> "h264";
+        };
+        if (!video.codec().equals(codec)) {
+            return Optional.of(output.tier() + " is " + video.codec() + ", not " + codec);
         }
-        if (video.width() != job.outputWidth() || video.height() != job.outputHeight()) {
-            return Optional.of("segment is " + video.width() + "x" + video.height() + ", not " + job.outputWidth() + "x"
-                    + job.outputHeight());
+        if (video.width() != output.width() || video.height() != output.height()) {
+            return Optional.of(output.tier() + " is " + video.width() + "x" + video.height() + ", not " + output.width()
+                    + "x" + output.height());
         }
-        if (video.frameCount() != expectedFrames) {
-            return Optional.of("segment has " + video.frameCount() + " frames, not " + expectedFrames);
+        int frames = output.still() ? 1 : expectedFrames;
+        if (video.frameCount() != frames) {
+            return Optional.of(output.tier() + " has " + video.frameCount() + " frames, not " + frames);
         }
         return Optional.empty();
+    }
+
+    /** Empty when the file holds sound, else what is wrong with it. */
+    public Optional<String> audioProblem(Path file) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        try {
+            return ffprobe.probe(file, false).audio().isPresent()
+                    ? Optional.empty()
+                    : Optional.of("the audio file has no sound stream");
+        } catch (MediaException e) {
+            return Optional.of("the audio file does not decode: " + e.getMessage());
+        }
     }
 }

@@ -5,8 +5,10 @@ import ir.flatrender.orchestrator.jobs.EncoderSettings;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.EncoderProfile;
 import ir.flatrender.proto.farm.v1.FrameRange;
+import ir.flatrender.proto.farm.v1.OutputSpec;
 import ir.flatrender.proto.farm.v1.Size;
 import ir.flatrender.proto.farm.v1.TemplatePackageRef;
 import java.time.Instant;
@@ -33,7 +35,16 @@ final class Assignments {
                 .setFrames(FrameRange.newBuilder().setStart(chunk.frameStart()).setEnd(chunk.frameEnd()))
                 .setFps(job.fps())
                 .setRenderSize(Size.newBuilder().setWidth(job.renderWidth()).setHeight(job.renderHeight()))
-                .setOutputSize(Size.newBuilder().setWidth(job.outputWidth()).setHeight(job.outputHeight()))
+                .addAllOutputs(job.outputs().stream()
+                        .map(output -> OutputSpec.newBuilder()
+                                .setTier(output.tier())
+                                .setSize(Size.newBuilder()
+                                        .setWidth(output.width())
+                                        .setHeight(output.height()))
+                                .setFormat(output.format())
+                                .build())
+                        .toList())
+                .setTask(chunk.isAudioTask() ? ChunkTask.CHUNK_TASK_AUDIO : ChunkTask.CHUNK_TASK_FRAMES)
                 .setBindingsJson(job.bindings().toString())
                 .setEncoder(EncoderProfile.newBuilder()
                         .setCodec(encoder.codec())

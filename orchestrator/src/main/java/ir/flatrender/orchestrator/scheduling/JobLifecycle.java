@@ -17,6 +17,7 @@ import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.snapshots.SnapshotStore;
 import ir.flatrender.proto.farm.v1.CancelChunk;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.NodeCommand;
@@ -46,6 +47,7 @@ public final class JobLifecycle {
     private final JobCache jobs;
     private final Scheduler scheduler;
     private final Assembler assembler;
+    private final SnapshotStore snapshots;
 
     public JobLifecycle(
             Jdbi jdbi,
@@ -54,7 +56,8 @@ public final class JobLifecycle {
             JobEvents events,
             JobCache jobs,
             Scheduler scheduler,
-            Assembler assembler) {
+            Assembler assembler,
+            SnapshotStore snapshots) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.progress = requireNonNull(progress, "progress is null");
@@ -62,6 +65,7 @@ public final class JobLifecycle {
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
         this.assembler = requireNonNull(assembler, "assembler is null");
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
     }
 
     /** A chunk's segment was accepted and the chunk marked done. */
@@ -75,8 +79,14 @@ public final class JobLifecycle {
                 == 1;
         events.publish(chunk.jobId());
         if (allDone) {
-            log.info("job {}: all chunks done; assembling", chunk.jobId());
-            assembler.submit(chunk.jobId());
+            if (jobs.get(chunk.jobId()).isSnapshot()) {
+                snapshots.complete(chunk.jobId());
+                jobs.evict(chunk.jobId());
+                events.publish(chunk.jobId());
+            } else {
+                log.info("job {}: all chunks done; assembling", chunk.jobId());
+                assembler.submit(chunk.jobId());
+            }
         }
     }
 

@@ -130,13 +130,21 @@ public final class Scheduler implements AutoCloseable {
             if (emptyAt != null && emptyAt == generation) {
                 continue;
             }
+            Set<String> cached = session.cachedPackages();
+            double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+            String[] engines = node.engines().toArray(String[]::new);
+            // Nodes holding no template take the plain, index-ordered claim.
             List<ChunkRow> claimed = jdbi.withExtension(
                     JobDao.class,
-                    dao -> dao.claimChunks(
-                            node.nodeId(),
-                            node.engines().toArray(String[]::new),
-                            free,
-                            config.leaseTimeout().toMillis() / 1000.0));
+                    dao -> cached.isEmpty()
+                            ? dao.claimChunks(node.nodeId(), engines, free, leaseSeconds)
+                            : dao.claimChunksPreferring(
+                                    node.nodeId(),
+                                    engines,
+                                    cached.toArray(String[]::new),
+                                    free,
+                                    leaseSeconds,
+                                    config.affinityWindow().toMillis() / 1000.0));
             if (claimed.size() < free) {
                 exhausted.put(node.engines(), generation);
             }

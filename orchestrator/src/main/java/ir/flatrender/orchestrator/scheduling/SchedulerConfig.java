@@ -10,12 +10,16 @@ import java.time.Duration;
  * @param heartbeatInterval how often nodes are told to heartbeat
  * @param idleRecheck how often an idle scheduler looks for work it was not told about
  *     (submitted through another orchestrator)
+ * @param affinityWindow how long a chunk may be passed over in favour of chunks whose
+ *     template a node already holds
  */
-public record SchedulerConfig(Duration leaseTimeout, Duration heartbeatInterval, Duration idleRecheck) {
+public record SchedulerConfig(
+        Duration leaseTimeout, Duration heartbeatInterval, Duration idleRecheck, Duration affinityWindow) {
     public SchedulerConfig {
         requireNonNull(leaseTimeout, "leaseTimeout is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(idleRecheck, "idleRecheck is null");
+        requireNonNull(affinityWindow, "affinityWindow is null");
         if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
             throw new IllegalArgumentException("heartbeatInterval must be positive");
         }
@@ -30,6 +34,7 @@ public record SchedulerConfig(Duration leaseTimeout, Duration heartbeatInterval,
     }
 
     public static SchedulerConfig defaults() {
-        return new SchedulerConfig(Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        return new SchedulerConfig(
+                Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 }

@@ -149,6 +149,21 @@ public final class BindingsValidator {
         throw new IllegalStateException("unknown binding type " + field.type());
     }
 
+    /** Checks an audio source (a package file or a data: URI) outside any binding. */
+    public static void checkAudioSource(String source, Set<String> files, String path, List<FieldViolation> problems) {
+        BindingField field = new BindingField(
+                path,
+                BindingType.AUDIO,
+                new LocalizedText("", ""),
+                true,
+                java.util.Optional.empty(),
+                java.util.OptionalInt.empty(),
+                java.util.OptionalInt.empty(),
+                java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty());
+        media(field, JsonNodeFactory.instance.textNode(source), files, path, problems);
+    }
+
     private static JsonNode media(
             BindingField field, JsonNode value, Set<String> files, String path, List<FieldViolation> problems) {
         boolean image = field.type() == BindingType.IMAGE;

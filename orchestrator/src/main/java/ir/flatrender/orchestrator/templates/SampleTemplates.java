@@ -28,7 +28,7 @@ public final class SampleTemplates {
     public static List<InstalledTemplate> installAll(TemplateCatalog catalog, UUID tenantId) {
         List<InstalledTemplate> installed = new ArrayList<>();
         for (String id : SAMPLES.keySet().stream().sorted().toList()) {
-            installed.add(catalog.install(load(id), tenantId));
+            installed.add(catalog.install(load(id), tenantId).template());
         }
         return installed;
     }

@@ -43,8 +43,11 @@ public final class TemplateCatalog {
         return "templates/" + sha256 + ".zip";
     }
 
+    /** A package's version, and whether this install made it (false: the same content was there). */
+    public record Installed(InstalledTemplate template, boolean created) {}
+
     /** Validates and stores a package; answers the version it became (new or existing). */
-    public InstalledTemplate install(TemplatePackage pkg, UUID tenantId) {
+    public Installed install(TemplatePackage pkg, UUID tenantId) {
         requireNonNull(pkg, "pkg is null");
         JsonNode root;
         try {
@@ -66,10 +69,16 @@ public final class TemplateCatalog {
                             pkg.files().keySet(),
                             json.createObjectNode().set(field.name(), value)));
         }
+        RenderPackages.check(manifest, pkg);
         byte[] zip = pkg.toZip();
         String sha256 = TemplatePackage.sha256(zip);
         storePackage(sha256, zip);
+        TemplatePackage renderPackage = pkg.subset(RenderPackages.filesFor(manifest));
+        byte[] renderZip = renderPackage.files().size() == pkg.files().size() ? zip : renderPackage.toZip();
+        String renderSha256 = TemplatePackage.sha256(renderZip);
+        storePackage(renderSha256, renderZip);
         List<String> files = List.copyOf(pkg.files().keySet());
+        boolean[] created = {false};
         TemplateVersionRow row = jdbi.inTransaction(handle -> {
             TemplateDao dao = handle.attach(TemplateDao.class);
             dao.insertTemplateIfMissing(manifest.id(), tenantId, manifest.name().preferred());
@@ -84,6 +93,8 @@ public final class TemplateCatalog {
                     version,
                     sha256,
                     zip.length,
+                    renderSha256,
+                    renderZip.length,
                     manifest.engine(),
                     manifest.composition().orElse(null),
                     manifest.fps(),
@@ -94,6 +105,7 @@ public final class TemplateCatalog {
                     root,
                     files);
             dao.makeCurrent(manifest.id(), version, manifest.name().preferred());
+            created[0] = true;
             log.info(
                     "installed template {} version {} ({} bytes, sha256 {})",
                     manifest.id(),
@@ -102,7 +114,7 @@ public final class TemplateCatalog {
                     sha256);
             return dao.find(manifest.id(), version).orElseThrow();
         });
-        return toInstalled(row);
+        return new Installed(toInstalled(row), created[0]);
     }
 
     private void storePackage(String sha256, byte[] zip) {
@@ -149,6 +161,11 @@ public final class TemplateCatalog {
         return jdbi.withExtension(TemplateDao.class, TemplateDao::listCurrent).stream()
                 .map(this::toInstalled)
                 .toList();
+    }
+
+    /** Whether a template with this id exists (any version). */
+    public boolean exists(String id) {
+        return jdbi.withExtension(TemplateDao.class, dao -> dao.findCurrent(id)).isPresent();
     }
 
     private InstalledTemplate toInstalled(TemplateVersionRow row) {

@@ -14,7 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface TemplateDao {
     String COLUMNS = """
             v.template_id, v.version, v.version = t.current_version AS current, t.name, t.tenant_id,
-            v.package_sha256, v.package_bytes, v.engine, v.composition, v.fps, v.duration_frames,
+            v.package_sha256, v.package_bytes, v.render_sha256, v.render_bytes, v.engine, v.composition, v.fps, v.duration_frames,
             v.manifest, v.files, v.created_at
             """;
 
@@ -47,8 +47,14 @@ public interface TemplateDao {
             """)
     List<TemplateVersionRow> listCurrent();
 
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM content.template_versions WHERE package_sha256 = :sha256)")
-    boolean packageExists(@Bind("sha256") String sha256);
+    /** The template versions whose render package has this digest (usually one). */
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.render_sha256 = :sha256
+            ORDER BY v.template_id, v.version
+            """)
+    List<TemplateVersionRow> findByRenderSha256(@Bind("sha256") String sha256);
 
     /** Creates the template row if missing, then locks it so versions are numbered one at a time. */
     @SqlUpdate("""
@@ -66,17 +72,19 @@ public interface TemplateDao {
 
     @SqlUpdate("""
             INSERT INTO content.template_versions (
-                template_id, version, package_sha256, package_bytes, engine, composition, fps,
-                duration_frames, aspects, bindings_schema, spec, manifest, files)
+                template_id, version, package_sha256, package_bytes, render_sha256, render_bytes,
+                engine, composition, fps, duration_frames, aspects, bindings_schema, spec, manifest, files)
             VALUES (
-                :templateId, :version, :sha256, :bytes, :engine, :composition, :fps,
-                :durationFrames, :aspects, :bindingsSchema, :spec, :manifest, :files)
+                :templateId, :version, :sha256, :bytes, :renderSha256, :renderBytes,
+                :engine, :composition, :fps, :durationFrames, :aspects, :bindingsSchema, :spec, :manifest, :files)
             """)
     void insertVersion(
             @Bind("templateId") String templateId,
             @Bind("version") int version,
             @Bind("sha256") String sha256,
             @Bind("bytes") long bytes,
+            @Bind("renderSha256") String renderSha256,
+            @Bind("renderBytes") long renderBytes,
             @Bind("engine") String engine,
             @Bind("composition") String composition,
             @Bind("fps") int fps,

@@ -48,6 +48,25 @@ public final class TemplateManifestParser {
         if ("timeline".equals(engine) && !spec.isObject()) {
             problems.add(new FieldViolation("spec", "the timeline engine needs a spec object"));
         }
+        if ("remotion".equals(engine)) {
+            requireText(root.path("remotion"), "entry", "remotion", problems);
+        }
+        if ("aftereffects".equals(engine)) {
+            String project = requireText(root.path("aftereffects"), "project", "aftereffects", problems);
+            if (project != null && !project.toLowerCase(java.util.Locale.ROOT).matches(".*\\.aepx?")) {
+                problems.add(new FieldViolation("aftereffects.project", "must name an .aep or .aepx file"));
+            }
+        }
+        if (("remotion".equals(engine) || "aftereffects".equals(engine))
+                && aspects.values().stream().anyMatch(a -> a.composition().isEmpty())
+                && !root.has("composition")) {
+            problems.add(new FieldViolation(
+                    "aspects", "the " + engine + " engine needs a composition for every aspect (or one for all)"));
+        }
+        JsonNode audio = root.path("audio");
+        if (!audio.isMissingNode() && !audio.isNull() && !audio.isArray()) {
+            problems.add(new FieldViolation("audio", "must be a list of {\"source\": …, \"volume\": …}"));
+        }
         if (!problems.isEmpty()) {
             throw FarmException.invalid("template.json is not valid", problems);
         }
@@ -167,6 +186,15 @@ public final class TemplateManifestParser {
         }
         problems.add(new FieldViolation(path, "must be a string or {\"en\": …, \"fa\": …}"));
         return new LocalizedText("", "");
+    }
+
+    private static String requireText(JsonNode parent, String field, String parentName, List<FieldViolation> problems) {
+        JsonNode node = parent.get(field);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            problems.add(new FieldViolation(parentName + "." + field, "is required and must be a string"));
+            return null;
+        }
+        return node.asText();
     }
 
     private static String text(JsonNode root, String field, List<FieldViolation> problems) {

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
  * The files of a template package, keyed by their package-relative path. Its zip form is
@@ -71,6 +74,73 @@ public final class TemplatePackage {
             throw new UncheckedIOException("could not read package " + root, e);
         }
         return new TemplatePackage(files);
+    }
+
+    /**
+     * Reads a package zip. Refused: links, entries that escape the package root, duplicate
+     * names, and anything that unpacks past the size limit (counted as read, not as the zip
+     * claims). A zip whose files all sit in one top folder is read from inside that folder.
+     */
+    public static TemplatePackage fromZip(byte[] zip, long maxBytes) {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        long total = 0;
+        try (ZipFile archive = ZipFile.builder()
+                .setSeekableByteChannel(new SeekableInMemoryByteChannel(zip))
+                .get()) {
+            for (ZipArchiveEntry entry : Collections.list(archive.getEntries())) {
+                if (entry.isUnixSymlink()) {
+                    throw FarmException.invalid(
+                            "package", "'" + entry.getName() + "' is a link; packages may not contain links");
+                }
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String name = checkName(entry.getName());
+                byte[] content;
+                try (InputStream in = archive.getInputStream(entry)) {
+                    // One byte past what is allowed, to notice an entry that goes over.
+                    long allowed = Math.min(Integer.MAX_VALUE - 9L, maxBytes - total);
+                    content = in.readNBytes((int) allowed + 1);
+                }
+                total += content.length;
+                checkSize(total, maxBytes);
+                if (files.put(name, content) != null) {
+                    throw FarmException.invalid("package", "'" + name + "' appears twice in the zip");
+                }
+            }
+        } catch (IOException e) {
+            throw FarmException.invalid("package", "is not a readable zip: " + e.getMessage());
+        }
+        return new TemplatePackage(unwrapTopFolder(files));
+    }
+
+    private static SortedMap<String, byte[]> unwrapTopFolder(SortedMap<String, byte[]> files) {
+        if (files.containsKey(MANIFEST) || files.isEmpty()) {
+            return files;
+        }
+        String first = files.firstKey();
+        int slash = first.indexOf('/');
+        if (slash < 0) {
+            return files;
+        }
+        String prefix = first.substring(0, slash + 1);
+        if (!files.keySet().stream().allMatch(name -> name.startsWith(prefix))) {
+            return files;
+        }
+        SortedMap<String, byte[]> inner = new TreeMap<>();
+        files.forEach((name, content) -> inner.put(name.substring(prefix.length()), content));
+        return inner;
+    }
+
+    /** The package cut down to the named files (which must all be in it). */
+    public TemplatePackage subset(java.util.function.Predicate<String> keep) {
+        SortedMap<String, byte[]> kept = new TreeMap<>();
+        files.forEach((name, content) -> {
+            if (keep.test(name)) {
+                kept.put(name, content);
+            }
+        });
+        return new TemplatePackage(kept);
     }
 
     /** Reads a package from class-path resources under {@code base}, given its file names. */

@@ -15,6 +15,8 @@ public record TemplateVersionRow(
         UUID tenantId,
         String packageSha256,
         long packageBytes,
+        String renderSha256,
+        long renderBytes,
         String engine,
         String composition,
         int fps,

@@ -161,8 +161,10 @@ class FencingTest {
                         .setChunk(chunk)
                         .setNodeId(nodeId)
                         .setFrameCount(60)
-                        .setSizeBytes(bytes.length)
-                        .setSha256("0".repeat(64)))
+                        .addFiles(ir.flatrender.proto.farm.v1.SegmentFile.newBuilder()
+                                .setTier("360p")
+                                .setSizeBytes(bytes.length)
+                                .setSha256("0".repeat(64))))
                 .build());
         upload.onNext(
                 SegmentUpload.newBuilder().setData(ByteString.copyFrom(bytes)).build());

@@ -63,7 +63,10 @@ public final class TestingOrchestrator implements AutoCloseable {
                             .getResource("/templates/" + name + "/template.json")
                             .toURI())
                     .getParent();
-            return orchestrator.templates().install(TemplatePackage.fromDirectory(directory, 1 << 24), DEFAULT_TENANT);
+            return orchestrator
+                    .templates()
+                    .install(TemplatePackage.fromDirectory(directory, 1 << 24), DEFAULT_TENANT)
+                    .template();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -73,7 +73,11 @@ public final class OrchestratorOptions {
                                 defaults.pixelFormat(),
                                 defaults.container(),
                                 defaults.profile())))
-                .withScheduler(new SchedulerConfig(leaseTimeout, heartbeatInterval, Duration.ofSeconds(1)))
+                .withScheduler(new SchedulerConfig(
+                        leaseTimeout,
+                        heartbeatInterval,
+                        Duration.ofSeconds(1),
+                        SchedulerConfig.defaults().affinityWindow()))
                 .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
                 .withInstallSamples(!noSamples);
     }

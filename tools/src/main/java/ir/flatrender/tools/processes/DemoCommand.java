@@ -15,6 +15,7 @@ import ir.flatrender.tools.Logging;
 import ir.flatrender.tools.jobs.JobClient;
 import ir.flatrender.tools.jobs.ProgressPrinter;
 import ir.flatrender.tools.options.ClientOptions;
+import ir.flatrender.tools.options.EngineOptions;
 import ir.flatrender.tools.options.FfmpegOption;
 import ir.flatrender.tools.options.OrchestratorOptions;
 import java.io.IOException;
@@ -59,6 +60,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Mixin
     FfmpegOption ffmpeg;
+
+    @Mixin
+    EngineOptions engines;
 
     @Option(
             names = "--out",
@@ -114,8 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
         OrchestratorConfig config = orchestrator
                 .apply(OrchestratorConfig.defaults(scratch.resolve("orchestrator"), token))
                 .withListen("127.0.0.1", 0);
-        LocalFarm.Options options =
-                new LocalFarm.Options(Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path());
+        LocalFarm.Options options = new LocalFarm.Options(
+                Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path(), engines.settings());
         try (LocalFarm farm = LocalFarm.start(options, root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             console.printf("farm ready: orchestrator %s, %d node(s) connected%n", farm.target(), nodes);

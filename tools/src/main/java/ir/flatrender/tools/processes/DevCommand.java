@@ -4,6 +4,7 @@ import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.tools.FarmTokens;
 import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.options.DatabaseOptions;
+import ir.flatrender.tools.options.EngineOptions;
 import ir.flatrender.tools.options.FfmpegOption;
 import ir.flatrender.tools.options.OrchestratorOptions;
 import java.io.PrintWriter;
@@ -45,6 +46,9 @@ public final class DevCommand implements Callable<Integer> {
     @Mixin
     FfmpegOption ffmpeg;
 
+    @Mixin
+    EngineOptions engines;
+
     @Option(
             names = "--listen",
             defaultValue = "127.0.0.1:7600",
@@ -77,7 +81,8 @@ public final class DevCommand implements Callable<Integer> {
                 config,
                 nodes,
                 slots,
-                ffmpeg.path());
+                ffmpeg.path(),
+                engines.settings());
         Shutdown shutdown = Shutdown.onSignal();
         try (LocalFarm farm = LocalFarm.start(options, root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));

@@ -47,12 +47,14 @@ public final class LocalFarm implements AutoCloseable {
             OrchestratorConfig orchestrator,
             int nodes,
             int slotsPerNode,
-            Optional<Path> ffmpeg) {
+            Optional<Path> ffmpeg,
+            ir.flatrender.node.engines.EngineSettings engines) {
         public Options {
             requireNonNull(externalDatabase, "externalDatabase is null");
             requireNonNull(embeddedDataDirectory, "embeddedDataDirectory is null");
             requireNonNull(orchestrator, "orchestrator is null");
             requireNonNull(ffmpeg, "ffmpeg is null");
+            requireNonNull(engines, "engines is null");
             if (nodes < 0 || nodes > 64) {
                 throw new IllegalArgumentException("nodes must be between 0 and 64 but was " + nodes);
             }
@@ -108,7 +110,8 @@ public final class LocalFarm implements AutoCloseable {
                 NodeConfig config = NodeConfig.defaults(
                                 target, options.orchestrator().farmToken(), "node-" + i, directory)
                         .withSlots(options.slotsPerNode())
-                        .withFfmpeg(options.ffmpeg());
+                        .withFfmpeg(options.ffmpeg())
+                        .withEngines(options.engines());
                 RenderNode node = RenderNode.start(config, fonts, json);
                 closeables.push(node);
                 nodes.add(node);

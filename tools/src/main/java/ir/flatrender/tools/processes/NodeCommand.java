@@ -6,7 +6,9 @@ import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.options.DurationConverter;
+import ir.flatrender.tools.options.EngineOptions;
 import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.SizeConverter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,16 @@ public final class NodeCommand implements Callable<Integer> {
 
     @Mixin
     FfmpegOption ffmpeg;
+
+    @Mixin
+    EngineOptions engines;
+
+    @Option(
+            names = "--cache-budget",
+            defaultValue = "10g",
+            converter = SizeConverter.class,
+            description = "Bytes of template packages the node keeps (default: ${DEFAULT-VALUE}).")
+    long cacheBudget;
 
     @Option(names = "--name", description = "Node name, unique in the farm (default: the host name).")
     String name;
@@ -68,6 +80,8 @@ public final class NodeCommand implements Callable<Integer> {
                 slots,
                 defaults.workDirectory(),
                 defaults.cacheDirectory(),
+                cacheBudget,
+                engines.settings(),
                 ffmpeg.path(),
                 defaults.chunkDeadline(),
                 noProgressTimeout,

@@ -1,0 +1,14 @@
+-- What render nodes fetch: the part of a package their engine needs (for Remotion the
+-- bundle, not the sources), stored content-addressed like the package itself.
+
+ALTER TABLE content.template_versions
+    ADD COLUMN render_sha256 text CHECK (render_sha256 ~ '^[0-9a-f]{64}$'),
+    ADD COLUMN render_bytes  bigint CHECK (render_bytes > 0);
+
+UPDATE content.template_versions SET render_sha256 = package_sha256, render_bytes = package_bytes;
+
+ALTER TABLE content.template_versions
+    ALTER COLUMN render_sha256 SET NOT NULL,
+    ALTER COLUMN render_bytes SET NOT NULL;
+
+CREATE INDEX template_versions_render_sha256 ON content.template_versions (render_sha256);

@@ -1,0 +1,53 @@
+package ir.flatrender.node.engines;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.node.engines.aftereffects.AfterEffectsEngine;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
+import ir.flatrender.node.engines.timeline.TimelineFonts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the engines that really work on this machine at start-up: the timeline engine
+ * always; Remotion when Node.js, the runner with its packages and a Chromium are present;
+ * After Effects when an aerender is configured and answers. A node offers only those.
+ */
+public final class EngineDetection {
+    private static final Logger log = LoggerFactory.getLogger(EngineDetection.class);
+
+    private EngineDetection() {}
+
+    public static List<Engine> detect(
+            EngineSettings settings,
+            TimelineFonts fonts,
+            ProcessSupervisor supervisor,
+            ObjectMapper json,
+            Path workDirectory) {
+        List<Engine> engines = new ArrayList<>();
+        engines.add(new TimelineEngine(fonts));
+        if (settings.remotionRunner().isPresent()) {
+            Optional<String> problem = RemotionEngine.check(settings);
+            if (problem.isEmpty()) {
+                engines.add(new RemotionEngine(settings, supervisor, json, workDirectory));
+            } else {
+                log.warn("Remotion is not offered: {}", problem.get());
+            }
+        }
+        if (settings.aerender().isPresent()) {
+            Optional<String> problem =
+                    AfterEffectsEngine.check(settings.aerender().get(), supervisor, workDirectory);
+            if (problem.isEmpty()) {
+                engines.add(new AfterEffectsEngine(settings, supervisor, workDirectory));
+            } else {
+                log.warn("After Effects is not offered: {}", problem.get());
+            }
+        }
+        log.info("engines found: {}", engines.stream().map(Engine::name).toList());
+        return engines;
+    }
+}

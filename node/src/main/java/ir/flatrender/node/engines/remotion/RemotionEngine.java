@@ -1,0 +1,184 @@
+package ir.flatrender.node.engines.remotion;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.process.SupervisedProcess;
+import ir.flatrender.node.engines.Engine;
+import ir.flatrender.node.engines.EngineException;
+import ir.flatrender.node.engines.EngineRequest;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.FrameFiles;
+import ir.flatrender.node.engines.FrameSink;
+import ir.flatrender.proto.farm.v1.FailureKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Renders a frame range of a Remotion template with the runner in {@code node/remotion}: the
+ * package's pre-built bundle, the job's bindings as input props, the system Chromium. The
+ * runner writes PNG frames and prints {@code progress} lines (each one counts as progress for
+ * the watchdog) and one {@code error} line on failure; the frames then go to the same segment
+ * encoder as every engine.
+ */
+public final class RemotionEngine implements Engine {
+    private static final Duration DEADLINE = Duration.ofHours(2);
+    public static final Path DEFAULT_CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private final EngineSettings settings;
+    private final ProcessSupervisor supervisor;
+    private final ObjectMapper json;
+    private final Path workDirectory;
+
+    public RemotionEngine(
+            EngineSettings settings, ProcessSupervisor supervisor, ObjectMapper json, Path workDirectory) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.supervisor = requireNonNull(supervisor, "supervisor is null");
+        this.json = requireNonNull(json, "json is null");
+        this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+    }
+
+    /** Empty when Remotion can run here, else why it cannot. */
+    public static Optional<String> check(EngineSettings settings) {
+        Path runner = settings.remotionRunner().orElseThrow();
+        if (!Files.isRegularFile(runner.resolve("frames.mjs"))) {
+            return Optional.of("no Remotion runner in " + runner);
+        }
+        if (!Files.isDirectory(runner.resolve("node_modules/@remotion/renderer"))) {
+            return Optional.of("the runner's packages are not installed (run `npm ci` in " + runner + ")");
+        }
+        Path browser = settings.chromium().orElse(DEFAULT_CHROMIUM);
+        if (!Files.isExecutable(browser)) {
+            return Optional.of("no Chromium at " + browser + " (install Debian's chromium or pass --chromium)");
+        }
+        Optional<Path> node = nodeJs(settings);
+        if (node.isEmpty()) {
+            return Optional.of("no Node.js program found (install nodejs or pass --node)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> nodeJs(EngineSettings settings) {
+        if (settings.nodeJs().isPresent()) {
+            return settings.nodeJs().filter(Files::isExecutable);
+        }
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+        for (String directory : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(directory, "node");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String name() {
+        return "remotion";
+    }
+
+    @Override
+    public void render(EngineRequest request, FrameSink sink, BooleanSupplier cancelled)
+            throws EngineException, IOException, InterruptedException {
+        Path work = Files.createDirectories(
+                workDirectory.resolve("remotion-" + request.chunkId() + "-" + request.attempt()));
+        try {
+            Path frames = Files.createDirectories(work.resolve("frames"));
+            List<String> arguments = new ArrayList<>(common(request, work));
+            arguments.addAll(List.of(
+                    "--from", Integer.toString(request.firstFrame()),
+                    "--to", Integer.toString(request.lastFrame()),
+                    "--out", frames.toString(),
+                    "--concurrency", "1"));
+            run("frames.mjs", arguments, work, cancelled);
+            FrameFiles.feed(
+                    FrameFiles.list(frames, request.frameCount()), request.width(), request.height(), sink, cancelled);
+        } finally {
+            MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    @Override
+    public void renderAudio(EngineRequest request, Path wav, BooleanSupplier cancelled)
+            throws EngineException, IOException, InterruptedException {
+        Path work = Files.createDirectories(
+                workDirectory.resolve("remotion-audio-" + request.chunkId() + "-" + request.attempt()));
+        try {
+            List<String> arguments = new ArrayList<>(common(request, work));
+            arguments.addAll(List.of("--out", wav.toAbsolutePath().toString()));
+            run("audio.mjs", arguments, work, cancelled);
+        } finally {
+            MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    private List<String> common(EngineRequest request, Path work) throws IOException, EngineException {
+        Path bundle = request.packageDirectory().resolve("bundle");
+        if (!Files.isRegularFile(bundle.resolve("index.html"))) {
+            throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "the package has no Remotion bundle");
+        }
+        if (request.composition().isEmpty()) {
+            throw new EngineException(
+                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
+        }
+        Path props = work.resolve("props.json");
+        json.writeValue(props.toFile(), request.bindings());
+        return List.of(
+                "--bundle", bundle.toString(),
+                "--composition", request.composition(),
+                "--props", props.toString(),
+                "--browser", settings.chromium().orElse(DEFAULT_CHROMIUM).toString());
+    }
+
+    private void run(String script, List<String> arguments, Path work, BooleanSupplier cancelled)
+            throws EngineException, IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(nodeJs(settings).orElseThrow().toString());
+        command.add(settings.remotionRunner().orElseThrow().resolve(script).toString());
+        command.addAll(arguments);
+        AtomicReference<String> error = new AtomicReference<>();
+        SupervisedProcess process = supervisor.start(
+                ProcessSpec.of("remotion-" + script.replace(".mjs", ""), command, work)
+                        .withLimits(DEADLINE, settings.noProgressTimeout(), true),
+                line -> {
+                    if (line.startsWith("error ")) {
+                        error.compareAndSet(null, line.substring("error ".length()));
+                    }
+                },
+                line -> {});
+        ProcessOutcome outcome;
+        try {
+            outcome = process.await();
+        } catch (InterruptedException e) {
+            process.kill("cancelled");
+            throw e;
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new InterruptedException("cancelled");
+        }
+        if (!outcome.succeeded()) {
+            FailureKind kind = switch (outcome.termination()) {
+                case NO_PROGRESS, DEADLINE_EXCEEDED -> FailureKind.FAILURE_KIND_HANG;
+                case KILLED -> FailureKind.FAILURE_KIND_CANCELLED;
+                case EXITED ->
+                    outcome.logTail().stream().anyMatch(l -> l.contains("heap out of memory"))
+                            ? FailureKind.FAILURE_KIND_OUT_OF_MEMORY
+                            : FailureKind.FAILURE_KIND_CRASH;
+            };
+            String reason = error.get() != null ? error.get() : outcome.describe();
+            throw new EngineException(kind, "remotion " + script + ": " + reason, outcome.logTailText(), null);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package ir.flatrender.orchestrator.api;
+
+import com.google.protobuf.Timestamp;
+import ir.flatrender.orchestrator.nodes.CacheEntryRow;
+import ir.flatrender.orchestrator.templates.InstalledTemplate;
+import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateVersionRow;
+import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.proto.farm.v1.TemplateAspect;
+import ir.flatrender.proto.farm.v1.TemplateCacheEntry;
+import java.time.Instant;
+import java.util.List;
+
+/** Converts templates between the domain and the wire. */
+final class TemplateMapper {
+    private TemplateMapper() {}
+
+    static Template toProto(InstalledTemplate template, List<CacheEntryRow> holders) {
+        TemplateVersionRow row = template.row();
+        Template.Builder proto = Template.newBuilder()
+                .setId(row.templateId())
+                .setVersion(row.version())
+                .setCurrent(row.current())
+                .setNameEn(template.manifest().name().en())
+                .setNameFa(template.manifest().name().fa())
+                .setEngine(row.engine())
+                .setFps(row.fps())
+                .setDurationFrames(row.durationFrames())
+                .setBindingsJson(TemplateCatalog.bindingsSchema(template).toString())
+                .setPackageSha256(row.packageSha256())
+                .setPackageBytes(row.packageBytes())
+                .setRenderSha256(row.renderSha256())
+                .setRenderBytes(row.renderBytes())
+                .setCreatedAt(timestamp(row.createdAt()));
+        template.manifest()
+                .aspects()
+                .forEach((aspect, size) -> proto.addAspects(TemplateAspect.newBuilder()
+                        .setAspect(aspect)
+                        .setWidth(size.width())
+                        .setHeight(size.height())
+                        .setComposition(size.composition()
+                                .or(() -> template.manifest().composition())
+                                .orElse(""))));
+        for (CacheEntryRow holder : holders) {
+            TemplateCacheEntry.Builder entry = TemplateCacheEntry.newBuilder()
+                    .setNodeName(holder.nodeName())
+                    .setSizeBytes(holder.sizeBytes())
+                    .setHits(holder.hits());
+            if (holder.lastUsedAt() != null) {
+                entry.setLastUsedAt(timestamp(holder.lastUsedAt()));
+            }
+            proto.addCachedOn(entry);
+        }
+        return proto.build();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
+    }
+}

@@ -1,0 +1,76 @@
+package ir.flatrender.orchestrator.assembly;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
+import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.storage.BlobStore;
+import ir.flatrender.orchestrator.templates.InstalledTemplate;
+import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplatePackage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Puts a job's audio tracks on local disk for ffmpeg: package files, data URIs, rendered audio. */
+final class AudioSources {
+    private static final Pattern DATA_URI = Pattern.compile("data:audio/[a-z0-9.+-]+;base64,(.*)", Pattern.DOTALL);
+
+    /** A track as a file, with how loud and when. */
+    record Track(Path file, double volume, double startSeconds) {}
+
+    private final BlobStore blobs;
+    private final TemplateCatalog templates;
+
+    AudioSources(BlobStore blobs, TemplateCatalog templates) {
+        this.blobs = requireNonNull(blobs, "blobs is null");
+        this.templates = requireNonNull(templates, "templates is null");
+    }
+
+    /**
+     * @param rendered the audio an engine rendered for the whole video, if any (mixed at full volume)
+     */
+    List<Track> resolve(JobRow job, List<String> rendered, Path directory) throws IOException {
+        List<Track> tracks = new ArrayList<>();
+        TemplatePackage pkg = null;
+        int n = 0;
+        for (AudioTrackSpec spec : job.audio()) {
+            Path file = directory.resolve("audio-" + n++);
+            Matcher data = DATA_URI.matcher(spec.source());
+            if (data.matches()) {
+                Files.write(file, Base64.getDecoder().decode(data.group(1).strip()));
+            } else {
+                if (pkg == null) {
+                    pkg = fullPackage(job);
+                }
+                byte[] content = pkg.files().get(TemplatePackage.checkName(spec.source()));
+                if (content == null) {
+                    throw new IOException("the template package has no file " + spec.source());
+                }
+                Files.write(file, content);
+            }
+            tracks.add(new Track(file, spec.volume(), spec.startSeconds()));
+        }
+        for (String key : rendered) {
+            Path file = directory.resolve("audio-" + n++ + ".wav");
+            try (InputStream in = blobs.open(key, 0)) {
+                Files.copy(in, file);
+            }
+            tracks.add(new Track(file, 1.0, 0));
+        }
+        return tracks;
+    }
+
+    private TemplatePackage fullPackage(JobRow job) throws IOException {
+        InstalledTemplate template = templates.find(job.templateId(), job.templateVersion());
+        try (InputStream in = blobs.open(TemplateCatalog.packageKey(template.packageSha256()), 0)) {
+            return TemplatePackage.fromZip(in.readAllBytes(), Long.MAX_VALUE);
+        }
+    }
+}

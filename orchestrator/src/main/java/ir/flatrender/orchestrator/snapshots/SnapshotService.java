@@ -1,0 +1,224 @@
+package ir.flatrender.orchestrator.snapshots;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.errors.ErrorCode;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.jobs.FrameRange;
+import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.JobState;
+import ir.flatrender.orchestrator.jobs.JobSubmitter;
+import ir.flatrender.orchestrator.jobs.SubmitCommand;
+import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.templates.BindingsValidator;
+import ir.flatrender.orchestrator.templates.InstalledTemplate;
+import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Still frames for previews. A request is answered from the cache when the same picture was
+ * made before; otherwise a one-frame job is submitted above every client priority, so the next
+ * free slot takes it before queued video chunks, and the caller waits for it. Identical
+ * requests in flight at once share one render.
+ */
+public final class SnapshotService {
+    private final Jdbi jdbi;
+    private final TemplateCatalog templates;
+    private final JobSubmitter submitter;
+    private final Scheduler scheduler;
+    private final JobEvents events;
+    private final SnapshotStore store;
+    private final ObjectMapper json;
+    private final Map<String, CompletableFuture<UUID>> inFlight = new ConcurrentHashMap<>();
+
+    public SnapshotService(
+            Jdbi jdbi,
+            TemplateCatalog templates,
+            JobSubmitter submitter,
+            Scheduler scheduler,
+            JobEvents events,
+            SnapshotStore store,
+            ObjectMapper json) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.templates = requireNonNull(templates, "templates is null");
+        this.submitter = requireNonNull(submitter, "submitter is null");
+        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.events = requireNonNull(events, "events is null");
+        this.store = requireNonNull(store, "store is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** What a client asks for. */
+    public record Request(
+            UUID tenantId,
+            String templateId,
+            int templateVersion,
+            ObjectNode bindings,
+            String aspect,
+            int frame,
+            String tier,
+            String format) {}
+
+    /** The still and whether it came from the cache. */
+    public record Result(byte[] image, String format, int width, int height, String cacheKey, boolean cached) {}
+
+    public Result render(Request request, Duration timeout) {
+        InstalledTemplate template = templates.find(request.templateId(), request.templateVersion());
+        String format = request.format().isEmpty() ? "png" : request.format();
+        // The key is computed from the resolved bindings; a request with bad input fails in
+        // the submitter below with every field named, so here only what the key needs is checked.
+        ObjectNode bindings;
+        try {
+            bindings = BindingsValidator.resolve(
+                    template.id(), template.manifest().bindings(), template.files(), request.bindings());
+        } catch (FarmException e) {
+            bindings = null;
+        }
+        String cacheKey = bindings == null
+                ? null
+                : SnapshotKey.of(
+                        json,
+                        template.id(),
+                        template.version(),
+                        template.manifest().engine(),
+                        request.aspect(),
+                        request.frame(),
+                        request.tier(),
+                        format,
+                        bindings);
+        if (cacheKey != null) {
+            Optional<SnapshotStore.Cached> cached = store.lookup(cacheKey);
+            if (cached.isPresent()) {
+                SnapshotRow row = cached.get().row();
+                return new Result(cached.get().image(), row.format(), row.width(), row.height(), cacheKey, true);
+            }
+        }
+        CompletableFuture<UUID> mine = new CompletableFuture<>();
+        CompletableFuture<UUID> shared = cacheKey == null ? null : inFlight.putIfAbsent(cacheKey, mine);
+        UUID jobId;
+        if (shared != null) {
+            jobId = await(shared, timeout);
+        } else {
+            try {
+                jobId = submitter
+                        .submit(new SubmitCommand(
+                                request.tenantId(),
+                                template.id(),
+                                template.version(),
+                                request.bindings(),
+                                request.aspect(),
+                                request.tier(),
+                                Optional.of(frame(request.frame())),
+                                0,
+                                "",
+                                0,
+                                0,
+                                0,
+                                List.of(),
+                                List.of(),
+                                Optional.of(format)))
+                        .job()
+                        .id();
+                mine.complete(jobId);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                if (cacheKey != null) {
+                    inFlight.remove(cacheKey, mine);
+                }
+            }
+            scheduler.wake(true);
+        }
+        JobRow job = awaitEnd(jobId, timeout);
+        if (job.jobState() != JobState.SUCCEEDED) {
+            throw new FarmException(
+                    ErrorCode.FAILED_PRECONDITION, "the snapshot could not be rendered: " + job.error());
+        }
+        String key = store.key(job);
+        SnapshotStore.Cached made = store.lookup(key)
+                .orElseThrow(() ->
+                        new FarmException(ErrorCode.UNAVAILABLE, "the snapshot was evicted before it could be sent"));
+        return new Result(
+                made.image(),
+                made.row().format(),
+                made.row().width(),
+                made.row().height(),
+                key,
+                false);
+    }
+
+    private static FrameRange frame(int frame) {
+        if (frame < 0) {
+            throw FarmException.invalid("frame", "must not be negative");
+        }
+        return new FrameRange(frame, frame);
+    }
+
+    private static UUID await(CompletableFuture<UUID> shared, Duration timeout) {
+        try {
+            return shared.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new FarmException(ErrorCode.UNAVAILABLE, "the snapshot is still rendering; ask again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FarmException(ErrorCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    /** Waits for the job to end: woken by its events, and checking the database at least every second. */
+    private JobRow awaitEnd(UUID jobId, Duration timeout) {
+        Object changed = new Object();
+        boolean[] dirty = {false};
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (AutoCloseable subscription = events.subscribe(jobId, () -> {
+            synchronized (changed) {
+                dirty[0] = true;
+                changed.notifyAll();
+            }
+        })) {
+            while (true) {
+                JobRow job = jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId))
+                        .orElseThrow();
+                if (job.jobState().isTerminal()) {
+                    return job;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new FarmException(
+                            ErrorCode.UNAVAILABLE, "the snapshot is still rendering (job " + jobId + "); ask again");
+                }
+                synchronized (changed) {
+                    // A change published since the last read is not missed: it set the flag.
+                    if (!dirty[0]) {
+                        changed.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
+                    }
+                    dirty[0] = false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FarmException(ErrorCode.UNAVAILABLE, "interrupted");
+        } catch (FarmException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package ir.flatrender.orchestrator.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.errors.FieldViolation;
+import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A template's own sound, from its manifest's {@code audio} list, with the job's bindings put
+ * in: {@code [{"source": "{{music}}", "volume": "{{music_volume}}"}]}. An entry whose source
+ * binds to nothing (an optional audio binding left empty) is dropped.
+ */
+public final class TemplateAudio {
+    private static final Pattern WHOLE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
+
+    private TemplateAudio() {}
+
+    public static List<AudioTrackSpec> resolve(
+            TemplateManifest manifest, ObjectNode bindings, List<FieldViolation> problems) {
+        List<AudioTrackSpec> tracks = new ArrayList<>();
+        JsonNode audio = manifest.raw().path("audio");
+        for (int i = 0; i < audio.size(); i++) {
+            JsonNode entry = audio.get(i);
+            String path = "template audio[" + i + "]";
+            JsonNode source = bind(entry.path("source"), bindings);
+            JsonNode volume = bind(entry.path("volume"), bindings);
+            if (!source.isTextual()) {
+                problems.add(new FieldViolation(path + ".source", "must be a file of the package or an audio binding"));
+                continue;
+            }
+            if (source.asText().isEmpty()) {
+                continue;
+            }
+            double level = volume.isMissingNode() ? 1.0 : volume.asDouble(Double.NaN);
+            if (!(level >= 0 && level <= 2)) {
+                problems.add(new FieldViolation(path + ".volume", "must be a number from 0 to 2"));
+                continue;
+            }
+            tracks.add(new AudioTrackSpec(
+                    "template",
+                    source.asText(),
+                    level,
+                    entry.path("startSeconds").asDouble(0)));
+        }
+        return tracks;
+    }
+
+    private static JsonNode bind(JsonNode value, ObjectNode bindings) {
+        if (value.isTextual()) {
+            Matcher matcher = WHOLE.matcher(value.asText());
+            if (matcher.matches()) {
+                JsonNode bound = bindings.get(matcher.group(1));
+                return bound == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : bound;
+            }
+        }
+        return value;
+    }
+}
