@@ -1,12 +1,14 @@
 package ir.flatrender.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.tools.jobs.SnapshotCommand;
 import ir.flatrender.tools.jobs.SubmitCommand;
 import ir.flatrender.tools.jobs.WatchCommand;
 import ir.flatrender.tools.processes.DemoCommand;
 import ir.flatrender.tools.processes.DevCommand;
 import ir.flatrender.tools.processes.NodeCommand;
 import ir.flatrender.tools.processes.OrchestratorCommand;
+import ir.flatrender.tools.templates.TemplatesCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             SubmitCommand.class,
             WatchCommand.class,
+            SnapshotCommand.class,
+            TemplatesCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

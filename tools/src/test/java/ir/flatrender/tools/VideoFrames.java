@@ -21,16 +21,39 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Reads videos back for assertions: probe, decode to frames, compare with reference frames. */
-final class VideoFrames implements AutoCloseable {
+public final class VideoFrames implements AutoCloseable {
     private final ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2));
     private final FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
 
-    MediaInfo probe(Path video) throws Exception {
+    /** Writes a sine tone of the given length as a WAV file. */
+    public Path tone(Path file, double seconds, int frequency) throws Exception {
+        ProcessOutcome outcome = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg-tone",
+                                ffmpeg.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-f",
+                                        "lavfi",
+                                        "-i",
+                                        "sine=frequency=" + frequency + ":sample_rate=44100:duration=" + seconds,
+                                        "-y",
+                                        file.toString())),
+                                file.toAbsolutePath().getParent())
+                        .withEnvironment(ffmpeg.environment()))
+                .await();
+        if (!outcome.succeeded()) {
+            throw new IOException("could not make a tone: " + outcome.describe());
+        }
+        return file;
+    }
+
+    public MediaInfo probe(Path video) throws Exception {
         return new Ffprobe(ffmpeg, supervisor, new ObjectMapper()).probe(video, true);
     }
 
     /** Decodes every frame of the video to bgr24 bytes. */
-    List<byte[]> decode(Path video, int width, int height) throws Exception {
+    public List<byte[]> decode(Path video, int width, int height) throws Exception {
         ProcessSpec spec = ProcessSpec.of(
                         "ffmpeg-decode",
                         ffmpeg.ffmpegCommand(List.of(
@@ -72,7 +95,7 @@ final class VideoFrames implements AutoCloseable {
      * video against reference frames given as bgr24, both compared in the video's yuv420p
      * with the BT.709 matrix the encoder uses.
      */
-    List<Double> psnr(Path video, List<byte[]> reference, int width, int height, int fps) throws Exception {
+    public List<Double> psnr(Path video, List<byte[]> reference, int width, int height, int fps) throws Exception {
         Path stats = Files.createTempFile(video.getParent(), "psnr", ".log");
         ProcessSpec spec = ProcessSpec.of(
                         "ffmpeg-psnr",
@@ -129,7 +152,7 @@ final class VideoFrames implements AutoCloseable {
     }
 
     /** PSNR of two bgr24 frames over all their bytes. */
-    static double psnr(byte[] a, byte[] b) {
+    public static double psnr(byte[] a, byte[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
             int d = (a[i] & 0xff) - (b[i] & 0xff);

@@ -72,6 +72,20 @@ public final class TestingOrchestrator implements AutoCloseable {
         }
     }
 
+    /**
+     * Installs a template package from class-path resources under {@code templates/<name>},
+     * naming its files (resources in a jar cannot be listed).
+     */
+    public InstalledTemplate installTestTemplate(String name, List<String> files) {
+        return orchestrator
+                .templates()
+                .install(
+                        TemplatePackage.fromClassPath(
+                                TestingOrchestrator.class.getClassLoader(), "templates/" + name, files),
+                        DEFAULT_TENANT)
+                .template();
+    }
+
     public Orchestrator orchestrator() {
         return orchestrator;
     }

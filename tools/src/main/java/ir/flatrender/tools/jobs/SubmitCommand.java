@@ -1,21 +1,18 @@
 package ir.flatrender.tools.jobs;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
+import ir.flatrender.proto.farm.v1.AudioTrack;
 import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobResponse;
 import ir.flatrender.tools.ExitCodes;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.options.BindingOptions;
 import ir.flatrender.tools.options.ClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -64,17 +61,22 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "360p, 480p, 720p, 1080p, 1440p or 2160p (default: ${DEFAULT-VALUE}).")
     String tier;
 
-    @Option(names = "--set", paramLabel = "NAME=TEXT", description = "A text, colour or image binding; repeatable.")
-    Map<String, String> texts = new LinkedHashMap<>();
+    @Mixin
+    BindingOptions bindings;
 
     @Option(
-            names = "--set-json",
-            paramLabel = "NAME=JSON",
-            description = "A binding given as JSON (numbers, …); repeatable.")
-    Map<String, String> jsons = new LinkedHashMap<>();
+            names = "--extra-tier",
+            paramLabel = "TIER",
+            description = "Another tier made from the same render; repeatable.")
+    java.util.List<String> extraTiers = new java.util.ArrayList<>();
 
-    @Option(names = "--bindings", paramLabel = "FILE", description = "A JSON object of bindings.")
-    Path bindingsFile;
+    @Option(
+            names = "--audio",
+            paramLabel = "ROLE=SOURCE[@VOLUME][+START]",
+            description =
+                    "A sound mixed in: ROLE music, voiceover or sfx; SOURCE a local file (sent along) or a file of the "
+                            + "template package; VOLUME 0-2 (default 1); START seconds. Repeatable. E.g. music=song.mp3@0.3")
+    java.util.List<String> audio = new java.util.ArrayList<>();
 
     @Option(names = "--frames", paramLabel = "A-B", description = "Render only frames A to B (inclusive).")
     String frames;
@@ -109,7 +111,9 @@ public final class SubmitCommand implements Callable<Integer> {
                 .setTier(tier)
                 .setFps(fps)
                 .setPriority(priority)
-                .setBindings(bindings());
+                .setBindings(bindings.struct())
+                .addAllExtraTiers(extraTiers)
+                .addAllAudio(audio.stream().map(SubmitCommand::audioTrack).toList());
         if (frames != null) {
             request.setFrames(frames(frames));
         }
@@ -154,23 +158,32 @@ public final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private Struct bindings() throws Exception {
-        Struct.Builder struct = Struct.newBuilder();
-        if (bindingsFile != null) {
-            JsonFormat.parser().merge(Files.readString(bindingsFile), struct);
+    /** Reads ROLE=SOURCE[@VOLUME][+START]; a local file is sent along as a data: URI. */
+    static AudioTrack audioTrack(String text) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+                        "([a-z]+)=(.+?)(?:@([0-9.]+))?(?:\\+([0-9.]+))?")
+                .matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(
+                    "--audio must be ROLE=SOURCE[@VOLUME][+START], e.g. music=song.mp3@0.3, not '" + text + "'");
         }
-        texts.forEach((name, text) ->
-                struct.putFields(name, Value.newBuilder().setStringValue(text).build()));
-        for (var entry : jsons.entrySet()) {
-            Value.Builder value = Value.newBuilder();
+        String source = matcher.group(2);
+        Path file = Path.of(source);
+        if (Files.isRegularFile(file)) {
             try {
-                JsonFormat.parser().merge(entry.getValue(), value);
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new IllegalArgumentException("--set-json " + entry.getKey() + ": not JSON: " + entry.getValue());
+                String type = source.toLowerCase(java.util.Locale.ROOT).endsWith(".wav") ? "audio/wav" : "audio/mpeg";
+                source = "data:" + type + ";base64,"
+                        + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(file));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + file, e);
             }
-            struct.putFields(entry.getKey(), value.build());
         }
-        return struct.build();
+        return AudioTrack.newBuilder()
+                .setRole(matcher.group(1))
+                .setSource(source)
+                .setVolume(matcher.group(3) == null ? 1.0 : Double.parseDouble(matcher.group(3)))
+                .setStartSeconds(matcher.group(4) == null ? 0 : Double.parseDouble(matcher.group(4)))
+                .build();
     }
 
     private static FrameRange frames(String text) {

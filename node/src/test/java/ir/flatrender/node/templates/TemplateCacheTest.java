@@ -1,0 +1,153 @@
+package ir.flatrender.node.templates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.hash.Hashing;
+import ir.flatrender.node.testing.TestingPackageServer;
+import ir.flatrender.proto.farm.v1.CacheReport;
+import ir.flatrender.proto.farm.v1.TemplatePackageRef;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemplateCacheTest {
+    private final TestingPackageServer server = new TestingPackageServer();
+
+    @TempDir
+    Path directory;
+
+    @AfterEach
+    void close() {
+        server.close();
+    }
+
+    /** A package of one manifest and one file of the given size; its ref. */
+    private TemplatePackageRef publish(String id, int bytes) throws Exception {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(zip)) {
+            out.putNextEntry(new ZipEntry("template.json"));
+            out.write(("{\"id\": \"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new ZipEntry("assets/data.bin"));
+            byte[] data = new byte[bytes];
+            java.util.Arrays.fill(data, (byte) id.hashCode());
+            out.write(data);
+            out.closeEntry();
+        }
+        byte[] bytesOfZip = zip.toByteArray();
+        String sha256 = Hashing.sha256().hashBytes(bytesOfZip).toString();
+        server.put(sha256, bytesOfZip);
+        return TemplatePackageRef.newBuilder()
+                .setTemplateId(id)
+                .setVersion(1)
+                .setSha256(sha256)
+                .setSizeBytes(bytesOfZip.length)
+                .build();
+    }
+
+    private TemplateCache cache(long budget, List<CacheReport> reports) throws Exception {
+        TemplateCache cache = new TemplateCache(
+                directory.resolve("cache"),
+                server.channel(),
+                Duration.ofSeconds(30),
+                budget,
+                new ObjectMapper(),
+                Clock.systemUTC());
+        cache.onChange(reports::add);
+        return cache;
+    }
+
+    @Test
+    void theSecondUseOfAPackageDoesNotFetchIt() throws Exception {
+        TemplatePackageRef ref = publish("alpha", 10_000);
+        List<CacheReport> reports = new ArrayList<>();
+        TemplateCache cache = cache(1 << 20, reports);
+        try (TemplateCache.Lease first = cache.get(ref)) {
+            assertThat(first.directory().resolve("assets/data.bin")).hasSize(10_000);
+        }
+        try (TemplateCache.Lease second = cache.get(ref)) {
+            assertThat(second.directory().resolve("template.json")).exists();
+        }
+        assertThat(server.fetches()).isEqualTo(1);
+        assertThat(cache.misses()).isEqualTo(1);
+        assertThat(cache.hits()).isEqualTo(1);
+        assertThat(cache.bytesFetched()).isEqualTo(ref.getSizeBytes());
+        CacheReport last = reports.get(reports.size() - 1);
+        assertThat(last.getHits()).isEqualTo(1);
+        assertThat(last.getTemplatesList()).singleElement().satisfies(entry -> {
+            assertThat(entry.getSha256()).isEqualTo(ref.getSha256());
+            assertThat(entry.getHits()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void theIndexSurvivesARestart() throws Exception {
+        TemplatePackageRef ref = publish("beta", 5_000);
+        try (TemplateCache.Lease lease = cache(1 << 20, new ArrayList<>()).get(ref)) {
+            assertThat(lease.directory()).exists();
+        }
+        TemplateCache restarted = cache(1 << 20, new ArrayList<>());
+        try (TemplateCache.Lease lease = restarted.get(ref)) {
+            assertThat(lease.directory()).exists();
+        }
+        assertThat(server.fetches()).isEqualTo(1);
+        assertThat(restarted.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void evictionKeepsTheBudgetAndDropsTheLeastRecentlyUsed() throws Exception {
+        TemplatePackageRef a = publish("a", 40_000);
+        TemplatePackageRef b = publish("b", 40_000);
+        TemplatePackageRef c = publish("c", 40_000);
+        TemplateCache cache = cache(100_000, new ArrayList<>());
+        cache.get(a).close();
+        cache.get(b).close();
+        // a is used again, so b is now the least recently used.
+        cache.get(a).close();
+        cache.get(c).close();
+        assertThat(cache.usedBytes()).isLessThanOrEqualTo(100_000);
+        assertThat(cache.report().getTemplatesList())
+                .extracting(entry -> entry.getSha256())
+                .containsExactlyInAnyOrder(a.getSha256(), c.getSha256());
+        assertThat(cache.report().getEvictions()).isEqualTo(1);
+        assertThat(directory.resolve("cache").resolve(b.getSha256())).doesNotExist();
+    }
+
+    @Test
+    void aPackageInUseIsNotEvicted() throws Exception {
+        TemplatePackageRef a = publish("a", 60_000);
+        TemplatePackageRef b = publish("b", 60_000);
+        TemplateCache cache = cache(100_000, new ArrayList<>());
+        try (TemplateCache.Lease held = cache.get(a)) {
+            cache.get(b).close();
+            assertThat(held.directory().resolve("assets/data.bin")).exists();
+        }
+    }
+
+    @Test
+    void aTamperedPackageIsFetchedAgain() throws Exception {
+        TemplatePackageRef ref = publish("gamma", 2_000);
+        TemplateCache cache = cache(1 << 20, new ArrayList<>());
+        Path data;
+        try (TemplateCache.Lease lease = cache.get(ref)) {
+            data = lease.directory().resolve("assets/data.bin");
+        }
+        Files.writeString(data, "tampered");
+        try (TemplateCache.Lease lease = cache.get(ref)) {
+            assertThat(lease.directory().resolve("assets/data.bin")).hasSize(2_000);
+        }
+        assertThat(server.fetches()).isEqualTo(2);
+        assertThat(cache.misses()).isEqualTo(2);
+    }
+}

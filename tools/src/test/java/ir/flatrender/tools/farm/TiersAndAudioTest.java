@@ -1,0 +1,126 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.proto.farm.v1.AudioTrack;
+import ir.flatrender.proto.farm.v1.Export;
+import ir.flatrender.proto.farm.v1.FrameRange;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.jobs.JobClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several tiers from one render, and sound mixed in at assembly. */
+class TiersAndAudioTest {
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static TestingOrchestrator orchestrator;
+    private static TestingNodes nodes;
+    private static JobClient jobs;
+
+    @BeforeAll
+    static void start() {
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        nodes = new TestingNodes();
+        nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
+        nodes.start(orchestrator, "node-b", directory, 1, EngineSettings.timelineOnly());
+        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.close();
+        orchestrator.close();
+    }
+
+    private static Job finish(SubmitJobRequest request) {
+        Job submitted = jobs.submit(request).getJob();
+        Job finished = jobs.follow(submitted.getId(), progress -> {});
+        assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        return jobs.get(submitted.getId(), true);
+    }
+
+    @Test
+    void aPreviewTierComesFromTheSameRenderAsTheFinal() throws Exception {
+        Job job = finish(SubmitJobRequest.newBuilder()
+                .setTemplateId("sample-promo")
+                .setAspect("9:16")
+                .setTier("720p")
+                .addExtraTiers("360p")
+                .setFrames(FrameRange.newBuilder().setStart(0).setEnd(59))
+                .setChunkFrames(20)
+                .build());
+        // One render: three chunks, each uploaded both tiers.
+        assertThat(job.getChunksList()).hasSize(3);
+        assertThat(job.getExportsList()).extracting(Export::getTier).containsExactly("720p", "360p");
+        try (VideoFrames frames = new VideoFrames()) {
+            for (Export export : job.getExportsList()) {
+                MediaInfo.VideoStream video =
+                        frames.probe(Path.of(export.getLocation())).video().orElseThrow();
+                assertThat(video.frameCount()).isEqualTo(60);
+                assertThat(video.codec()).isEqualTo("h264");
+                if (export.getTier().equals("720p")) {
+                    assertThat(video.width()).isEqualTo(720);
+                    assertThat(video.height()).isEqualTo(1280);
+                } else {
+                    assertThat(video.width()).isEqualTo(360);
+                    assertThat(video.height()).isEqualTo(640);
+                }
+            }
+        }
+    }
+
+    @Test
+    void musicAndVoiceoverAreMixedToTheVideosLength() throws Exception {
+        try (VideoFrames frames = new VideoFrames()) {
+            // Music shorter than the video (padded with silence), voiceover longer (cut).
+            Path music = frames.tone(directory.resolve("music.wav"), 2, 440);
+            Path voice = frames.tone(directory.resolve("voice.wav"), 5, 880);
+            Job job = finish(SubmitJobRequest.newBuilder()
+                    .setTemplateId("sample-promo")
+                    .setAspect("16:9")
+                    .setTier("360p")
+                    .setFrames(FrameRange.newBuilder().setStart(0).setEnd(89))
+                    .addAudio(track("music", music, 0.3, 0))
+                    .addAudio(track("voiceover", voice, 1.0, 0.5))
+                    .build());
+            Export export = job.getExport();
+            assertThat(export.getHasAudio()).isTrue();
+            Path video = directory.resolve("with-sound.mp4");
+            jobs.download(job.getId(), video);
+            MediaInfo info = frames.probe(video);
+            assertThat(info.video().orElseThrow().frameCount()).isEqualTo(90);
+            MediaInfo.AudioStream sound = info.audio().orElseThrow();
+            assertThat(sound.codec()).isEqualTo("aac");
+            // One AAC frame at 48 kHz is 21.3 ms.
+            assertThat(Math.abs(sound.durationMillis() - 3000)).isLessThanOrEqualTo(22);
+        }
+    }
+
+    private static AudioTrack track(String role, Path file, double volume, double start) throws Exception {
+        return AudioTrack.newBuilder()
+                .setRole(role)
+                .setSource("data:audio/wav;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(file)))
+                .setVolume(volume)
+                .setStartSeconds(start)
+                .build();
+    }
+}
