@@ -6,6 +6,8 @@ public enum ErrorCode {
     NOT_FOUND,
     ALREADY_EXISTS,
     FAILED_PRECONDITION,
+    /** The caller's tenant does not own what it asked to change. */
+    PERMISSION_DENIED,
     /** A message or upload for a chunk attempt that is no longer current (fencing). */
     STALE_ATTEMPT,
     RESOURCE_EXHAUSTED,

@@ -25,6 +25,7 @@ public final class StatusMapper {
                 case NOT_FOUND -> Code.NOT_FOUND;
                 case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
                 case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+                case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
                 case STALE_ATTEMPT -> Code.ABORTED;
                 case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
                 case UNAVAILABLE -> Code.UNAVAILABLE;

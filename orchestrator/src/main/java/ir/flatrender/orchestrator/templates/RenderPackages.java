@@ -19,6 +19,18 @@ public final class RenderPackages {
         return name -> true;
     }
 
+    /**
+     * The files a version is identified by: everything but what the push derived from them. A
+     * Remotion bundle embeds the absolute path it was built in, so only its sources say whether
+     * two pushes are the same content.
+     */
+    public static Predicate<String> sourceFiles(TemplateManifest manifest) {
+        if (manifest.engine().equals("remotion")) {
+            return name -> !name.startsWith(REMOTION_BUNDLE);
+        }
+        return name -> true;
+    }
+
     /** Refuses a package that lacks what its engine renders from. */
     public static void check(TemplateManifest manifest, TemplatePackage pkg) {
         switch (manifest.engine()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
@@ -70,20 +71,29 @@ public final class TemplateCatalog {
                             json.createObjectNode().set(field.name(), value)));
         }
         RenderPackages.check(manifest, pkg);
+        String sourceSha256 = TemplatePackage.sha256(
+                pkg.subset(RenderPackages.sourceFiles(manifest)).toZip());
+        // The same sources again: that version, without storing anything.
+        var known = jdbi.withExtension(TemplateDao.class, dao -> dao.findBySourceSha256(manifest.id(), sourceSha256));
+        if (known.isPresent()) {
+            checkOwner(manifest.id(), known.get().tenantId(), tenantId);
+            return new Installed(toInstalled(known.get()), false);
+        }
         byte[] zip = pkg.toZip();
         String sha256 = TemplatePackage.sha256(zip);
-        storePackage(sha256, zip);
         TemplatePackage renderPackage = pkg.subset(RenderPackages.filesFor(manifest));
         byte[] renderZip = renderPackage.files().size() == pkg.files().size() ? zip : renderPackage.toZip();
         String renderSha256 = TemplatePackage.sha256(renderZip);
+        // Stored before the row that names them, so no row ever points at a missing blob.
+        storePackage(sha256, zip);
         storePackage(renderSha256, renderZip);
         List<String> files = List.copyOf(pkg.files().keySet());
         boolean[] created = {false};
         TemplateVersionRow row = jdbi.inTransaction(handle -> {
             TemplateDao dao = handle.attach(TemplateDao.class);
             dao.insertTemplateIfMissing(manifest.id(), tenantId, manifest.name().preferred());
-            dao.lockTemplate(manifest.id());
-            var existing = dao.findBySha256(manifest.id(), sha256);
+            checkOwner(manifest.id(), dao.lockTemplate(manifest.id()), tenantId);
+            var existing = dao.findBySourceSha256(manifest.id(), sourceSha256);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -95,6 +105,7 @@ public final class TemplateCatalog {
                     zip.length,
                     renderSha256,
                     renderZip.length,
+                    sourceSha256,
                     manifest.engine(),
                     manifest.composition().orElse(null),
                     manifest.fps(),
@@ -115,6 +126,14 @@ public final class TemplateCatalog {
             return dao.find(manifest.id(), version).orElseThrow();
         });
         return new Installed(toInstalled(row), created[0]);
+    }
+
+    /** A template id belongs to the tenant that first pushed it; nobody else adds versions to it. */
+    private static void checkOwner(String templateId, UUID owner, UUID tenantId) {
+        if (!owner.equals(tenantId)) {
+            throw new FarmException(
+                    ErrorCode.PERMISSION_DENIED, "template '" + templateId + "' belongs to another tenant");
+        }
     }
 
     private void storePackage(String sha256, byte[] zip) {

@@ -35,9 +35,9 @@ public interface TemplateDao {
     @SqlQuery("SELECT " + COLUMNS + """
             FROM content.template_versions v
             JOIN content.templates t ON t.id = v.template_id
-            WHERE v.template_id = :id AND v.package_sha256 = :sha256
+            WHERE v.template_id = :id AND v.source_sha256 = :sha256
             """)
-    Optional<TemplateVersionRow> findBySha256(@Bind("id") String id, @Bind("sha256") String sha256);
+    Optional<TemplateVersionRow> findBySourceSha256(@Bind("id") String id, @Bind("sha256") String sha256);
 
     @SqlQuery("SELECT " + COLUMNS + """
             FROM content.template_versions v
@@ -67,15 +67,16 @@ public interface TemplateDao {
     @SqlQuery("SELECT coalesce(max(version), 0) FROM content.template_versions WHERE template_id = :id")
     int latestVersion(@Bind("id") String id);
 
-    @SqlQuery("SELECT id FROM content.templates WHERE id = :id FOR UPDATE")
-    String lockTemplate(@Bind("id") String id);
+    /** Locks the template row; answers the tenant that owns it. */
+    @SqlQuery("SELECT tenant_id FROM content.templates WHERE id = :id FOR UPDATE")
+    UUID lockTemplate(@Bind("id") String id);
 
     @SqlUpdate("""
             INSERT INTO content.template_versions (
-                template_id, version, package_sha256, package_bytes, render_sha256, render_bytes,
+                template_id, version, package_sha256, package_bytes, render_sha256, render_bytes, source_sha256,
                 engine, composition, fps, duration_frames, aspects, bindings_schema, spec, manifest, files)
             VALUES (
-                :templateId, :version, :sha256, :bytes, :renderSha256, :renderBytes,
+                :templateId, :version, :sha256, :bytes, :renderSha256, :renderBytes, :sourceSha256,
                 :engine, :composition, :fps, :durationFrames, :aspects, :bindingsSchema, :spec, :manifest, :files)
             """)
     void insertVersion(
@@ -85,6 +86,7 @@ public interface TemplateDao {
             @Bind("bytes") long bytes,
             @Bind("renderSha256") String renderSha256,
             @Bind("renderBytes") long renderBytes,
+            @Bind("sourceSha256") String sourceSha256,
             @Bind("engine") String engine,
             @Bind("composition") String composition,
             @Bind("fps") int fps,

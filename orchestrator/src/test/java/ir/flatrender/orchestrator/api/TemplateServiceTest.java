@@ -102,6 +102,10 @@ class TemplateServiceTest {
     }
 
     private static PushTemplateResponse push(byte[] zip) throws Exception {
+        return push(zip, "");
+    }
+
+    private static PushTemplateResponse push(byte[] zip, String tenantId) throws Exception {
         CompletableFuture<PushTemplateResponse> result = new CompletableFuture<>();
         StreamObserver<TemplateUpload> upload = TemplateServiceGrpc.newStub(orchestrator.channel())
                 .withDeadlineAfter(20, TimeUnit.SECONDS)
@@ -120,7 +124,9 @@ class TemplateServiceTest {
                     public void onCompleted() {}
                 });
         upload.onNext(TemplateUpload.newBuilder()
-                .setHeader(TemplateUploadHeader.newBuilder().setSizeBytes(zip.length))
+                .setHeader(TemplateUploadHeader.newBuilder()
+                        .setSizeBytes(zip.length)
+                        .setTenantId(tenantId))
                 .build());
         upload.onNext(
                 TemplateUpload.newBuilder().setData(ByteString.copyFrom(zip)).build());
@@ -167,6 +173,60 @@ class TemplateServiceTest {
                         .getTemplatesList())
                 .extracting(Template::getId)
                 .contains("pushed");
+    }
+
+    @Test
+    void aRemotionTemplateIsTheSameVersionWhenOnlyItsBundleDiffers() throws Exception {
+        String manifest = manifest(
+                        "bundled", ", \"remotion\": {\"entry\": \"src/index.ts\"}, \"composition\": \"Main\"")
+                .replace("\"timeline\"", "\"remotion\"");
+        // A bundle embeds the folder it was built in: the same sources bundled elsewhere.
+        PushTemplateResponse first = push(zip(entries(
+                "template.json", manifest,
+                "src/index.ts", "registerRoot(Root);",
+                "bundle/index.html", "<html>",
+                "bundle/bundle.js", "built in /tmp/a")));
+        PushTemplateResponse again = push(zip(entries(
+                "template.json", manifest,
+                "src/index.ts", "registerRoot(Root);",
+                "bundle/index.html", "<html>",
+                "bundle/bundle.js", "built in /tmp/b")));
+        assertThat(first.getCreated()).isTrue();
+        assertThat(again.getCreated()).isFalse();
+        assertThat(again.getTemplate().getVersion()).isEqualTo(1);
+        assertThat(again.getTemplate().getPackageSha256())
+                .isEqualTo(first.getTemplate().getPackageSha256());
+        // Nodes fetch only the manifest and the bundle, not the sources.
+        assertThat(first.getTemplate().getRenderSha256())
+                .isNotEqualTo(first.getTemplate().getPackageSha256());
+        assertThat(first.getTemplate().getRenderBytes())
+                .isLessThan(first.getTemplate().getPackageBytes());
+
+        PushTemplateResponse changed = push(zip(entries(
+                "template.json", manifest,
+                "src/index.ts", "registerRoot(OtherRoot);",
+                "bundle/index.html", "<html>",
+                "bundle/bundle.js", "built in /tmp/a")));
+        assertThat(changed.getCreated()).isTrue();
+        assertThat(changed.getTemplate().getVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void anotherTenantCannotAddVersionsToATemplate() throws Exception {
+        push(zip(entries("template.json", manifest("owned", ""))));
+        String other = "00000000-0000-0000-0000-000000000002";
+        assertThatThrownBy(() -> push(zip(entries("template.json", manifest("owned", ""), "x.txt", "x")), other))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("belongs to another tenant");
+                });
+        assertThat(TemplateServiceGrpc.newBlockingStub(orchestrator.channel())
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getTemplate(GetTemplateRequest.newBuilder()
+                                .setTemplateId("owned")
+                                .build())
+                        .getVersion())
+                .isEqualTo(1);
     }
 
     @Test
