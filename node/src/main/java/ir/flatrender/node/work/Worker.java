@@ -15,6 +15,7 @@ import ir.flatrender.node.engines.Engine;
 import ir.flatrender.node.engines.EngineException;
 import ir.flatrender.node.engines.EngineRequest;
 import ir.flatrender.node.engines.Engines;
+import ir.flatrender.node.engines.FrameSink;
 import ir.flatrender.node.templates.TemplateCache;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.ChunkFailed;
@@ -28,6 +29,7 @@ import ir.flatrender.proto.farm.v1.NodeEvent;
 import ir.flatrender.proto.farm.v1.OutputSpec;
 import ir.flatrender.proto.farm.v1.SegmentFile;
 import ir.flatrender.proto.farm.v1.SegmentHeader;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -315,9 +317,17 @@ public final class Worker implements AutoCloseable {
             try {
                 engine.render(
                         request,
-                        frame -> {
-                            encoder.frame(frame);
-                            progress.frameDone();
+                        new FrameSink() {
+                            @Override
+                            public void frame(BufferedImage frame) throws IOException {
+                                encoder.frame(frame);
+                                progress.frameDone();
+                            }
+
+                            @Override
+                            public void rendered(int frames) {
+                                progress.rendered(frames);
+                            }
                         },
                         () -> execution.cancelled);
             } catch (IOException e) {
@@ -389,32 +399,50 @@ public final class Worker implements AutoCloseable {
                 .build());
     }
 
-    /** Sends progress at most four times a second. */
+    /**
+     * Sends progress at most four times a second: the frames handed to the encoder, or, while an
+     * engine program is still working, the frames it says it has rendered (whichever is more).
+     * Engine programs report from their output threads, hence the lock.
+     */
     private final class Progress {
         private final ChunkRef ref;
-        private int frames;
+        private int fed;
+        private int done;
         private long lastSent = System.nanoTime();
 
         Progress(ChunkRef ref) {
             this.ref = ref;
         }
 
-        void frameDone() {
-            frames++;
+        synchronized void frameDone() {
+            fed++;
+            advance(fed);
+        }
+
+        synchronized void rendered(int frames) {
+            advance(frames);
+        }
+
+        private void advance(int frames) {
+            if (frames <= done) {
+                return;
+            }
+            done = frames;
             long now = System.nanoTime();
             if (now - lastSent >= PROGRESS_INTERVAL_NANOS) {
                 lastSent = now;
-                send(frames);
+                send(done);
             }
         }
 
-        void finish(int total) {
+        synchronized void finish(int total) {
+            done = total;
             send(total);
         }
 
-        private void send(int done) {
+        private void send(int frames) {
             events.accept(NodeEvent.newBuilder()
-                    .setChunkProgress(ChunkProgress.newBuilder().setChunk(ref).setFramesDone(done))
+                    .setChunkProgress(ChunkProgress.newBuilder().setChunk(ref).setFramesDone(frames))
                     .build());
         }
     }

@@ -109,8 +109,8 @@ public final class AfterEffectsEngine implements Engine {
             List<String> errors = new ArrayList<>();
             SupervisedProcess process = supervisor.start(
                     ProcessSpec.of("aerender", command, work).withLimits(DEADLINE, settings.noProgressTimeout(), false),
-                    line -> watch(line, rendered, errors),
-                    line -> watch(line, rendered, errors));
+                    line -> watch(line, rendered, errors, sink),
+                    line -> watch(line, rendered, errors, sink));
             ProcessOutcome outcome = awaitOrKill(process, cancelled);
             if (!outcome.succeeded() || !errors.isEmpty()) {
                 throw failure(outcome, errors);
@@ -165,10 +165,10 @@ public final class AfterEffectsEngine implements Engine {
         return command;
     }
 
-    private static void watch(String line, AtomicInteger rendered, List<String> errors) {
+    private static void watch(String line, AtomicInteger rendered, List<String> errors, FrameSink sink) {
         Matcher progress = PROGRESS.matcher(line);
         if (progress.find()) {
-            rendered.incrementAndGet();
+            sink.rendered(rendered.incrementAndGet());
         }
         if (ERROR.matcher(line).find()) {
             synchronized (errors) {

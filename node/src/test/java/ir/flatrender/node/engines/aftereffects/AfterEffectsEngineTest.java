@@ -79,8 +79,24 @@ class AfterEffectsEngineTest {
     @Test
     void rendersTheRangeWithTheBindingsApplied() throws Exception {
         List<BufferedImage> frames = new ArrayList<>();
-        engine.render(request("ok"), frame -> frames.add(copy(frame)), () -> false);
+        List<Integer> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        engine.render(
+                request("ok"),
+                new ir.flatrender.node.engines.FrameSink() {
+                    @Override
+                    public void frame(BufferedImage frame) {
+                        frames.add(copy(frame));
+                    }
+
+                    @Override
+                    public void rendered(int count) {
+                        progress.add(count);
+                    }
+                },
+                () -> false);
         assertThat(frames).hasSize(5);
+        // aerender's PROGRESS lines, one per frame, became the chunk's progress.
+        assertThat(progress).containsExactly(1, 2, 3, 4, 5);
         assertThat(frames).allSatisfy(frame -> {
             assertThat(frame.getWidth()).isEqualTo(640);
             assertThat(frame.getHeight()).isEqualTo(360);
