@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // audio.mjs --bundle <dir> --composition <id> --props <json file> --out <file.wav>
-//           --browser <chromium path>
-// Renders the whole composition's audio only, as 16-bit PCM WAV (48 kHz stereo), covering the
-// composition's full duration. stdout: "progress <percent>" lines, then "audio <out file>", or
+//           --browser <chromium path> [--from <A> --to <B>]
+// Renders the composition's audio only, as 16-bit PCM WAV (48 kHz stereo), covering frames A..B
+// (default: the whole composition) in one pass, so there is no seam in it. stdout: "progress <percent>" lines, then "audio <out file>", or
 // "audio silent" when the composition has no (audible) audio - the WAV is then still written,
 // silent, with the composition's duration; "error <message>" on failure.
 
@@ -85,6 +85,8 @@ runMain(async (argv) => {
 		props: {},
 		out: {required: true},
 		browser: {required: true},
+		from: {},
+		to: {},
 		concurrency: {default: '1'},
 		...BROWSER_OPTIONS,
 	});
@@ -112,6 +114,13 @@ runMain(async (argv) => {
 		timeoutInMilliseconds,
 	});
 
+	const last = composition.durationInFrames - 1;
+	const from = args.from === undefined ? 0 : intArg('from', args.from);
+	const to = args.to === undefined ? last : intArg('to', args.to);
+	if (from > to || to > last) {
+		throw new Error(`frames ${from}-${to} are not within the composition's 0-${last}`);
+	}
+
 	// Render next to the target, then move into place, so a failed run leaves no partial file.
 	const temp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp.wav`);
 	onCleanup(() => fs.rmSync(temp, {force: true}));
@@ -126,6 +135,7 @@ runMain(async (argv) => {
 		outputLocation: temp,
 		overwrite: true,
 		enforceAudioTrack: true,
+		frameRange: [from, to],
 		concurrency,
 		puppeteerInstance: browser,
 		browserExecutable: executable,
@@ -142,7 +152,7 @@ runMain(async (argv) => {
 		},
 	});
 
-	const expectedSampleFrames = Math.round((composition.durationInFrames / composition.fps) * SAMPLE_RATE);
+	const expectedSampleFrames = Math.round(((to - from + 1) / composition.fps) * SAMPLE_RATE);
 	let wav = fs.existsSync(temp) ? fs.readFileSync(temp) : null;
 	let silent = true;
 	if (wav) {

@@ -1,6 +1,8 @@
 import React from 'react';
 import {
 	AbsoluteFill,
+	Audio,
+	Sequence,
 	cancelRender,
 	continueRender,
 	delayRender,
@@ -90,6 +92,11 @@ export const Promo: React.FC<PromoProps> = ({title, subtitle, accent}) => {
 
 	return (
 		<AbsoluteFill style={{background, fontFamily: FONT_FAMILY, overflow: 'hidden'}}>
+			{/* The template's own sound: a chime as the title comes in. The farm renders it once for
+			    the whole range and mixes it in at assembly. */}
+			<Sequence from={6} durationInFrames={18} layout="none">
+				<Audio src={staticFile('chime.wav')} />
+			</Sequence>
 			<div
 				style={{
 					position: 'absolute',

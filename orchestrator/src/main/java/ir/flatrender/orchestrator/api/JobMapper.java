@@ -12,6 +12,7 @@ import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobView;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.proto.farm.v1.Chunk;
+import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.Export;
 import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
@@ -88,7 +89,8 @@ final class JobMapper {
                 .setNodeId(chunk.nodeId() == null ? "" : chunk.nodeId().toString())
                 .setNodeName(chunk.nodeName() == null ? "" : chunk.nodeName())
                 .setFramesDone(chunk.framesDone())
-                .setError(chunk.error() == null ? "" : chunk.error());
+                .setError(chunk.error() == null ? "" : chunk.error())
+                .setTask(chunk.isAudioTask() ? ChunkTask.CHUNK_TASK_AUDIO : ChunkTask.CHUNK_TASK_FRAMES);
         timestamp(chunk.startedAt()).ifPresent(proto::setStartedAt);
         timestamp(chunk.finishedAt()).ifPresent(proto::setFinishedAt);
         return proto.build();

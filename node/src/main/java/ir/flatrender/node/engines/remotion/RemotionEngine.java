@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders a frame range of a Remotion template with the runner in {@code node/remotion}: the
@@ -35,6 +38,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class RemotionEngine implements Engine {
     private static final Duration DEADLINE = Duration.ofHours(2);
+    /** The runner's {@code progress <rendered> <total>} line of {@code frames.mjs}. */
+    private static final Pattern PROGRESS = Pattern.compile("progress (\\d{1,9}) \\d{1,9}");
+
     public static final Path DEFAULT_CHROMIUM = Path.of("/usr/bin/chromium");
 
     private final EngineSettings settings;
@@ -102,7 +108,7 @@ public final class RemotionEngine implements Engine {
                     "--to", Integer.toString(request.lastFrame()),
                     "--out", frames.toString(),
                     "--concurrency", "1"));
-            run("frames.mjs", arguments, work, cancelled);
+            run("frames.mjs", arguments, work, cancelled, sink::rendered);
             FrameFiles.feed(
                     FrameFiles.list(frames, request.frameCount()), request.width(), request.height(), sink, cancelled);
         } finally {
@@ -117,8 +123,12 @@ public final class RemotionEngine implements Engine {
                 workDirectory.resolve("remotion-audio-" + request.chunkId() + "-" + request.attempt()));
         try {
             List<String> arguments = new ArrayList<>(common(request, work));
-            arguments.addAll(List.of("--out", wav.toAbsolutePath().toString()));
-            run("audio.mjs", arguments, work, cancelled);
+            // The audio task covers the job's whole range: one pass, no seams.
+            arguments.addAll(List.of(
+                    "--from", Integer.toString(request.firstFrame()),
+                    "--to", Integer.toString(request.lastFrame()),
+                    "--out", wav.toAbsolutePath().toString()));
+            run("audio.mjs", arguments, work, cancelled, frames -> {});
         } finally {
             MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
         }
@@ -142,7 +152,7 @@ public final class RemotionEngine implements Engine {
                 "--browser", settings.chromium().orElse(DEFAULT_CHROMIUM).toString());
     }
 
-    private void run(String script, List<String> arguments, Path work, BooleanSupplier cancelled)
+    private void run(String script, List<String> arguments, Path work, BooleanSupplier cancelled, IntConsumer rendered)
             throws EngineException, IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(nodeJs(settings).orElseThrow().toString());
@@ -153,7 +163,10 @@ public final class RemotionEngine implements Engine {
                 ProcessSpec.of("remotion-" + script.replace(".mjs", ""), command, work)
                         .withLimits(DEADLINE, settings.noProgressTimeout(), true),
                 line -> {
-                    if (line.startsWith("error ")) {
+                    Matcher progress = PROGRESS.matcher(line);
+                    if (progress.matches()) {
+                        rendered.accept(Integer.parseInt(progress.group(1)));
+                    } else if (line.startsWith("error ")) {
                         error.compareAndSet(null, line.substring("error ".length()));
                     }
                 },
