@@ -39,12 +39,16 @@ public final class EngineDetection {
             }
         }
         if (settings.aerender().isPresent()) {
-            Optional<String> problem =
-                    AfterEffectsEngine.check(settings.aerender().get(), supervisor, workDirectory);
-            if (problem.isEmpty()) {
-                engines.add(new AfterEffectsEngine(settings, supervisor, workDirectory));
-            } else {
-                log.warn("After Effects is not offered: {}", problem.get());
+            try {
+                int version =
+                        AfterEffectsEngine.majorVersion(settings.aerender().get(), supervisor, workDirectory);
+                engines.add(new AfterEffectsEngine(settings, supervisor, workDirectory, version));
+                log.info("After Effects: aerender version {}", version);
+            } catch (EngineException e) {
+                log.warn("After Effects is not offered: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("After Effects is not offered: interrupted while asking aerender its version");
             }
         }
         log.info("engines found: {}", engines.stream().map(Engine::name).toList());

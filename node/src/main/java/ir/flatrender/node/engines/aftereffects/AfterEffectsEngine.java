@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -53,38 +52,57 @@ public final class AfterEffectsEngine implements Engine {
             Pattern.compile("aerender ERROR|After Effects error", Pattern.CASE_INSENSITIVE);
     private static final Pattern DATA_URI = Pattern.compile("data:image/(png|jpeg);base64,(.*)", Pattern.DOTALL);
     private static final Duration DEADLINE = Duration.ofHours(2);
+    /** {@code aerender version 24.6x9}: After Effects 2024 is version 24. */
+    private static final Pattern VERSION = Pattern.compile("aerender version (\\d{1,3})\\.");
+    /** Multi-frame rendering, and aerender's {@code -mfr}, exist from After Effects 2022 on. */
+    static final int FIRST_MFR_VERSION = 22;
 
     private final EngineSettings settings;
     private final ProcessSupervisor supervisor;
     private final Path workDirectory;
+    private final int majorVersion;
 
-    public AfterEffectsEngine(EngineSettings settings, ProcessSupervisor supervisor, Path workDirectory) {
+    /** @param majorVersion what {@link #majorVersion} found */
+    public AfterEffectsEngine(
+            EngineSettings settings, ProcessSupervisor supervisor, Path workDirectory, int majorVersion) {
+        this.majorVersion = majorVersion;
         this.settings = requireNonNull(settings, "settings is null");
         this.supervisor = requireNonNull(supervisor, "supervisor is null");
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
     }
 
-    /** Empty when {@code aerender -version} answers, else why After Effects is not offered. */
-    public static Optional<String> check(Path aerender, ProcessSupervisor supervisor, Path workDirectory) {
+    /**
+     * Asks {@code aerender -version}: its major version (22 is After Effects 2022), or why After
+     * Effects cannot be offered.
+     */
+    public static int majorVersion(Path aerender, ProcessSupervisor supervisor, Path workDirectory)
+            throws EngineException, InterruptedException {
         if (!Files.isExecutable(aerender)) {
-            return Optional.of(aerender + " is not an executable program");
+            throw new EngineException(
+                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, aerender + " is not an executable program");
         }
+        ProcessOutcome outcome;
         try {
             Files.createDirectories(workDirectory);
-            ProcessOutcome outcome = supervisor
+            outcome = supervisor
                     .start(ProcessSpec.of("aerender-version", List.of(aerender.toString(), "-version"), workDirectory)
                             .withLimits(Duration.ofSeconds(30), Duration.ZERO, true))
                     .await();
-            if (!outcome.succeeded() || outcome.logTail().stream().noneMatch(l -> l.contains("aerender version"))) {
-                return Optional.of("`aerender -version` did not answer: " + outcome.describe());
-            }
-            return Optional.empty();
         } catch (IOException e) {
-            return Optional.of("aerender could not start: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted");
+            throw new EngineException(
+                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "aerender could not start: " + e.getMessage());
         }
+        if (outcome.succeeded()) {
+            for (String line : outcome.logTail()) {
+                Matcher version = VERSION.matcher(line);
+                if (version.find()) {
+                    return Integer.parseInt(version.group(1));
+                }
+            }
+        }
+        throw new EngineException(
+                FailureKind.FAILURE_KIND_LAUNCH_FAILURE,
+                "`aerender -version` did not answer with a version: " + outcome.describe());
     }
 
     @Override
@@ -104,7 +122,7 @@ public final class AfterEffectsEngine implements Engine {
                     script,
                     BindingsScript.generate(request.bindings(), types(request), images(request, work)),
                     StandardCharsets.UTF_8);
-            List<String> command = command(request, script, frames);
+            List<String> command = command(settings.aerender().orElseThrow(), request, script, frames, majorVersion);
             AtomicInteger rendered = new AtomicInteger();
             List<String> errors = new ArrayList<>();
             SupervisedProcess process = supervisor.start(
@@ -123,7 +141,9 @@ public final class AfterEffectsEngine implements Engine {
         }
     }
 
-    private List<String> command(EngineRequest request, Path script, Path frames) throws EngineException {
+    /** aerender's arguments for the chunk: an argument list, no shell, on every OS. */
+    static List<String> command(Path aerender, EngineRequest request, Path script, Path frames, int majorVersion)
+            throws EngineException {
         JsonNode config = request.manifest().path("aftereffects");
         Path project = request.packageDirectory()
                 .resolve(config.path("project").asText())
@@ -137,7 +157,7 @@ public final class AfterEffectsEngine implements Engine {
                     FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
         }
         List<String> command = new ArrayList<>(List.of(
-                settings.aerender().orElseThrow().toString(),
+                aerender.toString(),
                 "-project",
                 project.toString(),
                 "-comp",
@@ -158,8 +178,9 @@ public final class AfterEffectsEngine implements Engine {
                 "ERRORS_AND_PROGRESS",
                 "-close",
                 "DO_NOT_SAVE_CHANGES"));
-        // Multi-frame rendering exists from After Effects 2022 (version 22) on.
-        if (config.path("multiFrameRendering").asBoolean(true)) {
+        // Older aerenders refuse the flag; a template may turn it off (effects that are not MFR-safe).
+        if (majorVersion >= FIRST_MFR_VERSION
+                && config.path("multiFrameRendering").asBoolean(true)) {
             command.addAll(List.of("-mfr", "ON", "100"));
         }
         return command;

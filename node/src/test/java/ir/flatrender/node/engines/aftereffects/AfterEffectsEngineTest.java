@@ -50,7 +50,8 @@ class AfterEffectsEngineTest {
                         settings.aerender(),
                         Duration.ofSeconds(4)),
                 supervisor,
-                work.resolve("engine"));
+                work.resolve("engine"),
+                AfterEffectsEngine.majorVersion(aerender, supervisor, work));
     }
 
     @AfterEach
@@ -70,10 +71,24 @@ class AfterEffectsEngineTest {
     }
 
     @Test
-    void aerenderAnswersItsVersionCheck() {
-        assertThat(AfterEffectsEngine.check(aerender, supervisor, work)).isEmpty();
-        assertThat(AfterEffectsEngine.check(work.resolve("missing"), supervisor, work))
-                .isPresent();
+    void aerenderAnswersItsVersionCheck() throws Exception {
+        assertThat(AfterEffectsEngine.majorVersion(aerender, supervisor, work)).isEqualTo(24);
+        assertThatThrownBy(() -> AfterEffectsEngine.majorVersion(work.resolve("missing"), supervisor, work))
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("not an executable program");
+    }
+
+    @Test
+    void multiFrameRenderingOnlyFromAfterEffects2022() throws Exception {
+        Path script = work.resolve("bindings.jsx");
+        List<String> current = AfterEffectsEngine.command(aerender, request("ok"), script, work, 24);
+        assertThat(String.join(" ", current))
+                .contains("-s 10 -e 14")
+                .contains("-comp Card-16x9")
+                .contains("-r " + script)
+                .contains("-mfr ON 100");
+        assertThat(AfterEffectsEngine.command(aerender, request("ok"), script, work, 18))
+                .doesNotContain("-mfr");
     }
 
     @Test
