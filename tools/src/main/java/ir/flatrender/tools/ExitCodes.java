@@ -2,6 +2,8 @@ package ir.flatrender.tools;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.errors.StatusMapper;
 
 /** The exit codes of every command, decided here and nowhere else. */
 public final class ExitCodes {
@@ -27,6 +29,10 @@ public final class ExitCodes {
         if (error instanceof StatusRuntimeException status) {
             return of(status.getStatus());
         }
+        if (error instanceof FarmException farm) {
+            // Refused on this side before anything was sent (a package with a link, say).
+            return of(StatusMapper.toStatus(farm).getStatus());
+        }
         if (error instanceof IllegalArgumentException) {
             return USAGE;
         }
@@ -38,13 +44,16 @@ public final class ExitCodes {
             case NOT_FOUND -> NOT_FOUND;
             case UNAVAILABLE, DEADLINE_EXCEEDED -> UNREACHABLE;
             case UNAUTHENTICATED, PERMISSION_DENIED -> UNAUTHENTICATED;
-            case INVALID_ARGUMENT, ALREADY_EXISTS, FAILED_PRECONDITION, OUT_OF_RANGE -> REJECTED;
+            case INVALID_ARGUMENT, ALREADY_EXISTS, FAILED_PRECONDITION, OUT_OF_RANGE, RESOURCE_EXHAUSTED -> REJECTED;
             default -> ERROR;
         };
     }
 
     /** A one-line message for an error, for the command's error stream. */
     public static String message(Throwable error) {
+        if (error instanceof FarmException farm) {
+            error = StatusMapper.toStatus(farm);
+        }
         if (error instanceof StatusRuntimeException status) {
             Status s = status.getStatus();
             return switch (s.getCode()) {

@@ -15,12 +15,12 @@ import java.util.List;
 final class TemplateMapper {
     private TemplateMapper() {}
 
-    static Template toProto(InstalledTemplate template, List<CacheEntryRow> holders) {
+    static Template toProto(InstalledTemplate template, boolean current, List<CacheEntryRow> holders) {
         TemplateVersionRow row = template.row();
         Template.Builder proto = Template.newBuilder()
                 .setId(row.templateId())
                 .setVersion(row.version())
-                .setCurrent(row.current())
+                .setCurrent(current)
                 .setNameEn(template.manifest().name().en())
                 .setNameFa(template.manifest().name().fa())
                 .setEngine(row.engine())

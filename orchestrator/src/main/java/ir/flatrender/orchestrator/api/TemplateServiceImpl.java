@@ -102,7 +102,11 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
                         TemplateCatalog.Installed installed =
                                 catalog.install(TemplatePackage.fromZip(zip.toByteArray(), maxPackageBytes), tenant);
                         call.onNext(PushTemplateResponse.newBuilder()
-                                .setTemplate(toProto(installed.template()))
+                                .setTemplate(toProto(
+                                        installed.template(),
+                                        catalog.currentVersion(
+                                                        installed.template().id())
+                                                == installed.template().version()))
                                 .setCreated(installed.created())
                                 .build());
                         call.onCompleted();
@@ -121,7 +125,7 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
             for (InstalledTemplate template : catalog.listCurrent()) {
                 if (request.getEngine().isEmpty()
                         || request.getEngine().equals(template.manifest().engine())) {
-                    response.addTemplates(toProto(template));
+                    response.addTemplates(toProto(template, true));
                 }
             }
             responseObserver.onNext(response.build());
@@ -137,16 +141,19 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
             if (request.getTemplateId().isBlank()) {
                 throw FarmException.invalid("template_id", "is required");
             }
-            responseObserver.onNext(toProto(catalog.find(request.getTemplateId(), request.getVersion())));
+            InstalledTemplate template = catalog.find(request.getTemplateId(), request.getVersion());
+            boolean current = catalog.currentVersion(template.id()) == template.version();
+            responseObserver.onNext(toProto(template, current));
             responseObserver.onCompleted();
         } catch (RuntimeException e) {
             responseObserver.onError(StatusMapper.toStatus(e));
         }
     }
 
-    private Template toProto(InstalledTemplate template) {
+    private Template toProto(InstalledTemplate template, boolean current) {
         return TemplateMapper.toProto(
                 template,
+                current,
                 jdbi.withExtension(NodeCacheDao.class, dao -> dao.holders(template.id(), template.version())));
     }
 }

@@ -176,6 +176,12 @@ public final class TemplateCatalog {
         return toInstalled(row);
     }
 
+    /** The template's current version number (versions are pushed all the time, so never kept). */
+    public int currentVersion(String id) {
+        return jdbi.withExtension(TemplateDao.class, dao -> dao.currentVersion(id))
+                .orElseThrow(() -> FarmException.notFound("template '" + id + "' does not exist"));
+    }
+
     public List<InstalledTemplate> listCurrent() {
         return jdbi.withExtension(TemplateDao.class, TemplateDao::listCurrent).stream()
                 .map(this::toInstalled)

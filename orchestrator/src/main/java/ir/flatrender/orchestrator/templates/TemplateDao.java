@@ -13,7 +13,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(TemplateVersionRow.class)
 public interface TemplateDao {
     String COLUMNS = """
-            v.template_id, v.version, v.version = t.current_version AS current, t.name, t.tenant_id,
+            v.template_id, v.version, t.tenant_id,
             v.package_sha256, v.package_bytes, v.render_sha256, v.render_bytes, v.engine, v.composition, v.fps, v.duration_frames,
             v.manifest, v.files, v.created_at
             """;
@@ -63,6 +63,9 @@ public interface TemplateDao {
             ON CONFLICT (id) DO NOTHING
             """)
     void insertTemplateIfMissing(@Bind("id") String id, @Bind("tenantId") UUID tenantId, @Bind("name") String name);
+
+    @SqlQuery("SELECT current_version FROM content.templates WHERE id = :id")
+    Optional<Integer> currentVersion(@Bind("id") String id);
 
     @SqlQuery("SELECT coalesce(max(version), 0) FROM content.template_versions WHERE template_id = :id")
     int latestVersion(@Bind("id") String id);

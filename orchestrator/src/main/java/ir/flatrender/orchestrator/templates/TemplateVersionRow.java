@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.json.Json;
 
-/** One row of {@code content.template_versions} joined with its template. */
+/**
+ * One row of {@code content.template_versions} with its template's owner: all of it fixed once
+ * written, so it may be kept (which version is current is not, and is asked separately).
+ */
 public record TemplateVersionRow(
         String templateId,
         int version,
-        boolean current,
-        String name,
         UUID tenantId,
         String packageSha256,
         long packageBytes,
