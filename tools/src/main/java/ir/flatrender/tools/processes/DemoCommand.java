@@ -3,6 +3,8 @@ package ir.flatrender.tools.processes;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
+import ir.flatrender.node.RenderNode;
+import ir.flatrender.node.templates.TemplateCache;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.proto.farm.v1.Chunk;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
             console.printf("farm ready: orchestrator %s, %d node(s) connected%n", farm.target(), nodes);
             ManagedChannel channel = ClientOptions.channel(farm.target(), token, Optional.empty());
             try {
-                return render(console, new JobClient(channel, Duration.ofSeconds(30)));
+                return render(console, new JobClient(channel, Duration.ofSeconds(30)), farm.nodes());
             } finally {
                 channel.shutdownNow();
                 channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -133,7 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int render(PrintWriter console, JobClient client) throws IOException {
+    private int render(PrintWriter console, JobClient client, List<RenderNode> farmNodes) throws IOException {
         long started = System.nanoTime();
         Job job = client.submit(SubmitJobRequest.newBuilder()
                         .setTemplateId(template)
@@ -188,12 +191,36 @@ public final class DemoCommand implements Callable<Integer> {
             counts[0]++;
             counts[1] += chunk.getFrames().getEnd() - chunk.getFrames().getStart() + 1;
         }
-        console.println("chunks per node:");
-        perNode.forEach(
-                (node, counts) -> console.printf("  %-10s %2d chunks, %4d frames%n", node, counts[0], counts[1]));
+        Map<String, TemplateCache> caches = new TreeMap<>();
+        farmNodes.forEach(node -> caches.put(node.name(), node.cache()));
+        console.println("chunks per node (and its template cache):");
+        perNode.forEach((node, counts) -> {
+            TemplateCache cache = caches.get(node);
+            console.printf("  %-10s %2d chunks, %4d frames", node, counts[0], counts[1]);
+            if (cache != null) {
+                long lookups = cache.hits() + cache.misses();
+                console.printf(
+                        Locale.ROOT,
+                        "; cache %d hit(s), %d miss(es) (%.0f%% hits), %s fetched",
+                        cache.hits(),
+                        cache.misses(),
+                        lookups == 0 ? 0.0 : 100.0 * cache.hits() / lookups,
+                        bytes(cache.bytesFetched()));
+            }
+            console.println();
+        });
         console.printf("thumbnail: %s%n", thumbnail);
         console.printf("output: %s%n", video);
         console.flush();
         return ExitCodes.OK;
+    }
+
+    private static String bytes(long count) {
+        if (count < 1024) {
+            return count + " B";
+        }
+        return count < 1024 * 1024
+                ? String.format(Locale.ROOT, "%.1f KiB", count / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MiB", count / (1024.0 * 1024));
     }
 }
