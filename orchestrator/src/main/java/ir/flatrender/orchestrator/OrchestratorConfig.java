@@ -177,6 +177,23 @@ public record OrchestratorConfig(
                 snapshotCacheBytes);
     }
 
+    public OrchestratorConfig withMaxPackageBytes(long bytes) {
+        return new OrchestratorConfig(
+                host,
+                port,
+                dataDirectory,
+                farmToken,
+                tls,
+                jobs,
+                scheduler,
+                bytes,
+                maxSegmentBytes,
+                verifySegments,
+                installSamples,
+                assemblyThreads,
+                snapshotCacheBytes);
+    }
+
     public OrchestratorConfig withSnapshotCacheBytes(long bytes) {
         return new OrchestratorConfig(
                 host,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,22 +36,8 @@ class TemplateCommandsTest {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(
-                postgres.database(),
-                config -> new OrchestratorConfig(
-                        config.host(),
-                        config.port(),
-                        config.dataDirectory(),
-                        config.farmToken(),
-                        config.tls(),
-                        config.jobs(),
-                        config.scheduler(),
-                        MAX_PACKAGE_BYTES,
-                        config.maxSegmentBytes(),
-                        config.verifySegments(),
-                        false,
-                        config.assemblyThreads(),
-                        config.snapshotCacheBytes()));
+        orchestrator =
+                TestingOrchestrator.start(postgres.database(), config -> config.withMaxPackageBytes(MAX_PACKAGE_BYTES));
     }
 
     @AfterAll

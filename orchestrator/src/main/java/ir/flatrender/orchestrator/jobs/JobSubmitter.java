@@ -311,11 +311,12 @@ public final class JobSubmitter {
             chunks.add(new PlannedChunk(range, "frames"));
         }
         // A Remotion composition's own sound is rendered once for the whole video and mixed
-        // in at assembly, so it has no seams.
+        // in at assembly, so it has no seams. It goes first: one pass over the whole range is
+        // the job's longest task, and started last it would keep the job waiting alone.
         if (command.stillFormat().isEmpty()
                 && template.manifest().engine().equals("remotion")
                 && template.manifest().raw().path("remotion").path("audio").asBoolean(false)) {
-            chunks.add(new PlannedChunk(frames, "audio"));
+            chunks.add(0, new PlannedChunk(frames, "audio"));
         }
         return new Plan(frames, fps, render, outputs, composition, bindings, audio, maxAttempts, chunks);
     }

@@ -40,22 +40,7 @@ class TemplateServiceTest {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(
-                postgres.database(),
-                config -> new ir.flatrender.orchestrator.OrchestratorConfig(
-                        config.host(),
-                        config.port(),
-                        config.dataDirectory(),
-                        config.farmToken(),
-                        config.tls(),
-                        config.jobs(),
-                        config.scheduler(),
-                        64 * 1024,
-                        config.maxSegmentBytes(),
-                        config.verifySegments(),
-                        false,
-                        config.assemblyThreads(),
-                        config.snapshotCacheBytes()));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withMaxPackageBytes(64 * 1024));
     }
 
     @AfterAll

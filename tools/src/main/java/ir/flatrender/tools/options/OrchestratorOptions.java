@@ -49,6 +49,20 @@ public final class OrchestratorOptions {
             description = "x264 quality, lower is better (default: ${DEFAULT-VALUE}).")
     int crf;
 
+    @Option(
+            names = "--max-package-size",
+            defaultValue = "512m",
+            converter = SizeConverter.class,
+            description = "Refuse template packages larger than this, unpacked (default: ${DEFAULT-VALUE}).")
+    long maxPackageBytes;
+
+    @Option(
+            names = "--snapshot-cache-size",
+            defaultValue = "256m",
+            converter = SizeConverter.class,
+            description = "Bytes of preview stills kept; the least recently used go first (default: ${DEFAULT-VALUE}).")
+    long snapshotCacheBytes;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain; serves TLS with --tls-key.")
     Path tlsCert;
 
@@ -79,6 +93,8 @@ public final class OrchestratorOptions {
                         Duration.ofSeconds(1),
                         SchedulerConfig.defaults().affinityWindow()))
                 .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
-                .withInstallSamples(!noSamples);
+                .withInstallSamples(!noSamples)
+                .withMaxPackageBytes(maxPackageBytes)
+                .withSnapshotCacheBytes(snapshotCacheBytes);
     }
 }
