@@ -52,6 +52,48 @@ public final class VideoFrames implements AutoCloseable {
         return new Ffprobe(ffmpeg, supervisor, new ObjectMapper()).probe(video, true);
     }
 
+    /**
+     * The root-mean-square level (full scale = 1) of a file's sound from {@code from} to
+     * {@code to} seconds, decoded to 48 kHz mono.
+     */
+    public double rms(Path media, double from, double to) throws Exception {
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffmpeg-pcm",
+                        ffmpeg.ffmpegCommand(List.of(
+                                "-v",
+                                "error",
+                                "-i",
+                                media.toString(),
+                                "-vn",
+                                "-af",
+                                String.format(Locale.ROOT, "atrim=start=%.3f:end=%.3f", from, to),
+                                "-ac",
+                                "1",
+                                "-ar",
+                                "48000",
+                                "-f",
+                                "s16le",
+                                "pipe:1")),
+                        media.toAbsolutePath().getParent())
+                .withEnvironment(ffmpeg.environment())
+                .withRawStdout();
+        SupervisedProcess process = supervisor.start(spec);
+        byte[] pcm;
+        try (InputStream in = process.stdout()) {
+            pcm = in.readAllBytes();
+        }
+        ProcessOutcome outcome = process.await();
+        if (!outcome.succeeded() || pcm.length < 2) {
+            throw new IOException("could not decode the sound: " + outcome.describe());
+        }
+        double sum = 0;
+        for (int i = 0; i + 1 < pcm.length; i += 2) {
+            double sample = (short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8)) / 32768.0;
+            sum += sample * sample;
+        }
+        return Math.sqrt(sum / (pcm.length / 2));
+    }
+
     /** Decodes every frame of the video to bgr24 bytes. */
     public List<byte[]> decode(Path video, int width, int height) throws Exception {
         ProcessSpec spec = ProcessSpec.of(

@@ -97,7 +97,7 @@ public final class Assembler implements AutoCloseable {
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.events = requireNonNull(events, "events is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
-        this.audio = new AudioSources(blobs, requireNonNull(templates, "templates is null"));
+        this.audio = new AudioSources(blobs, requireNonNull(templates, "templates is null"), ffprobe);
         this.executor =
                 new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "assembler");
@@ -237,11 +237,15 @@ public final class Assembler implements AutoCloseable {
             for (int i = 0; i < tracks.size(); i++) {
                 AudioSources.Track track = tracks.get(i);
                 long delay = Math.round(track.startSeconds() * 1000);
+                // A mono track plays at its own level on both sides; ffmpeg's own upmix would
+                // put it 3 dB down on each, and a volume of 0.3 would sound like 0.21.
+                String stereo = track.channels() == 1 ? "pan=stereo|c0=c0|c1=c0" : "aformat=channel_layouts=stereo";
                 graph.append(String.format(
                         Locale.ROOT,
-                        "[%d:a]aresample=%d,aformat=channel_layouts=stereo,volume=%.4f,adelay=%d:all=1[a%d];",
+                        "[%d:a]aresample=%d,%s,volume=%.4f,adelay=%d:all=1[a%d];",
                         i + 1,
                         AUDIO_RATE,
+                        stereo,
                         track.volume(),
                         delay,
                         i));

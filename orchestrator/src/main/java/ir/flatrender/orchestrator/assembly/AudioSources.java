@@ -2,6 +2,9 @@ package ir.flatrender.orchestrator.assembly;
 
 import static java.util.Objects.requireNonNull;
 
+import ir.flatrender.media.ffmpeg.Ffprobe;
+import ir.flatrender.media.ffmpeg.MediaException;
+import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.storage.BlobStore;
@@ -22,21 +25,23 @@ import java.util.regex.Pattern;
 final class AudioSources {
     private static final Pattern DATA_URI = Pattern.compile("data:audio/[a-z0-9.+-]+;base64,(.*)", Pattern.DOTALL);
 
-    /** A track as a file, with how loud and when. */
-    record Track(Path file, double volume, double startSeconds) {}
+    /** A track as a file, with how loud and when, and its channel count (1 is mono). */
+    record Track(Path file, double volume, double startSeconds, int channels) {}
 
     private final BlobStore blobs;
     private final TemplateCatalog templates;
+    private final Ffprobe ffprobe;
 
-    AudioSources(BlobStore blobs, TemplateCatalog templates) {
+    AudioSources(BlobStore blobs, TemplateCatalog templates, Ffprobe ffprobe) {
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.templates = requireNonNull(templates, "templates is null");
+        this.ffprobe = requireNonNull(ffprobe, "ffprobe is null");
     }
 
     /**
      * @param rendered the audio an engine rendered for the whole video, if any (mixed at full volume)
      */
-    List<Track> resolve(JobRow job, List<String> rendered, Path directory) throws IOException {
+    List<Track> resolve(JobRow job, List<String> rendered, Path directory) throws IOException, MediaException {
         List<Track> tracks = new ArrayList<>();
         TemplatePackage pkg = null;
         int n = 0;
@@ -55,16 +60,24 @@ final class AudioSources {
                 }
                 Files.write(file, content);
             }
-            tracks.add(new Track(file, spec.volume(), spec.startSeconds()));
+            tracks.add(new Track(file, spec.volume(), spec.startSeconds(), channels(file, spec.role())));
         }
         for (String key : rendered) {
             Path file = directory.resolve("audio-" + n++ + ".wav");
             try (InputStream in = blobs.open(key, 0)) {
                 Files.copy(in, file);
             }
-            tracks.add(new Track(file, 1.0, 0));
+            tracks.add(new Track(file, 1.0, 0, channels(file, "rendered")));
         }
         return tracks;
+    }
+
+    /** Probes a track: it must hold sound, and its channels decide how it becomes stereo. */
+    private int channels(Path file, String role) throws IOException, MediaException {
+        MediaInfo.AudioStream sound = ffprobe.probe(file, false)
+                .audio()
+                .orElseThrow(() -> new IOException("the " + role + " track holds no sound"));
+        return sound.channels();
     }
 
     private TemplatePackage fullPackage(JobRow job) throws IOException {

@@ -1,6 +1,7 @@
 package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.migrations.testing.TestingPostgres;
@@ -112,6 +113,16 @@ class TiersAndAudioTest {
             assertThat(sound.codec()).isEqualTo("aac");
             // One AAC frame at 48 kHz is 21.3 ms.
             assertThat(Math.abs(sound.durationMillis() - 3000)).isLessThanOrEqualTo(22);
+
+            // Each track at its volume and from its start: before 0.5 s only the music, at 0.3
+            // of its level; then both (tones of other pitches add as powers); after the music's
+            // 2 s only the voiceover, at its full level.
+            double musicLevel = frames.rms(music, 0.1, 0.4);
+            double voiceLevel = frames.rms(voice, 0.1, 0.4);
+            assertThat(frames.rms(video, 0.1, 0.4) / musicLevel).isCloseTo(0.3, within(0.02));
+            assertThat(frames.rms(video, 1.0, 1.5))
+                    .isCloseTo(Math.hypot(0.3 * musicLevel, voiceLevel), within(0.02 * voiceLevel));
+            assertThat(frames.rms(video, 2.2, 2.8) / voiceLevel).isCloseTo(1.0, within(0.03));
         }
     }
 
