@@ -8,6 +8,7 @@ import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import java.nio.file.Path;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,49 @@ class MigrationsTest {
         assertThat(applied).isGreaterThanOrEqualTo(2);
         postgres.database().migrate(List.of(Schema.values()));
         assertThat(appliedMigrations()).isEqualTo(applied);
+    }
+
+    @Test
+    void aDatabaseFromTheFirstVersionKeepsItsJobsAndSegments() {
+        postgres.server().ensureDatabase("upgraded", null);
+        try (Database db = Database.connect(
+                DatabaseConfig.of(postgres.server().jdbcUrl("upgraded")), "upgraded", new ObjectMapper())) {
+            for (Schema schema : Schema.values()) {
+                Flyway.configure()
+                        .configuration(
+                                Migrations.flyway(db.dataSource(), schema).getConfiguration())
+                        .target("1")
+                        .load()
+                        .migrate();
+            }
+            db.jdbi().useHandle(handle -> handle.execute("""
+                    INSERT INTO render.render_jobs (id, tenant_id, request_sha256, template_id, template_version,
+                        package_sha256, package_bytes, engine, aspect, tier, render_width, render_height,
+                        output_width, output_height, fps, frame_start, frame_end, bindings, encoder,
+                        max_attempts, chunks_total, state)
+                    VALUES ('00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-000000000001', 'r',
+                        'sample-promo', 1, 'p', 1, 'timeline', '16:9', '720p', 1280, 720, 1280, 720, 30, 0, 29,
+                        '{}', '{}', 3, 1, 'running');
+                    INSERT INTO render.frame_jobs (id, job_id, seq, frame_start, frame_end, engine, priority,
+                        job_created_at, state, attempt, segment_key, segment_bytes, segment_sha256)
+                    VALUES ('00000000-0000-0000-0000-00000000000b', '00000000-0000-0000-0000-00000000000a', 0, 0, 29,
+                        'timeline', 0, now(), 'done', 2, 'segments/a/0-2.ts', 1234, 'abc');
+                    """));
+            db.migrate(List.of(Schema.values()));
+            var segment = db.jdbi()
+                    .withHandle(handle -> handle.createQuery(
+                                    "SELECT tier || ' ' || attempt || ' ' || blob_key || ' ' || size_bytes || ' ' || sha256"
+                                            + " FROM render.segments")
+                            .mapTo(String.class)
+                            .one());
+            assertThat(segment).isEqualTo("720p 2 segments/a/0-2.ts 1234 abc");
+            String outputs = db.jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT outputs::text FROM render.render_jobs")
+                            .mapTo(String.class)
+                            .one());
+            assertThat(outputs)
+                    .isEqualTo("[{\"tier\": \"720p\", \"width\": 1280, \"format\": \"mpegts\", \"height\": 720}]");
+        }
     }
 
     private static int appliedMigrations() {

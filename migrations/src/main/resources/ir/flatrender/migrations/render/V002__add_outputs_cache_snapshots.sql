@@ -26,6 +26,24 @@ CREATE TABLE render.segments (
     PRIMARY KEY (chunk_id, tier)
 );
 
+-- Segments of chunks done before this version: one file each, in the job's own tier.
+INSERT INTO render.segments (chunk_id, tier, attempt, blob_key, size_bytes, sha256)
+SELECT f.id, j.tier, f.attempt, f.segment_key, f.segment_bytes, f.segment_sha256
+FROM render.frame_jobs f
+JOIN render.render_jobs j ON j.id = f.job_id
+WHERE f.segment_key IS NOT NULL;
+
+ALTER TABLE render.frame_jobs
+    DROP COLUMN segment_key,
+    DROP COLUMN segment_bytes,
+    DROP COLUMN segment_sha256;
+
+-- Jobs from before this version have one output: their own tier.
+UPDATE render.render_jobs
+SET outputs = jsonb_build_array(jsonb_build_object(
+        'tier', tier, 'width', output_width, 'height', output_height, 'format', 'mpegts'))
+WHERE outputs = '[]';
+
 ALTER TABLE render.exports
     ADD COLUMN has_audio             boolean NOT NULL DEFAULT false,
     ADD COLUMN audio_duration_millis bigint;
