@@ -176,6 +176,25 @@ public record NodeConfig(
                 maxBackoff);
     }
 
+    public NodeConfig withNoProgressTimeout(Duration newNoProgressTimeout) {
+        return new NodeConfig(
+                orchestrator,
+                farmToken,
+                trustedCertificates,
+                name,
+                slots,
+                workDirectory,
+                cacheDirectory,
+                cacheBudgetBytes,
+                engines,
+                ffmpeg,
+                chunkDeadline,
+                newNoProgressTimeout,
+                uploadDeadline,
+                minBackoff,
+                maxBackoff);
+    }
+
     public NodeConfig withEngines(ir.flatrender.node.engines.EngineSettings newEngines) {
         return new NodeConfig(
                 orchestrator,

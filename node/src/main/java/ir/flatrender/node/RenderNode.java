@@ -21,6 +21,7 @@ import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.node.templates.TemplateCache;
 import ir.flatrender.node.work.SegmentUploader;
 import ir.flatrender.node.work.Worker;
+import ir.flatrender.proto.farm.v1.NodeEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -112,6 +113,10 @@ public final class RenderNode implements AutoCloseable {
             ControlStream control =
                     new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
             closeables.push(control);
+            // Every change of the cache reaches the orchestrator (affinity, node_template_cache);
+            // a reconnecting node's hello carries the whole of it again.
+            cache.onChange(report ->
+                    control.send(NodeEvent.newBuilder().setCacheReport(report).build()));
             Worker worker = push(
                     closeables,
                     new Worker(

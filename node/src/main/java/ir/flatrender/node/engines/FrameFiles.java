@@ -1,6 +1,8 @@
 package ir.flatrender.node.engines;
 
 import ir.flatrender.proto.farm.v1.FailureKind;
+import java.awt.AlphaComposite;
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -75,7 +77,13 @@ public final class FrameFiles {
                         "frame " + file.getFileName() + " is " + image.getWidth() + "x" + image.getHeight() + ", not "
                                 + width + "x" + height);
             }
+            // Over black, afresh each frame: a frame with transparent pixels (Remotion's PNGs,
+            // an "RGB + Alpha" output module) must not keep the previous frame's there.
             Graphics2D g = buffer.createGraphics();
+            g.setComposite(AlphaComposite.Src);
+            g.setColor(Color.BLACK);
+            g.fillRect(0, 0, width, height);
+            g.setComposite(AlphaComposite.SrcOver);
             g.drawImage(image, 0, 0, null);
             g.dispose();
             sink.frame(buffer);

@@ -301,19 +301,11 @@ public final class Worker implements AutoCloseable {
                 workDirectory,
                 chunkDeadline,
                 noProgressTimeout);
-        SegmentEncoder encoder;
-        try {
-            encoder = SegmentEncoder.start(supervisor, ffmpeg, settings);
-        } catch (IOException e) {
-            throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "could not start ffmpeg: " + e.getMessage());
+        if (execution.cancelled) {
+            throw new InterruptedException("cancelled");
         }
-        try (encoder) {
-            execution.encoder = encoder;
-            if (execution.cancelled) {
-                throw new InterruptedException("cancelled");
-            }
-            Progress progress = new Progress(assign.getChunk());
+        Progress progress = new Progress(assign.getChunk());
+        try (LazyEncoder encoder = new LazyEncoder(settings, execution)) {
             try {
                 engine.render(
                         request,
@@ -330,27 +322,99 @@ public final class Worker implements AutoCloseable {
                             }
                         },
                         () -> execution.cancelled);
-            } catch (IOException e) {
+            } catch (EncoderStopped e) {
+                if (e.getCause() != null) {
+                    throw new EngineException(
+                            FailureKind.FAILURE_KIND_LAUNCH_FAILURE,
+                            "could not start ffmpeg: " + e.getCause().getMessage());
+                }
                 // The encoder stopped taking frames; its own outcome says why.
-                ProcessOutcome outcome = encoder.finish();
-                throw encoderFailure(outcome, "ffmpeg stopped taking frames after " + encoder.framesWritten());
+                ProcessOutcome outcome = encoder.started().finish();
+                throw encoderFailure(
+                        outcome,
+                        "ffmpeg stopped taking frames after "
+                                + encoder.started().framesWritten());
+            } catch (IOException e) {
+                // The engine's own files (frames, props, scripts), not the encoder.
+                throw new EngineException(
+                        FailureKind.FAILURE_KIND_CRASH, "the " + engine.name() + " engine failed: " + e.getMessage());
             }
-            ProcessOutcome outcome = encoder.finish();
-            if (!outcome.succeeded()) {
-                throw encoderFailure(outcome, "ffmpeg failed");
+            int written = encoder.isStarted() ? encoder.started().framesWritten() : 0;
+            if (encoder.isStarted()) {
+                ProcessOutcome outcome = encoder.started().finish();
+                if (!outcome.succeeded()) {
+                    throw encoderFailure(outcome, "ffmpeg failed");
+                }
             }
-            if (encoder.framesWritten() != request.frameCount()) {
+            if (written != request.frameCount()) {
                 throw new EngineException(
                         FailureKind.FAILURE_KIND_BAD_OUTPUT,
-                        "the engine gave " + encoder.framesWritten() + " frames; the chunk has "
-                                + request.frameCount());
+                        "the engine gave " + written + " frames; the chunk has " + request.frameCount());
             }
-            progress.finish(encoder.framesWritten());
+            progress.finish(written);
         }
         return assign.getOutputsList().stream()
                 .map(output ->
                         SegmentFile.newBuilder().setTier(output.getTier()).build())
                 .toList();
+    }
+
+    /** The encoder refused a frame ({@code getCause()} set: it could not even start). */
+    private static final class EncoderStopped extends IOException {
+        EncoderStopped(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The chunk's encoder, started at the engine's first frame: an engine program (Remotion,
+     * After Effects) renders all its frames before handing any over, and ffmpeg, idle until
+     * then, would run out its no-progress watchdog; an engine that fails first starts none.
+     */
+    private final class LazyEncoder implements AutoCloseable {
+        private final SegmentEncoder.Settings settings;
+        private final Execution execution;
+        private SegmentEncoder encoder;
+
+        LazyEncoder(SegmentEncoder.Settings settings, Execution execution) {
+            this.settings = settings;
+            this.execution = execution;
+        }
+
+        void frame(BufferedImage frame) throws EncoderStopped {
+            if (encoder == null) {
+                try {
+                    encoder = SegmentEncoder.start(supervisor, ffmpeg, settings);
+                } catch (IOException e) {
+                    throw new EncoderStopped("could not start ffmpeg", e);
+                }
+                execution.encoder = encoder;
+                if (execution.cancelled) {
+                    // Cancelled between the check and the start: Execution.cancel saw no encoder.
+                    encoder.kill(execution.cancelReason);
+                }
+            }
+            try {
+                encoder.frame(frame);
+            } catch (IOException e) {
+                throw new EncoderStopped("ffmpeg stopped taking frames", null);
+            }
+        }
+
+        boolean isStarted() {
+            return encoder != null;
+        }
+
+        SegmentEncoder started() {
+            return encoder;
+        }
+
+        @Override
+        public void close() {
+            if (encoder != null) {
+                encoder.close();
+            }
+        }
     }
 
     private static EngineException encoderFailure(ProcessOutcome outcome, String what) {

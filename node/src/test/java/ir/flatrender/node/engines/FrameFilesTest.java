@@ -51,6 +51,15 @@ class FrameFilesTest {
     }
 
     @Test
+    void aTransparentFrameDoesNotShowThePreviousOne() throws Exception {
+        write("element-0.png", 200);
+        BufferedImage clear = new BufferedImage(4, 2, BufferedImage.TYPE_INT_ARGB);
+        ImageIO.write(clear, "png", directory.resolve("element-1.png").toFile());
+        // Over black: the second frame is black, not the first frame's red showing through.
+        assertThat(feed(2)).containsExactly(200, 0);
+    }
+
+    @Test
     void aMissingFrameIsBadOutput() throws Exception {
         write("frame_00010.png", 10);
         write("frame_00012.png", 12);

@@ -32,7 +32,9 @@ public interface JobDao {
             FROM render.render_jobs j
             CROSS JOIN LATERAL (
                 SELECT count(*)::int AS chunks_done,
-                       coalesce(sum(f.frame_end - f.frame_start + 1), 0)::int AS frames_done
+                       -- An audio task spans the whole range but renders no picture frame.
+                       coalesce(sum(f.frame_end - f.frame_start + 1) FILTER (WHERE f.task = 'frames'), 0)::int
+                           AS frames_done
                 FROM render.frame_jobs f
                 WHERE f.job_id = j.id AND f.state = 'done') c
             """;

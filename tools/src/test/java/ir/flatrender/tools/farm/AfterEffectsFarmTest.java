@@ -56,8 +56,12 @@ class AfterEffectsFarmTest {
                 Duration.ofSeconds(5));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "timeline-only", directory, 2, EngineSettings.timelineOnly());
-        nodes.start(orchestrator, "ae-1", directory, 1, afterEffects);
-        nodes.start(orchestrator, "ae-2", directory, 1, afterEffects);
+        // ffmpeg's own watchdog shorter than a slow aerender run: it must not start before the
+        // first frame is handed over.
+        nodes.start(
+                orchestrator, "ae-1", directory, 1, afterEffects, c -> c.withNoProgressTimeout(Duration.ofSeconds(2)));
+        nodes.start(
+                orchestrator, "ae-2", directory, 1, afterEffects, c -> c.withNoProgressTimeout(Duration.ofSeconds(2)));
         jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
     }
 
@@ -99,6 +103,30 @@ class AfterEffectsFarmTest {
             assertThat(video.width()).isEqualTo(640);
             assertThat(video.height()).isEqualTo(360);
         }
+        // Each node reported what its cache holds, and the orchestrator recorded it.
+        TestingNodes.eventually(Duration.ofSeconds(10), () -> {
+            List<String> cached = postgres.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("""
+                                    SELECT n.name || ' ' || c.template_id || ' v' || c.template_version
+                                    FROM render.node_template_cache c JOIN render.nodes n ON n.id = c.node_id
+                                    ORDER BY n.name
+                                    """).mapTo(String.class).list());
+            assertThat(cached).containsExactly("ae-1 ae-card v1", "ae-2 ae-card v1");
+        });
+    }
+
+    @Test
+    void aSlowAfterEffectsRenderIsNotTakenForAHungEncoder() throws Exception {
+        // 600 ms a frame for 5 frames: 3 s before the first frame reaches ffmpeg.
+        Job submitted = jobs.submit(request("slow")
+                        .setFrames(ir.flatrender.proto.farm.v1.FrameRange.newBuilder()
+                                .setStart(0)
+                                .setEnd(4))
+                        .build())
+                .getJob();
+        Job finished = jobs.follow(submitted.getId(), progress -> {});
+        assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test

@@ -9,9 +9,12 @@ import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /** Render nodes for a test, connected to a TestingOrchestrator over real sockets, welcomed before use. */
 final class TestingNodes implements AutoCloseable {
@@ -20,11 +23,22 @@ final class TestingNodes implements AutoCloseable {
     private final List<RenderNode> nodes = new ArrayList<>();
 
     RenderNode start(TestingOrchestrator orchestrator, String name, Path directory, int slots, EngineSettings engines) {
+        return start(orchestrator, name, directory, slots, engines, config -> config);
+    }
+
+    RenderNode start(
+            TestingOrchestrator orchestrator,
+            String name,
+            Path directory,
+            int slots,
+            EngineSettings engines,
+            UnaryOperator<NodeConfig> customize) {
         try {
             RenderNode node = RenderNode.start(
-                    NodeConfig.defaults(orchestrator.target(), orchestrator.token(), name, directory.resolve(name))
+                    customize.apply(NodeConfig.defaults(
+                                    orchestrator.target(), orchestrator.token(), name, directory.resolve(name))
                             .withSlots(slots)
-                            .withEngines(engines),
+                            .withEngines(engines)),
                     FONTS,
                     new ObjectMapper());
             nodes.add(node);
@@ -34,6 +48,22 @@ final class TestingNodes implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("node " + name + " did not connect", e);
+        }
+    }
+
+    /** Retries an assertion about state other threads write until it holds, or fails with its last error. */
+    static void eventually(Duration timeout, Runnable assertion) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
         }
     }
 

@@ -48,8 +48,10 @@ public final class AfterEffectsEngine implements Engine {
     /** {@code PROGRESS:  0:00:00:05 (6): 1 Seconds}: the frame number in brackets. */
     private static final Pattern PROGRESS = Pattern.compile("PROGRESS:\\s+\\S+\\s+\\((\\d+)\\)");
 
+    /** {@code aerender ERROR: …}, {@code aerender SYNTAX ERROR: …}, {@code After Effects error: …}. */
     private static final Pattern ERROR =
-            Pattern.compile("aerender ERROR|After Effects error", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("aerender( \\w+)? ERROR|After Effects error", Pattern.CASE_INSENSITIVE);
+
     private static final Pattern DATA_URI = Pattern.compile("data:image/(png|jpeg);base64,(.*)", Pattern.DOTALL);
     private static final Duration DEADLINE = Duration.ofHours(2);
     /** {@code aerender version 24.6x9}: After Effects 2024 is version 24. */
@@ -126,7 +128,9 @@ public final class AfterEffectsEngine implements Engine {
             AtomicInteger rendered = new AtomicInteger();
             List<String> errors = new ArrayList<>();
             SupervisedProcess process = supervisor.start(
-                    ProcessSpec.of("aerender", command, work).withLimits(DEADLINE, settings.noProgressTimeout(), false),
+                    ProcessSpec.of("aerender", command, work)
+                            // aerender prints a PROGRESS line per frame, and little else.
+                            .withLimits(DEADLINE, settings.noProgressTimeout(), true),
                     line -> watch(line, rendered, errors, sink),
                     line -> watch(line, rendered, errors, sink));
             ProcessOutcome outcome = awaitOrKill(process, cancelled);

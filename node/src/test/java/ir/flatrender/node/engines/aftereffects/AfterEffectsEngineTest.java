@@ -123,6 +123,24 @@ class AfterEffectsEngineTest {
     }
 
     @Test
+    void aSlowRenderThatReportsEachFrameIsNotAHang() throws Exception {
+        // 600 ms a frame, 5 frames, watched by a 2 s watchdog: aerender's PROGRESS lines keep it fed.
+        AfterEffectsEngine strict = new AfterEffectsEngine(
+                new EngineSettings(
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.of(aerender),
+                        Duration.ofSeconds(2)),
+                supervisor,
+                work.resolve("strict"),
+                24);
+        List<BufferedImage> frames = new ArrayList<>();
+        strict.render(request("slow"), frame -> frames.add(copy(frame)), () -> false);
+        assertThat(frames).hasSize(5);
+    }
+
+    @Test
     void aCrashIsReportedWithItsLog() throws Exception {
         assertThatThrownBy(() -> engine.render(request("crash"), frame -> {}, () -> false))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
@@ -163,7 +181,8 @@ class AfterEffectsEngineTest {
     void theBindingsScriptQuotesEveryString() throws Exception {
         String script = BindingsScript.generate(
                 request("ok").bindings(), Map.of("title", "text", "accent", "color", "mode", "text"), Map.of());
-        assertThat(script).contains("flatrender.text(\"title\", \"سلام \\\"quoted\\\" \\\\ back\");");
+        assertThat(script)
+                .contains("flatrender.text(\"title\", \"\\u0633\\u0644\\u0627\\u0645 \\\"quoted\\\" \\\\ back\");");
         assertThat(script).contains("flatrender.color(\"accent\", [0.1333, 0.4000, 0.6667]);");
     }
 

@@ -118,7 +118,7 @@ public final class FakeAerender {
                 Thread.sleep(Long.MAX_VALUE);
             }
             if (mode.equals("slow")) {
-                Thread.sleep(250);
+                Thread.sleep(600);
             }
             last = Path.of(flags.get("-output").replace("[#####]", String.format("%05d", frame)));
             ImageIO.write(
