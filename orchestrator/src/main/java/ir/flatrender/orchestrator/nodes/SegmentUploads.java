@@ -90,20 +90,26 @@ public final class SegmentUploads {
         return upload;
     }
 
-    /** The blob key of a chunk attempt's file. */
-    static String key(ChunkRow chunk, String tier, String format) {
+    /**
+     * The blob key of one upload's file. Each upload has its own, even for the same attempt
+     * (a node retrying an upload whose answer it never saw), so the loser of two uploads
+     * deletes only its own files.
+     */
+    static String key(ChunkRow chunk, String tier, String format, String uploadId) {
         String extension = switch (format) {
             case "png" -> "png";
             case "jpeg" -> "jpg";
             case "wav" -> "wav";
             default -> "ts";
         };
-        return "segments/" + chunk.jobId() + "/" + chunk.seq() + "-" + chunk.attempt() + "-" + tier + "." + extension;
+        return "segments/" + chunk.jobId() + "/" + chunk.seq() + "-" + chunk.attempt() + "-" + uploadId + "-" + tier
+                + "." + extension;
     }
 
     private final class Upload implements StreamObserver<SegmentUpload> {
         private final ServerCallStreamObserver<UploadSegmentResponse> call;
         private final Executor serial;
+        private final String uploadId = UUID.randomUUID().toString().substring(0, 8);
         private SegmentHeader header;
         private ChunkRow chunk;
         private JobRow job;
@@ -201,7 +207,7 @@ public final class SegmentUploads {
             for (SegmentFile file : files) {
                 String format =
                         row.isAudioTask() ? "wav" : output(file.getTier()).format();
-                String key = key(row, file.getTier(), format);
+                String key = key(row, file.getTier(), format, uploadId);
                 keys.put(file.getTier(), key);
                 writers.add(blobs.create(key));
             }
@@ -273,6 +279,7 @@ public final class SegmentUploads {
             }
             List<SegmentRow> rows = new ArrayList<>();
             long attempt = header.getChunk().getAttempt();
+            // Every file checked before any is kept.
             for (int i = 0; i < files.size(); i++) {
                 SegmentFile file = files.get(i);
                 BlobWriter writer = writers.get(i);
@@ -289,8 +296,6 @@ public final class SegmentUploads {
                                     + file.getSha256())
                             .asRuntimeException();
                 }
-                writer.commit();
-                writer.close();
                 rows.add(new SegmentRow(
                         chunk.id(),
                         chunk.seq(),
@@ -300,24 +305,34 @@ public final class SegmentUploads {
                         file.getSizeBytes(),
                         sha256));
             }
-            Optional<String> problem = verify();
-            if (problem.isPresent()) {
-                deleteAll();
-                lifecycle.chunkFailed(chunk.id(), attempt, "bad output: " + problem.get());
-                throw Status.FAILED_PRECONDITION
-                        .withDescription("segment refused: " + problem.get())
-                        .asRuntimeException();
-            }
-            boolean completed = jdbi.inTransaction(handle -> {
-                JobDao dao = handle.attach(JobDao.class);
-                if (dao.completeChunk(chunk.id(), attempt, OUT_ON_NODE) == 0) {
-                    return false;
+            boolean completed = false;
+            try {
+                for (BlobWriter writer : writers) {
+                    writer.commit();
+                    writer.close();
                 }
-                dao.upsertSegments(rows);
-                return true;
-            });
+                Optional<String> problem = verify();
+                if (problem.isPresent()) {
+                    lifecycle.chunkFailed(chunk.id(), attempt, "bad output: " + problem.get());
+                    throw Status.FAILED_PRECONDITION
+                            .withDescription("segment refused: " + problem.get())
+                            .asRuntimeException();
+                }
+                completed = jdbi.inTransaction(handle -> {
+                    JobDao dao = handle.attach(JobDao.class);
+                    if (dao.completeChunk(chunk.id(), attempt, OUT_ON_NODE) == 0) {
+                        return false;
+                    }
+                    dao.upsertSegments(rows);
+                    return true;
+                });
+            } finally {
+                if (!completed) {
+                    // This upload's own files only; another upload's are under other keys.
+                    deleteAll();
+                }
+            }
             if (!completed) {
-                deleteAll();
                 throw Status.ABORTED
                         .withDescription(
                                 "attempt " + attempt + " of chunk " + chunk.id() + " was taken back during the upload")
@@ -363,9 +378,14 @@ public final class SegmentUploads {
             }
         }
 
-        private void deleteAll() throws IOException {
+        /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */
+        private void deleteAll() {
             for (String key : keys.values()) {
-                blobs.delete(key);
+                try {
+                    blobs.delete(key);
+                } catch (IOException e) {
+                    log.warn("could not delete {} of a refused upload: {}", key, e.getMessage());
+                }
             }
         }
 

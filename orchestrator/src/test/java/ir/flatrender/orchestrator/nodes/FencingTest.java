@@ -2,11 +2,16 @@ package ir.flatrender.orchestrator.nodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.hash.Hashing;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingNodeStream;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
@@ -22,8 +27,12 @@ import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.SegmentUpload;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A chunk handed to a second node after the first one vanished is never completed by the first. */
 class FencingTest {
@@ -40,6 +50,9 @@ class FencingTest {
     static final TestingPostgres postgres = new TestingPostgres();
 
     private static TestingOrchestrator orchestrator;
+
+    @TempDir
+    static Path directory;
 
     @BeforeAll
     static void start() {
@@ -135,6 +148,134 @@ class FencingTest {
         assertThat(row).containsEntry("state", "assigned").containsEntry("attempt", 3L);
         assertThat(row.get("failures")).isEqualTo(1);
         second.close();
+    }
+
+    @Test
+    void aRetriedUploadOfTheSameAttemptDoesNotDeleteTheAcceptedOne() throws Exception {
+        String jobId = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .submitJob(SubmitJobRequest.newBuilder()
+                        .setTemplateId("test-card")
+                        .setAspect("16:9")
+                        .setTier("360p")
+                        .setChunkFrames(60)
+                        .setBindings(Struct.newBuilder()
+                                .putFields(
+                                        "title",
+                                        Value.newBuilder()
+                                                .setStringValue("twice")
+                                                .build()))
+                        .build())
+                .getJob()
+                .getId();
+        // Two slots: the other test may leave a chunk of its own job pending for this node.
+        TestingNodeStream node = TestingNodeStream.connect(orchestrator.channel(), "uploads-twice", 2);
+        try {
+            String nodeId = welcome(node);
+            ChunkRef assigned = nextAssignment(node).getChunk();
+            while (!assigned.getJobId().equals(jobId)) {
+                assigned = nextAssignment(node).getChunk();
+            }
+            ChunkRef chunk = assigned;
+            byte[] segment = segment(directory.resolve("segment.ts"));
+
+            // A node whose first upload seemed to time out starts a second one for the same
+            // attempt; the first is then accepted, and the second loses.
+            Upload second = Upload.begin(chunk, nodeId, segment);
+            Status first = Upload.begin(chunk, nodeId, segment).finish(segment);
+            assertThat(first.getCode()).as(first.toString()).isEqualTo(Status.Code.OK);
+            Status late = second.finish(segment);
+            assertThat(late.getCode()).isEqualTo(Status.Code.ABORTED);
+
+            String key = postgres.database()
+                    .jdbi()
+                    .withHandle(
+                            handle -> handle.createQuery("SELECT blob_key FROM render.segments WHERE chunk_id = :id")
+                                    .bind("id", UUID.fromString(chunk.getChunkId()))
+                                    .mapTo(String.class)
+                                    .one());
+            assertThat(orchestrator.dataDirectory().resolve("blobs").resolve(key))
+                    .as("the accepted upload's segment")
+                    .exists()
+                    .hasSize(segment.length);
+        } finally {
+            node.close();
+        }
+    }
+
+    /** A real 640x360 H.264 MPEG-TS segment of 60 frames, made by ffmpeg. */
+    private static byte[] segment(Path file) throws Exception {
+        FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
+        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2))) {
+            ProcessOutcome outcome = supervisor
+                    .start(ProcessSpec.of(
+                                    "ffmpeg-segment",
+                                    ffmpeg.ffmpegCommand(List.of(
+                                            "-v",
+                                            "error",
+                                            "-f",
+                                            "lavfi",
+                                            "-i",
+                                            "color=c=navy:s=640x360:r=30",
+                                            "-frames:v",
+                                            "60",
+                                            "-c:v",
+                                            "libx264",
+                                            "-pix_fmt",
+                                            "yuv420p",
+                                            "-f",
+                                            "mpegts",
+                                            "-y",
+                                            file.toString())),
+                                    file.getParent())
+                            .withEnvironment(ffmpeg.environment()))
+                    .await();
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /** An upload begun with its header, finished later. */
+    private record Upload(StreamObserver<SegmentUpload> stream, CompletableFuture<Status> result) {
+        static Upload begin(ChunkRef chunk, String nodeId, byte[] segment) {
+            CompletableFuture<Status> result = new CompletableFuture<>();
+            StreamObserver<SegmentUpload> stream = NodeServiceGrpc.newStub(orchestrator.channel())
+                    .withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .uploadSegment(new StreamObserver<>() {
+                        @Override
+                        public void onNext(UploadSegmentResponse response) {}
+
+                        @Override
+                        public void onError(Throwable error) {
+                            result.complete(Status.fromThrowable(error));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            result.complete(Status.OK);
+                        }
+                    });
+            stream.onNext(SegmentUpload.newBuilder()
+                    .setHeader(SegmentHeader.newBuilder()
+                            .setChunk(chunk)
+                            .setNodeId(nodeId)
+                            .setFrameCount(60)
+                            .addFiles(ir.flatrender.proto.farm.v1.SegmentFile.newBuilder()
+                                    .setTier("360p")
+                                    .setSizeBytes(segment.length)
+                                    .setSha256(
+                                            Hashing.sha256().hashBytes(segment).toString())))
+                    .build());
+            return new Upload(stream, result);
+        }
+
+        Status finish(byte[] segment) throws Exception {
+            stream.onNext(SegmentUpload.newBuilder()
+                    .setData(ByteString.copyFrom(segment))
+                    .build());
+            stream.onCompleted();
+            return result.get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static Status upload(ChunkRef chunk, String nodeId) throws Exception {
