@@ -52,10 +52,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -114,8 +116,12 @@ public final class Orchestrator implements AutoCloseable {
             ExecutorService grpc = push(closeables, pool("grpc", 8));
             ScheduledExecutorService watchTimer =
                     push(closeables, Executors.newSingleThreadScheduledExecutor(named("job-watch")));
-            // Snapshot calls wait for a render; they get their own bounded pool for that.
-            ExecutorService snapshotCalls = push(closeables, pool("snapshot-calls", 8));
+            // Snapshot calls wait for a render; they get their own bounded pool and queue for that
+            // (a full queue is refused at once, not served minutes later).
+            ExecutorService snapshotCalls = push(
+                    closeables,
+                    new ThreadPoolExecutor(
+                            8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), named("snapshot-calls")));
 
             NodeRegistry registry = new NodeRegistry();
             JobEvents events = new JobEvents();
@@ -197,7 +203,7 @@ public final class Orchestrator implements AutoCloseable {
             // Jobs left mid-assembly by a previous run are assembled again.
             for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.jobIdsInState(JobState.ASSEMBLING.dbName()))) {
                 log.info("job {} was left assembling; assembling it again", job);
-                assembler.submit(job);
+                lifecycle.assemble(job);
             }
             log.info(
                     "orchestrator {} listening on {}:{} ({}), data in {}",

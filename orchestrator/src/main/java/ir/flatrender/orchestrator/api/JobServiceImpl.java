@@ -215,8 +215,11 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void renderSnapshot(RenderSnapshotRequest request, StreamObserver<Snapshot> responseObserver) {
-        // Rendering waits for a node; that wait happens off the gRPC threads.
-        snapshotExecutor.execute(() -> unary(responseObserver, () -> {
+        // Rendering waits for a node; that wait happens off the gRPC threads, within the call's
+        // own deadline, and ends when the caller goes away.
+        io.grpc.Context context = io.grpc.Context.current();
+        io.grpc.Deadline deadline = context.getDeadline();
+        Runnable work = () -> unary(responseObserver, () -> {
             ObjectNode bindings;
             try {
                 bindings = request.hasBindings()
@@ -225,9 +228,9 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
             } catch (JsonProcessingException | IllegalArgumentException e) {
                 throw FarmException.invalid("bindings", "could not be read: " + e.getMessage());
             }
-            long remaining = io.grpc.Context.current().getDeadline() == null
+            long remaining = deadline == null
                     ? java.util.concurrent.TimeUnit.MINUTES.toMillis(2)
-                    : io.grpc.Context.current().getDeadline().timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+                    : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
             SnapshotService.Result result = snapshots.render(
                     new SnapshotService.Request(
                             tenant(request.getTenantId()).orElse(DEFAULT_TENANT),
@@ -238,7 +241,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                             request.getFrame(),
                             request.getTier().strip(),
                             request.getFormat().strip()),
-                    java.time.Duration.ofMillis(Math.max(1, remaining)));
+                    java.time.Duration.ofMillis(Math.max(1, remaining)),
+                    context::isCancelled);
             return Snapshot.newBuilder()
                     .setImage(com.google.protobuf.ByteString.copyFrom(result.image()))
                     .setFormat(result.format())
@@ -248,7 +252,14 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     .setCacheKey(result.cacheKey())
                     .setCached(result.cached())
                     .build();
-        }));
+        });
+        try {
+            snapshotExecutor.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            responseObserver.onError(io.grpc.Status.RESOURCE_EXHAUSTED
+                    .withDescription("too many snapshot requests are waiting; try again shortly")
+                    .asRuntimeException());
+        }
     }
 
     private static <T> void unary(StreamObserver<T> observer, Supplier<T> call) {

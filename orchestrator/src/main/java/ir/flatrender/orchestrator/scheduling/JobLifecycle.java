@@ -79,14 +79,23 @@ public final class JobLifecycle {
                 == 1;
         events.publish(chunk.jobId());
         if (allDone) {
-            if (jobs.get(chunk.jobId()).isSnapshot()) {
-                snapshots.complete(chunk.jobId());
-                jobs.evict(chunk.jobId());
-                events.publish(chunk.jobId());
-            } else {
-                log.info("job {}: all chunks done; assembling", chunk.jobId());
-                assembler.submit(chunk.jobId());
-            }
+            assemble(chunk.jobId());
+        }
+    }
+
+    /**
+     * Puts together a job whose chunks are all done (state assembling): a snapshot's still goes
+     * into the snapshot cache, a video through the assembler. Also for jobs a previous run left
+     * assembling.
+     */
+    public void assemble(UUID jobId) {
+        if (jobs.get(jobId).isSnapshot()) {
+            snapshots.complete(jobId);
+            jobs.evict(jobId);
+            events.publish(jobId);
+        } else {
+            log.info("job {}: all chunks done; assembling", jobId);
+            assembler.submit(jobId);
         }
     }
 

@@ -18,6 +18,10 @@ public interface SnapshotDao {
             """)
     Optional<SnapshotRow> hit(@Bind("key") String key);
 
+    /** The snapshot, without counting a hit (a still just made, read back for its caller). */
+    @SqlQuery("SELECT * FROM render.snapshots WHERE cache_key = :key")
+    Optional<SnapshotRow> find(@Bind("key") String key);
+
     @SqlUpdate("""
             INSERT INTO render.snapshots (cache_key, job_id, template_id, template_version, engine, aspect, frame,
                                           tier, format, width, height, blob_key, size_bytes)

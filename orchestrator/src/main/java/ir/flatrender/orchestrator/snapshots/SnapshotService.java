@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -76,7 +77,11 @@ public final class SnapshotService {
     /** The still and whether it came from the cache. */
     public record Result(byte[] image, String format, int width, int height, String cacheKey, boolean cached) {}
 
-    public Result render(Request request, Duration timeout) {
+    /**
+     * @param timeout how long to wait for the render
+     * @param abandoned whether the caller has gone (its call cancelled): the wait ends then
+     */
+    public Result render(Request request, Duration timeout, BooleanSupplier abandoned) {
         InstalledTemplate template = templates.find(request.templateId(), request.templateVersion());
         String format = request.format().isEmpty() ? "png" : request.format();
         // The key is computed from the resolved bindings; a request with bad input fails in
@@ -109,6 +114,7 @@ public final class SnapshotService {
         }
         CompletableFuture<UUID> mine = new CompletableFuture<>();
         CompletableFuture<UUID> shared = cacheKey == null ? null : inFlight.putIfAbsent(cacheKey, mine);
+        CompletableFuture<UUID> render = shared != null ? shared : mine;
         UUID jobId;
         if (shared != null) {
             jobId = await(shared, timeout);
@@ -136,21 +142,25 @@ public final class SnapshotService {
                 mine.complete(jobId);
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
-                throw e;
-            } finally {
                 if (cacheKey != null) {
                     inFlight.remove(cacheKey, mine);
                 }
+                throw e;
             }
             scheduler.wake(true);
         }
-        JobRow job = awaitEnd(jobId, timeout);
+        // The render stays shared until it ends: a caller that gave up and asks again, or
+        // another asking for the same picture, waits for it rather than starting another.
+        JobRow job = awaitEnd(jobId, timeout, abandoned);
+        if (cacheKey != null) {
+            inFlight.remove(cacheKey, render);
+        }
         if (job.jobState() != JobState.SUCCEEDED) {
             throw new FarmException(
                     ErrorCode.FAILED_PRECONDITION, "the snapshot could not be rendered: " + job.error());
         }
         String key = store.key(job);
-        SnapshotStore.Cached made = store.lookup(key)
+        SnapshotStore.Cached made = store.made(key)
                 .orElseThrow(() ->
                         new FarmException(ErrorCode.UNAVAILABLE, "the snapshot was evicted before it could be sent"));
         return new Result(
@@ -183,7 +193,7 @@ public final class SnapshotService {
     }
 
     /** Waits for the job to end: woken by its events, and checking the database at least every second. */
-    private JobRow awaitEnd(UUID jobId, Duration timeout) {
+    private JobRow awaitEnd(UUID jobId, Duration timeout, BooleanSupplier abandoned) {
         Object changed = new Object();
         boolean[] dirty = {false};
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -198,6 +208,9 @@ public final class SnapshotService {
                         .orElseThrow();
                 if (job.jobState().isTerminal()) {
                     return job;
+                }
+                if (abandoned.getAsBoolean()) {
+                    throw new FarmException(ErrorCode.UNAVAILABLE, "the caller went away");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

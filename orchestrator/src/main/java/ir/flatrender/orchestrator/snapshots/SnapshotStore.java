@@ -99,7 +99,7 @@ public final class SnapshotStore {
                 handle.attach(JobDao.class).finishJob(jobId, ASSEMBLING, JobState.SUCCEEDED.dbName(), null);
             });
             blobs.deleteTree("segments/" + jobId);
-            enforceBudget();
+            enforceBudget(cacheKey);
         } catch (IOException | RuntimeException e) {
             log.error("snapshot job {} could not be stored: {}", jobId, e.getMessage(), e);
             jdbi.useExtension(
@@ -111,7 +111,17 @@ public final class SnapshotStore {
 
     /** The cached still of a key, counting the hit; empty on a miss. */
     public java.util.Optional<Cached> lookup(String cacheKey) {
-        return jdbi.withExtension(SnapshotDao.class, dao -> dao.hit(cacheKey)).map(row -> {
+        return read(jdbi.withExtension(SnapshotDao.class, dao -> dao.hit(cacheKey)));
+    }
+
+    /** The still a snapshot job just made, for its caller: not a hit. */
+    public java.util.Optional<Cached> made(String cacheKey) {
+        return read(jdbi.withExtension(SnapshotDao.class, dao -> dao.find(cacheKey)));
+    }
+
+    private java.util.Optional<Cached> read(java.util.Optional<SnapshotRow> found) {
+        return found.map(row -> {
+            String cacheKey = row.cacheKey();
             try (InputStream in = blobs.open(row.blobKey(), 0)) {
                 return new Cached(row, in.readAllBytes());
             } catch (IOException e) {
@@ -125,16 +135,26 @@ public final class SnapshotStore {
     /** A cached still and its row. */
     public record Cached(SnapshotRow row, byte[] image) {}
 
-    private void enforceBudget() throws IOException {
+    /**
+     * Drops the least recently used stills until the cache fits its budget, sparing the one
+     * just made (its caller is about to read it): the cache holds its budget plus one still.
+     */
+    private void enforceBudget(String keep) throws IOException {
         long total = jdbi.withExtension(SnapshotDao.class, SnapshotDao::totalBytes);
         while (total > budgetBytes) {
             List<SnapshotRow> oldest = jdbi.withExtension(SnapshotDao.class, dao -> dao.leastRecentlyUsed(32));
             if (oldest.isEmpty()) {
                 return;
             }
+            if (oldest.stream().allMatch(row -> row.cacheKey().equals(keep))) {
+                return;
+            }
             for (SnapshotRow row : oldest) {
                 if (total <= budgetBytes) {
                     return;
+                }
+                if (row.cacheKey().equals(keep)) {
+                    continue;
                 }
                 if (jdbi.withExtension(SnapshotDao.class, dao -> dao.delete(row.cacheKey())) == 1) {
                     blobs.delete(row.blobKey());

@@ -1,9 +1,12 @@
 package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
@@ -54,8 +57,12 @@ class SnapshotsTest {
     }
 
     private static Snapshot snapshot(String accent, int frame) {
+        return snapshot(accent, frame, Duration.ofSeconds(60));
+    }
+
+    private static Snapshot snapshot(String accent, int frame, Duration deadline) {
         return JobServiceGrpc.newBlockingStub(orchestrator.channel())
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .renderSnapshot(RenderSnapshotRequest.newBuilder()
                         .setTemplateId("sample-promo")
                         .setAspect("1:1")
@@ -97,6 +104,19 @@ class SnapshotsTest {
         Snapshot other = snapshot("#654321", 150);
         assertThat(other.getCached()).isFalse();
         assertThat(other.getCacheKey()).isNotEqualTo(first.getCacheKey());
+    }
+
+    @Test
+    void askingAgainWhileItRendersWaitsForTheSameRender() {
+        int before = snapshotJobs();
+        // The first caller gives up before the still can be made, and asks again.
+        assertThatThrownBy(() -> snapshot("#abcdef", 42, Duration.ofMillis(50)))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        Snapshot again = snapshot("#abcdef", 42);
+        assertThat(again.getImage().isEmpty()).isFalse();
+        assertThat(snapshotJobs()).isEqualTo(before + 1);
     }
 
     @Test
