@@ -114,6 +114,8 @@ public final class Orchestrator implements AutoCloseable {
             ExecutorService heartbeats = push(closeables, pool("heartbeats", 2));
             ExecutorService io = push(closeables, pool("blob-io", 4));
             ExecutorService grpc = push(closeables, pool("grpc", 8));
+            // Template pushes spool and install here, apart from the segment uploads' threads.
+            ExecutorService templateInstalls = push(closeables, pool("template-installs", 2));
             ScheduledExecutorService watchTimer =
                     push(closeables, Executors.newSingleThreadScheduledExecutor(named("job-watch")));
             // Snapshot calls wait for a render; they get their own bounded pool and queue for that
@@ -188,7 +190,9 @@ public final class Orchestrator implements AutoCloseable {
                                     json),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new TemplateServiceImpl(templates, jdbi, io, config.maxPackageBytes()), auth))
+                            new TemplateServiceImpl(
+                                    templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
+                            auth))
                     .maxInboundMessageSize(4 * 1024 * 1024)
                     // Nodes hold their control streams for days; keepalives find dead peers.
                     .keepAliveTime(30, TimeUnit.SECONDS)

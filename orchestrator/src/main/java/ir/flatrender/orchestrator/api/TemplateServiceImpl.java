@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.ErrorCode;
@@ -18,104 +19,197 @@ import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import ir.flatrender.proto.farm.v1.TemplateUpload;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The template service: thin; the catalog validates and stores. */
+/**
+ * The template service: thin; the catalog validates and stores. A pushed zip is spooled to a
+ * file in scratch as it arrives (one part asked for at a time, so a fast client cannot fill
+ * the orchestrator's memory), and installs run on their own executor, a few at a time, never
+ * on the threads that take segment uploads.
+ */
 public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServiceImplBase {
+    private static final Logger log = LoggerFactory.getLogger(TemplateServiceImpl.class);
+    /** Pushes being received or installed at once; more are refused (a package is unpacked in memory). */
+    static final int MAX_CONCURRENT_PUSHES = 2;
+
     private final TemplateCatalog catalog;
     private final Jdbi jdbi;
-    private final Executor io;
+    private final Executor installs;
     private final long maxPackageBytes;
+    private final Path scratch;
+    private final Semaphore pushes = new Semaphore(MAX_CONCURRENT_PUSHES);
 
-    public TemplateServiceImpl(TemplateCatalog catalog, Jdbi jdbi, Executor io, long maxPackageBytes) {
+    public TemplateServiceImpl(
+            TemplateCatalog catalog, Jdbi jdbi, Executor installs, long maxPackageBytes, Path scratch) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
-        this.io = requireNonNull(io, "io is null");
+        this.installs = requireNonNull(installs, "installs is null");
         this.maxPackageBytes = maxPackageBytes;
+        this.scratch = requireNonNull(scratch, "scratch is null");
     }
 
     @Override
     public StreamObserver<TemplateUpload> pushTemplate(StreamObserver<PushTemplateResponse> responseObserver) {
         ServerCallStreamObserver<PushTemplateResponse> call =
                 (ServerCallStreamObserver<PushTemplateResponse>) responseObserver;
-        return new StreamObserver<>() {
-            private final ByteArrayOutputStream zip = new ByteArrayOutputStream();
-            private UUID tenant = JobServiceImpl.DEFAULT_TENANT;
-            private boolean headerSeen;
-            private boolean failed;
+        call.disableAutoRequest();
+        if (!pushes.tryAcquire()) {
+            call.onError(StatusMapper.toStatus(new FarmException(
+                    ErrorCode.RESOURCE_EXHAUSTED,
+                    MAX_CONCURRENT_PUSHES + " template pushes are in progress; try again shortly")));
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(TemplateUpload part) {}
 
-            @Override
-            public void onNext(TemplateUpload part) {
-                if (failed) {
+                @Override
+                public void onError(Throwable error) {}
+
+                @Override
+                public void onCompleted() {}
+            };
+        }
+        Push push = new Push(call, MoreExecutors.newSequentialExecutor(installs));
+        call.request(1);
+        return push;
+    }
+
+    /** One push: parts written to a spool file in order, on a serial executor, then installed. */
+    private final class Push implements StreamObserver<TemplateUpload> {
+        private final ServerCallStreamObserver<PushTemplateResponse> call;
+        private final Executor serial;
+        private UUID tenant = JobServiceImpl.DEFAULT_TENANT;
+        private Path spool;
+        private OutputStream out;
+        private long received;
+        private boolean done;
+
+        Push(ServerCallStreamObserver<PushTemplateResponse> call, Executor serial) {
+            this.call = call;
+            this.serial = serial;
+        }
+
+        @Override
+        public void onNext(TemplateUpload part) {
+            serial.execute(() -> {
+                if (done) {
                     return;
                 }
-                if (part.hasHeader()) {
-                    headerSeen = true;
-                    if (part.getHeader().getSizeBytes() > maxPackageBytes) {
-                        fail(new FarmException(
-                                ErrorCode.RESOURCE_EXHAUSTED,
-                                "package is larger than the limit of " + maxPackageBytes + " bytes"));
-                        return;
-                    }
-                    if (!part.getHeader().getTenantId().isBlank()) {
-                        try {
-                            tenant = UUID.fromString(part.getHeader().getTenantId());
-                        } catch (IllegalArgumentException e) {
-                            fail(FarmException.invalid("tenant_id", "is not a UUID"));
+                try {
+                    if (part.hasHeader()) {
+                        header(part.getHeader());
+                    } else if (out == null) {
+                        throw FarmException.invalid("upload", "the header must come first");
+                    } else {
+                        received += part.getData().size();
+                        if (received > maxPackageBytes) {
+                            throw tooLarge();
                         }
+                        part.getData().writeTo(out);
                     }
-                    return;
+                    call.request(1);
+                } catch (IOException e) {
+                    fail(new FarmException(ErrorCode.UNAVAILABLE, "could not spool the package: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    fail(e);
                 }
-                if (!headerSeen) {
-                    fail(FarmException.invalid("upload", "the header must come first"));
-                    return;
-                }
-                if (zip.size() + (long) part.getData().size() > maxPackageBytes) {
-                    fail(new FarmException(
-                            ErrorCode.RESOURCE_EXHAUSTED,
-                            "package is larger than the limit of " + maxPackageBytes + " bytes"));
-                    return;
-                }
-                zip.writeBytes(part.getData().toByteArray());
-            }
+            });
+        }
 
-            private void fail(RuntimeException error) {
-                failed = true;
+        private void header(ir.flatrender.proto.farm.v1.TemplateUploadHeader header) throws IOException {
+            if (out != null) {
+                throw FarmException.invalid("upload", "only one header may be sent");
+            }
+            if (header.getSizeBytes() > maxPackageBytes) {
+                throw tooLarge();
+            }
+            if (!header.getTenantId().isBlank()) {
+                try {
+                    tenant = UUID.fromString(header.getTenantId());
+                } catch (IllegalArgumentException e) {
+                    throw FarmException.invalid("tenant_id", "is not a UUID");
+                }
+            }
+            spool = Files.createTempFile(scratch, "push-", ".zip");
+            out = new BufferedOutputStream(Files.newOutputStream(spool));
+        }
+
+        private FarmException tooLarge() {
+            return new FarmException(
+                    ErrorCode.RESOURCE_EXHAUSTED, "package is larger than the limit of " + maxPackageBytes + " bytes");
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            serial.execute(this::end);
+        }
+
+        @Override
+        public void onCompleted() {
+            serial.execute(() -> {
+                if (done) {
+                    return;
+                }
+                try {
+                    if (out == null) {
+                        throw FarmException.invalid("upload", "no header was sent");
+                    }
+                    out.close();
+                    TemplateCatalog.Installed installed =
+                            catalog.install(TemplatePackage.fromZip(spool, maxPackageBytes), tenant);
+                    call.onNext(PushTemplateResponse.newBuilder()
+                            .setTemplate(toProto(
+                                    installed.template(),
+                                    catalog.currentVersion(installed.template().id())
+                                            == installed.template().version()))
+                            .setCreated(installed.created())
+                            .build());
+                    call.onCompleted();
+                    end();
+                } catch (IOException e) {
+                    fail(new FarmException(ErrorCode.UNAVAILABLE, "could not read the package: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    fail(e);
+                }
+            });
+        }
+
+        private void fail(RuntimeException error) {
+            end();
+            try {
                 call.onError(StatusMapper.toStatus(error));
+            } catch (RuntimeException e) {
+                log.debug("push call already closed: {}", e.getMessage());
             }
+        }
 
-            @Override
-            public void onError(Throwable error) {
-                failed = true;
+        /** Frees the push's slot and its spool file, once. */
+        private void end() {
+            if (done) {
+                return;
             }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
+            done = true;
+            pushes.release();
+            try {
+                if (out != null) {
+                    out.close();
                 }
-                io.execute(() -> {
-                    try {
-                        TemplateCatalog.Installed installed =
-                                catalog.install(TemplatePackage.fromZip(zip.toByteArray(), maxPackageBytes), tenant);
-                        call.onNext(PushTemplateResponse.newBuilder()
-                                .setTemplate(toProto(
-                                        installed.template(),
-                                        catalog.currentVersion(
-                                                        installed.template().id())
-                                                == installed.template().version()))
-                                .setCreated(installed.created())
-                                .build());
-                        call.onCompleted();
-                    } catch (RuntimeException e) {
-                        call.onError(StatusMapper.toStatus(e));
-                    }
-                });
+                if (spool != null) {
+                    Files.deleteIfExists(spool);
+                }
+            } catch (IOException e) {
+                log.warn("could not delete the spooled package {}: {}", spool, e.getMessage());
             }
-        };
+        }
     }
 
     @Override

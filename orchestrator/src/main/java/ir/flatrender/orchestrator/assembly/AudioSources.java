@@ -15,11 +15,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /** Puts a job's audio tracks on local disk for ffmpeg: package files, data URIs, rendered audio. */
 final class AudioSources {
@@ -43,7 +47,7 @@ final class AudioSources {
      */
     List<Track> resolve(JobRow job, List<String> rendered, Path directory) throws IOException, MediaException {
         List<Track> tracks = new ArrayList<>();
-        TemplatePackage pkg = null;
+        Path pkg = null;
         int n = 0;
         for (AudioTrackSpec spec : job.audio()) {
             Path file = directory.resolve("audio-" + n++);
@@ -52,13 +56,9 @@ final class AudioSources {
                 Files.write(file, Base64.getDecoder().decode(data.group(1).strip()));
             } else {
                 if (pkg == null) {
-                    pkg = fullPackage(job);
+                    pkg = fullPackage(job, directory);
                 }
-                byte[] content = pkg.files().get(TemplatePackage.checkName(spec.source()));
-                if (content == null) {
-                    throw new IOException("the template package has no file " + spec.source());
-                }
-                Files.write(file, content);
+                extract(pkg, TemplatePackage.checkName(spec.source()), file);
             }
             tracks.add(new Track(file, spec.volume(), spec.startSeconds(), channels(file, spec.role())));
         }
@@ -80,10 +80,31 @@ final class AudioSources {
         return sound.channels();
     }
 
-    private TemplatePackage fullPackage(JobRow job) throws IOException {
+    /** The job's full template package as a local zip: the blob itself, or a copy beside the work. */
+    private Path fullPackage(JobRow job, Path directory) throws IOException {
         InstalledTemplate template = templates.find(job.templateId(), job.templateVersion());
-        try (InputStream in = blobs.open(TemplateCatalog.packageKey(template.packageSha256()), 0)) {
-            return TemplatePackage.fromZip(in.readAllBytes(), Long.MAX_VALUE);
+        String key = TemplateCatalog.packageKey(template.packageSha256());
+        Optional<Path> local = blobs.localPath(key);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        Path copy = directory.resolve("package.zip");
+        try (InputStream in = blobs.open(key, 0)) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+
+    /** Streams one file of the package out, without reading the rest. */
+    private static void extract(Path zip, String name, Path file) throws IOException {
+        try (ZipFile archive = ZipFile.builder().setPath(zip).get()) {
+            ZipArchiveEntry entry = archive.getEntry(name);
+            if (entry == null || entry.isDirectory()) {
+                throw new IOException("the template package has no file " + name);
+            }
+            try (InputStream in = archive.getInputStream(entry)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }

@@ -71,6 +71,7 @@ public final class TemplateCatalog {
                             json.createObjectNode().set(field.name(), value)));
         }
         RenderPackages.check(manifest, pkg);
+        TemplateAudio.check(manifest, pkg.files().keySet());
         String sourceSha256 = TemplatePackage.sha256(
                 pkg.subset(RenderPackages.sourceFiles(manifest)).toZip());
         // The same sources again: that version, without storing anything.
@@ -79,6 +80,9 @@ public final class TemplateCatalog {
             checkOwner(manifest.id(), known.get().tenantId(), tenantId);
             return new Installed(toInstalled(known.get()), false);
         }
+        // Refused before anything is stored: another tenant's template id.
+        jdbi.withExtension(TemplateDao.class, dao -> dao.owner(manifest.id()))
+                .ifPresent(owner -> checkOwner(manifest.id(), owner, tenantId));
         byte[] zip = pkg.toZip();
         String sha256 = TemplatePackage.sha256(zip);
         TemplatePackage renderPackage = pkg.subset(RenderPackages.filesFor(manifest));

@@ -70,6 +70,9 @@ public interface TemplateDao {
     @SqlQuery("SELECT coalesce(max(version), 0) FROM content.template_versions WHERE template_id = :id")
     int latestVersion(@Bind("id") String id);
 
+    @SqlQuery("SELECT tenant_id FROM content.templates WHERE id = :id")
+    Optional<UUID> owner(@Bind("id") String id);
+
     /** Locks the template row; answers the tenant that owns it. */
     @SqlQuery("SELECT tenant_id FROM content.templates WHERE id = :id FOR UPDATE")
     UUID lockTemplate(@Bind("id") String id);

@@ -82,11 +82,18 @@ public final class TemplatePackage {
      * claims). A zip whose files all sit in one top folder is read from inside that folder.
      */
     public static TemplatePackage fromZip(byte[] zip, long maxBytes) {
+        return fromZip(new SeekableInMemoryByteChannel(zip), maxBytes);
+    }
+
+    /** Reads a package zip from a file, as {@link #fromZip(byte[], long)}. */
+    public static TemplatePackage fromZip(Path zip, long maxBytes) throws IOException {
+        return fromZip(Files.newByteChannel(zip), maxBytes);
+    }
+
+    private static TemplatePackage fromZip(java.nio.channels.SeekableByteChannel channel, long maxBytes) {
         SortedMap<String, byte[]> files = new TreeMap<>();
         long total = 0;
-        try (ZipFile archive = ZipFile.builder()
-                .setSeekableByteChannel(new SeekableInMemoryByteChannel(zip))
-                .get()) {
+        try (ZipFile archive = ZipFile.builder().setSeekableByteChannel(channel).get()) {
             for (ZipArchiveEntry entry : Collections.list(archive.getEntries())) {
                 if (entry.isUnixSymlink()) {
                     throw FarmException.invalid(

@@ -86,6 +86,13 @@ class TemplateServiceTest {
         return map;
     }
 
+    private static long storedPackages() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(
+                orchestrator.dataDirectory().resolve("blobs").resolve("templates"))) {
+            return files.count();
+        }
+    }
+
     private static PushTemplateResponse push(byte[] zip) throws Exception {
         return push(zip, "");
     }
@@ -199,12 +206,15 @@ class TemplateServiceTest {
     @Test
     void anotherTenantCannotAddVersionsToATemplate() throws Exception {
         push(zip(entries("template.json", manifest("owned", ""))));
+        long storedBefore = storedPackages();
         String other = "00000000-0000-0000-0000-000000000002";
         assertThatThrownBy(() -> push(zip(entries("template.json", manifest("owned", ""), "x.txt", "x")), other))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
                     assertThat(e.getStatus().getDescription()).contains("belongs to another tenant");
                 });
+        // Refused before anything was stored.
+        assertThat(storedPackages()).isEqualTo(storedBefore);
         assertThat(TemplateServiceGrpc.newBlockingStub(orchestrator.channel())
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getTemplate(GetTemplateRequest.newBuilder()
@@ -253,5 +263,17 @@ class TemplateServiceTest {
                 Status.Code.INVALID_ARGUMENT,
                 "bindings.title: must be text");
         assertRefused(zip(entries("readme.txt", "no manifest")), Status.Code.INVALID_ARGUMENT, "template.json");
+        assertRefused(
+                zip(entries(
+                        "template.json",
+                        manifest("bad", ", \"audio\": [{\"source\": \"missing.mp3\", \"volume\": 0.5}]"))),
+                Status.Code.INVALID_ARGUMENT,
+                "audio[0].source");
+        assertRefused(
+                zip(entries(
+                        "template.json",
+                        manifest("bad", ", \"audio\": [{\"source\": \"{{music}}\", \"startSeconds\": -1}]"))),
+                Status.Code.INVALID_ARGUMENT,
+                "audio[0].startSeconds");
     }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class TiersAndAudioTest {
     @BeforeAll
     static void start() {
         orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator.installTestTemplate("chime-card", List.of("template.json", "chime.wav"));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
         nodes.start(orchestrator, "node-b", directory, 1, EngineSettings.timelineOnly());
@@ -123,6 +125,37 @@ class TiersAndAudioTest {
             assertThat(frames.rms(video, 1.0, 1.5))
                     .isCloseTo(Math.hypot(0.3 * musicLevel, voiceLevel), within(0.02 * voiceLevel));
             assertThat(frames.rms(video, 2.2, 2.8) / voiceLevel).isCloseTo(1.0, within(0.03));
+        }
+    }
+
+    @Test
+    void aTemplatesOwnSoundPlaysFromItsPackageAtTheBoundVolume() throws Exception {
+        Job job = finish(SubmitJobRequest.newBuilder()
+                .setTemplateId("chime-card")
+                .setAspect("16:9")
+                .setTier("360p")
+                .setBindings(com.google.protobuf.Struct.newBuilder()
+                        .putFields(
+                                "chime_volume",
+                                com.google.protobuf.Value.newBuilder()
+                                        .setNumberValue(0.8)
+                                        .build()))
+                .build());
+        Path video = directory.resolve("chime.mp4");
+        jobs.download(job.getId(), video);
+        try (VideoFrames frames = new VideoFrames()) {
+            Path chime = directory.resolve("chime.wav");
+            Files.write(
+                    chime,
+                    TiersAndAudioTest.class
+                            .getResourceAsStream("/templates/chime-card/chime.wav")
+                            .readAllBytes());
+            assertThat(frames.probe(video).audio().orElseThrow().durationMillis())
+                    .isCloseTo(1000L, org.assertj.core.data.Offset.offset(22L));
+            // Silent until its start at 0.2 s, then the package's chime at 0.8 of its level.
+            assertThat(frames.rms(video, 0.0, 0.15)).isLessThan(0.001);
+            assertThat(frames.rms(video, 0.25, 0.4) / frames.rms(chime, 0.05, 0.2))
+                    .isCloseTo(0.8, within(0.04));
         }
     }
 
