@@ -150,6 +150,14 @@ public final class TemplateCache {
                     return new Lease(sha256, directory);
                 }
                 if (entry != null) {
+                    synchronized (lock) {
+                        // Another chunk is reading it: replacing it would pull the files from
+                        // under that engine. This chunk fails (and is retried) instead.
+                        if (pins.getOrDefault(sha256, 0) > 1) {
+                            throw new IOException("template " + ref.getTemplateId() + " v" + ref.getVersion()
+                                    + " changed on disk while another chunk uses it");
+                        }
+                    }
                     log.warn(
                             "template {} v{} changed on disk; fetching it again",
                             ref.getTemplateId(),

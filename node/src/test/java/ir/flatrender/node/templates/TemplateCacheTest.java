@@ -1,6 +1,7 @@
 package ir.flatrender.node.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.hash.Hashing;
@@ -8,6 +9,7 @@ import ir.flatrender.node.testing.TestingPackageServer;
 import ir.flatrender.proto.farm.v1.CacheReport;
 import ir.flatrender.proto.farm.v1.TemplatePackageRef;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,5 +151,25 @@ class TemplateCacheTest {
         }
         assertThat(server.fetches()).isEqualTo(2);
         assertThat(cache.misses()).isEqualTo(2);
+    }
+
+    @Test
+    void aTamperedPackageInUseIsNotPulledFromUnderItsReader() throws Exception {
+        TemplatePackageRef ref = publish("delta", 2_000);
+        TemplateCache cache = cache(1 << 20, new ArrayList<>());
+        try (TemplateCache.Lease reading = cache.get(ref)) {
+            Path data = reading.directory().resolve("assets/data.bin");
+            Files.writeString(data, "tampered");
+            assertThatThrownBy(() -> cache.get(ref))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("changed on disk while another chunk uses it");
+            assertThat(reading.directory()).isDirectory();
+            assertThat(server.fetches()).isEqualTo(1);
+        }
+        // Once nobody reads it, it is fetched again.
+        try (TemplateCache.Lease lease = cache.get(ref)) {
+            assertThat(lease.directory().resolve("assets/data.bin")).hasSize(2_000);
+        }
+        assertThat(server.fetches()).isEqualTo(2);
     }
 }
