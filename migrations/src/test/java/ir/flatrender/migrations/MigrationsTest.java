@@ -34,6 +34,8 @@ class MigrationsTest {
                         "content.templates",
                         "render.exports",
                         "render.frame_jobs",
+                        "render.job_node_blocks",
+                        "render.node_crashes",
                         "render.node_template_cache",
                         "render.nodes",
                         "render.render_jobs",

@@ -34,6 +34,7 @@ class OrchestratorConfigTest {
         assertThat(scheduler.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(scheduler.idleRecheck()).isEqualTo(Duration.ofSeconds(1));
         assertThat(scheduler.affinityWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(scheduler.retryElsewhereWindow()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -44,7 +45,11 @@ class OrchestratorConfigTest {
                         .withListen("h", 70000))
                 .hasMessageContaining("port");
         assertThatThrownBy(() -> new SchedulerConfig(
-                        Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30)))
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(10)))
                 .hasMessageContaining("three heartbeat intervals");
         assertThatThrownBy(() -> new JobsConfig(0, 3, EncoderSettings.DEFAULT))
                 .hasMessageContaining("defaultChunkFrames");

@@ -200,17 +200,17 @@ public final class Worker implements AutoCloseable {
             if (!execution.cancelled) {
                 Thread.currentThread().interrupt();
             }
-            report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "");
+            report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "", -1);
         } catch (EngineException e) {
             if (execution.cancelled) {
-                report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "");
+                report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "", -1);
             } else {
                 log.warn("chunk {} failed: {}", ref.getChunkId(), e.getMessage());
-                report(ref, e.kind(), e.getMessage(), e.logTail());
+                report(ref, e.kind(), e.getMessage(), e.logTail(), e.exitCode());
             }
         } catch (RuntimeException e) {
             log.error("chunk {} failed unexpectedly", ref.getChunkId(), e);
-            report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "");
+            report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "", -1);
         } finally {
             running.remove(ref.getChunkId(), execution);
             for (Path file : files) {
@@ -422,7 +422,7 @@ public final class Worker implements AutoCloseable {
                         || outcome.termination() == Termination.DEADLINE_EXCEEDED
                 ? FailureKind.FAILURE_KIND_HANG
                 : FailureKind.FAILURE_KIND_CRASH;
-        return new EngineException(kind, what + ": " + outcome.describe(), outcome.logTailText(), null);
+        return EngineException.ofProcess(kind, what + ": " + outcome.describe(), outcome);
     }
 
     /** Uploads the attempt's files; the names come from the render, sizes and digests from disk. */
@@ -452,13 +452,13 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void report(ChunkRef ref, FailureKind kind, String message, String logTail) {
+    private void report(ChunkRef ref, FailureKind kind, String message, String logTail, int exitCode) {
         events.accept(NodeEvent.newBuilder()
                 .setChunkFailed(ChunkFailed.newBuilder()
                         .setChunk(ref)
                         .setKind(kind)
                         .setMessage(message)
-                        .setExitCode(-1)
+                        .setExitCode(exitCode)
                         .setLogTail(logTail))
                 .build());
     }

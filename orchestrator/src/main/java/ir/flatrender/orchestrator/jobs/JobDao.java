@@ -121,6 +121,12 @@ public interface JobDao {
             WITH picked AS MATERIALIZED (
                 SELECT p.id FROM render.frame_jobs p
                 WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  -- Not a job this node failed twice; not the chunk it just failed while
+                  -- another node may take it.
+                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
+                                  WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
+                  AND (p.failed_node_id IS DISTINCT FROM :nodeId
+                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
                 ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED),
@@ -142,7 +148,12 @@ public interface JobDao {
             @Bind("nodeId") UUID nodeId,
             @Bind("engines") String[] engines,
             @Bind("limit") int limit,
-            @Bind("leaseSeconds") double leaseSeconds);
+            @Bind("leaseSeconds") double leaseSeconds,
+            @Bind("retryElsewhereSeconds") double retryElsewhereSeconds);
+
+    /** Whether any chunk for these engines is pending at all (for any node). */
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM render.frame_jobs WHERE state = 'pending' AND engine = ANY(:engines))")
+    boolean anyPending(@Bind("engines") String[] engines);
 
     /**
      * Like {@link #claimChunks}, but a node that holds template packages takes, within each
@@ -154,6 +165,12 @@ public interface JobDao {
             WITH picked AS MATERIALIZED (
                 SELECT p.id FROM render.frame_jobs p
                 WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  -- Not a job this node failed twice; not the chunk it just failed while
+                  -- another node may take it.
+                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
+                                  WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
+                  AND (p.failed_node_id IS DISTINCT FROM :nodeId
+                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
                 ORDER BY p.priority DESC,
                          CASE WHEN p.job_created_at < now() - make_interval(secs => :windowSeconds) THEN 0
                               WHEN p.package_sha256 = ANY(:cached) THEN 1
@@ -181,7 +198,8 @@ public interface JobDao {
             @Bind("cached") String[] cached,
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds,
-            @Bind("windowSeconds") double windowSeconds);
+            @Bind("windowSeconds") double windowSeconds,
+            @Bind("retryElsewhereSeconds") double retryElsewhereSeconds);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs SET state = 'running', started_at = now()
@@ -222,6 +240,7 @@ public interface JobDao {
     @SqlUpdate("""
             UPDATE render.frame_jobs
             SET state = :to, failures = failures + 1, error = :error, lease_expires_at = NULL,
+                failed_node_id = node_id, failed_at = now(),
                 node_id = CASE WHEN :to = 'pending' THEN NULL ELSE node_id END,
                 finished_at = CASE WHEN :to = 'dead' THEN now() ELSE NULL END
             WHERE id = :id AND attempt = :attempt AND state = ANY(:from)

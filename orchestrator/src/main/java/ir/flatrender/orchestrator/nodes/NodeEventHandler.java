@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.nodes;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
@@ -29,6 +30,7 @@ import ir.flatrender.proto.farm.v1.Welcome;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -260,7 +262,14 @@ public final class NodeEventHandler {
                         session.identity().nodeId(),
                         chunk.get().attempt(),
                         reason)
-                : lifecycle.chunkFailed(chunk.get().chunkId(), chunk.get().attempt(), reason);
+                : lifecycle.chunkFailed(
+                        chunk.get().chunkId(),
+                        chunk.get().attempt(),
+                        new ChunkFailure(
+                                ChunkFailure.KINDS.contains(kind) ? kind : "crash",
+                                failed.getMessage(),
+                                failed.getExitCode() >= 0 ? OptionalInt.of(failed.getExitCode()) : OptionalInt.empty(),
+                                failed.getLogTail()));
         if (!applied) {
             // The chunk had already moved on; just free the slot the node reported.
             session.release(chunk.get().chunkId(), chunk.get().attempt());

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
@@ -313,7 +314,8 @@ public final class SegmentUploads {
                 }
                 Optional<String> problem = verify();
                 if (problem.isPresent()) {
-                    lifecycle.chunkFailed(chunk.id(), attempt, "bad output: " + problem.get());
+                    lifecycle.chunkFailed(
+                            chunk.id(), attempt, ChunkFailure.badOutput("segment refused: " + problem.get()));
                     throw Status.FAILED_PRECONDITION
                             .withDescription("segment refused: " + problem.get())
                             .asRuntimeException();

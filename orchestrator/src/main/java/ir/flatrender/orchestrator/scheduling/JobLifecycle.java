@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import ir.flatrender.orchestrator.assembly.Assembler;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.failures.ChunkFailure;
+import ir.flatrender.orchestrator.failures.FailureDao;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkState;
@@ -99,13 +101,21 @@ public final class JobLifecycle {
         }
     }
 
+    /** A node that failed this many attempts of one job is kept off that job. */
+    public static final int BLOCK_AFTER_FAILURES = 2;
+
+    private record Applied(boolean applied, boolean nodeBlocked) {}
+
     /**
-     * An attempt failed. It is retried while the job's attempts last; otherwise the chunk is
-     * dead and so is the job.
+     * An attempt failed. The failure is recorded in {@code render.node_crashes} and counted
+     * against the node for this job (twice, and the node is kept off the job), in the same
+     * transaction as the chunk's change. The chunk is retried while the job's attempts last,
+     * preferably on another node; otherwise it is dead and so is the job. A job that no node
+     * may run any more fails at once, with that reason, rather than waiting for ever.
      *
      * @return whether the failure applied (false for a stale attempt)
      */
-    public boolean chunkFailed(UUID chunkId, long attempt, String reason) {
+    public boolean chunkFailed(UUID chunkId, long attempt, ChunkFailure failure) {
         Optional<ChunkRow> found = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId));
         if (found.isEmpty()) {
             return false;
@@ -116,9 +126,30 @@ public final class JobLifecycle {
         }
         JobRow job = jobs.get(chunk.jobId());
         ChunkState next = ChunkTransitions.afterFailure(chunk.chunkState(), chunk.failures(), job.maxAttempts());
-        int updated = jdbi.withExtension(
-                JobDao.class, dao -> dao.failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason));
-        if (updated == 0) {
+        String reason = failure.reason();
+        Applied applied = jdbi.inTransaction(handle -> {
+            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason) == 0) {
+                return new Applied(false, false);
+            }
+            if (chunk.nodeId() == null) {
+                return new Applied(true, false);
+            }
+            FailureDao failures = handle.attach(FailureDao.class);
+            failures.insertCrash(
+                    UUID.randomUUID(),
+                    chunk.nodeId(),
+                    chunk.jobId(),
+                    chunkId,
+                    attempt,
+                    chunk.engine(),
+                    failure.kind(),
+                    failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null,
+                    failure.signal().isPresent() ? failure.signal().getAsInt() : null,
+                    failure.message(),
+                    failure.logTail());
+            return new Applied(true, failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES));
+        });
+        if (!applied.applied()) {
             return false;
         }
         progress.clear(chunkId);
@@ -137,11 +168,33 @@ public final class JobLifecycle {
                     chunk.jobId(),
                     "chunk " + chunk.seq() + " (frames " + chunk.frames() + ") failed " + (chunk.failures() + 1)
                             + " times; last error: " + reason);
+        } else if (applied.nodeBlocked() && noNodeLeft(chunk, reason)) {
+            // Failed with the reason already.
         } else {
             log.info("job {}: chunk {} attempt {} failed ({}); retrying", chunk.jobId(), chunk.seq(), attempt, reason);
             scheduler.wake(true);
         }
         events.publish(chunk.jobId());
+        return true;
+    }
+
+    /** After a node was kept off a job: fails the job when no node may run it any more. */
+    private boolean noNodeLeft(ChunkRow chunk, String reason) {
+        List<String> able = jdbi.withExtension(FailureDao.class, dao -> dao.ableNodes(chunk.jobId(), chunk.engine()));
+        List<String> blocked = jdbi.withExtension(FailureDao.class, dao -> dao.blockedNodes(chunk.jobId()));
+        log.warn(
+                "job {}: node(s) {} kept off it after failing it {} times",
+                chunk.jobId(),
+                blocked,
+                BLOCK_AFTER_FAILURES);
+        if (!able.isEmpty()) {
+            return false;
+        }
+        failJob(
+                chunk.jobId(),
+                "no node left that can run it: " + String.join(", ", blocked) + " failed it "
+                        + BLOCK_AFTER_FAILURES + " times each and no other node has the " + chunk.engine()
+                        + " engine; last error: " + reason);
         return true;
     }
 

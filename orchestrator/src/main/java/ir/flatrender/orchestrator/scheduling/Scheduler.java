@@ -48,7 +48,11 @@ public final class Scheduler implements AutoCloseable {
     /** Bumped whenever work may have been added; engine sets found empty before it are retried. */
     private final AtomicLong workGeneration = new AtomicLong();
 
+    /** Engine sets with no pending chunk at all, as of a work generation. */
     private final Map<Set<String>, Long> exhausted = new HashMap<>();
+    /** Nodes that found nothing they may take (blocked jobs, chunks they just failed), as of a generation. */
+    private final Map<UUID, Long> exhaustedNodes = new HashMap<>();
+
     private boolean woken;
     private volatile boolean closed;
 
@@ -127,26 +131,35 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             Long emptyAt = exhausted.get(node.engines());
-            if (emptyAt != null && emptyAt == generation) {
+            Long nodeEmptyAt = exhaustedNodes.get(node.nodeId());
+            if ((emptyAt != null && emptyAt == generation) || (nodeEmptyAt != null && nodeEmptyAt == generation)) {
                 continue;
             }
             Set<String> cached = session.cachedPackages();
             double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+            double retryElsewhereSeconds = config.retryElsewhereWindow().toMillis() / 1000.0;
             String[] engines = node.engines().toArray(String[]::new);
             // Nodes holding no template take the plain, index-ordered claim.
             List<ChunkRow> claimed = jdbi.withExtension(
                     JobDao.class,
                     dao -> cached.isEmpty()
-                            ? dao.claimChunks(node.nodeId(), engines, free, leaseSeconds)
+                            ? dao.claimChunks(node.nodeId(), engines, free, leaseSeconds, retryElsewhereSeconds)
                             : dao.claimChunksPreferring(
                                     node.nodeId(),
                                     engines,
                                     cached.toArray(String[]::new),
                                     free,
                                     leaseSeconds,
-                                    config.affinityWindow().toMillis() / 1000.0));
+                                    config.affinityWindow().toMillis() / 1000.0,
+                                    retryElsewhereSeconds));
             if (claimed.size() < free) {
-                exhausted.put(node.engines(), generation);
+                // Nothing more for this node; for every node with its engines only if nothing
+                // is pending at all (what is left may be for other nodes).
+                if (jdbi.withExtension(JobDao.class, dao -> dao.anyPending(engines))) {
+                    exhaustedNodes.put(node.nodeId(), generation);
+                } else {
+                    exhausted.put(node.engines(), generation);
+                }
             }
             for (ChunkRow chunk : claimed) {
                 JobRow job = jobs.get(chunk.jobId());

@@ -12,14 +12,21 @@ import java.time.Duration;
  *     (submitted through another orchestrator)
  * @param affinityWindow how long a chunk may be passed over in favour of chunks whose
  *     template a node already holds
+ * @param retryElsewhereWindow how long a failed chunk waits for another node before the node
+ *     that failed it may take it again
  */
 public record SchedulerConfig(
-        Duration leaseTimeout, Duration heartbeatInterval, Duration idleRecheck, Duration affinityWindow) {
+        Duration leaseTimeout,
+        Duration heartbeatInterval,
+        Duration idleRecheck,
+        Duration affinityWindow,
+        Duration retryElsewhereWindow) {
     public SchedulerConfig {
         requireNonNull(leaseTimeout, "leaseTimeout is null");
         requireNonNull(heartbeatInterval, "heartbeatInterval is null");
         requireNonNull(idleRecheck, "idleRecheck is null");
         requireNonNull(affinityWindow, "affinityWindow is null");
+        requireNonNull(retryElsewhereWindow, "retryElsewhereWindow is null");
         if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
             throw new IllegalArgumentException("heartbeatInterval must be positive");
         }
@@ -35,6 +42,10 @@ public record SchedulerConfig(
 
     public static SchedulerConfig defaults() {
         return new SchedulerConfig(
-                Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
     }
 }

@@ -75,7 +75,7 @@ class ClaimTest {
     private static List<ChunkRow> claim(UUID node, int limit) {
         return postgres.database()
                 .jdbi()
-                .withExtension(JobDao.class, dao -> dao.claimChunks(node, new String[] {"timeline"}, limit, 30));
+                .withExtension(JobDao.class, dao -> dao.claimChunks(node, new String[] {"timeline"}, limit, 30, 10));
     }
 
     @Test

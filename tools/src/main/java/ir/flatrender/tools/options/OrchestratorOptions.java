@@ -38,6 +38,14 @@ public final class OrchestratorOptions {
     Duration heartbeatInterval;
 
     @Option(
+            names = "--retry-elsewhere-window",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "How long a failed chunk waits for another node before the one that failed it may retry it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration retryElsewhere;
+
+    @Option(
             names = "--x264-preset",
             defaultValue = "veryfast",
             description = "x264 preset of the segments (default: ${DEFAULT-VALUE}).")
@@ -91,7 +99,8 @@ public final class OrchestratorOptions {
                         leaseTimeout,
                         heartbeatInterval,
                         Duration.ofSeconds(1),
-                        SchedulerConfig.defaults().affinityWindow()))
+                        SchedulerConfig.defaults().affinityWindow(),
+                        retryElsewhere))
                 .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
                 .withInstallSamples(!noSamples)
                 .withMaxPackageBytes(maxPackageBytes)

@@ -156,6 +156,31 @@ class AfterEffectsFarmTest {
                 assertThat(chunk.getError()).contains(expected.get(run.getKey()));
                 assertThat(chunk.getNodeName()).startsWith("ae-");
             });
+            // And each is in render.node_crashes: its kind, exit code, signal and log.
+            Map<String, Object> crash = postgres.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("""
+                                    SELECT c.kind, c.exit_code, c.signal, c.engine, c.attempt, c.log_tail, n.name
+                                    FROM render.node_crashes c JOIN render.nodes n ON n.id = c.node_id
+                                    WHERE c.job_id = :job
+                                    """)
+                            .bind("job", java.util.UUID.fromString(job.getId()))
+                            .mapToMap()
+                            .one());
+            assertThat(crash).containsEntry("engine", "aftereffects").containsEntry("attempt", 1L);
+            assertThat((String) crash.get("name")).startsWith("ae-");
+            switch (run.getKey()) {
+                case "crash" -> {
+                    assertThat(crash).containsEntry("kind", "crash").containsEntry("exit_code", 134);
+                    assertThat(crash).containsEntry("signal", 6);
+                    assertThat((String) crash.get("log_tail")).contains("After Effects error");
+                }
+                case "hang" -> assertThat(crash).containsEntry("kind", "hang");
+                default -> {
+                    assertThat(crash).containsEntry("kind", "bad_output").containsEntry("exit_code", 0);
+                    assertThat((String) crash.get("log_tail")).contains("aerender ERROR");
+                }
+            }
         }
     }
 }

@@ -214,30 +214,29 @@ public final class AfterEffectsEngine implements Engine {
 
     /** What a failed aerender run means, from how it ended, its exit code and its error lines. */
     static EngineException failure(ProcessOutcome outcome, List<String> errors) {
-        String log = outcome.logTailText();
         if (outcome.termination() == Termination.NO_PROGRESS
                 || outcome.termination() == Termination.DEADLINE_EXCEEDED) {
-            return new EngineException(FailureKind.FAILURE_KIND_HANG, "aerender " + outcome.reason(), log, null);
+            return EngineException.ofProcess(FailureKind.FAILURE_KIND_HANG, "aerender " + outcome.reason(), outcome);
         }
         if (outcome.termination() == Termination.KILLED) {
-            return new EngineException(FailureKind.FAILURE_KIND_CANCELLED, "aerender " + outcome.reason(), log, null);
+            return EngineException.ofProcess(
+                    FailureKind.FAILURE_KIND_CANCELLED, "aerender " + outcome.reason(), outcome);
         }
         String first = errors.isEmpty() ? "" : ": " + errors.get(0);
         if (outcome.exitCode() == 0) {
             // aerender can exit 0 having logged an error (a missing font, a plug-in failure).
-            return new EngineException(
-                    FailureKind.FAILURE_KIND_BAD_OUTPUT, "aerender reported an error" + first, log, null);
+            return EngineException.ofProcess(
+                    FailureKind.FAILURE_KIND_BAD_OUTPUT, "aerender reported an error" + first, outcome);
         }
         FailureKind kind = switch (outcome.exitCode()) {
             case 2, 3, 4, 5, 10 -> FailureKind.FAILURE_KIND_LAUNCH_FAILURE;
             case 9 -> FailureKind.FAILURE_KIND_OUT_OF_MEMORY;
             default -> FailureKind.FAILURE_KIND_CRASH;
         };
-        return new EngineException(
+        return EngineException.ofProcess(
                 kind,
                 "aerender exited with code " + outcome.exitCode() + " (" + meaning(outcome.exitCode()) + ")" + first,
-                log,
-                null);
+                outcome);
     }
 
     /** aerender's documented exit codes. */

@@ -191,7 +191,7 @@ public final class RemotionEngine implements Engine {
                             : FailureKind.FAILURE_KIND_CRASH;
             };
             String reason = error.get() != null ? error.get() : outcome.describe();
-            throw new EngineException(kind, "remotion " + script + ": " + reason, outcome.logTailText(), null);
+            throw EngineException.ofProcess(kind, "remotion " + script + ": " + reason, outcome);
         }
     }
 }

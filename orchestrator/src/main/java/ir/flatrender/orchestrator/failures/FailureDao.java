@@ -1,0 +1,66 @@
+package ir.flatrender.orchestrator.failures;
+
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** {@code render.node_crashes} and {@code render.job_node_blocks}. */
+public interface FailureDao {
+    /** Records a failed attempt; a repeated report of the same attempt is recorded once. */
+    @SqlUpdate("""
+            INSERT INTO render.node_crashes (id, node_id, job_id, chunk_id, attempt, engine, kind, exit_code, signal,
+                                             message, log_tail)
+            VALUES (:id, :nodeId, :jobId, :chunkId, :attempt, :engine, :kind, :exitCode, :signal, :message, :logTail)
+            ON CONFLICT (chunk_id, attempt) DO NOTHING
+            """)
+    int insertCrash(
+            @Bind("id") UUID id,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("jobId") UUID jobId,
+            @Bind("chunkId") UUID chunkId,
+            @Bind("attempt") long attempt,
+            @Bind("engine") String engine,
+            @Bind("kind") String kind,
+            @Bind("exitCode") Integer exitCode,
+            @Bind("signal") Integer signal,
+            @Bind("message") String message,
+            @Bind("logTail") String logTail);
+
+    /**
+     * Counts one more failure of the node on the job; at {@code limit} failures the node is
+     * kept off the job. Answers whether the node is now kept off.
+     */
+    @SqlQuery("""
+            INSERT INTO render.job_node_blocks (job_id, node_id, failures, blocked)
+            VALUES (:jobId, :nodeId, 1, 1 >= :limit)
+            ON CONFLICT (job_id, node_id) DO UPDATE SET
+                failures = render.job_node_blocks.failures + 1,
+                blocked = render.job_node_blocks.failures + 1 >= :limit,
+                updated_at = now()
+            RETURNING blocked
+            """)
+    boolean countFailure(@Bind("jobId") UUID jobId, @Bind("nodeId") UUID nodeId, @Bind("limit") int limit);
+
+    /**
+     * The nodes that could still run the job's chunks: they have its engine, are not disabled,
+     * and are not kept off it. Offline nodes count: they may come back.
+     */
+    @SqlQuery("""
+            SELECT n.name FROM render.nodes n
+            WHERE :engine = ANY(n.engines) AND n.state <> 'disabled'
+              AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
+                              WHERE b.job_id = :jobId AND b.node_id = n.id AND b.blocked)
+            ORDER BY n.name
+            """)
+    List<String> ableNodes(@Bind("jobId") UUID jobId, @Bind("engine") String engine);
+
+    /** The nodes kept off a job, for its failure message. */
+    @SqlQuery("""
+            SELECT n.name FROM render.job_node_blocks b JOIN render.nodes n ON n.id = b.node_id
+            WHERE b.job_id = :jobId AND b.blocked
+            ORDER BY n.name
+            """)
+    List<String> blockedNodes(@Bind("jobId") UUID jobId);
+}
