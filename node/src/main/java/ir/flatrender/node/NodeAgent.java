@@ -17,6 +17,9 @@ import ir.flatrender.proto.farm.v1.Welcome;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,12 @@ final class NodeAgent implements ControlStream.Listener {
     private final AtomicReference<String> nodeId;
     private final String version;
     private final String hostname;
+    private final ScheduledExecutorService timer;
+    /** Counts connections won and lost: a stop scheduled on a loss is void once it moved on. */
+    private final AtomicLong connections = new AtomicLong();
+    /** The orchestrator's lease, as its last welcome said; 15 s until the first. */
+    private volatile long leaseTimeoutMillis = 15_000;
+
     private Worker worker;
 
     NodeAgent(
@@ -39,13 +48,15 @@ final class NodeAgent implements ControlStream.Listener {
             TemplateCache cache,
             AtomicReference<String> nodeId,
             String version,
-            String hostname) {
+            String hostname,
+            ScheduledExecutorService timer) {
         this.config = requireNonNull(config, "config is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.cache = requireNonNull(cache, "cache is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.version = requireNonNull(version, "version is null");
         this.hostname = requireNonNull(hostname, "hostname is null");
+        this.timer = requireNonNull(timer, "timer is null");
     }
 
     /** Set once by the composition root; the worker and the stream need each other. */
@@ -92,6 +103,10 @@ final class NodeAgent implements ControlStream.Listener {
 
     @Override
     public void onWelcome(Welcome welcome) {
+        connections.incrementAndGet();
+        if (welcome.getLeaseTimeoutMillis() > 0) {
+            leaseTimeoutMillis = welcome.getLeaseTimeoutMillis();
+        }
         nodeId.set(welcome.getNodeId());
         log.info(
                 "welcomed by orchestrator {} as node {} ({}); heartbeat every {} ms",
@@ -116,10 +131,24 @@ final class NodeAgent implements ControlStream.Listener {
         log.info("draining: {}", drain.getReason());
     }
 
+    /**
+     * The chunks keep running: an orchestrator that restarts, or shuts down for another to take
+     * over, keeps their leases, and the node reports them in its next hello. Only once the
+     * node has been away for longer than the lease, when they are surely handed out again, are
+     * they stopped.
+     */
     @Override
     public void onDisconnected(String why) {
-        // The orchestrator takes back every chunk of a node whose stream drops, so finishing
-        // them here would only upload segments it will refuse.
-        worker.cancelAll("lost the orchestrator: " + why);
+        long away = connections.incrementAndGet();
+        long wait = leaseTimeoutMillis;
+        timer.schedule(
+                () -> {
+                    if (connections.get() == away && !worker.running().isEmpty()) {
+                        log.warn("away from the orchestrator for over {} ms; stopping this node's chunks", wait);
+                        worker.cancelAll("lost the orchestrator for longer than the lease: " + why);
+                    }
+                },
+                wait,
+                TimeUnit.MILLISECONDS);
     }
 }

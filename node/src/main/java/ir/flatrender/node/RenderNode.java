@@ -109,7 +109,7 @@ public final class RenderNode implements AutoCloseable {
                     EngineDetection.detect(config.engines(), fonts, supervisor, json, config.workDirectory()));
 
             AtomicReference<String> nodeId = new AtomicReference<>("");
-            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname());
+            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname(), timer);
             ControlStream control =
                     new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
             closeables.push(control);

@@ -17,6 +17,8 @@ import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
@@ -201,7 +203,17 @@ public final class Orchestrator implements AutoCloseable {
                     .permitKeepAliveWithoutCalls(true)
                     .build();
             server.start();
-            closeables.push(() -> stop(server, registry));
+            closeables.push(() -> stop(server, registry, handler));
+            // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
+            // more lease before the reaper looks, so their nodes can reconnect and keep them.
+            int graced = jdbi.withExtension(
+                    JobDao.class,
+                    dao -> dao.graceLeases(
+                            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE)),
+                            config.scheduler().leaseTimeout().toMillis() / 1000.0));
+            if (graced > 0) {
+                log.info("{} chunk(s) out on nodes; waiting for their nodes to reconnect", graced);
+            }
             scheduler.start();
             reaper.start();
             // Jobs left mid-assembly by a previous run are assembled again.
@@ -250,9 +262,12 @@ public final class Orchestrator implements AutoCloseable {
         log.info("orchestrator {} stopped", id);
     }
 
-    private static void stop(Server server, NodeRegistry registry) throws InterruptedException {
-        // Nodes are told to go, so they reconnect (to another orchestrator) at once rather
-        // than after the server's grace period.
+    private static void stop(Server server, NodeRegistry registry, NodeEventHandler handler)
+            throws InterruptedException {
+        // Nodes are told to go, so they reconnect (to another orchestrator, or this one
+        // restarted) at once rather than after the server's grace period; their chunks keep
+        // their leases meanwhile, so they keep their work.
+        handler.shutdown();
         for (NodeSession session : registry.sessions()) {
             session.close(io.grpc.Status.UNAVAILABLE.withDescription("the orchestrator is shutting down"));
         }

@@ -55,6 +55,8 @@ import org.slf4j.MDC;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** How long an upload is tried again while the orchestrator cannot be reached. */
+    static final Duration UPLOAD_RETRY_WINDOW = Duration.ofSeconds(60);
 
     private final Engines engines;
     private final TemplateCache cache;
@@ -439,7 +441,7 @@ public final class Worker implements AutoCloseable {
                         .setSizeBytes(Files.size(files.get(i)))
                         .setSha256(sha256(files.get(i))));
             }
-            uploader.upload(files, header.build());
+            uploadRetrying(files, header.build());
         } catch (IOException e) {
             throw new EngineException(FailureKind.FAILURE_KIND_UPLOAD, "upload failed: " + e.getMessage());
         } catch (ExecutionException e) {
@@ -449,6 +451,34 @@ public final class Worker implements AutoCloseable {
                             ? FailureKind.FAILURE_KIND_BAD_OUTPUT
                             : FailureKind.FAILURE_KIND_UPLOAD,
                     "upload refused: " + status.getCode() + " " + status.getDescription());
+        }
+    }
+
+    /**
+     * Uploads, trying again while the orchestrator is unreachable (restarting, or failing over)
+     * for up to {@link #UPLOAD_RETRY_WINDOW}: the segment is the chunk's whole work. If the
+     * attempt was taken back meanwhile, the orchestrator refuses the upload at its header.
+     */
+    private void uploadRetrying(List<Path> files, SegmentHeader header)
+            throws IOException, ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + UPLOAD_RETRY_WINDOW.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                uploader.upload(files, header);
+                return;
+            } catch (ExecutionException e) {
+                Status.Code code = Status.fromThrowable(e.getCause()).getCode();
+                if (code != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                long backoff = Math.min(5_000, 250L << Math.min(attempt, 5));
+                log.info(
+                        "upload of chunk {} failed ({}); trying again in {} ms",
+                        header.getChunk().getChunkId(),
+                        code,
+                        backoff);
+                TimeUnit.MILLISECONDS.sleep(backoff);
+            }
         }
     }
 

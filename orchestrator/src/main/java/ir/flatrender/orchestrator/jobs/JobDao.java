@@ -268,6 +268,45 @@ public interface JobDao {
             """)
     List<ChunkLease> loseNodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
 
+    /**
+     * Takes back the chunks the database has on a node that the node, reconnecting, does not
+     * say it runs.
+     */
+    @SqlQuery("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            WHERE node_id = :nodeId AND state = ANY(:from) AND NOT (id = ANY(:kept))
+            RETURNING id, job_id, :nodeId AS node_id, attempt
+            """)
+    List<ChunkLease> loseNodeChunksExcept(
+            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("kept") UUID[] kept);
+
+    /**
+     * Keeps a chunk attempt a reconnecting node still runs: only the current attempt, on the
+     * same node, still out; its lease starts again.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
+            """)
+    int adoptChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("from") String[] from,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    /**
+     * At start: every chunk out on a node gets at least one more lease, so that nodes which
+     * lost the previous orchestrator can reconnect and keep their work.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET lease_expires_at = greatest(lease_expires_at, now() + make_interval(secs => :graceSeconds))
+            WHERE state = ANY(:from)
+            """)
+    int graceLeases(@Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
+
     /** Takes back every chunk whose lease ran out, whoever held it. */
     @SqlQuery("""
             WITH expired AS MATERIALIZED (

@@ -58,6 +58,7 @@ public final class NodeEventHandler {
     private final JobEvents events;
     private final SchedulerConfig config;
     private final UUID orchestratorId;
+    private volatile boolean shuttingDown;
 
     public NodeEventHandler(
             Jdbi jdbi,
@@ -102,10 +103,17 @@ public final class NodeEventHandler {
         session.activate(
                 new NodeSession.Identity(row.id(), row.name(), Set.copyOf(hello.getEnginesList()), hello.getSlots()),
                 row.nodeState());
+        // What the node still runs from before this connection: the current attempts are kept
+        // (a restarted orchestrator, a stream that dropped) and count against its slots before
+        // the scheduler sees the session; stale ones are stopped; chunks the database has on
+        // the node that it no longer runs go back to pending.
+        List<ChunkRef> stale = adopt(session, row.id(), hello.getRunningList());
         registry.register(session).filter(old -> old != session).ifPresent(old -> {
             log.warn("node {} connected again; closing its previous stream", row.name());
             old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same node"));
-            takeBack(old, "node " + row.name() + " reconnected");
+            for (var held : old.inFlight().entrySet()) {
+                old.release(held.getKey(), held.getValue());
+            }
         });
         session.send(NodeCommand.newBuilder()
                 .setWelcome(Welcome.newBuilder()
@@ -115,13 +123,11 @@ public final class NodeEventHandler {
                                 (int) config.heartbeatInterval().toMillis())
                         .setLeaseTimeoutMillis((int) config.leaseTimeout().toMillis()))
                 .build());
-        // Work the node still runs from an earlier connection was handed out again when that
-        // connection dropped; tell it to stop.
-        for (ChunkRef running : hello.getRunningList()) {
+        for (ChunkRef running : stale) {
             session.send(NodeCommand.newBuilder()
                     .setCancel(CancelChunk.newBuilder()
                             .setChunk(running)
-                            .setReason("the orchestrator took this chunk back when the node disconnected"))
+                            .setReason("this attempt was taken back while the node was away"))
                     .build());
         }
         recordCache(session, hello.getCachedTemplatesList());
@@ -277,7 +283,47 @@ public final class NodeEventHandler {
         }
     }
 
-    /** The stream ended: every chunk the node held goes back to pending. */
+    /**
+     * Keeps the current attempts a (re)connecting node reports, and answers the stale ones.
+     * Chunks the database has on the node that it does not report go back to pending.
+     */
+    private List<ChunkRef> adopt(NodeSession session, UUID nodeId, List<ChunkRef> running) {
+        double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+        List<ChunkRef> stale = new java.util.ArrayList<>();
+        List<UUID> kept = new java.util.ArrayList<>();
+        for (ChunkRef ref : running) {
+            Optional<UUID> chunkId = uuid(ref.getChunkId());
+            boolean current = chunkId.isPresent()
+                    && jdbi.withExtension(
+                                    JobDao.class,
+                                    dao -> dao.adoptChunk(
+                                            chunkId.get(), ref.getAttempt(), nodeId, OUT_ON_NODE, leaseSeconds))
+                            == 1;
+            if (current) {
+                session.reserve(chunkId.get(), ref.getAttempt());
+                kept.add(chunkId.get());
+            } else {
+                stale.add(ref);
+            }
+        }
+        List<ChunkLease> lost = jdbi.withExtension(
+                JobDao.class, dao -> dao.loseNodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
+        lifecycle.chunksTakenBack(lost, "node " + session.name() + " no longer runs them");
+        if (!kept.isEmpty() || !stale.isEmpty()) {
+            log.info(
+                    "node {} still runs {} current chunk attempt(s), kept; {} stale one(s) stopped",
+                    session.name(),
+                    kept.size(),
+                    stale.size());
+        }
+        return stale;
+    }
+
+    /**
+     * The stream ended: every chunk the node held goes back to pending, unless this
+     * orchestrator is shutting down, when the chunks keep their leases so that the node,
+     * reconnecting to this orchestrator restarted or to another, keeps its work.
+     */
     void onClosed(NodeSession session, String why) {
         session.markClosed();
         NodeSession.Identity node = session.identity();
@@ -285,8 +331,15 @@ public final class NodeEventHandler {
             return;
         }
         log.info("node {} disconnected: {}", node.name(), why);
-        takeBack(session, "node " + node.name() + " disconnected");
+        if (!shuttingDown) {
+            takeBack(session, "node " + node.name() + " disconnected");
+        }
         jdbi.useExtension(NodeDao.class, dao -> dao.disconnected(node.nodeId(), orchestratorId));
+    }
+
+    /** From now on, streams that end keep their chunks' leases (see {@link #onClosed}). */
+    public void shutdown() {
+        shuttingDown = true;
     }
 
     private void takeBack(NodeSession session, String reason) {

@@ -33,10 +33,20 @@ final class TestingNodes implements AutoCloseable {
             int slots,
             EngineSettings engines,
             UnaryOperator<NodeConfig> customize) {
+        return start(orchestrator.target(), orchestrator.token(), name, directory, slots, engines, customize);
+    }
+
+    RenderNode start(
+            String target,
+            String token,
+            String name,
+            Path directory,
+            int slots,
+            EngineSettings engines,
+            UnaryOperator<NodeConfig> customize) {
         try {
             RenderNode node = RenderNode.start(
-                    customize.apply(NodeConfig.defaults(
-                                    orchestrator.target(), orchestrator.token(), name, directory.resolve(name))
+                    customize.apply(NodeConfig.defaults(target, token, name, directory.resolve(name))
                             .withSlots(slots)
                             .withEngines(engines)),
                     FONTS,

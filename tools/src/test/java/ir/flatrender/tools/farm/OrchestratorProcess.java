@@ -1,0 +1,119 @@
+package ir.flatrender.tools.farm;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.migrations.DatabaseConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code flatrender orchestrator} in a JVM of its own, on a fixed port and data folder, so a
+ * test can kill it with SIGKILL and start it again where it was. Its log goes to a file in the
+ * data folder.
+ */
+final class OrchestratorProcess implements AutoCloseable {
+    private final DatabaseConfig database;
+    private final Path dataDirectory;
+    private final String token;
+    private final int port;
+    private final List<String> extraArguments;
+    private Process process;
+    private int starts;
+
+    OrchestratorProcess(DatabaseConfig database, Path dataDirectory, String token, List<String> extraArguments)
+            throws IOException {
+        this.database = requireNonNull(database, "database is null");
+        this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+        this.token = requireNonNull(token, "token is null");
+        this.extraArguments = List.copyOf(extraArguments);
+        try (ServerSocket socket = new ServerSocket(0)) {
+            this.port = socket.getLocalPort();
+        }
+    }
+
+    String target() {
+        return "127.0.0.1:" + port;
+    }
+
+    Path log() {
+        return dataDirectory.resolve("orchestrator-" + starts + ".log");
+    }
+
+    /** Starts it and waits until it takes connections (it migrates the database first). */
+    void start() throws IOException {
+        Files.createDirectories(dataDirectory);
+        starts++;
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.awt.headless=true",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "ir.flatrender.tools.FlatRender",
+                "orchestrator",
+                "--listen",
+                target(),
+                "--data-dir",
+                dataDirectory.toString(),
+                "--db-url",
+                database.jdbcUrl(),
+                "--no-samples"));
+        if (!database.user().isEmpty()) {
+            command.addAll(List.of("--db-user", database.user()));
+        }
+        command.addAll(extraArguments);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
+        builder.environment().put("FLATRENDER_FARM_TOKEN", token);
+        if (!database.password().isEmpty()) {
+            builder.environment().put("PGPASSWORD", database.password());
+        }
+        process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!listening()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "the orchestrator exited at start; see " + log() + ":\n" + Files.readString(log()));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the orchestrator did not open its port; see " + log());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, nothing written, streams cut. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the orchestrator did not die");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
