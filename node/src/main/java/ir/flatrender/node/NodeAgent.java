@@ -91,7 +91,8 @@ final class NodeAgent implements ControlStream.Listener {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             sample.setCpuLoad(Math.max(0, os.getCpuLoad()))
                     .setMemoryTotalBytes(os.getTotalMemorySize())
-                    .setMemoryUsedBytes(os.getTotalMemorySize() - os.getFreeMemorySize());
+                    .setMemoryUsedBytes(os.getTotalMemorySize() - os.getFreeMemorySize())
+                    .setLoadAverage(os.getSystemLoadAverage());
         }
         try {
             sample.setDiskFreeBytes(Files.getFileStore(config.workDirectory()).getUsableSpace());

@@ -17,6 +17,7 @@ import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
+import ir.flatrender.orchestrator.health.HealthHistory;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
@@ -148,8 +149,10 @@ public final class Orchestrator implements AutoCloseable {
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
             JobLifecycle lifecycle =
                     new JobLifecycle(jdbi, registry, progress, events, jobCache, scheduler, assembler, snapshotStore);
+            HealthHistory health =
+                    push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             NodeEventHandler handler = new NodeEventHandler(
-                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id);
+                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id, health);
             LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler()));
             BlobStreamer streamer = new BlobStreamer(io);
             SegmentUploads uploads = new SegmentUploads(
@@ -214,6 +217,7 @@ public final class Orchestrator implements AutoCloseable {
             if (graced > 0) {
                 log.info("{} chunk(s) out on nodes; waiting for their nodes to reconnect", graced);
             }
+            health.start();
             scheduler.start();
             reaper.start();
             // Jobs left mid-assembly by a previous run are assembled again.

@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator;
 
 import static java.util.Objects.requireNonNull;
 
+import ir.flatrender.orchestrator.health.HealthConfig;
 import ir.flatrender.orchestrator.jobs.JobsConfig;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param installSamples install the bundled sample templates at start
  * @param assemblyThreads jobs assembled at once
  * @param snapshotCacheBytes the snapshot cache's budget; the least recently used go first
+ * @param health how node health samples are kept
  */
 public record OrchestratorConfig(
         String host,
@@ -35,7 +37,8 @@ public record OrchestratorConfig(
         boolean verifySegments,
         boolean installSamples,
         int assemblyThreads,
-        long snapshotCacheBytes) {
+        long snapshotCacheBytes,
+        HealthConfig health) {
     public static final int DEFAULT_PORT = 7600;
 
     /** PEM certificate chain and private key for the server. */
@@ -53,6 +56,7 @@ public record OrchestratorConfig(
         requireNonNull(tls, "tls is null");
         requireNonNull(jobs, "jobs is null");
         requireNonNull(scheduler, "scheduler is null");
+        requireNonNull(health, "health is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535 but was " + port);
         }
@@ -89,7 +93,8 @@ public record OrchestratorConfig(
                 true,
                 true,
                 1,
-                256L * 1024 * 1024);
+                256L * 1024 * 1024,
+                HealthConfig.defaults());
     }
 
     public OrchestratorConfig withListen(String newHost, int newPort) {
@@ -106,7 +111,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withTls(Optional<Tls> newTls) {
@@ -123,7 +129,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withJobs(JobsConfig newJobs) {
@@ -140,7 +147,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withScheduler(SchedulerConfig newScheduler) {
@@ -157,7 +165,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withInstallSamples(boolean install) {
@@ -174,7 +183,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 install,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withMaxPackageBytes(long bytes) {
@@ -191,7 +201,8 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                snapshotCacheBytes);
+                snapshotCacheBytes,
+                health);
     }
 
     public OrchestratorConfig withSnapshotCacheBytes(long bytes) {
@@ -208,7 +219,26 @@ public record OrchestratorConfig(
                 verifySegments,
                 installSamples,
                 assemblyThreads,
-                bytes);
+                bytes,
+                health);
+    }
+
+    public OrchestratorConfig withHealth(HealthConfig newHealth) {
+        return new OrchestratorConfig(
+                host,
+                port,
+                dataDirectory,
+                farmToken,
+                tls,
+                jobs,
+                scheduler,
+                maxPackageBytes,
+                maxSegmentBytes,
+                verifySegments,
+                installSamples,
+                assemblyThreads,
+                snapshotCacheBytes,
+                newHealth);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
+import ir.flatrender.orchestrator.health.HealthHistory;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
@@ -59,6 +60,7 @@ public final class NodeEventHandler {
     private final SchedulerConfig config;
     private final UUID orchestratorId;
     private volatile boolean shuttingDown;
+    private final HealthHistory health;
 
     public NodeEventHandler(
             Jdbi jdbi,
@@ -68,7 +70,8 @@ public final class NodeEventHandler {
             RunningProgress progress,
             JobEvents events,
             SchedulerConfig config,
-            UUID orchestratorId) {
+            UUID orchestratorId,
+            HealthHistory health) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
@@ -77,6 +80,7 @@ public final class NodeEventHandler {
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
+        this.health = requireNonNull(health, "health is null");
     }
 
     void onHello(NodeSession session, Hello hello) {
@@ -205,6 +209,7 @@ public final class NodeEventHandler {
             handle.attach(JobDao.class).extendLeases(node.nodeId(), OUT_ON_NODE, leaseSeconds);
             handle.attach(NodeDao.class).touch(node.nodeId());
         });
+        health.record(node.nodeId(), heartbeat);
     }
 
     void onStarted(NodeSession session, ChunkStarted started) {
@@ -331,6 +336,7 @@ public final class NodeEventHandler {
             return;
         }
         log.info("node {} disconnected: {}", node.name(), why);
+        health.forget(node.nodeId());
         if (!shuttingDown) {
             takeBack(session, "node " + node.name() + " disconnected");
         }

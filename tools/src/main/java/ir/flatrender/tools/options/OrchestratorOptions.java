@@ -1,6 +1,7 @@
 package ir.flatrender.tools.options;
 
 import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.orchestrator.health.HealthConfig;
 import ir.flatrender.orchestrator.jobs.EncoderSettings;
 import ir.flatrender.orchestrator.jobs.JobsConfig;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
@@ -44,6 +45,21 @@ public final class OrchestratorOptions {
             description = "How long a failed chunk waits for another node before the one that failed it may retry it "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration retryElsewhere;
+
+    @Option(
+            names = "--health-sample-interval",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description =
+                    "How often a node's resource sample is kept in the health history (default: ${DEFAULT-VALUE}).")
+    Duration healthSampleInterval;
+
+    @Option(
+            names = "--health-retention",
+            defaultValue = "90d",
+            converter = DurationConverter.class,
+            description = "How long the health history is kept; older months are dropped (default: ${DEFAULT-VALUE}).")
+    Duration healthRetention;
 
     @Option(
             names = "--x264-preset",
@@ -104,6 +120,10 @@ public final class OrchestratorOptions {
                 .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
                 .withInstallSamples(!noSamples)
                 .withMaxPackageBytes(maxPackageBytes)
-                .withSnapshotCacheBytes(snapshotCacheBytes);
+                .withSnapshotCacheBytes(snapshotCacheBytes)
+                .withHealth(new HealthConfig(
+                        healthSampleInterval,
+                        healthRetention,
+                        HealthConfig.defaults().monthsAhead()));
     }
 }

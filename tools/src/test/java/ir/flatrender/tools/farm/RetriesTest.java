@@ -60,6 +60,21 @@ class RetriesTest {
     }
 
     @Test
+    void everyNodesResourcesAreSampledIntoTheHealthHistory() {
+        TestingNodes.eventually(Duration.ofSeconds(15), () -> {
+            List<String> sampled = postgres.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("""
+                                    SELECT DISTINCT n.name FROM render.node_health_logs l
+                                    JOIN render.nodes n ON n.id = l.node_id
+                                    WHERE l.memory_total_bytes > 0 AND l.disk_free_bytes > 0
+                                    ORDER BY n.name
+                                    """).mapTo(String.class).list());
+            assertThat(sampled).containsExactly("ae-1", "ae-2", "timeline-only");
+        });
+    }
+
+    @Test
     void aChunkThatCrashesEverywhereEndsTheJobWhenNoNodeIsLeft() throws Exception {
         Job submitted = jobs.submit(SubmitJobRequest.newBuilder()
                         .setTemplateId("ae-card")

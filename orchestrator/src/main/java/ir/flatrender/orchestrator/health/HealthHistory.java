@@ -1,0 +1,101 @@
+package ir.flatrender.orchestrator.health;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.proto.farm.v1.Heartbeat;
+import ir.flatrender.proto.farm.v1.ResourceSample;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the nodes' resource samples in {@code render.node_health_logs}: one sample a node
+ * every {@link HealthConfig#sampleInterval()} (heartbeats come more often), and the table's
+ * monthly partitions made ahead and dropped past the retention, at start and every few hours.
+ */
+public final class HealthHistory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthHistory.class);
+    private static final Duration MAINTENANCE_PERIOD = Duration.ofHours(6);
+
+    private final Jdbi jdbi;
+    private final HealthConfig config;
+    private final Clock clock;
+    private final Map<UUID, Instant> lastSample = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+
+    public HealthHistory(Jdbi jdbi, HealthConfig config, Clock clock) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "health-partitions");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Looks after the partitions now, then every few hours. */
+    public void start() {
+        maintain();
+        timer.scheduleWithFixedDelay(
+                this::maintain, MAINTENANCE_PERIOD.toMinutes(), MAINTENANCE_PERIOD.toMinutes(), TimeUnit.MINUTES);
+    }
+
+    /** Makes the coming months' partitions and drops those past the retention. */
+    public void maintain() {
+        try {
+            int made = jdbi.withExtension(HealthDao.class, dao -> dao.ensurePartitions(config.monthsAhead()));
+            List<String> dropped = jdbi.withExtension(
+                    HealthDao.class,
+                    dao -> dao.dropPartitionsBefore(clock.instant().minus(config.retention())));
+            if (made > 0 || !dropped.isEmpty()) {
+                log.info("node health history: {} partition(s) made ahead, dropped {}", made, dropped);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not look after the node health partitions; will try again: {}", e.toString());
+        }
+    }
+
+    /** A heartbeat arrived: its sample is kept when the node's last one is old enough. */
+    public void record(UUID nodeId, Heartbeat heartbeat) {
+        Instant now = clock.instant();
+        Instant last = lastSample.get(nodeId);
+        if (last != null && Duration.between(last, now).compareTo(config.sampleInterval()) < 0) {
+            return;
+        }
+        lastSample.put(nodeId, now);
+        ResourceSample sample = heartbeat.getResources();
+        jdbi.useExtension(
+                HealthDao.class,
+                dao -> dao.insert(
+                        nodeId,
+                        sample.getCpuLoad(),
+                        sample.getLoadAverage() < 0 ? null : sample.getLoadAverage(),
+                        sample.getMemoryUsedBytes() == 0 ? null : sample.getMemoryUsedBytes(),
+                        sample.getMemoryTotalBytes() == 0 ? null : sample.getMemoryTotalBytes(),
+                        sample.getDiskFreeBytes() == 0 ? null : sample.getDiskFreeBytes(),
+                        sample.getGpuPresent() ? sample.getGpuLoad() : null,
+                        sample.getGpuPresent() ? sample.getGpuMemoryUsedBytes() : null,
+                        heartbeat.getRunningCount()));
+    }
+
+    /** A node left: its next connection samples at once. */
+    public void forget(UUID nodeId) {
+        lastSample.remove(nodeId);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
