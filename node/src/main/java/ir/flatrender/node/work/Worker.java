@@ -125,20 +125,35 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Executions are kept by chunk and attempt: a new attempt of a chunk may come while an old one winds down. */
+    private static String key(ChunkRef ref) {
+        return ref.getChunkId() + "#" + ref.getAttempt();
+    }
+
     public void assign(AssignChunk assign) {
+        ChunkRef ref = assign.getChunk();
         Execution execution = new Execution(assign);
-        if (running.putIfAbsent(assign.getChunk().getChunkId(), execution) != null) {
+        if (running.putIfAbsent(key(ref), execution) != null) {
             log.warn(
-                    "chunk {} is already running here; ignoring a second assignment",
-                    assign.getChunk().getChunkId());
+                    "chunk {} attempt {} is already running here; ignoring a second assignment",
+                    ref.getChunkId(),
+                    ref.getAttempt());
             return;
+        }
+        // An older attempt of the same chunk still here was taken back while this node was away:
+        // the new attempt is the one that counts.
+        for (Execution other : running.values()) {
+            ChunkRef old = other.assign.getChunk();
+            if (old.getChunkId().equals(ref.getChunkId()) && old.getAttempt() < ref.getAttempt()) {
+                other.cancel("attempt " + ref.getAttempt() + " of this chunk was assigned");
+            }
         }
         execution.future = slots.submit(() -> run(execution));
     }
 
     public void cancel(ChunkRef ref, String reason) {
-        Execution execution = running.get(ref.getChunkId());
-        if (execution != null && execution.assign.getChunk().getAttempt() == ref.getAttempt()) {
+        Execution execution = running.get(key(ref));
+        if (execution != null) {
             log.info("cancelling chunk {} attempt {}: {}", ref.getChunkId(), ref.getAttempt(), reason);
             execution.cancel(reason);
         }
@@ -214,7 +229,7 @@ public final class Worker implements AutoCloseable {
             log.error("chunk {} failed unexpectedly", ref.getChunkId(), e);
             report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "", -1);
         } finally {
-            running.remove(ref.getChunkId(), execution);
+            running.remove(key(ref), execution);
             for (Path file : files) {
                 try {
                     Files.deleteIfExists(file);
