@@ -39,6 +39,32 @@ public interface JobDao {
                 WHERE f.job_id = j.id AND f.state = 'done') c
             """;
 
+    /** Which pending chunks a node may claim (the claims' shared WHERE). */
+    String CLAIMABLE = """
+                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  -- Not a job this node failed twice; not the chunk it just failed while
+                  -- another node may take it.
+                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
+                                  WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
+                  AND (p.failed_node_id IS DISTINCT FROM :nodeId
+                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))""";
+
+    /** The claims' shared tail: the picked chunks become new attempts on the node, read back. */
+    String CLAIM = """
+            claimed AS (
+                UPDATE render.frame_jobs f
+                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
+                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                FROM picked
+                WHERE f.id = picked.id AND f.state = 'pending'
+                RETURNING f.*)
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
+                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
+                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
+            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
+            ORDER BY f.job_id, f.seq""";
+
     String CHUNK_COLUMNS = """
             f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256, f.state,
             f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at, f.assigned_at,
@@ -120,29 +146,11 @@ public interface JobDao {
     @SqlQuery("""
             WITH picked AS MATERIALIZED (
                 SELECT p.id FROM render.frame_jobs p
-                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
-                  -- Not a job this node failed twice; not the chunk it just failed while
-                  -- another node may take it.
-                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
-                                  WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
-                  AND (p.failed_node_id IS DISTINCT FROM :nodeId
-                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
+""" + CLAIMABLE + """
                 ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED),
-            claimed AS (
-                UPDATE render.frame_jobs f
-                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
-                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
-                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
-                FROM picked
-                WHERE f.id = picked.id AND f.state = 'pending'
-                RETURNING f.*)
-            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
-                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
-                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
-            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
-            ORDER BY f.job_id, f.seq
+""" + CLAIM + """
             """)
     List<ChunkRow> claimChunks(
             @Bind("nodeId") UUID nodeId,
@@ -164,13 +172,7 @@ public interface JobDao {
     @SqlQuery("""
             WITH picked AS MATERIALIZED (
                 SELECT p.id FROM render.frame_jobs p
-                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
-                  -- Not a job this node failed twice; not the chunk it just failed while
-                  -- another node may take it.
-                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
-                                  WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
-                  AND (p.failed_node_id IS DISTINCT FROM :nodeId
-                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
+""" + CLAIMABLE + """
                 ORDER BY p.priority DESC,
                          CASE WHEN p.job_created_at < now() - make_interval(secs => :windowSeconds) THEN 0
                               WHEN p.package_sha256 = ANY(:cached) THEN 1
@@ -178,19 +180,7 @@ public interface JobDao {
                          p.job_created_at, p.job_id, p.seq
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED),
-            claimed AS (
-                UPDATE render.frame_jobs f
-                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
-                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
-                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
-                FROM picked
-                WHERE f.id = picked.id AND f.state = 'pending'
-                RETURNING f.*)
-            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
-                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
-                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
-            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
-            ORDER BY f.job_id, f.seq
+""" + CLAIM + """
             """)
     List<ChunkRow> claimChunksPreferring(
             @Bind("nodeId") UUID nodeId,
