@@ -61,6 +61,30 @@ public final class Database implements AutoCloseable {
         Migrations.migrate(dataSource, schemas);
     }
 
+    /**
+     * Whether an error means the database could not be reached or dropped the connection (a
+     * restart, {@code pg_terminate_backend}, a full pool): worth retrying later, not a reason to
+     * fail the work. SQL states of class 08 (connection exception) and 57P (operator
+     * intervention), and the pool's own timeouts.
+     */
+    public static boolean isUnavailable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    return true;
+                }
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -36,6 +36,7 @@ class MigrationsTest {
                         "content.templates",
                         "render.exports",
                         "render.frame_jobs",
+                        "render.frame_repair_jobs",
                         "render.job_node_blocks",
                         "render.node_crashes",
                         "render.node_health_logs",

@@ -15,6 +15,7 @@ import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
+import ir.flatrender.orchestrator.api.NodeAdminServiceImpl;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
 import ir.flatrender.orchestrator.health.HealthHistory;
@@ -23,9 +24,9 @@ import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
-import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.nodes.NodeControl;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
@@ -145,15 +146,26 @@ public final class Orchestrator implements AutoCloseable {
                             Files.createDirectories(scratch.resolve("assembly")),
                             events,
                             jobCache,
-                            config.assemblyThreads()));
+                            config.assemblyThreads(),
+                            id,
+                            () -> scheduler.wake(true)));
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
-            JobLifecycle lifecycle =
-                    new JobLifecycle(jdbi, registry, progress, events, jobCache, scheduler, assembler, snapshotStore);
+            JobLifecycle lifecycle = new JobLifecycle(
+                    jdbi,
+                    registry,
+                    progress,
+                    events,
+                    jobCache,
+                    scheduler,
+                    assembler,
+                    snapshotStore,
+                    config.health().quarantine(),
+                    id);
             HealthHistory health =
                     push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             NodeEventHandler handler = new NodeEventHandler(
                     jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id, health);
-            LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler()));
+            LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
             SegmentUploads uploads = new SegmentUploads(
                     jdbi,
@@ -168,6 +180,19 @@ public final class Orchestrator implements AutoCloseable {
             JobQueries queries = new JobQueries(jdbi, progress);
             SnapshotService snapshots =
                     new SnapshotService(jdbi, templates, submitter, scheduler, events, snapshotStore, json);
+            NodeControl nodeControl = push(
+                    closeables,
+                    new NodeControl(
+                            jdbi,
+                            registry,
+                            handler,
+                            submitter,
+                            scheduler,
+                            blobs,
+                            config.health().quarantine(),
+                            id,
+                            config.scheduler().heartbeatInterval(),
+                            Clock.systemUTC()));
 
             FarmTokenInterceptor auth = new FarmTokenInterceptor(FarmToken.of(config.farmToken()), Set.of());
             ServerCredentials credentials = config.tls().isPresent()
@@ -194,6 +219,7 @@ public final class Orchestrator implements AutoCloseable {
                                     snapshotCalls,
                                     json),
                             auth))
+                    .addService(ServerInterceptors.intercept(new NodeAdminServiceImpl(nodeControl), auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
@@ -220,11 +246,9 @@ public final class Orchestrator implements AutoCloseable {
             health.start();
             scheduler.start();
             reaper.start();
-            // Jobs left mid-assembly by a previous run are assembled again.
-            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.jobIdsInState(JobState.ASSEMBLING.dbName()))) {
-                log.info("job {} was left assembling; assembling it again", job);
-                lifecycle.assemble(job);
-            }
+            nodeControl.start();
+            // Jobs left mid-assembly (by a previous run, or another orchestrator that died) are
+            // assembled by the reaper's sweep, which runs at once.
             log.info(
                     "orchestrator {} listening on {}:{} ({}), data in {}",
                     id,

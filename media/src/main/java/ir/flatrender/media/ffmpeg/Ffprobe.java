@@ -11,6 +11,7 @@ import ir.flatrender.media.process.SupervisedProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,34 +51,134 @@ public final class Ffprobe {
                 "-of",
                 "json",
                 file.toAbsolutePath().toString()));
-        ProcessSpec spec = ProcessSpec.of(
-                        "ffprobe",
-                        binaries.ffprobeCommand(arguments),
-                        file.toAbsolutePath().getParent())
+        return parse(run(file, arguments));
+    }
+
+    /**
+     * The presentation times of the first video stream's packets, in seconds and in file
+     * order, without decoding: where each frame sits in the timeline.
+     */
+    public List<Double> videoPacketTimes(Path file) throws MediaException {
+        requireNonNull(file, "file is null");
+        byte[] output = run(
+                file,
+                List.of(
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "packet=pts_time",
+                        "-of",
+                        "json",
+                        file.toAbsolutePath().toString()));
+        return packetTimes(output);
+    }
+
+    private List<Double> packetTimes(byte[] output) throws MediaException {
+        JsonNode root;
+        try {
+            root = json.readTree(output);
+        } catch (IOException e) {
+            throw new MediaException("ffprobe printed something that is not JSON", e);
+        }
+        List<Double> times = new ArrayList<>();
+        for (JsonNode packet : root.path("packets")) {
+            JsonNode pts = packet.path("pts_time");
+            if (pts.isTextual() || pts.isNumber()) {
+                try {
+                    times.add(Double.parseDouble(pts.asText()));
+                } catch (NumberFormatException e) {
+                    // A packet without a time (rare in these files) places no frame.
+                }
+            }
+        }
+        return times;
+    }
+
+    private byte[] run(Path file, List<String> arguments) throws MediaException {
+        return run(file.toAbsolutePath().getParent(), file.getFileName().toString(), arguments, null);
+    }
+
+    /** Writes what ffprobe reads on its standard input. */
+    @FunctionalInterface
+    public interface StdinWriter {
+        void writeTo(OutputStream stdin) throws IOException;
+    }
+
+    /**
+     * The presentation times of the video packets of a stream written to ffprobe's input (e.g.
+     * MPEG-TS segments back to back), in input order, as the container has them: no
+     * discontinuity is smoothed over.
+     */
+    public List<Double> videoPacketTimes(Path workDirectory, String format, StdinWriter input) throws MediaException {
+        requireNonNull(input, "input is null");
+        byte[] output = run(
+                workDirectory,
+                "its input",
+                List.of(
+                        "-v",
+                        "error",
+                        "-f",
+                        format,
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "packet=pts_time",
+                        "-of",
+                        "json",
+                        "pipe:0"),
+                input);
+        return packetTimes(output);
+    }
+
+    private byte[] run(Path directory, String what, List<String> arguments, StdinWriter input) throws MediaException {
+        ProcessSpec spec = ProcessSpec.of("ffprobe", binaries.ffprobeCommand(arguments), directory)
                 .withEnvironment(binaries.environment())
                 .withRawStdout()
                 .withLimits(DEADLINE, NO_PROGRESS, true);
+        if (input != null) {
+            spec = spec.withStdin();
+        }
         byte[] output;
         ProcessOutcome outcome;
         try {
             SupervisedProcess process = supervisor.start(spec);
+            Thread writer = null;
+            if (input != null) {
+                // Written from its own thread while this one reads, so neither pipe fills up.
+                writer = new Thread(
+                        () -> {
+                            try (OutputStream stdin = process.stdin()) {
+                                input.writeTo(stdin);
+                            } catch (IOException e) {
+                                // ffprobe stopped reading; its exit status says why.
+                            }
+                        },
+                        "ffprobe-input");
+                writer.setDaemon(true);
+                writer.start();
+            }
             try (InputStream stdout = process.stdout()) {
                 ByteArrayOutputStream buffer = new ByteArrayOutputStream();
                 stdout.transferTo(buffer);
                 output = buffer.toByteArray();
             }
             outcome = process.await();
+            if (writer != null) {
+                writer.join();
+            }
         } catch (IOException e) {
-            throw new MediaException("could not run ffprobe on " + file + ": " + e.getMessage(), e);
+            throw new MediaException("could not run ffprobe on " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MediaException("interrupted while probing " + file, e);
+            throw new MediaException("interrupted while probing " + what, e);
         }
         if (!outcome.succeeded()) {
             throw new MediaException(
-                    "ffprobe could not read " + file.getFileName() + ": " + outcome.describe(), outcome.logTailText());
+                    "ffprobe could not read " + what + ": " + outcome.describe(), outcome.logTailText());
         }
-        return parse(output);
+        return output;
     }
 
     private MediaInfo parse(byte[] output) throws MediaException {

@@ -59,6 +59,21 @@ final class JobMapper {
         for (ChunkRow chunk : view.chunks()) {
             proto.addChunks(toProto(chunk));
         }
+        for (ir.flatrender.orchestrator.repairs.RepairRow repair : view.repairs()) {
+            ir.flatrender.proto.farm.v1.FrameRepair.Builder row = ir.flatrender.proto.farm.v1.FrameRepair.newBuilder()
+                    .setChunkId(repair.chunkId().toString())
+                    .setAttempt(repair.attempt())
+                    .setFrames(FrameRange.newBuilder()
+                            .setStart(repair.frameStart())
+                            .setEnd(repair.frameEnd()))
+                    .setTier(repair.tier() == null ? "" : repair.tier())
+                    .setDetectedBy(repair.detectedBy())
+                    .setReason(repair.reason())
+                    .setState(repair.state());
+            timestamp(repair.createdAt()).ifPresent(row::setCreatedAt);
+            timestamp(repair.finishedAt()).ifPresent(row::setFinishedAt);
+            proto.addRepairs(row);
+        }
         return proto.build();
     }
 
@@ -152,7 +167,7 @@ final class JobMapper {
         return builder.build();
     }
 
-    private static java.util.Optional<Timestamp> timestamp(Instant instant) {
+    static java.util.Optional<Timestamp> timestamp(Instant instant) {
         if (instant == null) {
             return java.util.Optional.empty();
         }

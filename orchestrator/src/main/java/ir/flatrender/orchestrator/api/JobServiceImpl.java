@@ -28,11 +28,13 @@ import ir.flatrender.proto.farm.v1.DownloadExportRequest;
 import ir.flatrender.proto.farm.v1.ExportData;
 import ir.flatrender.proto.farm.v1.GetJobRequest;
 import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobControlRequest;
 import ir.flatrender.proto.farm.v1.JobProgress;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.ListJobsRequest;
 import ir.flatrender.proto.farm.v1.ListJobsResponse;
 import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
+import ir.flatrender.proto.farm.v1.SetJobPriorityRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobResponse;
@@ -174,6 +176,46 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
 
     @Override
+    public void pauseJob(JobControlRequest request, StreamObserver<Job> responseObserver) {
+        control(request, responseObserver, (id, reason) -> lifecycle.pause(id, reason));
+    }
+
+    @Override
+    public void resumeJob(JobControlRequest request, StreamObserver<Job> responseObserver) {
+        control(request, responseObserver, (id, reason) -> lifecycle.resume(id, reason));
+    }
+
+    @Override
+    public void retryJob(JobControlRequest request, StreamObserver<Job> responseObserver) {
+        control(request, responseObserver, (id, reason) -> lifecycle.retry(id, reason));
+    }
+
+    @Override
+    public void setJobPriority(SetJobPriorityRequest request, StreamObserver<Job> responseObserver) {
+        unary(responseObserver, () -> {
+            UUID id = jobId(request.getJobId());
+            queries.view(id, tenant(request.getTenantId()), false);
+            if (Math.abs(request.getPriority()) > 1_000_000) {
+                throw FarmException.invalid("priority", "must be between -1000000 and 1000000");
+            }
+            lifecycle.setPriority(id, request.getPriority());
+            return JobMapper.toProto(queries.view(id, Optional.empty(), false), blobs);
+        });
+    }
+
+    private void control(
+            JobControlRequest request,
+            StreamObserver<Job> responseObserver,
+            java.util.function.BiConsumer<UUID, String> change) {
+        unary(responseObserver, () -> {
+            UUID id = jobId(request.getJobId());
+            queries.view(id, tenant(request.getTenantId()), false);
+            change.accept(id, request.getReason().isBlank() ? "asked by a client" : request.getReason());
+            return JobMapper.toProto(queries.view(id, Optional.empty(), false), blobs);
+        });
+    }
+
+    @Override
     public void watchJob(WatchJobRequest request, StreamObserver<JobProgress> responseObserver) {
         try {
             new JobWatch(
@@ -262,7 +304,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         }
     }
 
-    private static <T> void unary(StreamObserver<T> observer, Supplier<T> call) {
+    /** Answers a unary call with what the supplier returns, or its error as a status. */
+    static <T> void unary(StreamObserver<T> observer, Supplier<T> call) {
         T response;
         try {
             response = call.get();

@@ -12,6 +12,7 @@ import ir.flatrender.media.process.ProcessOutcome;
 import ir.flatrender.media.process.ProcessSpec;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.media.process.SupervisedProcess;
+import ir.flatrender.migrations.Database;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ExportRow;
@@ -19,9 +20,11 @@ import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
-import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
+import ir.flatrender.orchestrator.repairs.FoundProblem;
+import ir.flatrender.orchestrator.repairs.FrameTimeline;
+import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.scheduling.JobCache;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
@@ -31,14 +34,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -64,8 +76,10 @@ public final class Assembler implements AutoCloseable {
     /** One AAC frame at 48 kHz: how far the sound's length may be from the picture's. */
     private static final long AUDIO_FRAME_MILLIS = Math.round(1024 * 1000.0 / AUDIO_RATE) + 1;
 
-    private static final String[] ASSEMBLING = JobState.dbNames(JobTransitions.from(JobTransitions.Event.ASSEMBLED));
-    private static final String[] FAILABLE = JobState.dbNames(JobTransitions.from(JobTransitions.Event.FAILED));
+    /** How long an orchestrator holds a job's assembly without renewing it (renewed every third). */
+    public static final Duration ASSEMBLY_LEASE = Duration.ofSeconds(30);
+    /** How many times one chunk's frames are rendered again before the job fails instead. */
+    public static final int MAX_REPAIRS_PER_CHUNK = 2;
 
     private final Jdbi jdbi;
     private final BlobStore blobs;
@@ -77,6 +91,12 @@ public final class Assembler implements AutoCloseable {
     private final JobCache jobs;
     private final AudioSources audio;
     private final ExecutorService executor;
+    private final UUID orchestratorId;
+    private final Runnable workAdded;
+    /** Jobs this orchestrator is assembling or has queued to; their assembly leases are renewed. */
+    private final Set<UUID> inProgress = ConcurrentHashMap.newKeySet();
+
+    private final ScheduledExecutorService leaseTimer;
 
     public Assembler(
             Jdbi jdbi,
@@ -88,8 +108,12 @@ public final class Assembler implements AutoCloseable {
             Path workDirectory,
             JobEvents events,
             JobCache jobs,
-            int threads) {
+            int threads,
+            UUID orchestratorId,
+            Runnable workAdded) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
+        this.workAdded = requireNonNull(workAdded, "workAdded is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.ffmpeg = requireNonNull(ffmpeg, "ffmpeg is null");
         this.supervisor = requireNonNull(supervisor, "supervisor is null");
@@ -104,23 +128,68 @@ public final class Assembler implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+        this.leaseTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "assembly-leases");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long renew = ASSEMBLY_LEASE.toMillis() / 3;
+        leaseTimer.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
     }
 
-    /** Assembles the job in the background; it must be in state assembling. */
+    private void renewLeases() {
+        if (inProgress.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useExtension(
+                    JobDao.class,
+                    dao -> dao.renewAssemblies(
+                            inProgress.toArray(UUID[]::new), orchestratorId, ASSEMBLY_LEASE.toMillis() / 1000.0));
+        } catch (RuntimeException e) {
+            log.warn("could not renew assembly leases; retrying: {}", e.toString());
+        }
+    }
+
+    /**
+     * Assembles the job in the background, when it is assembling and no other orchestrator
+     * holds its assembly (see {@link JobDao#claimAssembly}); a job already queued here is not
+     * queued twice.
+     */
     public void submit(UUID jobId) {
-        executor.execute(() -> {
-            MDC.put("job", jobId.toString());
-            try {
-                assemble(jobId);
-            } finally {
-                MDC.remove("job");
-            }
-        });
+        if (!inProgress.add(jobId)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                MDC.put("job", jobId.toString());
+                try {
+                    assemble(jobId);
+                } finally {
+                    inProgress.remove(jobId);
+                    MDC.remove("job");
+                }
+            });
+        } catch (RuntimeException e) {
+            inProgress.remove(jobId);
+            throw e;
+        }
     }
 
     private void assemble(UUID jobId) {
-        JobRow job = jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElse(null);
-        if (job == null || job.jobState() != JobState.ASSEMBLING) {
+        JobRow job;
+        try {
+            job = jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElse(null);
+            if (job == null
+                    || job.jobState() != JobState.ASSEMBLING
+                    || jdbi.withExtension(
+                                    JobDao.class,
+                                    dao -> dao.claimAssembly(jobId, orchestratorId, ASSEMBLY_LEASE.toMillis() / 1000.0))
+                            == 0) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.warn("job {}: could not take its assembly; it is tried again: {}", jobId, e.toString());
             return;
         }
         long started = System.nanoTime();
@@ -132,7 +201,15 @@ public final class Assembler implements AutoCloseable {
                     || chunks.stream().anyMatch(c -> c.chunkState() != ChunkState.DONE)) {
                 throw new AssemblyException("not every chunk is done");
             }
+            List<ChunkRow> frameChunks =
+                    chunks.stream().filter(c -> !c.isAudioTask()).toList();
             List<SegmentRow> segments = jdbi.withExtension(JobDao.class, dao -> dao.listSegments(jobId));
+            // Every stored file is still the one accepted, before any is used.
+            List<FoundProblem> problems = changedSegments(chunks, segments);
+            if (!problems.isEmpty()) {
+                repair(job, problems);
+                return;
+            }
             List<String> renderedAudio = segments.stream()
                     .filter(s -> s.tier().equals("audio"))
                     .map(SegmentRow::blobKey)
@@ -140,19 +217,44 @@ public final class Assembler implements AutoCloseable {
             List<AudioSources.Track> tracks = audio.resolve(job, renderedAudio, directory);
             List<ExportRow> exports = new ArrayList<>();
             for (Output output : job.outputs()) {
-                List<String> keys = segments.stream()
+                List<SegmentRow> tier = segments.stream()
                         .filter(s -> s.tier().equals(output.tier()))
-                        .map(SegmentRow::blobKey)
                         .toList();
-                if (keys.size() != chunks.stream().filter(c -> !c.isAudioTask()).count()) {
+                if (tier.size() != frameChunks.size()) {
                     throw new AssemblyException("chunks without a " + output.tier() + " segment");
                 }
-                exports.add(export(job, output, keys, tracks, directory));
+                // Each segment's frames where its range belongs (a valid segment of another range
+                // would pass its checksum; ffmpeg would smooth its times over when joining).
+                problems = misplacedInSegments(job, output, frameChunks, tier, directory);
+                if (!problems.isEmpty()) {
+                    repair(job, problems);
+                    return;
+                }
+                Path video = directory.resolve(output.tier() + ".mp4");
+                Optional<String> joinError = join(
+                        tier.stream().map(SegmentRow::blobKey).toList(),
+                        tracks,
+                        job.totalFrames() / (double) job.fps(),
+                        video,
+                        directory);
+                if (joinError.isPresent()) {
+                    throw new AssemblyException(joinError.get());
+                }
+                problems = misplacedInExport(job, output, frameChunks, video);
+                if (!problems.isEmpty()) {
+                    repair(job, problems);
+                    return;
+                }
+                exports.add(export(job, output, video, tracks, directory));
             }
             boolean finished = jdbi.inTransaction(handle -> {
                 JobDao dao = handle.attach(JobDao.class);
                 exports.forEach(dao::upsertExport);
-                return dao.finishJob(jobId, ASSEMBLING, JobState.SUCCEEDED.dbName(), null) == 1;
+                if (dao.finishAssembly(jobId, orchestratorId, JobState.SUCCEEDED.dbName(), null) == 0) {
+                    return false;
+                }
+                handle.attach(RepairDao.class).finishOpen(jobId, "repaired");
+                return true;
             });
             if (finished) {
                 blobs.deleteTree("segments/" + jobId);
@@ -170,9 +272,16 @@ public final class Assembler implements AutoCloseable {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
         } catch (AssemblyException | MediaException | IOException | RuntimeException e) {
+            if (Database.isUnavailable(e)) {
+                // Not the job's fault: its assembly lease stays here and the sweep tries again.
+                log.warn(
+                        "job {}: the database went away during assembly; it is assembled again: {}",
+                        jobId,
+                        e.toString());
+                return;
+            }
             log.error("job {}: assembly failed: {}", jobId, e.getMessage(), e);
-            String reason = "assembly failed: " + e.getMessage();
-            jdbi.useExtension(JobDao.class, dao -> dao.finishJob(jobId, FAILABLE, JobState.FAILED.dbName(), reason));
+            failAssembly(jobId, "assembly failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -189,12 +298,163 @@ public final class Assembler implements AutoCloseable {
         }
     }
 
-    private ExportRow export(
-            JobRow job, Output output, List<String> segments, List<AudioSources.Track> tracks, Path directory)
+    private void failAssembly(UUID jobId, String reason) {
+        try {
+            jdbi.useTransaction(handle -> {
+                if (handle.attach(JobDao.class).finishAssembly(jobId, orchestratorId, JobState.FAILED.dbName(), reason)
+                        == 1) {
+                    handle.attach(RepairDao.class).finishOpen(jobId, "failed");
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("job {}: could not record its failure; it is assembled again: {}", jobId, e.toString());
+        }
+    }
+
+    /** The stored files whose bytes are no longer those accepted (disk or storage corruption). */
+    private List<FoundProblem> changedSegments(List<ChunkRow> chunks, List<SegmentRow> segments) throws IOException {
+        List<FoundProblem> problems = new ArrayList<>();
+        byte[] buffer = new byte[1 << 16];
+        for (SegmentRow segment : segments) {
+            String reason;
+            try (InputStream in = blobs.open(segment.blobKey(), 0)) {
+                MessageDigest digest = sha256();
+                long size = 0;
+                int read;
+                while ((read = in.read(buffer)) > 0) {
+                    digest.update(buffer, 0, read);
+                    size += read;
+                }
+                String sha256 = HexFormat.of().formatHex(digest.digest());
+                reason = sha256.equals(segment.sha256()) && size == segment.sizeBytes()
+                        ? null
+                        : "its stored " + segment.tier() + " segment changed after it was accepted (" + size
+                                + " bytes, sha256 " + sha256.substring(0, 12) + "…; accepted " + segment.sizeBytes()
+                                + " bytes, " + segment.sha256().substring(0, 12) + "…)";
+            } catch (java.nio.file.NoSuchFileException e) {
+                reason = "its stored " + segment.tier() + " segment is gone";
+            }
+            if (reason != null) {
+                ChunkRow chunk = chunkOf(chunks, segment);
+                problems.add(new FoundProblem(chunk, segment.tier(), FoundProblem.SEGMENT_CHECK, reason));
+            }
+        }
+        return problems;
+    }
+
+    /** Frames of the joined export not where they were planned, traced to their chunks. */
+    private List<FoundProblem> misplacedInExport(JobRow job, Output output, List<ChunkRow> chunks, Path video)
+            throws MediaException {
+        Map<ChunkRow, String> misplaced =
+                FrameTimeline.exportProblems(ffprobe.videoPacketTimes(video), job.fps(), chunks, job.frameStart());
+        return misplaced.entrySet().stream()
+                .map(e -> new FoundProblem(e.getKey(), output.tier(), FoundProblem.EXPORT_CHECK, e.getValue()))
+                .toList();
+    }
+
+    /**
+     * The chunks whose segments do not hold their frames at their places: one ffprobe reads the
+     * tier's segments back to back, and each chunk's packets are its planned number of frames
+     * in turn (each segment's count was checked when it was accepted).
+     */
+    private List<FoundProblem> misplacedInSegments(
+            JobRow job, Output output, List<ChunkRow> chunks, List<SegmentRow> tier, Path directory)
+            throws MediaException {
+        List<Double> packets = ffprobe.videoPacketTimes(directory, "mpegts", stdin -> {
+            for (SegmentRow segment : tier) {
+                try (InputStream in = blobs.open(segment.blobKey(), 0)) {
+                    in.transferTo(stdin);
+                }
+            }
+        });
+        Map<ChunkRow, List<Double>> times = new LinkedHashMap<>();
+        int next = 0;
+        for (ChunkRow chunk : chunks) {
+            int frames = chunk.frameEnd() - chunk.frameStart() + 1;
+            times.put(chunk, packets.subList(Math.min(next, packets.size()), Math.min(next + frames, packets.size())));
+            next += frames;
+        }
+        return FrameTimeline.segmentProblems(times, job.fps(), job.frameStart()).entrySet().stream()
+                .map(e -> new FoundProblem(e.getKey(), output.tier(), FoundProblem.SEGMENT_CHECK, e.getValue()))
+                .toList();
+    }
+
+    /**
+     * Sends the wrong chunks' frames back to render (rows in {@code render.frame_repair_jobs},
+     * the chunks pending as their next attempt) and the job back to running, to be assembled
+     * again once they are done. A chunk repaired {@link #MAX_REPAIRS_PER_CHUNK} times already
+     * fails the job instead.
+     */
+    private void repair(JobRow job, List<FoundProblem> problems) {
+        Map<UUID, FoundProblem> byChunk = new LinkedHashMap<>();
+        problems.forEach(p -> byChunk.putIfAbsent(p.chunk().id(), p));
+        for (FoundProblem problem : byChunk.values()) {
+            int before = jdbi.withExtension(
+                    RepairDao.class, dao -> dao.countForChunk(problem.chunk().id()));
+            if (before >= MAX_REPAIRS_PER_CHUNK) {
+                failAssembly(
+                        job.id(),
+                        "frames " + problem.chunk().frames() + " are still wrong after " + before + " repairs: "
+                                + problem.reason());
+                return;
+            }
+        }
+        boolean reopened = jdbi.inTransaction(handle -> {
+            RepairDao repairs = handle.attach(RepairDao.class);
+            for (FoundProblem problem : byChunk.values()) {
+                ChunkRow chunk = problem.chunk();
+                repairs.insert(
+                        UUID.randomUUID(),
+                        job.id(),
+                        chunk.id(),
+                        chunk.attempt(),
+                        chunk.frameStart(),
+                        chunk.frameEnd(),
+                        problem.tier(),
+                        problem.detectedBy(),
+                        problem.reason());
+                if (repairs.reopenChunk(chunk.id(), chunk.attempt()) == 0) {
+                    handle.rollback();
+                    return false;
+                }
+            }
+            if (handle.attach(JobDao.class).finishAssembly(job.id(), orchestratorId, JobState.RUNNING.dbName(), null)
+                    == 0) {
+                handle.rollback();
+                return false;
+            }
+            return true;
+        });
+        if (reopened) {
+            for (FoundProblem problem : byChunk.values()) {
+                log.warn(
+                        "job {}: frames {} ({}) are rendered again: {}",
+                        job.id(),
+                        problem.chunk().frames(),
+                        problem.detectedBy(),
+                        problem.reason());
+            }
+            workAdded.run();
+        }
+    }
+
+    private static ChunkRow chunkOf(List<ChunkRow> chunks, SegmentRow segment) {
+        return chunks.stream()
+                .filter(c -> c.id().equals(segment.chunkId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError("every JVM has SHA-256", e);
+        }
+    }
+
+    private ExportRow export(JobRow job, Output output, Path video, List<AudioSources.Track> tracks, Path directory)
             throws IOException, InterruptedException, AssemblyException, MediaException {
-        Path video = directory.resolve(output.tier() + ".mp4");
-        double seconds = job.totalFrames() / (double) job.fps();
-        join(segments, tracks, seconds, video, directory);
         MediaInfo info = verify(job, output, video, !tracks.isEmpty());
         Path thumbnail = directory.resolve(output.tier() + ".jpg");
         thumbnail(video, info, thumbnail, directory);
@@ -276,9 +536,10 @@ public final class Assembler implements AutoCloseable {
         return args;
     }
 
-    private void join(
+    /** Joins the segments into {@code video}; answers why ffmpeg could not, when it could not. */
+    private Optional<String> join(
             List<String> segments, List<AudioSources.Track> tracks, double seconds, Path video, Path directory)
-            throws IOException, InterruptedException, AssemblyException {
+            throws IOException, InterruptedException {
         ProcessSpec spec = ProcessSpec.of(
                         "ffmpeg-join", ffmpeg.ffmpegCommand(joinArguments(tracks, seconds, video)), directory)
                 .withEnvironment(ffmpeg.environment())
@@ -301,9 +562,9 @@ public final class Assembler implements AutoCloseable {
             log.debug("join input closed early: {}", e.getMessage());
         }
         ProcessOutcome outcome = process.await();
-        if (!outcome.succeeded()) {
-            throw new AssemblyException("ffmpeg could not join the segments: " + outcome.describe());
-        }
+        return outcome.succeeded()
+                ? Optional.empty()
+                : Optional.of("ffmpeg could not join the segments: " + outcome.describe());
     }
 
     private MediaInfo verify(JobRow job, Output output, Path video, boolean withAudio)
@@ -379,6 +640,7 @@ public final class Assembler implements AutoCloseable {
 
     @Override
     public void close() {
+        leaseTimer.shutdownNow();
         executor.shutdownNow();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);

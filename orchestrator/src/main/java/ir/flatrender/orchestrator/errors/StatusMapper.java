@@ -45,8 +45,8 @@ public final class StatusMapper {
         }
         if (error instanceof org.jdbi.v3.core.ConnectionException
                 || error instanceof java.sql.SQLTransientException
-                || error.getCause() instanceof java.sql.SQLTransientConnectionException) {
-            log.warn("database unavailable", error);
+                || ir.flatrender.migrations.Database.isUnavailable(error)) {
+            log.warn("database unavailable: {}", error.toString());
             return Status.UNAVAILABLE
                     .withDescription("the farm's database is unavailable; try again")
                     .asRuntimeException();

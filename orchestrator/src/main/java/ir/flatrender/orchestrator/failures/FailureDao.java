@@ -63,4 +63,17 @@ public interface FailureDao {
             ORDER BY n.name
             """)
     List<String> blockedNodes(@Bind("jobId") UUID jobId);
+
+    /** A node's engine failures within the window, and how many jobs they span. */
+    record RecentFailures(int failures, int jobs) {}
+
+    @SqlQuery("""
+            SELECT count(*)::int AS failures, count(DISTINCT c.job_id)::int AS jobs
+            FROM render.node_crashes c JOIN render.render_jobs j ON j.id = c.job_id
+            WHERE c.node_id = :nodeId AND c.created_at > now() - make_interval(secs => :windowSeconds)
+              AND c.kind IN ('crash', 'hang', 'launch_failure', 'out_of_memory', 'bad_output')
+              AND j.kind <> 'health_check'
+            """)
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(RecentFailures.class)
+    RecentFailures recentFailures(@Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds);
 }

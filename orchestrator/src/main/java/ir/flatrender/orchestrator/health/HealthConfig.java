@@ -8,11 +8,13 @@ import java.time.Duration;
  * @param sampleInterval how often a node's resource sample is kept (heartbeats come more often)
  * @param retention how long samples are kept; older months' partitions are dropped
  * @param monthsAhead how many months' partitions are made ahead of the current one
+ * @param quarantine when failing nodes are quarantined and re-admitted
  */
-public record HealthConfig(Duration sampleInterval, Duration retention, int monthsAhead) {
+public record HealthConfig(Duration sampleInterval, Duration retention, int monthsAhead, QuarantinePolicy quarantine) {
     public HealthConfig {
         requireNonNull(sampleInterval, "sampleInterval is null");
         requireNonNull(retention, "retention is null");
+        requireNonNull(quarantine, "quarantine is null");
         if (sampleInterval.isNegative() || sampleInterval.isZero()) {
             throw new IllegalArgumentException("sampleInterval must be positive");
         }
@@ -24,7 +26,16 @@ public record HealthConfig(Duration sampleInterval, Duration retention, int mont
         }
     }
 
+    /** With the default quarantine policy. */
+    public HealthConfig(Duration sampleInterval, Duration retention, int monthsAhead) {
+        this(sampleInterval, retention, monthsAhead, QuarantinePolicy.defaults());
+    }
+
     public static HealthConfig defaults() {
         return new HealthConfig(Duration.ofSeconds(30), Duration.ofDays(90), 2);
+    }
+
+    public HealthConfig withQuarantine(QuarantinePolicy policy) {
+        return new HealthConfig(sampleInterval, retention, monthsAhead, policy);
     }
 }

@@ -47,7 +47,10 @@ public interface JobDao {
                   AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
                                   WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
                   AND (p.failed_node_id IS DISTINCT FROM :nodeId
-                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))""";
+                       OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
+                  -- Health-check renders go only to their node (see claimHealthCheck).
+                  AND p.target_node_id IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM render.render_jobs pj WHERE pj.id = p.job_id AND pj.state = 'paused')""";
 
     /** The claims' shared tail: the picked chunks become new attempts on the node, read back. */
     String CLAIM = """
@@ -99,6 +102,10 @@ public interface JobDao {
                     :packageSha256, :task, 'pending')
             """)
     void insertChunks(@BindMethods List<NewChunk> chunks);
+
+    /** Makes the job's chunks ones only this node may take (a health-check render). */
+    @SqlUpdate("UPDATE render.frame_jobs SET target_node_id = :nodeId WHERE job_id = :jobId")
+    int targetChunks(@Bind("jobId") UUID jobId, @Bind("nodeId") UUID nodeId);
 
     @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.id = :id")
     Optional<JobRow> findJob(@Bind("id") UUID id);
@@ -158,6 +165,21 @@ public interface JobDao {
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds,
             @Bind("retryElsewhereSeconds") double retryElsewhereSeconds);
+
+    /** A quarantined node's health-check render: the one chunk meant for it, when pending. */
+    @SqlQuery("""
+            WITH picked AS MATERIALIZED (
+                SELECT p.id FROM render.frame_jobs p
+                WHERE p.state = 'pending' AND p.target_node_id = :nodeId AND p.engine = ANY(:engines)
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED),
+""" + CLAIM + """
+            """)
+    List<ChunkRow> claimHealthCheck(
+            @Bind("nodeId") UUID nodeId,
+            @Bind("engines") String[] engines,
+            @Bind("limit") int limit,
+            @Bind("leaseSeconds") double leaseSeconds);
 
     /** Whether any chunk for these engines is pending at all (for any node). */
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM render.frame_jobs WHERE state = 'pending' AND engine = ANY(:engines))")
@@ -311,12 +333,22 @@ public interface JobDao {
             """)
     List<ChunkLease> expireLeases(@Bind("from") String[] from);
 
+    /**
+     * Renews the leases of the chunk attempts a node says it runs (its heartbeat's list), and
+     * only those: an attempt the database has on the node that the node does not run any more
+     * (its report was lost, say while the database was away) runs out and goes back to pending.
+     */
     @SqlUpdate("""
-            UPDATE render.frame_jobs SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
-            WHERE node_id = :nodeId AND state = ANY(:from)
+            UPDATE render.frame_jobs f SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS bigint[])) AS r(id, attempt)
+            WHERE f.id = r.id AND f.attempt = r.attempt AND f.node_id = :nodeId AND f.state = ANY(:from)
             """)
     int extendLeases(
-            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("leaseSeconds") double leaseSeconds);
+            @Bind("nodeId") UUID nodeId,
+            @Bind("ids") UUID[] ids,
+            @Bind("attempts") long[] attempts,
+            @Bind("from") String[] from,
+            @Bind("leaseSeconds") double leaseSeconds);
 
     @SqlQuery("""
             WITH cancelled AS MATERIALIZED (
@@ -342,6 +374,47 @@ public interface JobDao {
             """)
     int markStarted(@Bind("ids") UUID[] ids, @Bind("from") String[] from, @Bind("to") String to);
 
+    @SqlUpdate("""
+            UPDATE render.render_jobs SET state = 'paused', updated_at = now()
+            WHERE id = :id AND state = ANY(:from)
+            """)
+    int pauseJob(@Bind("id") UUID id, @Bind("from") String[] from);
+
+    /** Back to queued, or to running when it had started. */
+    @SqlUpdate("""
+            UPDATE render.render_jobs
+            SET state = CASE WHEN started_at IS NULL THEN 'queued' ELSE 'running' END, updated_at = now()
+            WHERE id = :id AND state = ANY(:from)
+            """)
+    int resumeJob(@Bind("id") UUID id, @Bind("from") String[] from);
+
+    /** A failed or cancelled job queued again; its chunks not done are reset by {@link #reopenUndoneChunks}. */
+    @SqlUpdate("""
+            UPDATE render.render_jobs
+            SET state = 'queued', error = NULL, finished_at = NULL, updated_at = now(),
+                assembler_id = NULL, assembly_lease_expires_at = NULL
+            WHERE id = :id AND state = ANY(:from)
+            """)
+    int retryJob(@Bind("id") UUID id, @Bind("from") String[] from);
+
+    /** Every chunk of the job not done is pending again, with its failures forgiven. */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', failures = 0, error = NULL, node_id = NULL, lease_expires_at = NULL,
+                frames_done = 0, finished_at = NULL, failed_node_id = NULL, failed_at = NULL
+            WHERE job_id = :jobId AND state IN ('dead', 'failed', 'cancelled')
+            """)
+    int reopenUndoneChunks(@Bind("jobId") UUID jobId);
+
+    @SqlUpdate("DELETE FROM render.job_node_blocks WHERE job_id = :jobId")
+    int clearBlocks(@Bind("jobId") UUID jobId);
+
+    @SqlUpdate("UPDATE render.render_jobs SET priority = :priority, updated_at = now() WHERE id = :id")
+    int setJobPriority(@Bind("id") UUID id, @Bind("priority") int priority);
+
+    @SqlUpdate("UPDATE render.frame_jobs SET priority = :priority WHERE job_id = :jobId")
+    int setChunkPriority(@Bind("jobId") UUID jobId, @Bind("priority") int priority);
+
     /** Moves a job to assembling only when no chunk of it is left undone; one caller wins. */
     @SqlUpdate("""
             UPDATE render.render_jobs j SET state = :to, updated_at = now()
@@ -356,8 +429,66 @@ public interface JobDao {
             """)
     int finishJob(@Bind("id") UUID id, @Bind("from") String[] from, @Bind("to") String to, @Bind("error") String error);
 
-    @SqlQuery("SELECT id FROM render.render_jobs WHERE state = :state ORDER BY created_at")
-    List<UUID> jobIdsInState(@Bind("state") String state);
+    /**
+     * Takes the job's assembly for this orchestrator until the lease runs out: when no one holds
+     * it, this orchestrator already does, or the holder's lease ran out (it died). One wins.
+     */
+    @SqlUpdate("""
+            UPDATE render.render_jobs
+            SET assembler_id = :orchestratorId,
+                assembly_lease_expires_at = now() + make_interval(secs => :leaseSeconds), updated_at = now()
+            WHERE id = :id AND state = 'assembling'
+              AND (assembler_id IS NULL OR assembler_id = :orchestratorId OR assembly_lease_expires_at < now())
+            """)
+    int claimAssembly(
+            @Bind("id") UUID id,
+            @Bind("orchestratorId") UUID orchestratorId,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    /** Renews this orchestrator's assembly leases of the given jobs. */
+    @SqlUpdate("""
+            UPDATE render.render_jobs
+            SET assembly_lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            WHERE id = ANY(:ids) AND state = 'assembling' AND assembler_id = :orchestratorId
+            """)
+    int renewAssemblies(
+            @Bind("ids") UUID[] ids,
+            @Bind("orchestratorId") UUID orchestratorId,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    /** Ends an assembly this orchestrator holds: succeeded, failed, or back to running for repairs. */
+    @SqlUpdate("""
+            UPDATE render.render_jobs
+            SET state = :to, error = :error, updated_at = now(), assembler_id = NULL, assembly_lease_expires_at = NULL,
+                finished_at = CASE WHEN :to IN ('succeeded', 'failed') THEN now() ELSE NULL END
+            WHERE id = :id AND state = 'assembling' AND assembler_id = :orchestratorId
+            """)
+    int finishAssembly(
+            @Bind("id") UUID id,
+            @Bind("orchestratorId") UUID orchestratorId,
+            @Bind("to") String to,
+            @Bind("error") String error);
+
+    /** Jobs waiting to be assembled that no live orchestrator is assembling (or this one lost). */
+    @SqlQuery("""
+            SELECT id FROM render.render_jobs
+            WHERE state = 'assembling'
+              AND (assembler_id IS NULL OR assembler_id = :orchestratorId OR assembly_lease_expires_at < now())
+            ORDER BY created_at
+            """)
+    List<UUID> unassembledJobs(@Bind("orchestratorId") UUID orchestratorId);
+
+    /**
+     * Active jobs whose chunks are all done but that never moved to assembling (the database
+     * went away between the last chunk and the job's own change).
+     */
+    @SqlQuery("""
+            SELECT j.id FROM render.render_jobs j
+            WHERE j.state = ANY(:from)
+              AND NOT EXISTS (SELECT 1 FROM render.frame_jobs f WHERE f.job_id = j.id AND f.state <> 'done')
+            ORDER BY j.created_at
+            """)
+    List<UUID> doneButNotAssembling(@Bind("from") String[] from);
 
     @SqlUpdate("""
             INSERT INTO render.exports (id, job_id, tier, blob_key, size_bytes, width, height, frame_count,

@@ -3,6 +3,8 @@ package ir.flatrender.orchestrator.jobs;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.repairs.RepairDao;
+import ir.flatrender.orchestrator.repairs.RepairRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +28,15 @@ public final class JobQueries {
      * @throws FarmException NOT_FOUND
      */
     public JobView view(UUID jobId, Optional<UUID> tenantId, boolean withChunks) {
-        return jdbi.withExtension(JobDao.class, dao -> {
+        return jdbi.withHandle(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
             JobRow job = dao.findJob(jobId)
                     .filter(j -> tenantId.isEmpty() || tenantId.get().equals(j.tenantId()))
                     .orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
             List<ChunkRow> chunks = withChunks ? dao.listChunks(jobId) : List.of();
-            return new JobView(job, dao.findExports(jobId), chunks, progress.framesInFlight(jobId));
+            List<RepairRow> repairs =
+                    withChunks ? handle.attach(RepairDao.class).listForJob(jobId) : List.of();
+            return new JobView(job, dao.findExports(jobId), chunks, repairs, progress.framesInFlight(jobId));
         });
     }
 
@@ -70,7 +75,11 @@ public final class JobQueries {
                         .collect(Collectors.groupingBy(ExportRow::jobId));
         List<JobView> views = page.stream()
                 .map(job -> new JobView(
-                        job, exports.getOrDefault(job.id(), List.of()), List.of(), progress.framesInFlight(job.id())))
+                        job,
+                        exports.getOrDefault(job.id(), List.of()),
+                        List.of(),
+                        List.of(),
+                        progress.framesInFlight(job.id())))
                 .toList();
         Optional<Cursor> next = more
                 ? Optional.of(new Cursor(

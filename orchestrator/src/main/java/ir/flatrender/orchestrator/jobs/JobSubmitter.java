@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -69,6 +70,18 @@ public final class JobSubmitter {
      * that they jump ahead of queued video work.
      */
     public Submitted submit(SubmitCommand command) {
+        return submit(command, Optional.empty());
+    }
+
+    /**
+     * Submits a quarantined node's health-check render: a job only that node may take, ahead of
+     * other work, that ends with its chunks (nothing is assembled).
+     */
+    public Submitted submitHealthCheck(SubmitCommand command, UUID nodeId) {
+        return submit(command, Optional.of(requireNonNull(nodeId, "nodeId is null")));
+    }
+
+    private Submitted submit(SubmitCommand command, Optional<UUID> targetNode) {
         requireNonNull(command, "command is null");
         if (command.templateId().isBlank()) {
             throw FarmException.invalid("template_id", "is required");
@@ -84,7 +97,9 @@ public final class JobSubmitter {
         // Microseconds, as PostgreSQL keeps them, so keyset paging compares equal values.
         Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Output primary = plan.outputs().get(0);
-        int priority = command.stillFormat().isPresent() ? JobsConfig.SNAPSHOT_PRIORITY : command.priority();
+        int priority = command.stillFormat().isPresent() || targetNode.isPresent()
+                ? JobsConfig.SNAPSHOT_PRIORITY
+                : command.priority();
         NewJob job = new NewJob(
                 jobId,
                 command.tenantId(),
@@ -107,7 +122,7 @@ public final class JobSubmitter {
                 plan.frames().end(),
                 plan.bindings(),
                 config.encoder(),
-                command.stillFormat().isPresent() ? "snapshot" : "video",
+                targetNode.isPresent() ? "health_check" : command.stillFormat().isPresent() ? "snapshot" : "video",
                 plan.outputs(),
                 plan.audio(),
                 priority,
@@ -147,6 +162,7 @@ public final class JobSubmitter {
                 return new Submitted(existing, false);
             }
             dao.insertChunks(chunks);
+            targetNode.ifPresent(node -> dao.targetChunks(jobId, node));
             log.info(
                     "job {} queued: {} {} v{}, {} {}, frames {}, {} chunk(s), tiers {}",
                     jobId,

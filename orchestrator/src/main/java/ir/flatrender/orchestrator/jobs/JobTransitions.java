@@ -9,7 +9,9 @@ import java.util.Set;
  *
  * <pre>
  * queued → running → assembling → succeeded
+ *   assembling → running (frames found wrong are rendered again)
  *   any active state → failed | cancelled;  queued | running ⇄ paused
+ *   failed | cancelled → queued (retried: only the chunks not done render again)
  * </pre>
  */
 public final class JobTransitions {
@@ -25,7 +27,11 @@ public final class JobTransitions {
         FAILED,
         CANCEL,
         PAUSE,
-        RESUME
+        RESUME,
+        /** Checks before or after assembly found frames wrong; they render again. */
+        REPAIR,
+        /** An operator retries a failed or cancelled job. */
+        RETRY
     }
 
     private JobTransitions() {}
@@ -40,6 +46,8 @@ public final class JobTransitions {
             case CANCEL -> EnumSet.of(JobState.QUEUED, JobState.RUNNING, JobState.ASSEMBLING, JobState.PAUSED);
             case PAUSE -> EnumSet.of(JobState.QUEUED, JobState.RUNNING);
             case RESUME -> EnumSet.of(JobState.PAUSED);
+            case REPAIR -> EnumSet.of(JobState.ASSEMBLING);
+            case RETRY -> EnumSet.of(JobState.FAILED, JobState.CANCELLED);
         };
     }
 
@@ -60,6 +68,8 @@ public final class JobTransitions {
             case CANCEL -> JobState.CANCELLED;
             case PAUSE -> JobState.PAUSED;
             case RESUME -> JobState.QUEUED;
+            case REPAIR -> JobState.RUNNING;
+            case RETRY -> JobState.QUEUED;
         };
     }
 }

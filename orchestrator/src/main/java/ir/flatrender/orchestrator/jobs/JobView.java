@@ -11,12 +11,19 @@ import java.util.Optional;
  * @param framesInFlight frames rendered by chunks still on nodes, not yet counted in the row
  * @param exports every tier made, the job's own first
  * @param chunks empty unless asked for
+ * @param repairs frames rendered again after checks found them wrong; empty unless chunks were asked for
  */
-public record JobView(JobRow job, List<ExportRow> exports, List<ChunkRow> chunks, int framesInFlight) {
+public record JobView(
+        JobRow job,
+        List<ExportRow> exports,
+        List<ChunkRow> chunks,
+        List<ir.flatrender.orchestrator.repairs.RepairRow> repairs,
+        int framesInFlight) {
     public JobView {
         requireNonNull(job, "job is null");
         exports = List.copyOf(exports);
         chunks = List.copyOf(chunks);
+        repairs = List.copyOf(repairs);
     }
 
     /** The export of the job's own tier, once made. */

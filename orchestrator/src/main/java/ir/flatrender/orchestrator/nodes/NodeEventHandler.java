@@ -205,8 +205,22 @@ public final class NodeEventHandler {
             return;
         }
         double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+        List<UUID> ids = new java.util.ArrayList<>();
+        List<Long> attempts = new java.util.ArrayList<>();
+        for (ChunkRef ref : heartbeat.getRunningList()) {
+            uuid(ref.getChunkId()).ifPresent(id -> {
+                ids.add(id);
+                attempts.add(ref.getAttempt());
+            });
+        }
         jdbi.useTransaction(handle -> {
-            handle.attach(JobDao.class).extendLeases(node.nodeId(), OUT_ON_NODE, leaseSeconds);
+            handle.attach(JobDao.class)
+                    .extendLeases(
+                            node.nodeId(),
+                            ids.toArray(UUID[]::new),
+                            attempts.stream().mapToLong(Long::longValue).toArray(),
+                            OUT_ON_NODE,
+                            leaseSeconds);
             handle.attach(NodeDao.class).touch(node.nodeId());
         });
         health.record(node.nodeId(), heartbeat);
@@ -354,6 +368,35 @@ public final class NodeEventHandler {
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
+        lifecycle.chunksTakenBack(lost, reason);
+    }
+
+    /**
+     * Takes back everything a node connected here runs, and tells it to stop (the node was
+     * disabled): its chunks go back to pending, not counted as failures.
+     */
+    public void stopAll(NodeSession session, String reason) {
+        NodeSession.Identity node = session.identity();
+        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+        lifecycle.chunksTakenBack(lost, reason);
+        // Attempts the database no longer had on it (taken back through another orchestrator).
+        for (var held : session.inFlight().entrySet()) {
+            if (session.release(held.getKey(), held.getValue())) {
+                session.send(NodeCommand.newBuilder()
+                        .setCancel(CancelChunk.newBuilder()
+                                .setChunk(ChunkRef.newBuilder()
+                                        .setChunkId(held.getKey().toString())
+                                        .setAttempt(held.getValue()))
+                                .setReason(reason))
+                        .build());
+            }
+        }
+        scheduler.wake(false);
+    }
+
+    /** Takes back, in the database, the chunks out on a node not connected here. */
+    public void takeBackFrom(UUID nodeId, String reason) {
+        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(nodeId, OUT_ON_NODE));
         lifecycle.chunksTakenBack(lost, reason);
     }
 

@@ -109,6 +109,15 @@ public final class NodeSession {
         return Math.max(0, known.slots() - inFlight.size());
     }
 
+    /** Slots free for a quarantined node's health-check render (and nothing else). */
+    public int healthCheckSlots() {
+        Identity known = identity;
+        if (known == null || closed || state != NodeState.QUARANTINED) {
+            return 0;
+        }
+        return Math.max(0, known.slots() - inFlight.size());
+    }
+
     public int busySlots() {
         return inFlight.size();
     }

@@ -7,6 +7,7 @@ import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.failures.FailureDao;
+import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkState;
@@ -17,8 +18,10 @@ import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.nodes.NodeAdminDao;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.nodes.NodeState;
 import ir.flatrender.orchestrator.snapshots.SnapshotStore;
 import ir.flatrender.proto.farm.v1.CancelChunk;
 import ir.flatrender.proto.farm.v1.ChunkRef;
@@ -50,6 +53,12 @@ public final class JobLifecycle {
     private final Scheduler scheduler;
     private final Assembler assembler;
     private final SnapshotStore snapshots;
+    private final QuarantinePolicy quarantine;
+    private final UUID orchestratorId;
+
+    /** The failures that count towards a node's quarantine: its engine's, not the network's. */
+    private static final java.util.Set<String> ENGINE_FAILURES =
+            java.util.Set.of("crash", "hang", "launch_failure", "out_of_memory", "bad_output");
 
     public JobLifecycle(
             Jdbi jdbi,
@@ -59,7 +68,11 @@ public final class JobLifecycle {
             JobCache jobs,
             Scheduler scheduler,
             Assembler assembler,
-            SnapshotStore snapshots) {
+            SnapshotStore snapshots,
+            QuarantinePolicy quarantine,
+            UUID orchestratorId) {
+        this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
+        this.quarantine = requireNonNull(quarantine, "quarantine is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.progress = requireNonNull(progress, "progress is null");
@@ -75,13 +88,17 @@ public final class JobLifecycle {
         progress.clear(chunk.id());
         registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunk.id(), chunk.attempt()));
         scheduler.wake(false);
+        allChunksDone(chunk.jobId());
+    }
+
+    /** Moves the job to assembling when no chunk of it is left undone, and assembles it. */
+    public void allChunksDone(UUID jobId) {
         boolean allDone = jdbi.withExtension(
-                        JobDao.class,
-                        dao -> dao.markAllChunksDone(chunk.jobId(), ALL_DONE_FROM, JobState.ASSEMBLING.dbName()))
+                        JobDao.class, dao -> dao.markAllChunksDone(jobId, ALL_DONE_FROM, JobState.ASSEMBLING.dbName()))
                 == 1;
-        events.publish(chunk.jobId());
+        events.publish(jobId);
         if (allDone) {
-            assemble(chunk.jobId());
+            assemble(jobId);
         }
     }
 
@@ -91,7 +108,20 @@ public final class JobLifecycle {
      * assembling.
      */
     public void assemble(UUID jobId) {
-        if (jobs.get(jobId).isSnapshot()) {
+        JobRow job = jobs.get(jobId);
+        if (job.kind().equals("health_check")) {
+            // Its frames rendered and passed the segment checks: that is the whole test.
+            int finished = jdbi.withExtension(
+                    JobDao.class,
+                    dao -> dao.claimAssembly(jobId, orchestratorId, 30) == 1
+                            ? dao.finishAssembly(jobId, orchestratorId, JobState.SUCCEEDED.dbName(), null)
+                            : 0);
+            if (finished == 1) {
+                log.info("health-check job {} passed", jobId);
+            }
+            jobs.evict(jobId);
+            events.publish(jobId);
+        } else if (job.isSnapshot()) {
             snapshots.complete(jobId);
             jobs.evict(jobId);
             events.publish(jobId);
@@ -104,7 +134,7 @@ public final class JobLifecycle {
     /** A node that failed this many attempts of one job is kept off that job. */
     public static final int BLOCK_AFTER_FAILURES = 2;
 
-    private record Applied(boolean applied, boolean nodeBlocked) {}
+    private record Applied(boolean applied, boolean nodeBlocked, boolean nodeQuarantined) {}
 
     /**
      * An attempt failed. The failure is recorded in {@code render.node_crashes} and counted
@@ -129,10 +159,10 @@ public final class JobLifecycle {
         String reason = failure.reason();
         Applied applied = jdbi.inTransaction(handle -> {
             if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason) == 0) {
-                return new Applied(false, false);
+                return new Applied(false, false, false);
             }
             if (chunk.nodeId() == null) {
-                return new Applied(true, false);
+                return new Applied(true, false, false);
             }
             FailureDao failures = handle.attach(FailureDao.class);
             failures.insertCrash(
@@ -147,14 +177,42 @@ public final class JobLifecycle {
                     failure.signal().isPresent() ? failure.signal().getAsInt() : null,
                     failure.message(),
                     failure.logTail());
-            return new Applied(true, failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES));
+            boolean blocked = failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
+            boolean quarantined = false;
+            if (!job.kind().equals("health_check") && ENGINE_FAILURES.contains(failure.kind())) {
+                FailureDao.RecentFailures recent = failures.recentFailures(
+                        chunk.nodeId(), quarantine.window().toMillis() / 1000.0);
+                if (recent.failures() >= quarantine.failures() && recent.jobs() >= quarantine.acrossJobs()) {
+                    quarantined = handle.attach(NodeAdminDao.class)
+                                    .quarantine(
+                                            chunk.nodeId(),
+                                            recent.failures() + " failures across " + recent.jobs()
+                                                    + " jobs within "
+                                                    + quarantine.window().toMinutes()
+                                                    + " min; last: " + reason)
+                            == 1;
+                }
+            }
+            return new Applied(true, blocked, quarantined);
         });
         if (!applied.applied()) {
             return false;
         }
         progress.clear(chunkId);
         if (chunk.nodeId() != null) {
-            registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunkId, attempt));
+            registry.get(chunk.nodeId()).ifPresent(session -> {
+                session.release(chunkId, attempt);
+                if (applied.nodeQuarantined()) {
+                    session.setState(NodeState.QUARANTINED);
+                }
+            });
+        }
+        if (applied.nodeQuarantined()) {
+            log.warn(
+                    "node {} quarantined after {} engine failures across jobs; it takes work again once it passes"
+                            + " a health-check render",
+                    chunk.nodeName(),
+                    quarantine.failures());
         }
         if (next == ChunkState.DEAD) {
             log.warn(
@@ -240,6 +298,90 @@ public final class JobLifecycle {
         JobRow job = end(jobId, JobTransitions.Event.CANCEL, JobState.CANCELLED, reason);
         log.info("job {} cancelled: {}", jobId, reason);
         return job;
+    }
+
+    /** Holds a job: no more of its chunks are handed out; the ones rendering finish. */
+    public JobRow pause(UUID jobId, String reason) {
+        JobRow job = control(
+                jobId, JobTransitions.Event.PAUSE, dao -> dao.pauseJob(jobId, states(JobTransitions.Event.PAUSE)));
+        log.info("job {} paused: {}", jobId, reason);
+        return job;
+    }
+
+    public JobRow resume(UUID jobId, String reason) {
+        JobRow job = control(
+                jobId, JobTransitions.Event.RESUME, dao -> dao.resumeJob(jobId, states(JobTransitions.Event.RESUME)));
+        log.info("job {} resumed: {}", jobId, reason);
+        // Chunks may have finished while it was paused; the sweep assembles a job whose all did.
+        scheduler.wake(true);
+        return job;
+    }
+
+    /**
+     * Runs a failed or cancelled job again: its chunks not done are pending with their failures
+     * forgiven, and the nodes it kept off may take it again. Done chunks keep their segments.
+     */
+    public JobRow retry(UUID jobId, String reason) {
+        JobRow current = jobs.get(jobId);
+        if (!current.kind().equals("video")) {
+            throw new FarmException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "job " + jobId + " is a " + current.kind() + " job; submit it again");
+        }
+        JobRow job = control(jobId, JobTransitions.Event.RETRY, dao -> {
+            if (dao.retryJob(jobId, states(JobTransitions.Event.RETRY)) == 0) {
+                return 0;
+            }
+            int reopened = dao.reopenUndoneChunks(jobId);
+            dao.clearBlocks(jobId);
+            log.info("job {} retried ({}): {} chunk(s) to render again", jobId, reason, reopened);
+            return 1;
+        });
+        scheduler.wake(true);
+        return job;
+    }
+
+    /** Changes the priority of the job and of its chunks still to be handed out. */
+    public JobRow setPriority(UUID jobId, int priority) {
+        jdbi.useTransaction(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            JobRow job =
+                    dao.findJob(jobId).orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
+            if (job.jobState().isTerminal()) {
+                throw new FarmException(ErrorCode.FAILED_PRECONDITION, "job " + jobId + " is already " + job.state());
+            }
+            dao.setJobPriority(jobId, priority);
+            dao.setChunkPriority(jobId, priority);
+        });
+        jobs.evict(jobId);
+        scheduler.wake(true);
+        events.publish(jobId);
+        log.info("job {} priority set to {}", jobId, priority);
+        return jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElseThrow();
+    }
+
+    private static String[] states(JobTransitions.Event event) {
+        return JobState.dbNames(JobTransitions.from(event));
+    }
+
+    /** Applies a job state change in one transaction, refusing it (with the state) when it does not apply. */
+    private JobRow control(UUID jobId, JobTransitions.Event event, java.util.function.ToIntFunction<JobDao> change) {
+        jdbi.useTransaction(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            JobRow job =
+                    dao.findJob(jobId).orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
+            if (change.applyAsInt(dao) == 0) {
+                throw new FarmException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "job " + jobId + " is " + job.state() + "; "
+                                + event.name().toLowerCase(java.util.Locale.ROOT)
+                                + " applies to a job that is "
+                                + String.join(" or ", states(event)));
+            }
+        });
+        jobs.evict(jobId);
+        events.publish(jobId);
+        return jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElseThrow();
     }
 
     /** Fails a job with a reason people can read, stopping whatever of it still runs. */

@@ -7,9 +7,13 @@ import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobState;
+import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes work back from nodes that went quiet: closes the stream of a node silent past the
  * lease timeout, and returns to pending every chunk whose lease ran out (which also covers
- * nodes of an orchestrator that died).
+ * nodes of an orchestrator that died). Every few seconds it also sweeps for jobs left between
+ * states: all chunks done but never moved to assembling (the database went away in between),
+ * and jobs waiting to be assembled that no live orchestrator holds (one died mid-assembly).
  */
 public final class LeaseReaper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
@@ -31,9 +37,16 @@ public final class LeaseReaper implements AutoCloseable {
     private final NodeRegistry registry;
     private final JobLifecycle lifecycle;
     private final SchedulerConfig config;
-    private final ScheduledExecutorService timer;
+    private static final String[] ALL_DONE_FROM =
+            JobState.dbNames(JobTransitions.from(JobTransitions.Event.ALL_CHUNKS_DONE));
+    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(5);
 
-    public LeaseReaper(Jdbi jdbi, NodeRegistry registry, JobLifecycle lifecycle, SchedulerConfig config) {
+    private final ScheduledExecutorService timer;
+    private final UUID orchestratorId;
+
+    public LeaseReaper(
+            Jdbi jdbi, NodeRegistry registry, JobLifecycle lifecycle, SchedulerConfig config, UUID orchestratorId) {
+        this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
@@ -48,6 +61,21 @@ public final class LeaseReaper implements AutoCloseable {
     public void start() {
         long period = Math.max(100, config.heartbeatInterval().toMillis());
         timer.scheduleWithFixedDelay(this::reap, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweep, 0, SWEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void sweep() {
+        try {
+            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.doneButNotAssembling(ALL_DONE_FROM))) {
+                log.info("job {}: every chunk is done; assembling it", job);
+                lifecycle.allChunksDone(job);
+            }
+            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.unassembledJobs(orchestratorId))) {
+                lifecycle.assemble(job);
+            }
+        } catch (RuntimeException e) {
+            log.warn("job sweep failed; will retry: {}", e.toString());
+        }
     }
 
     void reap() {

@@ -120,14 +120,28 @@ public final class Scheduler implements AutoCloseable {
         long generation = workGeneration.get();
         boolean dispatched = false;
         List<NodeSession> sessions = registry.sessions().stream()
-                .filter(s -> s.freeSlots() > 0)
+                .filter(s -> s.freeSlots() > 0 || s.healthCheckSlots() > 0)
                 .sorted(Comparator.comparingInt(NodeSession::busySlots))
                 .toList();
         Set<UUID> startedJobs = new LinkedHashSet<>();
+        double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
         for (NodeSession session : sessions) {
-            int free = session.freeSlots();
             NodeSession.Identity node = session.identity();
-            if (free == 0 || node == null) {
+            if (node == null) {
+                continue;
+            }
+            int checks = session.healthCheckSlots();
+            if (checks > 0) {
+                // A quarantined node takes its own health-check render and nothing else.
+                List<ChunkRow> claimed = jdbi.withExtension(
+                        JobDao.class,
+                        dao -> dao.claimHealthCheck(
+                                node.nodeId(), node.engines().toArray(String[]::new), checks, leaseSeconds));
+                dispatched |= send(session, claimed, startedJobs);
+                continue;
+            }
+            int free = session.freeSlots();
+            if (free == 0) {
                 continue;
             }
             Long emptyAt = exhausted.get(node.engines());
@@ -136,7 +150,6 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             Set<String> cached = session.cachedPackages();
-            double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
             double retryElsewhereSeconds = config.retryElsewhereWindow().toMillis() / 1000.0;
             String[] engines = node.engines().toArray(String[]::new);
             // Nodes holding no template take the plain, index-ordered claim.
@@ -161,27 +174,7 @@ public final class Scheduler implements AutoCloseable {
                     exhausted.put(node.engines(), generation);
                 }
             }
-            for (ChunkRow chunk : claimed) {
-                JobRow job = jobs.get(chunk.jobId());
-                session.reserve(chunk.id(), chunk.attempt());
-                boolean sent = session.send(NodeCommand.newBuilder()
-                        .setAssign(Assignments.assignment(job, chunk, chunk.leaseExpiresAt()))
-                        .build());
-                if (sent) {
-                    startedJobs.add(job.id());
-                    log.debug(
-                            "chunk {} attempt {} of job {} → node {}",
-                            chunk.id(),
-                            chunk.attempt(),
-                            job.id(),
-                            node.name());
-                } else {
-                    session.release(chunk.id(), chunk.attempt());
-                    jdbi.useExtension(JobDao.class, dao -> dao.loseChunk(chunk.id(), chunk.attempt(), OUT_ON_NODE));
-                    workGeneration.incrementAndGet();
-                }
-            }
-            dispatched |= !claimed.isEmpty();
+            dispatched |= send(session, claimed, startedJobs);
         }
         if (!startedJobs.isEmpty()) {
             jdbi.useExtension(
@@ -190,6 +183,28 @@ public final class Scheduler implements AutoCloseable {
             startedJobs.forEach(events::publish);
         }
         return dispatched;
+    }
+
+    /** Sends claimed chunks to their node; answers whether there were any. */
+    private boolean send(NodeSession session, List<ChunkRow> claimed, Set<UUID> startedJobs) {
+        NodeSession.Identity node = session.identity();
+        for (ChunkRow chunk : claimed) {
+            JobRow job = jobs.get(chunk.jobId());
+            session.reserve(chunk.id(), chunk.attempt());
+            boolean sent = session.send(NodeCommand.newBuilder()
+                    .setAssign(Assignments.assignment(job, chunk, chunk.leaseExpiresAt()))
+                    .build());
+            if (sent) {
+                startedJobs.add(job.id());
+                log.debug(
+                        "chunk {} attempt {} of job {} → node {}", chunk.id(), chunk.attempt(), job.id(), node.name());
+            } else {
+                session.release(chunk.id(), chunk.attempt());
+                jdbi.useExtension(JobDao.class, dao -> dao.loseChunk(chunk.id(), chunk.attempt(), OUT_ON_NODE));
+                workGeneration.incrementAndGet();
+            }
+        }
+        return !claimed.isEmpty();
     }
 
     private void pause() {

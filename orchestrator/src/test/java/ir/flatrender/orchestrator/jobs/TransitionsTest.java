@@ -19,12 +19,25 @@ class TransitionsTest {
     }
 
     @Test
-    void anEndedJobTakesNoFurtherEvent() {
+    void anEndedJobTakesNoFurtherEventButARetry() {
         for (JobState ended : new JobState[] {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED}) {
             for (JobTransitions.Event event : JobTransitions.Event.values()) {
-                assertThatThrownBy(() -> JobTransitions.next(ended, event)).isInstanceOf(IllegalStateException.class);
+                if (event == JobTransitions.Event.RETRY && ended != JobState.SUCCEEDED) {
+                    assertThat(JobTransitions.next(ended, event)).isEqualTo(JobState.QUEUED);
+                } else {
+                    assertThatThrownBy(() -> JobTransitions.next(ended, event))
+                            .isInstanceOf(IllegalStateException.class);
+                }
             }
         }
+    }
+
+    @Test
+    void framesFoundWrongSendAnAssemblingJobBackToRunning() {
+        assertThat(JobTransitions.next(JobState.ASSEMBLING, JobTransitions.Event.REPAIR))
+                .isEqualTo(JobState.RUNNING);
+        assertThatThrownBy(() -> JobTransitions.next(JobState.RUNNING, JobTransitions.Event.REPAIR))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -41,6 +41,39 @@ public final class JobClient {
         return unary().submitJob(request);
     }
 
+    public Job cancel(String jobId, String reason) {
+        return unary().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
+                .setJobId(jobId)
+                .setReason(reason)
+                .build());
+    }
+
+    public Job pause(String jobId, String reason) {
+        return unary().pauseJob(control(jobId, reason));
+    }
+
+    public Job resume(String jobId, String reason) {
+        return unary().resumeJob(control(jobId, reason));
+    }
+
+    public Job retry(String jobId, String reason) {
+        return unary().retryJob(control(jobId, reason));
+    }
+
+    public Job setPriority(String jobId, int priority) {
+        return unary().setJobPriority(ir.flatrender.proto.farm.v1.SetJobPriorityRequest.newBuilder()
+                .setJobId(jobId)
+                .setPriority(priority)
+                .build());
+    }
+
+    private static ir.flatrender.proto.farm.v1.JobControlRequest control(String jobId, String reason) {
+        return ir.flatrender.proto.farm.v1.JobControlRequest.newBuilder()
+                .setJobId(jobId)
+                .setReason(reason)
+                .build();
+    }
+
     public Job get(String jobId, boolean withChunks) {
         return unary().getJob(GetJobRequest.newBuilder()
                 .setJobId(jobId)

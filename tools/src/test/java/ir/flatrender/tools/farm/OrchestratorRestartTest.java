@@ -2,18 +2,13 @@ package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.Chunk;
-import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
@@ -28,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -96,42 +90,12 @@ class OrchestratorRestartTest {
     }
 
     private static SubmitJobRequest slowJob() {
-        // 600 ms a frame, chunks of 5 frames: each chunk is 3 s on its node.
-        return SubmitJobRequest.newBuilder()
-                .setTemplateId("ae-card")
-                .setAspect("16:9")
-                .setTier("360p")
-                .setFrames(FrameRange.newBuilder().setStart(0).setEnd(FRAMES - 1))
-                .setChunkFrames(5)
-                .setBindings(Struct.newBuilder()
-                        .putFields(
-                                "title",
-                                Value.newBuilder().setStringValue("restart").build())
-                        .putFields(
-                                "mode",
-                                Value.newBuilder().setStringValue("slow").build()))
-                .build();
+        // Chunks of 5 frames, 3 s each on their node.
+        return FarmChecks.slowAeJob(FRAMES, 5, "restart");
     }
 
-    /** Polls the job (through restarts: an unreachable orchestrator is asked again) until it holds. */
     private static Job await(String jobId, Predicate<Job> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                Job job = jobs.get(jobId, true);
-                if (condition.test(job)) {
-                    return job;
-                }
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + jobId + " did not get there in " + timeout);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
+        return FarmChecks.await(jobs, jobId, condition, timeout);
     }
 
     private static Map<String, Long> attempts(String jobId) {
@@ -184,27 +148,8 @@ class OrchestratorRestartTest {
                     .isEqualTo(attemptsAtKill.get(chunk));
         }
         // No chunk has two accepted attempts, and nothing failed.
-        List<Map<String, Object>> segments = postgres.database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("""
-                                SELECT s.chunk_id, count(*) AS files, min(s.attempt) = max(f.attempt) AS current
-                                FROM render.segments s JOIN render.frame_jobs f ON f.id = s.chunk_id
-                                WHERE f.job_id = :job GROUP BY s.chunk_id
-                                """)
-                        .bind("job", UUID.fromString(jobId))
-                        .mapToMap()
-                        .list());
-        assertThat(segments).hasSize(FRAMES / 5).allSatisfy(row -> {
-            assertThat(row.get("files")).isEqualTo(1L);
-            assertThat(row.get("current")).isEqualTo(true);
-        });
-        int crashes = postgres.database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT count(*) FROM render.node_crashes WHERE job_id = :job")
-                        .bind("job", UUID.fromString(jobId))
-                        .mapTo(Integer.class)
-                        .one());
-        assertThat(crashes).isZero();
+        FarmChecks.assertEachChunkAcceptedOnce(postgres.database().jdbi(), jobId, FRAMES / 5);
+        assertThat(FarmChecks.crashes(postgres.database().jdbi(), jobId)).isEmpty();
 
         // The output is what a clean run of the same job makes, frame for frame.
         String cleanId = jobs.submit(slowJob()).getJob().getId();

@@ -23,7 +23,9 @@ import javax.imageio.ImageIO;
  * frames to the {@code -output} pattern, and prints aerender's PROGRESS lines. The text binding
  * {@code mode} makes it misbehave: {@code crash} (dies after two frames), {@code hang} (stops
  * after one frame), {@code error} (logs an aerender ERROR and exits 0), {@code truncate} (cuts
- * its last frame short), {@code slow} (a quarter second per frame). Depends on the JDK only.
+ * its last frame short), {@code slow} (600 ms per frame), {@code faulty} (crashes like
+ * {@code crash} while a file {@code fault} exists beside the installed script: a machine fault
+ * that an operator can fix). Depends on the JDK only.
  */
 public final class FakeAerender {
     private static final Pattern TEXT =
@@ -50,7 +52,8 @@ public final class FakeAerender {
         }
         Files.writeString(
                 script,
-                "#!/bin/sh\nexec \"" + java + "\" -Djava.awt.headless=true -Xmx256m -cp \"" + classpath + "\" "
+                "#!/bin/sh\nexec \"" + java + "\" -Djava.awt.headless=true -Xmx256m -Dfake.aerender.home=\""
+                        + directory.toAbsolutePath() + "\" -cp \"" + classpath + "\" "
                         + FakeAerender.class.getName() + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
@@ -107,7 +110,10 @@ public final class FakeAerender {
         int end = Integer.parseInt(flags.get("-e"));
         Path last = null;
         for (int frame = start; frame <= end; frame++) {
-            if (mode.equals("crash") && frame == start + 2) {
+            boolean crashes = mode.equals("crash")
+                    || (mode.equals("faulty")
+                            && Files.exists(Path.of(System.getProperty("fake.aerender.home", "."), "fault")));
+            if (crashes && frame == start + 2) {
                 System.out.println(
                         "After Effects error: internal verification failure, sorry! {crash at frame " + frame + "}");
                 System.out.flush();

@@ -1,0 +1,59 @@
+package ir.flatrender.tools.nodes;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Channel;
+import ir.flatrender.proto.farm.v1.ListNodesRequest;
+import ir.flatrender.proto.farm.v1.Node;
+import ir.flatrender.proto.farm.v1.NodeAdminServiceGrpc;
+import ir.flatrender.proto.farm.v1.NodeRequest;
+import ir.flatrender.proto.farm.v1.NodeState;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Calls the orchestrator's node admin service, each call within a deadline. */
+public final class NodeAdminClient {
+    private final Channel channel;
+    private final Duration deadline;
+
+    public NodeAdminClient(Channel channel, Duration deadline) {
+        this.channel = requireNonNull(channel, "channel is null");
+        this.deadline = requireNonNull(deadline, "deadline is null");
+    }
+
+    private NodeAdminServiceGrpc.NodeAdminServiceBlockingStub stub() {
+        return NodeAdminServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public List<Node> list(List<NodeState> states) {
+        return stub().listNodes(
+                        ListNodesRequest.newBuilder().addAllStates(states).build())
+                .getNodesList();
+    }
+
+    public Node get(String node) {
+        return stub().getNode(request(node, ""));
+    }
+
+    public Node drain(String node, String reason) {
+        return stub().drainNode(request(node, reason));
+    }
+
+    public Node disable(String node, String reason) {
+        return stub().disableNode(request(node, reason));
+    }
+
+    public Node enable(String node) {
+        return stub().enableNode(request(node, ""));
+    }
+
+    public Node release(String node) {
+        return stub().releaseNode(request(node, ""));
+    }
+
+    private static NodeRequest request(String node, String reason) {
+        return NodeRequest.newBuilder().setNode(node).setReason(reason).build();
+    }
+}

@@ -1,0 +1,124 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import ir.flatrender.proto.farm.v1.FrameRange;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.jobs.JobClient;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Jdbi;
+
+/** What the fault-injection tests wait for and check on a farm: jobs, accepted attempts, crash rows. */
+final class FarmChecks {
+    private static final Set<JobState> ENDED =
+            EnumSet.of(JobState.JOB_STATE_SUCCEEDED, JobState.JOB_STATE_FAILED, JobState.JOB_STATE_CANCELLED);
+
+    private FarmChecks() {}
+
+    /**
+     * A job of the test After Effects template through the fake aerender's slow mode: 600 ms a
+     * frame, so each chunk of {@code chunkFrames} takes that many 0.6 s on its node.
+     */
+    static SubmitJobRequest slowAeJob(int frames, int chunkFrames, String title) {
+        return SubmitJobRequest.newBuilder()
+                .setTemplateId("ae-card")
+                .setAspect("16:9")
+                .setTier("360p")
+                .setFrames(FrameRange.newBuilder().setStart(0).setEnd(frames - 1))
+                .setChunkFrames(chunkFrames)
+                .setBindings(Struct.newBuilder()
+                        .putFields(
+                                "title",
+                                Value.newBuilder().setStringValue(title).build())
+                        .putFields(
+                                "mode",
+                                Value.newBuilder().setStringValue("slow").build()))
+                .build();
+    }
+
+    /**
+     * Polls the job until it holds; an orchestrator that cannot answer for now (restarting, its
+     * database away) is asked again.
+     */
+    static Job await(JobClient jobs, String jobId, Predicate<Job> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Job job = jobs.get(jobId, true);
+                if (condition.test(job)) {
+                    return job;
+                }
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " did not get there in " + timeout);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    static Job awaitEnd(JobClient jobs, String jobId, Duration timeout) {
+        return await(jobs, jobId, job -> ENDED.contains(job.getState()), timeout);
+    }
+
+    /**
+     * Every chunk of the job has exactly one accepted file (its one tier), of its current
+     * attempt: nothing was counted twice.
+     */
+    static void assertEachChunkAcceptedOnce(Jdbi jdbi, String jobId, int chunks) {
+        List<Map<String, Object>> segments = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT s.chunk_id, count(*) AS files, bool_and(s.attempt = f.attempt) AS current,
+                               bool_and(f.state = 'done') AS done
+                        FROM render.segments s JOIN render.frame_jobs f ON f.id = s.chunk_id
+                        WHERE f.job_id = :job GROUP BY s.chunk_id
+                        """)
+                .bind("job", UUID.fromString(jobId))
+                .mapToMap()
+                .list());
+        assertThat(segments).hasSize(chunks).allSatisfy(row -> {
+            assertThat(row.get("files")).isEqualTo(1L);
+            assertThat(row.get("current")).isEqualTo(true);
+            assertThat(row.get("done")).isEqualTo(true);
+        });
+    }
+
+    /** The job's rows in render.node_crashes, as "node kind" lines in time order. */
+    static List<String> crashes(Jdbi jdbi, String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT n.name || ' ' || c.kind FROM render.node_crashes c
+                        JOIN render.nodes n ON n.id = c.node_id
+                        WHERE c.job_id = :job ORDER BY c.created_at
+                        """)
+                .bind("job", UUID.fromString(jobId))
+                .mapTo(String.class)
+                .list());
+    }
+
+    /** The job's rows in render.frame_repair_jobs, as "start-end detected_by state" lines. */
+    static List<String> repairs(Jdbi jdbi, String jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT frame_start || '-' || frame_end || ' ' || detected_by || ' ' || state
+                        FROM render.frame_repair_jobs WHERE job_id = :job ORDER BY created_at, frame_start
+                        """)
+                .bind("job", UUID.fromString(jobId))
+                .mapTo(String.class)
+                .list());
+    }
+}
