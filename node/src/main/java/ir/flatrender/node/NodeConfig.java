@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * Everything a render node needs to start.
  *
- * @param orchestrator the orchestrator's address, {@code host:port}
+ * @param orchestrator the orchestrator's address, {@code host:port}; or several orchestrators on
+ *     one database, {@code host:port,host:port}, tried in that order (a node fails over to the
+ *     next when the one it uses goes away)
  * @param farmToken the secret the orchestrator expects
  * @param trustedCertificates PEM CA certificates for TLS; plain text when empty
  * @param name the node's name, unique in the farm
@@ -58,8 +60,9 @@ public record NodeConfig(
         requireNonNull(uploadDeadline, "uploadDeadline is null");
         requireNonNull(minBackoff, "minBackoff is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
-        if (!orchestrator.matches("[^:\\s]+:\\d{1,5}")) {
-            throw new IllegalArgumentException("orchestrator must be host:port but was '" + orchestrator + "'");
+        if (!ir.flatrender.node.control.OrchestratorAddresses.isValid(orchestrator)) {
+            throw new IllegalArgumentException(
+                    "orchestrator must be host:port, or several separated by commas, but was '" + orchestrator + "'");
         }
         if (farmToken.isEmpty()) {
             throw new IllegalArgumentException("a farm token is required");

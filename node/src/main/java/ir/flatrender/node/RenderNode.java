@@ -15,6 +15,7 @@ import io.grpc.stub.MetadataUtils;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.node.control.ControlStream;
+import ir.flatrender.node.control.OrchestratorAddresses;
 import ir.flatrender.node.engines.EngineDetection;
 import ir.flatrender.node.engines.Engines;
 import ir.flatrender.node.engines.timeline.TimelineFonts;
@@ -81,7 +82,10 @@ public final class RenderNode implements AutoCloseable {
                             .trustManager(config.trustedCertificates().get().toFile())
                             .build()
                     : InsecureChannelCredentials.create();
-            ManagedChannel managed = NettyChannelBuilder.forTarget(config.orchestrator(), credentials)
+            OrchestratorAddresses.register();
+            ManagedChannel managed = NettyChannelBuilder.forTarget(
+                            OrchestratorAddresses.target(config.orchestrator()), credentials)
+                    .defaultServiceConfig(OrchestratorAddresses.serviceConfig())
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)
                     .keepAliveWithoutCalls(true)

@@ -181,6 +181,13 @@ public interface JobDao {
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds);
 
+    /** The chunk attempts out on these nodes, as "id#attempt". */
+    @SqlQuery("""
+            SELECT id::text || '#' || attempt FROM render.frame_jobs
+            WHERE node_id = ANY(:nodes) AND state IN ('assigned', 'running')
+            """)
+    List<String> attemptsOutOn(@Bind("nodes") UUID[] nodes);
+
     /** Whether any chunk for these engines is pending at all (for any node). */
     @SqlQuery("SELECT EXISTS (SELECT 1 FROM render.frame_jobs WHERE state = 'pending' AND engine = ANY(:engines))")
     boolean anyPending(@Bind("engines") String[] engines);

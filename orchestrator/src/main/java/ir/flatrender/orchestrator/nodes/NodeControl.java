@@ -20,8 +20,11 @@ import ir.flatrender.proto.farm.v1.NodeCommand;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -189,6 +192,7 @@ public final class NodeControl implements AutoCloseable {
 
     void tick() {
         try {
+            reconcile();
             for (NodeAdminDao.IdState row :
                     jdbi.withExtension(NodeAdminDao.class, dao -> dao.statesHere(orchestratorId))) {
                 registry.get(row.id()).ifPresent(session -> {
@@ -203,6 +207,53 @@ public final class NodeControl implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("node control tick failed; will retry: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops attempts that nodes here still run but that the database no longer has on them
+     * (cancelled, or taken back, through another orchestrator). The sessions are read before
+     * the database, so an attempt just handed out (committed before it is counted) is never
+     * taken for a stale one.
+     */
+    private void reconcile() {
+        Map<NodeSession, Map<UUID, Long>> held = new LinkedHashMap<>();
+        for (NodeSession session : registry.sessions()) {
+            if (session.identity() != null && session.busySlots() > 0) {
+                held.put(session, session.inFlight());
+            }
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        Set<String> out = Set.copyOf(jdbi.withExtension(
+                JobDao.class,
+                dao -> dao.attemptsOutOn(
+                        held.keySet().stream().map(s -> s.identity().nodeId()).toArray(UUID[]::new))));
+        boolean freed = false;
+        for (Map.Entry<NodeSession, Map<UUID, Long>> entry : held.entrySet()) {
+            NodeSession session = entry.getKey();
+            for (Map.Entry<UUID, Long> attempt : entry.getValue().entrySet()) {
+                if (!out.contains(attempt.getKey() + "#" + attempt.getValue())
+                        && session.release(attempt.getKey(), attempt.getValue())) {
+                    log.info(
+                            "node {}: chunk {} attempt {} was cancelled or taken back elsewhere; stopping it",
+                            session.name(),
+                            attempt.getKey(),
+                            attempt.getValue());
+                    session.send(NodeCommand.newBuilder()
+                            .setCancel(ir.flatrender.proto.farm.v1.CancelChunk.newBuilder()
+                                    .setChunk(ir.flatrender.proto.farm.v1.ChunkRef.newBuilder()
+                                            .setChunkId(attempt.getKey().toString())
+                                            .setAttempt(attempt.getValue()))
+                                    .setReason("the chunk was cancelled or taken back"))
+                            .build());
+                    freed = true;
+                }
+            }
+        }
+        if (freed) {
+            scheduler.wake(false);
         }
     }
 

@@ -26,16 +26,27 @@ import java.util.stream.Stream;
 /** Blobs as files under one root directory; writes go to a temporary file and are renamed in. */
 public final class FileSystemBlobStore implements BlobStore {
     private static final String TEMPORARY = ".incoming";
+    /** A write not committed for this long was abandoned. */
+    private static final java.time.Duration STALE_AFTER = java.time.Duration.ofHours(6);
 
     private final Path root;
 
     public FileSystemBlobStore(Path root) throws IOException {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         Files.createDirectories(this.root.resolve(TEMPORARY));
-        // Leftovers of writes that never committed (a crash mid-upload).
+        // Leftovers of writes that never committed (a crash mid-upload). Only old ones: another
+        // orchestrator sharing this store may be writing the recent ones.
+        java.nio.file.attribute.FileTime before =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(STALE_AFTER));
         try (Stream<Path> stale = Files.list(this.root.resolve(TEMPORARY))) {
             for (Path file : (Iterable<Path>) stale::iterator) {
-                Files.deleteIfExists(file);
+                try {
+                    if (Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // Committed or removed meanwhile.
+                }
             }
         }
     }

@@ -18,7 +18,9 @@ public final class ClientOptions {
     @Option(
             names = "--orchestrator",
             defaultValue = "${env:FLATRENDER_ORCHESTRATOR:-127.0.0.1:7600}",
-            description = "Orchestrator address host:port (env FLATRENDER_ORCHESTRATOR; default: ${DEFAULT-VALUE}).")
+            description = "Orchestrator address host:port, or several orchestrators on one database as"
+                    + " host:port,host:port (used in that order, the next when one is away; env"
+                    + " FLATRENDER_ORCHESTRATOR; default: ${DEFAULT-VALUE}).")
     String orchestrator;
 
     @Option(
@@ -73,7 +75,10 @@ public final class ClientOptions {
         }
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return NettyChannelBuilder.forTarget(target, credentials)
+        ir.flatrender.node.control.OrchestratorAddresses.register();
+        return NettyChannelBuilder.forTarget(
+                        ir.flatrender.node.control.OrchestratorAddresses.target(target), credentials)
+                .defaultServiceConfig(ir.flatrender.node.control.OrchestratorAddresses.serviceConfig())
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .maxInboundMessageSize(8 * 1024 * 1024)
                 .build();

@@ -44,28 +44,26 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     Path log() {
-        return dataDirectory.resolve("orchestrator-" + starts + ".log");
+        // By port too: orchestrators sharing a data directory keep their own logs.
+        return dataDirectory.resolve("orchestrator-" + port + "-" + starts + ".log");
     }
 
     /** Starts it and waits until it takes connections (it migrates the database first). */
     void start() throws IOException {
         Files.createDirectories(dataDirectory);
         starts++;
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true",
-                "-Xmx512m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "ir.flatrender.tools.FlatRender",
-                "orchestrator",
-                "--listen",
-                target(),
-                "--data-dir",
-                dataDirectory.toString(),
-                "--db-url",
-                database.jdbcUrl(),
-                "--no-samples"));
+        List<String> command = ChildJvm.flatrender(
+                "512m",
+                List.of(
+                        "orchestrator",
+                        "--listen",
+                        target(),
+                        "--data-dir",
+                        dataDirectory.toString(),
+                        "--db-url",
+                        database.jdbcUrl(),
+                        "--no-samples"));
+        command = new ArrayList<>(command);
         if (!database.user().isEmpty()) {
             command.addAll(List.of("--db-user", database.user()));
         }
@@ -101,19 +99,11 @@ final class OrchestratorProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, nothing written, streams cut. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the orchestrator did not die");
-        }
+        ChildJvm.kill(process, "the orchestrator");
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        ChildJvm.stop(process);
     }
 }
