@@ -203,6 +203,81 @@ class FencingTest {
         }
     }
 
+    @Test
+    void aCorruptedSegmentIsRefusedRecordedAndRenderedAgain() throws Exception {
+        String jobId = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .submitJob(SubmitJobRequest.newBuilder()
+                        .setTemplateId("test-card")
+                        .setAspect("16:9")
+                        .setTier("360p")
+                        .setChunkFrames(60)
+                        .setBindings(Struct.newBuilder()
+                                .putFields(
+                                        "title",
+                                        Value.newBuilder()
+                                                .setStringValue("corrupted")
+                                                .build()))
+                        .build())
+                .getJob()
+                .getId();
+        TestingNodeStream node = TestingNodeStream.connect(orchestrator.channel(), "uploads-corrupted", 2);
+        try {
+            String nodeId = welcome(node);
+            ChunkRef assigned = nextAssignment(node).getChunk();
+            while (!assigned.getJobId().equals(jobId)) {
+                assigned = nextAssignment(node).getChunk();
+            }
+            ChunkRef chunk = assigned;
+            byte[] good = segment(directory.resolve("good.ts"));
+
+            // Bytes damaged on the way: the checksum the node sent does not match; nothing kept.
+            byte[] damaged = good.clone();
+            for (int i = damaged.length / 2; i < damaged.length / 2 + 188; i++) {
+                damaged[i] ^= 0x5a;
+            }
+            Status inTransit = Upload.begin(chunk, nodeId, good).finish(damaged);
+            assertThat(inTransit.getCode()).isEqualTo(Status.Code.DATA_LOSS);
+            assertThat(chunkRow(chunk.getChunkId())).containsEntry("attempt", 1L);
+
+            // A file that is not a video, sent intact: refused by the orchestrator's own check,
+            // recorded as bad output, and the chunk handed out again as attempt 2.
+            byte[] garbage = new byte[188 * 64];
+            java.util.Arrays.fill(garbage, (byte) 0x47);
+            Status refused = Upload.begin(chunk, nodeId, garbage).finish(garbage);
+            assertThat(refused.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(refused.getDescription()).contains("segment refused");
+            List<Map<String, Object>> crashes = postgres.database()
+                    .jdbi()
+                    .withHandle(handle -> handle.createQuery(
+                                    "SELECT kind, attempt, message FROM render.node_crashes WHERE chunk_id = :id")
+                            .bind("id", UUID.fromString(chunk.getChunkId()))
+                            .mapToMap()
+                            .list());
+            assertThat(crashes).singleElement().satisfies(row -> {
+                assertThat(row).containsEntry("kind", "bad_output").containsEntry("attempt", 1L);
+                assertThat((String) row.get("message")).contains("segment refused");
+            });
+            ChunkRef retry = nextAssignment(node).getChunk();
+            while (!retry.getChunkId().equals(chunk.getChunkId())) {
+                retry = nextAssignment(node).getChunk();
+            }
+            assertThat(retry.getAttempt()).isEqualTo(2);
+
+            Status accepted = Upload.begin(retry, nodeId, good).finish(good);
+            assertThat(accepted.getCode()).as(accepted.toString()).isEqualTo(Status.Code.OK);
+            List<Long> kept = postgres.database()
+                    .jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT attempt FROM render.segments WHERE chunk_id = :id")
+                            .bind("id", UUID.fromString(chunk.getChunkId()))
+                            .mapTo(Long.class)
+                            .list());
+            assertThat(kept).containsExactly(2L);
+        } finally {
+            node.close();
+        }
+    }
+
     /** A real 640x360 H.264 MPEG-TS segment of 60 frames, made by ffmpeg. */
     private static byte[] segment(Path file) throws Exception {
         FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
