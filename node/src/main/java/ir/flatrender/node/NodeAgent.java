@@ -42,6 +42,8 @@ final class NodeAgent implements ControlStream.Listener {
 
     private Worker worker;
 
+    private final ir.flatrender.node.health.GpuProbe gpu;
+
     NodeAgent(
             NodeConfig config,
             Engines engines,
@@ -49,7 +51,9 @@ final class NodeAgent implements ControlStream.Listener {
             AtomicReference<String> nodeId,
             String version,
             String hostname,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer,
+            ir.flatrender.node.health.GpuProbe gpu) {
+        this.gpu = requireNonNull(gpu, "gpu is null");
         this.config = requireNonNull(config, "config is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.cache = requireNonNull(cache, "cache is null");
@@ -99,6 +103,10 @@ final class NodeAgent implements ControlStream.Listener {
         } catch (IOException e) {
             log.debug("could not read free disk space: {}", e.getMessage());
         }
+        gpu.last()
+                .ifPresent(reading -> sample.setGpuPresent(true)
+                        .setGpuLoad(reading.load())
+                        .setGpuMemoryUsedBytes(reading.memoryUsedBytes()));
         return sample.build();
     }
 

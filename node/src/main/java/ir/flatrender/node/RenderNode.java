@@ -113,7 +113,8 @@ public final class RenderNode implements AutoCloseable {
                     EngineDetection.detect(config.engines(), fonts, supervisor, json, config.workDirectory()));
 
             AtomicReference<String> nodeId = new AtomicReference<>("");
-            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname(), timer);
+            ir.flatrender.node.health.GpuProbe gpu = push(closeables, ir.flatrender.node.health.GpuProbe.start());
+            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname(), timer, gpu);
             ControlStream control =
                     new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
             closeables.push(control);
