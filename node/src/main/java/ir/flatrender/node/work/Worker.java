@@ -474,16 +474,25 @@ public final class Worker implements AutoCloseable {
      * for up to {@link #UPLOAD_RETRY_WINDOW}: the segment is the chunk's whole work. If the
      * attempt was taken back meanwhile, the orchestrator refuses the upload at its header.
      */
+    /** Uploads that arrived damaged sent again before the attempt counts as failed. */
+    private static final int MAX_DAMAGED_UPLOADS = 2;
+
     private void uploadRetrying(List<Path> files, SegmentHeader header)
             throws IOException, ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + UPLOAD_RETRY_WINDOW.toNanos();
+        int damaged = 0;
         for (int attempt = 0; ; attempt++) {
             try {
                 uploader.upload(files, header);
                 return;
             } catch (ExecutionException e) {
                 Status.Code code = Status.fromThrowable(e.getCause()).getCode();
-                if (code != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                // DATA_LOSS: the bytes arrived damaged (their sha256 did not match); the files
+                // here are fine, so they are sent again, a few times, rather than rendered again.
+                boolean again = code == Status.Code.UNAVAILABLE
+                        ? System.nanoTime() <= deadline
+                        : code == Status.Code.DATA_LOSS && ++damaged <= MAX_DAMAGED_UPLOADS;
+                if (!again) {
                     throw e;
                 }
                 long backoff = Math.min(5_000, 250L << Math.min(attempt, 5));

@@ -12,7 +12,7 @@ import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
-import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -99,37 +99,32 @@ class DatabaseTroubleTest {
         }
     }
 
-    private static void assertFinishedCleanly(String jobId, Job finished) throws Exception {
+    private static void assertFinishedCleanly(String jobId, Job finished, SubmitJobRequest request) throws Exception {
         assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(finished.getExport().getFrameCount()).isEqualTo(FRAMES);
         FarmChecks.assertEachChunkAcceptedOnce(database.jdbi(), jobId, FRAMES / CHUNK);
         assertThat(FarmChecks.crashes(database.jdbi(), jobId)).isEmpty();
-        Path video = directory.resolve(jobId + ".mp4");
-        jobs.download(jobId, video);
-        try (VideoFrames frames = new VideoFrames()) {
-            assertThat(frames.decode(video, 640, 360)).hasSize(FRAMES);
-        }
+        assertThat(FarmChecks.repairs(database.jdbi(), jobId)).isEmpty();
+        FarmChecks.assertSameFramesAsCleanRun(jobs, jobId, request, directory);
     }
 
     @Test
     void everyConnectionDroppedThreeTimesMidJob() throws Exception {
-        String jobId = jobs.submit(FarmChecks.slowAeJob(FRAMES, CHUNK, "terminated"))
-                .getJob()
-                .getId();
+        SubmitJobRequest request = FarmChecks.slowAeJob(FRAMES, CHUNK, "terminated");
+        String jobId = jobs.submit(request).getJob().getId();
         int ended = 0;
         for (int done : new int[] {1, 3, 5}) {
             FarmChecks.await(jobs, jobId, job -> job.getChunksDone() >= done, Duration.ofSeconds(60));
             ended += terminateBackends();
         }
         assertThat(ended).as("sessions ended").isPositive();
-        assertFinishedCleanly(jobId, FarmChecks.awaitEnd(jobs, jobId, Duration.ofSeconds(90)));
+        assertFinishedCleanly(jobId, FarmChecks.awaitEnd(jobs, jobId, Duration.ofSeconds(90)), request);
     }
 
     @Test
     void theDatabaseRestartedMidJob() throws Exception {
-        String jobId = jobs.submit(FarmChecks.slowAeJob(FRAMES, CHUNK, "restarted"))
-                .getJob()
-                .getId();
+        SubmitJobRequest request = FarmChecks.slowAeJob(FRAMES, CHUNK, "restarted");
+        String jobId = jobs.submit(request).getJob().getId();
         FarmChecks.await(jobs, jobId, job -> job.getChunksDone() >= 2, Duration.ofSeconds(60));
         int port = server.port();
         server.close();
@@ -137,6 +132,6 @@ class DatabaseTroubleTest {
         LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
         server = EmbeddedPostgresServer.start(
                 new EmbeddedPostgresConfig(Optional.of(directory.resolve("postgres")), port));
-        assertFinishedCleanly(jobId, FarmChecks.awaitEnd(jobs, jobId, Duration.ofSeconds(90)));
+        assertFinishedCleanly(jobId, FarmChecks.awaitEnd(jobs, jobId, Duration.ofSeconds(90)), request);
     }
 }

@@ -10,7 +10,9 @@ import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.VideoFrames;
 import ir.flatrender.tools.jobs.JobClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -97,6 +99,37 @@ final class FarmChecks {
             assertThat(row.get("current")).isEqualTo(true);
             assertThat(row.get("done")).isEqualTo(true);
         });
+    }
+
+    /**
+     * The job's decoded frames are, byte for byte, those of a clean run of the same request:
+     * the same job with the fake aerender in its plain mode (its pixels do not depend on the
+     * mode), rendered on the same farm.
+     */
+    static void assertSameFramesAsCleanRun(JobClient jobs, String jobId, SubmitJobRequest request, Path directory)
+            throws Exception {
+        SubmitJobRequest clean = request.toBuilder()
+                .setBindings(request.getBindings().toBuilder()
+                        .putFields(
+                                "mode", Value.newBuilder().setStringValue("ok").build()))
+                .setIdempotencyKey("")
+                .build();
+        String cleanId = jobs.submit(clean).getJob().getId();
+        Job reference = awaitEnd(jobs, cleanId, Duration.ofSeconds(120));
+        assertThat(reference.getState()).as(reference.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        Path video = directory.resolve(jobId + ".mp4");
+        Path cleanVideo = directory.resolve(cleanId + ".mp4");
+        jobs.download(jobId, video);
+        jobs.download(cleanId, cleanVideo);
+        int frames = request.getFrames().getEnd() - request.getFrames().getStart() + 1;
+        try (VideoFrames decoder = new VideoFrames()) {
+            List<byte[]> actual = decoder.decode(video, 640, 360);
+            List<byte[]> expected = decoder.decode(cleanVideo, 640, 360);
+            assertThat(actual).hasSize(frames).hasSameSizeAs(expected);
+            for (int n = 0; n < frames; n++) {
+                assertThat(actual.get(n)).as("decoded frame %d", n).isEqualTo(expected.get(n));
+            }
+        }
     }
 
     /** The job's rows in render.node_crashes, as "node kind" lines in time order. */

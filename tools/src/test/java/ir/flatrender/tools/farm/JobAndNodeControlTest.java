@@ -134,7 +134,7 @@ class JobAndNodeControlTest {
     }
 
     @Test
-    void cancellingStopsEveryEngineProcessAndARetryRendersOnlyWhatWasNotDone() {
+    void cancellingStopsEveryEngineProcessAndARetryRendersOnlyWhatWasNotDone() throws Exception {
         String jobId = submit("cancel-retry", FRAMES);
         FarmChecks.await(
                 jobs,
@@ -167,6 +167,9 @@ class JobAndNodeControlTest {
             }
         }
         assertThat(FarmChecks.crashes(jdbi, jobId)).isEmpty();
+        assertThat(FarmChecks.repairs(jdbi, jobId)).isEmpty();
+        FarmChecks.assertSameFramesAsCleanRun(
+                jobs, jobId, FarmChecks.slowAeJob(FRAMES, CHUNK, "cancel-retry"), directory);
     }
 
     @Test

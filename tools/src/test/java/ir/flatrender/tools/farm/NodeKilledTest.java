@@ -9,6 +9,7 @@ import ir.flatrender.proto.farm.v1.ChunkState;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,8 +70,8 @@ class NodeKilledTest {
 
     @Test
     void aNodeKilledMidChunkLosesNothing() throws Exception {
-        String jobId =
-                farm.jobs.submit(FarmChecks.slowAeJob(30, 5, "killed")).getJob().getId();
+        SubmitJobRequest request = FarmChecks.slowAeJob(30, 5, "killed");
+        String jobId = farm.jobs.submit(request).getJob().getId();
         Job running = FarmChecks.await(
                 farm.jobs,
                 jobId,
@@ -101,7 +102,9 @@ class NodeKilledTest {
                 .orElseThrow();
         assertThat(redone.getNodeName()).isEqualTo("ae-2");
         assertThat(redone.getAttempt()).isEqualTo(lost.getAttempt() + 1);
+        assertThat(FarmChecks.repairs(farm.jdbi, jobId)).isEmpty();
         assertThat(farm.admin.get("ae-1").getState()).isEqualTo(NodeState.NODE_STATE_OFFLINE);
+        FarmChecks.assertSameFramesAsCleanRun(farm.jobs, jobId, request, directory);
 
         first.start();
         awaitOnline(2);

@@ -150,6 +150,7 @@ class OrchestratorRestartTest {
         // No chunk has two accepted attempts, and nothing failed.
         FarmChecks.assertEachChunkAcceptedOnce(postgres.database().jdbi(), jobId, FRAMES / 5);
         assertThat(FarmChecks.crashes(postgres.database().jdbi(), jobId)).isEmpty();
+        assertThat(FarmChecks.repairs(postgres.database().jdbi(), jobId)).isEmpty();
 
         // The output is what a clean run of the same job makes, frame for frame.
         String cleanId = jobs.submit(slowJob()).getJob().getId();

@@ -11,6 +11,7 @@ import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.ChunkState;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.jobs.JobClient;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.templates.TemplateClient;
@@ -150,9 +151,8 @@ class TwoOrchestratorsTest {
     @Test
     @Order(2)
     void whenOneIsKilledTheOtherFinishesItsJobs() throws Exception {
-        String jobId = viaFirst.submit(FarmChecks.slowAeJob(30, 5, "failover"))
-                .getJob()
-                .getId();
+        SubmitJobRequest request = FarmChecks.slowAeJob(30, 5, "failover");
+        String jobId = viaFirst.submit(request).getJob().getId();
         FarmChecks.await(
                 viaFirst,
                 jobId,
@@ -169,6 +169,8 @@ class TwoOrchestratorsTest {
         assertThat(finished.getExport().getFrameCount()).isEqualTo(30);
         FarmChecks.assertEachChunkAcceptedOnce(jdbi, jobId, 6);
         assertThat(FarmChecks.crashes(jdbi, jobId)).isEmpty();
+        assertThat(FarmChecks.repairs(jdbi, jobId)).isEmpty();
+        FarmChecks.assertSameFramesAsCleanRun(viaSecond, jobId, request, directory);
         // ae-1 moved over to the survivor.
         Map<String, String> connected = orchestratorOfNodes();
         assertThat(connected.get("ae-1")).isEqualTo(connected.get("ae-2"));
