@@ -12,7 +12,13 @@ import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.node.control.ControlStream;
 import ir.flatrender.node.control.OrchestratorAddresses;
@@ -53,7 +59,15 @@ public final class RenderNode implements AutoCloseable {
     private final TemplateCache cache;
     private final Deque<AutoCloseable> closeables;
 
-    private RenderNode(NodeConfig config, ControlStream control, TemplateCache cache, Deque<AutoCloseable> closeables) {
+    private final PrometheusMeterRegistry meters;
+
+    private RenderNode(
+            NodeConfig config,
+            ControlStream control,
+            TemplateCache cache,
+            Deque<AutoCloseable> closeables,
+            PrometheusMeterRegistry meters) {
+        this.meters = meters;
         this.config = config;
         this.control = control;
         this.cache = cache;
@@ -62,6 +76,14 @@ public final class RenderNode implements AutoCloseable {
 
     /** Starts the node; it connects in the background and keeps reconnecting until closed. */
     public static RenderNode start(NodeConfig config, TimelineFonts fonts, ObjectMapper json) throws IOException {
+        return start(config, fonts, json, MetricsEndpoint.registry());
+    }
+
+    /** Starts the node with its meters in the given registry (see {@link #meters()}). */
+    public static RenderNode start(
+            NodeConfig config, TimelineFonts fonts, ObjectMapper json, PrometheusMeterRegistry meters)
+            throws IOException {
+        requireNonNull(meters, "meters is null");
         requireNonNull(config, "config is null");
         requireNonNull(fonts, "fonts is null");
         requireNonNull(json, "json is null");
@@ -138,6 +160,7 @@ public final class RenderNode implements AutoCloseable {
                             nodeId::get,
                             Executors.newFixedThreadPool(config.slots(), named(config.name() + "-slot"))));
             agent.attach(worker);
+            bindMeters(meters, config, cache, worker, control);
             control.start();
             log.info(
                     "node {} started: engines {}, {} slot(s), orchestrator {}",
@@ -145,7 +168,7 @@ public final class RenderNode implements AutoCloseable {
                     engines.names(),
                     config.slots(),
                     config.orchestrator());
-            return new RenderNode(config, control, cache, closeables);
+            return new RenderNode(config, control, cache, closeables, meters);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -168,6 +191,63 @@ public final class RenderNode implements AutoCloseable {
 
     public TemplateCache cache() {
         return cache;
+    }
+
+    /** The node's meters (and the JVM's), for a metrics endpoint to serve. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Empty while an orchestrator has accepted this node; else why it is not ready. */
+    public Optional<String> notReady() {
+        return control.isWelcomed()
+                ? Optional.empty()
+                : Optional.of("not connected to an orchestrator (" + config.orchestrator() + ")");
+    }
+
+    /**
+     * The node's meters: {@code flatrender_node_cache_*_total} (hits, misses, bytes fetched,
+     * evictions of its template cache), {@code flatrender_node_chunks_running},
+     * {@code flatrender_node_slots} and {@code flatrender_node_connected}.
+     */
+    private static void bindMeters(
+            MeterRegistry meters, NodeConfig config, TemplateCache cache, Worker worker, ControlStream control) {
+        Tags node = Tags.of("node", config.name());
+        FunctionCounter.builder(
+                        "flatrender.node.cache.hits", cache, c -> c.report().getHits())
+                .description("Chunks whose template package was already cached")
+                .tags(node)
+                .register(meters);
+        FunctionCounter.builder(
+                        "flatrender.node.cache.misses", cache, c -> c.report().getMisses())
+                .description("Chunks whose template package had to be fetched")
+                .tags(node)
+                .register(meters);
+        FunctionCounter.builder(
+                        "flatrender.node.cache.fetched", cache, c -> c.report().getBytesFetched())
+                .description("Bytes of template packages fetched")
+                .baseUnit("bytes")
+                .tags(node)
+                .register(meters);
+        FunctionCounter.builder(
+                        "flatrender.node.cache.evictions",
+                        cache,
+                        c -> c.report().getEvictions())
+                .description("Packages evicted to keep to the cache budget")
+                .tags(node)
+                .register(meters);
+        Gauge.builder("flatrender.node.chunks.running", worker, w -> w.running().size())
+                .description("Chunk attempts running on this node")
+                .tags(node)
+                .register(meters);
+        Gauge.builder("flatrender.node.slots", config, NodeConfig::slots)
+                .description("Chunks this node renders at once")
+                .tags(node)
+                .register(meters);
+        Gauge.builder("flatrender.node.connected", control, c -> c.isWelcomed() ? 1 : 0)
+                .description("1 while an orchestrator has accepted this node")
+                .tags(node)
+                .register(meters);
     }
 
     @Override

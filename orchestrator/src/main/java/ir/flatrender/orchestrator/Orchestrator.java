@@ -8,14 +8,20 @@ import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.ffmpeg.Ffprobe;
+import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
+import ir.flatrender.orchestrator.api.FarmAdminServiceImpl;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
-import ir.flatrender.orchestrator.api.NodeAdminServiceImpl;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
 import ir.flatrender.orchestrator.health.HealthHistory;
@@ -26,6 +32,7 @@ import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.NodeControl;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
@@ -81,8 +88,19 @@ public final class Orchestrator implements AutoCloseable {
     private final NodeRegistry registry;
     private final Deque<AutoCloseable> closeables;
 
+    private final PrometheusMeterRegistry meters;
+    private final org.jdbi.v3.core.Jdbi jdbi;
+
     private Orchestrator(
-            UUID id, Server server, TemplateCatalog templates, NodeRegistry registry, Deque<AutoCloseable> closeables) {
+            UUID id,
+            Server server,
+            TemplateCatalog templates,
+            NodeRegistry registry,
+            Deque<AutoCloseable> closeables,
+            PrometheusMeterRegistry meters,
+            org.jdbi.v3.core.Jdbi jdbi) {
+        this.meters = meters;
+        this.jdbi = jdbi;
         this.id = id;
         this.server = server;
         this.templates = templates;
@@ -90,9 +108,21 @@ public final class Orchestrator implements AutoCloseable {
         this.closeables = closeables;
     }
 
+    /** Starts with a metrics registry of its own (see {@link #meters()}). */
     public static Orchestrator start(
             OrchestratorConfig config, Database database, FfmpegBinaries ffmpeg, ObjectMapper json) throws IOException {
+        return start(config, database, ffmpeg, json, MetricsEndpoint.registry());
+    }
+
+    public static Orchestrator start(
+            OrchestratorConfig config,
+            Database database,
+            FfmpegBinaries ffmpeg,
+            ObjectMapper json,
+            PrometheusMeterRegistry meters)
+            throws IOException {
         requireNonNull(config, "config is null");
+        requireNonNull(meters, "meters is null");
         requireNonNull(database, "database is null");
         requireNonNull(ffmpeg, "ffmpeg is null");
         requireNonNull(json, "json is null");
@@ -130,10 +160,12 @@ public final class Orchestrator implements AutoCloseable {
                             8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), named("snapshot-calls")));
 
             NodeRegistry registry = new NodeRegistry();
+            FarmMetrics metrics = push(closeables, new FarmMetrics(meters, jdbi, registry));
             JobEvents events = new JobEvents();
             RunningProgress progress = new RunningProgress();
             JobCache jobCache = new JobCache(jdbi);
-            Scheduler scheduler = push(closeables, new Scheduler(jdbi, registry, jobCache, events, config.scheduler()));
+            Scheduler scheduler =
+                    push(closeables, new Scheduler(jdbi, registry, jobCache, events, config.scheduler(), metrics));
             Assembler assembler = push(
                     closeables,
                     new Assembler(
@@ -148,7 +180,8 @@ public final class Orchestrator implements AutoCloseable {
                             jobCache,
                             config.assemblyThreads(),
                             id,
-                            () -> scheduler.wake(true)));
+                            () -> scheduler.wake(true),
+                            metrics));
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
             JobLifecycle lifecycle = new JobLifecycle(
                     jdbi,
@@ -160,11 +193,12 @@ public final class Orchestrator implements AutoCloseable {
                     assembler,
                     snapshotStore,
                     config.health().quarantine(),
-                    id);
+                    id,
+                    metrics);
             HealthHistory health =
                     push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             NodeEventHandler handler = new NodeEventHandler(
-                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id, health);
+                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id, health, metrics);
             LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
             SegmentUploads uploads = new SegmentUploads(
@@ -200,9 +234,15 @@ public final class Orchestrator implements AutoCloseable {
                             config.tls().get().certificateChain().toFile(),
                             config.tls().get().privateKey().toFile())
                     : InsecureServerCredentials.create();
+            // The standard health service answers without the farm token (load balancers,
+            // grpc_health_probe); reflection lists the services to callers that present it.
+            HealthStatusManager healthStatus = new HealthStatusManager();
             Server server = NettyServerBuilder.forAddress(
                             new InetSocketAddress(config.host(), config.port()), credentials)
                     .executor(grpc)
+                    .intercept(new MetricCollectingServerInterceptor(meters))
+                    .addService(healthStatus.getHealthService())
+                    .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                     .addService(ServerInterceptors.intercept(
                             new NodeServiceImpl(handler, nodeEvents, heartbeats, blobs, streamer, uploads), auth))
                     .addService(ServerInterceptors.intercept(
@@ -219,7 +259,8 @@ public final class Orchestrator implements AutoCloseable {
                                     snapshotCalls,
                                     json),
                             auth))
-                    .addService(ServerInterceptors.intercept(new NodeAdminServiceImpl(nodeControl), auth))
+                    .addService(ServerInterceptors.intercept(
+                            new FarmAdminServiceImpl(nodeControl, jdbi, lifecycle, snapshotStore), auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
@@ -233,6 +274,7 @@ public final class Orchestrator implements AutoCloseable {
                     .build();
             server.start();
             closeables.push(() -> stop(server, registry, handler));
+            closeables.push(healthStatus::enterTerminalState);
             // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
             // more lease before the reaper looks, so their nodes can reconnect and keep them.
             int graced = jdbi.withExtension(
@@ -247,6 +289,12 @@ public final class Orchestrator implements AutoCloseable {
             scheduler.start();
             reaper.start();
             nodeControl.start();
+            metrics.start(java.time.Duration.ofSeconds(5));
+            healthStatus.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+            for (var service : server.getServices()) {
+                healthStatus.setStatus(
+                        service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
+            }
             // Jobs left mid-assembly (by a previous run, or another orchestrator that died) are
             // assembled by the reaper's sweep, which runs at once.
             log.info(
@@ -256,7 +304,7 @@ public final class Orchestrator implements AutoCloseable {
                     server.getPort(),
                     config.tls().isPresent() ? "TLS" : "plain text",
                     data);
-            return new Orchestrator(id, server, templates, registry, closeables);
+            return new Orchestrator(id, server, templates, registry, closeables, meters, jdbi);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -265,6 +313,30 @@ public final class Orchestrator implements AutoCloseable {
 
     public UUID id() {
         return id;
+    }
+
+    /** The orchestrator's meters (and the JVM's), for a metrics endpoint to serve. */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * Empty when it can do its work (serving, and its database answers within two seconds);
+     * else why not. For the readiness endpoint.
+     */
+    public java.util.Optional<String> notReady() {
+        if (server.isShutdown()) {
+            return java.util.Optional.of("shutting down");
+        }
+        try {
+            jdbi.useHandle(handle -> {
+                handle.execute("SET LOCAL statement_timeout = 2000");
+                handle.createQuery("SELECT 1").mapTo(Integer.class).one();
+            });
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("the database does not answer: " + e.getMessage());
+        }
     }
 
     public int port() {

@@ -23,7 +23,12 @@ ALTER TABLE render.nodes
     ADD COLUMN quarantine_reason    text,
     ADD COLUMN health_checks_failed integer NOT NULL DEFAULT 0,
     ADD COLUMN health_check_due_at  timestamptz,
-    ADD COLUMN health_check_job_id  uuid REFERENCES render.render_jobs (id) ON DELETE SET NULL;
+    ADD COLUMN health_check_job_id  uuid REFERENCES render.render_jobs (id) ON DELETE SET NULL,
+    -- The node's template cache counters and budget, as it last reported them.
+    ADD COLUMN cache_hits           bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN cache_misses         bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN cache_bytes_fetched  bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN cache_budget_bytes   bigint  NOT NULL DEFAULT 0;
 
 -- Frames found wrong after a chunk was accepted (a stored segment that changed, an export
 -- whose frames do not match the plan), rendered again and the video assembled again.
@@ -36,8 +41,9 @@ CREATE TABLE render.frame_repair_jobs (
     frame_start integer     NOT NULL,
     frame_end   integer     NOT NULL,
     tier        text,
-    -- Which check found it: the segments' re-check before assembly, or the export's.
-    detected_by text        NOT NULL CHECK (detected_by IN ('segment_check', 'export_check')),
+    -- Which check found it: the segments' re-check before assembly, or the export's; or an
+    -- operator who asked for the frames again.
+    detected_by text        NOT NULL CHECK (detected_by IN ('segment_check', 'export_check', 'operator')),
     reason      text        NOT NULL,
     state       text        NOT NULL CHECK (state IN ('rendering', 'repaired', 'failed')),
     created_at  timestamptz NOT NULL DEFAULT now(),

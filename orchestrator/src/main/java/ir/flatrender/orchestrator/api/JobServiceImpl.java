@@ -155,6 +155,14 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     tenant(request.getTenantId()),
                     states,
                     request.getTemplateId().isEmpty() ? Optional.empty() : Optional.of(request.getTemplateId()),
+                    request.getEngine().isBlank()
+                            ? Optional.empty()
+                            : Optional.of(request.getEngine().strip()),
+                    request.hasCreatedSince()
+                            ? Optional.of(java.time.Instant.ofEpochSecond(
+                                    request.getCreatedSince().getSeconds(),
+                                    request.getCreatedSince().getNanos()))
+                            : Optional.empty(),
                     cursor(request.getPageToken()),
                     pageSize);
             ListJobsResponse.Builder response = ListJobsResponse.newBuilder();
@@ -338,7 +346,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         return new FrameRange(start, end);
     }
 
-    private static UUID jobId(String text) {
+    static UUID jobId(String text) {
         try {
             return UUID.fromString(text.strip());
         } catch (IllegalArgumentException e) {

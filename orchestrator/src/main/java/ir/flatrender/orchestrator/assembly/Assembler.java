@@ -22,6 +22,7 @@ import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
+import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.repairs.FoundProblem;
 import ir.flatrender.orchestrator.repairs.FrameTimeline;
 import ir.flatrender.orchestrator.repairs.RepairDao;
@@ -93,6 +94,7 @@ public final class Assembler implements AutoCloseable {
     private final ExecutorService executor;
     private final UUID orchestratorId;
     private final Runnable workAdded;
+    private final FarmMetrics metrics;
     /** Jobs this orchestrator is assembling or has queued to; their assembly leases are renewed. */
     private final Set<UUID> inProgress = ConcurrentHashMap.newKeySet();
 
@@ -110,7 +112,9 @@ public final class Assembler implements AutoCloseable {
             JobCache jobs,
             int threads,
             UUID orchestratorId,
-            Runnable workAdded) {
+            Runnable workAdded,
+            FarmMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.workAdded = requireNonNull(workAdded, "workAdded is null");
@@ -427,6 +431,7 @@ public final class Assembler implements AutoCloseable {
         });
         if (reopened) {
             for (FoundProblem problem : byChunk.values()) {
+                metrics.repaired(problem.detectedBy());
                 log.warn(
                         "job {}: frames {} ({}) are rendered again: {}",
                         job.id(),

@@ -76,4 +76,36 @@ public interface FailureDao {
             """)
     @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(RecentFailures.class)
     RecentFailures recentFailures(@Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds);
+
+    /** A row of render.node_crashes with its node's name. */
+    record CrashRow(
+            UUID id,
+            String nodeName,
+            UUID jobId,
+            UUID chunkId,
+            long attempt,
+            String engine,
+            String kind,
+            Integer exitCode,
+            Integer signal,
+            String message,
+            String logTail,
+            java.time.Instant createdAt) {}
+
+    @SqlQuery("""
+            SELECT c.id, n.name AS node_name, c.job_id, c.chunk_id, c.attempt, c.engine, c.kind, c.exit_code,
+                   c.signal, c.message, c.log_tail, c.created_at
+            FROM render.node_crashes c JOIN render.nodes n ON n.id = c.node_id
+            WHERE (CAST(:node AS text) IS NULL OR n.name = :node OR n.id::text = :node)
+              AND (CAST(:jobId AS uuid) IS NULL OR c.job_id = :jobId)
+              AND (CAST(:since AS timestamptz) IS NULL OR c.created_at >= :since)
+            ORDER BY c.created_at DESC
+            LIMIT :limit
+            """)
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(CrashRow.class)
+    List<CrashRow> listCrashes(
+            @Bind("node") String node,
+            @Bind("jobId") UUID jobId,
+            @Bind("since") java.time.Instant since,
+            @Bind("limit") int limit);
 }

@@ -121,6 +121,8 @@ public interface JobDao {
             WHERE (CAST(:tenantId AS uuid) IS NULL OR j.tenant_id = :tenantId)
               AND (CAST(:states AS text[]) IS NULL OR j.state = ANY(:states))
               AND (CAST(:templateId AS text) IS NULL OR j.template_id = :templateId)
+              AND (CAST(:engine AS text) IS NULL OR j.engine = :engine)
+              AND (CAST(:createdSince AS timestamptz) IS NULL OR j.created_at >= :createdSince)
               AND (CAST(:afterCreatedAt AS timestamptz) IS NULL
                    OR (j.created_at, j.id) < (:afterCreatedAt, :afterId))
             ORDER BY j.created_at DESC, j.id DESC
@@ -130,6 +132,8 @@ public interface JobDao {
             @Bind("tenantId") UUID tenantId,
             @Bind("states") String[] states,
             @Bind("templateId") String templateId,
+            @Bind("engine") String engine,
+            @Bind("createdSince") Instant createdSince,
             @Bind("afterCreatedAt") Instant afterCreatedAt,
             @Bind("afterId") UUID afterId,
             @Bind("limit") int limit);
@@ -371,8 +375,12 @@ public interface JobDao {
             """)
     List<ChunkLease> cancelChunks(@Bind("jobId") UUID jobId, @Bind("from") String[] from);
 
-    @SqlUpdate("UPDATE render.frame_jobs SET render_millis = :millis WHERE id = :id AND attempt = :attempt")
-    int recordRenderTime(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("millis") long millis);
+    /** Records the node's render time of an attempt; answers the chunk's engine when it applied. */
+    @SqlQuery("""
+            UPDATE render.frame_jobs SET render_millis = :millis WHERE id = :id AND attempt = :attempt
+            RETURNING engine
+            """)
+    Optional<String> recordRenderTime(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("millis") long millis);
 
     @SqlUpdate("""
             UPDATE render.render_jobs SET state = :to, updated_at = now(),

@@ -49,6 +49,8 @@ public final class JobQueries {
             Optional<UUID> tenantId,
             List<JobState> states,
             Optional<String> templateId,
+            Optional<String> engine,
+            Optional<Instant> createdSince,
             Optional<Cursor> after,
             int limit) {
         List<JobRow> rows = jdbi.withExtension(
@@ -59,6 +61,8 @@ public final class JobQueries {
                                 ? null
                                 : states.stream().map(JobState::dbName).toArray(String[]::new),
                         templateId.orElse(null),
+                        engine.orElse(null),
+                        createdSince.orElse(null),
                         after.map(Cursor::createdAt).orElse(null),
                         after.map(Cursor::id).orElse(null),
                         limit + 1));

@@ -12,6 +12,7 @@ import java.util.Set;
  *   assembling → running (frames found wrong are rendered again)
  *   any active state → failed | cancelled;  queued | running ⇄ paused
  *   failed | cancelled → queued (retried: only the chunks not done render again)
+ *   succeeded | failed | cancelled → queued (an operator's requeue of some of its chunks)
  * </pre>
  */
 public final class JobTransitions {
@@ -31,7 +32,9 @@ public final class JobTransitions {
         /** Checks before or after assembly found frames wrong; they render again. */
         REPAIR,
         /** An operator retries a failed or cancelled job. */
-        RETRY
+        RETRY,
+        /** An operator sends chunks of an ended job back to render. */
+        REQUEUE
     }
 
     private JobTransitions() {}
@@ -48,6 +51,7 @@ public final class JobTransitions {
             case RESUME -> EnumSet.of(JobState.PAUSED);
             case REPAIR -> EnumSet.of(JobState.ASSEMBLING);
             case RETRY -> EnumSet.of(JobState.FAILED, JobState.CANCELLED);
+            case REQUEUE -> EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
         };
     }
 
@@ -69,7 +73,7 @@ public final class JobTransitions {
             case PAUSE -> JobState.PAUSED;
             case RESUME -> JobState.QUEUED;
             case REPAIR -> JobState.RUNNING;
-            case RETRY -> JobState.QUEUED;
+            case RETRY, REQUEUE -> JobState.QUEUED;
         };
     }
 }

@@ -63,4 +63,37 @@ public interface NodeCacheDao {
             ORDER BY c.last_used_at DESC NULLS LAST
             """)
     List<CacheEntryRow> ofNode(@Bind("node") String nodeName);
+
+    /** Every node's cache, by node name, most recently used first. */
+    @SqlQuery("""
+            SELECT n.name AS node_name, c.package_sha256, c.template_id, c.template_version, c.size_bytes,
+                   c.hits, c.last_used_at
+            FROM render.node_template_cache c JOIN render.nodes n ON n.id = c.node_id
+            ORDER BY n.name, c.last_used_at DESC NULLS LAST
+            """)
+    List<CacheEntryRow> all();
+
+    /** A node's cache counters, as it last reported them. */
+    @SqlUpdate("""
+            UPDATE render.nodes SET cache_hits = :hits, cache_misses = :misses, cache_bytes_fetched = :fetched,
+                                    cache_budget_bytes = :budget
+            WHERE id = :id
+            """)
+    int recordCounters(
+            @Bind("id") UUID nodeId,
+            @Bind("hits") long hits,
+            @Bind("misses") long misses,
+            @Bind("fetched") long bytesFetched,
+            @Bind("budget") long budgetBytes);
+
+    /** A node's counters and budget. */
+    record Counters(String name, long cacheHits, long cacheMisses, long cacheBytesFetched, long cacheBudgetBytes) {}
+
+    @SqlQuery("""
+            SELECT name, cache_hits, cache_misses, cache_bytes_fetched, cache_budget_bytes FROM render.nodes
+            WHERE CAST(:node AS text) IS NULL OR name = :node OR id::text = :node
+            ORDER BY name
+            """)
+    @RegisterConstructorMapper(Counters.class)
+    List<Counters> counters(@Bind("node") String node);
 }

@@ -11,6 +11,7 @@ import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
@@ -61,6 +62,7 @@ public final class NodeEventHandler {
     private final UUID orchestratorId;
     private volatile boolean shuttingDown;
     private final HealthHistory health;
+    private final FarmMetrics metrics;
 
     public NodeEventHandler(
             Jdbi jdbi,
@@ -71,7 +73,9 @@ public final class NodeEventHandler {
             JobEvents events,
             SchedulerConfig config,
             UUID orchestratorId,
-            HealthHistory health) {
+            HealthHistory health,
+            FarmMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.scheduler = requireNonNull(scheduler, "scheduler is null");
@@ -170,6 +174,14 @@ public final class NodeEventHandler {
             return;
         }
         recordCache(session, report.getTemplatesList());
+        jdbi.useExtension(
+                NodeCacheDao.class,
+                dao -> dao.recordCounters(
+                        session.identity().nodeId(),
+                        report.getHits(),
+                        report.getMisses(),
+                        report.getBytesFetched(),
+                        report.getBudgetBytes()));
         log.info(
                 "node {} cache: {} package(s), {} hit(s), {} miss(es), {} bytes fetched, {} eviction(s), budget {} bytes",
                 session.name(),
@@ -257,8 +269,10 @@ public final class NodeEventHandler {
             return;
         }
         // Informational: the segment upload already completed the chunk.
-        jdbi.useExtension(
-                JobDao.class, dao -> dao.recordRenderTime(chunkId.get(), ref.getAttempt(), finished.getRenderMillis()));
+        jdbi.withExtension(
+                        JobDao.class,
+                        dao -> dao.recordRenderTime(chunkId.get(), ref.getAttempt(), finished.getRenderMillis()))
+                .ifPresent(engine -> metrics.rendered(engine, finished.getRenderMillis()));
     }
 
     void onFailed(NodeSession session, ChunkFailed failed) {

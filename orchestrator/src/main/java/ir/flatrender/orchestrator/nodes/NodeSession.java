@@ -30,6 +30,7 @@ public final class NodeSession {
     private final ConcurrentLinkedQueue<NodeCommand> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<UUID, Long> inFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong freedAtNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Identity identity;
     private volatile NodeState state = NodeState.ONLINE;
@@ -129,7 +130,20 @@ public final class NodeSession {
 
     /** Frees the slot of a chunk attempt; false when that attempt was not held here. */
     public boolean release(UUID chunkId, long attempt) {
-        return inFlight.remove(chunkId, attempt);
+        boolean released = inFlight.remove(chunkId, attempt);
+        if (released) {
+            freedAtNanos.compareAndSet(0, System.nanoTime());
+        }
+        return released;
+    }
+
+    /**
+     * How long ago a slot freed that has not been handed work since, in nanoseconds, and
+     * forgets it; -1 when none did.
+     */
+    public long takeFreedWait() {
+        long freed = freedAtNanos.getAndSet(0);
+        return freed == 0 ? -1 : System.nanoTime() - freed;
     }
 
     /** Whether this session holds exactly this attempt of the chunk (fencing in memory). */

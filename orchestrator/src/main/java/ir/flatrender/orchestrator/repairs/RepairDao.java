@@ -28,6 +28,18 @@ public interface RepairDao {
             @Bind("detectedBy") String detectedBy,
             @Bind("reason") String reason);
 
+    /**
+     * A chunk done, dead or cancelled goes back to pending, failures forgiven, to be rendered
+     * again as its next attempt (an operator's requeue).
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', failures = 0, error = NULL, node_id = NULL, lease_expires_at = NULL,
+                frames_done = 0, finished_at = NULL, failed_node_id = NULL, failed_at = NULL
+            WHERE id = :id AND state IN ('done', 'dead', 'failed', 'cancelled')
+            """)
+    int requeueChunk(@Bind("id") UUID id);
+
     /** A done chunk goes back to pending, to be rendered again as its next attempt. */
     @SqlUpdate("""
             UPDATE render.frame_jobs
@@ -50,7 +62,11 @@ public interface RepairDao {
     @SqlQuery("SELECT * FROM render.frame_repair_jobs WHERE job_id = :jobId ORDER BY created_at, frame_start")
     List<RepairRow> listForJob(@Bind("jobId") UUID jobId);
 
-    /** The newest repairs across the farm, for operators. */
-    @SqlQuery("SELECT * FROM render.frame_repair_jobs ORDER BY created_at DESC LIMIT :limit")
-    List<RepairRow> listRecent(@Bind("limit") int limit);
+    /** The newest repairs across the farm (or of one job), for operators. */
+    @SqlQuery("""
+            SELECT * FROM render.frame_repair_jobs
+            WHERE CAST(:jobId AS uuid) IS NULL OR job_id = :jobId
+            ORDER BY created_at DESC, frame_start LIMIT :limit
+            """)
+    List<RepairRow> listRecent(@Bind("jobId") UUID jobId, @Bind("limit") int limit);
 }

@@ -18,6 +18,7 @@ import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
+import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.NodeAdminDao;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
@@ -55,6 +56,7 @@ public final class JobLifecycle {
     private final SnapshotStore snapshots;
     private final QuarantinePolicy quarantine;
     private final UUID orchestratorId;
+    private final FarmMetrics metrics;
 
     /** The failures that count towards a node's quarantine: its engine's, not the network's. */
     private static final java.util.Set<String> ENGINE_FAILURES =
@@ -70,7 +72,9 @@ public final class JobLifecycle {
             Assembler assembler,
             SnapshotStore snapshots,
             QuarantinePolicy quarantine,
-            UUID orchestratorId) {
+            UUID orchestratorId,
+            FarmMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.quarantine = requireNonNull(quarantine, "quarantine is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -85,6 +89,7 @@ public final class JobLifecycle {
 
     /** A chunk's segment was accepted and the chunk marked done. */
     public void chunkCompleted(ChunkRow chunk) {
+        metrics.chunkCompleted(chunk.engine(), chunk.isAudioTask() ? 0 : chunk.frameEnd() - chunk.frameStart() + 1);
         progress.clear(chunk.id());
         registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunk.id(), chunk.attempt()));
         scheduler.wake(false);
@@ -198,6 +203,7 @@ public final class JobLifecycle {
         if (!applied.applied()) {
             return false;
         }
+        metrics.crashed(failure.kind());
         progress.clear(chunkId);
         if (chunk.nodeId() != null) {
             registry.get(chunk.nodeId()).ifPresent(session -> {
@@ -339,6 +345,73 @@ public final class JobLifecycle {
         });
         scheduler.wake(true);
         return job;
+    }
+
+    /** What a requeue sent back. */
+    public record Requeued(List<ChunkRow> chunks, JobRow job) {}
+
+    /**
+     * Renders a job's chunks again: those overlapping the frames (all when empty) that are done,
+     * dead or cancelled go back to pending (done ones recorded as operator repairs), and a job
+     * that had ended is queued again, to be assembled again.
+     */
+    public Requeued requeue(UUID jobId, Optional<ir.flatrender.orchestrator.jobs.FrameRange> frames, String reason) {
+        List<ChunkRow> requeued = jdbi.inTransaction(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            JobRow job =
+                    dao.findJob(jobId).orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
+            if (!job.kind().equals("video")) {
+                throw new FarmException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "job " + jobId + " is a " + job.kind() + " job; submit it again");
+            }
+            if (job.jobState() == JobState.ASSEMBLING) {
+                throw new FarmException(
+                        ErrorCode.FAILED_PRECONDITION, "job " + jobId + " is being assembled; try again when it ends");
+            }
+            ir.flatrender.orchestrator.repairs.RepairDao repairs =
+                    handle.attach(ir.flatrender.orchestrator.repairs.RepairDao.class);
+            List<ChunkRow> chosen = dao.listChunks(jobId).stream()
+                    .filter(c -> frames.isEmpty()
+                            || (c.frameEnd() >= frames.get().start()
+                                    && c.frameStart() <= frames.get().end()))
+                    .filter(c -> !c.chunkState().isActive() && c.chunkState() != ChunkState.PENDING)
+                    .toList();
+            if (chosen.isEmpty()) {
+                throw new FarmException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "no chunk of job " + jobId
+                                + frames.map(f -> " in frames " + f).orElse("")
+                                + " is done or ended; those pending or rendering render anyway");
+            }
+            for (ChunkRow chunk : chosen) {
+                if (chunk.chunkState() == ChunkState.DONE) {
+                    repairs.insert(
+                            UUID.randomUUID(),
+                            jobId,
+                            chunk.id(),
+                            chunk.attempt(),
+                            chunk.frameStart(),
+                            chunk.frameEnd(),
+                            null,
+                            "operator",
+                            reason);
+                }
+                repairs.requeueChunk(chunk.id());
+            }
+            if (job.jobState().isTerminal()) {
+                dao.retryJob(jobId, states(JobTransitions.Event.REQUEUE));
+                dao.clearBlocks(jobId);
+            }
+            return chosen;
+        });
+        jobs.evict(jobId);
+        events.publish(jobId);
+        scheduler.wake(true);
+        log.info("job {}: {} chunk(s) sent back to render: {}", jobId, requeued.size(), reason);
+        return new Requeued(
+                requeued,
+                jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElseThrow());
     }
 
     /** Changes the priority of the job and of its chunks still to be handed out. */

@@ -10,6 +10,7 @@ import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
+import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
 import ir.flatrender.proto.farm.v1.NodeCommand;
@@ -43,6 +44,7 @@ public final class Scheduler implements AutoCloseable {
     private final JobCache jobs;
     private final JobEvents events;
     private final SchedulerConfig config;
+    private final FarmMetrics metrics;
     private final Object signal = new Object();
     private final Thread thread;
     /** Bumped whenever work may have been added; engine sets found empty before it are retried. */
@@ -56,7 +58,14 @@ public final class Scheduler implements AutoCloseable {
     private boolean woken;
     private volatile boolean closed;
 
-    public Scheduler(Jdbi jdbi, NodeRegistry registry, JobCache jobs, JobEvents events, SchedulerConfig config) {
+    public Scheduler(
+            Jdbi jdbi,
+            NodeRegistry registry,
+            JobCache jobs,
+            JobEvents events,
+            SchedulerConfig config,
+            FarmMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
@@ -166,6 +175,8 @@ public final class Scheduler implements AutoCloseable {
                                     config.affinityWindow().toMillis() / 1000.0,
                                     retryElsewhereSeconds));
             if (claimed.size() < free) {
+                // An idle slot waits for work, not for the scheduler: that is no dispatch delay.
+                session.takeFreedWait();
                 // Nothing more for this node; for every node with its engines only if nothing
                 // is pending at all (what is left may be for other nodes).
                 if (jdbi.withExtension(JobDao.class, dao -> dao.anyPending(engines))) {
@@ -196,6 +207,11 @@ public final class Scheduler implements AutoCloseable {
                     .build());
             if (sent) {
                 startedJobs.add(job.id());
+                metrics.dispatched(job.engine());
+                long waited = session.takeFreedWait();
+                if (waited >= 0) {
+                    metrics.slotWaited(waited);
+                }
                 log.debug(
                         "chunk {} attempt {} of job {} → node {}", chunk.id(), chunk.attempt(), job.id(), node.name());
             } else {

@@ -40,4 +40,15 @@ public interface SnapshotDao {
 
     @SqlUpdate("DELETE FROM render.snapshots WHERE cache_key = :key")
     int delete(@Bind("key") String key);
+
+    /** Deletes the matching snapshots' rows and answers them, for their blobs to go too. */
+    @SqlQuery("""
+            DELETE FROM render.snapshots
+            WHERE (CAST(:templateId AS text) IS NULL OR template_id = :templateId)
+              AND (CAST(:unusedSince AS timestamptz) IS NULL OR last_hit_at < :unusedSince)
+            RETURNING *
+            """)
+    List<SnapshotRow> purge(
+            @org.jdbi.v3.sqlobject.customizer.Bind("templateId") String templateId,
+            @org.jdbi.v3.sqlobject.customizer.Bind("unusedSince") java.time.Instant unusedSince);
 }

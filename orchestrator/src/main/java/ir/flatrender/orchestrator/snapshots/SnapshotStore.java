@@ -135,6 +135,23 @@ public final class SnapshotStore {
     /** A cached still and its row. */
     public record Cached(SnapshotRow row, byte[] image) {}
 
+    /** What a purge removed. */
+    public record Purged(int deleted, long bytes) {}
+
+    /** Deletes the cached stills of a template (or all), optionally only those not served since a time. */
+    public Purged purge(java.util.Optional<String> templateId, java.util.Optional<java.time.Instant> unusedSince)
+            throws IOException {
+        List<SnapshotRow> deleted = jdbi.withExtension(
+                SnapshotDao.class, dao -> dao.purge(templateId.orElse(null), unusedSince.orElse(null)));
+        long bytes = 0;
+        for (SnapshotRow row : deleted) {
+            blobs.delete(row.blobKey());
+            bytes += row.sizeBytes();
+        }
+        log.info("{} snapshot(s) purged, {} bytes", deleted.size(), bytes);
+        return new Purged(deleted.size(), bytes);
+    }
+
     /**
      * Drops the least recently used stills until the cache fits its budget, sparing the one
      * just made (its caller is about to read it): the cache holds its budget plus one still.

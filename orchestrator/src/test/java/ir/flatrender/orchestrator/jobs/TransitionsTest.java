@@ -19,10 +19,11 @@ class TransitionsTest {
     }
 
     @Test
-    void anEndedJobTakesNoFurtherEventButARetry() {
+    void anEndedJobTakesNoFurtherEventButARetryOrARequeue() {
         for (JobState ended : new JobState[] {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED}) {
             for (JobTransitions.Event event : JobTransitions.Event.values()) {
-                if (event == JobTransitions.Event.RETRY && ended != JobState.SUCCEEDED) {
+                if ((event == JobTransitions.Event.RETRY && ended != JobState.SUCCEEDED)
+                        || event == JobTransitions.Event.REQUEUE) {
                     assertThat(JobTransitions.next(ended, event)).isEqualTo(JobState.QUEUED);
                 } else {
                     assertThatThrownBy(() -> JobTransitions.next(ended, event))

@@ -1,5 +1,7 @@
 package ir.flatrender.tools.processes;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.node.NodeConfig;
 import ir.flatrender.node.RenderNode;
 import ir.flatrender.node.engines.timeline.TimelineFonts;
@@ -8,6 +10,7 @@ import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.options.DurationConverter;
 import ir.flatrender.tools.options.EngineOptions;
 import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.MetricsOption;
 import ir.flatrender.tools.options.SizeConverter;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -66,6 +69,9 @@ public final class NodeCommand implements Callable<Integer> {
             description = "Kill a chunk that renders no frame for this long (default: ${DEFAULT-VALUE}).")
     Duration noProgressTimeout;
 
+    @Mixin
+    MetricsOption metrics;
+
     @Override
     public Integer call() throws Exception {
         String nodeName =
@@ -89,10 +95,17 @@ public final class NodeCommand implements Callable<Integer> {
                 defaults.minBackoff(),
                 defaults.maxBackoff());
         Shutdown shutdown = Shutdown.onSignal();
-        try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json())) {
+        PrometheusMeterRegistry meters = MetricsEndpoint.registry();
+        try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json(), meters);
+                CloseableOptional<MetricsEndpoint> endpoint =
+                        new CloseableOptional<>(metrics.start("0.0.0.0:9601", meters, node::notReady))) {
             spec.commandLine()
                     .getOut()
                     .printf("node %s started; orchestrator %s%n", node.name(), config.orchestrator());
+            endpoint.value()
+                    .ifPresent(e -> spec.commandLine()
+                            .getOut()
+                            .printf("metrics on port %d (/metrics, /healthz, /readyz)%n", e.port()));
             spec.commandLine().getOut().flush();
             shutdown.await();
         } finally {

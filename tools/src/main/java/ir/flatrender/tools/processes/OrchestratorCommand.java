@@ -1,6 +1,8 @@
 package ir.flatrender.tools.processes;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
+import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.DatabaseConfig;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
@@ -11,6 +13,7 @@ import ir.flatrender.tools.FarmTokens;
 import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.options.DatabaseOptions;
 import ir.flatrender.tools.options.FfmpegOption;
+import ir.flatrender.tools.options.MetricsOption;
 import ir.flatrender.tools.options.OrchestratorOptions;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -68,6 +71,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "made and kept in DATA_DIR/farm-token.")
     String token;
 
+    @Mixin
+    MetricsOption metrics;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -87,13 +93,20 @@ public final class OrchestratorCommand implements Callable<Integer> {
             databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender")).withMaxPoolSize(database.pool());
         }
         Shutdown shutdown = Shutdown.onSignal();
+        PrometheusMeterRegistry meters = MetricsEndpoint.registry();
         try (EmbeddedPostgresServer ignored = postgres;
                 Database db = Database.connect(databaseConfig, "orchestrator", root.json());
                 Orchestrator running = Orchestrator.start(
-                        config, db, FfmpegBinaries.locate(ffmpeg.path(), Optional.empty()), root.json())) {
+                        config, db, FfmpegBinaries.locate(ffmpeg.path(), Optional.empty()), root.json(), meters);
+                CloseableOptional<MetricsEndpoint> endpoint =
+                        new CloseableOptional<>(metrics.start("0.0.0.0:9600", meters, running::notReady))) {
             spec.commandLine()
                     .getOut()
                     .printf("orchestrator %s listening on %s:%d%n", running.id(), address.host(), running.port());
+            endpoint.value()
+                    .ifPresent(e -> spec.commandLine()
+                            .getOut()
+                            .printf("metrics on port %d (/metrics, /healthz, /readyz)%n", e.port()));
             if (token == null || token.isBlank()) {
                 spec.commandLine().getOut().printf("farm token in %s%n", data.resolve(FarmTokens.FILE));
             }

@@ -5,8 +5,8 @@ import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.tools.admin.AdminClient;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.nodes.NodeAdminClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +22,13 @@ final class AeFarm implements AutoCloseable {
     final TestingOrchestrator orchestrator;
     final TestingNodes nodes = new TestingNodes();
     final JobClient jobs;
-    final NodeAdminClient admin;
+    final AdminClient admin;
     final Jdbi jdbi;
 
     private AeFarm(TestingOrchestrator orchestrator, Database database) {
         this.orchestrator = orchestrator;
         this.jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(20));
-        this.admin = new NodeAdminClient(orchestrator.channel(), Duration.ofSeconds(20));
+        this.admin = new AdminClient(orchestrator.channel(), Duration.ofSeconds(20));
         this.jdbi = database.jdbi();
     }
 

@@ -12,8 +12,8 @@ import ir.flatrender.proto.farm.v1.ChunkState;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
+import ir.flatrender.tools.admin.AdminClient;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.nodes.NodeAdminClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class JobAndNodeControlTest {
 
     private static AeFarm farm;
     private static JobClient jobs;
-    private static NodeAdminClient admin;
+    private static AdminClient admin;
     private static Jdbi jdbi;
 
     @BeforeAll

@@ -46,7 +46,9 @@ final class NodeProcess implements AutoCloseable {
                         "--name",
                         name,
                         "--work-dir",
-                        directory.resolve(name).toString())));
+                        directory.resolve(name).toString(),
+                        "--metrics-listen",
+                        "127.0.0.1:0")));
         command.addAll(extraArguments);
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());

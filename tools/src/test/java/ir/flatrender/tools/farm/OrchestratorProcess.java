@@ -62,7 +62,9 @@ final class OrchestratorProcess implements AutoCloseable {
                         dataDirectory.toString(),
                         "--db-url",
                         database.jdbcUrl(),
-                        "--no-samples"));
+                        "--no-samples",
+                        "--metrics-listen",
+                        "127.0.0.1:0"));
         command = new ArrayList<>(command);
         if (!database.user().isEmpty()) {
             command.addAll(List.of("--db-user", database.user()));
@@ -95,6 +97,16 @@ final class OrchestratorProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The port of its metrics endpoint, from what it printed at start. */
+    int metricsPort() throws IOException {
+        java.util.regex.Matcher found =
+                java.util.regex.Pattern.compile("metrics on port (\\d+)").matcher(Files.readString(log()));
+        if (!found.find()) {
+            throw new IllegalStateException("the orchestrator did not say where its metrics are; see " + log());
+        }
+        return Integer.parseInt(found.group(1));
     }
 
     /** SIGKILL: no shutdown hook, nothing written, streams cut. */

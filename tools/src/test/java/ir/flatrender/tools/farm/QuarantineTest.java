@@ -11,8 +11,8 @@ import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.admin.AdminClient;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.nodes.NodeAdminClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class QuarantineTest {
 
     private static AeFarm farm;
     private static JobClient jobs;
-    private static NodeAdminClient admin;
+    private static AdminClient admin;
     private static Jdbi jdbi;
 
     @BeforeAll

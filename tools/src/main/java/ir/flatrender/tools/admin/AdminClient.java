@@ -1,11 +1,11 @@
-package ir.flatrender.tools.nodes;
+package ir.flatrender.tools.admin;
 
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
+import ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc;
 import ir.flatrender.proto.farm.v1.ListNodesRequest;
 import ir.flatrender.proto.farm.v1.Node;
-import ir.flatrender.proto.farm.v1.NodeAdminServiceGrpc;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.NodeState;
 import java.time.Duration;
@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Calls the orchestrator's node admin service, each call within a deadline. */
-public final class NodeAdminClient {
+public final class AdminClient {
     private final Channel channel;
     private final Duration deadline;
 
-    public NodeAdminClient(Channel channel, Duration deadline) {
+    public AdminClient(Channel channel, Duration deadline) {
         this.channel = requireNonNull(channel, "channel is null");
         this.deadline = requireNonNull(deadline, "deadline is null");
     }
 
-    private NodeAdminServiceGrpc.NodeAdminServiceBlockingStub stub() {
-        return NodeAdminServiceGrpc.newBlockingStub(channel)
+    private FarmAdminServiceGrpc.FarmAdminServiceBlockingStub stub() {
+        return FarmAdminServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -1,0 +1,302 @@
+package ir.flatrender.orchestrator.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.stub.StreamObserver;
+import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.failures.FailureDao;
+import ir.flatrender.orchestrator.jobs.FrameRange;
+import ir.flatrender.orchestrator.nodes.CacheEntryRow;
+import ir.flatrender.orchestrator.nodes.NodeCacheDao;
+import ir.flatrender.orchestrator.nodes.NodeControl;
+import ir.flatrender.orchestrator.nodes.NodeState;
+import ir.flatrender.orchestrator.nodes.NodeView;
+import ir.flatrender.orchestrator.repairs.RepairDao;
+import ir.flatrender.orchestrator.repairs.RepairRow;
+import ir.flatrender.orchestrator.scheduling.JobLifecycle;
+import ir.flatrender.orchestrator.snapshots.SnapshotStore;
+import ir.flatrender.proto.farm.v1.Crash;
+import ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc;
+import ir.flatrender.proto.farm.v1.ListCrashesRequest;
+import ir.flatrender.proto.farm.v1.ListCrashesResponse;
+import ir.flatrender.proto.farm.v1.ListNodesRequest;
+import ir.flatrender.proto.farm.v1.ListNodesResponse;
+import ir.flatrender.proto.farm.v1.ListRepairsRequest;
+import ir.flatrender.proto.farm.v1.ListRepairsResponse;
+import ir.flatrender.proto.farm.v1.Node;
+import ir.flatrender.proto.farm.v1.NodeCache;
+import ir.flatrender.proto.farm.v1.NodeCacheEntry;
+import ir.flatrender.proto.farm.v1.NodeCacheResponse;
+import ir.flatrender.proto.farm.v1.NodeRequest;
+import ir.flatrender.proto.farm.v1.PurgeSnapshotsRequest;
+import ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse;
+import ir.flatrender.proto.farm.v1.Repair;
+import ir.flatrender.proto.farm.v1.RequeueChunksRequest;
+import ir.flatrender.proto.farm.v1.RequeueChunksResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The operators' service: nodes (list, show, drain, disable, enable, release, caches), the
+ * farm's crashes and repairs, chunks sent back to render, snapshots purged.
+ */
+public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminServiceImplBase {
+    private static final int DEFAULT_LIMIT = 50;
+    private static final int MAX_LIMIT = 1000;
+
+    private final NodeControl control;
+    private final Jdbi jdbi;
+    private final JobLifecycle lifecycle;
+    private final SnapshotStore snapshots;
+
+    public FarmAdminServiceImpl(NodeControl control, Jdbi jdbi, JobLifecycle lifecycle, SnapshotStore snapshots) {
+        this.control = requireNonNull(control, "control is null");
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
+    }
+
+    @Override
+    public void getNodeCache(NodeRequest request, StreamObserver<NodeCacheResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            String node = request.getNode().strip();
+            if (!node.isEmpty()) {
+                control.get(node);
+            }
+            List<NodeCacheDao.Counters> counters =
+                    jdbi.withExtension(NodeCacheDao.class, dao -> dao.counters(node.isEmpty() ? null : node));
+            List<CacheEntryRow> entries = jdbi.withExtension(NodeCacheDao.class, NodeCacheDao::all);
+            NodeCacheResponse.Builder response = NodeCacheResponse.newBuilder();
+            for (NodeCacheDao.Counters counter : counters) {
+                NodeCache.Builder cache = NodeCache.newBuilder()
+                        .setNodeName(counter.name())
+                        .setHits(counter.cacheHits())
+                        .setMisses(counter.cacheMisses())
+                        .setBytesFetched(counter.cacheBytesFetched())
+                        .setBudgetBytes(counter.cacheBudgetBytes());
+                long used = 0;
+                for (CacheEntryRow entry : entries) {
+                    if (!entry.nodeName().equals(counter.name())) {
+                        continue;
+                    }
+                    used += entry.sizeBytes();
+                    NodeCacheEntry.Builder row = NodeCacheEntry.newBuilder()
+                            .setTemplateId(entry.templateId() == null ? "" : entry.templateId())
+                            .setTemplateVersion(entry.templateVersion() == null ? 0 : entry.templateVersion())
+                            .setPackageSha256(entry.packageSha256())
+                            .setSizeBytes(entry.sizeBytes())
+                            .setHits(entry.hits());
+                    JobMapper.timestamp(entry.lastUsedAt()).ifPresent(row::setLastUsedAt);
+                    cache.addEntries(row);
+                }
+                response.addNodes(cache.setUsedBytes(used));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void listCrashes(ListCrashesRequest request, StreamObserver<ListCrashesResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            UUID job = request.getJobId().isBlank() ? null : JobServiceImpl.jobId(request.getJobId());
+            List<FailureDao.CrashRow> rows = jdbi.withExtension(
+                    FailureDao.class,
+                    dao -> dao.listCrashes(
+                            request.getNode().isBlank()
+                                    ? null
+                                    : request.getNode().strip(),
+                            job,
+                            request.hasSince() ? instant(request.getSince()) : null,
+                            limit(request.getLimit())));
+            ListCrashesResponse.Builder response = ListCrashesResponse.newBuilder();
+            for (FailureDao.CrashRow row : rows) {
+                Crash.Builder crash = Crash.newBuilder()
+                        .setId(row.id().toString())
+                        .setNodeName(row.nodeName())
+                        .setJobId(row.jobId().toString())
+                        .setChunkId(row.chunkId().toString())
+                        .setAttempt(row.attempt())
+                        .setEngine(row.engine())
+                        .setKind(row.kind())
+                        .setExitCode(row.exitCode() == null ? -1 : row.exitCode())
+                        .setSignal(row.signal() == null ? 0 : row.signal())
+                        .setMessage(row.message())
+                        .setLogTail(row.logTail());
+                JobMapper.timestamp(row.createdAt()).ifPresent(crash::setCreatedAt);
+                response.addCrashes(crash);
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void listRepairs(ListRepairsRequest request, StreamObserver<ListRepairsResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            UUID job = request.getJobId().isBlank() ? null : JobServiceImpl.jobId(request.getJobId());
+            List<RepairRow> rows =
+                    jdbi.withExtension(RepairDao.class, dao -> dao.listRecent(job, limit(request.getLimit())));
+            ListRepairsResponse.Builder response = ListRepairsResponse.newBuilder();
+            for (RepairRow row : rows) {
+                Repair.Builder repair = Repair.newBuilder()
+                        .setId(row.id().toString())
+                        .setJobId(row.jobId().toString())
+                        .setChunkId(row.chunkId().toString())
+                        .setAttempt(row.attempt())
+                        .setFrames(ir.flatrender.proto.farm.v1.FrameRange.newBuilder()
+                                .setStart(row.frameStart())
+                                .setEnd(row.frameEnd()))
+                        .setTier(row.tier() == null ? "" : row.tier())
+                        .setDetectedBy(row.detectedBy())
+                        .setReason(row.reason())
+                        .setState(row.state());
+                JobMapper.timestamp(row.createdAt()).ifPresent(repair::setCreatedAt);
+                JobMapper.timestamp(row.finishedAt()).ifPresent(repair::setFinishedAt);
+                response.addRepairs(repair);
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void requeueChunks(RequeueChunksRequest request, StreamObserver<RequeueChunksResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            UUID job = JobServiceImpl.jobId(request.getJobId());
+            Optional<FrameRange> frames = Optional.empty();
+            if (request.hasFrames()) {
+                if (request.getFrames().getStart() < 0
+                        || request.getFrames().getEnd() < request.getFrames().getStart()) {
+                    throw FarmException.invalid("frames", "must be a range A-B with 0 ≤ A ≤ B");
+                }
+                frames = Optional.of(new FrameRange(
+                        request.getFrames().getStart(), request.getFrames().getEnd()));
+            }
+            JobLifecycle.Requeued requeued = lifecycle.requeue(
+                    job, frames, request.getReason().isBlank() ? "requeued by an operator" : request.getReason());
+            RequeueChunksResponse.Builder response = RequeueChunksResponse.newBuilder()
+                    .setJobState(requeued.job().state());
+            requeued.chunks()
+                    .forEach(chunk -> response.addRequeued(ir.flatrender.proto.farm.v1.FrameRange.newBuilder()
+                            .setStart(chunk.frameStart())
+                            .setEnd(chunk.frameEnd())));
+            return response.build();
+        });
+    }
+
+    @Override
+    public void purgeSnapshots(PurgeSnapshotsRequest request, StreamObserver<PurgeSnapshotsResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            try {
+                SnapshotStore.Purged purged = snapshots.purge(
+                        request.getTemplateId().isBlank()
+                                ? Optional.empty()
+                                : Optional.of(request.getTemplateId().strip()),
+                        request.hasUnusedSince() ? Optional.of(instant(request.getUnusedSince())) : Optional.empty());
+                return PurgeSnapshotsResponse.newBuilder()
+                        .setDeleted(purged.deleted())
+                        .setBytesFreed(purged.bytes())
+                        .build();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static int limit(int asked) {
+        if (asked < 0 || asked > MAX_LIMIT) {
+            throw FarmException.invalid("limit", "must be between 0 and " + MAX_LIMIT);
+        }
+        return asked == 0 ? DEFAULT_LIMIT : asked;
+    }
+
+    private static Instant instant(com.google.protobuf.Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    @Override
+    public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            List<NodeState> states = request.getStatesList().stream()
+                    .map(FarmAdminServiceImpl::fromProto)
+                    .toList();
+            ListNodesResponse.Builder response = ListNodesResponse.newBuilder();
+            control.list(states).forEach(node -> response.addNodes(toProto(node)));
+            return response.build();
+        });
+    }
+
+    @Override
+    public void getNode(NodeRequest request, StreamObserver<Node> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> toProto(control.get(name(request))));
+    }
+
+    @Override
+    public void drainNode(NodeRequest request, StreamObserver<Node> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> toProto(control.drain(name(request), reason(request))));
+    }
+
+    @Override
+    public void disableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> toProto(control.disable(name(request), reason(request))));
+    }
+
+    @Override
+    public void enableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> toProto(control.enable(name(request))));
+    }
+
+    @Override
+    public void releaseNode(NodeRequest request, StreamObserver<Node> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> toProto(control.release(name(request))));
+    }
+
+    private static String name(NodeRequest request) {
+        String node = request.getNode().strip();
+        if (node.isEmpty()) {
+            throw FarmException.invalid("node", "is required (a node's name or id)");
+        }
+        return node;
+    }
+
+    private static String reason(NodeRequest request) {
+        return request.getReason().isBlank() ? "asked by an operator" : request.getReason();
+    }
+
+    static Node toProto(NodeView node) {
+        Node.Builder proto = Node.newBuilder()
+                .setId(node.id().toString())
+                .setName(node.name())
+                .setHostname(node.hostname())
+                .setVersion(node.version())
+                .addAllEngines(node.engines())
+                .setSlots(node.slots())
+                .setState(toProto(node.nodeState()))
+                .setConnected(node.orchestratorId() != null)
+                .setOrchestratorId(
+                        node.orchestratorId() == null
+                                ? ""
+                                : node.orchestratorId().toString())
+                .setRunningChunks(node.runningChunks())
+                .setQuarantineReason(node.quarantineReason() == null ? "" : node.quarantineReason())
+                .setHealthChecksFailed(node.healthChecksFailed());
+        JobMapper.timestamp(node.lastSeenAt()).ifPresent(proto::setLastSeenAt);
+        JobMapper.timestamp(node.quarantinedAt()).ifPresent(proto::setQuarantinedAt);
+        JobMapper.timestamp(node.healthCheckDueAt()).ifPresent(proto::setHealthCheckDueAt);
+        return proto.build();
+    }
+
+    static ir.flatrender.proto.farm.v1.NodeState toProto(NodeState state) {
+        return ir.flatrender.proto.farm.v1.NodeState.valueOf("NODE_STATE_" + state.name());
+    }
+
+    static NodeState fromProto(ir.flatrender.proto.farm.v1.NodeState state) {
+        if (state == ir.flatrender.proto.farm.v1.NodeState.NODE_STATE_UNSPECIFIED
+                || state == ir.flatrender.proto.farm.v1.NodeState.UNRECOGNIZED) {
+            throw FarmException.invalid("states", "must name node states");
+        }
+        return NodeState.valueOf(state.name().substring("NODE_STATE_".length()).toUpperCase(Locale.ROOT));
+    }
+}
