@@ -27,6 +27,30 @@ public final class Migrations {
         }
     }
 
+    /** One migration of a schema: applied, pending, or something Flyway objects to. */
+    public record Status(
+            String schema, String version, String description, String state, java.time.Instant appliedAt) {}
+
+    /** Every migration of the given schemas and its state, oldest first. */
+    public static List<Status> status(DataSource dataSource, List<Schema> schemas) {
+        requireNonNull(dataSource, "dataSource is null");
+        List<Status> statuses = new java.util.ArrayList<>();
+        for (Schema schema : schemas) {
+            for (org.flywaydb.core.api.MigrationInfo info :
+                    flyway(dataSource, schema).info().all()) {
+                statuses.add(new Status(
+                        schema.sqlName(),
+                        info.getVersion() == null ? "" : info.getVersion().getVersion(),
+                        info.getDescription(),
+                        info.getState().getDisplayName().toLowerCase(java.util.Locale.ROOT),
+                        info.getInstalledOn() == null
+                                ? null
+                                : info.getInstalledOn().toInstant()));
+            }
+        }
+        return statuses;
+    }
+
     static Flyway flyway(DataSource dataSource, Schema schema) {
         return Flyway.configure()
                 .dataSource(dataSource)

@@ -20,6 +20,8 @@ public final class ExitCodes {
     public static final int UNAUTHENTICATED = 5;
     /** The orchestrator refused the request as invalid. */
     public static final int REJECTED = 6;
+    /** A destructive command was not confirmed at the terminal. */
+    public static final int DECLINED = 7;
     /** Anything else. */
     public static final int ERROR = 10;
 
@@ -35,6 +37,9 @@ public final class ExitCodes {
         }
         if (error instanceof IllegalArgumentException) {
             return USAGE;
+        }
+        if (error instanceof ir.flatrender.tools.admin.Confirm.Declined) {
+            return DECLINED;
         }
         return ERROR;
     }

@@ -1,6 +1,10 @@
 package ir.flatrender.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.tools.admin.DbCommand;
+import ir.flatrender.tools.admin.FarmCommands;
+import ir.flatrender.tools.admin.NodesCommand;
+import ir.flatrender.tools.jobs.JobsCommand;
 import ir.flatrender.tools.jobs.SnapshotCommand;
 import ir.flatrender.tools.jobs.SubmitCommand;
 import ir.flatrender.tools.jobs.WatchCommand;
@@ -10,6 +14,7 @@ import ir.flatrender.tools.processes.NodeCommand;
 import ir.flatrender.tools.processes.OrchestratorCommand;
 import ir.flatrender.tools.templates.TemplatesCommand;
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,12 +35,23 @@ import picocli.CommandLine.Spec;
             WatchCommand.class,
             SnapshotCommand.class,
             TemplatesCommand.class,
+            JobsCommand.class,
+            NodesCommand.class,
+            FarmCommands.ChunksCommand.class,
+            FarmCommands.CrashesCommand.class,
+            FarmCommands.RepairsCommand.class,
+            FarmCommands.SnapshotsCommand.class,
+            DbCommand.class,
+            AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },
         footer = {
             "",
             "Exit codes: 0 ok, 1 job failed or cancelled, 2 usage error, 3 not found, 4 orchestrator",
-            "unreachable, 5 token refused, 6 request rejected as invalid, 10 other errors."
+            "unreachable, 5 token refused, 6 request rejected (invalid, or not in a state for it),",
+            "7 not confirmed, 10 other errors.",
+            "",
+            "Shell completion: source <(flatrender generate-completion)"
         })
 public final class FlatRender implements Runnable {
     private final boolean interactive;
@@ -43,6 +59,16 @@ public final class FlatRender implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    @CommandLine.Option(
+            names = "--log-format",
+            scope = CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:FLATRENDER_LOG_FORMAT:-text}",
+            description = "Logs as text lines, or as JSON objects for log shippers (env FLATRENDER_LOG_FORMAT;"
+                    + " default: ${DEFAULT-VALUE}).")
+    void logFormat(String format) {
+        Logging.setFormat(format);
+    }
 
     public FlatRender(boolean interactive) {
         this.interactive = interactive;

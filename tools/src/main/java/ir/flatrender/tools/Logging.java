@@ -9,6 +9,38 @@ import org.slf4j.LoggerFactory;
 public final class Logging {
     private Logging() {}
 
+    /**
+     * {@code text} (the default: one line each, with job, chunk and node ids where known) or
+     * {@code json} (one JSON object a line, for log shippers: logback's JsonEncoder, the ids in
+     * its {@code mdc} object).
+     */
+    public static void setFormat(String format) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> {}
+            case "json" -> {
+                var appender =
+                        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+                if (appender
+                        instanceof
+                        ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> stream) {
+                    ch.qos.logback.classic.encoder.JsonEncoder json = new ch.qos.logback.classic.encoder.JsonEncoder();
+                    json.setContext(context);
+                    json.setWithFormattedMessage(true);
+                    json.setWithMessage(false);
+                    json.setWithArguments(false);
+                    json.setWithSequenceNumber(false);
+                    json.setWithNanoseconds(false);
+                    json.start();
+                    stream.setEncoder(json);
+                }
+            }
+            default -> throw new IllegalArgumentException("--log-format must be text or json but was '" + format + "'");
+        }
+    }
+
     public static void setFarmLevel(String level) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             Logger farm = context.getLogger("ir.flatrender");

@@ -123,12 +123,15 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     }
 
     private static void safely(NodeSession session, Runnable work) {
+        org.slf4j.MDC.put("node", session.name());
         try {
             work.run();
         } catch (RuntimeException e) {
             // A failed report (the database briefly away) must not kill the stream; the lease
             // and the next report put things right.
             log.warn("node {}: could not handle a report: {}", session.name(), e.toString());
+        } finally {
+            org.slf4j.MDC.remove("node");
         }
     }
 

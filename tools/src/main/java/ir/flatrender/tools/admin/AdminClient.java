@@ -53,6 +53,30 @@ public final class AdminClient {
         return stub().releaseNode(request(node, ""));
     }
 
+    public ir.flatrender.proto.farm.v1.NodeCacheResponse cache(String node) {
+        return stub().getNodeCache(request(node, ""));
+    }
+
+    public ir.flatrender.proto.farm.v1.ListCrashesResponse crashes(
+            ir.flatrender.proto.farm.v1.ListCrashesRequest request) {
+        return stub().listCrashes(request);
+    }
+
+    public ir.flatrender.proto.farm.v1.ListRepairsResponse repairs(
+            ir.flatrender.proto.farm.v1.ListRepairsRequest request) {
+        return stub().listRepairs(request);
+    }
+
+    public ir.flatrender.proto.farm.v1.RequeueChunksResponse requeue(
+            ir.flatrender.proto.farm.v1.RequeueChunksRequest request) {
+        return stub().requeueChunks(request);
+    }
+
+    public ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse purgeSnapshots(
+            ir.flatrender.proto.farm.v1.PurgeSnapshotsRequest request) {
+        return stub().purgeSnapshots(request);
+    }
+
     private static NodeRequest request(String node, String reason) {
         return NodeRequest.newBuilder().setNode(node).setReason(reason).build();
     }

@@ -41,6 +41,10 @@ public final class JobClient {
         return unary().submitJob(request);
     }
 
+    public ir.flatrender.proto.farm.v1.ListJobsResponse list(ir.flatrender.proto.farm.v1.ListJobsRequest request) {
+        return unary().listJobs(request);
+    }
+
     public Job cancel(String jobId, String reason) {
         return unary().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
                 .setJobId(jobId)
