@@ -86,6 +86,19 @@ public final class FarmMetrics implements AutoCloseable {
                 .description("Slots of connected nodes")
                 .tag("use", "free")
                 .register(registry);
+        // Every series exists from the start, at zero, so rates and dashboards see it before
+        // its first event.
+        for (String engine : ir.flatrender.orchestrator.templates.TemplateManifestParser.ENGINES) {
+            dispatched(engine, 0);
+            chunkCompleted(engine, 0, 0);
+            renderTimer(engine);
+        }
+        for (String kind : ir.flatrender.orchestrator.failures.ChunkFailure.KINDS) {
+            crashes(kind);
+        }
+        for (String check : List.of("segment_check", "export_check", "operator")) {
+            repairs(check);
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "farm-metrics");
             thread.setDaemon(true);
@@ -117,11 +130,15 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     public void dispatched(String engine) {
+        dispatched(engine, 1);
+    }
+
+    private void dispatched(String engine, int count) {
         Counter.builder("flatrender.dispatches")
                 .description("Chunk attempts handed to nodes")
                 .tag("engine", engine)
                 .register(registry)
-                .increment();
+                .increment(count);
     }
 
     public void slotWaited(long nanos) {
@@ -129,11 +146,15 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     public void chunkCompleted(String engine, int frames) {
+        chunkCompleted(engine, 1, frames);
+    }
+
+    private void chunkCompleted(String engine, int chunks, int frames) {
         Counter.builder("flatrender.chunks.completed")
                 .description("Chunks whose segment was accepted")
                 .tag("engine", engine)
                 .register(registry)
-                .increment();
+                .increment(chunks);
         Counter.builder("flatrender.frames.rendered")
                 .description("Frames in accepted segments")
                 .tag("engine", engine)
@@ -142,27 +163,36 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     public void rendered(String engine, long millis) {
-        Timer.builder("flatrender.render")
+        renderTimer(engine).record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    private Timer renderTimer(String engine) {
+        return Timer.builder("flatrender.render")
                 .description("Time nodes spent rendering and encoding a chunk, as they report it")
                 .tag("engine", engine)
-                .register(registry)
-                .record(millis, TimeUnit.MILLISECONDS);
+                .register(registry);
     }
 
     public void crashed(String kind) {
-        Counter.builder("flatrender.crashes")
+        crashes(kind).increment();
+    }
+
+    private Counter crashes(String kind) {
+        return Counter.builder("flatrender.crashes")
                 .description("Failed chunk attempts by kind")
                 .tag("kind", kind)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     public void repaired(String detectedBy) {
-        Counter.builder("flatrender.repairs")
+        repairs(detectedBy).increment();
+    }
+
+    private Counter repairs(String detectedBy) {
+        return Counter.builder("flatrender.repairs")
                 .description("Chunks sent back to render after a check found their frames wrong")
                 .tag("detected_by", detectedBy)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     @Override

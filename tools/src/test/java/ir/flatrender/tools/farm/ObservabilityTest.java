@@ -174,6 +174,21 @@ class ObservabilityTest {
         assertThat(value(secondNode, "flatrender_node_cache_hits_total", "ae-1"))
                 .isGreaterThan(value(firstNode, "flatrender_node_cache_hits_total", "ae-1"));
         assertThat(value(secondNode, "flatrender_node_connected", "ae-1")).isEqualTo(1);
+        assertThat(value(second, "flatrender_crashes_total", "kind=\"hang\"")).isZero();
+
+        // Every series the sample Grafana dashboard queries is one the farm serves.
+        String dashboard = java.nio.file.Files.readString(Path.of("grafana", "flatrender-farm.json"));
+        Matcher metric =
+                Pattern.compile("\\b((?:flatrender|grpc|jvm|process)_[a-z_]+)").matcher(dashboard);
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        while (metric.find()) {
+            queried.add(metric.group(1));
+        }
+        assertThat(queried)
+                .hasSizeGreaterThan(10)
+                .allSatisfy(name -> assertThat(second + secondNode)
+                        .as("series %s", name)
+                        .containsPattern("(?m)^" + Pattern.quote(name) + "[{ ]"));
     }
 
     @Test
