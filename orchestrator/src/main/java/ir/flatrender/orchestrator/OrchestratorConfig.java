@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param maxSegmentBytes the largest segment upload accepted
  * @param verifySegments decode every uploaded segment before its chunk counts as done
  * @param installSamples install the bundled sample templates at start
- * @param assemblyThreads jobs assembled at once
+ * @param assemblyThreads jobs assembled at once; 0 for an orchestrator that only schedules
+ *     (another on the same database assembles)
  * @param snapshotCacheBytes the snapshot cache's budget; the least recently used go first
  * @param health how node health samples are kept
  */
@@ -73,8 +74,8 @@ public record OrchestratorConfig(
         if (snapshotCacheBytes < 0) {
             throw new IllegalArgumentException("snapshotCacheBytes must not be negative");
         }
-        if (assemblyThreads < 1 || assemblyThreads > 64) {
-            throw new IllegalArgumentException("assemblyThreads must be between 1 and 64 but was " + assemblyThreads);
+        if (assemblyThreads < 0 || assemblyThreads > 64) {
+            throw new IllegalArgumentException("assemblyThreads must be between 0 and 64 but was " + assemblyThreads);
         }
     }
 

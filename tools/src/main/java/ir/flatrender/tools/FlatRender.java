@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.tools.admin.DbCommand;
 import ir.flatrender.tools.admin.FarmCommands;
 import ir.flatrender.tools.admin.NodesCommand;
+import ir.flatrender.tools.bench.BenchCommand;
+import ir.flatrender.tools.bench.BenchNodesCommand;
 import ir.flatrender.tools.jobs.JobsCommand;
 import ir.flatrender.tools.jobs.SnapshotCommand;
 import ir.flatrender.tools.jobs.SubmitCommand;
@@ -42,6 +44,8 @@ import picocli.CommandLine.Spec;
             FarmCommands.RepairsCommand.class,
             FarmCommands.SnapshotsCommand.class,
             DbCommand.class,
+            BenchCommand.class,
+            BenchNodesCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },

@@ -126,12 +126,15 @@ public final class Assembler implements AutoCloseable {
         this.events = requireNonNull(events, "events is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.audio = new AudioSources(blobs, requireNonNull(templates, "templates is null"), ffprobe);
-        this.executor =
-                new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "assembler");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        // No threads: this orchestrator only schedules; another on the database assembles.
+        this.executor = threads == 0
+                ? null
+                : new ThreadPoolExecutor(
+                        threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                            Thread thread = new Thread(runnable, "assembler");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         this.leaseTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "assembly-leases");
             thread.setDaemon(true);
@@ -161,7 +164,7 @@ public final class Assembler implements AutoCloseable {
      * queued twice.
      */
     public void submit(UUID jobId) {
-        if (!inProgress.add(jobId)) {
+        if (executor == null || !inProgress.add(jobId)) {
             return;
         }
         try {
@@ -646,6 +649,9 @@ public final class Assembler implements AutoCloseable {
     @Override
     public void close() {
         leaseTimer.shutdownNow();
+        if (executor == null) {
+            return;
+        }
         executor.shutdownNow();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
