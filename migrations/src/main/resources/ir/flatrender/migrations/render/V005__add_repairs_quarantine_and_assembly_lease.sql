@@ -10,9 +10,16 @@ ALTER TABLE render.render_jobs DROP CONSTRAINT render_jobs_kind_check;
 ALTER TABLE render.render_jobs
     ADD CONSTRAINT render_jobs_kind_check CHECK (kind IN ('video', 'snapshot', 'health_check'));
 
--- A chunk only this node may take: a quarantined node's health-check render.
+-- A chunk only this node may take: a quarantined node's health-check render. And a chunk of a
+-- paused job, held back: kept on the row so that the claim reads the pending index in order
+-- and joins nothing (a join on the job's state made the planner sort every pending chunk).
 ALTER TABLE render.frame_jobs
-    ADD COLUMN target_node_id uuid REFERENCES render.nodes (id) ON DELETE CASCADE;
+    ADD COLUMN target_node_id uuid REFERENCES render.nodes (id) ON DELETE CASCADE,
+    ADD COLUMN held           boolean NOT NULL DEFAULT false;
+
+DROP INDEX render.frame_jobs_pending;
+CREATE INDEX frame_jobs_pending ON render.frame_jobs (priority DESC, job_created_at, job_id, seq)
+    WHERE state = 'pending' AND NOT held AND target_node_id IS NULL;
 
 CREATE INDEX frame_jobs_targeted ON render.frame_jobs (target_node_id)
     WHERE state = 'pending' AND target_node_id IS NOT NULL;

@@ -48,9 +48,9 @@ public interface JobDao {
                                   WHERE b.node_id = :nodeId AND b.job_id = p.job_id AND b.blocked)
                   AND (p.failed_node_id IS DISTINCT FROM :nodeId
                        OR p.failed_at < now() - make_interval(secs => :retryElsewhereSeconds))
-                  -- Health-check renders go only to their node (see claimHealthCheck).
-                  AND p.target_node_id IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM render.render_jobs pj WHERE pj.id = p.job_id AND pj.state = 'paused')""";
+                  -- Health-check renders go only to their node (see claimHealthCheck); chunks of
+                  -- paused jobs are held.
+                  AND p.target_node_id IS NULL AND NOT p.held""";
 
     /** The claims' shared tail: the picked chunks become new attempts on the node, read back. */
     String CLAIM = """
@@ -394,6 +394,10 @@ public interface JobDao {
             WHERE id = :id AND state = ANY(:from)
             """)
     int pauseJob(@Bind("id") UUID id, @Bind("from") String[] from);
+
+    /** Holds a paused job's chunks back from the claims, or lets them go on resume. */
+    @SqlUpdate("UPDATE render.frame_jobs SET held = :held WHERE job_id = :jobId AND held <> :held")
+    int holdChunks(@Bind("jobId") UUID jobId, @Bind("held") boolean held);
 
     /** Back to queued, or to running when it had started. */
     @SqlUpdate("""

@@ -308,15 +308,25 @@ public final class JobLifecycle {
 
     /** Holds a job: no more of its chunks are handed out; the ones rendering finish. */
     public JobRow pause(UUID jobId, String reason) {
-        JobRow job = control(
-                jobId, JobTransitions.Event.PAUSE, dao -> dao.pauseJob(jobId, states(JobTransitions.Event.PAUSE)));
+        JobRow job = control(jobId, JobTransitions.Event.PAUSE, dao -> {
+            int paused = dao.pauseJob(jobId, states(JobTransitions.Event.PAUSE));
+            if (paused == 1) {
+                dao.holdChunks(jobId, true);
+            }
+            return paused;
+        });
         log.info("job {} paused: {}", jobId, reason);
         return job;
     }
 
     public JobRow resume(UUID jobId, String reason) {
-        JobRow job = control(
-                jobId, JobTransitions.Event.RESUME, dao -> dao.resumeJob(jobId, states(JobTransitions.Event.RESUME)));
+        JobRow job = control(jobId, JobTransitions.Event.RESUME, dao -> {
+            int resumed = dao.resumeJob(jobId, states(JobTransitions.Event.RESUME));
+            if (resumed == 1) {
+                dao.holdChunks(jobId, false);
+            }
+            return resumed;
+        });
         log.info("job {} resumed: {}", jobId, reason);
         // Chunks may have finished while it was paused; the sweep assembles a job whose all did.
         scheduler.wake(true);
@@ -339,6 +349,7 @@ public final class JobLifecycle {
                 return 0;
             }
             int reopened = dao.reopenUndoneChunks(jobId);
+            dao.holdChunks(jobId, false);
             dao.clearBlocks(jobId);
             log.info("job {} retried ({}): {} chunk(s) to render again", jobId, reason, reopened);
             return 1;
@@ -401,6 +412,7 @@ public final class JobLifecycle {
             }
             if (job.jobState().isTerminal()) {
                 dao.retryJob(jobId, states(JobTransitions.Event.REQUEUE));
+                dao.holdChunks(jobId, false);
                 dao.clearBlocks(jobId);
             }
             return chosen;
