@@ -170,6 +170,43 @@ public interface JobDao {
             @Bind("leaseSeconds") double leaseSeconds,
             @Bind("retryElsewhereSeconds") double retryElsewhereSeconds);
 
+    /**
+     * Hands pending chunks to many nodes in one statement: {@code slots} names a node once per
+     * free slot, and the oldest chunks of the highest priority go to them in that order. Only
+     * chunks every node may take are handed out this way (no failure on record, no node kept
+     * off the job); the rest go through {@link #claimChunks}, which checks them per node.
+     */
+    @SqlQuery("""
+            WITH slots AS (
+                SELECT s.node_id, s.k FROM unnest(CAST(:slots AS uuid[])) WITH ORDINALITY AS s(node_id, k)),
+            locked AS MATERIALIZED (
+                SELECT p.id, p.priority, p.job_created_at, p.job_id, p.seq FROM render.frame_jobs p
+                WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  AND p.target_node_id IS NULL AND NOT p.held AND p.failed_node_id IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b WHERE b.job_id = p.job_id AND b.blocked)
+                ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
+                LIMIT cardinality(CAST(:slots AS uuid[]))
+                FOR UPDATE SKIP LOCKED),
+            picked AS (
+                SELECT l.id, row_number() OVER (ORDER BY l.priority DESC, l.job_created_at, l.job_id, l.seq) AS k
+                FROM locked l),
+            claimed AS (
+                UPDATE render.frame_jobs f
+                SET state = 'assigned', attempt = f.attempt + 1, node_id = s.node_id,
+                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                FROM picked JOIN slots s ON s.k = picked.k
+                WHERE f.id = picked.id AND f.state = 'pending'
+                RETURNING f.*)
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
+                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
+                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
+            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
+            ORDER BY f.job_id, f.seq
+            """)
+    List<ChunkRow> claimChunksForMany(
+            @Bind("slots") UUID[] slots, @Bind("engines") String[] engines, @Bind("leaseSeconds") double leaseSeconds);
+
     /** A quarantined node's health-check render: the one chunk meant for it, when pending. */
     @SqlQuery("""
             WITH picked AS MATERIALIZED (

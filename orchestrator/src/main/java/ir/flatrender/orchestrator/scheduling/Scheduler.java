@@ -134,6 +134,7 @@ public final class Scheduler implements AutoCloseable {
                 .toList();
         Set<UUID> startedJobs = new LinkedHashSet<>();
         double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
+        dispatched |= claimForMany(sessions, generation, leaseSeconds, startedJobs);
         for (NodeSession session : sessions) {
             NodeSession.Identity node = session.identity();
             if (node == null) {
@@ -192,6 +193,55 @@ public final class Scheduler implements AutoCloseable {
                     JobDao.class,
                     dao -> dao.markStarted(startedJobs.toArray(UUID[]::new), QUEUED, JobState.RUNNING.dbName()));
             startedJobs.forEach(events::publish);
+        }
+        return dispatched;
+    }
+
+    /** Nodes with free slots and no cached template, of one engine set, claimed for in one statement. */
+    static final int BATCH_AT = 8;
+
+    /**
+     * Many free nodes with the same engines and no template cache to prefer claim together, in
+     * one statement, instead of one each: at farm scale the round is otherwise one statement
+     * per node. Chunks with a failure on record are left to the per-node claims.
+     */
+    private boolean claimForMany(
+            List<NodeSession> sessions, long generation, double leaseSeconds, Set<UUID> startedJobs) {
+        Map<Set<String>, List<NodeSession>> groups = new HashMap<>();
+        for (NodeSession session : sessions) {
+            NodeSession.Identity node = session.identity();
+            if (node != null
+                    && session.freeSlots() > 0
+                    && session.cachedPackages().isEmpty()) {
+                Long emptyAt = exhausted.get(node.engines());
+                if (emptyAt == null || emptyAt != generation) {
+                    groups.computeIfAbsent(node.engines(), e -> new java.util.ArrayList<>())
+                            .add(session);
+                }
+            }
+        }
+        boolean dispatched = false;
+        for (Map.Entry<Set<String>, List<NodeSession>> group : groups.entrySet()) {
+            if (group.getValue().size() < BATCH_AT) {
+                continue;
+            }
+            List<UUID> slots = new java.util.ArrayList<>();
+            Map<UUID, NodeSession> byNode = new HashMap<>();
+            for (NodeSession session : group.getValue()) {
+                byNode.put(session.identity().nodeId(), session);
+                for (int i = 0; i < session.freeSlots(); i++) {
+                    slots.add(session.identity().nodeId());
+                }
+            }
+            List<ChunkRow> claimed = jdbi.withExtension(
+                    JobDao.class,
+                    dao -> dao.claimChunksForMany(
+                            slots.toArray(UUID[]::new), group.getKey().toArray(String[]::new), leaseSeconds));
+            Map<UUID, List<ChunkRow>> perNode = new HashMap<>();
+            claimed.forEach(chunk -> perNode.computeIfAbsent(chunk.nodeId(), n -> new java.util.ArrayList<>())
+                    .add(chunk));
+            perNode.forEach((nodeId, chunks) -> send(byNode.get(nodeId), chunks, startedJobs));
+            dispatched |= !claimed.isEmpty();
         }
         return dispatched;
     }

@@ -122,4 +122,39 @@ class ClaimTest {
         assertThat(claim(node, 3)).hasSize(3);
         assertThat(claim(node, 1)).hasSize(1);
     }
+
+    @Test
+    void aClaimForManyNodesGivesEachItsSlotsAndLeavesChunksWithAFailureToThePerNodeClaim() {
+        // 60 frames in chunks of 6: 10 pending chunks, one of which a node failed before.
+        submit(6);
+        UUID a = node("many-a");
+        UUID b = node("many-b");
+        UUID failed = postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("""
+                                UPDATE render.frame_jobs SET failed_node_id = :node, failed_at = now()
+                                WHERE id = (SELECT id FROM render.frame_jobs WHERE state = 'pending'
+                                            ORDER BY priority DESC, job_created_at, job_id, seq LIMIT 1)
+                                RETURNING id
+                                """)
+                        .bind("node", a)
+                        .mapTo(UUID.class)
+                        .one());
+        // a has 3 free slots, b 2: five slots, five chunks, none of them the one with a failure.
+        List<ChunkRow> claimed = postgres.database()
+                .jdbi()
+                .withExtension(
+                        JobDao.class,
+                        dao -> dao.claimChunksForMany(new UUID[] {a, a, a, b, b}, new String[] {"timeline"}, 30));
+        assertThat(claimed).hasSize(5);
+        assertThat(claimed).extracting(ChunkRow::id).doesNotHaveDuplicates().doesNotContain(failed);
+        assertThat(claimed.stream().filter(c -> c.nodeId().equals(a))).hasSize(3);
+        assertThat(claimed.stream().filter(c -> c.nodeId().equals(b))).hasSize(2);
+        assertThat(claimed).allSatisfy(c -> {
+            assertThat(c.state()).isEqualTo("assigned");
+            assertThat(c.attempt()).isEqualTo(1);
+        });
+        // The chunk with a failure goes to the per-node claim, which lets b have it.
+        assertThat(claim(b, 10)).extracting(ChunkRow::id).contains(failed);
+    }
 }
