@@ -52,6 +52,14 @@ public interface JobDao {
                   -- paused jobs are held.
                   AND p.target_node_id IS NULL AND NOT p.held""";
 
+    /** What every claim answers: the chunks it made new attempts of, with their node's name. */
+    String CLAIMED_ROWS = """
+            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
+                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
+                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
+            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
+            ORDER BY f.job_id, f.seq""";
+
     /** The claims' shared tail: the picked chunks become new attempts on the node, read back. */
     String CLAIM = """
             claimed AS (
@@ -62,11 +70,7 @@ public interface JobDao {
                 FROM picked
                 WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)
-            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
-                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
-                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
-            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
-            ORDER BY f.job_id, f.seq""";
+            """ + CLAIMED_ROWS;
 
     String CHUNK_COLUMNS = """
             f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256, f.state,
@@ -198,12 +202,7 @@ public interface JobDao {
                 FROM picked JOIN slots s ON s.k = picked.k
                 WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)
-            SELECT f.id, f.job_id, f.seq, f.frame_start, f.frame_end, f.engine, f.task, f.package_sha256,
-                   f.state, f.attempt, f.failures, f.node_id, n.name AS node_name, f.lease_expires_at,
-                   f.assigned_at, f.started_at, f.finished_at, f.frames_done, f.render_millis, f.error
-            FROM claimed f LEFT JOIN render.nodes n ON n.id = f.node_id
-            ORDER BY f.job_id, f.seq
-            """)
+            """ + CLAIMED_ROWS)
     List<ChunkRow> claimChunksForMany(
             @Bind("slots") UUID[] slots, @Bind("engines") String[] engines, @Bind("leaseSeconds") double leaseSeconds);
 
