@@ -61,4 +61,21 @@ class BenchSmokeTest {
         assertThat(out).containsPattern("(?m)^ideal makespan +0\\.60 s$");
         assertThat(out).containsPattern("(?m)^efficiency +[0-9.]+ %$");
     }
+
+    @Test
+    void renderComparesTheFarmWithTheEngineAloneOnTheSameFrames() {
+        String out = run(
+                "bench",
+                "--work-dir",
+                directory.resolve("render").toString(),
+                "render",
+                "--tier",
+                "360p",
+                "--nodes",
+                "1");
+        // Both made the job's 300 frames (the benchmark fails otherwise), timed and compared.
+        assertThat(out).containsPattern("(?m)^engine alone \\+ encode \\+ MP4 +[0-9.]+ s +[0-9.]+ +1\\.00");
+        assertThat(out).containsPattern("(?m)^farm, 1 node\\(s\\) +[0-9.]+ s +[0-9.]+ +[0-9.]+ \\([+-][0-9.]+ %\\)");
+        assertThat(out).contains("sample-promo 16:9 360p: 300 frames");
+    }
 }

@@ -33,21 +33,39 @@ public final class Ffprobe {
         this.json = requireNonNull(json, "json is null");
     }
 
+    /** How a probe counts a video's frames. */
+    public enum FrameCount {
+        /** What the container's header says (MPEG-TS says nothing: -1). */
+        HEADER,
+        /** The video packets, read without decoding: one a frame for the codecs the farm writes. */
+        PACKETS,
+        /** Decoding every frame. */
+        DECODED
+    }
+
     /**
      * Probes a file.
      *
      * @param countFrames decode the video to count its frames, rather than trusting the header
      */
     public MediaInfo probe(Path file, boolean countFrames) throws MediaException {
+        return probe(file, countFrames ? FrameCount.DECODED : FrameCount.HEADER);
+    }
+
+    /** Probes a file, counting its video frames as {@code count} says. */
+    public MediaInfo probe(Path file, FrameCount count) throws MediaException {
         requireNonNull(file, "file is null");
+        requireNonNull(count, "count is null");
         List<String> arguments = new ArrayList<>(List.of("-v", "error"));
-        if (countFrames) {
-            arguments.add("-count_frames");
+        switch (count) {
+            case DECODED -> arguments.add("-count_frames");
+            case PACKETS -> arguments.add("-count_packets");
+            case HEADER -> {}
         }
         arguments.addAll(List.of(
                 "-show_entries",
                 "format=format_name,duration:stream=codec_type,codec_name,width,height,pix_fmt,nb_frames,"
-                        + "nb_read_frames,avg_frame_rate,sample_rate,channels,duration",
+                        + "nb_read_frames,nb_read_packets,avg_frame_rate,sample_rate,channels,duration",
                 "-of",
                 "json",
                 file.toAbsolutePath().toString()));
@@ -195,7 +213,8 @@ public final class Ffprobe {
             String type = stream.path("codec_type").asText();
             if (type.equals("video") && video.isEmpty()) {
                 int frames = stream.path("nb_read_frames")
-                        .asInt(stream.path("nb_frames").asInt(-1));
+                        .asInt(stream.path("nb_read_packets")
+                                .asInt(stream.path("nb_frames").asInt(-1)));
                 video = Optional.of(new MediaInfo.VideoStream(
                         stream.path("codec_name").asText(""),
                         stream.path("width").asInt(0),

@@ -67,6 +67,50 @@ class FfprobeTest {
     }
 
     @Test
+    void anMpegTsSegmentHasNoCountInItsHeaderAndItsPacketsCountItsFrames() throws Exception {
+        Path segment = work.resolve("test.ts");
+        ProcessOutcome encode = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg",
+                                binaries.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-f",
+                                        "lavfi",
+                                        "-i",
+                                        "testsrc2=size=320x240:rate=25",
+                                        "-frames:v",
+                                        "37",
+                                        "-c:v",
+                                        "libx264",
+                                        "-pix_fmt",
+                                        "yuv420p",
+                                        "-f",
+                                        "mpegts",
+                                        segment.toString())),
+                                work)
+                        .withEnvironment(binaries.environment()))
+                .await();
+        assertThat(encode.succeeded()).as(encode.describe()).isTrue();
+
+        assertThat(ffprobe.probe(segment, Ffprobe.FrameCount.HEADER)
+                        .video()
+                        .orElseThrow()
+                        .frameCount())
+                .isEqualTo(-1);
+        assertThat(ffprobe.probe(segment, Ffprobe.FrameCount.PACKETS)
+                        .video()
+                        .orElseThrow()
+                        .frameCount())
+                .isEqualTo(37);
+        assertThat(ffprobe.probe(segment, Ffprobe.FrameCount.DECODED)
+                        .video()
+                        .orElseThrow()
+                        .frameCount())
+                .isEqualTo(37);
+    }
+
+    @Test
     void aFileThatIsNotMediaIsReportedWithFfprobesOwnWords() throws Exception {
         Path junk = Files.writeString(work.resolve("junk.mp4"), "not a video");
         assertThatThrownBy(() -> ffprobe.probe(junk, false))

@@ -264,6 +264,7 @@ public final class Assembler implements AutoCloseable {
                 return true;
             });
             if (finished) {
+                metrics.assembled(System.nanoTime() - started);
                 blobs.deleteTree("segments/" + jobId);
                 ExportRow primary = exports.get(0);
                 log.info(
@@ -577,7 +578,9 @@ public final class Assembler implements AutoCloseable {
 
     private MediaInfo verify(JobRow job, Output output, Path video, boolean withAudio)
             throws MediaException, AssemblyException {
-        MediaInfo info = ffprobe.probe(video, true);
+        // Packets, not decoded frames: the join copies streams, every segment was decoded when
+        // it was accepted, and the export check has just read each packet's time.
+        MediaInfo info = ffprobe.probe(video, ir.flatrender.media.ffmpeg.Ffprobe.FrameCount.PACKETS);
         MediaInfo.VideoStream stream =
                 info.video().orElseThrow(() -> new AssemblyException("the joined file has no video stream"));
         if (stream.frameCount() != job.totalFrames()) {

@@ -38,6 +38,7 @@ public final class FarmMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final Jdbi jdbi;
     private final Timer slotWait;
+    private final Timer assembly;
     private final Map<String, AtomicLong> chunks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
@@ -48,6 +49,10 @@ public final class FarmMetrics implements AutoCloseable {
         this.slotWait = Timer.builder("flatrender.slot.wait")
                 .description("From a node's slot freeing while work waits to its next assignment")
                 .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.assembly = Timer.builder("flatrender.assembly")
+                .description("Time to assemble a job's export once its chunks are done: segment checks, join,"
+                        + " export check, thumbnail")
                 .register(registry);
         for (String state : CHUNK_STATES) {
             AtomicLong count = new AtomicLong();
@@ -143,6 +148,10 @@ public final class FarmMetrics implements AutoCloseable {
 
     public void slotWaited(long nanos) {
         slotWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void assembled(long nanos) {
+        assembly.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void chunkCompleted(String engine, int frames) {

@@ -22,15 +22,17 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks of the farm: dispatch rate, makespan efficiency, heap per node. They print"
-                + " figures; see BENCHMARKS.md.",
+        description =
+                "Benchmarks of the farm: dispatch rate, makespan efficiency, heap per node, render overhead. They print"
+                        + " figures; see BENCHMARKS.md.",
         subcommands = CommandLine.HelpCommand.class,
         footer = {
             "",
             "Examples:",
             "  flatrender bench dispatch --nodes 1000 --chunks 100000",
             "  flatrender bench efficiency --nodes 100 --chunk-millis 100",
-            "  flatrender bench memory --nodes 1000"
+            "  flatrender bench memory --nodes 1000",
+            "  flatrender bench render --nodes 1,2"
         })
 public final class BenchCommand {
     @Spec
@@ -146,6 +148,116 @@ public final class BenchCommand {
                     .row("machine", machine());
             table.print(out);
         }
+        return ExitCodes.OK;
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "render",
+            description = "A real job (the demo's by default) on farms of 1 and 2 nodes against its engine rendering"
+                    + " the same frames in one process with no farm: overhead, frames per second, assembly's share.")
+    int render(
+            @Option(names = "--template", defaultValue = "sample-promo") String template,
+            @Option(names = "--aspect", defaultValue = "16:9") String aspect,
+            @Option(names = "--tier", defaultValue = "1080p") String tier,
+            @Option(
+                            names = "--chunk-frames",
+                            defaultValue = "0",
+                            description = "Frames per chunk (default: the orchestrator's).")
+                    int chunkFrames,
+            @Option(
+                            names = "--nodes",
+                            split = ",",
+                            defaultValue = "1,2",
+                            description = "Farm sizes to run (default: ${DEFAULT-VALUE}).")
+                    List<Integer> farmSizes)
+            throws Exception {
+        Logging.setFarmLevel("WARN");
+        PrintWriter out = spec.commandLine().getOut();
+        if (farmSizes.isEmpty() || farmSizes.stream().anyMatch(n -> n < 1 || n > 64)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes: farm sizes from 1 to 64");
+        }
+        RenderBench bench = new RenderBench(
+                directory(),
+                new com.fasterxml.jackson.databind.ObjectMapper(),
+                java.util.Optional.empty(),
+                ir.flatrender.node.engines.EngineSettings.timelineOnly(),
+                new RenderBench.Shape(template, aspect, tier, chunkFrames));
+        List<RenderBench.FarmRun> farms = new java.util.ArrayList<>();
+        for (int nodes : farmSizes) {
+            out.printf("farm of %d node(s): a warm-up job, then the timed one…%n", nodes);
+            out.flush();
+            farms.add(bench.farm(nodes));
+        }
+        out.println("the engine alone: a warm-up, then rendering only, then rendering + encoding + MP4…");
+        out.flush();
+        RenderBench.SoloRun solo = bench.solo(farms.get(0).row());
+        for (RenderBench.FarmRun farm : farms) {
+            if (farm.frames() != solo.frames()
+                    || solo.frames() != farms.get(0).row().totalFrames()) {
+                throw new IllegalStateException("the farm of " + farm.nodes() + " made " + farm.frames()
+                        + " frames, the engine alone " + solo.frames() + "; the job has "
+                        + farms.get(0).row().totalFrames());
+            }
+        }
+        Table table = Table.of(
+                "RUN",
+                "WALL",
+                "FRAMES / S",
+                "AGAINST THE ENGINE ALONE",
+                "ASSEMBLY",
+                "CHUNKS",
+                "NODES' RENDER",
+                "CHUNK SPANS");
+        table.row(
+                "engine alone, render only",
+                String.format(Locale.ROOT, "%.2f s", solo.renderOnlySeconds()),
+                String.format(Locale.ROOT, "%.1f", solo.frames() / solo.renderOnlySeconds()),
+                "",
+                "",
+                "",
+                "",
+                "");
+        table.row(
+                "engine alone + encode + MP4",
+                String.format(Locale.ROOT, "%.2f s", solo.seconds()),
+                String.format(Locale.ROOT, "%.1f", solo.frames() / solo.seconds()),
+                "1.00",
+                "",
+                "",
+                "",
+                "");
+        for (RenderBench.FarmRun farm : farms) {
+            table.row(
+                    "farm, " + farm.nodes() + " node(s)",
+                    String.format(Locale.ROOT, "%.2f s", farm.seconds()),
+                    String.format(Locale.ROOT, "%.1f", farm.frames() / farm.seconds()),
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f (%+.1f %%)",
+                            farm.seconds() / solo.seconds(),
+                            100 * (farm.seconds() / solo.seconds() - 1)),
+                    String.format(
+                            Locale.ROOT,
+                            "%.2f s = %.1f %% (last chunk → done %.2f s)",
+                            farm.assemblySeconds(),
+                            100 * farm.assemblySeconds() / farm.seconds(),
+                            farm.lastChunkToSucceededSeconds()),
+                    farm.chunks(),
+                    String.format(Locale.ROOT, "%.2f s", farm.nodeRenderSeconds()),
+                    String.format(Locale.ROOT, "%.2f s", farm.chunkSpanSeconds()));
+        }
+        table.print(out);
+        out.printf(
+                Locale.ROOT,
+                "%s %s %s: %d frames at %dx%d; %s%n",
+                template,
+                aspect,
+                tier,
+                solo.frames(),
+                farms.get(0).row().renderWidth(),
+                farms.get(0).row().renderHeight(),
+                machine());
         return ExitCodes.OK;
     }
 

@@ -62,6 +62,7 @@ public final class LocalFarm implements AutoCloseable {
     }
 
     private final Orchestrator orchestrator;
+    private final Database database;
     private final List<RenderNode> nodes;
     private final String target;
     private final String token;
@@ -69,11 +70,13 @@ public final class LocalFarm implements AutoCloseable {
 
     private LocalFarm(
             Orchestrator orchestrator,
+            Database database,
             List<RenderNode> nodes,
             String target,
             String token,
             Deque<AutoCloseable> closeables) {
         this.orchestrator = orchestrator;
+        this.database = database;
         this.nodes = nodes;
         this.target = target;
         this.token = token;
@@ -118,6 +121,7 @@ public final class LocalFarm implements AutoCloseable {
             }
             return new LocalFarm(
                     orchestrator,
+                    database,
                     List.copyOf(nodes),
                     target,
                     options.orchestrator().farmToken(),
@@ -141,6 +145,11 @@ public final class LocalFarm implements AutoCloseable {
 
     public Orchestrator orchestrator() {
         return orchestrator;
+    }
+
+    /** The orchestrator's database (benchmarks read job rows from it). */
+    public Database database() {
+        return database;
     }
 
     public List<RenderNode> nodes() {
