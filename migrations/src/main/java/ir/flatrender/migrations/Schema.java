@@ -8,7 +8,9 @@ public enum Schema {
     /** Templates: owned by the orchestrator. */
     CONTENT("content"),
     /** Nodes, jobs, chunks and exports: owned by the orchestrator. */
-    RENDER("render");
+    RENDER("render"),
+    /** Tenants, users, API keys, plans, the wallet and renders: owned by the gateway. */
+    IDENTITY("identity");
 
     private final String sqlName;
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             OrchestratorCommand.class,
             NodeCommand.class,
+            ir.flatrender.tools.processes.GatewayCommand.class,
             DevCommand.class,
             DemoCommand.class,
             SubmitCommand.class,

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
         name = "dev",
-        description = "Run a whole farm in one process and leave it running: a database (embedded unless "
-                + "--db-url), an orchestrator and render nodes. State survives restarts in --data-dir.",
+        description =
+                "Run a whole farm in one process and leave it running: a database (embedded unless "
+                        + "--db-url), an orchestrator, render nodes and the REST gateway. State survives restarts in --data-dir.",
         footer = {
             "",
             "Example:",
@@ -31,6 +32,9 @@ import picocli.CommandLine.Spec;
             "  flatrender submit --template sample-promo --tier 720p --wait"
         })
 public final class DevCommand implements Callable<Integer> {
+    /** The farm administrator {@code dev} makes, for crediting wallets through the gateway. */
+    public static final String DEV_ADMIN = "admin@flatrender.local";
+
     @ParentCommand
     FlatRender root;
 
@@ -67,6 +71,12 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--slots", defaultValue = "1", description = "Slots per node (default: ${DEFAULT-VALUE}).")
     int slots;
 
+    @Option(
+            names = "--gateway-listen",
+            defaultValue = "127.0.0.1:7700",
+            description = "The REST gateway's address (default: ${DEFAULT-VALUE}).")
+    String gatewayListen;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -84,11 +94,26 @@ public final class DevCommand implements Callable<Integer> {
                 ffmpeg.path(),
                 engines.settings());
         Shutdown shutdown = Shutdown.onSignal();
-        try (LocalFarm farm = LocalFarm.start(options, root.json())) {
+        Listen gatewayAddress = Listen.parse(gatewayListen);
+        try (LocalFarm farm = LocalFarm.start(options, root.json());
+                ir.flatrender.gateway.Gateway gateway = ir.flatrender.gateway.Gateway.start(
+                        ir.flatrender.gateway.GatewayConfig.defaults(
+                                        farm.target(), token, ir.flatrender.tools.GatewayKeys.readOrCreate(data))
+                                .withListen(gatewayAddress.host(), gatewayAddress.port()),
+                        farm.database(),
+                        root.json())) {
+            String adminPassword = ir.flatrender.tools.GatewayKeys.adminPassword(data);
+            ir.flatrender.gateway.identity.FarmAdmins.ensure(
+                    farm.database().jdbi(), DEV_ADMIN, "Farm administrator", adminPassword);
             farm.awaitNodes(Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("FlatRender dev farm is running%n");
             out.printf("  orchestrator: %s%n", farm.target());
+            out.printf(
+                    "  gateway:      http://%s:%d (OpenAPI at /openapi.json)%n", gatewayAddress.host(), gateway.port());
+            out.printf(
+                    "  farm admin:   %s, password in %s%n",
+                    DEV_ADMIN, data.resolve(ir.flatrender.tools.GatewayKeys.ADMIN_PASSWORD_FILE));
             out.printf(
                     "  farm token:   %s (export FLATRENDER_FARM_TOKEN=$(cat %s))%n",
                     data.resolve(FarmTokens.FILE), data.resolve(FarmTokens.FILE));

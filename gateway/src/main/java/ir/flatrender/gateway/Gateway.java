@@ -1,0 +1,240 @@
+package ir.flatrender.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import ir.flatrender.gateway.billing.Billing;
+import ir.flatrender.gateway.billing.BillingRoutes;
+import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.http.RateLimiter;
+import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AccessTokens;
+import ir.flatrender.gateway.identity.AuthRoutes;
+import ir.flatrender.gateway.renders.FarmClient;
+import ir.flatrender.gateway.renders.RenderRoutes;
+import ir.flatrender.gateway.renders.RenderSettler;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.Schema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The REST gateway: identity, billing and the render API over HTTP (Javalin), the renders
+ * forwarded to the orchestrator over gRPC. Errors are {@code application/problem+json}; every
+ * response carries the request's id ({@code X-Request-Id}, the client's when it sent a sane
+ * one).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private final Javalin app;
+    private final ManagedChannel channel;
+    private final RenderSettler settler;
+    private final List<RouteTable.Route> routes;
+
+    private Gateway(Javalin app, ManagedChannel channel, RenderSettler settler, List<RouteTable.Route> routes) {
+        this.app = app;
+        this.channel = channel;
+        this.settler = settler;
+        this.routes = routes;
+    }
+
+    /** Migrates the identity schema, connects to the orchestrator, and starts listening. */
+    public static Gateway start(GatewayConfig config, Database database, ObjectMapper json) {
+        requireNonNull(config, "config is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(json, "json is null");
+        database.migrate(List.of(Schema.IDENTITY));
+        int made = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
+                        .mapTo(Integer.class)
+                        .one());
+        log.info("identity: {} log partition(s) made ahead", made);
+
+        Metadata token = new Metadata();
+        token.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
+        ManagedChannel channel = NettyChannelBuilder.forTarget(config.orchestrator())
+                .usePlaintext()
+                .maxInboundMessageSize(8 * 1024 * 1024)
+                .build();
+        FarmClient farm = new FarmClient(
+                ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(token)),
+                config.farmDeadline());
+        Clock clock = Clock.systemUTC();
+        AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
+        Billing billing = new Billing(json);
+        RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
+        RenderSettler settler = new RenderSettler(database.jdbi(), farm, config.settlePeriod());
+        List<RouteTable.Route>[] registered = new List[1];
+        byte[] openApi = openApi();
+
+        Javalin app;
+        try {
+            app = Javalin.create(javalin -> {
+                javalin.jsonMapper(new JavalinJackson(json, false));
+                javalin.http.maxRequestSize = config.maxBodyBytes();
+                javalin.http.compressionStrategy = CompressionStrategy.NONE;
+                javalin.startup.showJavalinBanner = false;
+                javalin.jetty.host = config.host();
+                javalin.jetty.port = config.port();
+
+                javalin.routes.before(ctx -> {
+                    String id = ctx.header("X-Request-Id");
+                    if (id == null || !REQUEST_ID.matcher(id).matches()) {
+                        id = UUID.randomUUID().toString();
+                    }
+                    ctx.attribute("flatrender.requestId", id);
+                    ctx.header("X-Request-Id", id);
+                    MDC.put("request", id);
+                    perIp.acquire("ip:" + ctx.ip(), "this address");
+                    long length = ctx.contentLength();
+                    if (length > config.maxBodyBytes()) {
+                        throw Problem.of(
+                                413,
+                                "body-too-large",
+                                "Request body too large",
+                                "the body has " + length + " bytes; at most " + config.maxBodyBytes() + " are taken");
+                    }
+                    String authorization = ctx.header("Authorization");
+                    if (authorization != null) {
+                        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                            throw Problem.unauthorized("the Authorization header takes a Bearer token");
+                        }
+                        ir.flatrender.gateway.http.Requests.authenticate(
+                                ctx, tokens.verify(authorization.substring(7).trim()));
+                    }
+                });
+                javalin.routes.after(ctx -> MDC.remove("request"));
+
+                RouteTable table = new RouteTable(javalin.routes);
+                table.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+                table.get(
+                        "/openapi.json",
+                        ctx -> ctx.contentType("application/json").result(openApi));
+                new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), json, clock).register(table);
+                new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
+                new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
+                registered[0] = table.registered();
+
+                javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
+                javalin.routes.exception(
+                        HttpResponseException.class,
+                        (e, ctx) -> problem(
+                                ctx,
+                                Problem.of(
+                                        e.getStatus(),
+                                        e.getStatus() == 413 ? "body-too-large" : "http-" + e.getStatus(),
+                                        e.getMessage() == null ? "Error" : e.getMessage(),
+                                        e.getMessage()),
+                                json));
+                javalin.routes.exception(Exception.class, (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    problem(
+                            ctx,
+                            Problem.of(
+                                    500,
+                                    "internal",
+                                    "Internal error",
+                                    "the gateway failed; the request id says where in its log"),
+                            json);
+                });
+                javalin.routes.error(404, "*", ctx -> {
+                    if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                        problem(ctx, Problem.notFound(ctx.method() + " " + ctx.path()), json);
+                    }
+                });
+            });
+            app.start();
+        } catch (RuntimeException e) {
+            settler.close();
+            channel.shutdownNow();
+            throw e;
+        }
+        log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
+        return new Gateway(app, channel, settler, registered[0]);
+    }
+
+    private static byte[] openApi() {
+        try (InputStream in = Gateway.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the gateway's resources");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void problem(Context ctx, Problem problem, ObjectMapper json) {
+        ObjectNode body = json.createObjectNode();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        if (problem.getMessage() != null) {
+            body.put("detail", problem.getMessage());
+        }
+        body.put("instance", ctx.path());
+        String requestId = ctx.attribute("flatrender.requestId");
+        if (requestId != null) {
+            body.put("request_id", requestId);
+        }
+        if (!problem.errors().isEmpty()) {
+            ArrayNode errors = body.putArray("errors");
+            problem.errors()
+                    .forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
+        }
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(PROBLEM_JSON).result(body.toString());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route, as registered: the OpenAPI document is checked against it. */
+    public List<RouteTable.Route> routes() {
+        return routes;
+    }
+
+    /** Settles the open renders now (tests; the settler also runs on its own). */
+    public void settleNow() {
+        settler.sweep();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        settler.close();
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package ir.flatrender.gateway.renders;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.proto.farm.v1.DownloadExportRequest;
+import ir.flatrender.proto.farm.v1.ExportData;
+import ir.flatrender.proto.farm.v1.GetJobRequest;
+import ir.flatrender.proto.farm.v1.GetTemplateRequest;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobProgress;
+import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.ListTemplatesRequest;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
+import ir.flatrender.proto.farm.v1.WatchJobRequest;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The orchestrator as the gateway calls it: every call with a deadline, and the
+ * orchestrator's errors turned into problems a web client can act on.
+ */
+public final class FarmClient {
+    private final JobServiceGrpc.JobServiceBlockingStub jobs;
+    private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
+    private final Duration deadline;
+
+    public FarmClient(Channel channel, Duration deadline) {
+        requireNonNull(channel, "channel is null");
+        this.deadline = requireNonNull(deadline, "deadline is null");
+        this.jobs = JobServiceGrpc.newBlockingStub(channel);
+        this.templates = TemplateServiceGrpc.newBlockingStub(channel);
+    }
+
+    private JobServiceGrpc.JobServiceBlockingStub jobs() {
+        return jobs.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public List<Template> listTemplates() {
+        return call(() -> templates
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .listTemplates(ListTemplatesRequest.getDefaultInstance())
+                .getTemplatesList());
+    }
+
+    public Optional<Template> template(String id) {
+        try {
+            return Optional.of(templates
+                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .getTemplate(
+                            GetTemplateRequest.newBuilder().setTemplateId(id).build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw problem(e);
+        }
+    }
+
+    public Job submit(SubmitJobRequest request) {
+        return call(() -> jobs().submitJob(request).getJob());
+    }
+
+    public ir.flatrender.proto.farm.v1.Snapshot snapshot(ir.flatrender.proto.farm.v1.RenderSnapshotRequest request) {
+        return call(() -> jobs.withDeadlineAfter(Math.max(deadline.toMillis(), 60_000), TimeUnit.MILLISECONDS)
+                .renderSnapshot(request));
+    }
+
+    public Job cancel(String tenantId, String jobId, String reason) {
+        return call(() -> jobs().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
+                .setTenantId(tenantId)
+                .setJobId(jobId)
+                .setReason(reason)
+                .build()));
+    }
+
+    public Job get(String tenantId, String jobId) {
+        return call(() -> jobs().getJob(GetJobRequest.newBuilder()
+                .setTenantId(tenantId)
+                .setJobId(jobId)
+                .build()));
+    }
+
+    /** Progress until the job ends; no deadline (a render may take long), cancelled by the caller. */
+    public Iterator<JobProgress> watch(String tenantId, String jobId) {
+        return jobs.watchJob(WatchJobRequest.newBuilder()
+                .setTenantId(tenantId)
+                .setJobId(jobId)
+                .build());
+    }
+
+    public Iterator<ExportData> download(String tenantId, String jobId, long offset, long length) {
+        return jobs.withDeadlineAfter(30, TimeUnit.MINUTES)
+                .downloadExport(DownloadExportRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setJobId(jobId)
+                        .setOffset(offset)
+                        .setLength(length)
+                        .build());
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw problem(e);
+        }
+    }
+
+    /** The orchestrator's error as a problem: its field violations become the problem's fields. */
+    public static Problem problem(StatusRuntimeException e) {
+        String description =
+                e.getStatus().getDescription() == null ? "" : e.getStatus().getDescription();
+        return switch (e.getStatus().getCode()) {
+            case INVALID_ARGUMENT -> Problem.validation(description, violations(e));
+            case NOT_FOUND -> Problem.of(404, "not-found", "Not found", description);
+            case RESOURCE_EXHAUSTED -> Problem.tooMany("the farm is busy: " + description, 5);
+            case UNAVAILABLE, DEADLINE_EXCEEDED -> Problem.unavailable("the render farm did not answer in time");
+            default -> Problem.of(502, "farm-error", "The render farm failed", description);
+        };
+    }
+
+    private static List<Problem.FieldError> violations(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return List.of();
+        }
+        List<Problem.FieldError> errors = new java.util.ArrayList<>();
+        for (com.google.protobuf.Any detail : status.getDetailsList()) {
+            if (detail.is(BadRequest.class)) {
+                try {
+                    for (BadRequest.FieldViolation violation :
+                            detail.unpack(BadRequest.class).getFieldViolationsList()) {
+                        errors.add(new Problem.FieldError(violation.getField(), violation.getDescription()));
+                    }
+                } catch (InvalidProtocolBufferException ignored) {
+                    // Not readable: the description still says what was wrong.
+                }
+            }
+        }
+        return errors;
+    }
+}
