@@ -143,11 +143,21 @@ public final class Gateway implements AutoCloseable {
                         HttpResponseException.class,
                         (e, ctx) -> problem(
                                 ctx,
-                                Problem.of(
-                                        e.getStatus(),
-                                        e.getStatus() == 413 ? "body-too-large" : "http-" + e.getStatus(),
-                                        e.getMessage() == null ? "Error" : e.getMessage(),
-                                        e.getMessage()),
+                                switch (e.getStatus()) {
+                                    case 404 -> Problem.notFound(ctx.method() + " " + ctx.path());
+                                    case 413 ->
+                                        Problem.of(
+                                                413,
+                                                "body-too-large",
+                                                "Request body too large",
+                                                "at most " + config.maxBodyBytes() + " bytes are taken");
+                                    default ->
+                                        Problem.of(
+                                                e.getStatus(),
+                                                "http-" + e.getStatus(),
+                                                e.getMessage() == null ? "Error" : e.getMessage(),
+                                                e.getMessage());
+                                },
                                 json));
                 javalin.routes.exception(Exception.class, (e, ctx) -> {
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);

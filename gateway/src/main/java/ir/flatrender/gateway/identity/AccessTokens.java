@@ -148,7 +148,9 @@ public final class AccessTokens {
         } catch (com.nimbusds.jose.proc.BadJOSEException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             throw Problem.unauthorized(
-                    message.contains("expired") ? "the access token has expired" : "the access token is not valid");
+                    message.toLowerCase(java.util.Locale.ROOT).contains("expired")
+                            ? "the access token has expired"
+                            : "the access token is not valid");
         } catch (JOSEException e) {
             throw Problem.unauthorized("the access token is not valid");
         }

@@ -1,0 +1,423 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.gateway.Gateway;
+import ir.flatrender.gateway.GatewayConfig;
+import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AccessTokens;
+import ir.flatrender.gateway.identity.FarmAdmins;
+import ir.flatrender.gateway.identity.Principal;
+import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.tools.VideoFrames;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway over real HTTP against an orchestrator, a render node and PostgreSQL: accounts,
+ * the wallet, renders paid for and downloaded, tenants kept apart, bad input refused.
+ */
+class GatewayTest {
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "admin@farm.test";
+    private static final String ADMIN_PASSWORD = "admin password 1";
+    private static TestingOrchestrator orchestrator;
+    private static TestingNodes nodes;
+    private static Map<String, byte[]> keys;
+    private static Gateway gateway;
+    private static GatewayClient client;
+    private static String adminToken;
+
+    @BeforeAll
+    static void start() {
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        nodes = new TestingNodes();
+        nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
+        keys = AccessTokens.generateKeys();
+        gateway = Gateway.start(
+                GatewayConfig.defaults(orchestrator.target(), orchestrator.token(), keys)
+                        .withListen("127.0.0.1", 0),
+                postgres.database(),
+                JSON);
+        client = new GatewayClient(gateway.port());
+        FarmAdmins.ensure(postgres.database().jdbi(), ADMIN, "Admin", ADMIN_PASSWORD);
+        adminToken = login(ADMIN, ADMIN_PASSWORD).path("access_token").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        nodes.close();
+        orchestrator.close();
+    }
+
+    private static JsonNode login(String email, String password) {
+        GatewayClient.Answer answer = client.post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", email)
+                        .put("password", password)
+                        .toString());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.body();
+    }
+
+    /** A new user in a tenant of their own: their session (access and refresh tokens, ids). */
+    private static JsonNode signUp(String name) {
+        String email = name.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        GatewayClient.Answer answer = client.post(
+                "/v1/auth/signup",
+                null,
+                JSON.createObjectNode()
+                        .put("email", email)
+                        .put("password", "a long password")
+                        .put("name", name)
+                        .toString());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) answer.body()).put("email", email);
+        return answer.body();
+    }
+
+    private static void credit(JsonNode session, long rial) {
+        GatewayClient.Answer answer = client.post(
+                "/v1/admin/tenants/" + session.path("tenant_id").asText() + "/credits",
+                adminToken,
+                "{\"amount_rial\": " + rial + ", \"reason\": \"test credit\"}");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+    }
+
+    private static String renderBody(String tier, String bindings) {
+        return "{\"template\": \"sample-promo\", \"aspect\": \"16:9\", \"tier\": \"" + tier + "\", \"bindings\": "
+                + bindings + "}";
+    }
+
+    private static JsonNode wallet(String token) {
+        GatewayClient.Answer answer = client.get("/v1/wallet", token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.body();
+    }
+
+    private static List<String> ledger(String token) {
+        List<String> entries = new java.util.ArrayList<>();
+        wallet(token).path("entries").forEach(e -> entries.add(e.path("kind").asText() + " " + e.path("amount_rial")));
+        java.util.Collections.reverse(entries);
+        return entries;
+    }
+
+    private static long rows(String table, String tenantId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT count(*) FROM identity." + table + " WHERE tenant_id = :t")
+                        .bind("t", UUID.fromString(tenantId))
+                        .mapTo(Long.class)
+                        .one());
+    }
+
+    private static JsonNode settled(String token, String renderId) {
+        JsonNode render;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        do {
+            gateway.settleNow();
+            render = client.get("/v1/renders/" + renderId, token).body();
+            String state = render.path("state").asText();
+            boolean settledInLedger =
+                    ledger(token).stream().anyMatch(e -> e.startsWith("capture") || e.startsWith("release"));
+            if (Set.of("succeeded", "failed", "cancelled").contains(state) && settledInLedger) {
+                return render;
+            }
+            // The settler polls the farm; the job's own events say when to look again.
+            client.events("/v1/renders/" + renderId + "/events", token);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("render " + renderId + " not settled: " + render);
+    }
+
+    @Test
+    void aUserSignsUpPaysForARenderFollowsItAndDownloadsTheVideo() throws Exception {
+        JsonNode session = signUp("Sara");
+        String token = login(session.path("email").asText(), "a long password")
+                .path("access_token")
+                .asText();
+        GatewayClient.Answer me = client.get("/v1/me", token);
+        assertThat(me.body().path("tenant_id").asText())
+                .isEqualTo(session.path("tenant_id").asText());
+        assertThat(me.body().path("role").asText()).isEqualTo("owner");
+
+        GatewayClient.Answer templates = client.get("/v1/templates", token);
+        assertThat(templates.body().path("templates").findValuesAsText("id")).contains("sample-promo");
+
+        credit(session, 1_000_000);
+        GatewayClient.Answer quote =
+                client.post("/v1/quote", token, "{\"template\": \"sample-promo\", \"tier\": \"360p\"}");
+        assertThat(quote.status()).as(quote.toString()).isEqualTo(200);
+        // The sample is 300 frames at 30 fps: 10 s at 360p's factor 1, at the free plan's 10,000 Rial a second.
+        assertThat(quote.body().path("charge_seconds").asInt()).isEqualTo(10);
+        long charge = quote.body().path("charge_rial").asLong();
+        assertThat(charge).isEqualTo(100_000);
+
+        GatewayClient.Answer created =
+                client.post("/v1/renders", token, renderBody("360p", "{\"title_en\": \"Gateway\"}"), "order-1");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.body().path("id").asText();
+        assertThat(created.header("Location")).isEqualTo("/v1/renders/" + id);
+        assertThat(created.body().path("charge_rial").asLong()).isEqualTo(charge);
+        assertThat(wallet(token).path("held_rial").asLong()).isEqualTo(charge);
+
+        List<String[]> events = client.events("/v1/renders/" + id + "/events", token);
+        assertThat(events).isNotEmpty();
+        String[] last = events.get(events.size() - 1);
+        assertThat(last[0]).isEqualTo("end");
+        assertThat(JSON.readTree(last[1]).path("state").asText()).isEqualTo("succeeded");
+        assertThat(events.stream().filter(e -> e[0].equals("progress")))
+                .anySatisfy(e -> assertThat(e[1]).contains("\"frames_done\":300"));
+
+        JsonNode render = settled(token, id);
+        assertThat(render.path("state").asText()).isEqualTo("succeeded");
+        Path video = client.download("/v1/renders/" + id + "/download", token, directory.resolve("sara.mp4"));
+        try (VideoFrames frames = new VideoFrames()) {
+            MediaInfo.VideoStream stream = frames.probe(video).video().orElseThrow();
+            assertThat(stream.frameCount()).isEqualTo(300);
+            assertThat(stream.height()).isEqualTo(360);
+        }
+        GatewayClient.Answer range = client.send(client.request("/v1/renders/" + id + "/download", token)
+                .header("Range", "bytes=10-19")
+                .GET()
+                .build());
+        assertThat(range.status()).isEqualTo(206);
+        assertThat(range.header("Content-Range")).startsWith("bytes 10-19/");
+        assertThat(range.response().body())
+                .containsExactly(java.util.Arrays.copyOfRange(java.nio.file.Files.readAllBytes(video), 10, 20));
+
+        assertThat(ledger(token)).containsExactly("credit 1000000", "hold " + charge, "capture " + charge);
+        JsonNode wallet = wallet(token);
+        assertThat(wallet.path("available_rial").asLong()).isEqualTo(1_000_000 - charge);
+        assertThat(wallet.path("held_rial").asLong()).isZero();
+        assertThat(wallet.path("used_seconds_this_month").asLong()).isEqualTo(10);
+        assertThat(rows("usage_records", session.path("tenant_id").asText())).isEqualTo(1);
+
+        // The same Idempotency-Key again: the same render, no second charge.
+        GatewayClient.Answer again =
+                client.post("/v1/renders", token, renderBody("360p", "{\"title_en\": \"Gateway\"}"), "order-1");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.body().path("id").asText()).isEqualTo(id);
+        GatewayClient.Answer otherBody =
+                client.post("/v1/renders", token, renderBody("360p", "{\"title_en\": \"Other\"}"), "order-1");
+        assertThat(otherBody.status()).isEqualTo(422);
+        assertThat(otherBody.body().path("type").asText()).endsWith("/idempotency-key-reused");
+        assertThat(rows("renders", session.path("tenant_id").asText())).isEqualTo(1);
+        assertThat(ledger(token)).hasSize(3);
+    }
+
+    @Test
+    void aCancelledRenderReleasesItsHold() {
+        JsonNode session = signUp("Reza");
+        String token = session.path("access_token").asText();
+        credit(session, 1_000_000);
+        GatewayClient.Answer created = client.post("/v1/renders", token, renderBody("1080p", "{}"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.body().path("id").asText();
+        long charge = created.body().path("charge_rial").asLong();
+        GatewayClient.Answer cancelled = client.post("/v1/renders/" + id + "/cancel", token, "");
+        assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
+
+        JsonNode render = settled(token, id);
+        assertThat(render.path("state").asText()).isEqualTo("cancelled");
+        assertThat(ledger(token)).containsExactly("credit 1000000", "hold " + charge, "release " + charge);
+        assertThat(wallet(token).path("available_rial").asLong()).isEqualTo(1_000_000);
+        assertThat(rows("usage_records", session.path("tenant_id").asText())).isZero();
+    }
+
+    @Test
+    void oneTenantCannotSeeOrTouchAnothersRendersOrWallet() {
+        JsonNode owner = signUp("Owner");
+        String ownerToken = owner.path("access_token").asText();
+        credit(owner, 1_000_000);
+        GatewayClient.Answer created = client.post("/v1/renders", ownerToken, renderBody("360p", "{}"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.body().path("id").asText();
+
+        String intruder = signUp("Intruder").path("access_token").asText();
+        for (String path : List.of("/v1/renders/" + id, "/v1/renders/" + id + "/download")) {
+            GatewayClient.Answer answer = client.get(path, intruder);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+        }
+        assertThat(client.send(client.request("/v1/renders/" + id + "/events", intruder)
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(404);
+        assertThat(client.post("/v1/renders/" + id + "/cancel", intruder, "").status())
+                .isEqualTo(404);
+        assertThat(client.get("/v1/renders", intruder).body().path("renders")).isEmpty();
+        assertThat(wallet(intruder).path("entries")).isEmpty();
+        // Only farm administrators credit wallets, their own tenant's included.
+        GatewayClient.Answer selfCredit = client.post(
+                "/v1/admin/tenants/" + owner.path("tenant_id").asText() + "/credits",
+                intruder,
+                "{\"amount_rial\": 5, \"reason\": \"free money\"}");
+        assertThat(selfCredit.status()).isEqualTo(403);
+        settled(ownerToken, id);
+    }
+
+    @Test
+    void badInputGetsTheRightProblemAndLeavesNoRowBehind() {
+        JsonNode session = signUp("Careful");
+        String token = session.path("access_token").asText();
+        String tenant = session.path("tenant_id").asText();
+
+        GatewayClient.Answer malformed = client.post("/v1/renders", token, "{\"template\": ");
+        assertProblem(malformed, 400, "malformed-request");
+
+        GatewayClient.Answer unknown = client.post(
+                "/v1/renders", token, "{\"template\": \"no-such\", \"aspect\": \"16:9\", \"tier\": \"360p\"}");
+        assertProblem(unknown, 422, "validation");
+        assertThat(unknown.body().path("errors").findValuesAsText("field")).containsExactly("template");
+
+        GatewayClient.Answer oversize = client.post(
+                "/v1/renders", token, renderBody("360p", "{\"title_en\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}"));
+        assertProblem(oversize, 413, "body-too-large");
+
+        assertProblem(client.post("/v1/renders", null, renderBody("360p", "{}")), 401, "unauthorized");
+        String forged =
+                token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        assertProblem(client.post("/v1/renders", forged, renderBody("360p", "{}")), 401, "unauthorized");
+        String expired = new AccessTokens(keys, Duration.ofMinutes(-5), Clock.systemUTC())
+                .issue(
+                        UUID.fromString(session.path("user_id").asText()),
+                        UUID.fromString(tenant),
+                        Principal.Role.OWNER,
+                        false);
+        GatewayClient.Answer expiredAnswer = client.post("/v1/renders", expired, renderBody("360p", "{}"));
+        assertProblem(expiredAnswer, 401, "unauthorized");
+        assertThat(expiredAnswer.body().path("detail").asText()).contains("expired");
+        String otherKeys = new AccessTokens(AccessTokens.generateKeys(), Duration.ofMinutes(5), Clock.systemUTC())
+                .issue(
+                        UUID.fromString(session.path("user_id").asText()),
+                        UUID.fromString(tenant),
+                        Principal.Role.OWNER,
+                        true);
+        assertProblem(client.post("/v1/renders", otherKeys, renderBody("360p", "{}")), 401, "unauthorized");
+
+        GatewayClient.Answer broke = client.post("/v1/renders", token, renderBody("360p", "{}"));
+        assertProblem(broke, 402, "insufficient-balance");
+
+        credit(session, 10_000_000);
+        // Bindings are the farm's to check: with the money there, a bad one is refused before any charge.
+        GatewayClient.Answer badBindings =
+                client.post("/v1/renders", token, renderBody("360p", "{\"accent\": \"red\"}"));
+        assertProblem(badBindings, 422, "validation");
+        assertThat(badBindings.body().path("errors").findValuesAsText("field")).containsExactly("bindings.accent");
+
+        assertThat(client.post("/v1/admin/tenants/" + tenant + "/quota", adminToken, "{\"monthly_quota_seconds\": 15}")
+                        .status())
+                .isEqualTo(200);
+        // 10 s at 1080p is 20 render seconds: over the quota of 15.
+        GatewayClient.Answer overQuota = client.post("/v1/renders", token, renderBody("1080p", "{}"));
+        assertProblem(overQuota, 403, "quota-exhausted");
+
+        assertThat(rows("renders", tenant)).isZero();
+        assertThat(ledger(token)).containsExactly("credit 10000000");
+
+        GatewayClient.Answer wrongPassword = client.post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", session.path("email").asText())
+                        .put("password", "not the password")
+                        .toString());
+        assertProblem(wrongPassword, 401, "unauthorized");
+        assertProblem(client.get("/v1/no-such-route", token), 404, "not-found");
+    }
+
+    private static void assertProblem(GatewayClient.Answer answer, int status, String type) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.body().path("type").asText()).isEqualTo("https://flatrender.ir/problems/" + type);
+        assertThat(answer.body().path("status").asInt()).isEqualTo(status);
+        assertThat(answer.body().path("request_id").asText()).isEqualTo(answer.header("X-Request-Id"));
+    }
+
+    @Test
+    void aRefreshTokenRotatesAndOneUsedTwiceEndsTheSession() {
+        JsonNode session = signUp("Rotating");
+        String first = session.path("refresh_token").asText();
+        GatewayClient.Answer rotated = client.post("/v1/auth/refresh", null, "{\"refresh_token\": \"" + first + "\"}");
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        String second = rotated.body().path("refresh_token").asText();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(client.get("/v1/me", rotated.body().path("access_token").asText())
+                        .status())
+                .isEqualTo(200);
+
+        // The first token again: stolen. The whole family goes, the second token with it.
+        GatewayClient.Answer reused = client.post("/v1/auth/refresh", null, "{\"refresh_token\": \"" + first + "\"}");
+        assertProblem(reused, 401, "unauthorized");
+        assertThat(reused.body().path("detail").asText()).contains("used twice");
+        assertProblem(
+                client.post("/v1/auth/refresh", null, "{\"refresh_token\": \"" + second + "\"}"), 401, "unauthorized");
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockTheAccountForAWhile() {
+        JsonNode session = signUp("Locked");
+        String wrong = JSON.createObjectNode()
+                .put("email", session.path("email").asText())
+                .put("password", "wrong wrong wrong")
+                .toString();
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.post("/v1/auth/login", null, wrong).status()).isEqualTo(401);
+        }
+        GatewayClient.Answer locked = client.post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", session.path("email").asText())
+                        .put("password", "a long password")
+                        .toString());
+        assertProblem(locked, 429, "rate-limited");
+        assertThat(Long.parseLong(locked.header("Retry-After"))).isBetween(1L, 900L);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryRouteAndNoOther() {
+        GatewayClient.Answer document = client.get("/openapi.json", null);
+        assertThat(document.status()).isEqualTo(200);
+        Set<String> documented = new HashSet<>();
+        Iterator<Map.Entry<String, JsonNode>> paths =
+                document.body().path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fieldNames().forEachRemaining(method -> documented.add(method + " " + path.getKey()));
+        }
+        Set<String> served = new HashSet<>();
+        for (RouteTable.Route route : gateway.routes()) {
+            served.add(route.method() + " " + route.path());
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
+    }
+}
