@@ -52,12 +52,19 @@ public final class Gateway implements AutoCloseable {
     private final Javalin app;
     private final ManagedChannel channel;
     private final RenderSettler settler;
+    private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
     private final List<RouteTable.Route> routes;
 
-    private Gateway(Javalin app, ManagedChannel channel, RenderSettler settler, List<RouteTable.Route> routes) {
+    private Gateway(
+            Javalin app,
+            ManagedChannel channel,
+            RenderSettler settler,
+            ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer,
+            List<RouteTable.Route> routes) {
         this.app = app;
         this.channel = channel;
         this.settler = settler;
+        this.deliverer = deliverer;
         this.routes = routes;
     }
 
@@ -86,7 +93,15 @@ public final class Gateway implements AutoCloseable {
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
         Billing billing = new Billing(json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
-        RenderSettler settler = new RenderSettler(database.jdbi(), farm, config.settlePeriod());
+        ir.flatrender.gateway.identity.SecretBox secrets =
+                new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
+        RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
+        ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
+                database.jdbi(),
+                secrets,
+                config.webhookSchedule(),
+                config.allowPrivateWebhooks(),
+                config.webhookPoll());
         List<RouteTable.Route>[] registered = new List[1];
         byte[] openApi = openApi();
 
@@ -136,6 +151,9 @@ public final class Gateway implements AutoCloseable {
                 new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), json, clock).register(table);
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
                 new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
+                new ir.flatrender.gateway.webhooks.WebhookRoutes(
+                                database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
+                        .register(table);
                 registered[0] = table.registered();
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
@@ -179,11 +197,12 @@ public final class Gateway implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             settler.close();
+            deliverer.close();
             channel.shutdownNow();
             throw e;
         }
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(app, channel, settler, registered[0]);
+        return new Gateway(app, channel, settler, deliverer, registered[0]);
     }
 
     private static byte[] openApi() {
@@ -237,6 +256,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         app.stop();
         settler.close();
+        deliverer.close();
         channel.shutdown();
         try {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class GatewayKeys {
     public static final String KEYS_FILE = "gateway-keys";
     public static final String ADMIN_PASSWORD_FILE = "admin-password";
+    public static final String MASTER_KEY_FILE = "gateway-master-key";
 
     private GatewayKeys() {}
 
@@ -30,6 +31,15 @@ public final class GatewayKeys {
                     key.getKey() + "=" + Base64.getUrlEncoder().withoutPadding().encodeToString(key.getValue()));
         }
         return AccessTokens.parseKeys(Files.readString(file).strip());
+    }
+
+    /** The master key secrets at rest are encrypted with: {@code gateway-master-key}, base64, made once. */
+    public static byte[] masterKey(Path dataDirectory) throws IOException {
+        Path file = dataDirectory.resolve(MASTER_KEY_FILE);
+        if (!Files.exists(file)) {
+            write(file, Base64.getEncoder().encodeToString(ir.flatrender.gateway.identity.SecretBox.generateKey()));
+        }
+        return Base64.getDecoder().decode(Files.readString(file).strip());
     }
 
     public static String adminPassword(Path dataDirectory) throws IOException {

@@ -96,6 +96,24 @@ public final class RequestBodies {
         return value.asInt();
     }
 
+    /** A non-empty array of distinct strings, each one of {@code allowed}. */
+    public List<String> strings(String field, java.util.Set<String> allowed) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isArray() || value.isEmpty()) {
+            errors.add(new Problem.FieldError(field, "must be a non-empty array of " + allowed));
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual() || !allowed.contains(item.asText())) {
+                errors.add(new Problem.FieldError(field, "may hold only " + allowed));
+                return List.of();
+            }
+            out.add(item.asText());
+        }
+        return List.copyOf(out);
+    }
+
     public ObjectNode object(String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

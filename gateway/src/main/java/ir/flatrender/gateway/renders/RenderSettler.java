@@ -29,11 +29,14 @@ public final class RenderSettler implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final FarmClient farm;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final ScheduledExecutorService timer;
 
-    public RenderSettler(Jdbi jdbi, FarmClient farm, Duration period) {
+    public RenderSettler(
+            Jdbi jdbi, FarmClient farm, com.fasterxml.jackson.databind.ObjectMapper json, Duration period) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.farm = requireNonNull(farm, "farm is null");
+        this.json = requireNonNull(json, "json is null");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "render-settler");
             thread.setDaemon(true);
@@ -54,13 +57,22 @@ public final class RenderSettler implements AutoCloseable {
         };
     }
 
-    private record Open(UUID id, UUID tenantId, UUID jobId, String state, long chargeRial, int chargeSeconds) {}
+    private record Open(
+            UUID id,
+            UUID tenantId,
+            UUID jobId,
+            String state,
+            long chargeRial,
+            int chargeSeconds,
+            String template,
+            String tier) {}
 
     /** One pass over the open renders; public for tests that need a settlement now. */
     public void sweep() {
         try {
             List<Open> open = jdbi.withHandle(handle -> handle.createQuery("""
-                            SELECT id, tenant_id, job_id, state, charge_rial, charge_seconds FROM identity.renders
+                            SELECT id, tenant_id, job_id, state, charge_rial, charge_seconds, template_id, tier
+                            FROM identity.renders
                             WHERE state IN ('queued', 'rendering') AND job_id IS NOT NULL
                             ORDER BY created_at LIMIT 500
                             """)
@@ -70,7 +82,9 @@ public final class RenderSettler implements AutoCloseable {
                             rs.getObject("job_id", UUID.class),
                             rs.getString("state"),
                             rs.getLong("charge_rial"),
-                            rs.getInt("charge_seconds")))
+                            rs.getInt("charge_seconds"),
+                            rs.getString("template_id"),
+                            rs.getString("tier")))
                     .list());
             for (Open render : open) {
                 Job job;
@@ -126,6 +140,22 @@ public final class RenderSettler implements AutoCloseable {
                         .bind("s", render.chargeSeconds())
                         .bind("a", render.chargeRial())
                         .execute();
+            }
+            if (!state.equals("cancelled")) {
+                // In the transaction of the state it reports: sent if and only if this commits.
+                com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode();
+                data.put("id", render.id().toString());
+                data.put("state", state);
+                data.put("template", render.template());
+                data.put("tier", render.tier());
+                data.put("charge_rial", render.chargeRial());
+                if (state.equals("succeeded")) {
+                    data.put("download_url", "/v1/renders/" + render.id() + "/download");
+                } else if (error != null && !error.isEmpty()) {
+                    data.put("error", error);
+                }
+                ir.flatrender.gateway.webhooks.Webhooks.enqueue(
+                        handle, json, render.tenantId(), "render." + state, data);
             }
             log.info(
                     "render {} {}: {} Rial {}",

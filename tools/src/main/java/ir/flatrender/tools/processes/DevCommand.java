@@ -98,8 +98,13 @@ public final class DevCommand implements Callable<Integer> {
         try (LocalFarm farm = LocalFarm.start(options, root.json());
                 ir.flatrender.gateway.Gateway gateway = ir.flatrender.gateway.Gateway.start(
                         ir.flatrender.gateway.GatewayConfig.defaults(
-                                        farm.target(), token, ir.flatrender.tools.GatewayKeys.readOrCreate(data))
-                                .withListen(gatewayAddress.host(), gatewayAddress.port()),
+                                        farm.target(),
+                                        token,
+                                        ir.flatrender.tools.GatewayKeys.readOrCreate(data),
+                                        ir.flatrender.tools.GatewayKeys.masterKey(data))
+                                .withListen(gatewayAddress.host(), gatewayAddress.port())
+                                // dev: webhooks to a receiver on this machine.
+                                .withAllowPrivateWebhooks(true),
                         farm.database(),
                         root.json())) {
             String adminPassword = ir.flatrender.tools.GatewayKeys.adminPassword(data);

@@ -75,6 +75,19 @@ public final class GatewayCommand implements Callable<Integer> {
                     + " FLATRENDER_GATEWAY_KEYS); else made once in DATA_DIR/gateway-keys.")
     String signingKeys;
 
+    @Option(
+            names = "--master-key",
+            defaultValue = "${env:FLATRENDER_GATEWAY_MASTER_KEY}",
+            description = "AES-256 key (base64) for secrets kept encrypted: TOTP seeds, webhook secrets (env"
+                    + " FLATRENDER_GATEWAY_MASTER_KEY); else made once in DATA_DIR/gateway-master-key.")
+    String masterKey;
+
+    @Option(
+            names = "--allow-private-webhooks",
+            description = "Let webhooks point at loopback and private addresses (off: tenants cannot reach the farm's"
+                    + " own network through them).")
+    boolean allowPrivateWebhooks;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -83,8 +96,15 @@ public final class GatewayCommand implements Callable<Integer> {
         Map<String, byte[]> keys = signingKeys == null || signingKeys.isBlank()
                 ? GatewayKeys.readOrCreate(data)
                 : AccessTokens.parseKeys(signingKeys.strip());
-        GatewayConfig config =
-                GatewayConfig.defaults(orchestrator, farmToken, keys).withListen(address.host(), address.port());
+        GatewayConfig config = GatewayConfig.defaults(
+                        orchestrator,
+                        farmToken,
+                        keys,
+                        masterKey == null || masterKey.isBlank()
+                                ? GatewayKeys.masterKey(data)
+                                : java.util.Base64.getDecoder().decode(masterKey.strip()))
+                .withListen(address.host(), address.port())
+                .withAllowPrivateWebhooks(allowPrivateWebhooks);
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig databaseConfig;
         if (database.external().isPresent()) {

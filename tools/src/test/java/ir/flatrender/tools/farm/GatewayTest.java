@@ -57,11 +57,7 @@ class GatewayTest {
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
         keys = AccessTokens.generateKeys();
-        gateway = Gateway.start(
-                GatewayConfig.defaults(orchestrator.target(), orchestrator.token(), keys)
-                        .withListen("127.0.0.1", 0),
-                postgres.database(),
-                JSON);
+        gateway = Gateway.start(config(), postgres.database(), JSON);
         client = new GatewayClient(gateway.port());
         FarmAdmins.ensure(postgres.database().jdbi(), ADMIN, "Admin", ADMIN_PASSWORD);
         adminToken = login(ADMIN, ADMIN_PASSWORD).path("access_token").asText();
@@ -72,6 +68,23 @@ class GatewayTest {
         gateway.close();
         nodes.close();
         orchestrator.close();
+    }
+
+    private static final byte[] MASTER_KEY = ir.flatrender.gateway.identity.SecretBox.generateKey();
+
+    /** The gateway's configuration; a restarted gateway gets the same (keys included). */
+    private static GatewayConfig config() {
+        return GatewayConfig.defaults(orchestrator.target(), orchestrator.token(), keys, MASTER_KEY)
+                .withListen("127.0.0.1", 0)
+                .withAllowPrivateWebhooks(true)
+                .withWebhookSchedule(
+                        List.of(
+                                Duration.ofMillis(300),
+                                Duration.ofMillis(300),
+                                Duration.ofMillis(300),
+                                Duration.ofMillis(300),
+                                Duration.ofMillis(300)),
+                        Duration.ofMillis(100));
     }
 
     private static JsonNode login(String email, String password) {
@@ -419,5 +432,112 @@ class GatewayTest {
             served.add(route.method() + " " + route.path());
         }
         assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
+    }
+
+    /** A tenant's webhook endpoint on loopback: answers 500 to the first {@code failures} requests, then 200. */
+    private static final class Receiver implements AutoCloseable {
+        record Delivery(Map<String, String> headers, String body, int answered) {}
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final java.util.concurrent.BlockingQueue<Delivery> received =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger failures;
+
+        Receiver(int failures) throws java.io.IOException {
+            this.failures = new java.util.concurrent.atomic.AtomicInteger(failures);
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hooks", exchange -> {
+                String body =
+                        new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                Map<String, String> headers = new java.util.HashMap<>();
+                for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+                    headers.put(name, exchange.getRequestHeaders().getFirst(name));
+                }
+                int status = this.failures.getAndDecrement() > 0 ? 500 : 200;
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+                received.add(new Delivery(headers, body, status));
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+        }
+
+        Delivery next() throws InterruptedException {
+            Delivery delivery = received.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(delivery).as("a webhook delivery within 60 s").isNotNull();
+            return delivery;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aSignedWebhookIsRetriedAfterA500AndSurvivesAGatewayRestart() throws Exception {
+        JsonNode session = signUp("Hooked");
+        String token = session.path("access_token").asText();
+        credit(session, 1_000_000);
+        try (Receiver receiver = new Receiver(2)) {
+            GatewayClient.Answer created = client.post(
+                    "/v1/webhooks",
+                    token,
+                    "{\"url\": \"" + receiver.url() + "\", \"events\": [\"render.succeeded\", \"render.failed\"]}");
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String webhookId = created.body().path("id").asText();
+            String secret = created.body().path("secret").asText();
+            assertThat(secret).startsWith("whsec_");
+            assertThat(client.get("/v1/webhooks", token).body().toString()).doesNotContain(secret);
+
+            GatewayClient.Answer render = client.post("/v1/renders", token, renderBody("360p", "{}"));
+            assertThat(render.status()).as(render.toString()).isEqualTo(201);
+            String renderId = render.body().path("id").asText();
+            settled(token, renderId);
+
+            Receiver.Delivery first = receiver.next();
+            assertThat(first.answered()).isEqualTo(500);
+            // The gateway goes down with the delivery still owed, and a new one takes over.
+            gateway.close();
+            gateway = Gateway.start(config(), postgres.database(), JSON);
+            client = new GatewayClient(gateway.port());
+
+            Receiver.Delivery delivery = receiver.next();
+            while (delivery.answered() != 200) {
+                delivery = receiver.next();
+            }
+            assertThat(delivery.headers().get("webhook-id"))
+                    .isEqualTo(first.headers().get("webhook-id"));
+            assertThat(ir.flatrender.gateway.webhooks.WebhookSignature.verify(
+                            secret,
+                            delivery.headers().get("webhook-id"),
+                            delivery.headers().get("webhook-timestamp"),
+                            delivery.headers().get("webhook-signature"),
+                            delivery.body(),
+                            System.currentTimeMillis() / 1000))
+                    .isTrue();
+            JsonNode payload = JSON.readTree(delivery.body());
+            assertThat(payload.path("type").asText()).isEqualTo("render.succeeded");
+            assertThat(payload.path("data").path("id").asText()).isEqualTo(renderId);
+
+            JsonNode deliveries = client.get("/v1/webhooks/" + webhookId + "/deliveries", token)
+                    .body();
+            assertThat(deliveries.path("deliveries")).hasSize(1);
+            JsonNode recorded = deliveries.path("deliveries").get(0);
+            assertThat(recorded.path("id").asText())
+                    .isEqualTo(delivery.headers().get("webhook-id"));
+            assertThat(recorded.path("state").asText()).isEqualTo("delivered");
+            assertThat(recorded.path("attempts").asInt()).isEqualTo(3);
+            // Another tenant sees none of it.
+            String other = signUp("Nosy").path("access_token").asText();
+            assertThat(client.get("/v1/webhooks/" + webhookId + "/deliveries", other)
+                            .status())
+                    .isEqualTo(404);
+            assertThat(client.get("/v1/webhooks", other).body().path("webhooks"))
+                    .isEmpty();
+        }
     }
 }

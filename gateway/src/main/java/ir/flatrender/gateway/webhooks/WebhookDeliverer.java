@@ -1,0 +1,209 @@
+package ir.flatrender.gateway.webhooks;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.gateway.identity.SecretBox;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox's due deliveries, signed per Standard Webhooks. A delivery is taken with a
+ * lease (its next attempt pushed a minute on), so a gateway that dies while sending leaves it
+ * to be sent again by the next one; receivers deduplicate by {@code webhook-id}. A failure
+ * (no answer, or not 2xx) is retried after the next delay of the schedule, ±20 % jitter; when
+ * the schedule is spent the delivery fails and its webhook is disabled.
+ */
+public final class WebhookDeliverer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
+    /** About three days: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h. */
+    public static final List<Duration> SCHEDULE = List.of(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(14),
+            Duration.ofHours(20),
+            Duration.ofHours(20));
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private final Jdbi jdbi;
+    private final SecretBox secrets;
+    private final List<Duration> schedule;
+    private final boolean allowPrivate;
+    private final HttpClient http;
+    private final ScheduledExecutorService timer;
+
+    public WebhookDeliverer(
+            Jdbi jdbi, SecretBox secrets, List<Duration> schedule, boolean allowPrivate, Duration poll) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.schedule = List.copyOf(schedule);
+        this.allowPrivate = allowPrivate;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "webhook-deliverer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(this::sweep, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private record Due(String id, String webhookId, String payload, int attempts, String url, String secret) {}
+
+    void sweep() {
+        try {
+            List<Due> due;
+            do {
+                due = jdbi.inTransaction(handle -> handle.createQuery("""
+                                UPDATE identity.webhook_deliveries d
+                                SET next_attempt_at = now() + make_interval(secs => :lease)
+                                FROM identity.tenant_webhooks w
+                                WHERE w.id = d.webhook_id AND d.id IN (
+                                    SELECT id FROM identity.webhook_deliveries
+                                    WHERE state = 'pending' AND next_attempt_at <= now()
+                                    ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                                RETURNING d.id, d.webhook_id, d.payload::text AS payload, d.attempts, w.url,
+                                    w.secret_encrypted
+                                """)
+                        .bind("lease", (double) LEASE.toSeconds())
+                        .map((rs, c) -> new Due(
+                                rs.getString("id"),
+                                rs.getString("webhook_id"),
+                                rs.getString("payload"),
+                                rs.getInt("attempts"),
+                                rs.getString("url"),
+                                rs.getString("secret_encrypted")))
+                        .list());
+                due.forEach(this::deliver);
+            } while (due.size() == 20);
+        } catch (RuntimeException e) {
+            log.warn("webhook delivery pass failed; it is tried again: {}", e.toString());
+        }
+    }
+
+    private void deliver(Due delivery) {
+        Optional<Integer> status = Optional.empty();
+        String error = null;
+        Optional<String> refused = WebhookTargets.problem(delivery.url(), allowPrivate);
+        if (refused.isPresent()) {
+            error = "the URL " + refused.get();
+        } else {
+            long timestamp = System.currentTimeMillis() / 1000;
+            String secret = secrets.open(delivery.secret(), "webhook:" + delivery.webhookId());
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(delivery.url()))
+                                .timeout(Duration.ofSeconds(15))
+                                .header("Content-Type", "application/json")
+                                .header("User-Agent", "FlatRender-Webhooks/1")
+                                .header("webhook-id", delivery.id())
+                                .header("webhook-timestamp", Long.toString(timestamp))
+                                .header(
+                                        "webhook-signature",
+                                        WebhookSignature.sign(secret, delivery.id(), timestamp, delivery.payload()))
+                                .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                status = Optional.of(response.statusCode());
+                if (response.statusCode() / 100 != 2) {
+                    error = "answered " + response.statusCode();
+                }
+            } catch (java.io.IOException e) {
+                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        record(delivery, status, error);
+    }
+
+    private void record(Due delivery, Optional<Integer> status, String error) {
+        int attempts = delivery.attempts() + 1;
+        jdbi.useTransaction(handle -> {
+            if (error == null) {
+                handle.createUpdate("""
+                                UPDATE identity.webhook_deliveries SET state = 'delivered', attempts = :a,
+                                    last_status = :s, last_error = NULL, delivered_at = now()
+                                WHERE id = :id
+                                """)
+                        .bind("a", attempts)
+                        .bind("s", status.orElse(null))
+                        .bind("id", delivery.id())
+                        .execute();
+                return;
+            }
+            if (attempts > schedule.size()) {
+                handle.createUpdate("""
+                                UPDATE identity.webhook_deliveries SET state = 'failed', attempts = :a,
+                                    last_status = :s, last_error = :e
+                                WHERE id = :id
+                                """)
+                        .bind("a", attempts)
+                        .bind("s", status.orElse(null))
+                        .bind("e", error)
+                        .bind("id", delivery.id())
+                        .execute();
+                handle.createUpdate("""
+                                UPDATE identity.tenant_webhooks SET enabled = false,
+                                    disabled_reason = :reason WHERE id = :id
+                                """)
+                        .bind("reason", "a delivery failed " + attempts + " times; last: " + error)
+                        .bind("id", delivery.webhookId())
+                        .execute();
+                log.warn(
+                        "webhook {}: delivery {} failed for good ({}); the webhook is disabled",
+                        delivery.webhookId(),
+                        delivery.id(),
+                        error);
+                return;
+            }
+            Duration delay = schedule.get(attempts - 1);
+            long jittered =
+                    (long) (delay.toMillis() * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+            handle.createUpdate("""
+                            UPDATE identity.webhook_deliveries SET attempts = :a, last_status = :s, last_error = :e,
+                                next_attempt_at = now() + make_interval(secs => :delay)
+                            WHERE id = :id
+                            """)
+                    .bind("a", attempts)
+                    .bind("s", status.orElse(null))
+                    .bind("e", error)
+                    .bind("delay", jittered / 1000.0)
+                    .bind("id", delivery.id())
+                    .execute();
+        });
+    }
+
+    /** Lets a delivery being sent finish and be recorded, then stops. */
+    @Override
+    public void close() {
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(20, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
