@@ -93,6 +93,9 @@ public final class Gateway implements AutoCloseable {
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
         Billing billing = new Billing(json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
+        RateLimiter perKey = new RateLimiter(config.requestsPerMinutePerKey());
+        ir.flatrender.gateway.identity.ApiKeys apiKeys =
+                new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
         ir.flatrender.gateway.identity.SecretBox secrets =
                 new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
         RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
@@ -133,12 +136,22 @@ public final class Gateway implements AutoCloseable {
                                 "the body has " + length + " bytes; at most " + config.maxBodyBytes() + " are taken");
                     }
                     String authorization = ctx.header("Authorization");
+                    String apiKey = ctx.header("X-Api-Key");
                     if (authorization != null) {
                         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                             throw Problem.unauthorized("the Authorization header takes a Bearer token");
                         }
-                        ir.flatrender.gateway.http.Requests.authenticate(
-                                ctx, tokens.verify(authorization.substring(7).trim()));
+                        String bearer = authorization.substring(7).trim();
+                        if (ir.flatrender.gateway.identity.ApiKeys.looksLikeKey(bearer)) {
+                            apiKey = bearer;
+                        } else {
+                            ir.flatrender.gateway.http.Requests.authenticate(ctx, tokens.verify(bearer));
+                        }
+                    }
+                    if (apiKey != null) {
+                        ir.flatrender.gateway.identity.Principal key = apiKeys.authenticate(apiKey.trim());
+                        perKey.acquire("key:" + key.apiKeyId().orElseThrow(), "this API key");
+                        ir.flatrender.gateway.http.Requests.authenticate(ctx, key);
                     }
                 });
                 javalin.routes.after(ctx -> MDC.remove("request"));
@@ -151,6 +164,7 @@ public final class Gateway implements AutoCloseable {
                 new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), json, clock).register(table);
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
                 new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
+                apiKeys.register(table);
                 new ir.flatrender.gateway.webhooks.WebhookRoutes(
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);

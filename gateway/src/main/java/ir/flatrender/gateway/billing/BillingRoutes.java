@@ -96,6 +96,7 @@ public final class BillingRoutes {
     private void wallet(Context ctx) {
         Principal principal = Requests.principal(ctx);
         principal.require(Principal.Role.VIEWER);
+        principal.requireScope("billing:read");
         ObjectNode out = json.createObjectNode();
         jdbi.useHandle(handle -> {
             Billing.Balance balance = Billing.balance(handle, principal.tenantId());

@@ -40,10 +40,14 @@ public final class WebhookRoutes {
         routes.get("/v1/webhooks/{id}/deliveries", this::deliveries);
     }
 
+    /** A tenant admin, or an API key with the webhooks:write scope. */
     private static Principal admin(Context ctx) {
         Principal principal = Requests.principal(ctx);
-        principal.require(Principal.Role.ADMIN);
-        principal.requireScope("webhooks:write");
+        if (principal.apiKeyId().isPresent()) {
+            principal.requireScope("webhooks:write");
+        } else {
+            principal.require(Principal.Role.ADMIN);
+        }
         return principal;
     }
 
@@ -89,8 +93,7 @@ public final class WebhookRoutes {
     }
 
     private void list(Context ctx) {
-        Principal principal = Requests.principal(ctx);
-        principal.require(Principal.Role.ADMIN);
+        Principal principal = admin(ctx);
         ArrayNode out = json.createArrayNode();
         jdbi.useHandle(handle -> handle.createQuery("""
                         SELECT id, url, events, enabled, disabled_reason, created_at FROM identity.tenant_webhooks
@@ -142,8 +145,7 @@ public final class WebhookRoutes {
     }
 
     private void deliveries(Context ctx) {
-        Principal principal = Requests.principal(ctx);
-        principal.require(Principal.Role.ADMIN);
+        Principal principal = admin(ctx);
         ArrayNode out = json.createArrayNode();
         boolean found = jdbi.withHandle(handle -> {
             boolean exists = handle.createQuery(

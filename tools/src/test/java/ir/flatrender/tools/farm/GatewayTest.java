@@ -540,4 +540,58 @@ class GatewayTest {
                     .isEmpty();
         }
     }
+
+    private static GatewayClient.Answer withKey(String path, String key) {
+        return client.send(
+                client.request(path, null).header("X-Api-Key", key).GET().build());
+    }
+
+    @Test
+    void apiKeysHaveScopesRotateWithAGracePeriodAndStopWhenRevoked() {
+        JsonNode session = signUp("Reseller");
+        String token = session.path("access_token").asText();
+        GatewayClient.Answer created = client.post(
+                "/v1/api-keys", token, "{\"name\": \"shop\", \"scopes\": [\"renders:read\", \"renders:write\"]}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.body().path("id").asText();
+        String key = created.body().path("key").asText();
+        assertThat(key).startsWith(created.body().path("prefix").asText() + "_");
+        GatewayClient.Answer listed = client.get("/v1/api-keys", token);
+        assertThat(listed.body().toString()).contains(id).doesNotContain(key);
+
+        assertThat(withKey("/v1/renders", key).status()).isEqualTo(200);
+        assertThat(client.get("/v1/renders", key).status())
+                .as("as a Bearer token")
+                .isEqualTo(200);
+        assertProblem(withKey("/v1/wallet", key), 403, "forbidden");
+        assertProblem(withKey("/v1/api-keys", key), 403, "forbidden");
+        String forged = key.substring(0, key.length() - 4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertProblem(withKey("/v1/renders", forged), 401, "unauthorized");
+
+        // Rotated with a day's grace: both work; rotated again with none: the old one stops.
+        GatewayClient.Answer rotated = client.post("/v1/api-keys/" + id + "/rotate", token, "{\"grace_hours\": 24}");
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(201);
+        String second = rotated.body().path("key").asText();
+        assertThat(withKey("/v1/renders", key).status()).isEqualTo(200);
+        assertThat(withKey("/v1/renders", second).status()).isEqualTo(200);
+        GatewayClient.Answer again = client.post(
+                "/v1/api-keys/" + rotated.body().path("id").asText() + "/rotate", token, "{\"grace_hours\": 0}");
+        String third = again.body().path("key").asText();
+        GatewayClient.Answer stale = withKey("/v1/renders", second);
+        assertProblem(stale, 401, "unauthorized");
+        assertThat(stale.body().path("detail").asText()).contains("rotated");
+        assertThat(withKey("/v1/renders", third).status()).isEqualTo(200);
+
+        String intruder = signUp("KeyThief").path("access_token").asText();
+        assertProblem(
+                client.post("/v1/api-keys/" + again.body().path("id").asText() + "/revoke", intruder, ""),
+                404,
+                "not-found");
+        assertThat(client.post("/v1/api-keys/" + again.body().path("id").asText() + "/revoke", token, "")
+                        .status())
+                .isEqualTo(204);
+        GatewayClient.Answer revoked = withKey("/v1/renders", third);
+        assertProblem(revoked, 401, "unauthorized");
+        assertThat(revoked.body().path("detail").asText()).contains("revoked");
+    }
 }
