@@ -161,7 +161,8 @@ public final class Gateway implements AutoCloseable {
                 table.get(
                         "/openapi.json",
                         ctx -> ctx.contentType("application/json").result(openApi));
-                new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), json, clock).register(table);
+                new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), secrets, json, clock)
+                        .register(table);
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
                 new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
                 apiKeys.register(table);

@@ -36,13 +36,21 @@ public final class AuthRoutes {
     private final Duration refreshLifetime;
     private final ObjectMapper json;
     private final Clock clock;
+    private final MfaRoutes mfa;
 
-    public AuthRoutes(Jdbi jdbi, AccessTokens tokens, Duration refreshLifetime, ObjectMapper json, Clock clock) {
+    public AuthRoutes(
+            Jdbi jdbi,
+            AccessTokens tokens,
+            Duration refreshLifetime,
+            SecretBox secrets,
+            ObjectMapper json,
+            Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.refreshLifetime = requireNonNull(refreshLifetime, "refreshLifetime is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.mfa = new MfaRoutes(jdbi, secrets, this, json, clock);
     }
 
     public void register(RouteTable routes) {
@@ -51,6 +59,7 @@ public final class AuthRoutes {
         routes.post("/v1/auth/refresh", this::refresh);
         routes.post("/v1/auth/logout", this::logout);
         routes.get("/v1/me", this::me);
+        mfa.register(routes);
     }
 
     private record Member(UUID userId, UUID tenantId, String role, boolean farmAdmin) {}
@@ -157,24 +166,37 @@ public final class AuthRoutes {
         if (!found.status().equals("active")) {
             throw Problem.forbidden("this account is " + found.status());
         }
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE identity.users SET failed_logins = 0, locked_until = NULL WHERE id = :id")
+                .bind("id", found.id())
+                .execute());
+        if (mfa.enrolled(found.id())) {
+            // The password was right; the second factor must follow before any token is given.
+            ctx.json(mfa.challenge(found.id()));
+            return;
+        }
+        ctx.json(sessionFor(found.id(), ctx, "user.logged_in"));
+    }
+
+    /** A new session for a user whose every factor was checked, recorded in the audit log. */
+    ObjectNode sessionFor(UUID userId, Context ctx, String action) {
         Member member = jdbi.inTransaction(handle -> {
-            handle.createUpdate("""
-                            UPDATE identity.users SET failed_logins = 0, locked_until = NULL, last_login_at = now()
-                            WHERE id = :id
-                            """).bind("id", found.id()).execute();
-            Member m = membership(handle, found.id());
+            handle.createUpdate("UPDATE identity.users SET last_login_at = now() WHERE id = :id")
+                    .bind("id", userId)
+                    .execute();
+            Member m = membership(handle, userId);
             AuditLog.record(
                     handle,
                     m.tenantId(),
                     Optional.of(m.userId()),
-                    "user.logged_in",
+                    action,
                     "user:" + m.userId(),
                     json.createObjectNode(),
                     Requests.requestId(ctx),
                     Requests.ip(ctx));
             return m;
         });
-        ctx.json(session(member, Optional.empty()));
+        return session(member, Optional.empty());
     }
 
     private Member membership(Handle handle, UUID userId) {

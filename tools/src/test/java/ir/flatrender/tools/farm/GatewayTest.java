@@ -594,4 +594,79 @@ class GatewayTest {
         assertProblem(revoked, 401, "unauthorized");
         assertThat(revoked.body().path("detail").asText()).contains("revoked");
     }
+
+    @Test
+    void onceTotpIsOnLoginNeedsACodeOrARecoveryCode() {
+        JsonNode session = signUp("CarefulMfa");
+        String token = session.path("access_token").asText();
+        String email = session.path("email").asText();
+        GatewayClient.Answer enrolled = client.post("/v1/auth/mfa/totp", token, "");
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        String secret = enrolled.body().path("secret").asText();
+        assertThat(enrolled.body().path("otpauth_uri").asText()).startsWith("otpauth://totp/FlatRender:");
+
+        long now = System.currentTimeMillis() / 1000;
+        String wrong = ir.flatrender.gateway.identity.Totp.code(secret, now + 600);
+        assertProblem(
+                client.post("/v1/auth/mfa/totp/confirm", token, "{\"code\": \"" + wrong + "\"}"),
+                401,
+                "invalid-mfa-code");
+        String code = ir.flatrender.gateway.identity.Totp.code(secret, now);
+        GatewayClient.Answer confirmed =
+                client.post("/v1/auth/mfa/totp/confirm", token, "{\"code\": \"" + code + "\"}");
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+        JsonNode recovery = confirmed.body().path("recovery_codes");
+        assertThat(recovery).hasSize(10);
+
+        JsonNode challenge = login(email, "a long password");
+        assertThat(challenge.path("mfa_required").asBoolean()).isTrue();
+        assertThat(challenge.has("access_token")).isFalse();
+        String mfaToken = challenge.path("mfa_token").asText();
+        assertProblem(
+                client.post(
+                        "/v1/auth/mfa/verify",
+                        null,
+                        "{\"mfa_token\": \"" + mfaToken + "\", \"code\": \"" + wrong + "\"}"),
+                401,
+                "invalid-mfa-code");
+        // The code already used to confirm is good no more.
+        assertProblem(
+                client.post(
+                        "/v1/auth/mfa/verify",
+                        null,
+                        "{\"mfa_token\": \"" + mfaToken + "\", \"code\": \"" + code + "\"}"),
+                401,
+                "invalid-mfa-code");
+        String next = ir.flatrender.gateway.identity.Totp.code(secret, now + 30);
+        GatewayClient.Answer verified = client.post(
+                "/v1/auth/mfa/verify", null, "{\"mfa_token\": \"" + mfaToken + "\", \"code\": \"" + next + "\"}");
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        assertThat(client.get("/v1/me", verified.body().path("access_token").asText())
+                        .status())
+                .isEqualTo(200);
+        // One challenge, one session.
+        assertProblem(
+                client.post(
+                        "/v1/auth/mfa/verify",
+                        null,
+                        "{\"mfa_token\": \"" + mfaToken + "\", \"code\": \"" + next + "\"}"),
+                401,
+                "unauthorized");
+
+        String recoveryCode = recovery.get(0).asText();
+        String second = login(email, "a long password").path("mfa_token").asText();
+        GatewayClient.Answer recovered = client.post(
+                "/v1/auth/mfa/verify",
+                null,
+                "{\"mfa_token\": \"" + second + "\", \"recovery_code\": \"" + recoveryCode.toUpperCase() + "\"}");
+        assertThat(recovered.status()).as(recovered.toString()).isEqualTo(200);
+        String third = login(email, "a long password").path("mfa_token").asText();
+        assertProblem(
+                client.post(
+                        "/v1/auth/mfa/verify",
+                        null,
+                        "{\"mfa_token\": \"" + third + "\", \"recovery_code\": \"" + recoveryCode + "\"}"),
+                401,
+                "invalid-mfa-code");
+    }
 }
