@@ -68,12 +68,21 @@ public final class Gateway implements AutoCloseable {
         this.routes = routes;
     }
 
-    /** Migrates the identity schema, connects to the orchestrator, and starts listening. */
+    /** Migrates the identity schema over {@code database}, connects to the orchestrator, and starts listening. */
     public static Gateway start(GatewayConfig config, Database database, ObjectMapper json) {
+        requireNonNull(database, "database is null");
+        database.migrate(List.of(Schema.IDENTITY));
+        return startMigrated(config, database, json);
+    }
+
+    /**
+     * Starts over a database whose identity schema is migrated already: the way to run as the
+     * gateway's own role ({@code flatrender_gateway}), which may not change the schema.
+     */
+    public static Gateway startMigrated(GatewayConfig config, Database database, ObjectMapper json) {
         requireNonNull(config, "config is null");
         requireNonNull(database, "database is null");
         requireNonNull(json, "json is null");
-        database.migrate(List.of(Schema.IDENTITY));
         int made = database.jdbi()
                 .withHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
                         .mapTo(Integer.class)

@@ -63,6 +63,8 @@ public final class LocalFarm implements AutoCloseable {
 
     private final Orchestrator orchestrator;
     private final Database database;
+    private final DatabaseConfig databaseConfig;
+    private final boolean embedded;
     private final List<RenderNode> nodes;
     private final String target;
     private final String token;
@@ -71,12 +73,16 @@ public final class LocalFarm implements AutoCloseable {
     private LocalFarm(
             Orchestrator orchestrator,
             Database database,
+            DatabaseConfig databaseConfig,
+            boolean embedded,
             List<RenderNode> nodes,
             String target,
             String token,
             Deque<AutoCloseable> closeables) {
         this.orchestrator = orchestrator;
         this.database = database;
+        this.databaseConfig = databaseConfig;
+        this.embedded = embedded;
         this.nodes = nodes;
         this.target = target;
         this.token = token;
@@ -122,6 +128,8 @@ public final class LocalFarm implements AutoCloseable {
             return new LocalFarm(
                     orchestrator,
                     database,
+                    databaseConfig,
+                    options.externalDatabase().isEmpty(),
                     List.copyOf(nodes),
                     target,
                     options.orchestrator().farmToken(),
@@ -150,6 +158,27 @@ public final class LocalFarm implements AutoCloseable {
     /** The orchestrator's database (benchmarks read job rows from it). */
     public Database database() {
         return database;
+    }
+
+    /**
+     * A connection for another service as its own database role ({@code group}, one of
+     * {@link ir.flatrender.migrations.ServiceRoles}), through a login this makes on the embedded
+     * database. On an external database the farm's own connection is answered: its logins are
+     * the operator's to make.
+     */
+    public Database connectService(String group, String login, String password, String pool, ObjectMapper json) {
+        if (!embedded) {
+            log.warn(
+                    "external database: the {} service shares the farm's connection; give it a login in {}",
+                    pool,
+                    group);
+            return database;
+        }
+        ir.flatrender.migrations.ServiceRoles.ensureLogin(database.dataSource(), group, login, password);
+        Database service = Database.connect(
+                ir.flatrender.migrations.ServiceRoles.loginConfig(databaseConfig, login, password), pool, json);
+        closeables.push(service);
+        return service;
     }
 
     public List<RenderNode> nodes() {

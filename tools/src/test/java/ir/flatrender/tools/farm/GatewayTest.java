@@ -11,6 +11,7 @@ import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.FarmAdmins;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
@@ -48,6 +49,7 @@ class GatewayTest {
     private static TestingNodes nodes;
     private static Map<String, byte[]> keys;
     private static Gateway gateway;
+    private static ir.flatrender.migrations.Database gatewayDatabase;
     private static GatewayClient client;
     private static String adminToken;
 
@@ -57,7 +59,9 @@ class GatewayTest {
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
         keys = AccessTokens.generateKeys();
-        gateway = Gateway.start(config(), postgres.database(), JSON);
+        gatewayDatabase = connectAs(ServiceRoles.GATEWAY, "gateway_test_login");
+        // The schema is migrated (by the test database's owner); the gateway runs as its own role.
+        gateway = Gateway.startMigrated(config(), gatewayDatabase, JSON);
         client = new GatewayClient(gateway.port());
         FarmAdmins.ensure(postgres.database().jdbi(), ADMIN, "Admin", ADMIN_PASSWORD);
         adminToken = login(ADMIN, ADMIN_PASSWORD).path("access_token").asText();
@@ -66,6 +70,7 @@ class GatewayTest {
     @AfterAll
     static void stop() {
         gateway.close();
+        gatewayDatabase.close();
         nodes.close();
         orchestrator.close();
     }
@@ -85,6 +90,13 @@ class GatewayTest {
                                 Duration.ofMillis(300),
                                 Duration.ofMillis(300)),
                         Duration.ofMillis(100));
+    }
+
+    /** A connection as a new login in a service's role. */
+    private static ir.flatrender.migrations.Database connectAs(String role, String login) {
+        ServiceRoles.ensureLogin(postgres.database().dataSource(), role, login, "test password");
+        return ir.flatrender.migrations.Database.connect(
+                ServiceRoles.loginConfig(postgres.config(), login, "test password"), login, JSON);
     }
 
     private static JsonNode login(String email, String password) {
@@ -502,7 +514,7 @@ class GatewayTest {
             assertThat(first.answered()).isEqualTo(500);
             // The gateway goes down with the delivery still owed, and a new one takes over.
             gateway.close();
-            gateway = Gateway.start(config(), postgres.database(), JSON);
+            gateway = Gateway.startMigrated(config(), gatewayDatabase, JSON);
             client = new GatewayClient(gateway.port());
 
             Receiver.Delivery delivery = receiver.next();
@@ -668,5 +680,38 @@ class GatewayTest {
                         "{\"mfa_token\": \"" + third + "\", \"recovery_code\": \"" + recoveryCode + "\"}"),
                 401,
                 "invalid-mfa-code");
+    }
+
+    private static String deniedQuery(ir.flatrender.migrations.Database database, String sql) {
+        try {
+            database.jdbi().useHandle(h -> h.createQuery(sql).mapToMap().list());
+            return "allowed";
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void eachServicesRoleReachesOnlyItsOwnSchemas() {
+        // The gateway's role: identity, and nothing of the farm's own tables.
+        assertThat(deniedQuery(gatewayDatabase, "SELECT count(*) FROM identity.renders"))
+                .isEqualTo("allowed");
+        assertThat(deniedQuery(gatewayDatabase, "SELECT count(*) FROM render.render_jobs"))
+                .contains("permission denied");
+        assertThat(deniedQuery(gatewayDatabase, "SELECT count(*) FROM content.templates"))
+                .contains("permission denied");
+        assertThat(deniedQuery(gatewayDatabase, "UPDATE identity.ledger_entries SET amount_rial = 1 RETURNING id"))
+                .contains("permission denied");
+        try (ir.flatrender.migrations.Database orchestratorRole =
+                connectAs(ServiceRoles.ORCHESTRATOR, "orchestrator_test_login")) {
+            assertThat(deniedQuery(orchestratorRole, "SELECT count(*) FROM render.render_jobs"))
+                    .isEqualTo("allowed");
+            assertThat(deniedQuery(orchestratorRole, "SELECT count(*) FROM content.templates"))
+                    .isEqualTo("allowed");
+            assertThat(deniedQuery(orchestratorRole, "SELECT count(*) FROM identity.users"))
+                    .contains("permission denied");
+            assertThat(deniedQuery(orchestratorRole, "SELECT count(*) FROM identity.ledger_entries"))
+                    .contains("permission denied");
+        }
     }
 }
