@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final RenderSettler settler;
     private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
     private final List<RouteTable.Route> routes;
+    private ir.flatrender.gateway.http.RequestLog requestLog;
 
     private Gateway(
             Javalin app,
@@ -107,6 +108,7 @@ public final class Gateway implements AutoCloseable {
                 new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
         ir.flatrender.gateway.identity.SecretBox secrets =
                 new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
+        ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
         RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
         ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
                 database.jdbi(),
@@ -128,6 +130,7 @@ public final class Gateway implements AutoCloseable {
                 javalin.jetty.port = config.port();
 
                 javalin.routes.before(ctx -> {
+                    ir.flatrender.gateway.http.RequestLog.started(ctx);
                     String id = ctx.header("X-Request-Id");
                     if (id == null || !REQUEST_ID.matcher(id).matches()) {
                         id = UUID.randomUUID().toString();
@@ -163,7 +166,10 @@ public final class Gateway implements AutoCloseable {
                         ir.flatrender.gateway.http.Requests.authenticate(ctx, key);
                     }
                 });
-                javalin.routes.after(ctx -> MDC.remove("request"));
+                javalin.routes.after(ctx -> {
+                    requestLog.record(ctx);
+                    MDC.remove("request");
+                });
 
                 RouteTable table = new RouteTable(javalin.routes);
                 table.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
@@ -220,13 +226,16 @@ public final class Gateway implements AutoCloseable {
             });
             app.start();
         } catch (RuntimeException e) {
+            requestLog.close();
             settler.close();
             deliverer.close();
             channel.shutdownNow();
             throw e;
         }
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(app, channel, settler, deliverer, registered[0]);
+        Gateway gateway = new Gateway(app, channel, settler, deliverer, registered[0]);
+        gateway.requestLog = requestLog;
+        return gateway;
     }
 
     private static byte[] openApi() {
@@ -279,6 +288,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        requestLog.close();
         settler.close();
         deliverer.close();
         channel.shutdown();

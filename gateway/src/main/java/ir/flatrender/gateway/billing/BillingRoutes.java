@@ -36,6 +36,7 @@ public final class BillingRoutes {
         routes.get("/v1/plans", this::plans);
         routes.post("/v1/quote", this::quote);
         routes.get("/v1/wallet", this::wallet);
+        routes.get("/v1/usage", this::usage);
         routes.post("/v1/admin/tenants/{tenantId}/credits", this::credit);
         routes.post("/v1/admin/tenants/{tenantId}/quota", this::setQuota);
     }
@@ -131,6 +132,42 @@ public final class BillingRoutes {
                     .list();
         });
         ctx.json(out);
+    }
+
+    /** Render seconds and Rial charged a day (UTC), over the last {@code days} days (default 30). */
+    private void usage(Context ctx) {
+        Principal principal = Requests.principal(ctx);
+        principal.require(Principal.Role.VIEWER);
+        principal.requireScope("billing:read");
+        int days;
+        try {
+            days = ctx.queryParam("days") == null ? 30 : Integer.parseInt(ctx.queryParam("days"));
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > 366) {
+            throw Problem.invalidField("days", "must be a whole number from 1 to 366");
+        }
+        int window = days;
+        ArrayNode out = json.createArrayNode();
+        jdbi.useHandle(handle -> handle.createQuery("""
+                        SELECT (recorded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS renders,
+                               sum(seconds) AS seconds, sum(amount_rial) AS rial
+                        FROM identity.usage_records
+                        WHERE tenant_id = :t AND recorded_at >= now() - make_interval(days => :days)
+                        GROUP BY 1 ORDER BY 1
+                        """)
+                .bind("t", principal.tenantId())
+                .bind("days", window)
+                .map((rs, c) -> out.addObject()
+                        .put(
+                                "day",
+                                rs.getObject("day", java.time.LocalDate.class).toString())
+                        .put("renders", rs.getLong("renders"))
+                        .put("seconds", rs.getLong("seconds"))
+                        .put("amount_rial", rs.getLong("rial")))
+                .list());
+        ctx.json(json.createObjectNode().set("days", out));
     }
 
     private static UUID tenantParam(Context ctx) {

@@ -242,6 +242,10 @@ class GatewayTest {
         assertThat(wallet.path("held_rial").asLong()).isZero();
         assertThat(wallet.path("used_seconds_this_month").asLong()).isEqualTo(10);
         assertThat(rows("usage_records", session.path("tenant_id").asText())).isEqualTo(1);
+        JsonNode usage = client.get("/v1/usage", token).body().path("days");
+        assertThat(usage).hasSize(1);
+        assertThat(usage.get(0).path("seconds").asLong()).isEqualTo(10);
+        assertThat(usage.get(0).path("amount_rial").asLong()).isEqualTo(charge);
 
         // The same Idempotency-Key again: the same render, no second charge.
         GatewayClient.Answer again =
@@ -712,6 +716,34 @@ class GatewayTest {
                     .contains("permission denied");
             assertThat(deniedQuery(orchestratorRole, "SELECT count(*) FROM identity.ledger_entries"))
                     .contains("permission denied");
+        }
+    }
+
+    @Test
+    void aClientOverItsRateGets429WithRetryAfterAndEveryRequestIsLogged() {
+        try (Gateway limited = Gateway.startMigrated(config().withRequestsPerMinutePerIp(5), gatewayDatabase, JSON)) {
+            GatewayClient limitedClient = new GatewayClient(limited.port());
+            for (int i = 0; i < 5; i++) {
+                assertThat(limitedClient.get("/v1/plans", null).status()).isEqualTo(200);
+            }
+            GatewayClient.Answer refused = limitedClient.get("/v1/plans", null);
+            assertProblem(refused, 429, "rate-limited");
+            assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+            String requestId = refused.header("X-Request-Id");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String logged;
+            do {
+                logged = postgres.database()
+                        .jdbi()
+                        .withHandle(h -> h.createQuery(
+                                        "SELECT method || ' ' || route || ' ' || status FROM identity.api_request_log"
+                                                + " WHERE request_id = :id")
+                                .bind("id", requestId)
+                                .mapTo(String.class)
+                                .findOne()
+                                .orElse(null));
+            } while (logged == null && System.nanoTime() < deadline);
+            assertThat(logged).isEqualTo("GET /v1/plans 429");
         }
     }
 }
