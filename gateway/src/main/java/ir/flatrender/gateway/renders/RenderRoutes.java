@@ -63,6 +63,7 @@ public final class RenderRoutes {
 
     public void register(RouteTable routes) {
         routes.get("/v1/templates", this::templates);
+        routes.get("/v1/templates/{id}/thumbnail", this::thumbnail);
         routes.post("/v1/snapshots", this::snapshot);
         routes.post("/v1/renders", this::submit);
         routes.get("/v1/renders", this::list);
@@ -192,6 +193,34 @@ public final class RenderRoutes {
                 .setFormat("jpeg")
                 .build());
         ctx.header("Cache-Control", "private, max-age=3600");
+        ctx.header("ETag", "\"" + snapshot.getCacheKey() + "\"");
+        ctx.contentType("image/jpeg").result(snapshot.getImage().toByteArray());
+    }
+
+    /**
+     * A catalog thumbnail: the template's middle frame at 360p with its default bindings, in
+     * 16:9 when it has it. Public, like the catalog's names; the farm renders it once and caches it.
+     */
+    private void thumbnail(Context ctx) {
+        String id = ctx.pathParam("id");
+        Template template = farm.template(id).orElseThrow(() -> Problem.notFound("template " + id));
+        String aspect = template.getAspectsList().stream()
+                .map(ir.flatrender.proto.farm.v1.TemplateAspect::getAspect)
+                .filter("16:9"::equals)
+                .findFirst()
+                .orElse(
+                        template.getAspectsCount() == 0
+                                ? "16:9"
+                                : template.getAspects(0).getAspect());
+        Snapshot snapshot = farm.snapshot(RenderSnapshotRequest.newBuilder()
+                .setTenantId(ir.flatrender.gateway.identity.FarmAdmins.DEFAULT_TENANT.toString())
+                .setTemplateId(id)
+                .setAspect(aspect)
+                .setFrame(template.getDurationFrames() / 2)
+                .setTier("360p")
+                .setFormat("jpeg")
+                .build());
+        ctx.header("Cache-Control", "public, max-age=86400");
         ctx.header("ETag", "\"" + snapshot.getCacheKey() + "\"");
         ctx.contentType("image/jpeg").result(snapshot.getImage().toByteArray());
     }

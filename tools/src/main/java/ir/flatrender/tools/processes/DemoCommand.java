@@ -123,9 +123,13 @@ public final class DemoCommand implements Callable<Integer> {
                 .withListen("127.0.0.1", 0);
         LocalFarm.Options options = new LocalFarm.Options(
                 Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path(), engines.settings());
-        try (LocalFarm farm = LocalFarm.start(options, root.json())) {
+        try (LocalFarm farm = LocalFarm.start(options, root.json());
+                ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
+                        farm, scratch.resolve("gateway"), token, new Listen("127.0.0.1", 0), root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
-            console.printf("farm ready: orchestrator %s, %d node(s) connected%n", farm.target(), nodes);
+            console.printf(
+                    "farm ready: orchestrator %s, %d node(s) connected, REST gateway http://127.0.0.1:%d%n",
+                    farm.target(), nodes, gateway.port());
             ManagedChannel channel = ClientOptions.channel(farm.target(), token, Optional.empty());
             try {
                 return render(console, new JobClient(channel, Duration.ofSeconds(30)), farm.nodes());

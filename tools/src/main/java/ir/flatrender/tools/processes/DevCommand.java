@@ -77,29 +77,6 @@ public final class DevCommand implements Callable<Integer> {
             description = "The REST gateway's address (default: ${DEFAULT-VALUE}).")
     String gatewayListen;
 
-    /** The gateway over its own database role, with the identity schema migrated by the farm's connection. */
-    private ir.flatrender.gateway.Gateway startGateway(LocalFarm farm, Path data, String token, Listen address)
-            throws java.io.IOException {
-        farm.database().migrate(java.util.List.of(ir.flatrender.migrations.Schema.IDENTITY));
-        ir.flatrender.migrations.Database own = farm.connectService(
-                ir.flatrender.migrations.ServiceRoles.GATEWAY,
-                "flatrender_gateway_login",
-                ir.flatrender.tools.GatewayKeys.databasePassword(data),
-                "gateway",
-                root.json());
-        return ir.flatrender.gateway.Gateway.startMigrated(
-                ir.flatrender.gateway.GatewayConfig.defaults(
-                                farm.target(),
-                                token,
-                                ir.flatrender.tools.GatewayKeys.readOrCreate(data),
-                                ir.flatrender.tools.GatewayKeys.masterKey(data))
-                        .withListen(address.host(), address.port())
-                        // dev: webhooks to a receiver on this machine.
-                        .withAllowPrivateWebhooks(true),
-                own,
-                root.json());
-    }
-
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -119,7 +96,8 @@ public final class DevCommand implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal();
         Listen gatewayAddress = Listen.parse(gatewayListen);
         try (LocalFarm farm = LocalFarm.start(options, root.json());
-                ir.flatrender.gateway.Gateway gateway = startGateway(farm, data, token, gatewayAddress)) {
+                ir.flatrender.gateway.Gateway gateway =
+                        FarmGateway.start(farm, data, token, gatewayAddress, root.json())) {
             String adminPassword = ir.flatrender.tools.GatewayKeys.adminPassword(data);
             ir.flatrender.gateway.identity.FarmAdmins.ensure(
                     farm.database().jdbi(), DEV_ADMIN, "Farm administrator", adminPassword);

@@ -193,6 +193,21 @@ class GatewayTest {
 
         GatewayClient.Answer templates = client.get("/v1/templates", token);
         assertThat(templates.body().path("templates").findValuesAsText("id")).contains("sample-promo");
+        GatewayClient.Answer thumbnail = client.get("/v1/templates/sample-promo/thumbnail", null);
+        assertThat(thumbnail.status()).isEqualTo(200);
+        assertThat(thumbnail.contentType()).isEqualTo("image/jpeg");
+        java.awt.image.BufferedImage still = javax.imageio.ImageIO.read(
+                new java.io.ByteArrayInputStream(thumbnail.response().body()));
+        assertThat(still.getHeight()).isEqualTo(360);
+        assertThat(still.getWidth()).isEqualTo(640);
+        GatewayClient.Answer preview = client.post(
+                "/v1/snapshots",
+                token,
+                "{\"template\": \"sample-promo\", \"aspect\": \"1:1\", \"frame\": 150, \"bindings\": {\"accent\": \"#00aa55\"}}");
+        assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
+        java.awt.image.BufferedImage square = javax.imageio.ImageIO.read(
+                new java.io.ByteArrayInputStream(preview.response().body()));
+        assertThat(square.getWidth()).isEqualTo(square.getHeight());
 
         credit(session, 1_000_000);
         GatewayClient.Answer quote =
