@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
     private final List<RouteTable.Route> routes;
     private ir.flatrender.gateway.http.RequestLog requestLog;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private Gateway(
             Javalin app,
@@ -108,6 +109,34 @@ public final class Gateway implements AutoCloseable {
                 new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
         ir.flatrender.gateway.identity.SecretBox secrets =
                 new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
+        ir.flatrender.gateway.billing.Invoices invoices =
+                new ir.flatrender.gateway.billing.Invoices(database.jdbi(), json);
+        java.util.concurrent.ScheduledExecutorService housekeeping =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread thread = new Thread(r, "identity-housekeeping");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // Log partitions two months ahead, and last month's reseller invoices, every six hours.
+        housekeeping.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        database.jdbi()
+                                .useHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
+                                        .mapTo(Integer.class)
+                                        .one());
+                        int invoiced = invoices.make(java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+                                .minusMonths(1));
+                        if (invoiced > 0) {
+                            log.info("{} reseller invoice(s) made for last month", invoiced);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("identity housekeeping failed; it runs again: {}", e.toString());
+                    }
+                },
+                0,
+                6,
+                TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
         RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
         ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
@@ -181,6 +210,8 @@ public final class Gateway implements AutoCloseable {
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
                 new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
                 apiKeys.register(table);
+                invoices.register(table);
+                new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);
                 new ir.flatrender.gateway.webhooks.WebhookRoutes(
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);
@@ -226,6 +257,7 @@ public final class Gateway implements AutoCloseable {
             });
             app.start();
         } catch (RuntimeException e) {
+            housekeeping.shutdownNow();
             requestLog.close();
             settler.close();
             deliverer.close();
@@ -235,6 +267,7 @@ public final class Gateway implements AutoCloseable {
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
         Gateway gateway = new Gateway(app, channel, settler, deliverer, registered[0]);
         gateway.requestLog = requestLog;
+        gateway.housekeeping = housekeeping;
         return gateway;
     }
 
@@ -288,6 +321,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        housekeeping.shutdownNow();
         requestLog.close();
         settler.close();
         deliverer.close();

@@ -42,15 +42,6 @@ public final class GatewayKeys {
         return Base64.getDecoder().decode(Files.readString(file).strip());
     }
 
-    /** The embedded database's password of the gateway's login: {@code gateway-db-password}, made once. */
-    public static String databasePassword(Path dataDirectory) throws IOException {
-        Path file = dataDirectory.resolve("gateway-db-password");
-        if (!Files.exists(file)) {
-            write(file, Secrets.generate(""));
-        }
-        return Files.readString(file).strip();
-    }
-
     public static String adminPassword(Path dataDirectory) throws IOException {
         Path file = dataDirectory.resolve(ADMIN_PASSWORD_FILE);
         if (!Files.exists(file)) {

@@ -124,6 +124,15 @@ public final class AuthRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         String email = body.string("email", 320);
         String password = body.string("password", 200);
+        Optional<UUID> tenant = Optional.empty();
+        Optional<String> tenantText = body.optionalString("tenant_id", 36);
+        if (tenantText.isPresent()) {
+            try {
+                tenant = Optional.of(UUID.fromString(tenantText.get()));
+            } catch (IllegalArgumentException e) {
+                body.error("tenant_id", "must be a tenant's id");
+            }
+        }
         body.check();
         String normalized = email.toLowerCase(Locale.ROOT);
         record Account(UUID id, String passwordHash, String status, int failedLogins, OffsetDateTime lockedUntil) {}
@@ -175,16 +184,16 @@ public final class AuthRoutes {
             ctx.json(mfa.challenge(found.id()));
             return;
         }
-        ctx.json(sessionFor(found.id(), ctx, "user.logged_in"));
+        ctx.json(sessionFor(found.id(), tenant, ctx, "user.logged_in"));
     }
 
     /** A new session for a user whose every factor was checked, recorded in the audit log. */
-    ObjectNode sessionFor(UUID userId, Context ctx, String action) {
+    ObjectNode sessionFor(UUID userId, Optional<UUID> tenant, Context ctx, String action) {
         Member member = jdbi.inTransaction(handle -> {
             handle.createUpdate("UPDATE identity.users SET last_login_at = now() WHERE id = :id")
                     .bind("id", userId)
                     .execute();
-            Member m = membership(handle, userId);
+            Member m = membership(handle, userId, tenant);
             AuditLog.record(
                     handle,
                     m.tenantId(),
@@ -199,21 +208,25 @@ public final class AuthRoutes {
         return session(member, Optional.empty());
     }
 
-    private Member membership(Handle handle, UUID userId) {
-        // A user's first membership is the tenant they act in (one a user for now).
+    /** The user's membership in {@code tenant}, or their first (the tenant they made) when none is named. */
+    private Member membership(Handle handle, UUID userId, Optional<UUID> tenant) {
         return handle.createQuery("""
                         SELECT m.user_id, m.tenant_id, m.role, u.farm_admin
                         FROM identity.members m JOIN identity.users u ON u.id = m.user_id
-                        WHERE m.user_id = :user ORDER BY m.created_at LIMIT 1
+                        WHERE m.user_id = :user AND (CAST(:tenant AS uuid) IS NULL OR m.tenant_id = :tenant)
+                        ORDER BY m.created_at LIMIT 1
                         """)
                 .bind("user", userId)
+                .bind("tenant", tenant.orElse(null))
                 .map((rs, c) -> new Member(
                         rs.getObject("user_id", UUID.class),
                         rs.getObject("tenant_id", UUID.class),
                         rs.getString("role"),
                         rs.getBoolean("farm_admin")))
                 .findOne()
-                .orElseThrow(() -> Problem.forbidden("this account belongs to no tenant"));
+                .orElseThrow(() -> tenant.isPresent()
+                        ? Problem.forbidden("this account is not a member of tenant " + tenant.get())
+                        : Problem.forbidden("this account belongs to no tenant"));
     }
 
     private void refresh(Context ctx) {
@@ -222,10 +235,16 @@ public final class AuthRoutes {
         body.check();
         String digest = Secrets.sha256(token);
         record Stored(
-                UUID id, UUID family, UUID user, OffsetDateTime expires, OffsetDateTime used, OffsetDateTime revoked) {}
+                UUID id,
+                UUID family,
+                UUID user,
+                UUID tenant,
+                OffsetDateTime expires,
+                OffsetDateTime used,
+                OffsetDateTime revoked) {}
         Member member = jdbi.inTransaction(handle -> {
             Stored stored = handle.createQuery("""
-                            SELECT id, family_id, user_id, expires_at, used_at, revoked_at
+                            SELECT id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at
                             FROM identity.refresh_tokens WHERE token_sha256 = :digest FOR UPDATE
                             """)
                     .bind("digest", digest)
@@ -233,6 +252,7 @@ public final class AuthRoutes {
                             rs.getObject("id", UUID.class),
                             rs.getObject("family_id", UUID.class),
                             rs.getObject("user_id", UUID.class),
+                            rs.getObject("tenant_id", UUID.class),
                             rs.getObject("expires_at", OffsetDateTime.class),
                             rs.getObject("used_at", OffsetDateTime.class),
                             rs.getObject("revoked_at", OffsetDateTime.class)))
@@ -252,7 +272,7 @@ public final class AuthRoutes {
             handle.createUpdate("UPDATE identity.refresh_tokens SET used_at = now() WHERE id = :id")
                     .bind("id", stored.id())
                     .execute();
-            Member m = membership(handle, stored.user());
+            Member m = membership(handle, stored.user(), Optional.of(stored.tenant()));
             ctx.attribute("flatrender.refreshFamily", stored.family());
             return m;
         });

@@ -243,6 +243,6 @@ final class MfaRoutes {
         if (taken == 0) {
             throw Problem.unauthorized("the MFA token has expired; log in again");
         }
-        ctx.json(auth.sessionFor(challenge.user(), ctx, action));
+        ctx.json(auth.sessionFor(challenge.user(), Optional.empty(), ctx, action));
     }
 }

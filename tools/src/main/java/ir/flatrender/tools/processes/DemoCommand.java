@@ -125,7 +125,12 @@ public final class DemoCommand implements Callable<Integer> {
                 Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path(), engines.settings());
         try (LocalFarm farm = LocalFarm.start(options, root.json());
                 ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
-                        farm, scratch.resolve("gateway"), token, new Listen("127.0.0.1", 0), root.json())) {
+                        farm,
+                        scratch.resolve("gateway"),
+                        token,
+                        new Listen("127.0.0.1", 0),
+                        Optional.empty(),
+                        root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             console.printf(
                     "farm ready: orchestrator %s, %d node(s) connected, REST gateway http://127.0.0.1:%d%n",

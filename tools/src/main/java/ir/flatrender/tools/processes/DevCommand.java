@@ -96,11 +96,13 @@ public final class DevCommand implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal();
         Listen gatewayAddress = Listen.parse(gatewayListen);
         try (LocalFarm farm = LocalFarm.start(options, root.json());
-                ir.flatrender.gateway.Gateway gateway =
-                        FarmGateway.start(farm, data, token, gatewayAddress, root.json())) {
-            String adminPassword = ir.flatrender.tools.GatewayKeys.adminPassword(data);
-            ir.flatrender.gateway.identity.FarmAdmins.ensure(
-                    farm.database().jdbi(), DEV_ADMIN, "Farm administrator", adminPassword);
+                ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
+                        farm,
+                        data,
+                        token,
+                        gatewayAddress,
+                        Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),
+                        root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("FlatRender dev farm is running%n");

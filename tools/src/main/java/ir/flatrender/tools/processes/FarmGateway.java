@@ -4,26 +4,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.gateway.Gateway;
 import ir.flatrender.gateway.GatewayConfig;
 import ir.flatrender.migrations.Database;
-import ir.flatrender.migrations.Schema;
 import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.tools.GatewayKeys;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The REST gateway of a {@link LocalFarm} ({@code dev}, {@code demo}), as its own database role. */
 final class FarmGateway {
     private FarmGateway() {}
 
     /**
-     * Migrates the identity schema over the farm's connection, then starts the gateway over a
-     * login of {@code flatrender_gateway}; its keys and passwords are kept in {@code data}.
+     * Starts the gateway over a login of {@code flatrender_gateway} (the farm migrated the
+     * identity schema); its keys and passwords are kept in {@code data}. With an administrator
+     * password, the dev farm administrator is made first unless it exists.
      */
-    static Gateway start(LocalFarm farm, Path data, String token, Listen address, ObjectMapper json)
+    static Gateway start(
+            LocalFarm farm,
+            Path data,
+            String token,
+            Listen address,
+            java.util.Optional<String> adminPassword,
+            ObjectMapper json)
             throws IOException {
-        farm.database().migrate(List.of(Schema.IDENTITY));
         Database own = farm.connectService(
-                ServiceRoles.GATEWAY, "flatrender_gateway_login", GatewayKeys.databasePassword(data), "gateway", json);
+                ServiceRoles.GATEWAY,
+                "flatrender_gateway_login",
+                ServiceLogins.password(data, "gateway"),
+                "gateway",
+                json);
+        adminPassword.ifPresent(password -> ir.flatrender.gateway.identity.FarmAdmins.ensure(
+                own.jdbi(), DevCommand.DEV_ADMIN, "Farm administrator", password));
         return Gateway.startMigrated(
                 GatewayConfig.defaults(
                                 farm.target(), token, GatewayKeys.readOrCreate(data), GatewayKeys.masterKey(data))

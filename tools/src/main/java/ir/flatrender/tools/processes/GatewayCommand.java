@@ -113,12 +113,27 @@ public final class GatewayCommand implements Callable<Integer> {
             postgres = EmbeddedPostgresServer.start(
                     new EmbeddedPostgresConfig(Optional.of(data.resolve("postgres")), database.embeddedPort()));
             postgres.ensureDatabase("flatrender", null);
-            databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender")).withMaxPoolSize(database.pool());
+            try {
+                // The owner migrates; the gateway runs as a login in its own role.
+                databaseConfig = ServiceLogins.migrateAndLogIn(
+                                DatabaseConfig.of(postgres.jdbcUrl("flatrender")),
+                                java.util.List.of(ir.flatrender.migrations.Schema.IDENTITY),
+                                ir.flatrender.migrations.ServiceRoles.GATEWAY,
+                                "gateway",
+                                data,
+                                root.json())
+                        .withMaxPoolSize(database.pool());
+            } catch (java.io.IOException | RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
         }
         Shutdown shutdown = Shutdown.onSignal();
         try (EmbeddedPostgresServer ignored = postgres;
                 Database db = Database.connect(databaseConfig, "gateway", root.json());
-                Gateway gateway = Gateway.start(config, db, root.json())) {
+                Gateway gateway = postgres != null
+                        ? Gateway.startMigrated(config, db, root.json())
+                        : Gateway.start(config, db, root.json())) {
             spec.commandLine()
                     .getOut()
                     .printf(

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.DatabaseConfig;
+import ir.flatrender.migrations.Schema;
+import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
 import ir.flatrender.node.NodeConfig;
@@ -63,6 +65,7 @@ public final class LocalFarm implements AutoCloseable {
 
     private final Orchestrator orchestrator;
     private final Database database;
+    private final Database admin;
     private final DatabaseConfig databaseConfig;
     private final boolean embedded;
     private final List<RenderNode> nodes;
@@ -73,6 +76,7 @@ public final class LocalFarm implements AutoCloseable {
     private LocalFarm(
             Orchestrator orchestrator,
             Database database,
+            Database admin,
             DatabaseConfig databaseConfig,
             boolean embedded,
             List<RenderNode> nodes,
@@ -81,6 +85,7 @@ public final class LocalFarm implements AutoCloseable {
             Deque<AutoCloseable> closeables) {
         this.orchestrator = orchestrator;
         this.database = database;
+        this.admin = admin;
         this.databaseConfig = databaseConfig;
         this.embedded = embedded;
         this.nodes = nodes;
@@ -102,8 +107,22 @@ public final class LocalFarm implements AutoCloseable {
                 postgres.ensureDatabase("flatrender", null);
                 databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender"));
             }
-            Database database = Database.connect(databaseConfig, "orchestrator", json);
-            closeables.push(database);
+            // The owner's connection migrates every schema and makes the services' logins; on the
+            // embedded database the orchestrator then runs as a login in its own role.
+            Database admin = Database.connect(databaseConfig.withMaxPoolSize(2), "farm-admin", json);
+            closeables.push(admin);
+            admin.migrate(List.of(Schema.CONTENT, Schema.RENDER, Schema.IDENTITY));
+            Database database = admin;
+            if (options.externalDatabase().isEmpty()) {
+                String password = ServiceLogins.password(options.orchestrator().dataDirectory(), "orchestrator");
+                ServiceRoles.ensureLogin(
+                        admin.dataSource(), ServiceRoles.ORCHESTRATOR, "flatrender_orchestrator_login", password);
+                database = Database.connect(
+                        ServiceRoles.loginConfig(databaseConfig, "flatrender_orchestrator_login", password),
+                        "orchestrator",
+                        json);
+                closeables.push(database);
+            }
             FfmpegBinaries ffmpeg = FfmpegBinaries.locate(options.ffmpeg(), Optional.empty());
             Orchestrator orchestrator = Orchestrator.start(options.orchestrator(), database, ffmpeg, json);
             closeables.push(orchestrator);
@@ -128,6 +147,7 @@ public final class LocalFarm implements AutoCloseable {
             return new LocalFarm(
                     orchestrator,
                     database,
+                    admin,
                     databaseConfig,
                     options.externalDatabase().isEmpty(),
                     List.copyOf(nodes),
@@ -155,7 +175,10 @@ public final class LocalFarm implements AutoCloseable {
         return orchestrator;
     }
 
-    /** The orchestrator's database (benchmarks read job rows from it). */
+    /**
+     * The orchestrator's database connection (benchmarks read job rows from it): on the embedded
+     * database a login in {@code flatrender_orchestrator}, which reads content and render only.
+     */
     public Database database() {
         return database;
     }
@@ -172,11 +195,10 @@ public final class LocalFarm implements AutoCloseable {
                     "external database: the {} service shares the farm's connection; give it a login in {}",
                     pool,
                     group);
-            return database;
+            return admin;
         }
-        ir.flatrender.migrations.ServiceRoles.ensureLogin(database.dataSource(), group, login, password);
-        Database service = Database.connect(
-                ir.flatrender.migrations.ServiceRoles.loginConfig(databaseConfig, login, password), pool, json);
+        ServiceRoles.ensureLogin(admin.dataSource(), group, login, password);
+        Database service = Database.connect(ServiceRoles.loginConfig(databaseConfig, login, password), pool, json);
         closeables.push(service);
         return service;
     }

@@ -90,7 +90,22 @@ public final class OrchestratorCommand implements Callable<Integer> {
             postgres = EmbeddedPostgresServer.start(
                     new EmbeddedPostgresConfig(Optional.of(data.resolve("postgres")), database.embeddedPort()));
             postgres.ensureDatabase("flatrender", null);
-            databaseConfig = DatabaseConfig.of(postgres.jdbcUrl("flatrender")).withMaxPoolSize(database.pool());
+            try {
+                // The owner migrates; the orchestrator runs as a login in its own role.
+                databaseConfig = ServiceLogins.migrateAndLogIn(
+                                DatabaseConfig.of(postgres.jdbcUrl("flatrender")),
+                                java.util.List.of(
+                                        ir.flatrender.migrations.Schema.CONTENT,
+                                        ir.flatrender.migrations.Schema.RENDER),
+                                ir.flatrender.migrations.ServiceRoles.ORCHESTRATOR,
+                                "orchestrator",
+                                data,
+                                root.json())
+                        .withMaxPoolSize(database.pool());
+            } catch (java.io.IOException | RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
         }
         Shutdown shutdown = Shutdown.onSignal();
         PrometheusMeterRegistry meters = MetricsEndpoint.registry();

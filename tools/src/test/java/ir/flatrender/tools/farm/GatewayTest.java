@@ -761,4 +761,91 @@ class GatewayTest {
             assertThat(logged).isEqualTo("GET /v1/plans 429");
         }
     }
+
+    @Test
+    void aResellerTenantIsInvoicedForTheMonthFromItsUsage() {
+        JsonNode session = signUp("ResellerCo");
+        String token = session.path("access_token").asText();
+        String tenant = session.path("tenant_id").asText();
+        credit(session, 1_000_000);
+        assertThat(client.post("/v1/admin/tenants/" + tenant + "/kind", adminToken, "{\"kind\": \"reseller\"}")
+                        .status())
+                .isEqualTo(200);
+        GatewayClient.Answer created = client.post("/v1/renders", token, renderBody("360p", "{}"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        settled(token, created.body().path("id").asText());
+
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        GatewayClient.Answer run = client.post("/v1/admin/invoices/run", adminToken, "{\"month\": \"" + month + "\"}");
+        assertThat(run.status()).as(run.toString()).isEqualTo(200);
+        assertThat(run.body().path("invoices_made").asInt()).isPositive();
+        // Making the month again makes nothing new.
+        assertThat(client.post("/v1/admin/invoices/run", adminToken, "{\"month\": \"" + month + "\"}")
+                        .body()
+                        .path("invoices_made")
+                        .asInt())
+                .isZero();
+        JsonNode invoices = client.get("/v1/invoices", token).body().path("invoices");
+        assertThat(invoices).hasSize(1);
+        assertThat(invoices.get(0).path("period").asText()).isEqualTo(month);
+        assertThat(invoices.get(0).path("renders").asInt()).isEqualTo(1);
+        assertThat(invoices.get(0).path("amount_rial").asLong())
+                .isEqualTo(created.body().path("charge_rial").asLong());
+        assertProblem(client.post("/v1/admin/invoices/run", token, "{\"month\": \"" + month + "\"}"), 403, "forbidden");
+    }
+
+    @Test
+    void membersActInATenantWithinTheirRoleAndAdminsSetItsBranding() {
+        JsonNode owner = signUp("Studio");
+        String ownerToken = owner.path("access_token").asText();
+        String tenant = owner.path("tenant_id").asText();
+        JsonNode guest = signUp("Guest");
+        GatewayClient.Answer added = client.post(
+                "/v1/members",
+                ownerToken,
+                "{\"email\": \"" + guest.path("email").asText() + "\", \"role\": \"viewer\"}");
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        assertThat(client.get("/v1/members", ownerToken).body().path("members").findValuesAsText("role"))
+                .containsExactly("owner", "viewer");
+
+        GatewayClient.Answer asViewer = client.post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", guest.path("email").asText())
+                        .put("password", "a long password")
+                        .put("tenant_id", tenant)
+                        .toString());
+        assertThat(asViewer.status()).as(asViewer.toString()).isEqualTo(200);
+        assertThat(asViewer.body().path("tenant_id").asText()).isEqualTo(tenant);
+        assertThat(asViewer.body().path("role").asText()).isEqualTo("viewer");
+        String viewer = asViewer.body().path("access_token").asText();
+        assertThat(client.get("/v1/renders", viewer).status()).isEqualTo(200);
+        assertProblem(client.post("/v1/renders", viewer, renderBody("360p", "{}")), 403, "forbidden");
+        assertProblem(
+                client.post("/v1/members", viewer, "{\"email\": \"x@example.com\", \"role\": \"owner\"}"),
+                403,
+                "forbidden");
+        assertProblem(
+                client.send(
+                        client.request("/v1/members/" + owner.path("user_id").asText(), ownerToken)
+                                .DELETE()
+                                .build()),
+                409,
+                "last-owner");
+
+        GatewayClient.Answer branded = client.post(
+                "/v1/tenant/branding", ownerToken, "{\"name\": \"Studio Nur\", \"primary_color\": \"#112233\"}");
+        assertThat(branded.status()).as(branded.toString()).isEqualTo(200);
+        assertThat(client.get("/v1/tenant", viewer)
+                        .body()
+                        .path("branding")
+                        .path("primary_color")
+                        .asText())
+                .isEqualTo("#112233");
+        GatewayClient.Answer badColor = client.post("/v1/tenant/branding", ownerToken, "{\"primary_color\": \"blue\"}");
+        assertProblem(badColor, 422, "validation");
+        assertThat(badColor.body().path("errors").findValuesAsText("field")).containsExactly("primary_color");
+        assertProblem(client.post("/v1/tenant/branding", viewer, "{\"name\": \"Mine now\"}"), 403, "forbidden");
+    }
 }
