@@ -424,6 +424,23 @@ class GatewayTest {
         assertThat(reused.body().path("detail").asText()).contains("used twice");
         assertProblem(
                 client.post("/v1/auth/refresh", null, "{\"refresh_token\": \"" + second + "\"}"), 401, "unauthorized");
+
+        // Logging out ends a session's refresh tokens.
+        JsonNode other = login(session.path("email").asText(), "a long password");
+        String refresh = other.path("refresh_token").asText();
+        assertThat(client.post("/v1/auth/logout", null, "{\"refresh_token\": \"" + refresh + "\"}")
+                        .status())
+                .isEqualTo(204);
+        assertProblem(
+                client.post("/v1/auth/refresh", null, "{\"refresh_token\": \"" + refresh + "\"}"), 401, "unauthorized");
+        // What happened is in the tenant's audit log.
+        List<String> audit = postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT action FROM identity.audit_log WHERE tenant_id = :t ORDER BY id")
+                        .bind("t", UUID.fromString(session.path("tenant_id").asText()))
+                        .mapTo(String.class)
+                        .list());
+        assertThat(audit).startsWith("user.signed_up").contains("user.logged_in");
     }
 
     @Test
@@ -847,5 +864,43 @@ class GatewayTest {
         assertProblem(badColor, 422, "validation");
         assertThat(badColor.body().path("errors").findValuesAsText("field")).containsExactly("primary_color");
         assertProblem(client.post("/v1/tenant/branding", viewer, "{\"name\": \"Mine now\"}"), 403, "forbidden");
+    }
+
+    @Test
+    void aWebhookWhoseDeliveryKeepsFailingIsDisabled() throws Exception {
+        JsonNode session = signUp("Broken");
+        String token = session.path("access_token").asText();
+        credit(session, 1_000_000);
+        try (Receiver receiver = new Receiver(Integer.MAX_VALUE)) {
+            GatewayClient.Answer created = client.post(
+                    "/v1/webhooks", token, "{\"url\": \"" + receiver.url() + "\", \"events\": [\"render.succeeded\"]}");
+            String webhookId = created.body().path("id").asText();
+            String renderId = client.post("/v1/renders", token, renderBody("360p", "{}"))
+                    .body()
+                    .path("id")
+                    .asText();
+            settled(token, renderId);
+            // The first attempt and the schedule's five retries, each answered 500.
+            for (int attempt = 0; attempt < 6; attempt++) {
+                assertThat(receiver.next().answered()).isEqualTo(500);
+            }
+            JsonNode webhook;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            do {
+                webhook = client.get("/v1/webhooks", token)
+                        .body()
+                        .path("webhooks")
+                        .get(0);
+            } while (webhook.path("enabled").asBoolean() && System.nanoTime() < deadline);
+            assertThat(webhook.path("enabled").asBoolean()).isFalse();
+            assertThat(webhook.path("disabled_reason").asText()).contains("answered 500");
+            JsonNode delivery = client.get("/v1/webhooks/" + webhookId + "/deliveries", token)
+                    .body()
+                    .path("deliveries")
+                    .get(0);
+            assertThat(delivery.path("state").asText()).isEqualTo("failed");
+            assertThat(delivery.path("attempts").asInt()).isEqualTo(6);
+            assertThat(delivery.path("last_status").asInt()).isEqualTo(500);
+        }
     }
 }
