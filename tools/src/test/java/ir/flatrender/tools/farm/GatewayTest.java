@@ -14,6 +14,7 @@ import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.tools.VideoFrames;
 import java.nio.file.Path;
@@ -58,6 +59,15 @@ class GatewayTest {
         orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
+        // After Effects nodes on the fake aerender, whose "mode" binding makes a render fail.
+        orchestrator.installTestTemplate("ae-card", List.of("template.json", "card.aep"));
+        try {
+            EngineSettings afterEffects = EngineSettings.timelineOnly().withAerender(FakeAerender.install(directory));
+            nodes.start(orchestrator, "ae-1", directory, 1, afterEffects);
+            nodes.start(orchestrator, "ae-2", directory, 1, afterEffects);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         keys = AccessTokens.generateKeys();
         gatewayDatabase = connectAs(ServiceRoles.GATEWAY, "gateway_test_login");
         // The schema is migrated (by the test database's owner); the gateway runs as its own role.
@@ -901,6 +911,43 @@ class GatewayTest {
             assertThat(delivery.path("state").asText()).isEqualTo("failed");
             assertThat(delivery.path("attempts").asInt()).isEqualTo(6);
             assertThat(delivery.path("last_status").asInt()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void aFailedRenderReleasesItsHoldAndTellsTheWebhook() throws Exception {
+        JsonNode session = signUp("Unlucky");
+        String token = session.path("access_token").asText();
+        credit(session, 1_000_000);
+        try (Receiver receiver = new Receiver(0)) {
+            assertThat(client.post(
+                                    "/v1/webhooks",
+                                    token,
+                                    "{\"url\": \"" + receiver.url() + "\", \"events\": [\"render.failed\"]}")
+                            .status())
+                    .isEqualTo(201);
+            GatewayClient.Answer created = client.post(
+                    "/v1/renders",
+                    token,
+                    "{\"template\": \"ae-card\", \"aspect\": \"16:9\", \"tier\": \"360p\", \"bindings\": {\"mode\": \"crash\"}}");
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String id = created.body().path("id").asText();
+            long charge = created.body().path("charge_rial").asLong();
+            assertThat(charge).isPositive();
+
+            JsonNode render = settled(token, id);
+            assertThat(render.path("state").asText()).isEqualTo("failed");
+            assertThat(render.path("error").asText()).isNotEmpty();
+            assertThat(ledger(token)).containsExactly("credit 1000000", "hold " + charge, "release " + charge);
+            assertThat(wallet(token).path("available_rial").asLong()).isEqualTo(1_000_000);
+            assertThat(rows("usage_records", session.path("tenant_id").asText()))
+                    .isZero();
+
+            Receiver.Delivery delivery = receiver.next();
+            JsonNode payload = JSON.readTree(delivery.body());
+            assertThat(payload.path("type").asText()).isEqualTo("render.failed");
+            assertThat(payload.path("data").path("id").asText()).isEqualTo(id);
+            assertThat(payload.path("data").path("error").asText()).isNotEmpty();
         }
     }
 }
