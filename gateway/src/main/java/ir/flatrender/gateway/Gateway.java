@@ -54,19 +54,23 @@ public final class Gateway implements AutoCloseable {
     private final RenderSettler settler;
     private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
     private final List<RouteTable.Route> routes;
-    private ir.flatrender.gateway.http.RequestLog requestLog;
-    private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final ir.flatrender.gateway.http.RequestLog requestLog;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private Gateway(
             Javalin app,
             ManagedChannel channel,
             RenderSettler settler,
             ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer,
+            ir.flatrender.gateway.http.RequestLog requestLog,
+            java.util.concurrent.ScheduledExecutorService housekeeping,
             List<RouteTable.Route> routes) {
         this.app = app;
         this.channel = channel;
         this.settler = settler;
         this.deliverer = deliverer;
+        this.requestLog = requestLog;
+        this.housekeeping = housekeeping;
         this.routes = routes;
     }
 
@@ -265,10 +269,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        Gateway gateway = new Gateway(app, channel, settler, deliverer, registered[0]);
-        gateway.requestLog = requestLog;
-        gateway.housekeeping = housekeeping;
-        return gateway;
+        return new Gateway(app, channel, settler, deliverer, requestLog, housekeeping, registered[0]);
     }
 
     private static byte[] openApi() {

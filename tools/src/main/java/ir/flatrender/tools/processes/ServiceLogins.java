@@ -2,9 +2,7 @@ package ir.flatrender.tools.processes;
 
 import ir.flatrender.gateway.identity.Secrets;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** The embedded database's passwords of the services' logins: {@code <service>-db-password}, made once, owner-only. */
 final class ServiceLogins {
@@ -33,17 +31,7 @@ final class ServiceLogins {
     }
 
     static String password(Path dataDirectory, String service) throws IOException {
-        Path file = dataDirectory.resolve(service + "-db-password");
-        if (!Files.exists(file)) {
-            Files.createDirectories(dataDirectory);
-            try {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, Secrets.generate("") + "\n");
-        }
-        return Files.readString(file).strip();
+        return ir.flatrender.tools.SecretFiles.readOrCreate(
+                dataDirectory.resolve(service + "-db-password"), () -> Secrets.generate(""));
     }
 }
