@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.jobs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -113,6 +114,10 @@ public interface JobDao {
 
     @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.id = :id")
     Optional<JobRow> findJob(@Bind("id") UUID id);
+
+    /** Which of these chunks are done. */
+    @SqlQuery("SELECT id FROM render.frame_jobs WHERE id = ANY(:ids) AND state = 'done'")
+    Set<UUID> doneAmong(@Bind("ids") UUID[] ids);
 
     @SqlQuery("SELECT " + JOB_COLUMNS + " WHERE j.id = ANY(:ids)")
     List<JobRow> findJobs(@Bind("ids") UUID[] ids);

@@ -6,12 +6,15 @@ import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.repairs.RepairRow;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /** Reads jobs for clients, scoped by tenant when one is given. */
 public final class JobQueries {
@@ -28,7 +31,9 @@ public final class JobQueries {
      * @throws FarmException NOT_FOUND
      */
     public JobView view(UUID jobId, Optional<UUID> tenantId, boolean withChunks) {
-        return jdbi.withHandle(handle -> {
+        // Reported progress first, then the rows in one snapshot: see RunningProgress.framesByChunk.
+        Map<UUID, Map<UUID, Integer>> reported = progress.framesByChunk(jobId::equals);
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, handle -> {
             JobDao dao = handle.attach(JobDao.class);
             JobRow job = dao.findJob(jobId)
                     .filter(j -> tenantId.isEmpty() || tenantId.get().equals(j.tenantId()))
@@ -36,8 +41,26 @@ public final class JobQueries {
             List<ChunkRow> chunks = withChunks ? dao.listChunks(jobId) : List.of();
             List<RepairRow> repairs =
                     withChunks ? handle.attach(RepairDao.class).listForJob(jobId) : List.of();
-            return new JobView(job, dao.findExports(jobId), chunks, repairs, progress.framesInFlight(jobId));
+            Map<UUID, Integer> inFlight = framesInFlight(dao, reported);
+            return new JobView(job, dao.findExports(jobId), chunks, repairs, inFlight.getOrDefault(jobId, 0));
         });
+    }
+
+    /** Frames reported by each job's chunks that the rows do not yet show done. */
+    private static Map<UUID, Integer> framesInFlight(JobDao dao, Map<UUID, Map<UUID, Integer>> reported) {
+        if (reported.isEmpty()) {
+            return Map.of();
+        }
+        Set<UUID> done = dao.doneAmong(reported.values().stream()
+                .flatMap(chunks -> chunks.keySet().stream())
+                .toArray(UUID[]::new));
+        Map<UUID, Integer> frames = new HashMap<>();
+        reported.forEach((jobId, chunks) -> chunks.forEach((chunkId, count) -> {
+            if (!done.contains(chunkId)) {
+                frames.merge(jobId, count, Integer::sum);
+            }
+        }));
+        return frames;
     }
 
     /** A page of jobs, newest first, and the cursor of the next page when there is one. */
@@ -53,19 +76,25 @@ public final class JobQueries {
             Optional<Instant> createdSince,
             Optional<Cursor> after,
             int limit) {
-        List<JobRow> rows = jdbi.withExtension(
-                JobDao.class,
-                dao -> dao.listJobs(
-                        tenantId.orElse(null),
-                        states.isEmpty()
-                                ? null
-                                : states.stream().map(JobState::dbName).toArray(String[]::new),
-                        templateId.orElse(null),
-                        engine.orElse(null),
-                        createdSince.orElse(null),
-                        after.map(Cursor::createdAt).orElse(null),
-                        after.map(Cursor::id).orElse(null),
-                        limit + 1));
+        Map<UUID, Map<UUID, Integer>> reported = progress.framesByChunk(job -> true);
+        record Read(List<JobRow> rows, Map<UUID, Integer> inFlight) {}
+        Read read = jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            return new Read(
+                    dao.listJobs(
+                            tenantId.orElse(null),
+                            states.isEmpty()
+                                    ? null
+                                    : states.stream().map(JobState::dbName).toArray(String[]::new),
+                            templateId.orElse(null),
+                            engine.orElse(null),
+                            createdSince.orElse(null),
+                            after.map(Cursor::createdAt).orElse(null),
+                            after.map(Cursor::id).orElse(null),
+                            limit + 1),
+                    framesInFlight(dao, reported));
+        });
+        List<JobRow> rows = read.rows();
         boolean more = rows.size() > limit;
         List<JobRow> page = more ? rows.subList(0, limit) : rows;
         Map<UUID, List<ExportRow>> exports = page.isEmpty()
@@ -83,7 +112,7 @@ public final class JobQueries {
                         exports.getOrDefault(job.id(), List.of()),
                         List.of(),
                         List.of(),
-                        progress.framesInFlight(job.id())))
+                        read.inFlight().getOrDefault(job.id(), 0)))
                 .toList();
         Optional<Cursor> next = more
                 ? Optional.of(new Cursor(

@@ -1,8 +1,10 @@
 package ir.flatrender.orchestrator.jobs;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Frames rendered so far by chunk attempts still on the nodes, as they report them. Kept in
@@ -29,13 +31,19 @@ public final class RunningProgress {
         chunks.remove(chunkId);
     }
 
-    public int framesInFlight(UUID jobId) {
-        int frames = 0;
-        for (Entry entry : chunks.values()) {
-            if (entry.jobId().equals(jobId)) {
-                frames += entry.frames();
+    /**
+     * What the nodes have reported of these jobs' chunks: job → chunk → frames. A chunk is
+     * forgotten only after its completion is committed, so a caller that takes this first and
+     * reads the chunks' rows after (leaving out those the rows show done) never sees a chunk's
+     * frames neither here nor in its row.
+     */
+    public Map<UUID, Map<UUID, Integer>> framesByChunk(Predicate<UUID> jobs) {
+        Map<UUID, Map<UUID, Integer>> byJob = new HashMap<>();
+        chunks.forEach((chunkId, entry) -> {
+            if (jobs.test(entry.jobId())) {
+                byJob.computeIfAbsent(entry.jobId(), id -> new HashMap<>()).put(chunkId, entry.frames());
             }
-        }
-        return frames;
+        });
+        return byJob;
     }
 }

@@ -90,8 +90,9 @@ public final class JobLifecycle {
     /** A chunk's segment was accepted and the chunk marked done. */
     public void chunkCompleted(ChunkRow chunk) {
         metrics.chunkCompleted(chunk.engine(), chunk.isAudioTask() ? 0 : chunk.frameEnd() - chunk.frameStart() + 1);
-        progress.clear(chunk.id());
+        // Released first, so that no late progress report of this attempt is taken after the clear.
         registry.get(chunk.nodeId()).ifPresent(session -> session.release(chunk.id(), chunk.attempt()));
+        progress.clear(chunk.id());
         scheduler.wake(false);
         allChunksDone(chunk.jobId());
     }
@@ -204,7 +205,6 @@ public final class JobLifecycle {
             return false;
         }
         metrics.crashed(failure.kind());
-        progress.clear(chunkId);
         if (chunk.nodeId() != null) {
             registry.get(chunk.nodeId()).ifPresent(session -> {
                 session.release(chunkId, attempt);
@@ -213,6 +213,7 @@ public final class JobLifecycle {
                 }
             });
         }
+        progress.clear(chunkId);
         if (applied.nodeQuarantined()) {
             log.warn(
                     "node {} quarantined after {} engine failures across jobs; it takes work again once it passes"
@@ -283,7 +284,6 @@ public final class JobLifecycle {
     /** Chunks were taken back from a node (lost, silent, or its lease ran out). */
     public void chunksTakenBack(List<ChunkLease> leases, String reason) {
         for (ChunkLease lease : leases) {
-            progress.clear(lease.id());
             if (lease.nodeId() != null) {
                 registry.get(lease.nodeId()).ifPresent(session -> {
                     if (session.release(lease.id(), lease.attempt())) {
@@ -291,6 +291,7 @@ public final class JobLifecycle {
                     }
                 });
             }
+            progress.clear(lease.id());
             events.publish(lease.jobId());
         }
         if (!leases.isEmpty()) {
@@ -490,13 +491,13 @@ public final class JobLifecycle {
             return dao.cancelChunks(jobId, CANCELLABLE_CHUNKS);
         });
         for (ChunkLease lease : stopped) {
-            progress.clear(lease.id());
             if (lease.nodeId() != null) {
                 registry.get(lease.nodeId()).ifPresent(session -> {
                     session.release(lease.id(), lease.attempt());
                     tellToStop(session, lease, reason);
                 });
             }
+            progress.clear(lease.id());
         }
         jobs.evict(jobId);
         scheduler.wake(false);
