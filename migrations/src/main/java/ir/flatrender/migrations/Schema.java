@@ -10,7 +10,9 @@ public enum Schema {
     /** Nodes, jobs, chunks and exports: owned by the orchestrator. */
     RENDER("render"),
     /** Tenants, users, API keys, plans, the wallet and renders: owned by the gateway. */
-    IDENTITY("identity");
+    IDENTITY("identity"),
+    /** The payment broker's client apps, transactions and webhooks: the gateway's, as its own role. */
+    PAYMENT("payment");
 
     private final String sqlName;
 

@@ -11,13 +11,14 @@ import javax.sql.DataSource;
 
 /**
  * The services' database roles, which the migrations make and grant: {@link #ORCHESTRATOR} on
- * the content and render schemas, {@link #GATEWAY} on identity. A service logs in as a member
+ * the content and render schemas, {@link #GATEWAY} on identity, {@link #PAYMENT} on payment. A service logs in as a member
  * of its role; {@link #ensureLogin} makes one (the embedded default does, for the services it
  * starts).
  */
 public final class ServiceRoles {
     public static final String ORCHESTRATOR = "flatrender_orchestrator";
     public static final String GATEWAY = "flatrender_gateway";
+    public static final String PAYMENT = "flatrender_payment";
     private static final String NAME = "[a-z_][a-z0-9_]{0,62}";
 
     private ServiceRoles() {}
