@@ -17,11 +17,15 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import ir.flatrender.gateway.billing.Billing;
 import ir.flatrender.gateway.billing.BillingRoutes;
+import ir.flatrender.gateway.billing.CheckoutConfig;
+import ir.flatrender.gateway.billing.Checkouts;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.AuthRoutes;
+import ir.flatrender.gateway.payment.PaymentBroker;
+import ir.flatrender.gateway.payment.PaymentConfig;
 import ir.flatrender.gateway.renders.FarmClient;
 import ir.flatrender.gateway.renders.RenderRoutes;
 import ir.flatrender.gateway.renders.RenderSettler;
@@ -31,8 +35,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +63,15 @@ public final class Gateway implements AutoCloseable {
     private final List<RouteTable.Route> routes;
     private final ir.flatrender.gateway.http.RequestLog requestLog;
     private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final Optional<PaymentBroker> broker;
+
+    /** The payment broker's database (its own role's pool) and settings. */
+    public record Payments(Database database, PaymentConfig config) {
+        public Payments {
+            requireNonNull(database, "database is null");
+            requireNonNull(config, "config is null");
+        }
+    }
 
     private Gateway(
             Javalin app,
@@ -64,6 +80,7 @@ public final class Gateway implements AutoCloseable {
             ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer,
             ir.flatrender.gateway.http.RequestLog requestLog,
             java.util.concurrent.ScheduledExecutorService housekeeping,
+            Optional<PaymentBroker> broker,
             List<RouteTable.Route> routes) {
         this.app = app;
         this.channel = channel;
@@ -71,22 +88,38 @@ public final class Gateway implements AutoCloseable {
         this.deliverer = deliverer;
         this.requestLog = requestLog;
         this.housekeeping = housekeeping;
+        this.broker = broker;
         this.routes = routes;
     }
 
-    /** Migrates the identity schema over {@code database}, connects to the orchestrator, and starts listening. */
+    /**
+     * Migrates the identity and payment schemas over {@code database}, connects to the
+     * orchestrator, and starts listening; without the payment broker.
+     */
     public static Gateway start(GatewayConfig config, Database database, ObjectMapper json) {
         requireNonNull(database, "database is null");
-        database.migrate(List.of(Schema.IDENTITY));
+        database.migrate(List.of(Schema.IDENTITY, Schema.PAYMENT));
         return startMigrated(config, database, json);
+    }
+
+    /** Starts without the payment broker and plan checkouts. */
+    public static Gateway startMigrated(GatewayConfig config, Database database, ObjectMapper json) {
+        return startMigrated(config, database, Optional.empty(), Optional.empty(), json);
     }
 
     /**
      * Starts over a database whose identity schema is migrated already: the way to run as the
      * gateway's own role ({@code flatrender_gateway}), which may not change the schema.
      */
-    public static Gateway startMigrated(GatewayConfig config, Database database, ObjectMapper json) {
+    public static Gateway startMigrated(
+            GatewayConfig config,
+            Database database,
+            Optional<Payments> payments,
+            Optional<CheckoutConfig> checkout,
+            ObjectMapper json) {
         requireNonNull(config, "config is null");
+        requireNonNull(payments, "payments is null");
+        requireNonNull(checkout, "checkout is null");
         requireNonNull(database, "database is null");
         requireNonNull(json, "json is null");
         int made = database.jdbi()
@@ -149,6 +182,12 @@ public final class Gateway implements AutoCloseable {
                 config.webhookSchedule(),
                 config.allowPrivateWebhooks(),
                 config.webhookPoll());
+        // This gateway's own base URL, known once it listens: the default public URL of the
+        // broker's callback and of the checkouts' return and webhook.
+        AtomicReference<String> ownUrl = new AtomicReference<>();
+        Supplier<String> own = () -> requireNonNull(ownUrl.get(), "the gateway is not listening yet");
+        Optional<PaymentBroker> broker =
+                payments.map(p -> new PaymentBroker(p.database().jdbi(), p.config(), secrets, own, json));
         List<RouteTable.Route>[] registered = new List[1];
         byte[] openApi = openApi();
 
@@ -179,6 +218,12 @@ public final class Gateway implements AutoCloseable {
                                 "body-too-large",
                                 "Request body too large",
                                 "the body has " + length + " bytes; at most " + config.maxBodyBytes() + " are taken");
+                    }
+                    if (ctx.path().startsWith("/v1/pay/")
+                            || ctx.path().startsWith("/callback/")
+                            || ctx.path().equals(CheckoutConfig.WEBHOOK_PATH)) {
+                        // Signed by the caller (a client app, ZarinPal's buyer, the broker): checked by the route.
+                        return;
                     }
                     String authorization = ctx.header("Authorization");
                     String apiKey = ctx.header("X-Api-Key");
@@ -219,6 +264,8 @@ public final class Gateway implements AutoCloseable {
                 new ir.flatrender.gateway.webhooks.WebhookRoutes(
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);
+                broker.ifPresent(b -> b.register(table));
+                checkout.ifPresent(c -> new Checkouts(database.jdbi(), c, own, json).register(table));
                 registered[0] = table.registered();
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
@@ -261,6 +308,7 @@ public final class Gateway implements AutoCloseable {
             });
             app.start();
         } catch (RuntimeException e) {
+            broker.ifPresent(PaymentBroker::close);
             housekeeping.shutdownNow();
             requestLog.close();
             settler.close();
@@ -268,8 +316,9 @@ public final class Gateway implements AutoCloseable {
             channel.shutdownNow();
             throw e;
         }
+        ownUrl.set("http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + app.port());
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(app, channel, settler, deliverer, requestLog, housekeeping, registered[0]);
+        return new Gateway(app, channel, settler, deliverer, requestLog, housekeeping, broker, registered[0]);
     }
 
     private static byte[] openApi() {
@@ -314,6 +363,11 @@ public final class Gateway implements AutoCloseable {
         return routes;
     }
 
+    /** The payment broker, when this gateway runs one. */
+    public Optional<PaymentBroker> payments() {
+        return broker;
+    }
+
     /** Settles the open renders now (tests; the settler also runs on its own). */
     public void settleNow() {
         settler.sweep();
@@ -322,6 +376,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        broker.ifPresent(PaymentBroker::close);
         housekeeping.shutdownNow();
         requestLog.close();
         settler.close();

@@ -126,6 +126,11 @@ public final class RequestBodies {
         return object;
     }
 
+    /** The field's value as sent, or null when absent. */
+    public JsonNode raw(String field) {
+        return body.get(field);
+    }
+
     public void error(String field, String message) {
         errors.add(new Problem.FieldError(field, message));
     }

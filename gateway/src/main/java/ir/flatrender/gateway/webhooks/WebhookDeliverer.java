@@ -48,8 +48,47 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService timer;
 
+    /**
+     * Where an outbox lives: its deliveries table ({@code id, <target> , payload, state,
+     * attempts, next_attempt_at, last_status, last_error, delivered_at}) and the table of the
+     * targets they go to, with the columns of the target's URL and sealed secret.
+     *
+     * @param secretContext the {@link SecretBox} context of a target's secret, before its id
+     * @param disableTarget the statement disabling a target (binds {@code :id}, {@code :reason})
+     *     once a delivery fails for good; empty to leave the target as it is
+     */
+    public record Outbox(
+            String name,
+            String deliveries,
+            String targetColumn,
+            String targets,
+            String urlColumn,
+            String secretColumn,
+            String secretContext,
+            Optional<String> disableTarget) {
+        /** The tenants' webhooks of the identity schema. */
+        public static final Outbox TENANT_WEBHOOKS = new Outbox(
+                "webhook-deliverer",
+                "identity.webhook_deliveries",
+                "webhook_id",
+                "identity.tenant_webhooks",
+                "url",
+                "secret_encrypted",
+                "webhook:",
+                Optional.of(
+                        "UPDATE identity.tenant_webhooks SET enabled = false, disabled_reason = :reason WHERE id = :id"));
+    }
+
+    private final Outbox outbox;
+
     public WebhookDeliverer(
             Jdbi jdbi, SecretBox secrets, List<Duration> schedule, boolean allowPrivate, Duration poll) {
+        this(Outbox.TENANT_WEBHOOKS, jdbi, secrets, schedule, allowPrivate, poll);
+    }
+
+    public WebhookDeliverer(
+            Outbox outbox, Jdbi jdbi, SecretBox secrets, List<Duration> schedule, boolean allowPrivate, Duration poll) {
+        this.outbox = requireNonNull(outbox, "outbox is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.schedule = List.copyOf(schedule);
@@ -59,7 +98,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "webhook-deliverer");
+            Thread thread = new Thread(r, outbox.name());
             thread.setDaemon(true);
             return thread;
         });
@@ -73,24 +112,29 @@ public final class WebhookDeliverer implements AutoCloseable {
             List<Due> due;
             do {
                 due = jdbi.inTransaction(handle -> handle.createQuery("""
-                                UPDATE identity.webhook_deliveries d
+                                UPDATE %1$s d
                                 SET next_attempt_at = now() + make_interval(secs => :lease)
-                                FROM identity.tenant_webhooks w
-                                WHERE w.id = d.webhook_id AND d.id IN (
-                                    SELECT id FROM identity.webhook_deliveries
+                                FROM %3$s w
+                                WHERE w.id = d.%2$s AND d.id IN (
+                                    SELECT id FROM %1$s
                                     WHERE state = 'pending' AND next_attempt_at <= now()
                                     ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-                                RETURNING d.id, d.webhook_id, d.payload::text AS payload, d.attempts, w.url,
-                                    w.secret_encrypted
-                                """)
+                                RETURNING d.id, d.%2$s::text AS target, d.payload::text AS payload, d.attempts,
+                                    w.%4$s AS url, w.%5$s AS secret
+                                """.formatted(
+                                        outbox.deliveries(),
+                                        outbox.targetColumn(),
+                                        outbox.targets(),
+                                        outbox.urlColumn(),
+                                        outbox.secretColumn()))
                         .bind("lease", (double) LEASE.toSeconds())
                         .map((rs, c) -> new Due(
                                 rs.getString("id"),
-                                rs.getString("webhook_id"),
+                                rs.getString("target"),
                                 rs.getString("payload"),
                                 rs.getInt("attempts"),
                                 rs.getString("url"),
-                                rs.getString("secret_encrypted")))
+                                rs.getString("secret")))
                         .list());
                 due.forEach(this::deliver);
             } while (due.size() == 20);
@@ -102,12 +146,14 @@ public final class WebhookDeliverer implements AutoCloseable {
     private void deliver(Due delivery) {
         Optional<Integer> status = Optional.empty();
         String error = null;
-        Optional<String> refused = WebhookTargets.problem(delivery.url(), allowPrivate);
+        Optional<String> refused = delivery.url() == null
+                ? Optional.of("is not set")
+                : WebhookTargets.problem(delivery.url(), allowPrivate);
         if (refused.isPresent()) {
             error = "the URL " + refused.get();
         } else {
             long timestamp = System.currentTimeMillis() / 1000;
-            String secret = secrets.open(delivery.secret(), "webhook:" + delivery.webhookId());
+            String secret = secrets.open(delivery.secret(), outbox.secretContext() + delivery.webhookId());
             try {
                 HttpResponse<Void> response = http.send(
                         HttpRequest.newBuilder(URI.create(delivery.url()))
@@ -141,10 +187,10 @@ public final class WebhookDeliverer implements AutoCloseable {
         jdbi.useTransaction(handle -> {
             if (error == null) {
                 handle.createUpdate("""
-                                UPDATE identity.webhook_deliveries SET state = 'delivered', attempts = :a,
+                                UPDATE %s SET state = 'delivered', attempts = :a,
                                     last_status = :s, last_error = NULL, delivered_at = now()
                                 WHERE id = :id
-                                """)
+                                """.formatted(outbox.deliveries()))
                         .bind("a", attempts)
                         .bind("s", status.orElse(null))
                         .bind("id", delivery.id())
@@ -153,37 +199,37 @@ public final class WebhookDeliverer implements AutoCloseable {
             }
             if (attempts > schedule.size()) {
                 handle.createUpdate("""
-                                UPDATE identity.webhook_deliveries SET state = 'failed', attempts = :a,
+                                UPDATE %s SET state = 'failed', attempts = :a,
                                     last_status = :s, last_error = :e
                                 WHERE id = :id
-                                """)
+                                """.formatted(outbox.deliveries()))
                         .bind("a", attempts)
                         .bind("s", status.orElse(null))
                         .bind("e", error)
                         .bind("id", delivery.id())
                         .execute();
-                handle.createUpdate("""
-                                UPDATE identity.tenant_webhooks SET enabled = false,
-                                    disabled_reason = :reason WHERE id = :id
-                                """)
-                        .bind("reason", "a delivery failed " + attempts + " times; last: " + error)
-                        .bind("id", delivery.webhookId())
-                        .execute();
+                outbox.disableTarget()
+                        .ifPresent(disable -> handle.createUpdate(disable)
+                                .bind("reason", "a delivery failed " + attempts + " times; last: " + error)
+                                .bind("id", delivery.webhookId())
+                                .execute());
                 log.warn(
-                        "webhook {}: delivery {} failed for good ({}); the webhook is disabled",
+                        "{} {}: delivery {} failed for good ({}){}",
+                        outbox.targets(),
                         delivery.webhookId(),
                         delivery.id(),
-                        error);
+                        error,
+                        outbox.disableTarget().isPresent() ? "; the target is disabled" : "");
                 return;
             }
             Duration delay = schedule.get(attempts - 1);
             long jittered =
                     (long) (delay.toMillis() * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
             handle.createUpdate("""
-                            UPDATE identity.webhook_deliveries SET attempts = :a, last_status = :s, last_error = :e,
+                            UPDATE %s SET attempts = :a, last_status = :s, last_error = :e,
                                 next_attempt_at = now() + make_interval(secs => :delay)
                             WHERE id = :id
-                            """)
+                            """.formatted(outbox.deliveries()))
                     .bind("a", attempts)
                     .bind("s", status.orElse(null))
                     .bind("e", error)

@@ -1,0 +1,231 @@
+package ir.flatrender.gateway.payment;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.http.RequestBodies;
+import ir.flatrender.gateway.http.RouteTable;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The broker's HTTP face: the clients' signed calls ({@code /v1/pay/request},
+ * {@code /v1/pay/inquiry}), ZarinPal's one callback ({@code /callback/zarinpal}) and the
+ * admins' transaction list.
+ */
+public final class PaymentRoutes {
+    private static final Pattern ORDER_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
+    private static final Pattern AUTHORITY = Pattern.compile("^[A-Za-z0-9]{1,64}$");
+    private static final Pattern MOBILE = Pattern.compile("^(\\+98|0)?9[0-9]{9}$");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
+    private static final List<String> STATUSES = List.of("pending", "paid", "failed", "cancelled", "expired");
+
+    private final ClientApps clients;
+    private final Transactions transactions;
+    private final Duration returnLifetime;
+    private final ObjectMapper json;
+
+    public PaymentRoutes(ClientApps clients, Transactions transactions, Duration returnLifetime, ObjectMapper json) {
+        this.clients = requireNonNull(clients, "clients is null");
+        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.returnLifetime = requireNonNull(returnLifetime, "returnLifetime is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    public void register(RouteTable routes) {
+        routes.post("/v1/pay/request", this::request);
+        routes.post("/v1/pay/inquiry", this::inquiry);
+        routes.get("/callback/zarinpal", this::callback);
+        routes.get("/v1/admin/pay/transactions", this::list);
+    }
+
+    private void request(Context ctx) {
+        byte[] raw = ctx.bodyAsBytes();
+        ClientApps.Caller caller = clients.authenticate(ctx, raw);
+        RequestBodies body = RequestBodies.read(ctx, json);
+        long amount = body.positiveLong("amount", 1_000_000_000_000L);
+        if (amount > 0 && amount < Transactions.MIN_AMOUNT_RIAL) {
+            body.error("amount", "must be at least " + Transactions.MIN_AMOUNT_RIAL + " Rial (1,000 Toman)");
+        }
+        String orderId = body.string("order_id", 64, ORDER_ID, "1 to 64 characters of A-Z a-z 0-9 . _ : -");
+        String description = body.string("description", 500);
+        String returnUrl = body.string("return_url", 2000);
+        if (returnUrl != null && !ClientApps.allowsReturn(caller.app(), returnUrl)) {
+            body.error("return_url", "must be under one of this client app's registered return URLs");
+        }
+        var metadata = body.object("metadata");
+        Optional<String> mobile = Optional.ofNullable(metadata.get("mobile")).map(n -> n.asText());
+        Optional<String> email = Optional.ofNullable(metadata.get("email")).map(n -> n.asText());
+        if (mobile.isPresent() && !MOBILE.matcher(mobile.get()).matches()) {
+            body.error("metadata.mobile", "must be an Iranian mobile number, 09xxxxxxxxx");
+        }
+        if (email.isPresent() && !EMAIL.matcher(email.get()).matches()) {
+            body.error("metadata.email", "must be an email address");
+        }
+        body.check();
+        Transactions.Asked asked = transactions.request(
+                caller.app(), new Transactions.Ask(orderId, amount, description, returnUrl, mobile, email));
+        ctx.status(asked.created() ? 201 : 200).json(transactions.toJson(asked.transaction()));
+    }
+
+    private void inquiry(Context ctx) {
+        ClientApps.Caller caller = clients.authenticate(ctx, ctx.bodyAsBytes());
+        RequestBodies body = RequestBodies.read(ctx, json);
+        Optional<String> id = body.optionalString("id", 36);
+        Optional<String> orderId = body.optionalString("order_id", 64);
+        if (id.isEmpty() == orderId.isEmpty()) {
+            body.error("id", "give either id or order_id");
+        }
+        body.check();
+        Optional<UUID> uuid;
+        try {
+            uuid = id.map(UUID::fromString);
+        } catch (IllegalArgumentException e) {
+            throw Problem.notFound("transaction " + id.get());
+        }
+        Transactions.Transaction found = transactions
+                .find(caller.app().id(), uuid, orderId)
+                .orElseThrow(() -> Problem.notFound("transaction " + id.orElse("of order " + orderId.orElse(""))));
+        ctx.json(transactions.toJson(found));
+    }
+
+    /**
+     * ZarinPal sends the buyer here. Verifies (once) and sends the buyer back to the client's
+     * return URL with a signed result.
+     */
+    private void callback(Context ctx) {
+        String authority = ctx.queryParam("Authority");
+        String status = ctx.queryParam("Status");
+        if (authority == null
+                || !AUTHORITY.matcher(authority).matches()
+                || !("OK".equals(status) || "NOK".equals(status))) {
+            throw Problem.of(
+                    400,
+                    "callback-invalid",
+                    "Not a ZarinPal callback",
+                    "the callback takes Authority and Status (OK or NOK)");
+        }
+        Transactions.Transaction transaction = transactions
+                .settle(
+                        authority,
+                        "OK".equals(status) ? Transactions.Source.CALLBACK_OK : Transactions.Source.CALLBACK_NOK)
+                .orElseThrow(() -> Problem.of(
+                        404,
+                        "authority-unknown",
+                        "Unknown payment",
+                        "no payment of this broker has authority " + authority));
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(returnLocation(transaction), io.javalin.http.HttpStatus.FOUND);
+    }
+
+    /** The return URL with the signed result added (PAYMENTS.md section 5). */
+    String returnLocation(Transactions.Transaction t) {
+        String status = t.status().equals("expired") ? "failed" : t.status();
+        String refId = t.refId().map(String::valueOf).orElse("");
+        long expires = Instant.now().plus(returnLifetime).getEpochSecond();
+        String signature = ClientSignature.signReturn(
+                clients.currentHmacSecret(t.clientId()), t.id().toString(), t.orderId(), status, refId, expires);
+        StringBuilder location = new StringBuilder(t.returnUrl());
+        location.append(t.returnUrl().contains("?") ? '&' : '?');
+        location.append("flatpay_id=").append(t.id());
+        location.append("&flatpay_order_id=").append(encode(t.orderId()));
+        location.append("&flatpay_status=").append(status);
+        location.append("&flatpay_ref_id=").append(refId);
+        location.append("&flatpay_expires=").append(expires);
+        location.append("&flatpay_signature=").append(signature);
+        return location.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private void list(Context ctx) {
+        ClientApps.requireAdmin(ctx);
+        Optional<UUID> client = uuidParam(ctx, "client_id");
+        Optional<String> status = Optional.ofNullable(ctx.queryParam("status"));
+        if (status.isPresent() && !STATUSES.contains(status.get())) {
+            throw Problem.invalidField("status", "must be one of " + STATUSES);
+        }
+        Optional<String> orderId = Optional.ofNullable(ctx.queryParam("order_id"));
+        Optional<Instant> after = instantParam(ctx, "created_after");
+        Optional<Instant> before = instantParam(ctx, "created_before");
+        int limit = 50;
+        if (ctx.queryParam("limit") != null) {
+            try {
+                limit = Integer.parseInt(ctx.queryParam("limit"));
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 200) {
+                throw Problem.invalidField("limit", "must be 1 to 200");
+            }
+        }
+        Optional<Instant> cursorAt = Optional.empty();
+        Optional<UUID> cursorId = Optional.empty();
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null) {
+            try {
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                cursorAt = Optional.of(Instant.parse(parts[0]));
+                cursorId = Optional.of(UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw Problem.invalidField("cursor", "is not a cursor this API gave");
+            }
+        }
+        List<Transactions.Transaction> rows =
+                transactions.list(client, status, orderId, after, before, cursorAt, cursorId, limit + 1);
+        boolean more = rows.size() > limit;
+        List<Transactions.Transaction> page = more ? rows.subList(0, limit) : rows;
+        ObjectNode out = json.createObjectNode();
+        ArrayNode items = out.putArray("transactions");
+        page.forEach(t -> items.add(transactions.toJson(t)));
+        if (more) {
+            Transactions.Transaction last = page.get(page.size() - 1);
+            out.put(
+                    "next_cursor",
+                    Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8)));
+        } else {
+            out.putNull("next_cursor");
+        }
+        ctx.json(out);
+    }
+
+    private static Optional<UUID> uuidParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalidField(name, "must be a UUID");
+        }
+    }
+
+    private static Optional<Instant> instantParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw Problem.invalidField(name, "must be an ISO-8601 instant, 2026-12-01T00:00:00Z");
+        }
+    }
+}

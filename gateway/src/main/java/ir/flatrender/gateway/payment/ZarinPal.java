@@ -1,0 +1,497 @@
+package ir.flatrender.gateway.payment;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of ZarinPal's v4 JSON API: {@code request.json} opens a payment and gives its
+ * authority, the buyer is sent to {@link #startPayUrl(String) StartPay}, {@code verify.json}
+ * settles it, and {@code unVerified.json} lists the paid payments not verified yet.
+ *
+ * <p>Amounts are Rial on this side of the API whatever {@link Unit} the merchant's terminal
+ * speaks: they are converted to the unit when sent and back to Rial when read (fees too).
+ *
+ * <p>ZarinPal answers {@code {"data": ..., "errors": ...}} where each of {@code data} and
+ * {@code errors} is either an object or an empty array ({@code []}), and an error's
+ * {@code validations} is either an array of objects or an object; all of these are read
+ * leniently. A refusal (a ZarinPal code other than success) and ZarinPal not answering (no
+ * connection, a timeout, a 5xx, or a body that is not ZarinPal's JSON, such as a CDN's HTML
+ * page) are both a {@link ZarinPalException}, told apart by {@link ZarinPalException#unreachable()}.
+ */
+public final class ZarinPal {
+    private static final Logger log = LoggerFactory.getLogger(ZarinPal.class);
+
+    /** The currency a terminal speaks: Rial, or Toman ({@code IRT}, a tenth of the Rial amount). */
+    public enum Unit {
+        IRR,
+        IRT
+    }
+
+    public static final String PRODUCTION = "https://payment.zarinpal.com";
+    public static final String SANDBOX = "https://sandbox.zarinpal.com";
+
+    private static final Pattern AUTHORITY = Pattern.compile("[A-Za-z0-9._~-]+");
+
+    private final String baseUrl;
+    private final Duration timeout;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    /**
+     * @param baseUrl {@link #PRODUCTION}, {@link #SANDBOX} or any http(s) base URL (an emulator);
+     *     a trailing {@code /} is dropped
+     * @param timeout how long a call may take, connecting included, before ZarinPal counts as
+     *     unreachable
+     */
+    public ZarinPal(String baseUrl, Duration timeout, ObjectMapper json) {
+        requireNonNull(baseUrl, "baseUrl is null");
+        this.timeout = requireNonNull(timeout, "timeout is null");
+        this.json = requireNonNull(json, "json is null");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the ZarinPal timeout must be positive, not " + timeout);
+        }
+        String base = baseUrl.strip();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(base);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("the ZarinPal base URL is not a URL: " + baseUrl, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("the ZarinPal base URL must be http or https: " + baseUrl);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("the ZarinPal base URL has no host: " + baseUrl);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("the ZarinPal base URL must not have a query or fragment: " + baseUrl);
+        }
+        this.baseUrl = base;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Where the buyer is sent to pay the payment of {@code authority}. */
+    public String startPayUrl(String authority) {
+        return baseUrl + "/pg/StartPay/" + checkAuthority(authority);
+    }
+
+    /** A payment opened: its authority, and ZarinPal's fee in Rial. */
+    public record Requested(String authority, long feeRial, String feeType) {}
+
+    /** A payment verified now ({@code code} 100) or before (101). */
+    public record Verified(int code, long refId, String cardPan, String cardHash, long feeRial, String feeType) {
+        public boolean alreadyVerified() {
+            return code == 101;
+        }
+    }
+
+    /** A paid payment not verified yet; its amount in Rial. */
+    public record Unverified(String authority, long amountRial, String callbackUrl, String date) {}
+
+    /**
+     * Opens a payment.
+     *
+     * @param amountRial the amount in Rial, canonical; sent in {@code unit} ({@link Unit#IRT}
+     *     requires a multiple of 10, else {@link IllegalArgumentException})
+     * @param mobile the buyer's mobile, or null
+     * @param email the buyer's email, or null
+     * @param orderId our order id, or null
+     */
+    public Requested request(
+            String merchantId,
+            long amountRial,
+            Unit unit,
+            String description,
+            String callbackUrl,
+            String mobile,
+            String email,
+            String orderId)
+            throws ZarinPalException {
+        requireNonNull(merchantId, "merchantId is null");
+        requireNonNull(unit, "unit is null");
+        requireNonNull(description, "description is null");
+        requireNonNull(callbackUrl, "callbackUrl is null");
+        long amount = toUnit(amountRial, unit);
+        ObjectNode body = json.createObjectNode()
+                .put("merchant_id", merchantId)
+                .put("amount", amount)
+                .put("currency", unit.name())
+                .put("description", description)
+                .put("callback_url", callbackUrl);
+        ObjectNode metadata = json.createObjectNode();
+        if (mobile != null) {
+            metadata.put("mobile", mobile);
+        }
+        if (email != null) {
+            metadata.put("email", email);
+        }
+        if (orderId != null) {
+            metadata.put("order_id", orderId);
+        }
+        if (!metadata.isEmpty()) {
+            body.set("metadata", metadata);
+        }
+        String operation = "the payment request";
+        JsonNode data = call("/pg/v4/payment/request.json", body, operation, false);
+        String authority = text(data, "authority");
+        if (authority == null || authority.isBlank()) {
+            throw unreachable(operation, "ZarinPal answered success without an authority", null);
+        }
+        return new Requested(authority, toRial(longValue(data, "fee"), unit), text(data, "fee_type"));
+    }
+
+    /**
+     * Verifies the payment of {@code authority}; code 101 (verified before) is a success too,
+     * {@link Verified#alreadyVerified()}.
+     *
+     * @param amountRial the payment's amount in Rial, sent in {@code unit}
+     */
+    public Verified verify(String merchantId, long amountRial, Unit unit, String authority) throws ZarinPalException {
+        requireNonNull(merchantId, "merchantId is null");
+        requireNonNull(unit, "unit is null");
+        requireNonNull(authority, "authority is null");
+        long amount = toUnit(amountRial, unit);
+        ObjectNode body = json.createObjectNode()
+                .put("merchant_id", merchantId)
+                .put("amount", amount)
+                .put("authority", authority);
+        JsonNode data = call("/pg/v4/payment/verify.json", body, "the verification", true);
+        return new Verified(
+                intValue(data, "code"),
+                longValue(data, "ref_id"),
+                text(data, "card_pan"),
+                text(data, "card_hash"),
+                toRial(longValue(data, "fee"), unit),
+                text(data, "fee_type"));
+    }
+
+    /** The merchant's paid payments not verified yet, amounts converted back to Rial. */
+    public List<Unverified> unverified(String merchantId, Unit unit) throws ZarinPalException {
+        requireNonNull(merchantId, "merchantId is null");
+        requireNonNull(unit, "unit is null");
+        ObjectNode body = json.createObjectNode().put("merchant_id", merchantId);
+        JsonNode data = call("/pg/v4/payment/unVerified.json", body, "the list of unverified payments", false);
+        JsonNode authorities = data.get("authorities");
+        List<Unverified> list = new ArrayList<>();
+        if (authorities != null && authorities.isArray()) {
+            for (JsonNode item : authorities) {
+                if (!item.isObject()) {
+                    continue;
+                }
+                list.add(new Unverified(
+                        text(item, "authority"),
+                        toRial(longValue(item, "amount"), unit),
+                        text(item, "callback_url"),
+                        text(item, "date")));
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    /** A clear explanation of a ZarinPal code, e.g. -50 → "the amount differs from the payment's". */
+    public static String explain(int code) {
+        return switch (code) {
+            case -1 -> "the information submitted is incomplete";
+            case -2 -> "the merchant id or the acceptor IP is not correct";
+            case -3 -> "the amount must be above the minimum";
+            case -4 -> "the acceptor's level is lower than silver";
+            case -9 -> "validation error (the input is invalid)";
+            case -10 -> "the terminal is not valid (check the merchant id and IP)";
+            case -11 -> "the terminal is not active";
+            case -12 -> "too many attempts, retry later";
+            case -15 -> "the terminal is suspended";
+            case -16 -> "the terminal's access level is not valid";
+            case -17 -> "the terminal is restricted (blue level)";
+            case -30 -> "the terminal cannot accept floating wages";
+            case -31 -> "wages need the bank account added to the terminal";
+            case -32 -> "the wages exceed the total";
+            case -33 -> "the floating wages are not valid";
+            case -34 -> "the wages exceed the amount";
+            case -35 -> "too many wage recipients";
+            case -40 -> "invalid extra parameters (expire_in)";
+            case -50 -> "the amount differs from the payment's";
+            case -51 -> "the payment failed or was cancelled (the session is not an active paid try)";
+            case -52 -> "an unexpected error, contact ZarinPal support";
+            case -53 -> "the session is not this merchant's";
+            case -54 -> "the authority is not valid";
+            case -55 -> "the manual payment request was not found";
+            case 100 -> "success, verified";
+            case 101 -> "already verified";
+            default -> "ZarinPal code " + code;
+        };
+    }
+
+    /**
+     * A ZarinPal refusal (a code other than success, {@link #unreachable()} false) or ZarinPal
+     * not answering ({@link #unreachable()} true, {@link #code()} 0). {@link #getMessage()} is a
+     * sentence naming the code, our explanation, ZarinPal's message and its validation messages.
+     */
+    public static final class ZarinPalException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final int code;
+        private final boolean unreachable;
+        private final String zarinPalMessage;
+
+        ZarinPalException(int code, boolean unreachable, String zarinPalMessage, String message, Throwable cause) {
+            super(message, cause);
+            this.code = code;
+            this.unreachable = unreachable;
+            this.zarinPalMessage = zarinPalMessage == null ? "" : zarinPalMessage;
+        }
+
+        /** ZarinPal's code, or 0 when it did not answer. */
+        public int code() {
+            return code;
+        }
+
+        /** Whether ZarinPal did not answer (so the outcome is unknown), rather than refused. */
+        public boolean unreachable() {
+            return unreachable;
+        }
+
+        /** ZarinPal's own message (often Persian or terse English), or empty when it gave none. */
+        public String zarinPalMessage() {
+            return zarinPalMessage;
+        }
+    }
+
+    // The call.
+
+    /**
+     * Posts {@code body} to {@code path} and gives the answer's {@code data} when its code is a
+     * success: 100, or 100 and 101 when {@code alreadyIsSuccess}.
+     */
+    private JsonNode call(String path, ObjectNode body, String operation, boolean alreadyIsSuccess)
+            throws ZarinPalException {
+        String payload;
+        try {
+            payload = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write the ZarinPal request", e);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path))
+                            .timeout(timeout)
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json")
+                            .header("User-Agent", "FlatRender-Payments/1")
+                            .POST(HttpRequest.BodyPublishers.ofString(payload))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw unreachable(operation, "no answer within " + timeout.toMillis() + " ms", e);
+        } catch (IOException e) {
+            String why = e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw unreachable(operation, why, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(operation, "interrupted while waiting for the answer", e);
+        }
+        int status = response.statusCode();
+        if (status >= 500 || status < 200 || (status >= 300 && status < 400)) {
+            throw unreachable(operation, "the server answered HTTP " + status, null);
+        }
+        JsonNode answer;
+        try {
+            answer = json.readTree(response.body() == null ? "" : response.body());
+        } catch (JsonProcessingException e) {
+            answer = null;
+        }
+        if (answer == null || !answer.isObject()) {
+            throw unreachable(
+                    operation, "the server answered HTTP " + status + " with a body that is not ZarinPal's JSON", null);
+        }
+        JsonNode errors = answer.get("errors");
+        if (errors != null && errors.isObject() && !errors.isEmpty()) {
+            Integer code = code(errors);
+            if (code != null) {
+                throw refused(operation, code, text(errors, "message"), validations(errors.get("validations")));
+            }
+        }
+        JsonNode data = answer.get("data");
+        if (data != null && data.isObject()) {
+            Integer code = code(data);
+            if (code != null) {
+                if (code == 100 || (alreadyIsSuccess && code == 101)) {
+                    return data;
+                }
+                throw refused(operation, code, text(data, "message"), List.of());
+            }
+        }
+        throw unreachable(operation, "the server answered HTTP " + status + " without a ZarinPal code", null);
+    }
+
+    private ZarinPalException refused(String operation, int code, String message, List<String> validations) {
+        StringBuilder text = new StringBuilder("ZarinPal refused ")
+                .append(operation)
+                .append(" with code ")
+                .append(code)
+                .append(": ")
+                .append(explain(code))
+                .append('.');
+        if (message != null && !message.isBlank()) {
+            text.append(" ZarinPal said: \"").append(message.strip()).append("\".");
+        }
+        if (!validations.isEmpty()) {
+            text.append(" Validation:");
+            for (String validation : validations) {
+                text.append(' ').append(validation);
+                if (!validation.endsWith(".") && !validation.endsWith("!") && !validation.endsWith("?")) {
+                    text.append('.');
+                }
+            }
+        }
+        log.info("{}", text);
+        return new ZarinPalException(code, false, message, text.toString(), null);
+    }
+
+    private ZarinPalException unreachable(String operation, String why, Throwable cause) {
+        String text = "ZarinPal was unreachable for " + operation + " at " + baseUrl + ": " + why + ".";
+        log.warn("{}", text);
+        return new ZarinPalException(0, true, null, text, cause);
+    }
+
+    // Reading the answer leniently: [] , null or missing is absent.
+
+    private static Integer code(JsonNode node) {
+        return integer(node, "code");
+    }
+
+    private static int intValue(JsonNode node, String field) {
+        Integer value = integer(node, field);
+        return value == null ? 0 : value;
+    }
+
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+            return value.intValue();
+        }
+        if (value.isTextual()) {
+            try {
+                return Integer.parseInt(value.textValue().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static long longValue(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return 0;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isNumber()) {
+            return value.asLong();
+        }
+        if (value.isTextual()) {
+            try {
+                return Long.parseLong(value.textValue().strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || value.isContainerNode()) {
+            return null;
+        }
+        return value.asText();
+    }
+
+    /** Flattens {@code [{"amount": "..."}]}, {@code {"amount": "..."}} or nests of them to "field: message". */
+    private static List<String> validations(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        flatten(null, node, out);
+        return out;
+    }
+
+    private static void flatten(String field, JsonNode node, List<String> out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return;
+        }
+        if (node.isArray()) {
+            for (JsonNode item : node) {
+                flatten(field, item, out);
+            }
+        } else if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                flatten(entry.getKey(), entry.getValue(), out);
+            }
+        } else {
+            String message = node.asText().strip();
+            if (!message.isEmpty()) {
+                out.add(field == null ? message : field + ": " + message);
+            }
+        }
+    }
+
+    // Amounts.
+
+    private static long toUnit(long amountRial, Unit unit) {
+        if (amountRial <= 0) {
+            throw new IllegalArgumentException("the amount must be positive, not " + amountRial + " Rial");
+        }
+        if (unit == Unit.IRT) {
+            if (amountRial % 10 != 0) {
+                throw new IllegalArgumentException("an amount in Toman (IRT) must be a whole number of Toman: "
+                        + amountRial + " Rial is not a multiple of 10");
+            }
+            return amountRial / 10;
+        }
+        return amountRial;
+    }
+
+    private static long toRial(long amount, Unit unit) {
+        return unit == Unit.IRT ? Math.multiplyExact(amount, 10L) : amount;
+    }
+
+    private static String checkAuthority(String authority) {
+        requireNonNull(authority, "authority is null");
+        if (!AUTHORITY.matcher(authority).matches()) {
+            throw new IllegalArgumentException("the ZarinPal authority is not valid: " + authority);
+        }
+        return authority;
+    }
+}
