@@ -130,6 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                         token,
                         new Listen("127.0.0.1", 0),
                         Optional.empty(),
+                        Optional.empty(),
                         root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             console.printf(

@@ -77,6 +77,19 @@ public final class DevCommand implements Callable<Integer> {
             description = "The REST gateway's address (default: ${DEFAULT-VALUE}).")
     String gatewayListen;
 
+    @Option(
+            names = "--zarinpal",
+            defaultValue = "emulator",
+            description = "ZarinPal for the payment broker: 'emulator' (default) runs the v4 emulator on"
+                    + " --zarinpal-listen; a base URL (https://sandbox.zarinpal.com) uses that; 'off' runs no broker.")
+    String zarinPal;
+
+    @Option(
+            names = "--zarinpal-listen",
+            defaultValue = "127.0.0.1:7710",
+            description = "The ZarinPal emulator's address (default: ${DEFAULT-VALUE}).")
+    String zarinPalListen;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -95,13 +108,23 @@ public final class DevCommand implements Callable<Integer> {
                 engines.settings());
         Shutdown shutdown = Shutdown.onSignal();
         Listen gatewayAddress = Listen.parse(gatewayListen);
-        try (LocalFarm farm = LocalFarm.start(options, root.json());
+        Listen emulatorAddress = Listen.parse(zarinPalListen);
+        ir.flatrender.tools.zarinpal.ZarinPalEmulator emulator = zarinPal.equals("emulator")
+                ? ir.flatrender.tools.zarinpal.ZarinPalEmulator.start(
+                        emulatorAddress.host(), emulatorAddress.port(), java.util.Set.of())
+                : null;
+        Optional<String> zarinPalUrl = zarinPal.equals("off")
+                ? Optional.empty()
+                : Optional.of(emulator != null ? emulator.baseUrl() : zarinPal);
+        try (ir.flatrender.tools.zarinpal.ZarinPalEmulator ignored = emulator;
+                LocalFarm farm = LocalFarm.start(options, root.json());
                 ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
                         farm,
                         data,
                         token,
                         gatewayAddress,
                         Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),
+                        zarinPalUrl,
                         root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();
@@ -115,6 +138,12 @@ public final class DevCommand implements Callable<Integer> {
             out.printf(
                     "  farm token:   %s (export FLATRENDER_FARM_TOKEN=$(cat %s))%n",
                     data.resolve(FarmTokens.FILE), data.resolve(FarmTokens.FILE));
+            out.printf(
+                    "  payments:     %s%n",
+                    zarinPalUrl
+                            .map(url ->
+                                    "broker on the gateway, ZarinPal " + url + (emulator != null ? " (emulator)" : ""))
+                            .orElse("off"));
             out.printf("  nodes:        %d x %d slot(s)%n", nodes, slots);
             out.printf("  data:         %s%n", data);
             out.printf("Press Ctrl-C to stop.%n");

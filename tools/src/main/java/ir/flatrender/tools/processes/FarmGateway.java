@@ -24,6 +24,7 @@ final class FarmGateway {
             String token,
             Listen address,
             java.util.Optional<String> adminPassword,
+            java.util.Optional<String> zarinPalUrl,
             ObjectMapper json)
             throws IOException {
         Database own = farm.connectService(
@@ -34,13 +35,35 @@ final class FarmGateway {
                 json);
         adminPassword.ifPresent(password -> ir.flatrender.gateway.identity.FarmAdmins.ensure(
                 own.jdbi(), DevCommand.DEV_ADMIN, "Farm administrator", password));
-        return Gateway.startMigrated(
-                GatewayConfig.defaults(
-                                farm.target(), token, GatewayKeys.readOrCreate(data), GatewayKeys.masterKey(data))
-                        .withListen(address.host(), address.port())
-                        // A farm on one machine: webhooks to a receiver on it too.
-                        .withAllowPrivateWebhooks(true),
-                own,
+        GatewayConfig config = GatewayConfig.defaults(
+                        farm.target(), token, GatewayKeys.readOrCreate(data), GatewayKeys.masterKey(data))
+                .withListen(address.host(), address.port())
+                // A farm on one machine: webhooks to a receiver on it too.
+                .withAllowPrivateWebhooks(true);
+        if (zarinPalUrl.isEmpty()) {
+            return Gateway.startMigrated(config, own, json);
+        }
+        Database payments = farm.connectService(
+                ServiceRoles.PAYMENT,
+                "flatrender_payment_login",
+                ServiceLogins.password(data, "payment"),
+                "payment",
                 json);
+        ir.flatrender.gateway.payment.PaymentConfig paymentConfig =
+                ir.flatrender.gateway.payment.PaymentConfig.dev(zarinPalUrl.get(), FarmPayments.DEV_MERCHANT);
+        FarmPayments.OwnClient client = FarmPayments.readOrCreate(data, json);
+        Gateway gateway = Gateway.startMigrated(
+                config,
+                own,
+                java.util.Optional.of(new Gateway.Payments(payments, paymentConfig)),
+                java.util.Optional.of(FarmPayments.checkout(client)),
+                json);
+        try {
+            FarmPayments.provision(gateway, client, "http://" + address.host() + ":" + gateway.port());
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
     }
 }

@@ -88,6 +88,34 @@ public final class GatewayCommand implements Callable<Integer> {
                     + " own network through them).")
     boolean allowPrivateWebhooks;
 
+    @Option(
+            names = "--zarinpal",
+            defaultValue = "${env:FLATRENDER_ZARINPAL_URL}",
+            description = "Run the payment broker against this ZarinPal: production, sandbox or a base URL (env"
+                    + " FLATRENDER_ZARINPAL_URL); unset: no broker.")
+    String zarinPal;
+
+    @Option(
+            names = "--zarinpal-merchant",
+            defaultValue = "${env:FLATRENDER_ZARINPAL_MERCHANT}",
+            description = "The shared ZarinPal merchant id (env FLATRENDER_ZARINPAL_MERCHANT).")
+    String merchant;
+
+    @Option(
+            names = "--zarinpal-unit",
+            defaultValue = "IRR",
+            description =
+                    "What amounts are sent to ZarinPal in: IRR or IRT (Toman, Rial / 10) (default: ${DEFAULT-VALUE}).")
+    ir.flatrender.gateway.payment.ZarinPal.Unit unit;
+
+    @Option(
+            names = "--public-url",
+            defaultValue = "${env:FLATRENDER_PUBLIC_URL}",
+            description =
+                    "The gateway's public base URL, which ZarinPal sends buyers back to (https://pay.flatrender.ir;"
+                            + " env FLATRENDER_PUBLIC_URL); unset: the listening address.")
+    String publicUrl;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -105,7 +133,9 @@ public final class GatewayCommand implements Callable<Integer> {
                                 : java.util.Base64.getDecoder().decode(masterKey.strip()))
                 .withListen(address.host(), address.port())
                 .withAllowPrivateWebhooks(allowPrivateWebhooks);
+        Optional<ir.flatrender.gateway.payment.PaymentConfig> payments = paymentConfig();
         EmbeddedPostgresServer postgres = null;
+        DatabaseConfig paymentDatabase = null;
         DatabaseConfig databaseConfig;
         if (database.external().isPresent()) {
             databaseConfig = database.external().get();
@@ -117,9 +147,19 @@ public final class GatewayCommand implements Callable<Integer> {
                 // The owner migrates; the gateway runs as a login in its own role.
                 databaseConfig = ServiceLogins.migrateAndLogIn(
                                 DatabaseConfig.of(postgres.jdbcUrl("flatrender")),
-                                java.util.List.of(ir.flatrender.migrations.Schema.IDENTITY),
+                                java.util.List.of(
+                                        ir.flatrender.migrations.Schema.IDENTITY,
+                                        ir.flatrender.migrations.Schema.PAYMENT),
                                 ir.flatrender.migrations.ServiceRoles.GATEWAY,
                                 "gateway",
+                                data,
+                                root.json())
+                        .withMaxPoolSize(database.pool());
+                paymentDatabase = ServiceLogins.migrateAndLogIn(
+                                DatabaseConfig.of(postgres.jdbcUrl("flatrender")),
+                                java.util.List.of(ir.flatrender.migrations.Schema.PAYMENT),
+                                ir.flatrender.migrations.ServiceRoles.PAYMENT,
+                                "payment",
                                 data,
                                 root.json())
                         .withMaxPoolSize(database.pool());
@@ -129,21 +169,91 @@ public final class GatewayCommand implements Callable<Integer> {
             }
         }
         Shutdown shutdown = Shutdown.onSignal();
+        if (postgres == null) {
+            // An external database: the owner's connection migrates; the operator gives the
+            // services their logins (README), and the broker shares the gateway's connection.
+            try (Database migrator = Database.connect(databaseConfig.withMaxPoolSize(2), "migrations", root.json())) {
+                migrator.migrate(java.util.List.of(
+                        ir.flatrender.migrations.Schema.IDENTITY, ir.flatrender.migrations.Schema.PAYMENT));
+            }
+            paymentDatabase = databaseConfig;
+        }
+        DatabaseConfig brokerDatabase = paymentDatabase;
+        Optional<FarmPayments.OwnClient> client =
+                payments.isPresent() ? Optional.of(FarmPayments.readOrCreate(data, root.json())) : Optional.empty();
         try (EmbeddedPostgresServer ignored = postgres;
                 Database db = Database.connect(databaseConfig, "gateway", root.json());
-                Gateway gateway = postgres != null
-                        ? Gateway.startMigrated(config, db, root.json())
-                        : Gateway.start(config, db, root.json())) {
+                Database paymentDb =
+                        payments.isPresent() ? Database.connect(brokerDatabase, "payment", root.json()) : null;
+                Gateway gateway = Gateway.startMigrated(
+                        config,
+                        db,
+                        payments.map(p -> new Gateway.Payments(paymentDb, p)),
+                        client.map(c -> new ir.flatrender.gateway.billing.CheckoutConfig(
+                                Optional.empty(),
+                                Optional.ofNullable(blankToNull(publicUrl)),
+                                FarmPayments.FLATRENDER_CLIENT,
+                                c.apiKey(),
+                                c.hmacSecret(),
+                                c.webhookSecret())),
+                        root.json())) {
+            if (client.isPresent()) {
+                String url = Optional.ofNullable(blankToNull(publicUrl))
+                        .orElse("http://" + address.host() + ":" + gateway.port());
+                FarmPayments.provision(
+                        gateway, client.get(), url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            }
             spec.commandLine()
                     .getOut()
                     .printf(
                             "gateway listening on http://%s:%d (orchestrator %s)%n",
                             address.host(), gateway.port(), orchestrator);
+            payments.ifPresent(p -> spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "payment broker: ZarinPal %s, callback %s/callback/zarinpal%n",
+                            p.zarinPalUrl(),
+                            Optional.ofNullable(blankToNull(publicUrl))
+                                    .orElse("http://" + address.host() + ":" + gateway.port())));
             spec.commandLine().getOut().flush();
             shutdown.await();
         } finally {
             shutdown.finished();
         }
         return 0;
+    }
+
+    private Optional<ir.flatrender.gateway.payment.PaymentConfig> paymentConfig() {
+        String url = blankToNull(zarinPal);
+        if (url == null) {
+            return Optional.empty();
+        }
+        String base = switch (url) {
+            case "production" -> ir.flatrender.gateway.payment.ZarinPal.PRODUCTION;
+            case "sandbox" -> ir.flatrender.gateway.payment.ZarinPal.SANDBOX;
+            default -> url;
+        };
+        if (blankToNull(merchant) == null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--zarinpal needs --zarinpal-merchant (or FLATRENDER_ZARINPAL_MERCHANT)");
+        }
+        ir.flatrender.gateway.payment.PaymentConfig defaults =
+                ir.flatrender.gateway.payment.PaymentConfig.defaults(base, merchant.strip());
+        return Optional.of(new ir.flatrender.gateway.payment.PaymentConfig(
+                defaults.zarinPalUrl(),
+                defaults.merchantId(),
+                unit,
+                Optional.ofNullable(blankToNull(publicUrl)),
+                defaults.pendingExpiry(),
+                defaults.reconcilePeriod(),
+                defaults.zarinPalTimeout(),
+                defaults.returnLifetime(),
+                defaults.webhookSchedule(),
+                defaults.webhookPoll(),
+                allowPrivateWebhooks));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

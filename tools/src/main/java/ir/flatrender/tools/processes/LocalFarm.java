@@ -111,7 +111,7 @@ public final class LocalFarm implements AutoCloseable {
             // embedded database the orchestrator then runs as a login in its own role.
             Database admin = Database.connect(databaseConfig.withMaxPoolSize(2), "farm-admin", json);
             closeables.push(admin);
-            admin.migrate(List.of(Schema.CONTENT, Schema.RENDER, Schema.IDENTITY));
+            admin.migrate(List.of(Schema.CONTENT, Schema.RENDER, Schema.IDENTITY, Schema.PAYMENT));
             Database database = admin;
             if (options.externalDatabase().isEmpty()) {
                 String password = ServiceLogins.password(options.orchestrator().dataDirectory(), "orchestrator");
