@@ -483,7 +483,13 @@ class GatewayTest {
                 document.body().path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> path = paths.next();
-            path.getValue().fieldNames().forEachRemaining(method -> documented.add(method + " " + path.getKey()));
+            // This gateway runs no payment broker: PaymentTest checks those parts' routes.
+            path.getValue().fields().forEachRemaining(operation -> {
+                if (!operation.getKey().equals("parameters")
+                        && !operation.getValue().path("tags").toString().matches(".*\"(payments|checkouts)\".*")) {
+                    documented.add(operation.getKey() + " " + path.getKey());
+                }
+            });
         }
         Set<String> served = new HashSet<>();
         for (RouteTable.Route route : gateway.routes()) {

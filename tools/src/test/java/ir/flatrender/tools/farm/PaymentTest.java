@@ -1,0 +1,855 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.gateway.Gateway;
+import ir.flatrender.gateway.GatewayConfig;
+import ir.flatrender.gateway.billing.CheckoutConfig;
+import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AccessTokens;
+import ir.flatrender.gateway.identity.FarmAdmins;
+import ir.flatrender.gateway.identity.SecretBox;
+import ir.flatrender.gateway.identity.Secrets;
+import ir.flatrender.gateway.payment.ClientApps;
+import ir.flatrender.gateway.payment.ClientSignature;
+import ir.flatrender.gateway.payment.PaymentConfig;
+import ir.flatrender.gateway.payment.ZarinPal;
+import ir.flatrender.gateway.webhooks.WebhookSignature;
+import ir.flatrender.migrations.Database;
+import ir.flatrender.migrations.ServiceRoles;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.tools.zarinpal.ZarinPalEmulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The payment broker over real HTTP with the ZarinPal emulator: a client site (the Node SDK)
+ * asking for a payment, the buyer paying at StartPay and coming back through the one callback,
+ * one verification however often it is called, the signed return and webhook checked by the
+ * SDK, refusals that change nothing, reconciliation, expiry, and FlatRender's own plan checkout
+ * crediting the wallet once.
+ */
+class PaymentTest {
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MERCHANT = "11111111-2222-3333-4444-555555555555";
+    private static final String ADMIN = "pay-admin@farm.test";
+    private static final String ADMIN_PASSWORD = "admin password 1";
+    private static final byte[] MASTER_KEY = SecretBox.generateKey();
+    private static final UUID FLATRENDER_CLIENT = UUID.fromString("00000000-0000-0000-0000-00000000f1a7");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static ZarinPalEmulator zarinPal;
+    private static Database gatewayDatabase;
+    private static Database paymentDatabase;
+    private static Gateway gateway;
+    private static GatewayClient client;
+    private static String adminToken;
+    private static Site site;
+    private static Client meezi;
+
+    /** A client app's credentials, as the admin API revealed them. */
+    record Client(UUID id, String apiKey, String hmacSecret, String webhookSecret) {}
+
+    @BeforeAll
+    static void start() throws IOException {
+        zarinPal = ZarinPalEmulator.start("127.0.0.1", 0, Set.of(MERCHANT));
+        site = new Site();
+        gatewayDatabase = connectAs(ServiceRoles.GATEWAY, "pay_test_gateway_login");
+        paymentDatabase = connectAs(ServiceRoles.PAYMENT, "pay_test_payment_login");
+        List<Duration> schedule = List.of(
+                Duration.ofMillis(300),
+                Duration.ofMillis(300),
+                Duration.ofMillis(300),
+                Duration.ofMillis(300),
+                Duration.ofMillis(300));
+        GatewayConfig config = GatewayConfig.defaults(
+                        "127.0.0.1:1", "no farm in this test", AccessTokens.generateKeys(), MASTER_KEY)
+                .withListen("127.0.0.1", 0)
+                .withAllowPrivateWebhooks(true)
+                .withWebhookSchedule(schedule, Duration.ofMillis(100));
+        // Reconciliation runs when a test asks for it (reconcileNow), not on a timer.
+        PaymentConfig payments = new PaymentConfig(
+                zarinPal.baseUrl(),
+                MERCHANT,
+                ZarinPal.Unit.IRR,
+                Optional.empty(),
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(15),
+                schedule,
+                Duration.ofMillis(100),
+                true);
+        String ownKey = ClientApps.newApiKey();
+        String ownHmac = Secrets.generate("fps_");
+        String ownWebhook = WebhookSignature.newSecret();
+        gateway = Gateway.startMigrated(
+                config,
+                gatewayDatabase,
+                Optional.of(new Gateway.Payments(paymentDatabase, payments)),
+                Optional.of(new CheckoutConfig(
+                        Optional.empty(), Optional.empty(), FLATRENDER_CLIENT, ownKey, ownHmac, ownWebhook)),
+                JSON);
+        String gatewayUrl = "http://127.0.0.1:" + gateway.port();
+        gateway.payments()
+                .orElseThrow()
+                .clients()
+                .provision(
+                        FLATRENDER_CLIENT,
+                        "FlatRender",
+                        List.of(gatewayUrl + CheckoutConfig.RETURN_PATH),
+                        gatewayUrl + CheckoutConfig.WEBHOOK_PATH,
+                        ownKey,
+                        ownHmac,
+                        ownWebhook);
+        client = new GatewayClient(gateway.port());
+        FarmAdmins.ensure(postgres.database().jdbi(), ADMIN, "Admin", ADMIN_PASSWORD);
+        adminToken = login(ADMIN, ADMIN_PASSWORD);
+        meezi = createClient("meezi.ir", List.of(site.url("/shop/return")), site.url("/hooks/flatpay"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        paymentDatabase.close();
+        gatewayDatabase.close();
+        site.close();
+        zarinPal.close();
+    }
+
+    private static Database connectAs(String role, String login) {
+        ServiceRoles.ensureLogin(postgres.database().dataSource(), role, login, "test password");
+        return Database.connect(ServiceRoles.loginConfig(postgres.config(), login, "test password"), login, JSON);
+    }
+
+    private static String login(String email, String password) {
+        GatewayClient.Answer answer = client.post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", email)
+                        .put("password", password)
+                        .toString());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.body().path("access_token").asText();
+    }
+
+    private static Client createClient(String name, List<String> returnUrls, String webhookUrl) {
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("webhook_url", webhookUrl);
+        returnUrls.forEach(body.putArray("return_urls")::add);
+        GatewayClient.Answer created = client.post("/v1/admin/pay/clients", adminToken, body.toString());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return new Client(
+                UUID.fromString(created.body().path("client").path("id").asText()),
+                created.body().path("api_key").asText(),
+                created.body().path("hmac_secret").asText(),
+                created.body().path("webhook_secret").asText());
+    }
+
+    // ---------------------------------------------------------------- the site, in Node
+
+    /** Runs the site script with the SDK; answers its JSON line. */
+    private static JsonNode node(Client as, String... args) {
+        Path script = Path.of("src/test/resources/flatpay/site.js").toAbsolutePath();
+        Path sdk = Path.of("../deploy/sdk/flatpay.js").toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(List.of("node", script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("FLATPAY_SDK", sdk.toString());
+        builder.environment().put("FLATPAY_URL", "http://127.0.0.1:" + gateway.port());
+        builder.environment().put("FLATPAY_API_KEY", as.apiKey());
+        builder.environment().put("FLATPAY_HMAC_SECRET", as.hmacSecret());
+        builder.environment().put("FLATPAY_WEBHOOK_SECRET", as.webhookSecret());
+        try {
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return JSON.readTree(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A pay request from the site through the SDK; the transaction. */
+    private static JsonNode request(String orderId, long amount) {
+        JsonNode tx = node(
+                meezi,
+                "request",
+                JSON.createObjectNode()
+                        .put("amount", amount)
+                        .put("orderId", orderId)
+                        .put("description", "Order " + orderId)
+                        .put("returnUrl", site.url("/shop/return?order=" + orderId))
+                        .set("metadata", JSON.createObjectNode().put("mobile", "09121234567"))
+                        .toString());
+        assertThat(tx.has("error")).as(tx.toString()).isFalse();
+        return tx;
+    }
+
+    // ---------------------------------------------------------------- the buyer
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    /** The buyer at StartPay pressing Pay (or Cancel): where ZarinPal sends them, our callback. */
+    private static String atZarinPal(JsonNode tx, String button) {
+        String page = tx.path("payment_url").asText();
+        HttpResponse<String> shown = get(page);
+        assertThat(shown.statusCode()).isEqualTo(200);
+        assertThat(shown.body()).contains("/pay").contains("/cancel");
+        HttpResponse<String> pressed = send(HttpRequest.newBuilder(URI.create(page + "/" + button))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertThat(pressed.statusCode()).isEqualTo(302);
+        String callback = pressed.headers().firstValue("Location").orElseThrow();
+        assertThat(callback).startsWith("http://127.0.0.1:" + gateway.port() + "/callback/zarinpal?");
+        return callback;
+    }
+
+    /** The buyer arriving at the callback: the broker's redirect back to the site. */
+    private static String callback(String url) {
+        HttpResponse<String> answer = get(url);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        return answer.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static Map<String, String> query(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : URI.create(url).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the rows
+
+    private static JsonNode inquiry(String id) {
+        JsonNode tx =
+                node(meezi, "inquiry", JSON.createObjectNode().put("id", id).toString());
+        assertThat(tx.has("error")).as(tx.toString()).isFalse();
+        return tx;
+    }
+
+    private static int count(String sql, Object... binds) {
+        return postgres.database().jdbi().withHandle(handle -> {
+            var query = handle.createQuery(sql);
+            for (int i = 0; i < binds.length; i++) {
+                query.bind(i, binds[i]);
+            }
+            return query.mapTo(Integer.class).one();
+        });
+    }
+
+    private static int deliveries(String transactionId) {
+        return count(
+                "SELECT count(*)::int FROM payment.webhook_deliveries WHERE transaction_id = ?",
+                UUID.fromString(transactionId));
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void aPaymentGoesFromTheSdkThroughZarinPalAndBackSignedOnce() throws Exception {
+        JsonNode tx = request("order-happy", 500_000);
+        assertThat(tx.path("status").asText()).isEqualTo("pending");
+        assertThat(tx.path("amount").asLong()).isEqualTo(500_000);
+        String authority = tx.path("authority").asText();
+        assertThat(tx.path("payment_url").asText()).isEqualTo(zarinPal.baseUrl() + "/pg/StartPay/" + authority);
+        assertThat(zarinPal.session(authority).orElseThrow().amount()).isEqualTo(500_000);
+        assertThat(zarinPal.session(authority).orElseThrow().callbackUrl())
+                .isEqualTo("http://127.0.0.1:" + gateway.port() + "/callback/zarinpal");
+
+        String back = callback(atZarinPal(tx, "pay"));
+        assertThat(back).startsWith(site.url("/shop/return?order=order-happy&flatpay_id="));
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+        JsonNode result = node(meezi, "verify-return", back);
+        assertThat(result.path("status").asText()).as(result.toString()).isEqualTo("paid");
+        assertThat(result.path("id").asText()).isEqualTo(tx.path("id").asText());
+        assertThat(result.path("orderId").asText()).isEqualTo("order-happy");
+        long refId = zarinPal.session(authority).orElseThrow().refId();
+        assertThat(result.path("refId").asText()).isEqualTo(Long.toString(refId));
+        // A return altered on the way is refused by the SDK.
+        JsonNode forged = node(meezi, "verify-return", back.replace("flatpay_status=paid", "flatpay_status=failed"));
+        assertThat(forged.path("error").path("name").asText()).isEqualTo("FlatPayVerificationError");
+
+        Site.Hook hook = site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+        JsonNode event = node(
+                meezi,
+                "verify-webhook",
+                hook.bodyFile().toString(),
+                hook.headersFile().toString());
+        assertThat(event.path("type").asText()).as(event.toString()).isEqualTo("payment.succeeded");
+        assertThat(event.path("data").path("ref_id").asLong()).isEqualTo(refId);
+        JsonNode tampered = node(
+                meezi,
+                "verify-webhook",
+                hook.tampered().toString(),
+                hook.headersFile().toString());
+        assertThat(tampered.path("error").path("name").asText()).isEqualTo("FlatPayVerificationError");
+
+        JsonNode paid = inquiry(tx.path("id").asText());
+        assertThat(paid.path("status").asText()).isEqualTo("paid");
+        assertThat(paid.path("ref_id").asLong()).isEqualTo(refId);
+        assertThat(paid.path("card_pan").asText()).matches("^[0-9]{6}\\*{6}[0-9]{4}$");
+        assertThat(paid.path("card_hash").asText()).isNotEmpty();
+        assertThat(paid.path("payment_url").isNull()).isTrue();
+
+        // The same order asked again answers the same transaction and asks ZarinPal nothing new.
+        JsonNode again = request("order-happy", 500_000);
+        assertThat(again.path("id").asText()).isEqualTo(tx.path("id").asText());
+        assertThat(again.path("status").asText()).isEqualTo("paid");
+        JsonNode other = node(
+                meezi,
+                "request",
+                JSON.createObjectNode()
+                        .put("amount", 600_000)
+                        .put("orderId", "order-happy")
+                        .put("description", "Order order-happy")
+                        .put("returnUrl", site.url("/shop/return?order=order-happy"))
+                        .toString());
+        assertThat(other.path("error").path("status").asInt()).isEqualTo(409);
+        assertThat(other.path("error").path("type").asText()).endsWith("/order-conflict");
+    }
+
+    @Test
+    void aCallbackReplayedFiveTimesAtOnceVerifiesOnceAndAnswersAlike() throws Exception {
+        JsonNode tx = request("order-replayed", 750_000);
+        String callback = atZarinPal(tx, "pay");
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        List<Future<String>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                answers.add(pool.submit(() -> callback(callback)));
+            }
+            Set<String> results = new HashSet<>();
+            for (Future<String> answer : answers) {
+                Map<String, String> query = query(answer.get(60, TimeUnit.SECONDS));
+                results.add(query.get("flatpay_status") + " " + query.get("flatpay_ref_id"));
+            }
+            assertThat(results).hasSize(1);
+            assertThat(results.iterator().next()).startsWith("paid ");
+        } finally {
+            pool.shutdownNow();
+        }
+        String authority = tx.path("authority").asText();
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+        assertThat(deliveries(tx.path("id").asText())).isEqualTo(1);
+        site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+        // Replayed later, still the same answer and no new verification.
+        assertThat(query(callback(callback)).get("flatpay_status")).isEqualTo("paid");
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+        assertThat(site.eventIds(tx.path("id").asText())).hasSize(1);
+    }
+
+    @Test
+    void aCancelledPaymentGoesBackCancelledWithItsWebhook() {
+        JsonNode tx = request("order-cancelled", 300_000);
+        Map<String, String> back = query(callback(atZarinPal(tx, "cancel")));
+        assertThat(back.get("flatpay_status")).isEqualTo("cancelled");
+        assertThat(back.get("flatpay_ref_id")).isEmpty();
+        assertThat(zarinPal.verifyCalls(tx.path("authority").asText())).isZero();
+        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("cancelled");
+        site.awaitEvent(tx.path("id").asText(), "payment.cancelled");
+    }
+
+    /** A signed call made by hand, to break one part of it at a time. */
+    private static HttpResponse<String> signedCall(
+            String apiKey, String secret, long timestamp, String nonce, String body, String signatureOverride) {
+        String signature = signatureOverride != null
+                ? signatureOverride
+                : ClientSignature.signRequest(
+                        secret, "POST", "/v1/pay/request", timestamp, nonce, body.getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/pay/request"))
+                .header("Content-Type", "application/json")
+                .header("X-Api-Key", apiKey)
+                .header("X-FlatPay-Timestamp", Long.toString(timestamp))
+                .header("X-FlatPay-Nonce", nonce)
+                .header("X-FlatPay-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    private static void assertRefused(HttpResponse<String> answer, int status, String type) throws IOException {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        JsonNode problem = JSON.readTree(answer.body());
+        assertThat(problem.path("type").asText()).endsWith("/" + type);
+        assertThat(problem.path("detail").asText()).isNotBlank();
+    }
+
+    @Test
+    void badCallsAreRefusedClearlyAndChangeNothing() throws Exception {
+        int before = count("SELECT count(*)::int FROM payment.transactions");
+        long now = Instant.now().getEpochSecond();
+        String body = JSON.createObjectNode()
+                .put("amount", 200_000)
+                .put("order_id", "order-refused")
+                .put("description", "refused")
+                .put("return_url", site.url("/shop/return"))
+                .toString();
+
+        assertRefused(
+                signedCall(
+                        meezi.apiKey(), meezi.hmacSecret(), now, "nonce-bad-signature-1", body, "v1=" + "0".repeat(64)),
+                401,
+                "signature-invalid");
+        assertRefused(
+                signedCall(meezi.apiKey(), "fps_not-the-secret", now, "nonce-wrong-secret-01", body, null),
+                401,
+                "signature-invalid");
+        assertRefused(
+                signedCall(meezi.apiKey(), meezi.hmacSecret(), now - 301, "nonce-stale-timestamp", body, null),
+                401,
+                "timestamp-out-of-window");
+        assertRefused(
+                signedCall(ClientApps.newApiKey(), meezi.hmacSecret(), now, "nonce-unknown-key-01", body, null),
+                401,
+                "api-key-unknown");
+        String outside = body.replace(site.url("/shop/return"), "https://evil.example/shop/return");
+        assertRefused(
+                signedCall(meezi.apiKey(), meezi.hmacSecret(), now, "nonce-return-outside1", outside, null),
+                422,
+                "validation");
+        String sideways = body.replace(site.url("/shop/return"), site.url("/shop/returned-elsewhere"));
+        assertRefused(
+                signedCall(meezi.apiKey(), meezi.hmacSecret(), now, "nonce-return-sideways", sideways, null),
+                422,
+                "validation");
+        assertThat(count("SELECT count(*)::int FROM payment.transactions")).isEqualTo(before);
+
+        // A nonce is good once: the first call is taken, its replay refused.
+        String reused = body.replace("order-refused", "order-nonce");
+        assertThat(signedCall(meezi.apiKey(), meezi.hmacSecret(), now, "nonce-used-only-once", reused, null)
+                        .statusCode())
+                .isEqualTo(201);
+        assertRefused(
+                signedCall(meezi.apiKey(), meezi.hmacSecret(), now, "nonce-used-only-once", reused, null),
+                401,
+                "nonce-reused");
+        assertThat(count("SELECT count(*)::int FROM payment.transactions")).isEqualTo(before + 1);
+
+        // A disabled client app is refused, and works again once enabled.
+        Client other = createClient("bargevasat.ir", List.of(site.url("/bv/")), site.url("/hooks/bv"));
+        String bv = body.replace(site.url("/shop/return"), site.url("/bv/return"));
+        GatewayClient.Answer disabled = client.send(client.request("/v1/admin/pay/clients/" + other.id(), adminToken)
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"disabled\":true}"))
+                .build());
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+        assertThat(disabled.body().path("disabled").asBoolean()).isTrue();
+        assertRefused(
+                signedCall(other.apiKey(), other.hmacSecret(), now, "nonce-disabled-client", bv, null),
+                403,
+                "client-disabled");
+        assertThat(count("SELECT count(*)::int FROM payment.transactions WHERE client_id = ?", other.id()))
+                .isZero();
+
+        GatewayClient.Answer unknown =
+                client.get("/callback/zarinpal?Authority=A" + "9".repeat(35) + "&Status=OK", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("type").asText()).endsWith("/authority-unknown");
+        assertThat(client.get("/callback/zarinpal?Authority=../x&Status=OK", null)
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void anAmountMismatchAtVerifyIsNotAcceptedAndChangesNothing() {
+        JsonNode tx = request("order-mismatch", 400_000);
+        String authority = tx.path("authority").asText();
+        zarinPal.payWithAmount(authority, 40_000);
+        String back = callback(
+                "http://127.0.0.1:" + gateway.port() + "/callback/zarinpal?Authority=" + authority + "&Status=OK");
+        assertThat(query(back).get("flatpay_status")).isEqualTo("pending");
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+        JsonNode kept = inquiry(tx.path("id").asText());
+        assertThat(kept.path("status").asText()).isEqualTo("pending");
+        assertThat(kept.path("ref_id").isNull()).isTrue();
+        assertThat(kept.path("last_error").asText()).contains("-50").contains("amount");
+        assertThat(deliveries(tx.path("id").asText())).isZero();
+    }
+
+    @Test
+    void zarinPalDownDuringVerifyLeavesThePaymentPendingForReconciliation() {
+        JsonNode tx = request("order-down", 350_000);
+        String callback = atZarinPal(tx, "pay");
+        String back;
+        zarinPal.setAvailable(false);
+        try {
+            back = callback(callback);
+        } finally {
+            zarinPal.setAvailable(true);
+        }
+        assertThat(query(back).get("flatpay_status")).isEqualTo("pending");
+        JsonNode waiting = inquiry(tx.path("id").asText());
+        assertThat(waiting.path("status").asText()).isEqualTo("pending");
+        assertThat(waiting.path("last_error").asText()).isNotBlank();
+        assertThat(deliveries(tx.path("id").asText())).isZero();
+
+        gateway.payments().orElseThrow().reconcileNow();
+        JsonNode paid = inquiry(tx.path("id").asText());
+        assertThat(paid.path("status").asText()).isEqualTo("paid");
+        assertThat(paid.path("last_error").isNull()).isTrue();
+        site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+        // The buyer's late return now shows it paid.
+        assertThat(query(callback(callback)).get("flatpay_status")).isEqualTo("paid");
+    }
+
+    @Test
+    void aBuyerWhoNeverComesBackIsVerifiedByReconciliation() {
+        JsonNode tx = request("order-gone", 250_000);
+        atZarinPal(tx, "pay"); // paid, but the buyer closes the tab before the callback
+        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("pending");
+        gateway.payments().orElseThrow().reconcileNow();
+        JsonNode paid = inquiry(tx.path("id").asText());
+        assertThat(paid.path("status").asText()).isEqualTo("paid");
+        assertThat(zarinPal.verifyCalls(tx.path("authority").asText())).isEqualTo(1);
+        site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+    }
+
+    @Test
+    void anUnpaidPaymentExpires() {
+        JsonNode tx = request("order-unpaid", 150_000);
+        postgres.database()
+                .jdbi()
+                .useHandle(handle -> handle.createUpdate(
+                                "UPDATE payment.transactions SET expires_at = now() - interval '1 minute' WHERE id = ?")
+                        .bind(0, UUID.fromString(tx.path("id").asText()))
+                        .execute());
+        gateway.payments().orElseThrow().reconcileNow();
+        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("expired");
+        site.awaitEvent(tx.path("id").asText(), "payment.expired");
+    }
+
+    @Test
+    void aPlanBoughtThroughTheOwnCheckoutCreditsTheWalletOnce() throws Exception {
+        String email = "buyer-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        GatewayClient.Answer signedUp = client.post(
+                "/v1/auth/signup",
+                null,
+                JSON.createObjectNode()
+                        .put("email", email)
+                        .put("password", "a long password")
+                        .put("name", "Buyer")
+                        .toString());
+        assertThat(signedUp.status()).as(signedUp.toString()).isEqualTo(201);
+        String token = signedUp.body().path("access_token").asText();
+        UUID tenant = UUID.fromString(signedUp.body().path("tenant_id").asText());
+
+        GatewayClient.Answer checkout = client.post(
+                "/v1/billing/checkouts",
+                token,
+                JSON.createObjectNode().put("plan_id", "pro").toString());
+        assertThat(checkout.status()).as(checkout.toString()).isEqualTo(201);
+        assertThat(checkout.body().path("amount_rial").asLong()).isEqualTo(4_900_000);
+        String checkoutId = checkout.body().path("id").asText();
+
+        String back = callback(atZarinPal(checkout.body(), "pay"));
+        assertThat(back).startsWith("http://127.0.0.1:" + gateway.port() + CheckoutConfig.RETURN_PATH + "?");
+        GatewayClient.Answer returned =
+                client.get(back.substring(("http://127.0.0.1:" + gateway.port()).length()), null);
+        assertThat(returned.status()).as(returned.toString()).isEqualTo(200);
+        assertThat(returned.body().path("payment_status").asText()).isEqualTo("paid");
+        GatewayClient.Answer forged = client.get(
+                back.substring(("http://127.0.0.1:" + gateway.port()).length())
+                        .replace("flatpay_status=paid", "flatpay_status=failed"),
+                null);
+        assertThat(forged.status()).isEqualTo(400);
+
+        String reference = "checkout:" + checkoutId;
+        TestingNodes.eventually(
+                Duration.ofSeconds(30),
+                () -> assertThat(count(
+                                "SELECT count(*)::int FROM identity.ledger_entries WHERE reference = ? AND kind = 'credit'",
+                                reference))
+                        .isEqualTo(1));
+        // The broker sends the webhook again (a retry after a lost answer): still one credit.
+        UUID transaction = UUID.fromString(postgres.database()
+                .jdbi()
+                .withHandle(
+                        handle -> handle.createQuery("SELECT transaction_id::text FROM identity.checkouts WHERE id = ?")
+                                .bind(0, UUID.fromString(checkoutId))
+                                .mapTo(String.class)
+                                .one()));
+        postgres.database()
+                .jdbi()
+                .useHandle(
+                        handle -> handle.createUpdate("""
+                                UPDATE payment.webhook_deliveries SET state = 'pending', next_attempt_at = now()
+                                WHERE transaction_id = ?
+                                """).bind(0, transaction).execute());
+        TestingNodes.eventually(
+                Duration.ofSeconds(30),
+                () -> assertThat(count(
+                                "SELECT count(*)::int FROM payment.webhook_deliveries"
+                                        + " WHERE transaction_id = ? AND state = 'delivered' AND attempts = 2",
+                                transaction))
+                        .isEqualTo(1));
+        assertThat(count(
+                        "SELECT count(*)::int FROM identity.ledger_entries WHERE reference = ? AND kind = 'credit'",
+                        reference))
+                .isEqualTo(1);
+
+        GatewayClient.Answer wallet = client.get("/v1/wallet", token);
+        assertThat(wallet.body().path("credited_rial").asLong()).isEqualTo(4_900_000);
+        assertThat(count("SELECT count(*)::int FROM identity.tenants WHERE id = ? AND plan_id = 'pro'", tenant))
+                .isEqualTo(1);
+        GatewayClient.Answer shown = client.get("/v1/billing/checkouts/" + checkoutId, token);
+        assertThat(shown.body().path("state").asText()).isEqualTo("paid");
+        assertThat(shown.body().path("ref_id").asLong()).isPositive();
+        // Another tenant does not see it.
+        GatewayClient.Answer stranger = client.get("/v1/billing/checkouts/" + checkoutId, adminToken);
+        assertThat(stranger.status()).isEqualTo(404);
+        // A webhook not signed by the broker is refused.
+        GatewayClient.Answer unsigned =
+                client.post(CheckoutConfig.WEBHOOK_PATH, null, "{\"type\":\"payment.succeeded\"}");
+        assertThat(unsigned.status()).isEqualTo(401);
+    }
+
+    @Test
+    void adminsManageClientAppsWithOneTimeSecretsAndPagedTransactions() throws Exception {
+        Client app = createClient("rotating.example", List.of(site.url("/rot/")), site.url("/hooks/rot"));
+        GatewayClient.Answer shown = client.get("/v1/admin/pay/clients/" + app.id(), adminToken);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body().toString())
+                .doesNotContain(app.hmacSecret())
+                .doesNotContain(app.webhookSecret())
+                .doesNotContain("api_key");
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.client_keys WHERE client_id = ? AND key_sha256 = ?",
+                        app.id(),
+                        Secrets.sha256(app.apiKey())))
+                .isEqualTo(1);
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.client_keys WHERE position(? in hmac_secret_encrypted) > 0",
+                        app.hmacSecret()))
+                .isZero();
+        String body = JSON.createObjectNode()
+                .put("amount", 100_000)
+                .put("order_id", "rot-1")
+                .put("description", "rotation")
+                .put("return_url", site.url("/rot/back"))
+                .toString();
+        long now = Instant.now().getEpochSecond();
+
+        // Rotated with grace: old and new keys both work; rotated again without: the old one is refused.
+        GatewayClient.Answer rotated = client.post(
+                "/v1/admin/pay/clients/" + app.id() + "/keys/rotate", adminToken, "{\"grace_seconds\":600}");
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        Client next = new Client(
+                app.id(),
+                rotated.body().path("api_key").asText(),
+                rotated.body().path("hmac_secret").asText(),
+                app.webhookSecret());
+        assertThat(signedCall(app.apiKey(), app.hmacSecret(), now, "nonce-rotation-old-1", body, null)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(signedCall(next.apiKey(), next.hmacSecret(), now, "nonce-rotation-new-1", body, null)
+                        .statusCode())
+                .isEqualTo(200);
+        GatewayClient.Answer again = client.post("/v1/admin/pay/clients/" + app.id() + "/keys/rotate", adminToken, "");
+        assertThat(again.status()).isEqualTo(200);
+        assertRefused(
+                signedCall(next.apiKey(), next.hmacSecret(), now, "nonce-rotation-gone-1", body, null),
+                401,
+                "api-key-unknown");
+
+        // Listed with filters and pages.
+        GatewayClient.Answer page =
+                client.get("/v1/admin/pay/transactions?client_id=" + meezi.id() + "&limit=1", adminToken);
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        assertThat(page.body().path("transactions")).hasSize(1);
+        String cursor = page.body().path("next_cursor").asText();
+        assertThat(cursor).isNotEmpty();
+        GatewayClient.Answer second = client.get(
+                "/v1/admin/pay/transactions?client_id=" + meezi.id() + "&limit=1&cursor=" + cursor, adminToken);
+        assertThat(second.body().path("transactions").get(0).path("id").asText())
+                .isNotEqualTo(page.body().path("transactions").get(0).path("id").asText());
+        GatewayClient.Answer byOrder = client.get("/v1/admin/pay/transactions?order_id=rot-1", adminToken);
+        assertThat(byOrder.body().path("transactions")).hasSize(1);
+        assertThat(byOrder.body().path("transactions").get(0).path("client_id").asText())
+                .isEqualTo(app.id().toString());
+        assertThat(client.get("/v1/admin/pay/transactions?status=nonsense", adminToken)
+                        .status())
+                .isEqualTo(422);
+
+        // Not for members who are not farm administrators.
+        GatewayClient.Answer signedUp = client.post(
+                "/v1/auth/signup",
+                null,
+                JSON.createObjectNode()
+                        .put("email", "member-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com")
+                        .put("password", "a long password")
+                        .put("name", "Member")
+                        .toString());
+        String member = signedUp.body().path("access_token").asText();
+        assertThat(client.get("/v1/admin/pay/clients", member).status()).isEqualTo(403);
+        assertThat(client.get("/v1/admin/pay/transactions", member).status()).isEqualTo(403);
+        assertThat(client.get("/v1/admin/pay/clients", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void eachRoleReadsOnlyItsOwnSchema() {
+        assertThatThrownBy(() -> paymentDatabase
+                        .jdbi()
+                        .withHandle(h -> h.createQuery("SELECT count(*) FROM identity.tenants")
+                                .mapTo(Long.class)
+                                .one()))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> gatewayDatabase
+                        .jdbi()
+                        .withHandle(h -> h.createQuery("SELECT count(*) FROM payment.transactions")
+                                .mapTo(Long.class)
+                                .one()))
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> paymentDatabase
+                        .jdbi()
+                        .useHandle(h -> h.createUpdate("DELETE FROM payment.transactions")
+                                .execute()))
+                .hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryRouteOfAGatewayWithTheBroker() {
+        GatewayClient.Answer document = client.get("/openapi.json", null);
+        Set<String> documented = new HashSet<>();
+        Iterator<Map.Entry<String, JsonNode>> paths =
+                document.body().path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fieldNames().forEachRemaining(method -> {
+                if (!method.equals("parameters")) {
+                    documented.add(method + " " + path.getKey());
+                }
+            });
+        }
+        Set<String> served = new HashSet<>();
+        for (RouteTable.Route route : gateway.routes()) {
+            served.add(route.method() + " " + route.path());
+        }
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
+    }
+
+    /** The client site's HTTP side: the broker's webhooks land here, kept as received. */
+    private static final class Site implements AutoCloseable {
+        record Hook(String transactionId, String type, String id, Path bodyFile, Path headersFile, Path tampered) {}
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+
+        Site() throws IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hooks", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                Map<String, String> headers = new HashMap<>();
+                for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+                    headers.put(name, exchange.getRequestHeaders().getFirst(name));
+                }
+                JsonNode event = JSON.readTree(body);
+                String n = UUID.randomUUID().toString();
+                Path bodyFile = Files.write(directory.resolve(n + ".body"), body);
+                Path headersFile =
+                        Files.writeString(directory.resolve(n + ".headers"), JSON.writeValueAsString(headers));
+                Path tampered = Files.writeString(
+                        directory.resolve(n + ".tampered"),
+                        new String(body, StandardCharsets.UTF_8).replace("\"amount\":", "\"amount\":1"));
+                hooks.add(new Hook(
+                        event.path("data").path("id").asText(),
+                        event.path("type").asText(),
+                        headers.get("webhook-id"),
+                        bodyFile,
+                        headersFile,
+                        tampered));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        Hook awaitEvent(String transactionId, String type) {
+            Hook[] found = new Hook[1];
+            TestingNodes.eventually(Duration.ofSeconds(30), () -> {
+                found[0] = hooks.stream()
+                        .filter(h -> h.transactionId().equals(transactionId)
+                                && h.type().equals(type))
+                        .findFirst()
+                        .orElse(null);
+                assertThat(found[0]).as(type + " for " + transactionId).isNotNull();
+            });
+            return found[0];
+        }
+
+        Set<String> eventIds(String transactionId) {
+            Set<String> ids = new HashSet<>();
+            hooks.stream().filter(h -> h.transactionId().equals(transactionId)).forEach(h -> ids.add(h.id()));
+            return ids;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
