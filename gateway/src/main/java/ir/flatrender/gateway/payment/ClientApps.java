@@ -304,7 +304,11 @@ public final class ClientApps {
         if (candidate.isEmpty()) {
             return false;
         }
-        URI to = candidate.get();
+        String raw = candidate.get().getRawPath() == null ? "" : candidate.get().getRawPath();
+        if (raw.toLowerCase(Locale.ROOT).matches(".*%(2e|2f|5c).*") || raw.contains("\\")) {
+            return false; // an encoded dot, slash or backslash: no path games past the prefix
+        }
+        URI to = candidate.get().normalize();
         for (String registered : app.returnUrls()) {
             URI base = URI.create(registered);
             String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
