@@ -56,6 +56,11 @@ class DemoCommandTest {
                 assertThat(Integer.parseInt(matcher.group(2))).isEqualTo(Integer.parseInt(matcher.group(1)) - 1);
             });
         }
+        // A plan bought through the payment broker and the emulator, credited by its webhook.
+        assertThat(run.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .matches("payment: the pro plan bought through the payment broker and the ZarinPal emulator,"
+                                + " ref [0-9]+; wallet credited 4,900,000 Rial"));
         // Not on a terminal: plain progress lines, no carriage returns or escape codes.
         assertThat(run.lines())
                 .anySatisfy(line -> assertThat(line).contains("frames").contains("fps"));

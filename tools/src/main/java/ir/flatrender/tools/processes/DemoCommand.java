@@ -123,19 +123,30 @@ public final class DemoCommand implements Callable<Integer> {
                 .withListen("127.0.0.1", 0);
         LocalFarm.Options options = new LocalFarm.Options(
                 Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path(), engines.settings());
-        try (LocalFarm farm = LocalFarm.start(options, root.json());
+        try (ir.flatrender.tools.zarinpal.ZarinPalEmulator zarinPal =
+                        ir.flatrender.tools.zarinpal.ZarinPalEmulator.start("127.0.0.1", 0, java.util.Set.of());
+                LocalFarm farm = LocalFarm.start(options, root.json());
                 ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
                         farm,
                         scratch.resolve("gateway"),
                         token,
                         new Listen("127.0.0.1", 0),
                         Optional.empty(),
-                        Optional.empty(),
+                        Optional.of(zarinPal.baseUrl()),
                         root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             console.printf(
                     "farm ready: orchestrator %s, %d node(s) connected, REST gateway http://127.0.0.1:%d%n",
                     farm.target(), nodes, gateway.port());
+            DemoCheckout.Paid paid = new DemoCheckout(gateway.port(), root.json()).buy("pro");
+            console.printf(
+                    Locale.ROOT,
+                    "payment: the %s plan bought through the payment broker and the ZarinPal emulator, ref %s;"
+                            + " wallet credited %,d Rial%n",
+                    paid.plan(),
+                    paid.refId(),
+                    paid.creditedRial());
+            console.flush();
             ManagedChannel channel = ClientOptions.channel(farm.target(), token, Optional.empty());
             try {
                 return render(console, new JobClient(channel, Duration.ofSeconds(30)), farm.nodes());
