@@ -187,7 +187,7 @@ public final class Gateway implements AutoCloseable {
         AtomicReference<String> ownUrl = new AtomicReference<>();
         Supplier<String> own = () -> requireNonNull(ownUrl.get(), "the gateway is not listening yet");
         Optional<PaymentBroker> broker =
-                payments.map(p -> new PaymentBroker(p.database().jdbi(), p.config(), secrets, own, json));
+                payments.map(p -> new PaymentBroker(p.database().jdbi(), p.config(), secrets, perKey, own, json));
         List<RouteTable.Route>[] registered = new List[1];
         byte[] openApi = openApi();
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
@@ -61,9 +62,13 @@ public final class ClientApps {
     private final SecretBox secrets;
     private final ObjectMapper json;
     private final boolean allowPrivateWebhooks;
+    private final RateLimiter perClient;
 
-    public ClientApps(Jdbi jdbi, SecretBox secrets, ObjectMapper json, boolean allowPrivateWebhooks) {
+    /** @param perClient the rate limit of one client app's signed calls */
+    public ClientApps(
+            Jdbi jdbi, SecretBox secrets, ObjectMapper json, boolean allowPrivateWebhooks, RateLimiter perClient) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.perClient = requireNonNull(perClient, "perClient is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.json = requireNonNull(json, "json is null");
         this.allowPrivateWebhooks = allowPrivateWebhooks;
@@ -75,6 +80,7 @@ public final class ClientApps {
         routes.get("/v1/admin/pay/clients/{clientId}", this::show);
         routes.patch("/v1/admin/pay/clients/{clientId}", this::update);
         routes.post("/v1/admin/pay/clients/{clientId}/keys/rotate", this::rotate);
+        routes.post("/v1/admin/pay/clients/{clientId}/webhook-secret/rotate", this::rotateWebhookSecret);
     }
 
     /** Farm administrators only, signed in (an access token, not an API key). */
@@ -237,6 +243,26 @@ public final class ClientApps {
             insertKey(handle, id, apiKey, hmacSecret);
         });
         ctx.json(issued(new Issued(app, apiKey, hmacSecret, Optional.empty())));
+    }
+
+    /** A new webhook secret, shown once; deliveries from now on are signed with it. */
+    private void rotateWebhookSecret(Context ctx) {
+        requireAdmin(ctx);
+        UUID id = clientId(ctx);
+        ClientApp app = find(id).orElseThrow(() -> Problem.notFound("client app " + id));
+        String secret = WebhookSignature.newSecret();
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                        UPDATE payment.client_apps SET webhook_secret_encrypted = :secret, updated_at = now()
+                        WHERE id = :id
+                        """)
+                .bind("secret", secrets.seal(secret, webhookContext(id)))
+                .bind("id", id)
+                .execute());
+        ObjectNode out = json.createObjectNode();
+        out.set("client", toJson(app));
+        out.put("webhook_secret", secret);
+        out.put("note", "shown once; webhooks sent from now on, retries included, are signed with it");
+        ctx.json(out);
     }
 
     private Settings settings(RequestBodies body, ClientApp current) {
@@ -405,6 +431,7 @@ public final class ClientApps {
                     "signature-invalid",
                     "X-FlatPay-Signature does not match the request (see PAYMENTS.md for the canonical string)");
         }
+        perClient.acquire("pay-client:" + app.id(), "this client app");
         int taken = jdbi.withHandle(handle ->
                 handle.createUpdate("""
                         INSERT INTO payment.request_nonces (client_id, nonce) VALUES (:c, :n) ON CONFLICT DO NOTHING

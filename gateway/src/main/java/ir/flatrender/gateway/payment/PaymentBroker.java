@@ -40,14 +40,20 @@ public final class PaymentBroker implements AutoCloseable {
     private final WebhookDeliverer deliverer;
     private final ScheduledExecutorService reconciler;
 
+    /** @param perClient the rate limit of one client app's signed calls */
     public PaymentBroker(
-            Jdbi jdbi, PaymentConfig config, SecretBox secrets, Supplier<String> ownUrl, ObjectMapper json) {
+            Jdbi jdbi,
+            PaymentConfig config,
+            SecretBox secrets,
+            ir.flatrender.gateway.http.RateLimiter perClient,
+            Supplier<String> ownUrl,
+            ObjectMapper json) {
         requireNonNull(jdbi, "jdbi is null");
         requireNonNull(config, "config is null");
         Supplier<String> publicUrl =
                 config.publicUrl().isPresent() ? () -> config.publicUrl().get() : ownUrl;
         ZarinPal zarinPal = new ZarinPal(config.zarinPalUrl(), config.zarinPalTimeout(), json);
-        this.clients = new ClientApps(jdbi, secrets, json, config.allowPrivateWebhooks());
+        this.clients = new ClientApps(jdbi, secrets, json, config.allowPrivateWebhooks(), perClient);
         this.transactions = new Transactions(jdbi, zarinPal, config, publicUrl, json);
         this.routes = new PaymentRoutes(clients, transactions, config.returnLifetime(), json);
         this.deliverer = new WebhookDeliverer(

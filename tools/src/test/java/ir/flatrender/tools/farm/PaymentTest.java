@@ -731,6 +731,40 @@ class PaymentTest {
                         .status())
                 .isEqualTo(422);
 
+        // A new webhook secret, shown once, signs what is sent from then on; the old one no longer verifies.
+        GatewayClient.Answer newSecret =
+                client.post("/v1/admin/pay/clients/" + app.id() + "/webhook-secret/rotate", adminToken, "");
+        assertThat(newSecret.status()).as(newSecret.toString()).isEqualTo(200);
+        String webhookSecret = newSecret.body().path("webhook_secret").asText();
+        assertThat(webhookSecret).startsWith("whsec_").isNotEqualTo(app.webhookSecret());
+        String pending = byOrder.body().path("transactions").get(0).path("id").asText();
+        postgres.database()
+                .jdbi()
+                .useHandle(handle -> handle.createUpdate(
+                                "UPDATE payment.transactions SET expires_at = now() - interval '1 minute' WHERE id = ?")
+                        .bind(0, UUID.fromString(pending))
+                        .execute());
+        gateway.payments().orElseThrow().reconcileNow();
+        Site.Hook expired = site.awaitEvent(pending, "payment.expired");
+        Client rotatedSecret = new Client(app.id(), app.apiKey(), app.hmacSecret(), webhookSecret);
+        assertThat(node(
+                                rotatedSecret,
+                                "verify-webhook",
+                                expired.bodyFile().toString(),
+                                expired.headersFile().toString())
+                        .path("type")
+                        .asText())
+                .isEqualTo("payment.expired");
+        assertThat(node(
+                                app,
+                                "verify-webhook",
+                                expired.bodyFile().toString(),
+                                expired.headersFile().toString())
+                        .path("error")
+                        .path("name")
+                        .asText())
+                .isEqualTo("FlatPayVerificationError");
+
         // Not for members who are not farm administrators.
         GatewayClient.Answer signedUp = client.post(
                 "/v1/auth/signup",
