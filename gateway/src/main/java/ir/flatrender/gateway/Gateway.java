@@ -351,7 +351,9 @@ public final class Gateway implements AutoCloseable {
                     .forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
         }
         problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(PROBLEM_JSON).result(body.toString());
+        ctx.status(problem.status())
+                .contentType(PROBLEM_JSON)
+                .result(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public int port() {

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             OrchestratorCommand.class,
             NodeCommand.class,
             ir.flatrender.tools.processes.GatewayCommand.class,
+            ir.flatrender.tools.zarinpal.ZarinPalCommand.class,
             DevCommand.class,
             DemoCommand.class,
             SubmitCommand.class,

@@ -116,6 +116,19 @@ public final class GatewayCommand implements Callable<Integer> {
                             + " env FLATRENDER_PUBLIC_URL); unset: the listening address.")
     String publicUrl;
 
+    @Option(
+            names = "--payment-db-user",
+            defaultValue = "${env:FLATRENDER_PAYMENT_DB_USER}",
+            description = "With --db-url: the broker's login (a member of flatrender_payment) on the same database (env"
+                    + " FLATRENDER_PAYMENT_DB_USER); unset: the broker shares the gateway's connection.")
+    String paymentUser;
+
+    @Option(
+            names = "--payment-db-password",
+            defaultValue = "${env:FLATRENDER_PAYMENT_DB_PASSWORD}",
+            description = "The broker's login's password (env FLATRENDER_PAYMENT_DB_PASSWORD).")
+    String paymentPassword;
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -170,13 +183,17 @@ public final class GatewayCommand implements Callable<Integer> {
         }
         Shutdown shutdown = Shutdown.onSignal();
         if (postgres == null) {
-            // An external database: the owner's connection migrates; the operator gives the
-            // services their logins (README), and the broker shares the gateway's connection.
+            // An external database: the URL's credentials migrate; the broker runs as its own
+            // login when one is given (README), else over the same credentials.
             try (Database migrator = Database.connect(databaseConfig.withMaxPoolSize(2), "migrations", root.json())) {
                 migrator.migrate(java.util.List.of(
                         ir.flatrender.migrations.Schema.IDENTITY, ir.flatrender.migrations.Schema.PAYMENT));
             }
-            paymentDatabase = databaseConfig;
+            paymentDatabase = blankToNull(paymentUser) == null
+                    ? databaseConfig
+                    : ir.flatrender.migrations.ServiceRoles.loginConfig(
+                                    databaseConfig, paymentUser.strip(), paymentPassword == null ? "" : paymentPassword)
+                            .withMaxPoolSize(database.pool());
         }
         DatabaseConfig brokerDatabase = paymentDatabase;
         Optional<FarmPayments.OwnClient> client =
