@@ -117,6 +117,19 @@ public final class GatewayCommand implements Callable<Integer> {
     String publicUrl;
 
     @Option(
+            names = "--payment-expiry-minutes",
+            defaultValue = "30",
+            description = "How long a payment waits for its buyer before it expires (default: ${DEFAULT-VALUE}).")
+    int expiryMinutes;
+
+    @Option(
+            names = "--reconcile-seconds",
+            defaultValue = "60",
+            description = "How often unverified payments are looked for at ZarinPal and old ones expired (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int reconcileSeconds;
+
+    @Option(
             names = "--payment-db-user",
             defaultValue = "${env:FLATRENDER_PAYMENT_DB_USER}",
             description = "With --db-url: the broker's login (a member of flatrender_payment) on the same database (env"
@@ -250,6 +263,10 @@ public final class GatewayCommand implements Callable<Integer> {
             case "sandbox" -> ir.flatrender.gateway.payment.ZarinPal.SANDBOX;
             default -> url;
         };
+        if (expiryMinutes < 1 || reconcileSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--payment-expiry-minutes and --reconcile-seconds must be at least 1");
+        }
         if (blankToNull(merchant) == null) {
             throw new picocli.CommandLine.ParameterException(
                     spec.commandLine(), "--zarinpal needs --zarinpal-merchant (or FLATRENDER_ZARINPAL_MERCHANT)");
@@ -261,8 +278,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 defaults.merchantId(),
                 unit,
                 Optional.ofNullable(blankToNull(publicUrl)),
-                defaults.pendingExpiry(),
-                defaults.reconcilePeriod(),
+                java.time.Duration.ofMinutes(expiryMinutes),
+                java.time.Duration.ofSeconds(reconcileSeconds),
                 defaults.zarinPalTimeout(),
                 defaults.returnLifetime(),
                 defaults.webhookSchedule(),
