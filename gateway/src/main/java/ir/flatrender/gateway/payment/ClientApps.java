@@ -530,14 +530,6 @@ public final class ClientApps {
                 .execute();
     }
 
-    String webhookSecretSealed(UUID clientId) {
-        return jdbi.withHandle(
-                handle -> handle.createQuery("SELECT webhook_secret_encrypted FROM payment.client_apps WHERE id = :id")
-                        .bind("id", clientId)
-                        .mapTo(String.class)
-                        .one());
-    }
-
     static String webhookContext(UUID clientId) {
         return "pay-client-webhook:" + clientId;
     }

@@ -86,12 +86,8 @@ public final class Transactions {
         this.json = requireNonNull(json, "json is null");
     }
 
-    public String callbackUrl() {
+    private String callbackUrl() {
         return publicUrl.get() + "/callback/zarinpal";
-    }
-
-    public String paymentUrl(String authority) {
-        return zarinPal.startPayUrl(authority);
     }
 
     // ---------------------------------------------------------------- request
@@ -425,13 +421,6 @@ public final class Transactions {
                         .bind("order", orderId.orElse(null))
                         .map((rs, c) -> row(rs))
                         .findOne());
-    }
-
-    public Optional<Transaction> findByAuthority(String authority) {
-        return jdbi.withHandle(handle -> handle.createQuery(SELECT + " WHERE authority = :a")
-                .bind("a", authority)
-                .map((rs, c) -> row(rs))
-                .findOne());
     }
 
     private static Optional<Transaction> find(Handle handle, UUID id) {
