@@ -181,9 +181,10 @@ public final class GatewayCommand implements Callable<Integer> {
                                 data,
                                 root.json())
                         .withMaxPoolSize(database.pool());
+                // Migrated just above; only the broker's login is made.
                 paymentDatabase = ServiceLogins.migrateAndLogIn(
                                 DatabaseConfig.of(postgres.jdbcUrl("flatrender")),
-                                java.util.List.of(ir.flatrender.migrations.Schema.PAYMENT),
+                                java.util.List.of(),
                                 ir.flatrender.migrations.ServiceRoles.PAYMENT,
                                 "payment",
                                 data,
