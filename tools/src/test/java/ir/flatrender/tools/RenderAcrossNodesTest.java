@@ -135,11 +135,10 @@ class RenderAcrossNodesTest {
         ObjectNode bindings = (ObjectNode) json.readTree(JsonFormat.printer().print(job.getBindings()));
         TimelineScene scene = new TimelineRenderer(fonts)
                 .prepare(manifest.path("spec"), bindings, "16:9", WIDTH, HEIGHT, 30, name -> {
-                    byte[] file = sample.files().get(name);
-                    if (file == null) {
+                    if (!sample.contains(name)) {
                         throw new IOException("no file " + name);
                     }
-                    return file;
+                    return sample.read(name);
                 });
         List<byte[]> frames = new ArrayList<>();
         BufferedImage buffer = scene.newFrameBuffer();

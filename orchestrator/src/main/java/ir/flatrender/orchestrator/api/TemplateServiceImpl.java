@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(TemplateServiceImpl.class);
-    /** Pushes being received or installed at once; more are refused (a package is unpacked in memory). */
+    /** Pushes being received or installed at once; more are refused (each unpacks up to the package limit to disk). */
     static final int MAX_CONCURRENT_PUSHES = 2;
 
     private final TemplateCatalog catalog;
@@ -164,8 +164,12 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
                         throw FarmException.invalid("upload", "no header was sent");
                     }
                     out.close();
-                    TemplateCatalog.Installed installed =
-                            catalog.install(TemplatePackage.fromZip(spool, maxPackageBytes), tenant);
+                    TemplateCatalog.Installed installed;
+                    // Unpacked to scratch (never into memory), within limits a zip bomb passes first.
+                    try (TemplatePackage pkg =
+                            TemplatePackage.fromZip(spool, TemplatePackage.Limits.of(maxPackageBytes), scratch)) {
+                        installed = catalog.install(pkg, tenant);
+                    }
                     call.onNext(PushTemplateResponse.newBuilder()
                             .setTemplate(toProto(
                                     installed.template(),

@@ -35,7 +35,7 @@ public final class RenderPackages {
     public static void check(TemplateManifest manifest, TemplatePackage pkg) {
         switch (manifest.engine()) {
             case "remotion" -> {
-                if (!pkg.files().containsKey(REMOTION_BUNDLE + "index.html")) {
+                if (!pkg.contains(REMOTION_BUNDLE + "index.html")) {
                     throw FarmException.invalid(
                             "package",
                             "a Remotion template needs its bundle (bundle/index.html); `flatrender templates push` makes it");
@@ -44,7 +44,7 @@ public final class RenderPackages {
             case "aftereffects" -> {
                 String project =
                         manifest.raw().path("aftereffects").path("project").asText();
-                if (!pkg.files().containsKey(project)) {
+                if (!pkg.contains(project)) {
                     throw FarmException.invalid("aftereffects.project", "the package has no file '" + project + "'");
                 }
             }

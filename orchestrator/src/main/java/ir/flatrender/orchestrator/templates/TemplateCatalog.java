@@ -67,13 +67,13 @@ public final class TemplateCatalog {
                     .ifPresent(value -> BindingsValidator.resolve(
                             manifest.id(),
                             List.of(field),
-                            pkg.files().keySet(),
+                            pkg.names(),
                             json.createObjectNode().set(field.name(), value)));
         }
         RenderPackages.check(manifest, pkg);
-        TemplateAudio.check(manifest, pkg.files().keySet());
-        String sourceSha256 = TemplatePackage.sha256(
-                pkg.subset(RenderPackages.sourceFiles(manifest)).toZip());
+        TemplateAudio.check(manifest, pkg.names());
+        String sourceSha256 =
+                pkg.subset(RenderPackages.sourceFiles(manifest)).zipDigest().sha256();
         // The same sources again: that version, without storing anything.
         var known = jdbi.withExtension(TemplateDao.class, dao -> dao.findBySourceSha256(manifest.id(), sourceSha256));
         if (known.isPresent()) {
@@ -83,15 +83,17 @@ public final class TemplateCatalog {
         // Refused before anything is stored: another tenant's template id.
         jdbi.withExtension(TemplateDao.class, dao -> dao.owner(manifest.id()))
                 .ifPresent(owner -> checkOwner(manifest.id(), owner, tenantId));
-        byte[] zip = pkg.toZip();
-        String sha256 = TemplatePackage.sha256(zip);
+        // Packages are streamed, never held whole: digested first (the blob's key), then stored.
+        TemplatePackage.ZipDigest zip = pkg.zipDigest();
+        String sha256 = zip.sha256();
         TemplatePackage renderPackage = pkg.subset(RenderPackages.filesFor(manifest));
-        byte[] renderZip = renderPackage.files().size() == pkg.files().size() ? zip : renderPackage.toZip();
-        String renderSha256 = TemplatePackage.sha256(renderZip);
+        TemplatePackage.ZipDigest renderZip =
+                renderPackage.names().size() == pkg.names().size() ? zip : renderPackage.zipDigest();
+        String renderSha256 = renderZip.sha256();
         // Stored before the row that names them, so no row ever points at a missing blob.
-        storePackage(sha256, zip);
-        storePackage(renderSha256, renderZip);
-        List<String> files = List.copyOf(pkg.files().keySet());
+        storePackage(zip, pkg);
+        storePackage(renderZip, renderPackage);
+        List<String> files = List.copyOf(pkg.names());
         boolean[] created = {false};
         TemplateVersionRow row = jdbi.inTransaction(handle -> {
             TemplateDao dao = handle.attach(TemplateDao.class);
@@ -106,9 +108,9 @@ public final class TemplateCatalog {
                     manifest.id(),
                     version,
                     sha256,
-                    zip.length,
+                    zip.bytes(),
                     renderSha256,
-                    renderZip.length,
+                    renderZip.bytes(),
                     sourceSha256,
                     manifest.engine(),
                     manifest.composition().orElse(null),
@@ -125,7 +127,7 @@ public final class TemplateCatalog {
                     "installed template {} version {} ({} bytes, sha256 {})",
                     manifest.id(),
                     version,
-                    zip.length,
+                    zip.bytes(),
                     sha256);
             return dao.find(manifest.id(), version).orElseThrow();
         });
@@ -140,14 +142,15 @@ public final class TemplateCatalog {
         }
     }
 
-    private void storePackage(String sha256, byte[] zip) {
+    private void storePackage(TemplatePackage.ZipDigest zip, TemplatePackage pkg) {
+        String sha256 = zip.sha256();
         String key = packageKey(sha256);
         try {
-            if (blobs.size(key).filter(size -> size == zip.length).isPresent()) {
+            if (blobs.size(key).filter(size -> size == zip.bytes()).isPresent()) {
                 return;
             }
             try (BlobWriter writer = blobs.create(key)) {
-                writer.stream().write(zip);
+                pkg.writeZip(writer.stream());
                 if (!writer.sha256().equals(sha256)) {
                     throw new IllegalStateException("package digest changed while writing");
                 }

@@ -2,51 +2,135 @@ package ir.flatrender.orchestrator.templates;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.io.ByteStreams;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files of a template package, keyed by their package-relative path. Its zip form is
  * byte-for-byte reproducible (sorted entries, stored uncompressed, fixed times), so the same
  * content always has the same sha256.
+ *
+ * <p>A package read from a zip is unpacked to a folder of its own on disk, never into memory:
+ * a pushed package may be hundreds of megabytes, and a zip bomb claims far more. Unpacking
+ * stops at the first limit passed ({@link Limits}: bytes unpacked, entries, compression
+ * ratio). Close the package to delete that folder.
  */
-public final class TemplatePackage {
+public final class TemplatePackage implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(TemplatePackage.class);
     public static final String MANIFEST = "template.json";
+    /** The manifest is read into memory; nothing that large is a manifest. */
+    public static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
     /** 1980-01-01T00:00:00Z, the zip format's epoch; every entry carries it. */
     private static final long FIXED_TIME = 315_532_800_000L;
 
-    private final SortedMap<String, byte[]> files;
+    private final SortedMap<String, Content> files;
+    /** The folder this package unpacked into, deleted by {@link #close()}; none for folders and resources. */
+    private final Optional<Path> unpacked;
 
-    private TemplatePackage(SortedMap<String, byte[]> files) {
+    private TemplatePackage(SortedMap<String, Content> files, Optional<Path> unpacked) {
         if (!files.containsKey(MANIFEST)) {
             throw FarmException.invalid("package", "has no " + MANIFEST + " at its root");
         }
         this.files = Collections.unmodifiableSortedMap(files);
+        this.unpacked = unpacked;
     }
 
     /**
-     * Reads a package folder. Refused: links, and anything over the size limit.
+     * What a zip may unpack to before it is refused.
+     *
+     * @param maxBytes the bytes all entries unpack to together, counted as read (not as the zip
+     *     claims)
+     * @param maxEntries the number of entries, folders included
+     * @param maxRatio the largest unpacked-to-packed ratio of an entry past its first
+     *     {@link #RATIO_GRACE_BYTES} (real packages of JSON, JavaScript and media stay far under
+     *     100; a bomb of zeros deflates 1000 to 1)
+     */
+    public record Limits(long maxBytes, int maxEntries, int maxRatio) {
+        public static final long RATIO_GRACE_BYTES = 1024 * 1024;
+
+        public Limits {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be positive");
+            }
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("maxEntries must be positive");
+            }
+            if (maxRatio < 2) {
+                throw new IllegalArgumentException("maxRatio must be at least 2");
+            }
+        }
+
+        /** {@code maxBytes} unpacked, 20,000 entries, a ratio of 200. */
+        public static Limits of(long maxBytes) {
+            return new Limits(maxBytes, 20_000, 200);
+        }
+    }
+
+    /** One file's bytes: in memory (class-path samples) or in a file (folders, unpacked zips). */
+    private sealed interface Content {
+        long size();
+
+        InputStream open() throws IOException;
+    }
+
+    private record InMemory(byte[] bytes) implements Content {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+    }
+
+    private record OnDisk(Path file, long size) implements Content {
+        @Override
+        public InputStream open() throws IOException {
+            return Files.newInputStream(file);
+        }
+    }
+
+    /**
+     * Reads a package folder, in place (its files are read when the package is written out).
+     * Refused: links, and anything over the size limit.
      */
     public static TemplatePackage fromDirectory(Path directory, long maxBytes) {
         requireNonNull(directory, "directory is null");
@@ -54,7 +138,7 @@ public final class TemplatePackage {
         if (!Files.isDirectory(root)) {
             throw FarmException.invalid("package", root + " is not a folder");
         }
-        SortedMap<String, byte[]> files = new TreeMap<>();
+        SortedMap<String, Content> files = new TreeMap<>();
         long total = 0;
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
@@ -66,35 +150,56 @@ public final class TemplatePackage {
                     continue;
                 }
                 String name = checkName(root.relativize(path).toString().replace('\\', '/'));
-                total += Files.size(path);
+                long size = Files.size(path);
+                total += size;
                 checkSize(total, maxBytes);
-                files.put(name, Files.readAllBytes(path));
+                files.put(name, new OnDisk(path, size));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read package " + root, e);
         }
-        return new TemplatePackage(files);
+        return new TemplatePackage(files, Optional.empty());
     }
 
     /**
-     * Reads a package zip. Refused: links, entries that escape the package root, duplicate
-     * names, and anything that unpacks past the size limit (counted as read, not as the zip
-     * claims). A zip whose files all sit in one top folder is read from inside that folder.
+     * Reads a package zip held in memory (small packages: tests, the CLI), unpacking it into a
+     * new folder under {@code scratch}, as {@link #fromZip(Path, Limits, Path)}.
      */
-    public static TemplatePackage fromZip(byte[] zip, long maxBytes) {
-        return fromZip(new SeekableInMemoryByteChannel(zip), maxBytes);
+    public static TemplatePackage fromZip(byte[] zip, Limits limits, Path scratch) {
+        return fromZip(new SeekableInMemoryByteChannel(zip), zip.length, limits, scratch);
     }
 
-    /** Reads a package zip from a file, as {@link #fromZip(byte[], long)}. */
-    public static TemplatePackage fromZip(Path zip, long maxBytes) throws IOException {
-        return fromZip(Files.newByteChannel(zip), maxBytes);
+    /**
+     * Reads a package zip, unpacking it into a new folder under {@code scratch}. Refused: links,
+     * entries that escape the package root, duplicate names, and anything past the limits (bytes
+     * counted as read, not as the zip claims). A zip whose files all sit in one top folder is
+     * read from inside that folder.
+     */
+    public static TemplatePackage fromZip(Path zip, Limits limits, Path scratch) throws IOException {
+        return fromZip(Files.newByteChannel(zip), Files.size(zip), limits, scratch);
     }
 
-    private static TemplatePackage fromZip(java.nio.channels.SeekableByteChannel channel, long maxBytes) {
-        SortedMap<String, byte[]> files = new TreeMap<>();
-        long total = 0;
+    private static TemplatePackage fromZip(SeekableByteChannel channel, long zipBytes, Limits limits, Path scratch) {
+        requireNonNull(limits, "limits is null");
+        requireNonNull(scratch, "scratch is null");
+        Path folder;
+        try {
+            folder = Files.createTempDirectory(Files.createDirectories(scratch), "package-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make a folder to unpack the package in", e);
+        }
+        boolean kept = false;
         try (ZipFile archive = ZipFile.builder().setSeekableByteChannel(channel).get()) {
-            for (ZipArchiveEntry entry : Collections.list(archive.getEntries())) {
+            List<ZipArchiveEntry> entries = Collections.list(archive.getEntries());
+            if (entries.size() > limits.maxEntries()) {
+                throw new FarmException(
+                        ErrorCode.RESOURCE_EXHAUSTED,
+                        "package has " + entries.size() + " entries; the limit is " + limits.maxEntries());
+            }
+            SortedMap<String, Content> files = new TreeMap<>();
+            long total = 0;
+            int n = 0;
+            for (ZipArchiveEntry entry : entries) {
                 if (entry.isUnixSymlink()) {
                     throw FarmException.invalid(
                             "package", "'" + entry.getName() + "' is a link; packages may not contain links");
@@ -103,25 +208,90 @@ public final class TemplatePackage {
                     continue;
                 }
                 String name = checkName(entry.getName());
-                byte[] content;
-                try (InputStream in = archive.getInputStream(entry)) {
-                    // One byte past what is allowed, to notice an entry that goes over.
-                    long allowed = Math.min(Integer.MAX_VALUE - 9L, maxBytes - total);
-                    content = in.readNBytes((int) allowed + 1);
-                }
-                total += content.length;
-                checkSize(total, maxBytes);
-                if (files.put(name, content) != null) {
+                if (files.containsKey(name)) {
                     throw FarmException.invalid("package", "'" + name + "' appears twice in the zip");
                 }
+                // Files are numbered, not named: the entry's name never becomes a path.
+                Path file = folder.resolve(Integer.toString(n++));
+                long size;
+                try (InputStream in = archive.getInputStream(entry);
+                        OutputStream out = new LimitedOutput(
+                                Files.newOutputStream(file), name, total, entry.getCompressedSize(), limits)) {
+                    size = in.transferTo(out);
+                }
+                total += size;
+                files.put(name, new OnDisk(file, size));
             }
+            if (total > limits.maxRatio() * Math.max(zipBytes, Limits.RATIO_GRACE_BYTES)) {
+                throw bomb("the package", total, zipBytes, limits);
+            }
+            TemplatePackage pkg = new TemplatePackage(unwrapTopFolder(files), Optional.of(folder));
+            kept = true;
+            return pkg;
         } catch (IOException e) {
+            if (e.getCause() instanceof FarmException refused) {
+                throw refused;
+            }
             throw FarmException.invalid("package", "is not a readable zip: " + e.getMessage());
+        } finally {
+            if (!kept) {
+                deleteQuietly(folder);
+            }
         }
-        return new TemplatePackage(unwrapTopFolder(files));
     }
 
-    private static SortedMap<String, byte[]> unwrapTopFolder(SortedMap<String, byte[]> files) {
+    /**
+     * Counts an entry's bytes as they are unpacked and stops at the first limit: the package's
+     * total, or a ratio to the entry's packed size that only a bomb reaches.
+     */
+    private static final class LimitedOutput extends FilterOutputStream {
+        private final String name;
+        private final long before;
+        private final long packed;
+        private final Limits limits;
+        private long written;
+
+        LimitedOutput(OutputStream out, String name, long before, long packed, Limits limits) {
+            super(out);
+            this.name = name;
+            this.before = before;
+            this.packed = Math.max(packed, 1);
+            this.limits = limits;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count(len);
+            out.write(b, off, len);
+        }
+
+        private void count(int more) throws IOException {
+            written += more;
+            if (before + written > limits.maxBytes()) {
+                throw new IOException(new FarmException(
+                        ErrorCode.RESOURCE_EXHAUSTED,
+                        "package is larger than the limit of " + limits.maxBytes() + " bytes unpacked"));
+            }
+            if (written > Limits.RATIO_GRACE_BYTES && written > packed * limits.maxRatio()) {
+                throw new IOException(bomb("'" + name + "'", written, packed, limits));
+            }
+        }
+    }
+
+    private static FarmException bomb(String what, long unpacked, long packed, Limits limits) {
+        return new FarmException(
+                ErrorCode.RESOURCE_EXHAUSTED,
+                what + " unpacks to over " + limits.maxRatio() + " times its packed size (" + unpacked + " bytes from "
+                        + packed + "); refused as a zip bomb");
+    }
+
+    private static SortedMap<String, Content> unwrapTopFolder(SortedMap<String, Content> files) {
         if (files.containsKey(MANIFEST) || files.isEmpty()) {
             return files;
         }
@@ -134,36 +304,39 @@ public final class TemplatePackage {
         if (!files.keySet().stream().allMatch(name -> name.startsWith(prefix))) {
             return files;
         }
-        SortedMap<String, byte[]> inner = new TreeMap<>();
+        SortedMap<String, Content> inner = new TreeMap<>();
         files.forEach((name, content) -> inner.put(name.substring(prefix.length()), content));
         return inner;
     }
 
-    /** The package cut down to the named files (which must all be in it). */
-    public TemplatePackage subset(java.util.function.Predicate<String> keep) {
-        SortedMap<String, byte[]> kept = new TreeMap<>();
+    /**
+     * The package cut down to the files {@code keep} accepts. The subset shares this package's
+     * files: use it while this package is open, and close only this one.
+     */
+    public TemplatePackage subset(Predicate<String> keep) {
+        SortedMap<String, Content> kept = new TreeMap<>();
         files.forEach((name, content) -> {
             if (keep.test(name)) {
                 kept.put(name, content);
             }
         });
-        return new TemplatePackage(kept);
+        return new TemplatePackage(kept, Optional.empty());
     }
 
     /** Reads a package from class-path resources under {@code base}, given its file names. */
     public static TemplatePackage fromClassPath(ClassLoader loader, String base, List<String> names) {
-        SortedMap<String, byte[]> files = new TreeMap<>();
+        SortedMap<String, Content> files = new TreeMap<>();
         for (String name : names) {
             try (InputStream in = loader.getResourceAsStream(base + "/" + checkName(name))) {
                 if (in == null) {
                     throw new IllegalStateException("missing resource " + base + "/" + name);
                 }
-                files.put(name, in.readAllBytes());
+                files.put(name, new InMemory(in.readAllBytes()));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read resource " + base + "/" + name, e);
             }
         }
-        return new TemplatePackage(files);
+        return new TemplatePackage(files, Optional.empty());
     }
 
     /** Checks a package-relative path: no absolute paths, no {@code ..}, no empty segments. */
@@ -172,6 +345,7 @@ public final class TemplatePackage {
                 || name.startsWith("/")
                 || name.contains("\\")
                 || name.contains(":")
+                || name.indexOf('\0') >= 0
                 || name.length() > 255
                 || List.of(name.split("/", -1)).stream()
                         .anyMatch(s -> s.isEmpty() || s.equals("..") || s.equals("."))) {
@@ -188,42 +362,159 @@ public final class TemplatePackage {
         }
     }
 
+    /** The manifest's bytes (refused past {@link #MAX_MANIFEST_BYTES}). */
     public byte[] manifest() {
-        return files.get(MANIFEST);
+        if (files.get(MANIFEST).size() > MAX_MANIFEST_BYTES) {
+            throw FarmException.invalid(MANIFEST, "is larger than " + MAX_MANIFEST_BYTES + " bytes");
+        }
+        return read(MANIFEST);
     }
 
-    public SortedMap<String, byte[]> files() {
-        return files;
+    /** The package-relative names of its files, sorted. */
+    public SortedSet<String> names() {
+        return Collections.unmodifiableSortedSet(new java.util.TreeSet<>(files.keySet()));
     }
 
-    /** The package as a reproducible zip. */
+    public boolean contains(String name) {
+        return files.containsKey(name);
+    }
+
+    /** A file's size in bytes. */
+    public long size(String name) {
+        return content(name).size();
+    }
+
+    /** Opens one file of the package. */
+    public InputStream open(String name) throws IOException {
+        return content(name).open();
+    }
+
+    /** A whole file in memory: for small files (a manifest, a font); stream the rest with {@link #open}. */
+    public byte[] read(String name) {
+        try (InputStream in = open(name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + name + " of the package", e);
+        }
+    }
+
+    /** Bytes the package's files hold together. */
+    public long unpackedBytes() {
+        return files.values().stream().mapToLong(Content::size).sum();
+    }
+
+    private Content content(String name) {
+        Content content = files.get(name);
+        if (content == null) {
+            throw new IllegalArgumentException("the package has no file '" + name + "'");
+        }
+        return content;
+    }
+
+    /** The reproducible zip's size and sha256, as {@link #writeZip} would write it. */
+    public record ZipDigest(long bytes, String sha256) {}
+
+    /** Writes the package as a reproducible zip, streaming each file (each is read twice: its CRC first). */
+    public void writeZip(OutputStream target) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(target) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                // The caller owns the target.
+                flush();
+            }
+        });
+        zip.setMethod(ZipOutputStream.STORED);
+        for (var file : files.entrySet()) {
+            Content content = file.getValue();
+            ZipEntry entry = new ZipEntry(file.getKey());
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(content.size());
+            entry.setCompressedSize(content.size());
+            entry.setCrc(crc(content));
+            entry.setTime(FIXED_TIME);
+            zip.putNextEntry(entry);
+            try (InputStream in = content.open()) {
+                long copied = in.transferTo(zip);
+                if (copied != content.size()) {
+                    throw new IOException(file.getKey() + " changed while the package was written");
+                }
+            }
+            zip.closeEntry();
+        }
+        zip.finish();
+        zip.close();
+    }
+
+    /** The size and sha256 of {@link #writeZip}'s bytes, without keeping them. */
+    public ZipDigest zipDigest() {
+        MessageDigest sha256 = newSha256();
+        long[] count = {0};
+        try (OutputStream sink = new DigestOutputStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        count[0]++;
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        count[0] += len;
+                    }
+                },
+                sha256)) {
+            writeZip(sink);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the package", e);
+        }
+        return new ZipDigest(count[0], HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** The package as a reproducible zip in memory: for small packages only (tests, samples). */
     public byte[] toZip() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.setMethod(ZipOutputStream.STORED);
-            for (var file : files.entrySet()) {
-                ZipEntry entry = new ZipEntry(file.getKey());
-                byte[] content = file.getValue();
-                CRC32 crc = new CRC32();
-                crc.update(content);
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(content.length);
-                entry.setCompressedSize(content.length);
-                entry.setCrc(crc.getValue());
-                entry.setTime(FIXED_TIME);
-                zip.putNextEntry(entry);
-                zip.write(content);
-                zip.closeEntry();
-            }
+        try {
+            writeZip(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not build package zip", e);
         }
         return bytes.toByteArray();
     }
 
-    public static String sha256(byte[] bytes) {
+    private static long crc(Content content) throws IOException {
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(content.open(), crc)) {
+            ByteStreams.exhaust(in);
+        }
+        return crc.getValue();
+    }
+
+    /** Deletes the folder a zip was unpacked into, if any. */
+    @Override
+    public void close() {
+        unpacked.ifPresent(TemplatePackage::deleteQuietly);
+    }
+
+    private static void deleteQuietly(Path folder) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
+        } catch (IOException e) {
+            // Logged, not thrown: the package was read already, and nothing reads the leftover again.
+            log.warn("could not delete the unpacked package {}: {}", folder, e.toString());
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

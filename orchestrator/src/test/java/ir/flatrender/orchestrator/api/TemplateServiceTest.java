@@ -243,6 +243,11 @@ class TemplateServiceTest {
                 Status.Code.RESOURCE_EXHAUSTED,
                 "larger than the limit");
         assertRefused("not a zip".getBytes(StandardCharsets.UTF_8), Status.Code.INVALID_ARGUMENT, "zip");
+        // A refused package leaves nothing unpacked in scratch.
+        try (var left = java.nio.file.Files.list(orchestrator.dataDirectory().resolve("scratch"))) {
+            assertThat(left.map(path -> path.getFileName().toString()))
+                    .noneMatch(name -> name.startsWith("package-") || name.startsWith("push-"));
+        }
     }
 
     @Test

@@ -35,12 +35,12 @@ import ir.flatrender.tools.jobs.JobClient;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.processes.LocalFarm;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -178,10 +178,12 @@ final class RenderBench {
         Path root = Files.createDirectories(directory.resolve("solo"));
         Path packageDirectory = Files.createDirectories(root.resolve("package"));
         TemplatePackage templatePackage = SampleTemplates.load(job.templateId());
-        for (Map.Entry<String, byte[]> file : templatePackage.files().entrySet()) {
-            Path target = packageDirectory.resolve(file.getKey());
+        for (String name : templatePackage.names()) {
+            Path target = packageDirectory.resolve(name);
             Files.createDirectories(target.getParent());
-            Files.write(target, file.getValue());
+            try (InputStream in = templatePackage.open(name)) {
+                Files.copy(in, target);
+            }
         }
         FfmpegBinaries ffmpeg = FfmpegBinaries.locate(ffmpegPath, Optional.empty());
         try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
