@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,9 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,9 +54,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sessions live in memory only. Authorities are {@code "A"} and 35 digits, taken from the
  * clock at start so that an emulator restarted against a broker that keeps its records does
- * not hand out an authority again. For fault injection, {@link #setAvailable(boolean)} makes the
- * API answer 503 like ZarinPal's CDN when it is down, and {@link #payWithAmount(String, long)}
- * makes a payment of another amount than the one requested.
+ * not hand out an authority again. A session can be paid until its {@code expire_in} (seconds,
+ * sent with the request; {@link #DEFAULT_LIFETIME} without) has passed; amounts above
+ * {@link #MAX_AMOUNT_RIAL} are refused as ZarinPal refuses them.
+ *
+ * <p>For fault injection, {@link #setAvailable(boolean)} makes the API answer 503 like
+ * ZarinPal's CDN when it is down, {@link #payWithAmount(String, long)} makes a payment of another
+ * amount than the one requested, {@link #payLate(String)} a payment made whatever the session's
+ * state (after the broker closed it), {@link #setRefIdFault(RefIdFault)} verifies answering a
+ * ref_id past 2^63 or none, and {@link #holdVerifies()} makes verify.json hang until released.
  *
  * <p>Thread-safe: the sessions' transitions (pay, cancel, verify) are atomic, so of concurrent
  * verifies of one paid session exactly one answers 100 and the others 101.
@@ -80,6 +90,26 @@ public final class ZarinPalEmulator implements AutoCloseable {
     private static final String AMOUNT_DIFFERS = "Session is not valid, amounts values is not the same.";
     private static final String NOT_PAID = "Session is not valid, session is not active paid try.";
     private static final String BAD_AUTHORITY = "Invalid authority.";
+    private static final String BAD_EXPIRY = "Invalid extra params, expire_in is not valid.";
+
+    /** How long a session can be paid when the request sent no {@code expire_in}. */
+    public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    /** The largest amount ZarinPal takes in one payment, in Rial (200,000,000 Toman). */
+    public static final long MAX_AMOUNT_RIAL = 2_000_000_000L;
+    /** How long a held verify waits for {@link #releaseVerifies()} at most. */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(60);
+
+    /** What verify.json answers as ref_id: the session's, one past 2^63, or none at all. */
+    public enum RefIdFault {
+        NONE,
+        /** The session's ref id plus 2^64: 20 digits that no signed 64-bit number holds. */
+        PAST_2_63,
+        /** Code 100 or 101 with no ref_id in the answer. */
+        MISSING
+    }
+
+    /** 2^64, added to a ref id by {@link RefIdFault#PAST_2_63}. */
+    public static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
 
     private static final String UNAVAILABLE_PAGE = """
             <html>
@@ -103,6 +133,8 @@ public final class ZarinPalEmulator implements AutoCloseable {
     private final AtomicLong refIds = new AtomicLong(FIRST_REF_ID);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean available = true;
+    private volatile RefIdFault refIdFault = RefIdFault.NONE;
+    private volatile CountDownLatch verifyGate = new CountDownLatch(0);
 
     /**
      * A session as it is now: one payment request and what became of it.
@@ -113,10 +145,12 @@ public final class ZarinPalEmulator implements AutoCloseable {
      * @param currency {@code "IRR"} or {@code "IRT"}
      * @param description the description requested
      * @param callbackUrl where the buyer is sent back to
-     * @param state {@code "pending"}, {@code "paid"}, {@code "verified"} or {@code "cancelled"}
+     * @param state {@code "pending"}, {@code "paid"}, {@code "verified"}, {@code "cancelled"} or
+     *     {@code "expired"} (nobody paid before {@code expiresAt})
      * @param refId the payment's reference id; 0 until paid
      * @param cardPan the masked card paid with; null until paid
      * @param cardHash the SHA-256 (hex) of the card paid with; null until paid
+     * @param expiresAt until when the buyer can pay it
      */
     public record Session(
             String authority,
@@ -128,7 +162,8 @@ public final class ZarinPalEmulator implements AutoCloseable {
             String state,
             long refId,
             String cardPan,
-            String cardHash) {
+            String cardHash,
+            Instant expiresAt) {
         public Session {
             requireNonNull(authority, "authority is null");
             requireNonNull(merchantId, "merchantId is null");
@@ -136,6 +171,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
             requireNonNull(description, "description is null");
             requireNonNull(callbackUrl, "callbackUrl is null");
             requireNonNull(state, "state is null");
+            requireNonNull(expiresAt, "expiresAt is null");
         }
     }
 
@@ -235,6 +271,41 @@ public final class ZarinPalEmulator implements AutoCloseable {
         entry.payWith(amount, refIds);
     }
 
+    /**
+     * Fault injection: the buyer pays the session now whatever its state or expiry, as a
+     * payment that reaches ZarinPal after the broker had closed the transaction (cancelled,
+     * failed or expired there); verify and unVerified.json see it paid.
+     *
+     * @throws IllegalArgumentException when there is no such session
+     */
+    public void payLate(String authority) {
+        requireNonNull(authority, "authority is null");
+        Entry entry = sessions.get(authority);
+        if (entry == null) {
+            throw new IllegalArgumentException("no ZarinPal session " + authority);
+        }
+        entry.payLate(refIds);
+    }
+
+    /** Fault injection: what the ref_id of verify's answers is from now on. */
+    public void setRefIdFault(RefIdFault fault) {
+        this.refIdFault = requireNonNull(fault, "fault is null");
+        log.info("ZarinPal emulator ref_id fault: {}", fault);
+    }
+
+    /**
+     * Fault injection: verify.json requests hang (counted as they arrive) until {@link
+     * #releaseVerifies()}, or a minute at most.
+     */
+    public void holdVerifies() {
+        verifyGate = new CountDownLatch(1);
+    }
+
+    /** Lets held verify.json requests, and those that come later, be answered. */
+    public void releaseVerifies() {
+        verifyGate.countDown();
+    }
+
     /** The session of an authority, as it is now; empty when there is none. */
     public Optional<Session> session(String authority) {
         requireNonNull(authority, "authority is null");
@@ -311,6 +382,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
             String operation = path.substring(API.length());
             if (operation.equals("verify.json")) {
                 countVerify(body);
+                awaitGate();
             }
             if (!available) {
                 return Reply.html(503, UNAVAILABLE_PAGE);
@@ -373,6 +445,16 @@ public final class ZarinPalEmulator implements AutoCloseable {
         }
     }
 
+    private void awaitGate() {
+        try {
+            if (!verifyGate.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("ZarinPal emulator: a held verify was never released; answering it now");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void countVerify(byte[] body) {
         verifies.incrementAndGet();
         parse(body)
@@ -401,7 +483,11 @@ public final class ZarinPalEmulator implements AutoCloseable {
             }
         }
         long minimum = currency.equals("IRT") ? 1_000 : 10_000;
+        long maximum = currency.equals("IRT") ? MAX_AMOUNT_RIAL / 10 : MAX_AMOUNT_RIAL;
         long amount = amount(request, minimum, invalid);
+        if (amount > maximum) {
+            invalid.add(Map.entry("amount", "The amount must not be greater than " + maximum + "."));
+        }
         String description = required(request, "description", "The description field is required.", invalid);
         String callbackUrl = required(request, "callback_url", "The callback url field is required.", invalid);
         JsonNode metadata = request.get("metadata");
@@ -414,9 +500,22 @@ public final class ZarinPalEmulator implements AutoCloseable {
         if (!known(merchant)) {
             return error(-10, BAD_TERMINAL);
         }
+        Duration lifetime = DEFAULT_LIFETIME;
+        JsonNode expireIn = request.get("expire_in");
+        if (expireIn != null && !expireIn.isNull()) {
+            if (!expireIn.isIntegralNumber()
+                    || !expireIn.canConvertToLong()
+                    || expireIn.longValue() < 60
+                    || expireIn.longValue() > 86_400) {
+                return error(-40, BAD_EXPIRY);
+            }
+            lifetime = Duration.ofSeconds(expireIn.longValue());
+        }
         String authority = String.format("A%035d", authorities.incrementAndGet());
+        Instant now = Instant.now();
         sessions.put(
-                authority, new Entry(authority, merchant, amount, currency, description, callbackUrl, Instant.now()));
+                authority,
+                new Entry(authority, merchant, amount, currency, description, callbackUrl, now, now.plus(lifetime)));
         ObjectNode data = json.createObjectNode()
                 .put("code", 100)
                 .put("message", "Success")
@@ -443,17 +542,20 @@ public final class ZarinPalEmulator implements AutoCloseable {
         }
         Verification result = entry.verify(amount);
         return switch (result.code()) {
-            case 100, 101 ->
-                success(
-                        json.createObjectNode()
-                                .put("code", result.code())
-                                .put("message", "Verified")
-                                .put("card_hash", result.cardHash())
-                                .put("card_pan", result.cardPan())
-                                .put("ref_id", result.refId())
-                                .put("fee_type", FEE_TYPE)
-                                .put("fee", fee(entry.amount)),
-                        " " + result.code() + " " + authority);
+            case 100, 101 -> {
+                ObjectNode data = json.createObjectNode()
+                        .put("code", result.code())
+                        .put("message", "Verified")
+                        .put("card_hash", result.cardHash())
+                        .put("card_pan", result.cardPan());
+                switch (refIdFault) {
+                    case NONE -> data.put("ref_id", result.refId());
+                    case PAST_2_63 -> data.put("ref_id", TWO_TO_THE_64.add(BigInteger.valueOf(result.refId())));
+                    case MISSING -> {}
+                }
+                data.put("fee_type", FEE_TYPE).put("fee", fee(entry.amount));
+                yield success(data, " " + result.code() + " " + authority);
+            }
             case -50 -> error(-50, AMOUNT_DIFFERS);
             default -> error(-51, NOT_PAID);
         };
@@ -672,6 +774,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
         final String description;
         final String callbackUrl;
         final Instant created;
+        final Instant expiresAt;
 
         private String state = "pending";
         private long paidAmount;
@@ -686,7 +789,8 @@ public final class ZarinPalEmulator implements AutoCloseable {
                 String currency,
                 String description,
                 String callbackUrl,
-                Instant created) {
+                Instant created,
+                Instant expiresAt) {
             this.authority = authority;
             this.merchantId = merchantId;
             this.amount = amount;
@@ -694,19 +798,34 @@ public final class ZarinPalEmulator implements AutoCloseable {
             this.description = description;
             this.callbackUrl = callbackUrl;
             this.created = created;
+            this.expiresAt = expiresAt;
             this.paidAmount = amount;
         }
 
-        /** The buyer pressed "Pay"; the state after it. */
+        /** The buyer pressed "Pay"; the state after it (too late: expired). */
         synchronized String pay(AtomicLong refIds) {
+            expireIfDue();
             if (state.equals("pending")) {
                 markPaid(refIds);
             }
             return state;
         }
 
+        synchronized void payLate(AtomicLong refIds) {
+            if (!state.equals("paid") && !state.equals("verified")) {
+                markPaid(refIds);
+            }
+        }
+
+        private void expireIfDue() {
+            if (state.equals("pending") && !Instant.now().isBefore(expiresAt)) {
+                state = "expired";
+            }
+        }
+
         /** The buyer pressed "Cancel"; the state after it (a payment made stays made). */
         synchronized String cancel() {
+            expireIfDue();
             if (state.equals("pending")) {
                 state = "cancelled";
             }
@@ -741,8 +860,19 @@ public final class ZarinPalEmulator implements AutoCloseable {
         }
 
         synchronized Session snapshot() {
+            expireIfDue();
             return new Session(
-                    authority, merchantId, amount, currency, description, callbackUrl, state, refId, cardPan, cardHash);
+                    authority,
+                    merchantId,
+                    amount,
+                    currency,
+                    description,
+                    callbackUrl,
+                    state,
+                    refId,
+                    cardPan,
+                    cardHash,
+                    expiresAt);
         }
 
         Dated snapshotWithDate() {

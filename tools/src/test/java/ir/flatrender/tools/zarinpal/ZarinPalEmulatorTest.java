@@ -128,6 +128,94 @@ class ZarinPalEmulatorTest {
 
     // ---- the contract ----
 
+    // ---- issue 15's switches ----
+
+    @Test
+    void theExpiryAskedForIsKeptAndAnExpiredSessionCannotBePaid() throws Exception {
+        Map<String, Object> body = payment(MERCHANT, 250_000);
+        body.put("expire_in", 60);
+        JsonNode answer = api("request.json", body);
+        String authority = answer.path("data").path("authority").asText();
+        ZarinPalEmulator.Session session = emulator.session(authority).orElseThrow();
+        assertThat(Duration.between(java.time.Instant.now(), session.expiresAt()))
+                .isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
+        body.put("expire_in", 5);
+        assertThat(api("request.json", body).path("errors").path("code").asInt())
+                .isEqualTo(-40);
+        body.put("expire_in", "soon");
+        assertThat(api("request.json", body).path("errors").path("code").asInt())
+                .isEqualTo(-40);
+    }
+
+    @Test
+    void anAmountAboveZarinPalsLimitIsRefused() throws Exception {
+        assertInvalid(
+                api("request.json", payment(MERCHANT, ZarinPalEmulator.MAX_AMOUNT_RIAL + 1)),
+                "amount",
+                "The amount must not be greater than 2000000000.");
+        Map<String, Object> toman = payment(MERCHANT, ZarinPalEmulator.MAX_AMOUNT_RIAL / 10 + 1);
+        toman.put("currency", "IRT");
+        assertInvalid(api("request.json", toman), "amount", "The amount must not be greater than 200000000.");
+        assertThat(request(MERCHANT, ZarinPalEmulator.MAX_AMOUNT_RIAL)).startsWith("A");
+    }
+
+    @Test
+    void aLatePaymentIsPaidWhateverTheSessionsState() throws Exception {
+        String authority = request(MERCHANT, 250_000);
+        press(authority, "cancel");
+        assertThat(emulator.session(authority).orElseThrow().state()).isEqualTo("cancelled");
+        emulator.payLate(authority);
+        assertThat(emulator.session(authority).orElseThrow().state()).isEqualTo("paid");
+        JsonNode listed = api("unVerified.json", Map.of("merchant_id", MERCHANT));
+        assertThat(listed.path("data").path("authorities").toString()).contains(authority);
+        assertThat(verify(MERCHANT, 250_000, authority)
+                        .path("data")
+                        .path("code")
+                        .asInt())
+                .isEqualTo(100);
+    }
+
+    @Test
+    void theRefIdFaultsAnswerARefIdPast2To63OrNone() throws Exception {
+        String authority = request(MERCHANT, 250_000);
+        press(authority, "pay");
+        long refId = emulator.session(authority).orElseThrow().refId();
+        emulator.setRefIdFault(ZarinPalEmulator.RefIdFault.PAST_2_63);
+        JsonNode big = verify(MERCHANT, 250_000, authority);
+        assertThat(big.path("data").path("ref_id").bigIntegerValue())
+                .isEqualTo(ZarinPalEmulator.TWO_TO_THE_64.add(java.math.BigInteger.valueOf(refId)));
+        emulator.setRefIdFault(ZarinPalEmulator.RefIdFault.MISSING);
+        JsonNode none = verify(MERCHANT, 250_000, authority);
+        assertThat(none.path("data").path("code").asInt()).isEqualTo(101);
+        assertThat(none.path("data").has("ref_id")).isFalse();
+        emulator.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
+        assertThat(verify(MERCHANT, 250_000, authority)
+                        .path("data")
+                        .path("ref_id")
+                        .asLong())
+                .isEqualTo(refId);
+    }
+
+    @Test
+    void heldVerifiesWaitForTheRelease() throws Exception {
+        String authority = request(MERCHANT, 250_000);
+        press(authority, "pay");
+        emulator.holdVerifies();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<JsonNode> held = pool.submit(() -> verify(MERCHANT, 250_000, authority));
+            assertThatThrownBy(() -> held.get(500, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(emulator.verifyCalls(authority)).isEqualTo(1);
+            emulator.releaseVerifies();
+            assertThat(held.get(10, TimeUnit.SECONDS).path("data").path("code").asInt())
+                    .isEqualTo(100);
+        } finally {
+            emulator.releaseVerifies();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void requestPayAndVerify() throws Exception {
         JsonNode requested = api("request.json", payment(MERCHANT, 250_000));
