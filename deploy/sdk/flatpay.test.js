@@ -58,6 +58,14 @@ describe("signRequest and canonicalRequest", () => {
         assert.equal(signRequest({ ...vector, timestamp: "1764640000" }), signature);
     });
 
+    // Issue 15 case 4: the signature is over the header's text, so a leading zero is signed as sent
+    // (PAYMENTS.md's second vector; the gateway's ClientSignatureTest checks the same value).
+    it("signs a timestamp header with a leading zero as written", () => {
+        const zero = { ...vector, timestamp: "01764640000" };
+        assert.ok(canonicalRequest(zero).includes("\n01764640000\n"));
+        assert.equal(signRequest(zero), "1d68bf6c09b3e81e40d5536a84c0fdf7cb14667969bb6612c353d324d1508c8c");
+    });
+
     it("hashes an empty body as the empty string", () => {
         const emptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         assert.ok(canonicalRequest({ ...vector, body: "" }).endsWith(`\n${emptySha256}`));

@@ -52,8 +52,11 @@ public final class ClientApps {
             boolean disabled,
             Instant createdAt) {}
 
-    /** A client's call that passed the checks: who made it and the secret its results are signed with. */
-    public record Caller(ClientApp app, String hmacSecret) {}
+    /**
+     * A client's call that passed the checks: who made it, the secret its results are signed
+     * with, and the nonce it took.
+     */
+    public record Caller(ClientApp app, String hmacSecret, String nonce) {}
 
     /** Credentials as issued: shown to the admin once. */
     public record Issued(ClientApp app, String apiKey, String hmacSecret, Optional<String> webhookSecret) {}
@@ -266,6 +269,7 @@ public final class ClientApps {
     }
 
     private Settings settings(RequestBodies body, ClientApp current) {
+        PaymentText.check(body, "name", "return_urls", "webhook_url", "merchant_id", "currency_unit");
         String name = current == null
                 ? body.string("name", 200)
                 : body.optionalString("name", 200).orElse(current.name());
@@ -377,8 +381,9 @@ public final class ClientApps {
 
     /**
      * Checks a client's signed call: a known, unexpired key of an enabled client, a timestamp
-     * within the window, a matching signature, and a nonce not seen before (taken only when
-     * everything else holds, so a refused call leaves nothing behind).
+     * within the window, a matching signature over the headers' values as sent, and a nonce not
+     * seen before (taken only when everything else holds, so a refused call leaves nothing
+     * behind; a call refused after this check gives it back, {@link #releaseNonce}).
      */
     public Caller authenticate(Context ctx, byte[] body) {
         String apiKey = ctx.header("X-Api-Key");
@@ -406,7 +411,8 @@ public final class ClientApps {
             throw Problem.of(
                     403, "client-disabled", "The client app is disabled", "client app " + app.id() + " is disabled");
         }
-        long timestamp = ClientSignature.parseTimestamp(ctx.header("X-FlatPay-Timestamp"));
+        String timestampHeader = ctx.header("X-FlatPay-Timestamp");
+        long timestamp = ClientSignature.parseTimestamp(timestampHeader);
         long now = Instant.now().getEpochSecond();
         if (timestamp < 0 || Math.abs(now - timestamp) > ClientSignature.WINDOW_SECONDS) {
             throw refused(
@@ -424,7 +430,7 @@ public final class ClientApps {
                 ctx.header("X-FlatPay-Signature"),
                 ctx.method().name(),
                 ctx.path(),
-                timestamp,
+                timestampHeader,
                 nonce,
                 body)) {
             throw refused(
@@ -439,7 +445,16 @@ public final class ClientApps {
         if (taken == 0) {
             throw refused("nonce-reused", "this nonce was used already; every call takes a new one");
         }
-        return new Caller(app, hmacSecret);
+        return new Caller(app, hmacSecret, nonce);
+    }
+
+    /** Gives a refused call's nonce back: PAYMENTS.md section 2, a refused call takes nothing. */
+    void releaseNonce(Caller caller) {
+        jdbi.useHandle(
+                handle -> handle.createUpdate("DELETE FROM payment.request_nonces WHERE client_id = :c AND nonce = :n")
+                        .bind("c", caller.app().id())
+                        .bind("n", caller.nonce())
+                        .execute());
     }
 
     private static Problem refused(String type, String detail) {

@@ -24,27 +24,49 @@ public final class ClientSignature {
 
     private ClientSignature() {}
 
-    /** The string a client's call is signed over. */
-    public static String canonicalRequest(String method, String path, long timestamp, String nonce, byte[] body) {
+    /**
+     * The string a client's call is signed over.
+     *
+     * @param timestamp the {@code X-FlatPay-Timestamp} header's value as sent (a leading zero
+     *     stays: the signature is over the header's bytes)
+     */
+    public static String canonicalRequest(String method, String path, String timestamp, String nonce, byte[] body) {
         return String.join(
                 "\n",
                 "FLATPAY-HMAC-SHA256",
                 method.toUpperCase(java.util.Locale.ROOT),
                 path,
-                Long.toString(timestamp),
+                timestamp,
                 nonce,
                 sha256Hex(body));
     }
 
+    /** The canonical string of a call whose timestamp header is {@code timestamp} in plain decimal. */
+    public static String canonicalRequest(String method, String path, long timestamp, String nonce, byte[] body) {
+        return canonicalRequest(method, path, Long.toString(timestamp), nonce, body);
+    }
+
     /** The {@code X-FlatPay-Signature} value of a call: {@code v1=} and the lowercase hex HMAC. */
     public static String signRequest(
-            String hmacSecret, String method, String path, long timestamp, String nonce, byte[] body) {
+            String hmacSecret, String method, String path, String timestamp, String nonce, byte[] body) {
         return VERSION + hmacHex(hmacSecret, canonicalRequest(method, path, timestamp, nonce, body));
+    }
+
+    /** The signature of a call whose timestamp header is {@code timestamp} in plain decimal. */
+    public static String signRequest(
+            String hmacSecret, String method, String path, long timestamp, String nonce, byte[] body) {
+        return signRequest(hmacSecret, method, path, Long.toString(timestamp), nonce, body);
     }
 
     /** Whether {@code header} is the call's signature; compared in constant time. */
     public static boolean requestMatches(
             String hmacSecret, String header, String method, String path, long timestamp, String nonce, byte[] body) {
+        return requestMatches(hmacSecret, header, method, path, Long.toString(timestamp), nonce, body);
+    }
+
+    /** Whether {@code header} is the call's signature over the timestamp header as sent; constant time. */
+    public static boolean requestMatches(
+            String hmacSecret, String header, String method, String path, String timestamp, String nonce, byte[] body) {
         if (header == null || !header.startsWith(VERSION)) {
             return false;
         }

@@ -5,11 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.SecretBox;
-import ir.flatrender.gateway.webhooks.WebhookDeliverer;
-import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -23,21 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class PaymentBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PaymentBroker.class);
 
-    /** The outbox of the client apps' webhooks. */
-    static final WebhookDeliverer.Outbox OUTBOX = new WebhookDeliverer.Outbox(
-            "payment-webhooks",
-            "payment.webhook_deliveries",
-            "client_id",
-            "payment.client_apps",
-            "webhook_url",
-            "webhook_secret_encrypted",
-            "pay-client-webhook:",
-            Optional.empty());
+    /** Callbacks' verifications at once, and waiting; more are shown the "confirming" page. */
+    private static final int VERIFIERS = 4;
+
+    private static final int VERIFY_QUEUE = 200;
 
     private final ClientApps clients;
     private final Transactions transactions;
     private final PaymentRoutes routes;
-    private final WebhookDeliverer deliverer;
+    private final PaymentWebhooks deliverer;
+    private final ThreadPoolExecutor verifiers;
     private final ScheduledExecutorService reconciler;
 
     /** @param perClient the rate limit of one client app's signed calls */
@@ -54,10 +50,18 @@ public final class PaymentBroker implements AutoCloseable {
                 config.publicUrl().isPresent() ? () -> config.publicUrl().get() : ownUrl;
         ZarinPal zarinPal = new ZarinPal(config.zarinPalUrl(), config.zarinPalTimeout(), json);
         this.clients = new ClientApps(jdbi, secrets, json, config.allowPrivateWebhooks(), perClient);
-        this.transactions = new Transactions(jdbi, zarinPal, config, publicUrl, json);
-        this.routes = new PaymentRoutes(clients, transactions, config.returnLifetime(), json);
-        this.deliverer = new WebhookDeliverer(
-                OUTBOX, jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
+        AtomicInteger verifierCount = new AtomicInteger();
+        this.verifiers = new ThreadPoolExecutor(
+                VERIFIERS, VERIFIERS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(VERIFY_QUEUE), r -> {
+                    Thread thread = new Thread(r, "payment-verify-" + verifierCount.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        verifiers.allowCoreThreadTimeOut(true);
+        this.transactions = new Transactions(jdbi, zarinPal, config, publicUrl, json, verifiers);
+        this.routes = new PaymentRoutes(clients, transactions, config, json);
+        this.deliverer = new PaymentWebhooks(
+                jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
         this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "payment-reconciler");
             thread.setDaemon(true);
@@ -101,6 +105,7 @@ public final class PaymentBroker implements AutoCloseable {
     @Override
     public void close() {
         reconciler.shutdownNow();
+        verifiers.shutdownNow();
         deliverer.close();
     }
 }

@@ -21,6 +21,10 @@ import java.util.Optional;
  * @param reconcilePeriod how often unverified payments are looked for and old ones expired
  * @param zarinPalTimeout how long a call to ZarinPal may take
  * @param returnLifetime how long the signed result on the return URL is good for
+ * @param maxAmountRial the largest amount ZarinPal takes in one payment (200,000,000 Toman by
+ *     default); a request above it is refused with 422 before ZarinPal is asked
+ * @param callbackWait how long the buyer's callback waits for ZarinPal's verify before the
+ *     buyer is shown a "we are confirming your payment" page that reloads itself
  */
 public record PaymentConfig(
         String zarinPalUrl,
@@ -33,7 +37,12 @@ public record PaymentConfig(
         Duration returnLifetime,
         List<Duration> webhookSchedule,
         Duration webhookPoll,
-        boolean allowPrivateWebhooks) {
+        boolean allowPrivateWebhooks,
+        long maxAmountRial,
+        Duration callbackWait) {
+    /** ZarinPal's largest payment: 200,000,000 Toman. */
+    public static final long MAX_AMOUNT_RIAL = 2_000_000_000L;
+
     public PaymentConfig {
         requireNonNull(zarinPalUrl, "zarinPalUrl is null");
         requireNonNull(merchantId, "merchantId is null");
@@ -55,9 +64,20 @@ public record PaymentConfig(
         requireNonNull(returnLifetime, "returnLifetime is null");
         webhookSchedule = List.copyOf(webhookSchedule);
         requireNonNull(webhookPoll, "webhookPoll is null");
+        if (maxAmountRial < Transactions.MIN_AMOUNT_RIAL) {
+            throw new IllegalArgumentException("the largest amount must be at least " + Transactions.MIN_AMOUNT_RIAL
+                    + " Rial, not " + maxAmountRial);
+        }
+        requireNonNull(callbackWait, "callbackWait is null");
+        if (callbackWait.isNegative()) {
+            throw new IllegalArgumentException("callbackWait must not be negative: " + callbackWait);
+        }
     }
 
-    /** Production defaults: 30-minute expiry, reconciliation every minute, public webhooks only. */
+    /**
+     * Production defaults: 30-minute expiry, reconciliation every minute, public webhooks only,
+     * ZarinPal's 200,000,000-Toman limit, the buyer's callback answered within 3 seconds.
+     */
     public static PaymentConfig defaults(String zarinPalUrl, String merchantId) {
         return defaults(zarinPalUrl, merchantId, false);
     }
@@ -79,6 +99,8 @@ public record PaymentConfig(
                 Duration.ofMinutes(15),
                 WebhookDeliverer.SCHEDULE,
                 Duration.ofSeconds(1),
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                MAX_AMOUNT_RIAL,
+                Duration.ofSeconds(3));
     }
 }

@@ -9,6 +9,8 @@ import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.RouteTable;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +19,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's HTTP face: the clients' signed calls ({@code /v1/pay/request},
@@ -25,6 +33,10 @@ import java.util.regex.Pattern;
  * admins' transaction list.
  */
 public final class PaymentRoutes {
+    private static final Logger log = LoggerFactory.getLogger(PaymentRoutes.class);
+    /** The query parameters the broker adds to a return URL; a client's return URL may not hold them. */
+    static final String RESERVED_PREFIX = "flatpay_";
+
     private static final Pattern ORDER_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,64}$");
     private static final Pattern AUTHORITY = Pattern.compile("^[A-Za-z0-9]{1,64}$");
     private static final Pattern MOBILE = Pattern.compile("^(\\+98|0)?9[0-9]{9}$");
@@ -34,12 +46,17 @@ public final class PaymentRoutes {
     private final ClientApps clients;
     private final Transactions transactions;
     private final Duration returnLifetime;
+    private final long maxAmountRial;
+    private final Duration callbackWait;
     private final ObjectMapper json;
 
-    public PaymentRoutes(ClientApps clients, Transactions transactions, Duration returnLifetime, ObjectMapper json) {
+    public PaymentRoutes(ClientApps clients, Transactions transactions, PaymentConfig config, ObjectMapper json) {
         this.clients = requireNonNull(clients, "clients is null");
         this.transactions = requireNonNull(transactions, "transactions is null");
-        this.returnLifetime = requireNonNull(returnLifetime, "returnLifetime is null");
+        requireNonNull(config, "config is null");
+        this.returnLifetime = config.returnLifetime();
+        this.maxAmountRial = config.maxAmountRial();
+        this.callbackWait = config.callbackWait();
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -50,19 +67,45 @@ public final class PaymentRoutes {
         routes.get("/v1/admin/pay/transactions", this::list);
     }
 
+    /**
+     * Runs a signed call; a call refused after its signature was checked (422, 404, 409, 502,
+     * 503, or an error of ours) gives its nonce back, so that the client may send it again.
+     */
+    private void signed(Context ctx, java.util.function.Consumer<ClientApps.Caller> call) {
+        ClientApps.Caller caller = clients.authenticate(ctx, ctx.bodyAsBytes());
+        try {
+            call.accept(caller);
+        } catch (RuntimeException e) {
+            clients.releaseNonce(caller);
+            throw e;
+        }
+    }
+
     private void request(Context ctx) {
-        byte[] raw = ctx.bodyAsBytes();
-        ClientApps.Caller caller = clients.authenticate(ctx, raw);
+        signed(ctx, caller -> request(ctx, caller));
+    }
+
+    private void request(Context ctx, ClientApps.Caller caller) {
         RequestBodies body = RequestBodies.read(ctx, json);
+        PaymentText.check(body, "order_id", "description", "return_url", "metadata");
         long amount = body.positiveLong("amount", 1_000_000_000_000L);
         if (amount > 0 && amount < Transactions.MIN_AMOUNT_RIAL) {
             body.error("amount", "must be at least " + Transactions.MIN_AMOUNT_RIAL + " Rial (1,000 Toman)");
+        }
+        if (amount > maxAmountRial) {
+            body.error("amount", "must be at most %,d Rial: ZarinPal takes no larger payment".formatted(maxAmountRial));
         }
         String orderId = body.string("order_id", 64, ORDER_ID, "1 to 64 characters of A-Z a-z 0-9 . _ : -");
         String description = body.string("description", 500);
         String returnUrl = body.string("return_url", 2000);
         if (returnUrl != null && !ClientApps.allowsReturn(caller.app(), returnUrl)) {
             body.error("return_url", "must be under one of this client app's registered return URLs");
+        } else if (returnUrl != null) {
+            reservedParameter(returnUrl)
+                    .ifPresent(name -> body.error(
+                            "return_url",
+                            "must not carry the query parameter " + name + ": the broker adds the " + RESERVED_PREFIX
+                                    + "* parameters itself"));
         }
         var metadata = body.object("metadata");
         Optional<String> mobile = Optional.ofNullable(metadata.get("mobile")).map(n -> n.asText());
@@ -79,9 +122,34 @@ public final class PaymentRoutes {
         ctx.status(asked.created() ? 201 : 200).json(transactions.toJson(asked.transaction()));
     }
 
+    /** The first query parameter of {@code url} named {@code flatpay_…} (any case, decoded), if any. */
+    static Optional<String> reservedParameter(String url) {
+        String query = URI.create(url).getRawQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            String rawName = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            String name;
+            try {
+                name = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                name = rawName;
+            }
+            if (name.strip().toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
     private void inquiry(Context ctx) {
-        ClientApps.Caller caller = clients.authenticate(ctx, ctx.bodyAsBytes());
+        signed(ctx, caller -> inquiry(ctx, caller));
+    }
+
+    private void inquiry(Context ctx, ClientApps.Caller caller) {
         RequestBodies body = RequestBodies.read(ctx, json);
+        PaymentText.check(body, "id", "order_id");
         Optional<String> id = body.optionalString("id", 36);
         Optional<String> orderId = body.optionalString("order_id", 64);
         if (id.isEmpty() == orderId.isEmpty()) {
@@ -101,8 +169,11 @@ public final class PaymentRoutes {
     }
 
     /**
-     * ZarinPal sends the buyer here. Verifies (once) and sends the buyer back to the client's
-     * return URL with a signed result.
+     * ZarinPal sends the buyer here. The callback's {@code Status} is the buyer's browser's word,
+     * kept as a hint: the payment is verified with ZarinPal (one verification at a time per
+     * payment) and the buyer sent back to the client's return URL with the signed result. When
+     * verify takes longer than {@code callbackWait}, the buyer gets a page saying the payment is
+     * being confirmed, which reloads this URL; the verification goes on without them.
      */
     private void callback(Context ctx) {
         String authority = ctx.queryParam("Authority");
@@ -117,22 +188,72 @@ public final class PaymentRoutes {
                     "the callback takes Authority and Status (OK or NOK)");
         }
         Transactions.Transaction transaction = transactions
-                .settle(
-                        authority,
-                        "OK".equals(status) ? Transactions.Source.CALLBACK_OK : Transactions.Source.CALLBACK_NOK)
+                .noteCallback(authority, status)
                 .orElseThrow(() -> Problem.of(
                         404,
                         "authority-unknown",
                         "Unknown payment",
                         "no payment of this broker has authority " + authority));
         ctx.header("Cache-Control", "no-store");
+        if (transaction.pending()) {
+            try {
+                transaction = transactions
+                        .settleAsync(authority)
+                        .get(callbackWait.toMillis(), TimeUnit.MILLISECONDS)
+                        .orElse(transaction);
+            } catch (TimeoutException | RejectedExecutionException e) {
+                confirming(ctx);
+                return;
+            } catch (ExecutionException e) {
+                log.warn(
+                        "payment {}: the callback's verification failed: {}",
+                        transaction.id(),
+                        e.getCause().toString());
+                confirming(ctx);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                confirming(ctx);
+                return;
+            }
+        }
+        if (transaction.pending() && transaction.verifying()) {
+            confirming(ctx); // verified right now elsewhere (reconciliation, another gateway)
+            return;
+        }
         ctx.redirect(returnLocation(transaction), io.javalin.http.HttpStatus.FOUND);
     }
+
+    /** 202 and a page that reloads the callback in a few seconds, while ZarinPal confirms the payment. */
+    private static void confirming(Context ctx) {
+        ctx.status(202)
+                .header("Refresh", "3")
+                .contentType("text/html; charset=utf-8")
+                .result(CONFIRMING.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String CONFIRMING = """
+            <!DOCTYPE html>
+            <html lang="fa" dir="rtl">
+            <head>
+            <meta charset="utf-8">
+            <meta http-equiv="refresh" content="3">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>در حال تأیید پرداخت</title>
+            </head>
+            <body style="font-family: Tahoma, sans-serif; max-width: 32em; margin: 3em auto; padding: 0 1em;">
+            <h1>در حال تأیید پرداخت…</h1>
+            <p>پرداخت شما در حال تأیید است؛ این صفحه را نبندید، چند لحظه دیگر به فروشگاه بازمی‌گردید.</p>
+            <p dir="ltr">We are confirming your payment with the bank; this page reloads by itself and
+            takes you back to the shop in a moment.</p>
+            </body>
+            </html>
+            """;
 
     /** The return URL with the signed result added (PAYMENTS.md section 5). */
     String returnLocation(Transactions.Transaction t) {
         String status = t.status().equals("expired") ? "failed" : t.status();
-        String refId = t.refId().map(String::valueOf).orElse("");
+        String refId = t.refId().orElse("");
         long expires = Instant.now().plus(returnLifetime).getEpochSecond();
         String signature = ClientSignature.signReturn(
                 clients.currentHmacSecret(t.clientId()), t.id().toString(), t.orderId(), status, refId, expires);
@@ -159,6 +280,15 @@ public final class PaymentRoutes {
             throw Problem.invalidField("status", "must be one of " + STATUSES);
         }
         Optional<String> orderId = Optional.ofNullable(ctx.queryParam("order_id"));
+        if (orderId.isPresent()) {
+            PaymentText.problem(orderId.get()).ifPresent(why -> {
+                throw Problem.invalidField("order_id", why);
+            });
+        }
+        String attention = ctx.queryParam("attention");
+        if (attention != null && !attention.equals("true") && !attention.equals("false")) {
+            throw Problem.invalidField("attention", "must be true or false");
+        }
         Optional<Instant> after = instantParam(ctx, "created_after");
         Optional<Instant> before = instantParam(ctx, "created_before");
         int limit = 50;
@@ -185,13 +315,13 @@ public final class PaymentRoutes {
                 throw Problem.invalidField("cursor", "is not a cursor this API gave");
             }
         }
-        List<Transactions.Transaction> rows =
-                transactions.list(client, status, orderId, after, before, cursorAt, cursorId, limit + 1);
+        List<Transactions.Transaction> rows = transactions.list(
+                client, status, orderId, "true".equals(attention), after, before, cursorAt, cursorId, limit + 1);
         boolean more = rows.size() > limit;
         List<Transactions.Transaction> page = more ? rows.subList(0, limit) : rows;
         ObjectNode out = json.createObjectNode();
         ArrayNode items = out.putArray("transactions");
-        page.forEach(t -> items.add(transactions.toJson(t)));
+        page.forEach(t -> items.add(transactions.toAdminJson(t)));
         if (more) {
             Transactions.Transaction last = page.get(page.size() - 1);
             out.put(

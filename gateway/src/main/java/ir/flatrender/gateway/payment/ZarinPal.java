@@ -104,8 +104,13 @@ public final class ZarinPal {
     /** A payment opened: its authority, and ZarinPal's fee in Rial. */
     public record Requested(String authority, long feeRial, String feeType) {}
 
-    /** A payment verified now ({@code code} 100) or before (101). */
-    public record Verified(int code, long refId, String cardPan, String cardHash, long feeRial, String feeType) {
+    /**
+     * A payment verified now ({@code code} 100) or before (101).
+     *
+     * @param refId ZarinPal's reference number exactly, as decimal digits (it may not fit 64
+     *     bits); null when the answer had none, or not a positive whole number
+     */
+    public record Verified(int code, String refId, String cardPan, String cardHash, long feeRial, String feeType) {
         public boolean alreadyVerified() {
             return code == 101;
         }
@@ -122,6 +127,8 @@ public final class ZarinPal {
      * @param mobile the buyer's mobile, or null
      * @param email the buyer's email, or null
      * @param orderId our order id, or null
+     * @param expireIn how long the buyer may pay, sent as {@code expire_in} (seconds) so that
+     *     ZarinPal stops taking the payment when the broker stops waiting for it; null: not sent
      */
     public Requested request(
             String merchantId,
@@ -131,7 +138,8 @@ public final class ZarinPal {
             String callbackUrl,
             String mobile,
             String email,
-            String orderId)
+            String orderId,
+            Duration expireIn)
             throws ZarinPalException {
         requireNonNull(merchantId, "merchantId is null");
         requireNonNull(unit, "unit is null");
@@ -144,6 +152,9 @@ public final class ZarinPal {
                 .put("currency", unit.name())
                 .put("description", description)
                 .put("callback_url", callbackUrl);
+        if (expireIn != null) {
+            body.put("expire_in", expireIn.toSeconds());
+        }
         ObjectNode metadata = json.createObjectNode();
         if (mobile != null) {
             metadata.put("mobile", mobile);
@@ -184,7 +195,7 @@ public final class ZarinPal {
         JsonNode data = call("/pg/v4/payment/verify.json", body, "the verification", true);
         return new Verified(
                 intValue(data, "code"),
-                longValue(data, "ref_id"),
+                refId(data.get("ref_id")),
                 text(data, "card_pan"),
                 text(data, "card_hash"),
                 toRial(longValue(data, "fee"), unit),
@@ -430,6 +441,23 @@ public final class ZarinPal {
             }
         }
         return 0;
+    }
+
+    private static final Pattern REF_ID = Pattern.compile("^[1-9][0-9]{0,39}$");
+
+    /** A ref_id exactly, from a JSON number of any size or a string of digits; else null. */
+    private static String refId(JsonNode value) {
+        String digits;
+        if (value == null) {
+            return null;
+        } else if (value.isIntegralNumber()) {
+            digits = value.bigIntegerValue().toString();
+        } else if (value.isTextual()) {
+            digits = value.textValue().strip();
+        } else {
+            return null;
+        }
+        return REF_ID.matcher(digits).matches() ? digits : null;
     }
 
     private static String text(JsonNode node, String field) {

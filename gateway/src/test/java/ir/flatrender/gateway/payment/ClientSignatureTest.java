@@ -24,6 +24,28 @@ class ClientSignatureTest {
                 .isTrue();
     }
 
+    /**
+     * Issue 15 case 4: the signature is over the X-FlatPay-Timestamp header's bytes, so a header
+     * with a leading zero signs "01764640000" (PAYMENTS.md's second vector, Python's hmac).
+     */
+    @Test
+    void case4ATimestampWithALeadingZeroIsSignedAsSent() {
+        assertThat(ClientSignature.canonicalRequest(
+                        "POST", "/v1/pay/request", "01764640000", "nonce-0123456789abcdef", BODY))
+                .contains("\n01764640000\n");
+        String signature = ClientSignature.signRequest(
+                SECRET, "POST", "/v1/pay/request", "01764640000", "nonce-0123456789abcdef", BODY);
+        assertThat(signature).isEqualTo("v1=1d68bf6c09b3e81e40d5536a84c0fdf7cb14667969bb6612c353d324d1508c8c");
+        assertThat(ClientSignature.requestMatches(
+                        SECRET, signature, "POST", "/v1/pay/request", "01764640000", "nonce-0123456789abcdef", BODY))
+                .isTrue();
+        // The same instant written without the zero is another string, another signature.
+        assertThat(ClientSignature.requestMatches(
+                        SECRET, signature, "POST", "/v1/pay/request", 1764640000, "nonce-0123456789abcdef", BODY))
+                .isFalse();
+        assertThat(ClientSignature.parseTimestamp("01764640000")).isEqualTo(1764640000L);
+    }
+
     @Test
     void anyChangeBreaksTheSignature() {
         String signature = ClientSignature.signRequest(

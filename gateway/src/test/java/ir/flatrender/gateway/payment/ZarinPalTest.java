@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ZarinPalTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,7 +111,7 @@ class ZarinPalTest {
 
     private Requested requestInRial(long amountRial) throws ZarinPalException {
         return zarinPal()
-                .request(MERCHANT, amountRial, Unit.IRR, "credits", "https://app.example/back", null, null, null);
+                .request(MERCHANT, amountRial, Unit.IRR, "credits", "https://app.example/back", null, null, null, null);
     }
 
     private Sent only() {
@@ -134,7 +135,8 @@ class ZarinPalTest {
                         "https://app.example/pay/back",
                         "09121234567",
                         null,
-                        "ord_42");
+                        "ord_42",
+                        Duration.ofMinutes(30));
 
         assertThat(requested).isEqualTo(new Requested(AUTHORITY, 2_500, "Merchant"));
         Sent request = only();
@@ -150,6 +152,8 @@ class ZarinPalTest {
         assertThat(body.get("metadata").get("mobile").asText()).isEqualTo("09121234567");
         assertThat(body.get("metadata").get("order_id").asText()).isEqualTo("ord_42");
         assertThat(body.get("metadata").has("email")).isFalse();
+        // Issue 15 case 1: the expiry the broker enforces is sent, so ZarinPal stops taking it then.
+        assertThat(body.get("expire_in").asLong()).isEqualTo(1_800);
     }
 
     @Test
@@ -159,7 +163,7 @@ class ZarinPalTest {
                 """.formatted(AUTHORITY));
 
         Requested requested = zarinPal()
-                .request(MERCHANT, 123_457, Unit.IRR, "credits", "https://app.example/back", null, null, null);
+                .request(MERCHANT, 123_457, Unit.IRR, "credits", "https://app.example/back", null, null, null, null);
 
         assertThat(requested).isEqualTo(new Requested(AUTHORITY, 0, "Payer"));
         JsonNode body = only().body();
@@ -204,7 +208,7 @@ class ZarinPalTest {
 
         assertThat(verified.code()).isEqualTo(100);
         assertThat(verified.alreadyVerified()).isFalse();
-        assertThat(verified.refId()).isEqualTo(12_345_678_901L);
+        assertThat(verified.refId()).isEqualTo("12345678901");
         assertThat(verified.cardPan()).isEqualTo("502229******5995");
         assertThat(verified.cardHash()).startsWith("1EBE3EBE");
         assertThat(verified.feeRial()).isEqualTo(1_200);
@@ -213,6 +217,32 @@ class ZarinPalTest {
         assertThat(body.get("merchant_id").asText()).isEqualTo(MERCHANT);
         assertThat(body.get("amount").asLong()).isEqualTo(50_000);
         assertThat(body.get("authority").asText()).isEqualTo(AUTHORITY);
+    }
+
+    /** Issue 15 case 2: 2^64 + 5 was read as 5; it is kept digit for digit, as a number or a string. */
+    @ParameterizedTest
+    @CsvSource({"18446744073709551621", "\"18446744073709551621\""})
+    void case2VerifyKeepsARefIdPast2To63Exactly(String refId) throws Exception {
+        answer(VERIFY, 200, """
+                {"data":{"code":100,"message":"Verified","card_hash":"abc","card_pan":"502229******5995",
+                 "ref_id":%s,"fee_type":"Merchant","fee":0},"errors":[]}
+                """.formatted(refId));
+
+        assertThat(zarinPal().verify(MERCHANT, 500_000, Unit.IRR, AUTHORITY).refId())
+                .isEqualTo("18446744073709551621");
+    }
+
+    /** Issue 15 case 2: a success without a ref_id (or with 0, or garbage) has none, not 0. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",\"ref_id\":0", ",\"ref_id\":null", ",\"ref_id\":\"12x\"", ",\"ref_id\":1.5"})
+    void case2VerifyWithoutARefIdGivesNone(String refId) throws Exception {
+        answer(VERIFY, 200, """
+                {"data":{"code":100,"message":"Verified","card_pan":"502229******5995"%s},"errors":[]}
+                """.formatted(refId));
+
+        Verified verified = zarinPal().verify(MERCHANT, 500_000, Unit.IRR, AUTHORITY);
+        assertThat(verified.code()).isEqualTo(100);
+        assertThat(verified.refId()).isNull();
     }
 
     @Test
@@ -226,7 +256,7 @@ class ZarinPalTest {
 
         assertThat(verified.code()).isEqualTo(101);
         assertThat(verified.alreadyVerified()).isTrue();
-        assertThat(verified.refId()).isEqualTo(12_345_678_901L);
+        assertThat(verified.refId()).isEqualTo("12345678901");
         assertThat(only().body().get("amount").asLong()).isEqualTo(500_000);
     }
 
@@ -320,8 +350,8 @@ class ZarinPalTest {
                 {"data":{"code":"100","message":"Success","authority":"%s","fee_type":"Merchant","fee":"3"}}
                 """.formatted(AUTHORITY));
 
-        Requested requested =
-                zarinPal().request(MERCHANT, 10_000, Unit.IRR, "credits", "https://app.example/back", null, null, null);
+        Requested requested = zarinPal()
+                .request(MERCHANT, 10_000, Unit.IRR, "credits", "https://app.example/back", null, null, null, null);
 
         assertThat(requested).isEqualTo(new Requested(AUTHORITY, 3, "Merchant"));
     }
@@ -441,7 +471,16 @@ class ZarinPalTest {
     @Test
     void tomanNeedsAWholeNumberOfTomanAndFailsBeforeAnyHttp() {
         assertThatThrownBy(() -> zarinPal()
-                        .request(MERCHANT, 500_005, Unit.IRT, "credits", "https://app.example/back", null, null, null))
+                        .request(
+                                MERCHANT,
+                                500_005,
+                                Unit.IRT,
+                                "credits",
+                                "https://app.example/back",
+                                null,
+                                null,
+                                null,
+                                null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10");
         assertThatThrownBy(() -> zarinPal().verify(MERCHANT, 500_005, Unit.IRT, AUTHORITY))

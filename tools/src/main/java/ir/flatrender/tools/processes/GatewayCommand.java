@@ -285,7 +285,9 @@ public final class GatewayCommand implements Callable<Integer> {
                 defaults.returnLifetime(),
                 defaults.webhookSchedule(),
                 defaults.webhookPoll(),
-                allowPrivateWebhooks));
+                allowPrivateWebhooks,
+                defaults.maxAmountRial(),
+                defaults.callbackWait()));
     }
 
     private static String blankToNull(String value) {

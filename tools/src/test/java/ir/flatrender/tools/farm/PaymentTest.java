@@ -75,6 +75,7 @@ class PaymentTest {
     private static final String ADMIN_PASSWORD = "admin password 1";
     private static final byte[] MASTER_KEY = SecretBox.generateKey();
     private static final UUID FLATRENDER_CLIENT = UUID.fromString("00000000-0000-0000-0000-00000000f1a7");
+    private static final Duration CALLBACK_WAIT = Duration.ofSeconds(1);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -119,7 +120,9 @@ class PaymentTest {
                 Duration.ofMinutes(15),
                 schedule,
                 Duration.ofMillis(100),
-                true);
+                true,
+                PaymentConfig.MAX_AMOUNT_RIAL,
+                CALLBACK_WAIT);
         String ownKey = ClientApps.newApiKey();
         String ownHmac = Secrets.generate("fps_");
         String ownWebhook = WebhookSignature.newSecret();
@@ -261,9 +264,16 @@ class PaymentTest {
         return callback;
     }
 
-    /** The buyer arriving at the callback: the broker's redirect back to the site. */
+    /**
+     * The buyer arriving at the callback: the broker's redirect back to the site. A "we are
+     * confirming" page (202, verify slower than the callback's wait) is reloaded, as its
+     * browser does.
+     */
     private static String callback(String url) {
         HttpResponse<String> answer = get(url);
+        for (int reloads = 0; answer.statusCode() == 202 && reloads < 30; reloads++) {
+            answer = get(url);
+        }
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
         return answer.headers().firstValue("Location").orElseThrow();
     }
@@ -399,28 +409,140 @@ class PaymentTest {
         assertThat(site.eventIds(tx.path("id").asText())).hasSize(1);
     }
 
+    /**
+     * Issue 15 case 1: a cancel at ZarinPal is the buyer's word, not a fact. The buyer comes back
+     * "pending" (verify says -51, not paid), the payment stays open, and once it has expired
+     * unpaid it ends cancelled with its webhook.
+     */
     @Test
-    void aCancelledPaymentGoesBackCancelledWithItsWebhook() {
+    void case1ACancelledPaymentStaysOpenUntilItExpiresThenEndsCancelled() {
         JsonNode tx = request("order-cancelled", 300_000);
         Map<String, String> back = query(callback(atZarinPal(tx, "cancel")));
-        assertThat(back.get("flatpay_status")).isEqualTo("cancelled");
+        assertThat(back.get("flatpay_status")).isEqualTo("pending");
         assertThat(back.get("flatpay_ref_id")).isEmpty();
-        assertThat(zarinPal.verifyCalls(tx.path("authority").asText())).isZero();
-        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("cancelled");
+        assertThat(zarinPal.verifyCalls(tx.path("authority").asText())).isEqualTo(1);
+        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("pending");
+        gateway.payments().orElseThrow().reconcileNow();
+        assertThat(inquiry(tx.path("id").asText()).path("status").asText()).isEqualTo("pending");
+        assertThat(deliveries(tx.path("id").asText())).isZero();
+
+        expireNow(tx.path("id").asText());
+        gateway.payments().orElseThrow().reconcileNow();
+        JsonNode closed = inquiry(tx.path("id").asText());
+        assertThat(closed.path("status").asText()).isEqualTo("cancelled");
         site.awaitEvent(tx.path("id").asText(), "payment.cancelled");
+    }
+
+    private static void expireNow(String transactionId) {
+        postgres.database()
+                .jdbi()
+                .useHandle(handle -> handle.createUpdate(
+                                "UPDATE payment.transactions SET expires_at = now() - interval '1 minute' WHERE id = ?")
+                        .bind(0, UUID.fromString(transactionId))
+                        .execute());
+    }
+
+    /**
+     * Issue 15 case 1: anyone who knows the authority (it is in the StartPay URL) calls the
+     * callback before the buyer pays, with NOK and with OK. Neither settles anything: the broker
+     * asks verify (-51, not paid) and keeps the payment open; the buyer then pays and the
+     * payment ends paid, with one webhook, payment.succeeded. The expiry the broker enforces
+     * was sent to ZarinPal with the request.
+     */
+    @Test
+    void case1AForgedCallbackBeforeThePaymentSettlesNothingAndTheBuyerStillPays() {
+        JsonNode tx = request("order-forged", 320_000);
+        String authority = tx.path("authority").asText();
+        String id = tx.path("id").asText();
+        Instant expiresAt = Instant.parse(tx.path("expires_at").asText());
+        assertThat(Duration.between(
+                                expiresAt,
+                                zarinPal.session(authority).orElseThrow().expiresAt())
+                        .abs())
+                .isLessThan(Duration.ofSeconds(3));
+        String forged = "http://127.0.0.1:" + gateway.port() + "/callback/zarinpal?Authority=" + authority;
+
+        assertThat(query(callback(forged + "&Status=NOK")).get("flatpay_status"))
+                .isEqualTo("pending");
+        assertThat(query(callback(forged + "&Status=OK")).get("flatpay_status")).isEqualTo("pending");
+        JsonNode open = inquiry(id);
+        assertThat(open.path("status").asText()).isEqualTo("pending");
+        assertThat(open.path("payment_url").asText()).endsWith(authority);
+        assertThat(open.path("last_error").asText()).contains("-51");
+        assertThat(deliveries(id)).isZero();
+
+        Map<String, String> paid = query(callback(atZarinPal(tx, "pay")));
+        assertThat(paid.get("flatpay_status")).isEqualTo("paid");
+        assertThat(inquiry(id).path("status").asText()).isEqualTo("paid");
+        site.awaitEvent(id, "payment.succeeded");
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.webhook_deliveries WHERE transaction_id = ?",
+                        UUID.fromString(id)))
+                .isEqualTo(1);
+    }
+
+    /**
+     * Issue 15 case 1: a payment ZarinPal takes after the broker expired the transaction (the
+     * emulator's late payment) is found by reconciliation, verified, and ends paid with its
+     * webhook, an alert, and a record the admin sees (attention, paid_after).
+     */
+    @Test
+    void case1APaymentMadeAfterTheBrokerClosedItIsVerifiedAndShownToTheAdmin() {
+        JsonNode tx = request("order-late", 330_000);
+        String authority = tx.path("authority").asText();
+        String id = tx.path("id").asText();
+        expireNow(id);
+        gateway.payments().orElseThrow().reconcileNow();
+        assertThat(inquiry(id).path("status").asText()).isEqualTo("expired");
+        site.awaitEvent(id, "payment.expired");
+
+        zarinPal.payLate(authority);
+        gateway.payments().orElseThrow().reconcileNow();
+
+        JsonNode paid = inquiry(id);
+        assertThat(paid.path("status").asText()).isEqualTo("paid");
+        assertThat(paid.path("paid_after").asText()).isEqualTo("expired");
+        assertThat(paid.path("ref_id").asText())
+                .isEqualTo(
+                        Long.toString(zarinPal.session(authority).orElseThrow().refId()));
+        assertThat(zarinPal.session(authority).orElseThrow().state()).isEqualTo("verified");
+        site.awaitEvent(id, "payment.succeeded");
+        GatewayClient.Answer flagged =
+                client.get("/v1/admin/pay/transactions?attention=true&order_id=order-late", adminToken);
+        assertThat(flagged.status()).as(flagged.toString()).isEqualTo(200);
+        assertThat(flagged.body().path("transactions")).hasSize(1);
+        assertThat(flagged.body()
+                        .path("transactions")
+                        .get(0)
+                        .path("attention")
+                        .path("message")
+                        .asText())
+                .contains("after the broker had closed it as expired");
     }
 
     /** A signed call made by hand, to break one part of it at a time. */
     private static HttpResponse<String> signedCall(
             String apiKey, String secret, long timestamp, String nonce, String body, String signatureOverride) {
+        return signedCall("/v1/pay/request", apiKey, secret, Long.toString(timestamp), nonce, body, signatureOverride);
+    }
+
+    /** A signed call with the X-FlatPay-Timestamp header as given, signed over it as sent. */
+    private static HttpResponse<String> signedCall(
+            String path,
+            String apiKey,
+            String secret,
+            String timestamp,
+            String nonce,
+            String body,
+            String signatureOverride) {
         String signature = signatureOverride != null
                 ? signatureOverride
                 : ClientSignature.signRequest(
-                        secret, "POST", "/v1/pay/request", timestamp, nonce, body.getBytes(StandardCharsets.UTF_8));
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/pay/request"))
+                        secret, "POST", path, timestamp, nonce, body.getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .header("Content-Type", "application/json")
                 .header("X-Api-Key", apiKey)
-                .header("X-FlatPay-Timestamp", Long.toString(timestamp))
+                .header("X-FlatPay-Timestamp", timestamp)
                 .header("X-FlatPay-Nonce", nonce)
                 .header("X-FlatPay-Signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -780,6 +902,364 @@ class PaymentTest {
         assertThat(client.get("/v1/admin/pay/clients", null).status()).isEqualTo(401);
     }
 
+    /** A request body for meezi, by hand; {@code extra} is JSON members added as written. */
+    private static String body(String orderId, long amount, String returnPath, String extra) {
+        return "{\"amount\":" + amount + ",\"order_id\":\"" + orderId + "\",\"description\":\"Order " + orderId
+                + "\",\"return_url\":\"" + site.url(returnPath) + "\"" + extra + "}";
+    }
+
+    private static HttpResponse<String> meeziCall(String nonce, String body) {
+        return signedCall(meezi.apiKey(), meezi.hmacSecret(), Instant.now().getEpochSecond(), nonce, body, null);
+    }
+
+    private static void assertInvalidField(HttpResponse<String> answer, String field) throws IOException {
+        assertRefused(answer, 422, "validation");
+        JsonNode problem = JSON.readTree(answer.body());
+        List<String> fields = new ArrayList<>();
+        problem.path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        assertThat(fields).as(answer.body()).contains(field);
+    }
+
+    /**
+     * Issue 15 case 2: verify answering 100 with a ref_id past 2^63 (the emulator's fault
+     * switch) is kept digit for digit: in the row, the inquiry, the signed return and the webhook.
+     */
+    @Test
+    void case2ARefIdPast2To63IsKeptExactly() throws Exception {
+        JsonNode tx = request("order-big-ref", 360_000);
+        String authority = tx.path("authority").asText();
+        String callback = atZarinPal(tx, "pay");
+        String back;
+        zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.PAST_2_63);
+        try {
+            back = callback(callback);
+        } finally {
+            zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
+        }
+        String expected = ZarinPalEmulator.TWO_TO_THE_64
+                .add(java.math.BigInteger.valueOf(
+                        zarinPal.session(authority).orElseThrow().refId()))
+                .toString();
+        assertThat(expected).hasSize(20);
+        assertThat(query(back).get("flatpay_ref_id")).isEqualTo(expected);
+        JsonNode result = node(meezi, "verify-return", back);
+        assertThat(result.path("refId").asText()).isEqualTo(expected);
+        assertThat(inquiry(tx.path("id").asText()).path("ref_id").asText()).isEqualTo(expected);
+        Site.Hook hook = site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+        assertThat(JSON.readTree(Files.readString(hook.bodyFile()))
+                        .path("data")
+                        .path("ref_id")
+                        .asText())
+                .isEqualTo(expected);
+    }
+
+    /**
+     * Issue 15 case 2: verify answering 100 without a ref_id is not a payment recorded with ref
+     * 0: it stays pending with the reason, and reconciliation's next verify (101 with the ref)
+     * settles it.
+     */
+    @Test
+    void case2ASuccessWithoutARefIdIsNotPaidUntilAVerifyGivesOne() {
+        JsonNode tx = request("order-no-ref", 370_000);
+        String authority = tx.path("authority").asText();
+        String id = tx.path("id").asText();
+        String callback = atZarinPal(tx, "pay");
+        String back;
+        zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.MISSING);
+        try {
+            back = callback(callback);
+        } finally {
+            zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
+        }
+        assertThat(query(back).get("flatpay_status")).isEqualTo("pending");
+        JsonNode waiting = inquiry(id);
+        assertThat(waiting.path("status").asText()).isEqualTo("pending");
+        assertThat(waiting.path("ref_id").isNull()).isTrue();
+        assertThat(waiting.path("last_error").asText()).contains("without a ref_id");
+        assertThat(deliveries(id)).isZero();
+
+        makeVerifyDue(id);
+        gateway.payments().orElseThrow().reconcileNow();
+        JsonNode paid = inquiry(id);
+        assertThat(paid.path("status").asText()).isEqualTo("paid");
+        assertThat(paid.path("ref_id").asText())
+                .isEqualTo(
+                        Long.toString(zarinPal.session(authority).orElseThrow().refId()));
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(2);
+    }
+
+    private static void makeVerifyDue(String transactionId) {
+        postgres.database()
+                .jdbi()
+                .useHandle(handle -> handle.createUpdate("""
+                                UPDATE payment.transactions SET next_verify_at = now()
+                                WHERE id = ? AND next_verify_at <> 'infinity'
+                                """)
+                        .bind(0, UUID.fromString(transactionId))
+                        .execute());
+    }
+
+    /** Issue 15 case 3: NUL and lone surrogates are refused with 422 naming the field, never a 500 or a '?'. */
+    @Test
+    void case3NulAndLoneSurrogatesAreRefusedNamingTheField() throws Exception {
+        int before = count("SELECT count(*)::int FROM payment.transactions");
+        assertInvalidField(
+                meeziCall(
+                        "nonce-case3-nul-description",
+                        body("order-nul", 200_000, "/shop/return", "").replace("Order order-nul", "Order \\u0000 nul")),
+                "description");
+        assertInvalidField(
+                meeziCall(
+                        "nonce-case3-surrogate-desc",
+                        body("order-surrogate", 200_000, "/shop/return", "")
+                                .replace("Order order-surrogate", "Order \\ud83d alone")),
+                "description");
+        assertInvalidField(
+                meeziCall(
+                        "nonce-case3-nul-metadata",
+                        body("order-nul-meta", 200_000, "/shop/return", ",\"metadata\":{\"email\":\"a\\u0000@b.ir\"}")),
+                "metadata.email");
+        assertInvalidField(
+                meeziCall(
+                        "nonce-case3-low-surrogate",
+                        body("order-low", 200_000, "/shop/return", ",\"metadata\":{\"note\":\"\\udc00\"}")),
+                "metadata.note");
+        assertThat(count("SELECT count(*)::int FROM payment.transactions")).isEqualTo(before);
+        assertInvalidField(
+                signedCall(
+                        "/v1/pay/inquiry",
+                        meezi.apiKey(),
+                        meezi.hmacSecret(),
+                        Long.toString(Instant.now().getEpochSecond()),
+                        "nonce-case3-nul-inquiry",
+                        "{\"order_id\":\"a\\u0000b\"}",
+                        null),
+                "order_id");
+        // A pair of surrogates (an emoji) is text like any other.
+        assertThat(meeziCall(
+                                "nonce-case3-emoji-is-fine",
+                                body("order-emoji", 200_000, "/shop/return", "")
+                                        .replace("Order order-emoji", "Order \\ud83d\\ude00"))
+                        .statusCode())
+                .isEqualTo(201);
+        GatewayClient.Answer admin = client.post(
+                "/v1/admin/pay/clients",
+                adminToken,
+                "{\"name\":\"nul\\u0000.example\",\"return_urls\":[\"" + site.url("/nul/") + "\"]}");
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(422);
+        assertThat(admin.body().path("errors").get(0).path("field").asText()).isEqualTo("name");
+    }
+
+    /**
+     * Issue 15 case 4: code and PAYMENTS.md section 2 agree. A timestamp header with a leading
+     * zero, signed over the header as sent, is taken; and a call refused with 422, 409, 503 or
+     * 502 does not take its nonce: the same nonce works on the corrected call.
+     */
+    @Test
+    void case4TheContractsTimestampAndNonceRulesHold() throws Exception {
+        String zero = "0" + Instant.now().getEpochSecond();
+        assertThat(signedCall(
+                                "/v1/pay/request",
+                                meezi.apiKey(),
+                                meezi.hmacSecret(),
+                                zero,
+                                "nonce-case4-leading-zero",
+                                body("order-zero", 200_000, "/shop/return", ""),
+                                null)
+                        .statusCode())
+                .isEqualTo(201);
+
+        // 422, then the same nonce with a good body.
+        assertRefused(meeziCall("nonce-case4-after-422", body("order-422", 5, "/shop/return", "")), 422, "validation");
+        assertThat(meeziCall("nonce-case4-after-422", body("order-422", 200_000, "/shop/return", ""))
+                        .statusCode())
+                .isEqualTo(201);
+        // 409 (the order asked with another amount), then the same nonce for a new order.
+        assertRefused(
+                meeziCall("nonce-case4-after-409", body("order-422", 210_000, "/shop/return", "")),
+                409,
+                "order-conflict");
+        assertThat(meeziCall("nonce-case4-after-409", body("order-409", 210_000, "/shop/return", ""))
+                        .statusCode())
+                .isEqualTo(201);
+        // 503 (ZarinPal down), then the same call and nonce once it is back.
+        String down = body("order-503", 220_000, "/shop/return", "");
+        zarinPal.setAvailable(false);
+        try {
+            assertRefused(meeziCall("nonce-case4-after-503", down), 503, "zarinpal-unreachable");
+        } finally {
+            zarinPal.setAvailable(true);
+        }
+        assertThat(meeziCall("nonce-case4-after-503", down).statusCode()).isEqualTo(201);
+        // 502 (ZarinPal refuses this client's merchant), then the same nonce elsewhere.
+        Client stranger = createClient("stranger.example", List.of(site.url("/stranger/")), site.url("/hooks/s"));
+        GatewayClient.Answer patched = client.send(client.request("/v1/admin/pay/clients/" + stranger.id(), adminToken)
+                .header("Content-Type", "application/json")
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"merchant_id\":\"99999999-2222-3333-4444-555555555555\"}"))
+                .build());
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        long now = Instant.now().getEpochSecond();
+        assertRefused(
+                signedCall(
+                        stranger.apiKey(),
+                        stranger.hmacSecret(),
+                        now,
+                        "nonce-case4-after-502",
+                        body("order-502", 230_000, "/stranger/back", ""),
+                        null),
+                502,
+                "zarinpal-refused");
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.request_nonces WHERE client_id = ? AND nonce = ?",
+                        stranger.id(),
+                        "nonce-case4-after-502"))
+                .isZero();
+        // A call taken keeps its nonce.
+        assertRefused(
+                meeziCall("nonce-case4-after-503", body("order-other", 220_000, "/shop/return", "")),
+                401,
+                "nonce-reused");
+    }
+
+    /**
+     * Issue 15 case 5: the site answers webhooks on a server that takes an "Upgrade" request
+     * for a WebSocket (as Node.js does with an upgrade listener) and never sees it as a POST.
+     * The broker sends HTTP/1.1 without Upgrade: h2c, so the webhook arrives.
+     */
+    @Test
+    void case5WebhooksAreHttp11WithoutAnUpgrade() {
+        JsonNode tx = request("order-h2c", 380_000);
+        callback(atZarinPal(tx, "pay"));
+        site.awaitEvent(tx.path("id").asText(), "payment.succeeded");
+        assertThat(site.upgrades.get()).isZero();
+        assertThat(site.protocols).isNotEmpty().allMatch("HTTP/1.1"::equals);
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.webhook_deliveries WHERE transaction_id = ? AND attempts = 1",
+                        UUID.fromString(tx.path("id").asText())))
+                .isEqualTo(1);
+    }
+
+    /** Issue 15 case 6: an amount above ZarinPal's limit is a 422 at request time, not a failed transaction. */
+    @Test
+    void case6AnAmountAboveZarinPalsLimitIsRefusedBeforeZarinPalIsAsked() throws Exception {
+        int before = count("SELECT count(*)::int FROM payment.transactions");
+        HttpResponse<String> over = meeziCall(
+                "nonce-case6-over-the-limit",
+                body("order-too-much", PaymentConfig.MAX_AMOUNT_RIAL + 10, "/shop/return", ""));
+        assertInvalidField(over, "amount");
+        assertThat(JSON.readTree(over.body()).path("detail").asText()).contains("2,000,000,000");
+        assertThat(count("SELECT count(*)::int FROM payment.transactions")).isEqualTo(before);
+        HttpResponse<String> limit = meeziCall(
+                "nonce-case6-at-the-limit-1",
+                body("order-the-most", PaymentConfig.MAX_AMOUNT_RIAL, "/shop/return", ""));
+        assertThat(limit.statusCode()).as(limit.body()).isEqualTo(201);
+    }
+
+    /** Issue 15 case 7: a return URL that carries a flatpay_* parameter is refused; the broker adds them. */
+    @Test
+    void case7AReturnUrlWithAReservedParameterIsRefused() throws Exception {
+        for (String query : List.of("?flatpay_status=paid", "?x=1&FLATPAY_ID=1", "?flatpay%5Fsignature=ab")) {
+            assertInvalidField(
+                    meeziCall(
+                            "nonce-case7-" + Math.abs(query.hashCode()) + "-reserved",
+                            body("order-reserved", 200_000, "/shop/return" + query, "")),
+                    "return_url");
+        }
+        assertThat(count("SELECT count(*)::int FROM payment.transactions WHERE order_id = 'order-reserved'"))
+                .isZero();
+    }
+
+    /**
+     * Issue 15 case 8: five concurrent callbacks while verify hangs are each answered within
+     * the callback's wait with the "we are confirming" page, one verify is in flight, and the
+     * row is not locked meanwhile; once ZarinPal answers, the payment is paid.
+     */
+    @Test
+    void case8SlowVerifiesNeitherHoldTheBuyerNorLockTheRow() throws Exception {
+        JsonNode tx = request("order-slow", 390_000);
+        String authority = tx.path("authority").asText();
+        String id = tx.path("id").asText();
+        String callback = atZarinPal(tx, "pay");
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        zarinPal.holdVerifies();
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                answers.add(pool.submit(() -> get(callback)));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> page = answer.get(30, TimeUnit.SECONDS);
+                assertThat(page.statusCode()).isEqualTo(202);
+                assertThat(page.body()).contains("confirming your payment");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(CALLBACK_WAIT.plusSeconds(3));
+            assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+            String locked = postgres.database()
+                    .jdbi()
+                    .inTransaction(handle -> handle.createQuery(
+                                    "SELECT status FROM payment.transactions WHERE id = ? FOR UPDATE NOWAIT")
+                            .bind(0, UUID.fromString(id))
+                            .mapTo(String.class)
+                            .one());
+            assertThat(locked).isEqualTo("pending");
+        } finally {
+            zarinPal.releaseVerifies();
+            pool.shutdownNow();
+        }
+        assertThat(query(callback(callback)).get("flatpay_status")).isEqualTo("paid");
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+    }
+
+    /**
+     * Issue 15 case 9: a -50 that never clears is verified again with a growing delay, at most
+     * MAX_AUTOMATIC_VERIFIES times, then left to an admin, who sees it in the transactions list.
+     */
+    @Test
+    void case9AnAmountMismatchIsRetriedWithBackoffThenCappedAndShownToTheAdmin() {
+        JsonNode tx = request("order-mismatch-forever", 410_000);
+        String authority = tx.path("authority").asText();
+        String id = tx.path("id").asText();
+        zarinPal.payWithAmount(authority, 41_000);
+        callback("http://127.0.0.1:" + gateway.port() + "/callback/zarinpal?Authority=" + authority + "&Status=OK");
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(1);
+        for (int pass = 0; pass < 3; pass++) {
+            gateway.payments().orElseThrow().reconcileNow();
+        }
+        assertThat(zarinPal.verifyCalls(authority)).as("backoff: not due yet").isEqualTo(1);
+
+        makeVerifyDue(id);
+        gateway.payments().orElseThrow().reconcileNow();
+        assertThat(zarinPal.verifyCalls(authority)).isEqualTo(2);
+        assertThat(count(
+                        "SELECT count(*)::int FROM payment.transactions WHERE id = ?"
+                                + " AND next_verify_at > now() + interval '90 seconds'",
+                        UUID.fromString(id)))
+                .as("the second delay is about two minutes")
+                .isEqualTo(1);
+        for (int pass = 0; pass < 10; pass++) {
+            makeVerifyDue(id);
+            gateway.payments().orElseThrow().reconcileNow();
+        }
+        assertThat(zarinPal.verifyCalls(authority))
+                .isEqualTo(ir.flatrender.gateway.payment.Transactions.MAX_AUTOMATIC_VERIFIES);
+        JsonNode kept = inquiry(id);
+        assertThat(kept.path("status").asText()).isEqualTo("pending");
+        GatewayClient.Answer flagged =
+                client.get("/v1/admin/pay/transactions?attention=true&order_id=order-mismatch-forever", adminToken);
+        assertThat(flagged.body().path("transactions")).hasSize(1);
+        assertThat(flagged.body()
+                        .path("transactions")
+                        .get(0)
+                        .path("attention")
+                        .path("message")
+                        .asText())
+                .contains("-50");
+    }
+
     @Test
     void eachRoleReadsOnlyItsOwnSchema() {
         assertThatThrownBy(() -> paymentDatabase
@@ -828,10 +1308,21 @@ class PaymentTest {
 
         private final com.sun.net.httpserver.HttpServer server;
         private final List<Hook> hooks = new CopyOnWriteArrayList<>();
+        private final List<String> protocols = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger upgrades =
+                new java.util.concurrent.atomic.AtomicInteger();
 
         Site() throws IOException {
             server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/hooks", exchange -> {
+                protocols.add(exchange.getProtocol());
+                if (exchange.getRequestHeaders().containsKey("Upgrade")) {
+                    // As a Node.js server with an 'upgrade' listener (WebSockets on the same port):
+                    // the request goes to the upgrade handler, which drops it; the POST is never seen.
+                    upgrades.incrementAndGet();
+                    exchange.close();
+                    return;
+                }
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 Map<String, String> headers = new HashMap<>();
                 for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
