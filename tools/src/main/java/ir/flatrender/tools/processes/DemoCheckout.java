@@ -53,7 +53,13 @@ final class DemoCheckout {
         // The buyer presses Pay at StartPay; ZarinPal sends them to the broker's callback, which
         // verifies and sends them back to the checkout's return page.
         String callback = location(post(checkout.path("payment_url").asText() + "/pay", null, ""));
-        String back = location(send(HttpRequest.newBuilder(URI.create(callback)).GET()));
+        HttpResponse<String> verified =
+                send(HttpRequest.newBuilder(URI.create(callback)).GET());
+        // A 202 is the broker's "we are confirming your payment" page: reloaded, as a browser does.
+        for (int reloads = 0; verified.statusCode() == 202 && reloads < 20; reloads++) {
+            verified = send(HttpRequest.newBuilder(URI.create(callback)).GET());
+        }
+        String back = location(verified);
         JsonNode returned = json(send(HttpRequest.newBuilder(URI.create(back)).GET()));
         if (!returned.path("payment_status").asText().equals("paid")) {
             throw new IllegalStateException("the demo's payment ended "
