@@ -34,38 +34,30 @@ class PaymentConfigTest {
 
     @Test
     void aLimitBelowTheMinimumOrANegativeWaitIsRefused() {
-        PaymentConfig d = PaymentConfig.defaults(ZarinPal.PRODUCTION, MERCHANT);
-        assertThatThrownBy(() -> new PaymentConfig(
-                        d.zarinPalUrl(),
-                        d.merchantId(),
-                        d.unit(),
-                        d.publicUrl(),
-                        d.pendingExpiry(),
-                        d.reconcilePeriod(),
-                        d.zarinPalTimeout(),
-                        d.returnLifetime(),
-                        d.webhookSchedule(),
-                        d.webhookPoll(),
-                        false,
-                        9_999,
-                        d.callbackWait()))
+        assertThatThrownBy(() -> withLimits(9_999, Duration.ofSeconds(3)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("largest amount");
-        assertThatThrownBy(() -> new PaymentConfig(
-                        d.zarinPalUrl(),
-                        d.merchantId(),
-                        d.unit(),
-                        d.publicUrl(),
-                        d.pendingExpiry(),
-                        d.reconcilePeriod(),
-                        d.zarinPalTimeout(),
-                        d.returnLifetime(),
-                        d.webhookSchedule(),
-                        d.webhookPoll(),
-                        false,
-                        d.maxAmountRial(),
-                        Duration.ofSeconds(-1)))
+        assertThatThrownBy(() -> withLimits(2_000_000_000L, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(withLimits(10_000, Duration.ZERO).maxAmountRial()).isEqualTo(10_000);
+    }
+
+    private static PaymentConfig withLimits(long maxAmountRial, Duration callbackWait) {
+        PaymentConfig d = PaymentConfig.defaults(ZarinPal.PRODUCTION, MERCHANT);
+        return new PaymentConfig(
+                d.zarinPalUrl(),
+                d.merchantId(),
+                d.unit(),
+                d.publicUrl(),
+                d.pendingExpiry(),
+                d.reconcilePeriod(),
+                d.zarinPalTimeout(),
+                d.returnLifetime(),
+                d.webhookSchedule(),
+                d.webhookPoll(),
+                false,
+                maxAmountRial,
+                callbackWait);
     }
 
     @Test

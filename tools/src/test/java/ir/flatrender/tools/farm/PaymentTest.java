@@ -507,17 +507,21 @@ class PaymentTest {
                         Long.toString(zarinPal.session(authority).orElseThrow().refId()));
         assertThat(zarinPal.session(authority).orElseThrow().state()).isEqualTo("verified");
         site.awaitEvent(id, "payment.succeeded");
+        assertThat(attention("order-late")).contains("after the broker had closed it as expired");
+    }
+
+    /** The attention message of the order's transaction, as the admin list filtered on attention shows it. */
+    private static String attention(String orderId) {
         GatewayClient.Answer flagged =
-                client.get("/v1/admin/pay/transactions?attention=true&order_id=order-late", adminToken);
+                client.get("/v1/admin/pay/transactions?attention=true&order_id=" + orderId, adminToken);
         assertThat(flagged.status()).as(flagged.toString()).isEqualTo(200);
         assertThat(flagged.body().path("transactions")).hasSize(1);
-        assertThat(flagged.body()
-                        .path("transactions")
-                        .get(0)
-                        .path("attention")
-                        .path("message")
-                        .asText())
-                .contains("after the broker had closed it as expired");
+        return flagged.body()
+                .path("transactions")
+                .get(0)
+                .path("attention")
+                .path("message")
+                .asText();
     }
 
     /** A signed call made by hand, to break one part of it at a time. */
@@ -920,6 +924,17 @@ class PaymentTest {
         assertThat(fields).as(answer.body()).contains(field);
     }
 
+    /** The buyer pays and comes back while verify answers with {@code fault}; where they are sent. */
+    private static String paidWithRefIdFault(JsonNode tx, ZarinPalEmulator.RefIdFault fault) {
+        String callback = atZarinPal(tx, "pay");
+        zarinPal.setRefIdFault(fault);
+        try {
+            return callback(callback);
+        } finally {
+            zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
+        }
+    }
+
     /**
      * Issue 15 case 2: verify answering 100 with a ref_id past 2^63 (the emulator's fault
      * switch) is kept digit for digit: in the row, the inquiry, the signed return and the webhook.
@@ -928,14 +943,7 @@ class PaymentTest {
     void case2ARefIdPast2To63IsKeptExactly() throws Exception {
         JsonNode tx = request("order-big-ref", 360_000);
         String authority = tx.path("authority").asText();
-        String callback = atZarinPal(tx, "pay");
-        String back;
-        zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.PAST_2_63);
-        try {
-            back = callback(callback);
-        } finally {
-            zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
-        }
+        String back = paidWithRefIdFault(tx, ZarinPalEmulator.RefIdFault.PAST_2_63);
         String expected = ZarinPalEmulator.TWO_TO_THE_64
                 .add(java.math.BigInteger.valueOf(
                         zarinPal.session(authority).orElseThrow().refId()))
@@ -963,14 +971,7 @@ class PaymentTest {
         JsonNode tx = request("order-no-ref", 370_000);
         String authority = tx.path("authority").asText();
         String id = tx.path("id").asText();
-        String callback = atZarinPal(tx, "pay");
-        String back;
-        zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.MISSING);
-        try {
-            back = callback(callback);
-        } finally {
-            zarinPal.setRefIdFault(ZarinPalEmulator.RefIdFault.NONE);
-        }
+        String back = paidWithRefIdFault(tx, ZarinPalEmulator.RefIdFault.MISSING);
         assertThat(query(back).get("flatpay_status")).isEqualTo("pending");
         JsonNode waiting = inquiry(id);
         assertThat(waiting.path("status").asText()).isEqualTo("pending");
@@ -1248,16 +1249,7 @@ class PaymentTest {
                 .isEqualTo(ir.flatrender.gateway.payment.Transactions.MAX_AUTOMATIC_VERIFIES);
         JsonNode kept = inquiry(id);
         assertThat(kept.path("status").asText()).isEqualTo("pending");
-        GatewayClient.Answer flagged =
-                client.get("/v1/admin/pay/transactions?attention=true&order_id=order-mismatch-forever", adminToken);
-        assertThat(flagged.body().path("transactions")).hasSize(1);
-        assertThat(flagged.body()
-                        .path("transactions")
-                        .get(0)
-                        .path("attention")
-                        .path("message")
-                        .asText())
-                .contains("-50");
+        assertThat(attention("order-mismatch-forever")).contains("-50");
     }
 
     @Test
