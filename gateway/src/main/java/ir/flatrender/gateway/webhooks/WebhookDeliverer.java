@@ -40,6 +40,7 @@ public final class WebhookDeliverer implements AutoCloseable {
             Duration.ofHours(20));
 
     private static final Duration LEASE = Duration.ofMinutes(1);
+    static final int MAX_ERROR = 500;
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
@@ -136,11 +137,43 @@ public final class WebhookDeliverer implements AutoCloseable {
                                 rs.getString("url"),
                                 rs.getString("secret")))
                         .list());
-                due.forEach(this::deliver);
+                due.forEach(this::deliverAlone);
             } while (due.size() == 20);
         } catch (RuntimeException e) {
             log.warn("webhook delivery pass failed; it is tried again: {}", e.toString());
         }
+    }
+
+    /**
+     * One delivery, its failure kept to itself: whatever goes wrong sending or recording it
+     * (a receiver's answer PostgreSQL will not store, say) never stops the others'. The lease
+     * taken with it brings it back a minute later.
+     */
+    private void deliverAlone(Due delivery) {
+        try {
+            deliver(delivery);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "{} {}: delivery {} was not recorded; it is tried again after its lease: {}",
+                    outbox.targets(),
+                    delivery.webhookId(),
+                    delivery.id(),
+                    cleaned(e.toString()));
+        }
+    }
+
+    /**
+     * Text a receiver or the network chose, made fit to store and show: control characters
+     * (a NUL, which PostgreSQL refuses in text, and line breaks) become spaces, and at most
+     * {@value #MAX_ERROR} characters are kept.
+     */
+    static String cleaned(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_ERROR));
+        for (int i = 0; i < text.length() && out.length() < MAX_ERROR; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? ' ' : c);
+        }
+        return out.toString();
     }
 
     private void deliver(Due delivery) {
@@ -179,7 +212,7 @@ public final class WebhookDeliverer implements AutoCloseable {
                 return;
             }
         }
-        record(delivery, status, error);
+        record(delivery, status, error == null ? null : cleaned(error));
     }
 
     private void record(Due delivery, Optional<Integer> status, String error) {
