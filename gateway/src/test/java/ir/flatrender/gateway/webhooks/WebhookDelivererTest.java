@@ -131,6 +131,47 @@ class WebhookDelivererTest {
     }
 
     @Test
+    @DisplayName("issue 14 case 6: one tenant's eight hanging webhooks do not hold up another tenant's delivery")
+    void aTenantsHangingReceiversHoldOnlyItsOwnShareOfTheSenders() throws Exception {
+        UUID mallory = tenant("Mallory");
+        UUID alice = tenant("Alice");
+        for (int i = 0; i < 8; i++) {
+            // Older than Alice's: taken first in the old, one-at-a-time order.
+            delivery(mallory, webhook(mallory, receiver.url("/hang")), 10_000 + i);
+        }
+        String alices = delivery(alice, webhook(alice, receiver.url("/ok")), 1_000);
+
+        try (WebhookDeliverer deliverer = deliverer()) {
+            long started = System.nanoTime();
+            deliverer.sweep();
+            Row row = attempted(alices, Duration.ofSeconds(10));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(row.state()).isEqualTo("delivered");
+            // Well inside one hung send's 15 s timeout.
+            assertThat(tookMillis).isLessThan(5_000);
+            // Mallory has her share (two) being sent, no more.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (hanging() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(hanging()).isEqualTo(2);
+            receiver.close(); // the hung sends fail now, rather than after their timeout
+        }
+    }
+
+    private long hanging() {
+        return receiver.received().stream().filter("POST /hang"::equals).count();
+    }
+
+    @Test
+    void deliveryLimitsAreCheckedAndDefaultToEightSendersTwoAParty() {
+        assertThat(WebhookDeliverer.Limits.DEFAULT).isEqualTo(new WebhookDeliverer.Limits(8, 2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WebhookDeliverer.Limits(2, 3))
+                .hasMessageContaining("perParty");
+    }
+
+    @Test
     void errorTextIsCleanedOfControlCharactersAndCapped() {
         assertThat(WebhookDeliverer.cleaned("a\0b\r\nc")).isEqualTo("a b  c");
         assertThat(WebhookDeliverer.cleaned("x".repeat(2000))).hasSize(WebhookDeliverer.MAX_ERROR);
