@@ -37,16 +37,19 @@ public final class AuthRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final MfaRoutes mfa;
+    private final PasswordChecks passwords;
 
     public AuthRoutes(
             Jdbi jdbi,
             AccessTokens tokens,
+            PasswordChecks passwords,
             Duration refreshLifetime,
             SecretBox secrets,
             ObjectMapper json,
             Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.passwords = requireNonNull(passwords, "passwords is null");
         this.refreshLifetime = requireNonNull(refreshLifetime, "refreshLifetime is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -74,7 +77,7 @@ public final class AuthRoutes {
         String name = body.string("name", 200);
         String organization = body.optionalString("organization", 200).orElse(name);
         body.check();
-        String hash = Passwords.hash(password);
+        String hash = passwords.hash(password);
         String normalized = email.toLowerCase(Locale.ROOT);
         Member member = jdbi.inTransaction(handle -> {
             boolean taken = handle.createQuery(
@@ -149,7 +152,7 @@ public final class AuthRoutes {
                         rs.getObject("locked_until", OffsetDateTime.class)))
                 .findOne());
         if (account.isEmpty()) {
-            Passwords.burn(password);
+            passwords.burn(password);
             throw Problem.unauthorized("the email or the password is wrong");
         }
         Account found = account.get();
@@ -159,7 +162,7 @@ public final class AuthRoutes {
                     Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
             throw Problem.tooMany("too many failed logins; try again later", seconds);
         }
-        if (!Passwords.matches(password, found.passwordHash())) {
+        if (!passwords.matches(password, found.passwordHash())) {
             jdbi.useHandle(handle -> handle.createUpdate("""
                             UPDATE identity.users
                             SET failed_logins = failed_logins + 1,
