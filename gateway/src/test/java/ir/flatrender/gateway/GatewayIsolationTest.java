@@ -327,6 +327,67 @@ class GatewayIsolationTest {
         assertThat(PasswordChecks.Limits.DEFAULT).isEqualTo(new PasswordChecks.Limits(4, Duration.ofSeconds(2)));
     }
 
+    private String loginTo(JsonNode session, JsonNode tenant) {
+        Answer answer = post(
+                "/v1/auth/login",
+                null,
+                JSON.createObjectNode()
+                        .put("email", session.path("email").asText())
+                        .put("password", "a long password")
+                        .put("tenant_id", tenant.path("tenant_id").asText())
+                        .toString());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.body().path("access_token").asText();
+    }
+
+    private Answer setMember(String token, JsonNode who, String role) {
+        return post(
+                "/v1/members",
+                token,
+                JSON.createObjectNode()
+                        .put("email", who.path("email").asText())
+                        .put("role", role)
+                        .toString());
+    }
+
+    private String roleOf(String token, JsonNode who) {
+        for (JsonNode member : get("/v1/members", token).body().path("members")) {
+            if (member.path("user_id").asText().equals(who.path("user_id").asText())) {
+                return member.path("role").asText();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @DisplayName(
+            "issue 14 case 9: an admin cannot demote the owner nor touch roles at or above their own; the last owner stays")
+    void adminsChangeOnlyRolesBelowTheirOwnAndTheLastOwnerStays() {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara"); // the owner
+        JsonNode omid = signUp("Omid");
+        JsonNode nima = signUp("Nima");
+        String saraToken = sara.path("access_token").asText();
+        assertThat(setMember(saraToken, omid, "admin").status()).isEqualTo(201);
+        String omidToken = loginTo(omid, sara);
+
+        Answer demote = setMember(omidToken, sara, "viewer");
+        assertThat(demote.status()).as(demote.toString()).isEqualTo(403);
+        assertThat(roleOf(saraToken, sara)).isEqualTo("owner");
+        assertThat(setMember(omidToken, nima, "admin").status()).isEqualTo(403);
+        assertThat(setMember(omidToken, nima, "editor").status()).isEqualTo(201);
+        assertThat(setMember(saraToken, omid, "admin").status()).isEqualTo(201);
+        Answer removeOwner = send(request("/v1/members/" + sara.path("user_id").asText(), omidToken)
+                .DELETE()
+                .build());
+        assertThat(removeOwner.status()).isEqualTo(403);
+
+        Answer lastOwner = setMember(saraToken, sara, "admin");
+        assertThat(lastOwner.status()).as(lastOwner.toString()).isEqualTo(409);
+        assertThat(lastOwner.body().path("type").asText()).endsWith("/last-owner");
+        assertThat(roleOf(saraToken, sara)).isEqualTo("owner");
+    }
+
     @Test
     void streamLimitsDefaultToTwentyPerTenantTwentyPerAddressThirtyMinutes() {
         assertThat(EventStreams.Limits.DEFAULT)
