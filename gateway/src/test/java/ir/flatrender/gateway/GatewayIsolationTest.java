@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.PasswordChecks;
 import ir.flatrender.gateway.identity.SecretBox;
+import ir.flatrender.gateway.identity.Totp;
 import ir.flatrender.gateway.renders.EventStreams;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import java.io.BufferedReader;
@@ -386,6 +387,109 @@ class GatewayIsolationTest {
         assertThat(lastOwner.status()).as(lastOwner.toString()).isEqualTo(409);
         assertThat(lastOwner.body().path("type").asText()).endsWith("/last-owner");
         assertThat(roleOf(saraToken, sara)).isEqualTo("owner");
+    }
+
+    private String loginBody(JsonNode session, String password) {
+        return JSON.createObjectNode()
+                .put("email", session.path("email").asText())
+                .put("password", password)
+                .toString();
+    }
+
+    @Test
+    @DisplayName("issue 14 case 10: of 12 concurrent wrong passwords only 5 are checked; the rest meet the lockout")
+    void concurrentWrongPasswordsMeetAnAtomicLockout() throws Exception {
+        start(GatewayLimits.DEFAULT.withPasswords(new PasswordChecks.Limits(12, Duration.ofSeconds(60))));
+        JsonNode sara = signUp("Sara");
+        String wrong = loginBody(sara, "not her password");
+
+        List<CompletableFuture<HttpResponse<String>>> logins = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            logins.add(http.sendAsync(
+                    request("/v1/auth/login", null)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(wrong))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> answer : logins) {
+            statuses.add(answer.get(60, TimeUnit.SECONDS).statusCode());
+        }
+
+        assertThat(statuses).filteredOn(s -> s == 401).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(7);
+        assertThat(post("/v1/auth/login", null, loginBody(sara, "a long password"))
+                        .status())
+                .isEqualTo(429);
+        int failed = postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT failed_logins FROM identity.users WHERE id = :id")
+                        .bind("id", UUID.fromString(sara.path("user_id").asText()))
+                        .mapTo(Integer.class)
+                        .one());
+        assertThat(failed).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("issue 14 case 10: wrong TOTP codes are counted per user across fresh logins")
+    void wrongTotpCodesAreCountedPerUserAcrossLogins() {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara");
+        Answer enrolled = post("/v1/auth/mfa/totp", sara.path("access_token").asText(), "{}");
+        assertThat(enrolled.status()).as(enrolled.toString()).isIn(200, 201);
+        String secret = enrolled.body().path("secret").asText();
+        Answer confirmed = post(
+                "/v1/auth/mfa/totp/confirm",
+                sara.path("access_token").asText(),
+                JSON.createObjectNode()
+                        .put("code", Totp.code(secret, System.currentTimeMillis() / 1000))
+                        .toString());
+        assertThat(confirmed.status()).as(confirmed.toString()).isIn(200, 201);
+
+        List<Integer> statuses = new ArrayList<>();
+        String token = null;
+        for (int login = 0; login < 3; login++) {
+            // A right password each time: a fresh challenge, but not fresh tries.
+            Answer challenged = post("/v1/auth/login", null, loginBody(sara, "a long password"));
+            assertThat(challenged.status()).as(challenged.toString()).isEqualTo(200);
+            token = challenged.body().path("mfa_token").asText();
+            for (int i = 0; i < 2; i++) {
+                statuses.add(post(
+                                "/v1/auth/mfa/verify",
+                                null,
+                                JSON.createObjectNode()
+                                        .put("mfa_token", token)
+                                        .put("code", wrongCode(secret))
+                                        .toString())
+                        .status());
+            }
+        }
+        Answer right = post(
+                "/v1/auth/mfa/verify",
+                null,
+                JSON.createObjectNode()
+                        .put("mfa_token", token)
+                        .put("code", Totp.code(secret, System.currentTimeMillis() / 1000))
+                        .toString());
+
+        assertThat(statuses).containsExactly(401, 401, 401, 401, 401, 429);
+        assertThat(right.status()).isEqualTo(429);
+    }
+
+    /** A six-digit code that is none of the codes the gateway would take now. */
+    private static String wrongCode(String secret) {
+        long now = System.currentTimeMillis() / 1000;
+        java.util.Set<String> near = new java.util.HashSet<>();
+        for (long t = now - 90; t <= now + 90; t += 30) {
+            near.add(Totp.code(secret, t));
+        }
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!near.contains(code)) {
+                return code;
+            }
+        }
     }
 
     @Test

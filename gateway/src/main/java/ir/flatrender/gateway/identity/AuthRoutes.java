@@ -157,22 +157,31 @@ public final class AuthRoutes {
         }
         Account found = account.get();
         Instant now = clock.instant();
-        if (found.lockedUntil() != null && found.lockedUntil().toInstant().isAfter(now)) {
-            long seconds =
-                    Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
+        // The attempt is counted before the password is checked, in one statement: concurrent
+        // wrong passwords cannot all be checked (read-then-increment let 12 of 12 through).
+        boolean counted = jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE identity.users
+                                SET failed_logins = CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END,
+                                    locked_until = CASE
+                                        WHEN (CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END) >= :max
+                                            THEN :until
+                                        ELSE NULL END
+                                WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+                                """)
+                        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                        .bind("max", MAX_FAILED_LOGINS)
+                        .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
+                        .bind("id", found.id())
+                        .execute())
+                == 1;
+        if (!counted) {
+            long seconds = found.lockedUntil() == null
+                            || found.lockedUntil().toInstant().isBefore(now)
+                    ? LOCKOUT.toSeconds()
+                    : Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
             throw Problem.tooMany("too many failed logins; try again later", seconds);
         }
         if (!passwords.matches(password, found.passwordHash())) {
-            jdbi.useHandle(handle -> handle.createUpdate("""
-                            UPDATE identity.users
-                            SET failed_logins = failed_logins + 1,
-                                locked_until = CASE WHEN failed_logins + 1 >= :max THEN :until ELSE locked_until END
-                            WHERE id = :id
-                            """)
-                    .bind("max", MAX_FAILED_LOGINS)
-                    .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
-                    .bind("id", found.id())
-                    .execute());
             throw Problem.unauthorized("the email or the password is wrong");
         }
         if (!found.status().equals("active")) {
