@@ -492,6 +492,56 @@ class GatewayIsolationTest {
         }
     }
 
+    private static List<String> fields(Answer answer) {
+        List<String> fields = new ArrayList<>();
+        answer.body().path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        return fields;
+    }
+
+    @Test
+    @DisplayName(
+            "issue 14 case 11: NUL in a binding or a sign-up name, a huge Range, 40,000 binding keys: 4xx, never 500")
+    void badInputGetsA4xxNamingTheField() {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara");
+        String token = sara.path("access_token").asText();
+        int submittedBefore = farm.submitted.size();
+
+        Answer nulBinding = post(
+                "/v1/renders",
+                token,
+                "{\"template\": \"sample\", \"aspect\": \"16:9\", \"tier\": \"720p\","
+                        + " \"bindings\": {\"title\": \"a\\u0000b\"}}");
+        assertThat(nulBinding.status()).as(nulBinding.toString()).isEqualTo(422);
+        assertThat(fields(nulBinding)).containsExactly("bindings.title");
+
+        Answer nulName = post(
+                "/v1/auth/signup",
+                null,
+                "{\"email\": \"nul@example.com\", \"password\": \"a long password\", \"name\": \"N\\u0000\"}");
+        assertThat(nulName.status()).as(nulName.toString()).isEqualTo(422);
+        assertThat(fields(nulName)).containsExactly("name");
+
+        StringBuilder many = new StringBuilder(
+                "{\"template\": \"sample\", \"aspect\": \"16:9\", \"tier\": \"720p\"," + " \"bindings\": {");
+        for (int i = 0; i < 40_000; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\": 1");
+        }
+        Answer manyKeys = post("/v1/renders", token, many.append("}}").toString());
+        assertThat(manyKeys.status()).as(manyKeys.toString()).isEqualTo(422);
+        assertThat(fields(manyKeys)).containsExactly("bindings");
+        assertThat(manyKeys.body().path("detail").asText()).contains("at most 500");
+        assertThat(farm.submitted).hasSize(submittedBefore); // none of them reached the farm
+
+        UUID done = render(sara, true);
+        Answer range = send(request("/v1/renders/" + done + "/download", token)
+                .header("Range", "bytes=99999999999999999999-")
+                .GET()
+                .build());
+        assertThat(range.status()).as(range.toString()).isEqualTo(416);
+        assertThat(range.header("Content-Range")).isEqualTo("bytes */1000");
+    }
+
     @Test
     void streamLimitsDefaultToTwentyPerTenantTwentyPerAddressThirtyMinutes() {
         assertThat(EventStreams.Limits.DEFAULT)

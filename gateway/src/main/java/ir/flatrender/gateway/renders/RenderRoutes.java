@@ -185,7 +185,7 @@ public final class RenderRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         String templateId = body.string("template", 100);
         String aspect = body.string("aspect", 5, ASPECT, "16:9, 1:1 or 9:16");
-        ObjectNode bindings = body.object("bindings");
+        ObjectNode bindings = body.bindings("bindings");
         int frame = body.optionalInt("frame", 0, 1_000_000, 0);
         body.check();
         Snapshot snapshot = farm.snapshot(RenderSnapshotRequest.newBuilder()
@@ -238,7 +238,7 @@ public final class RenderRoutes {
         String templateId = body.string("template", 100);
         String aspect = body.string("aspect", 5, ASPECT, "16:9, 1:1 or 9:16");
         String tier = body.string("tier", 10);
-        ObjectNode bindings = body.object("bindings");
+        ObjectNode bindings = body.bindings("bindings");
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw Problem.of(400, "bad-idempotency-key", "Bad Idempotency-Key", "the key is 1 to 200 characters");
@@ -539,6 +539,14 @@ public final class RenderRoutes {
         }
     }
 
+    private static long bytePosition(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** The export, streamed from the farm; a {@code Range} of one byte range is honoured (206). */
     private void download(Context ctx) throws IOException {
         Principal principal = Requests.principal(ctx);
@@ -563,13 +571,14 @@ public final class RenderRoutes {
             Matcher m = RANGE.matcher(range.trim());
             boolean ok = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
             if (ok) {
+                // A number past a long is past any video: read as the largest long.
                 if (m.group(1).isEmpty()) {
-                    long suffix = Long.parseLong(m.group(2));
+                    long suffix = bytePosition(m.group(2));
                     start = Math.max(0, total - suffix);
                 } else {
-                    start = Long.parseLong(m.group(1));
+                    start = bytePosition(m.group(1));
                     if (!m.group(2).isEmpty()) {
-                        end = Math.min(total - 1, Long.parseLong(m.group(2)));
+                        end = Math.min(total - 1, bytePosition(m.group(2)));
                     }
                 }
                 ok = start <= end && start < total;
