@@ -4,9 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.gateway.identity.SecretBox;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +47,7 @@ public final class WebhookDeliverer implements AutoCloseable {
     private final SecretBox secrets;
     private final List<Duration> schedule;
     private final boolean allowPrivate;
-    private final HttpClient http;
+    private final WebhookSender sender;
     private final ScheduledExecutorService timer;
 
     /**
@@ -159,10 +156,7 @@ public final class WebhookDeliverer implements AutoCloseable {
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.schedule = List.copyOf(schedule);
         this.allowPrivate = allowPrivate;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.sender = new WebhookSender(allowPrivate, Duration.ofSeconds(5), Duration.ofSeconds(15));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, outbox.name());
             thread.setDaemon(true);
@@ -316,37 +310,33 @@ public final class WebhookDeliverer implements AutoCloseable {
     private void deliver(Due delivery) {
         Optional<Integer> status = Optional.empty();
         String error = null;
-        Optional<String> refused = delivery.url() == null
-                ? Optional.of("is not set")
-                : WebhookTargets.problem(delivery.url(), allowPrivate);
+        // The URL's shape here; where it leads is checked by the sender, on the address it connects to.
+        Optional<String> refused =
+                delivery.url() == null ? Optional.of("is not set") : WebhookTargets.problem(delivery.url(), true);
         if (refused.isPresent()) {
             error = "the URL " + refused.get();
         } else {
             long timestamp = System.currentTimeMillis() / 1000;
             String secret = secrets.open(delivery.secret(), outbox.secretContext() + delivery.webhookId());
             try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create(delivery.url()))
-                                .timeout(Duration.ofSeconds(15))
-                                .header("Content-Type", "application/json")
-                                .header("User-Agent", "FlatRender-Webhooks/1")
-                                .header("webhook-id", delivery.id())
-                                .header("webhook-timestamp", Long.toString(timestamp))
-                                .header(
-                                        "webhook-signature",
-                                        WebhookSignature.sign(secret, delivery.id(), timestamp, delivery.payload()))
-                                .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                status = Optional.of(response.statusCode());
-                if (response.statusCode() / 100 != 2) {
-                    error = "answered " + response.statusCode();
+                int code = sender.post(
+                        URI.create(delivery.url()),
+                        java.util.Map.of(
+                                "Content-Type", "application/json",
+                                "User-Agent", "FlatRender-Webhooks/1",
+                                "webhook-id", delivery.id(),
+                                "webhook-timestamp", Long.toString(timestamp),
+                                "webhook-signature",
+                                        WebhookSignature.sign(secret, delivery.id(), timestamp, delivery.payload())),
+                        delivery.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                status = Optional.of(code);
+                if (code / 100 != 2) {
+                    error = "answered " + code;
                 }
+            } catch (WebhookSender.Refused e) {
+                error = e.getMessage();
             } catch (java.io.IOException e) {
                 error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
         record(delivery, status, error == null ? null : cleaned(error));

@@ -126,7 +126,7 @@ class WebhookDelivererTest {
             assertThat(delivered.state()).isEqualTo("delivered");
             assertThat(failed.state()).isEqualTo("pending");
             assertThat(failed.attempts()).isEqualTo(1);
-            assertThat(failed.lastError()).contains("ProtocolException").doesNotContain("\0");
+            assertThat(failed.lastError()).contains("malformed").doesNotContain("\0");
         }
     }
 
@@ -162,6 +162,24 @@ class WebhookDelivererTest {
 
     private long hanging() {
         return receiver.received().stream().filter("POST /hang"::equals).count();
+    }
+
+    @Test
+    @DisplayName("issue 14 case 14: in production a delivery is refused on the address it would connect to")
+    void aDeliveryToASpecialPurposeAddressIsRefusedAndNothingIsSent() throws Exception {
+        UUID alice = tenant("Alice");
+        // "localhost": a name, looked up by the sender itself when it delivers.
+        String id = delivery(alice, webhook(alice, receiver.url("/ok").replace("127.0.0.1", "localhost")), 1_000);
+
+        try (WebhookDeliverer deliverer =
+                new WebhookDeliverer(jdbi, SECRETS, WebhookDeliverer.SCHEDULE, false, Duration.ofHours(1))) {
+            deliverer.sweep();
+            Row row = attempted(id, Duration.ofSeconds(10));
+
+            assertThat(row.state()).isEqualTo("pending");
+            assertThat(row.lastError()).contains("special-purpose address").contains("loopback");
+            assertThat(receiver.received()).isEmpty();
+        }
     }
 
     @Test
