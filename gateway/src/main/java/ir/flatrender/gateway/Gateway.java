@@ -156,6 +156,8 @@ public final class Gateway implements AutoCloseable {
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
         Billing billing = new Billing(json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
+        ir.flatrender.gateway.http.ClientAddresses clients =
+                new ir.flatrender.gateway.http.ClientAddresses(limits.trustedProxies());
         RateLimiter perKey = new RateLimiter(config.requestsPerMinutePerKey());
         ir.flatrender.gateway.identity.ApiKeys apiKeys =
                 new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
@@ -227,7 +229,7 @@ public final class Gateway implements AutoCloseable {
                     ctx.attribute("flatrender.requestId", id);
                     ctx.header("X-Request-Id", id);
                     MDC.put("request", id);
-                    perIp.acquire("ip:" + ctx.ip(), "this address");
+                    perIp.acquire("ip:" + clients.remember(ctx), "this address");
                     long length = ctx.contentLength();
                     if (length > config.maxBodyBytes()) {
                         throw Problem.of(

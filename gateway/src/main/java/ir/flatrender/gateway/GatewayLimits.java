@@ -11,21 +11,30 @@ import ir.flatrender.gateway.renders.EventStreams;
  *
  * @param streams the render event streams: per tenant, per address, their maximum life
  * @param passwords the Argon2id hashes and checks at once, and how long one waits its turn
+ * @param trustedProxies the proxies (IP addresses or CIDR blocks) whose {@code X-Forwarded-For}
+ *     names the client; none by default, so every client is its socket's peer
  */
-public record GatewayLimits(EventStreams.Limits streams, PasswordChecks.Limits passwords) {
+public record GatewayLimits(
+        EventStreams.Limits streams, PasswordChecks.Limits passwords, java.util.List<String> trustedProxies) {
     public static final GatewayLimits DEFAULT =
-            new GatewayLimits(EventStreams.Limits.DEFAULT, PasswordChecks.Limits.DEFAULT);
+            new GatewayLimits(EventStreams.Limits.DEFAULT, PasswordChecks.Limits.DEFAULT, java.util.List.of());
 
     public GatewayLimits {
         requireNonNull(streams, "streams is null");
         requireNonNull(passwords, "passwords is null");
+        trustedProxies = java.util.List.copyOf(trustedProxies);
+        trustedProxies.forEach(ir.flatrender.gateway.http.ClientAddresses::check);
     }
 
     public GatewayLimits withStreams(EventStreams.Limits newStreams) {
-        return new GatewayLimits(newStreams, passwords);
+        return new GatewayLimits(newStreams, passwords, trustedProxies);
     }
 
     public GatewayLimits withPasswords(PasswordChecks.Limits newPasswords) {
-        return new GatewayLimits(streams, newPasswords);
+        return new GatewayLimits(streams, newPasswords, trustedProxies);
+    }
+
+    public GatewayLimits withTrustedProxies(java.util.List<String> proxies) {
+        return new GatewayLimits(streams, passwords, proxies);
     }
 }

@@ -67,9 +67,14 @@ class GatewayIsolationTest {
     }
 
     private Gateway start(GatewayLimits limits) {
+        return start(limits, 600);
+    }
+
+    private Gateway start(GatewayLimits limits, int requestsPerMinutePerIp) {
         GatewayConfig config = GatewayConfig.defaults(
                         farm.target(), "farm token", AccessTokens.generateKeys(), SecretBox.generateKey())
-                .withListen("127.0.0.1", 0);
+                .withListen("127.0.0.1", 0)
+                .withRequestsPerMinutePerIp(requestsPerMinutePerIp);
         gateway = Gateway.startMigrated(config, limits, postgres.database(), Optional.empty(), Optional.empty(), JSON);
         closing.add(gateway);
         return gateway;
@@ -540,6 +545,41 @@ class GatewayIsolationTest {
                 .build());
         assertThat(range.status()).as(range.toString()).isEqualTo(416);
         assertThat(range.header("Content-Range")).isEqualTo("bytes */1000");
+    }
+
+    private int healthFrom(String forwardedFor) {
+        return send(request("/healthz", null)
+                        .header("X-Forwarded-For", forwardedFor)
+                        .GET()
+                        .build())
+                .status();
+    }
+
+    @Test
+    @DisplayName("issue 14 case 16: behind a trusted proxy each client has its own rate-limit bucket")
+    void behindATrustedProxyEachClientHasItsOwnBucket() {
+        start(GatewayLimits.DEFAULT.withTrustedProxies(List.of("127.0.0.0/8")), 3);
+
+        List<Integer> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(healthFrom("203.0.113.5, 127.0.0.1"));
+        }
+        assertThat(first).containsExactly(200, 200, 200, 429);
+        // Another client behind the same proxy: a bucket of its own.
+        assertThat(healthFrom("203.0.113.6")).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("issue 14 case 16: a forwarded-for header from an untrusted peer is ignored")
+    void aForwardedForFromAnUntrustedPeerIsIgnored() {
+        start(GatewayLimits.DEFAULT, 3);
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // A client inventing a new address each time still has one bucket: its own.
+            statuses.add(healthFrom("198.51.100." + i));
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429);
     }
 
     @Test
