@@ -158,30 +158,20 @@ public final class AuthRoutes {
         Account found = account.get();
         Instant now = clock.instant();
         // The attempt is counted before the password is checked, in one statement: concurrent
-        // wrong passwords cannot all be checked (read-then-increment let 12 of 12 through).
-        boolean counted = jdbi.withHandle(handle -> handle.createUpdate("""
-                                UPDATE identity.users
-                                SET failed_logins = CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END,
-                                    locked_until = CASE
-                                        WHEN (CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END) >= :max
-                                            THEN :until
-                                        ELSE NULL END
-                                WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
-                                """)
-                        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                        .bind("max", MAX_FAILED_LOGINS)
-                        .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
-                        .bind("id", found.id())
-                        .execute())
-                == 1;
-        if (!counted) {
-            long seconds = found.lockedUntil() == null
-                            || found.lockedUntil().toInstant().isBefore(now)
-                    ? LOCKOUT.toSeconds()
-                    : Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
-            throw Problem.tooMany("too many failed logins; try again later", seconds);
-        }
-        if (!passwords.matches(password, found.passwordHash())) {
+        // wrong passwords cannot all be checked (read-then-increment let 12 of 12 through). It
+        // is counted in the check's turn, so a 503 costs no attempt, and at most as many are
+        // outstanding as checks run at once (fewer than the limit: right ones never lock).
+        boolean matched = passwords.run(() -> {
+            if (!countAttempt(found.id(), now)) {
+                long seconds = found.lockedUntil() == null
+                                || found.lockedUntil().toInstant().isBefore(now)
+                        ? LOCKOUT.toSeconds()
+                        : Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
+                throw Problem.tooMany("too many failed logins; try again later", seconds);
+            }
+            return Passwords.matches(password, found.passwordHash());
+        });
+        if (!matched) {
             throw Problem.unauthorized("the email or the password is wrong");
         }
         if (!found.status().equals("active")) {
@@ -197,6 +187,25 @@ public final class AuthRoutes {
             return;
         }
         ctx.json(sessionFor(found.id(), tenant, ctx, "user.logged_in"));
+    }
+
+    /** Counts a login attempt unless the account is locked; false when it is. */
+    private boolean countAttempt(UUID user, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE identity.users
+                                SET failed_logins = CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END,
+                                    locked_until = CASE
+                                        WHEN (CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END) >= :max
+                                            THEN :until
+                                        ELSE NULL END
+                                WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+                                """)
+                        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                        .bind("max", MAX_FAILED_LOGINS)
+                        .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
+                        .bind("id", user)
+                        .execute())
+                == 1;
     }
 
     /** A new session for a user whose every factor was checked, recorded in the audit log. */

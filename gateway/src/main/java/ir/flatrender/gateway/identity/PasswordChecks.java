@@ -20,7 +20,10 @@ public final class PasswordChecks {
      * @param maxWait how long one waits for its turn before 503
      */
     public record Limits(int concurrent, Duration maxWait) {
-        /** Four at once: 76 MiB of Argon2id memory at most. */
+        /**
+         * Four at once: 76 MiB of Argon2id memory at most, and fewer than the five attempts of a
+         * lockout, so right passwords sent at once never lock an account.
+         */
         public static final Limits DEFAULT = new Limits(4, Duration.ofSeconds(2));
 
         public Limits {
