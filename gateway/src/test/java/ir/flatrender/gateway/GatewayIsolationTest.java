@@ -583,6 +583,22 @@ class GatewayIsolationTest {
     }
 
     @Test
+    @DisplayName("issue 14 case 6: a tenant has at most 10 webhooks")
+    void aTenantHasAtMostTenWebhooks() {
+        start(GatewayLimits.DEFAULT);
+        String token = signUp("Sara").path("access_token").asText();
+        String webhook = "{\"url\": \"https://93.184.215.14/hook\", \"events\": [\"render.succeeded\"]}";
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(post("/v1/webhooks", token, webhook).status()).isEqualTo(201);
+        }
+        Answer eleventh = post("/v1/webhooks", token, webhook);
+
+        assertThat(eleventh.status()).as(eleventh.toString()).isEqualTo(409);
+        assertThat(eleventh.body().path("detail").asText()).contains("at most 10 webhooks");
+    }
+
+    @Test
     void streamLimitsDefaultToTwentyPerTenantTwentyPerAddressThirtyMinutes() {
         assertThat(EventStreams.Limits.DEFAULT)
                 .isEqualTo(new EventStreams.Limits(20, 20, Duration.ofMinutes(30), Duration.ofSeconds(15)));
