@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final Javalin app;
     private final ManagedChannel channel;
     private final RenderSettler settler;
+    private final ir.flatrender.gateway.renders.EventStreams streams;
     private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
     private final List<RouteTable.Route> routes;
     private final ir.flatrender.gateway.http.RequestLog requestLog;
@@ -77,6 +78,7 @@ public final class Gateway implements AutoCloseable {
             Javalin app,
             ManagedChannel channel,
             RenderSettler settler,
+            ir.flatrender.gateway.renders.EventStreams streams,
             ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer,
             ir.flatrender.gateway.http.RequestLog requestLog,
             java.util.concurrent.ScheduledExecutorService housekeeping,
@@ -85,6 +87,7 @@ public final class Gateway implements AutoCloseable {
         this.app = app;
         this.channel = channel;
         this.settler = settler;
+        this.streams = streams;
         this.deliverer = deliverer;
         this.requestLog = requestLog;
         this.housekeeping = housekeeping;
@@ -117,7 +120,19 @@ public final class Gateway implements AutoCloseable {
             Optional<Payments> payments,
             Optional<CheckoutConfig> checkout,
             ObjectMapper json) {
+        return startMigrated(config, GatewayLimits.DEFAULT, database, payments, checkout, json);
+    }
+
+    /** As above, with {@code limits} on what one caller may hold at once. */
+    public static Gateway startMigrated(
+            GatewayConfig config,
+            GatewayLimits limits,
+            Database database,
+            Optional<Payments> payments,
+            Optional<CheckoutConfig> checkout,
+            ObjectMapper json) {
         requireNonNull(config, "config is null");
+        requireNonNull(limits, "limits is null");
         requireNonNull(payments, "payments is null");
         requireNonNull(checkout, "checkout is null");
         requireNonNull(database, "database is null");
@@ -141,6 +156,8 @@ public final class Gateway implements AutoCloseable {
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
         Billing billing = new Billing(json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
+        ir.flatrender.gateway.http.ClientAddresses clients =
+                new ir.flatrender.gateway.http.ClientAddresses(limits.trustedProxies());
         RateLimiter perKey = new RateLimiter(config.requestsPerMinutePerKey());
         ir.flatrender.gateway.identity.ApiKeys apiKeys =
                 new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
@@ -176,6 +193,8 @@ public final class Gateway implements AutoCloseable {
                 TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
         RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
+        ir.flatrender.gateway.renders.EventStreams streams =
+                new ir.flatrender.gateway.renders.EventStreams(limits.streams());
         ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
                 database.jdbi(),
                 secrets,
@@ -210,7 +229,7 @@ public final class Gateway implements AutoCloseable {
                     ctx.attribute("flatrender.requestId", id);
                     ctx.header("X-Request-Id", id);
                     MDC.put("request", id);
-                    perIp.acquire("ip:" + ctx.ip(), "this address");
+                    perIp.acquire("ip:" + clients.remember(ctx), "this address");
                     long length = ctx.contentLength();
                     if (length > config.maxBodyBytes()) {
                         throw Problem.of(
@@ -254,10 +273,17 @@ public final class Gateway implements AutoCloseable {
                 table.get(
                         "/openapi.json",
                         ctx -> ctx.contentType("application/json").result(openApi));
-                new AuthRoutes(database.jdbi(), tokens, config.refreshTokenLifetime(), secrets, json, clock)
+                new AuthRoutes(
+                                database.jdbi(),
+                                tokens,
+                                new ir.flatrender.gateway.identity.PasswordChecks(limits.passwords()),
+                                config.refreshTokenLifetime(),
+                                secrets,
+                                json,
+                                clock)
                         .register(table);
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
-                new RenderRoutes(database.jdbi(), billing, farm, json).register(table);
+                new RenderRoutes(database.jdbi(), billing, farm, streams, json).register(table);
                 apiKeys.register(table);
                 invoices.register(table);
                 new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);
@@ -311,6 +337,7 @@ public final class Gateway implements AutoCloseable {
             broker.ifPresent(PaymentBroker::close);
             housekeeping.shutdownNow();
             requestLog.close();
+            streams.close();
             settler.close();
             deliverer.close();
             channel.shutdownNow();
@@ -318,7 +345,7 @@ public final class Gateway implements AutoCloseable {
         }
         ownUrl.set("http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + app.port());
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(app, channel, settler, deliverer, requestLog, housekeeping, broker, registered[0]);
+        return new Gateway(app, channel, settler, streams, deliverer, requestLog, housekeeping, broker, registered[0]);
     }
 
     private static byte[] openApi() {
@@ -377,6 +404,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        streams.close();
         app.stop();
         broker.ifPresent(PaymentBroker::close);
         housekeeping.shutdownNow();

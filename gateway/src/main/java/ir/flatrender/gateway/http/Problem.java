@@ -92,6 +92,17 @@ public final class Problem extends RuntimeException {
                 Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
     }
 
+    /** 503: the gateway is at a bound of its own; the client may try again after the delay. */
+    public static Problem busy(String detail, long retryAfterSeconds) {
+        return new Problem(
+                503,
+                "busy",
+                "Service busy",
+                detail,
+                List.of(),
+                Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
+    }
+
     public static Problem unavailable(String detail) {
         return new Problem(503, "unavailable", "Service unavailable", detail, List.of(), Map.of("Retry-After", "5"));
     }

@@ -50,6 +50,10 @@ public final class RequestBodies {
             errors.add(new Problem.FieldError(field, "must be at most " + maxLength + " characters"));
             return null;
         }
+        if (value.asText().indexOf('\0') >= 0) {
+            errors.add(new Problem.FieldError(field, "must not contain a NUL character"));
+            return null;
+        }
         return value.asText();
     }
 
@@ -124,6 +128,61 @@ public final class RequestBodies {
             return body.objectNode();
         }
         return object;
+    }
+
+    /** Keys a bindings object may hold, at every depth together. */
+    public static final int MAX_BINDING_KEYS = 500;
+    /** How deep a bindings object may nest. */
+    public static final int MAX_BINDING_DEPTH = 8;
+
+    /**
+     * A template's bindings: a JSON object (empty when absent) of at most
+     * {@value #MAX_BINDING_KEYS} keys over at most {@value #MAX_BINDING_DEPTH} levels, with no
+     * NUL character in a key or a text (PostgreSQL cannot store one). A bad one is named by its
+     * path, e.g. {@code bindings.title}.
+     */
+    public ObjectNode bindings(String field) {
+        ObjectNode bindings = object(field);
+        int[] keys = {0};
+        checkBindings(field, bindings, 1, keys);
+        if (keys[0] > MAX_BINDING_KEYS) {
+            errors.add(new Problem.FieldError(
+                    field, "has " + keys[0] + " keys; at most " + MAX_BINDING_KEYS + " are taken"));
+        }
+        return bindings;
+    }
+
+    private boolean checkBindings(String path, JsonNode node, int depth, int[] keys) {
+        if (depth > MAX_BINDING_DEPTH) {
+            errors.add(new Problem.FieldError(path, "nests deeper than " + MAX_BINDING_DEPTH + " levels"));
+            return false;
+        }
+        if (node.isTextual() && node.asText().indexOf('\0') >= 0) {
+            errors.add(new Problem.FieldError(path, "must not contain a NUL character"));
+            return false;
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext() && keys[0] <= MAX_BINDING_KEYS) {
+                var entry = fields.next();
+                keys[0]++;
+                if (entry.getKey().indexOf('\0') >= 0) {
+                    errors.add(new Problem.FieldError(path, "has a key with a NUL character"));
+                    return false;
+                }
+                if (!checkBindings(path + "." + entry.getKey(), entry.getValue(), depth + 1, keys)) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size() && keys[0] <= MAX_BINDING_KEYS; i++) {
+                keys[0]++;
+                if (!checkBindings(path + "[" + i + "]", node.get(i), depth + 1, keys)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The field's value as sent, or null when absent. */

@@ -61,7 +61,7 @@ public final class RequestLog implements AutoCloseable {
         String method = ctx.method().name();
         int status = ctx.statusCode();
         String requestId = Requests.requestId(ctx);
-        String ip = ctx.ip();
+        String ip = Requests.ip(ctx);
         String matched = route;
         writer.execute(() -> {
             try {

@@ -15,8 +15,10 @@ public final class Requests {
         return id == null ? "" : id;
     }
 
+    /** The client's address: a trusted proxy's forwarded-for, else the socket's peer ({@link ClientAddresses}). */
     public static String ip(Context ctx) {
-        return ctx.ip();
+        String client = ctx.attribute(ClientAddresses.ATTRIBUTE);
+        return client == null ? ctx.req().getRemoteAddr() : client;
     }
 
     /** The authenticated caller; routes that need one are behind the authentication filter. */

@@ -37,16 +37,19 @@ public final class AuthRoutes {
     private final ObjectMapper json;
     private final Clock clock;
     private final MfaRoutes mfa;
+    private final PasswordChecks passwords;
 
     public AuthRoutes(
             Jdbi jdbi,
             AccessTokens tokens,
+            PasswordChecks passwords,
             Duration refreshLifetime,
             SecretBox secrets,
             ObjectMapper json,
             Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.passwords = requireNonNull(passwords, "passwords is null");
         this.refreshLifetime = requireNonNull(refreshLifetime, "refreshLifetime is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -74,7 +77,7 @@ public final class AuthRoutes {
         String name = body.string("name", 200);
         String organization = body.optionalString("organization", 200).orElse(name);
         body.check();
-        String hash = Passwords.hash(password);
+        String hash = passwords.hash(password);
         String normalized = email.toLowerCase(Locale.ROOT);
         Member member = jdbi.inTransaction(handle -> {
             boolean taken = handle.createQuery(
@@ -149,27 +152,26 @@ public final class AuthRoutes {
                         rs.getObject("locked_until", OffsetDateTime.class)))
                 .findOne());
         if (account.isEmpty()) {
-            Passwords.burn(password);
+            passwords.burn(password);
             throw Problem.unauthorized("the email or the password is wrong");
         }
         Account found = account.get();
         Instant now = clock.instant();
-        if (found.lockedUntil() != null && found.lockedUntil().toInstant().isAfter(now)) {
-            long seconds =
-                    Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
-            throw Problem.tooMany("too many failed logins; try again later", seconds);
-        }
-        if (!Passwords.matches(password, found.passwordHash())) {
-            jdbi.useHandle(handle -> handle.createUpdate("""
-                            UPDATE identity.users
-                            SET failed_logins = failed_logins + 1,
-                                locked_until = CASE WHEN failed_logins + 1 >= :max THEN :until ELSE locked_until END
-                            WHERE id = :id
-                            """)
-                    .bind("max", MAX_FAILED_LOGINS)
-                    .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
-                    .bind("id", found.id())
-                    .execute());
+        // The attempt is counted before the password is checked, in one statement: concurrent
+        // wrong passwords cannot all be checked (read-then-increment let 12 of 12 through). It
+        // is counted in the check's turn, so a 503 costs no attempt, and at most as many are
+        // outstanding as checks run at once (fewer than the limit: right ones never lock).
+        boolean matched = passwords.run(() -> {
+            if (!countAttempt(found.id(), now)) {
+                long seconds = found.lockedUntil() == null
+                                || found.lockedUntil().toInstant().isBefore(now)
+                        ? LOCKOUT.toSeconds()
+                        : Duration.between(now, found.lockedUntil().toInstant()).toSeconds();
+                throw Problem.tooMany("too many failed logins; try again later", seconds);
+            }
+            return Passwords.matches(password, found.passwordHash());
+        });
+        if (!matched) {
             throw Problem.unauthorized("the email or the password is wrong");
         }
         if (!found.status().equals("active")) {
@@ -185,6 +187,25 @@ public final class AuthRoutes {
             return;
         }
         ctx.json(sessionFor(found.id(), tenant, ctx, "user.logged_in"));
+    }
+
+    /** Counts a login attempt unless the account is locked; false when it is. */
+    private boolean countAttempt(UUID user, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE identity.users
+                                SET failed_logins = CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END,
+                                    locked_until = CASE
+                                        WHEN (CASE WHEN locked_until <= :now THEN 1 ELSE failed_logins + 1 END) >= :max
+                                            THEN :until
+                                        ELSE NULL END
+                                WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+                                """)
+                        .bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                        .bind("max", MAX_FAILED_LOGINS)
+                        .bind("until", OffsetDateTime.ofInstant(now.plus(LOCKOUT), ZoneOffset.UTC))
+                        .bind("id", user)
+                        .execute())
+                == 1;
     }
 
     /** A new session for a user whose every factor was checked, recorded in the audit log. */

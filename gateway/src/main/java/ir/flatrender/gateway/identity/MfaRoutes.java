@@ -28,6 +28,10 @@ import org.jdbi.v3.core.Jdbi;
 final class MfaRoutes {
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
     static final int CHALLENGE_ATTEMPTS = 5;
+    /** Wrong codes a user may send, over all their logins, before the factor is locked. */
+    static final int MAX_MFA_FAILURES = 5;
+
+    static final java.time.Duration MFA_LOCKOUT = java.time.Duration.ofMinutes(15);
     private static final String ISSUER = "FlatRender";
 
     private final Jdbi jdbi;
@@ -142,6 +146,33 @@ final class MfaRoutes {
                 == 1;
     }
 
+    /**
+     * Counts a try at the user's second factor before the code is checked, across challenges:
+     * a fresh login gives a new challenge, not new tries. Past {@value #MAX_MFA_FAILURES} without
+     * a right code (the last of them still checked), the factor is locked for {@link #MFA_LOCKOUT} (429).
+     */
+    private void countTry(UUID user) {
+        java.time.Instant now = clock.instant();
+        boolean counted = jdbi.withHandle(handle -> handle.createUpdate("""
+                                UPDATE identity.users
+                                SET mfa_failures = CASE WHEN mfa_locked_until <= :now THEN 1 ELSE mfa_failures + 1 END,
+                                    mfa_locked_until = CASE
+                                        WHEN (CASE WHEN mfa_locked_until <= :now THEN 1 ELSE mfa_failures + 1 END) >= :max
+                                            THEN :until
+                                        ELSE NULL END
+                                WHERE id = :id AND (mfa_locked_until IS NULL OR mfa_locked_until <= :now)
+                                """)
+                        .bind("now", OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
+                        .bind("max", MAX_MFA_FAILURES)
+                        .bind("until", OffsetDateTime.ofInstant(now.plus(MFA_LOCKOUT), java.time.ZoneOffset.UTC))
+                        .bind("id", user)
+                        .execute())
+                == 1;
+        if (!counted) {
+            throw Problem.tooMany("too many wrong codes for this account; try again later", MFA_LOCKOUT.toSeconds());
+        }
+    }
+
     private static Problem wrongCode() {
         return Problem.of(401, "invalid-mfa-code", "Wrong code", "the code is wrong, or was used already");
     }
@@ -217,6 +248,7 @@ final class MfaRoutes {
         }
         Factor factor = factor(challenge.user(), true)
                 .orElseThrow(() -> Problem.unauthorized("the MFA token is not valid; log in again"));
+        countTry(challenge.user());
         boolean passed;
         String action;
         if (code.isPresent()) {
@@ -243,6 +275,10 @@ final class MfaRoutes {
         if (taken == 0) {
             throw Problem.unauthorized("the MFA token has expired; log in again");
         }
+        jdbi.useHandle(handle -> handle.createUpdate(
+                        "UPDATE identity.users SET mfa_failures = 0, mfa_locked_until = NULL WHERE id = :id")
+                .bind("id", challenge.user())
+                .execute());
         ctx.json(auth.sessionFor(challenge.user(), Optional.empty(), ctx, action));
     }
 }

@@ -10,6 +10,7 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -147,6 +148,9 @@ public final class TenantRoutes {
         if (role == Principal.Role.OWNER && principal.role() != Principal.Role.OWNER) {
             throw Problem.forbidden("only an owner makes owners");
         }
+        if (principal.role() != Principal.Role.OWNER && role.compareTo(principal.role()) >= 0) {
+            throw Problem.forbidden("an " + principal.role().dbName() + " gives only roles below their own");
+        }
         Principal.Role granted = role;
         UUID user = jdbi.inTransaction(handle -> {
             UUID found = handle.createQuery("SELECT id FROM identity.users WHERE lower(email) = :e")
@@ -154,6 +158,27 @@ public final class TenantRoutes {
                     .mapTo(UUID.class)
                     .findOne()
                     .orElseThrow(() -> Problem.invalidField("email", "no account has this email; ask them to sign up"));
+            // The owners locked first: two owners demoting each other at once cannot both win.
+            List<UUID> owners = owners(handle, principal.tenantId());
+            Optional<Principal.Role> current = handle.createQuery(
+                            "SELECT role FROM identity.members WHERE tenant_id = :t AND user_id = :u FOR UPDATE")
+                    .bind("t", principal.tenantId())
+                    .bind("u", found)
+                    .mapTo(String.class)
+                    .findOne()
+                    .map(Principal.Role::parse);
+            if (current.isPresent()
+                    && principal.role() != Principal.Role.OWNER
+                    && current.get().compareTo(principal.role()) >= 0) {
+                throw Problem.forbidden("an " + principal.role().dbName()
+                        + " changes only the roles of members below them; this member is "
+                        + current.get().dbName());
+            }
+            if (current.equals(Optional.of(Principal.Role.OWNER))
+                    && granted != Principal.Role.OWNER
+                    && owners.size() == 1) {
+                throw Problem.conflict("last-owner", "a tenant keeps at least one owner; make another owner first");
+            }
             handle.createUpdate("""
                             INSERT INTO identity.members (tenant_id, user_id, role) VALUES (:t, :u, :r)
                             ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = excluded.role
@@ -177,6 +202,15 @@ public final class TenantRoutes {
                 .json(json.createObjectNode().put("user_id", user.toString()).put("role", granted.dbName()));
     }
 
+    /** The tenant's owners, their rows locked until the transaction ends. */
+    private static List<UUID> owners(org.jdbi.v3.core.Handle handle, UUID tenant) {
+        return handle.createQuery(
+                        "SELECT user_id FROM identity.members WHERE tenant_id = :t AND role = 'owner' FOR UPDATE")
+                .bind("t", tenant)
+                .mapTo(UUID.class)
+                .list();
+    }
+
     private void removeMember(Context ctx) {
         Principal principal = Requests.principal(ctx);
         principal.user();
@@ -188,6 +222,7 @@ public final class TenantRoutes {
             throw Problem.notFound("member " + ctx.pathParam("userId"));
         }
         jdbi.useTransaction(handle -> {
+            List<UUID> owners = owners(handle, principal.tenantId());
             String role = handle.createQuery(
                             "SELECT role FROM identity.members WHERE tenant_id = :t AND user_id = :u FOR UPDATE")
                     .bind("t", principal.tenantId())
@@ -199,14 +234,13 @@ public final class TenantRoutes {
                 if (principal.role() != Principal.Role.OWNER) {
                     throw Problem.forbidden("only an owner removes owners");
                 }
-                int owners = handle.createQuery(
-                                "SELECT count(*) FROM identity.members WHERE tenant_id = :t AND role = 'owner'")
-                        .bind("t", principal.tenantId())
-                        .mapTo(Integer.class)
-                        .one();
-                if (owners == 1) {
+                if (owners.size() == 1) {
                     throw Problem.conflict("last-owner", "a tenant keeps at least one owner");
                 }
+            } else if (principal.role() != Principal.Role.OWNER
+                    && Principal.Role.parse(role).compareTo(principal.role()) >= 0) {
+                throw Problem.forbidden(
+                        "an " + principal.role().dbName() + " removes only members below them; this one is " + role);
             }
             handle.createUpdate("DELETE FROM identity.members WHERE tenant_id = :t AND user_id = :u")
                     .bind("t", principal.tenantId())

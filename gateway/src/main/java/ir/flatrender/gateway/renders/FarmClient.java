@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FarmClient {
     private final JobServiceGrpc.JobServiceBlockingStub jobs;
+    private final JobServiceGrpc.JobServiceStub jobsAsync;
     private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
     private final Duration deadline;
 
@@ -40,6 +41,7 @@ public final class FarmClient {
         requireNonNull(channel, "channel is null");
         this.deadline = requireNonNull(deadline, "deadline is null");
         this.jobs = JobServiceGrpc.newBlockingStub(channel);
+        this.jobsAsync = JobServiceGrpc.newStub(channel);
         this.templates = TemplateServiceGrpc.newBlockingStub(channel);
     }
 
@@ -98,6 +100,20 @@ public final class FarmClient {
                 .setTenantId(tenantId)
                 .setJobId(jobId)
                 .build());
+    }
+
+    /**
+     * Progress until the job ends, to {@code observer} on gRPC's threads (no thread waits on
+     * it); no deadline, cancelled through the call {@code observer} is handed first.
+     */
+    public void watch(
+            String tenantId, String jobId, io.grpc.stub.ClientResponseObserver<WatchJobRequest, JobProgress> observer) {
+        jobsAsync.watchJob(
+                WatchJobRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setJobId(jobId)
+                        .build(),
+                observer);
     }
 
     public Iterator<ExportData> download(String tenantId, String jobId, long offset, long length) {

@@ -10,6 +10,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.billing.Billing;
 import ir.flatrender.gateway.billing.BillingRoutes;
@@ -28,13 +30,14 @@ import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.proto.farm.v1.WatchJobRequest;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -53,11 +56,13 @@ public final class RenderRoutes {
     private final Billing billing;
     private final FarmClient farm;
     private final ObjectMapper json;
+    private final EventStreams streams;
 
-    public RenderRoutes(Jdbi jdbi, Billing billing, FarmClient farm, ObjectMapper json) {
+    public RenderRoutes(Jdbi jdbi, Billing billing, FarmClient farm, EventStreams streams, ObjectMapper json) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.billing = requireNonNull(billing, "billing is null");
         this.farm = requireNonNull(farm, "farm is null");
+        this.streams = requireNonNull(streams, "streams is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -180,7 +185,7 @@ public final class RenderRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         String templateId = body.string("template", 100);
         String aspect = body.string("aspect", 5, ASPECT, "16:9, 1:1 or 9:16");
-        ObjectNode bindings = body.object("bindings");
+        ObjectNode bindings = body.bindings("bindings");
         int frame = body.optionalInt("frame", 0, 1_000_000, 0);
         body.check();
         Snapshot snapshot = farm.snapshot(RenderSnapshotRequest.newBuilder()
@@ -233,7 +238,7 @@ public final class RenderRoutes {
         String templateId = body.string("template", 100);
         String aspect = body.string("aspect", 5, ASPECT, "16:9, 1:1 or 9:16");
         String tier = body.string("tier", 10);
-        ObjectNode bindings = body.object("bindings");
+        ObjectNode bindings = body.bindings("bindings");
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw Problem.of(400, "bad-idempotency-key", "Bad Idempotency-Key", "the key is 1 to 200 characters");
@@ -452,61 +457,94 @@ public final class RenderRoutes {
         return out;
     }
 
-    /** Server-sent events: a {@code progress} event as the farm reports it, then the final state. */
-    private void events(Context ctx) throws IOException {
+    /**
+     * Server-sent events: a {@code progress} event as the farm reports it, then {@code end}
+     * with the final state ({@code error} when the farm fails, {@code expired} at the stream's
+     * maximum life). Served by {@link EventStreams}: no thread waits on a stream.
+     */
+    private void events(Context ctx) {
         Principal principal = Requests.principal(ctx);
         principal.requireScope("renders:read");
         RenderRow row = render(ctx, principal);
+        EventStreams.Slot slot = streams.reserve(principal.tenantId(), Requests.ip(ctx));
         ctx.res().setStatus(200);
         ctx.res().setContentType("text/event-stream;charset=utf-8");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
-        OutputStream out = ctx.res().getOutputStream();
-        if (row.jobId() == null) {
-            send(out, "end", json.createObjectNode().put("state", row.state()));
-            return;
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        ctx.future(() -> {
+            EventStreams.Stream stream;
+            try {
+                stream = streams.start(slot, ctx.res().getOutputStream(), () -> ended.complete(null));
+            } catch (IOException | RuntimeException e) {
+                streams.release(slot);
+                ended.complete(null);
+                return ended;
+            }
+            // Sent at once, so the client has the answer's head before the first event.
+            stream.comment("stream open");
+            if (row.jobId() == null) {
+                stream.finish(
+                        "end", json.createObjectNode().put("state", row.state()).toString());
+                return ended;
+            }
+            farm.watch(principal.tenantId().toString(), row.jobId().toString(), new Watcher(stream, row.state()));
+            return ended;
+        });
+    }
+
+    /** The farm's progress of one job, passed on to one stream; cancelled when the stream ends. */
+    private final class Watcher implements ClientResponseObserver<WatchJobRequest, JobProgress> {
+        private final EventStreams.Stream stream;
+        private volatile String last;
+
+        Watcher(EventStreams.Stream stream, String state) {
+            this.stream = stream;
+            this.last = state;
         }
-        io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
-        try {
-            call.call(() -> {
-                Iterator<JobProgress> progress =
-                        farm.watch(principal.tenantId().toString(), row.jobId().toString());
-                String last = row.state();
-                while (progress.hasNext()) {
-                    JobProgress update = progress.next();
-                    Job job = update.getJob();
-                    last = RenderSettler.stateOf(job.getState()).orElse(last);
-                    ObjectNode data = json.createObjectNode();
-                    data.put("state", last);
-                    data.put("frames_done", job.getFramesDone());
-                    data.put("total_frames", job.getTotalFrames());
-                    data.put(
-                            "percent",
-                            job.getTotalFrames() == 0 ? 0 : 100.0 * job.getFramesDone() / job.getTotalFrames());
-                    data.put("frames_per_second", update.getFramesPerSecond());
-                    data.put("eta_ms", update.getEtaMillis());
-                    send(out, "progress", data);
-                }
-                send(out, "end", json.createObjectNode().put("state", last));
-                return null;
-            });
-        } catch (StatusRuntimeException e) {
-            send(
-                    out,
-                    "error",
-                    json.createObjectNode().put("detail", FarmClient.problem(e).getMessage()));
-        } catch (IOException e) {
-            // The client went away.
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            call.cancel(null);
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<WatchJobRequest> call) {
+            stream.done().whenComplete((ignored, error) -> call.cancel("the client's stream ended", null));
+        }
+
+        @Override
+        public void onNext(JobProgress update) {
+            Job job = update.getJob();
+            last = RenderSettler.stateOf(job.getState()).orElse(last);
+            ObjectNode data = json.createObjectNode();
+            data.put("state", last);
+            data.put("frames_done", job.getFramesDone());
+            data.put("total_frames", job.getTotalFrames());
+            data.put("percent", job.getTotalFrames() == 0 ? 0 : 100.0 * job.getFramesDone() / job.getTotalFrames());
+            data.put("frames_per_second", update.getFramesPerSecond());
+            data.put("eta_ms", update.getEtaMillis());
+            stream.progress(data.toString());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (stream.done().isDone()) {
+                return; // cancelled by us: the client went away
+            }
+            String detail = t instanceof StatusRuntimeException e
+                    ? FarmClient.problem(e).getMessage()
+                    : "the render farm failed";
+            stream.finish("error", json.createObjectNode().put("detail", detail).toString());
+        }
+
+        @Override
+        public void onCompleted() {
+            stream.finish("end", json.createObjectNode().put("state", last).toString());
         }
     }
 
-    private static void send(OutputStream out, String event, JsonNode data) throws IOException {
-        out.write(("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    private static long bytePosition(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** The export, streamed from the farm; a {@code Range} of one byte range is honoured (206). */
@@ -533,13 +571,14 @@ public final class RenderRoutes {
             Matcher m = RANGE.matcher(range.trim());
             boolean ok = m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
             if (ok) {
+                // A number past a long is past any video: read as the largest long.
                 if (m.group(1).isEmpty()) {
-                    long suffix = Long.parseLong(m.group(2));
+                    long suffix = bytePosition(m.group(2));
                     start = Math.max(0, total - suffix);
                 } else {
-                    start = Long.parseLong(m.group(1));
+                    start = bytePosition(m.group(1));
                     if (!m.group(2).isEmpty()) {
-                        end = Math.min(total - 1, Long.parseLong(m.group(2)));
+                        end = Math.min(total - 1, bytePosition(m.group(2)));
                     }
                 }
                 ok = start <= end && start < total;

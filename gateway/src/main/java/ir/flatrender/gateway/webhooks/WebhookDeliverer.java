@@ -4,16 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.gateway.identity.SecretBox;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +41,13 @@ public final class WebhookDeliverer implements AutoCloseable {
             Duration.ofHours(20));
 
     private static final Duration LEASE = Duration.ofMinutes(1);
+    static final int MAX_ERROR = 500;
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
     private final List<Duration> schedule;
     private final boolean allowPrivate;
-    private final HttpClient http;
+    private final WebhookSender sender;
     private final ScheduledExecutorService timer;
 
     /**
@@ -56,6 +58,8 @@ public final class WebhookDeliverer implements AutoCloseable {
      * @param secretContext the {@link SecretBox} context of a target's secret, before its id
      * @param disableTarget the statement disabling a target (binds {@code :id}, {@code :reason})
      *     once a delivery fails for good; empty to leave the target as it is
+     * @param partyColumn the deliveries' column naming whose they are (a tenant): the unit of
+     *     the per-party cap and of fair ordering
      */
     public record Outbox(
             String name,
@@ -65,7 +69,30 @@ public final class WebhookDeliverer implements AutoCloseable {
             String urlColumn,
             String secretColumn,
             String secretContext,
-            Optional<String> disableTarget) {
+            Optional<String> disableTarget,
+            String partyColumn) {
+        /** An outbox whose deliveries are shared out fairly by target. */
+        public Outbox(
+                String name,
+                String deliveries,
+                String targetColumn,
+                String targets,
+                String urlColumn,
+                String secretColumn,
+                String secretContext,
+                Optional<String> disableTarget) {
+            this(
+                    name,
+                    deliveries,
+                    targetColumn,
+                    targets,
+                    urlColumn,
+                    secretColumn,
+                    secretContext,
+                    disableTarget,
+                    targetColumn);
+        }
+
         /** The tenants' webhooks of the identity schema. */
         public static final Outbox TENANT_WEBHOOKS = new Outbox(
                 "webhook-deliverer",
@@ -76,10 +103,34 @@ public final class WebhookDeliverer implements AutoCloseable {
                 "secret_encrypted",
                 "webhook:",
                 Optional.of(
-                        "UPDATE identity.tenant_webhooks SET enabled = false, disabled_reason = :reason WHERE id = :id"));
+                        "UPDATE identity.tenant_webhooks SET enabled = false, disabled_reason = :reason WHERE id = :id"),
+                "tenant_id");
+    }
+
+    /**
+     * How many deliveries are sent at once: {@code senders} in all, at most {@code perParty}
+     * of one party's (a tenant's, a client app's), so one party's slow receivers hold only
+     * their own share of the senders.
+     */
+    public record Limits(int senders, int perParty) {
+        public static final Limits DEFAULT = new Limits(8, 2);
+
+        public Limits {
+            if (senders < 1) {
+                throw new IllegalArgumentException("senders must be at least 1 but was " + senders);
+            }
+            if (perParty < 1 || perParty > senders) {
+                throw new IllegalArgumentException("perParty must be 1 to senders but was " + perParty);
+            }
+        }
     }
 
     private final Outbox outbox;
+    private final Limits limits;
+    private final ExecutorService senders;
+    private final Object sweeping = new Object();
+    /** Deliveries being sent, by party; guarded by itself. */
+    private final Map<String, Integer> inFlight = new HashMap<>();
 
     public WebhookDeliverer(
             Jdbi jdbi, SecretBox secrets, List<Duration> schedule, boolean allowPrivate, Duration poll) {
@@ -88,98 +139,207 @@ public final class WebhookDeliverer implements AutoCloseable {
 
     public WebhookDeliverer(
             Outbox outbox, Jdbi jdbi, SecretBox secrets, List<Duration> schedule, boolean allowPrivate, Duration poll) {
+        this(outbox, Limits.DEFAULT, jdbi, secrets, schedule, allowPrivate, poll);
+    }
+
+    public WebhookDeliverer(
+            Outbox outbox,
+            Limits limits,
+            Jdbi jdbi,
+            SecretBox secrets,
+            List<Duration> schedule,
+            boolean allowPrivate,
+            Duration poll) {
         this.outbox = requireNonNull(outbox, "outbox is null");
+        this.limits = requireNonNull(limits, "limits is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.schedule = List.copyOf(schedule);
         this.allowPrivate = allowPrivate;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.sender = new WebhookSender(allowPrivate, Duration.ofSeconds(5), Duration.ofSeconds(15));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, outbox.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicInteger senderCount = new AtomicInteger();
+        this.senders = Executors.newFixedThreadPool(limits.senders(), r -> {
+            Thread thread = new Thread(r, outbox.name() + "-sender-" + senderCount.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         timer.scheduleWithFixedDelay(this::sweep, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private record Due(String id, String webhookId, String payload, int attempts, String url, String secret) {}
+    private record Due(
+            String id, String webhookId, String party, String payload, int attempts, String url, String secret) {}
 
+    /**
+     * Takes as many due deliveries as there are free senders and hands them out. Fair: each
+     * party's oldest due delivery comes before anyone's second, and a party never has more
+     * than {@link Limits#perParty()} being sent (in this process).
+     */
     void sweep() {
-        try {
-            List<Due> due;
-            do {
-                due = jdbi.inTransaction(handle -> handle.createQuery("""
-                                UPDATE %1$s d
-                                SET next_attempt_at = now() + make_interval(secs => :lease)
-                                FROM %3$s w
-                                WHERE w.id = d.%2$s AND d.id IN (
-                                    SELECT id FROM %1$s
-                                    WHERE state = 'pending' AND next_attempt_at <= now()
-                                    ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-                                RETURNING d.id, d.%2$s::text AS target, d.payload::text AS payload, d.attempts,
-                                    w.%4$s AS url, w.%5$s AS secret
-                                """.formatted(
-                                        outbox.deliveries(),
-                                        outbox.targetColumn(),
-                                        outbox.targets(),
-                                        outbox.urlColumn(),
-                                        outbox.secretColumn()))
-                        .bind("lease", (double) LEASE.toSeconds())
-                        .map((rs, c) -> new Due(
-                                rs.getString("id"),
-                                rs.getString("target"),
-                                rs.getString("payload"),
-                                rs.getInt("attempts"),
-                                rs.getString("url"),
-                                rs.getString("secret")))
-                        .list());
-                due.forEach(this::deliver);
-            } while (due.size() == 20);
-        } catch (RuntimeException e) {
-            log.warn("webhook delivery pass failed; it is tried again: {}", e.toString());
+        synchronized (sweeping) {
+            try {
+                while (true) {
+                    int room;
+                    String[] parties;
+                    Integer[] counts;
+                    synchronized (inFlight) {
+                        room = limits.senders()
+                                - inFlight.values().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum();
+                        parties = inFlight.keySet().toArray(String[]::new);
+                        counts = inFlight.values().toArray(Integer[]::new);
+                    }
+                    if (room <= 0) {
+                        return;
+                    }
+                    List<Due> due = claim(room, parties, counts);
+                    for (Due delivery : due) {
+                        synchronized (inFlight) {
+                            inFlight.merge(delivery.party(), 1, Integer::sum);
+                        }
+                        senders.execute(() -> send(delivery));
+                    }
+                    if (due.size() < room) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("webhook delivery pass failed; it is tried again: {}", e.toString());
+            }
         }
+    }
+
+    private List<Due> claim(int room, String[] parties, Integer[] counts) {
+        return jdbi.inTransaction(handle -> handle.createQuery("""
+                        WITH due AS (
+                            SELECT d.id, d.next_attempt_at,
+                                row_number() OVER (PARTITION BY d.%6$s ORDER BY d.next_attempt_at, d.id)
+                                    + coalesce(busy.n, 0) AS place
+                            FROM %1$s d
+                            LEFT JOIN unnest(CAST(:parties AS text[]), CAST(:counts AS integer[])) AS busy (party, n)
+                                ON busy.party = d.%6$s::text
+                            WHERE d.state = 'pending' AND d.next_attempt_at <= now()
+                        ), picked AS (
+                            SELECT id FROM %1$s
+                            WHERE state = 'pending' AND next_attempt_at <= now() AND id IN (
+                                SELECT id FROM due WHERE place <= :cap ORDER BY place, next_attempt_at LIMIT :room)
+                            FOR UPDATE SKIP LOCKED
+                        )
+                        UPDATE %1$s d
+                        SET next_attempt_at = now() + make_interval(secs => :lease)
+                        FROM %3$s w, picked
+                        WHERE picked.id = d.id AND w.id = d.%2$s
+                        RETURNING d.id, d.%2$s::text AS target, d.%6$s::text AS party, d.payload::text AS payload,
+                            d.attempts, w.%4$s AS url, w.%5$s AS secret
+                        """.formatted(
+                                outbox.deliveries(),
+                                outbox.targetColumn(),
+                                outbox.targets(),
+                                outbox.urlColumn(),
+                                outbox.secretColumn(),
+                                outbox.partyColumn()))
+                .bindArray("parties", String.class, (Object[]) parties)
+                .bindArray("counts", Integer.class, (Object[]) counts)
+                .bind("cap", limits.perParty())
+                .bind("room", room)
+                .bind("lease", (double) LEASE.toSeconds())
+                .map((rs, c) -> new Due(
+                        rs.getString("id"),
+                        rs.getString("target"),
+                        rs.getString("party"),
+                        rs.getString("payload"),
+                        rs.getInt("attempts"),
+                        rs.getString("url"),
+                        rs.getString("secret")))
+                .list());
+    }
+
+    /** On a sender: delivers, frees the slot, and looks for more work at once. */
+    private void send(Due delivery) {
+        try {
+            deliverAlone(delivery);
+        } finally {
+            synchronized (inFlight) {
+                inFlight.computeIfPresent(delivery.party(), (party, n) -> n == 1 ? null : n - 1);
+            }
+            try {
+                timer.execute(this::sweep);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closing: nothing more is taken.
+            }
+        }
+    }
+
+    /**
+     * One delivery, its failure kept to itself: whatever goes wrong sending or recording it
+     * (a receiver's answer PostgreSQL will not store, say) never stops the others'. The lease
+     * taken with it brings it back a minute later.
+     */
+    private void deliverAlone(Due delivery) {
+        try {
+            deliver(delivery);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "{} {}: delivery {} was not recorded; it is tried again after its lease: {}",
+                    outbox.targets(),
+                    delivery.webhookId(),
+                    delivery.id(),
+                    cleaned(e.toString()));
+        }
+    }
+
+    /**
+     * Text a receiver or the network chose, made fit to store and show: control characters
+     * (a NUL, which PostgreSQL refuses in text, and line breaks) become spaces, and at most
+     * {@value #MAX_ERROR} characters are kept.
+     */
+    static String cleaned(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_ERROR));
+        for (int i = 0; i < text.length() && out.length() < MAX_ERROR; i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? ' ' : c);
+        }
+        return out.toString();
     }
 
     private void deliver(Due delivery) {
         Optional<Integer> status = Optional.empty();
         String error = null;
-        Optional<String> refused = delivery.url() == null
-                ? Optional.of("is not set")
-                : WebhookTargets.problem(delivery.url(), allowPrivate);
+        // The URL's shape here; where it leads is checked by the sender, on the address it connects to.
+        Optional<String> refused =
+                delivery.url() == null ? Optional.of("is not set") : WebhookTargets.problem(delivery.url(), true);
         if (refused.isPresent()) {
             error = "the URL " + refused.get();
         } else {
             long timestamp = System.currentTimeMillis() / 1000;
             String secret = secrets.open(delivery.secret(), outbox.secretContext() + delivery.webhookId());
             try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create(delivery.url()))
-                                .timeout(Duration.ofSeconds(15))
-                                .header("Content-Type", "application/json")
-                                .header("User-Agent", "FlatRender-Webhooks/1")
-                                .header("webhook-id", delivery.id())
-                                .header("webhook-timestamp", Long.toString(timestamp))
-                                .header(
-                                        "webhook-signature",
-                                        WebhookSignature.sign(secret, delivery.id(), timestamp, delivery.payload()))
-                                .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                status = Optional.of(response.statusCode());
-                if (response.statusCode() / 100 != 2) {
-                    error = "answered " + response.statusCode();
+                int code = sender.post(
+                        URI.create(delivery.url()),
+                        java.util.Map.of(
+                                "Content-Type", "application/json",
+                                "User-Agent", "FlatRender-Webhooks/1",
+                                "webhook-id", delivery.id(),
+                                "webhook-timestamp", Long.toString(timestamp),
+                                "webhook-signature",
+                                        WebhookSignature.sign(secret, delivery.id(), timestamp, delivery.payload())),
+                        delivery.payload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                status = Optional.of(code);
+                if (code / 100 != 2) {
+                    error = "answered " + code;
                 }
+            } catch (WebhookSender.Refused e) {
+                error = e.getMessage();
             } catch (java.io.IOException e) {
                 error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
-        record(delivery, status, error);
+        record(delivery, status, error == null ? null : cleaned(error));
     }
 
     private void record(Due delivery, Optional<Integer> status, String error) {
@@ -239,16 +399,21 @@ public final class WebhookDeliverer implements AutoCloseable {
         });
     }
 
-    /** Lets a delivery being sent finish and be recorded, then stops. */
+    /** Lets the deliveries being sent finish and be recorded, then stops. */
     @Override
     public void close() {
         timer.shutdown();
+        senders.shutdown();
         try {
             if (!timer.awaitTermination(20, TimeUnit.SECONDS)) {
                 timer.shutdownNow();
             }
+            if (!senders.awaitTermination(20, TimeUnit.SECONDS)) {
+                senders.shutdownNow();
+            }
         } catch (InterruptedException e) {
             timer.shutdownNow();
+            senders.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -22,6 +22,9 @@ import org.jdbi.v3.core.Jdbi;
 public final class WebhookRoutes {
     private final Jdbi jdbi;
     private final SecretBox secrets;
+    /** Webhooks one tenant may have: each is a share of the deliverer's senders. */
+    public static final int MAX_PER_TENANT = 10;
+
     private final boolean allowPrivate;
     private final ObjectMapper json;
 
@@ -63,16 +66,23 @@ public final class WebhookRoutes {
         String id = Webhooks.newWebhookId();
         String secret = WebhookSignature.newSecret();
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
+            int made = handle.createUpdate("""
                             INSERT INTO identity.tenant_webhooks (id, tenant_id, url, events, secret_encrypted)
-                            VALUES (:id, :t, :url, :events, :secret)
+                            SELECT :id, :t, :url, :events, :secret
+                            WHERE (SELECT count(*) FROM identity.tenant_webhooks WHERE tenant_id = :t) < :max
                             """)
                     .bind("id", id)
                     .bind("t", principal.tenantId())
                     .bind("url", url)
                     .bind("events", events.toArray(String[]::new))
                     .bind("secret", secrets.seal(secret, "webhook:" + id))
+                    .bind("max", MAX_PER_TENANT)
                     .execute();
+            if (made == 0) {
+                throw Problem.conflict(
+                        "webhook-limit",
+                        "a tenant has at most " + MAX_PER_TENANT + " webhooks; delete one to make another");
+            }
             AuditLog.record(
                     handle,
                     principal.tenantId(),

@@ -7,12 +7,25 @@ import java.util.Optional;
 
 /**
  * Where a webhook may point: an absolute http(s) URL without credentials, and — unless the
- * gateway allows it (dev, tests) — not at loopback, private, link-local or wildcard addresses,
- * so a tenant cannot make the gateway call into the farm's own network. Checked when a webhook
- * is made and again before each delivery (a name can be pointed elsewhere later).
+ * gateway allows it (dev, tests) — not at any special-purpose address of IANA's registries
+ * (loopback, private, shared, link-local, benchmarking, translation, 6to4, broadcast …), so a
+ * tenant cannot make the gateway call into the farm's own network or a cloud's metadata
+ * service. Checked when a webhook is made, and on each delivery against the address the
+ * delivery connects to, after its own DNS lookup (a name can be pointed elsewhere later).
  */
 public final class WebhookTargets {
     private WebhookTargets() {}
+
+    /**
+     * Why a webhook may not go to {@code address}: it is in one of IANA's special-purpose
+     * blocks. Checked again on the address a delivery actually connects to.
+     */
+    public static Optional<String> refusal(InetAddress address) {
+        String block = SpecialAddresses.blockOf(address);
+        return block == null
+                ? Optional.empty()
+                : Optional.of("points at a special-purpose address (" + address.getHostAddress() + ", " + block + ")");
+    }
 
     /** Why the URL is refused, or empty when it is fine. */
     public static Optional<String> problem(String url, boolean allowPrivate) {
@@ -33,13 +46,9 @@ public final class WebhookTargets {
         }
         try {
             for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                if (address.isLoopbackAddress()
-                        || address.isSiteLocalAddress()
-                        || address.isLinkLocalAddress()
-                        || address.isAnyLocalAddress()
-                        || address.isMulticastAddress()
-                        || (address.getAddress().length == 16 && (address.getAddress()[0] & 0xfe) == 0xfc)) {
-                    return Optional.of("points at a private or local address (" + address.getHostAddress() + ")");
+                Optional<String> refused = refusal(address);
+                if (refused.isPresent()) {
+                    return refused;
                 }
             }
         } catch (UnknownHostException e) {

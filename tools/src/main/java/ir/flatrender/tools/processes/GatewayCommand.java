@@ -12,6 +12,7 @@ import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.GatewayKeys;
 import ir.flatrender.tools.options.DatabaseOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -142,6 +143,14 @@ public final class GatewayCommand implements Callable<Integer> {
             description = "The broker's login's password (env FLATRENDER_PAYMENT_DB_PASSWORD).")
     String paymentPassword;
 
+    @Option(
+            names = "--trusted-proxy",
+            split = ",",
+            description = "A TLS proxy or balancer in front of the gateway (IP address or CIDR block; repeatable):"
+                    + " its X-Forwarded-For names the client for rate limits and stream caps. None by default:"
+                    + " every client is the socket's peer.")
+    List<String> trustedProxies = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
@@ -218,6 +227,7 @@ public final class GatewayCommand implements Callable<Integer> {
                         payments.isPresent() ? Database.connect(brokerDatabase, "payment", root.json()) : null;
                 Gateway gateway = Gateway.startMigrated(
                         config,
+                        ir.flatrender.gateway.GatewayLimits.DEFAULT.withTrustedProxies(trustedProxies),
                         db,
                         payments.map(p -> new Gateway.Payments(paymentDb, p)),
                         client.map(c -> new ir.flatrender.gateway.billing.CheckoutConfig(
