@@ -126,6 +126,15 @@ class FarmClientTest {
         }
     }
 
+    @Test
+    void theGatewaySpeaksPlainTextToTheFarmUnlessGivenCaCertificates() {
+        ir.flatrender.gateway.GatewayConfig config = ir.flatrender.gateway.GatewayConfig.defaults(
+                "farm:7600", CREDENTIAL, Map.of("k1", new byte[32]), new byte[32]);
+        assertThat(config.farmTrustCertificates()).isEmpty();
+        assertThat(config.withFarmTls(Path.of("/etc/flatrender/ca.pem")).farmTrustCertificates())
+                .contains(Path.of("/etc/flatrender/ca.pem"));
+    }
+
     private static Path resource(String name) throws URISyntaxException {
         return Path.of(FarmClientTest.class.getResource("/" + name).toURI());
     }

@@ -191,6 +191,25 @@ class CallerAuthorisationTest {
     }
 
     @Test
+    @DisplayName("case 1: a revoke through another orchestrator cuts the node's stream here within a tick")
+    void case1_aRevokeThroughAnotherOrchestratorCutsTheStream() throws Exception {
+        String token = orchestrator.enrollNode("render-09");
+        try (TestingOrchestrator other = TestingOrchestrator.start(postgres.database(), config -> config)) {
+            TestingNodeStream node = TestingNodeStream.connect(other.channel(token), "render-09", 1);
+            welcome(node);
+            FarmAdminServiceGrpc.newBlockingStub(orchestrator.channel())
+                    .revokeCredential(RevokeCredentialRequest.newBuilder()
+                            .setRole(CredentialRole.CREDENTIAL_ROLE_NODE)
+                            .setName("render-09")
+                            .build());
+            // The other orchestrator's node-control tick is the heartbeat interval (2 s by default).
+            Throwable error = node.error(Duration.ofSeconds(10));
+            assertThat(code(error)).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(error).hasMessageContaining("revoked");
+        }
+    }
+
+    @Test
     @DisplayName("case 2: a node's hello must name the node its credential belongs to")
     void case2_aHelloCannotNameAnotherNode() throws Exception {
         String token = orchestrator.enrollNode("render-04");
