@@ -287,13 +287,16 @@ public final class NodeEventHandler {
     void onFinished(NodeSession session, ChunkFinished finished) {
         ChunkRef ref = finished.getChunk();
         Optional<UUID> chunkId = uuid(ref.getChunkId());
-        if (chunkId.isEmpty()) {
+        NodeSession.Identity node = session.identity();
+        if (chunkId.isEmpty() || node == null) {
             return;
         }
-        // Informational: the segment upload already completed the chunk.
+        // Informational: the segment upload already completed the chunk. Only the node that
+        // rendered the attempt may say how long it took.
         jdbi.withExtension(
                         JobDao.class,
-                        dao -> dao.recordRenderTime(chunkId.get(), ref.getAttempt(), finished.getRenderMillis()))
+                        dao -> dao.recordRenderTime(
+                                chunkId.get(), ref.getAttempt(), node.nodeId(), finished.getRenderMillis()))
                 .ifPresent(engine -> metrics.rendered(engine, finished.getRenderMillis()));
     }
 

@@ -266,6 +266,47 @@ class CallerAuthorisationTest {
     }
 
     @Test
+    @DisplayName("case 3: a node's report about another node's chunk changes nothing")
+    void case3_aReportAboutAnotherNodesChunkChangesNothing() throws Exception {
+        String ownerToken = orchestrator.enrollNode("render-10");
+        String otherToken = orchestrator.enrollNode("render-11");
+        TestingNodeStream owner = TestingNodeStream.connect(orchestrator.channel(ownerToken), "render-10", 1);
+        welcome(owner);
+        submit(orchestrator.channel(), null, "leased to render-10");
+        ChunkRef chunk = nextAssignment(owner).getChunk();
+        TestingNodeStream other = TestingNodeStream.connect(orchestrator.channel(otherToken), "render-11", 1);
+        welcome(other);
+
+        // Each stream's events are handled in order: a second hello ends the stream, so once
+        // its error arrives the report before it has been handled.
+        finishedThenEnd(other, chunk, 999);
+        assertThat(renderMillis(chunk)).as("another node's report").isNull();
+        finishedThenEnd(owner, chunk, 1234);
+        assertThat(renderMillis(chunk)).as("the owner's report").isEqualTo(1234L);
+    }
+
+    private static void finishedThenEnd(TestingNodeStream node, ChunkRef chunk, long millis) throws Exception {
+        node.send(ir.flatrender.proto.farm.v1.NodeEvent.newBuilder()
+                .setChunkFinished(ir.flatrender.proto.farm.v1.ChunkFinished.newBuilder()
+                        .setChunk(chunk)
+                        .setRenderMillis(millis))
+                .build());
+        node.send(ir.flatrender.proto.farm.v1.NodeEvent.newBuilder()
+                .setHello(ir.flatrender.proto.farm.v1.Hello.getDefaultInstance())
+                .build());
+        assertThat(code(node.error(WAIT))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
+    private static Long renderMillis(ChunkRef chunk) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT render_millis FROM render.frame_jobs WHERE id = :id")
+                        .bind("id", UUID.fromString(chunk.getChunkId()))
+                        .mapTo(Long.class)
+                        .one());
+    }
+
+    @Test
     @DisplayName("case 4: a gateway's call must name its tenant")
     void case4_aGatewayCallMustNameItsTenant() {
         String token = orchestrator.enrollGateway("gateway-1");
