@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A gateway's credential opens JobService and reading templates, and every call must name
  *       its tenant in {@code flatrender-tenant}: a request's {@code tenant_id} is set to that
  *       tenant, and one naming another tenant is refused, so a gateway never lists or touches
- *       another tenant's jobs.
+ *       another tenant's jobs. Without the metadata, the request's own {@code tenant_id} must
+ *       name the tenant (a gateway built before the metadata existed still works, and still
+ *       names exactly one); a call that names none is refused.
  * </ul>
  */
 public final class CallerInterceptor implements ServerInterceptor {
@@ -98,9 +100,7 @@ public final class CallerInterceptor implements ServerInterceptor {
         }
         ServerCall.Listener<Q> listener =
                 Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
-        return caller.tenant().isPresent()
-                ? new TenantBound<>(listener, call, caller.tenant().get())
-                : listener;
+        return caller.role() == Caller.Role.GATEWAY ? new TenantBound<>(listener, call, caller.tenant()) : listener;
     }
 
     private Optional<Caller> identify(String token, Metadata headers) {
@@ -115,7 +115,12 @@ public final class CallerInterceptor implements ServerInterceptor {
         if (row.get().callerRole() == Caller.Role.GATEWAY) {
             String named = headers.get(TENANT);
             if (named == null || named.isBlank()) {
-                throw new BadTenant("a gateway's call must name its tenant in the flatrender-tenant metadata");
+                // The request must name it then (see TenantBound).
+                return Optional.of(new Caller(
+                        Caller.Role.GATEWAY,
+                        row.get().name(),
+                        Optional.of(row.get().id()),
+                        Optional.empty()));
             }
             try {
                 tenant = Optional.of(UUID.fromString(named.strip()));
@@ -165,13 +170,20 @@ public final class CallerInterceptor implements ServerInterceptor {
     private static final class TenantBound<Q, R>
             extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final ServerCall<Q, R> call;
-        private final UUID tenant;
+        /** Null until known: from the metadata, else from the call's first request. */
+        private UUID tenant;
+
         private boolean refused;
 
-        TenantBound(ServerCall.Listener<Q> delegate, ServerCall<Q, R> call, UUID tenant) {
+        TenantBound(ServerCall.Listener<Q> delegate, ServerCall<Q, R> call, Optional<UUID> tenant) {
             super(delegate);
             this.call = call;
-            this.tenant = tenant;
+            this.tenant = tenant.orElse(null);
+        }
+
+        private void refuse(Status status) {
+            refused = true;
+            call.close(status, new Metadata());
         }
 
         @Override
@@ -185,17 +197,29 @@ public final class CallerInterceptor implements ServerInterceptor {
                 return;
             }
             Descriptors.FieldDescriptor field = request.getDescriptorForType().findFieldByName("tenant_id");
-            if (field == null || field.getJavaType() != Descriptors.FieldDescriptor.JavaType.STRING) {
+            boolean named = field != null && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING;
+            String given = named ? ((String) request.getField(field)).strip() : "";
+            if (tenant == null) {
+                if (given.isEmpty()) {
+                    refuse(Status.INVALID_ARGUMENT.withDescription(
+                            "a gateway's call must name its tenant in the flatrender-tenant metadata"));
+                    return;
+                }
+                try {
+                    tenant = UUID.fromString(given);
+                } catch (IllegalArgumentException e) {
+                    refuse(Status.INVALID_ARGUMENT.withDescription(
+                            "tenant_id must be a tenant id (a UUID), not '" + given + "'"));
+                    return;
+                }
+            }
+            if (!named) {
                 super.onMessage(message);
                 return;
             }
-            String given = ((String) request.getField(field)).strip();
             if (!given.isEmpty() && !sameTenant(given)) {
-                refused = true;
-                call.close(
-                        Status.PERMISSION_DENIED.withDescription("tenant_id " + given
-                                + " is not the tenant this call names (flatrender-tenant " + tenant + ")"),
-                        new Metadata());
+                refuse(Status.PERMISSION_DENIED.withDescription("tenant_id " + given
+                        + " is not the tenant this call names (flatrender-tenant " + tenant + ")"));
                 return;
             }
             super.onMessage(

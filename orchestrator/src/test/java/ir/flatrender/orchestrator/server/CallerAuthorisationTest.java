@@ -316,6 +316,21 @@ class CallerAuthorisationTest {
                     assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e).hasMessageContaining("flatrender-tenant");
                 });
+        assertThatThrownBy(() -> TemplateServiceGrpc.newBlockingStub(orchestrator.channel(token))
+                        .listTemplates(ListTemplatesRequest.getDefaultInstance()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        // Without the metadata, a request that names its tenant itself is bound to that one.
+        Job ofA = submit(orchestrator.channel(), TENANT_A, "named in the request");
+        Job ofB = submit(orchestrator.channel(), TENANT_B, "another tenant");
+        List<String> listed = JobServiceGrpc.newBlockingStub(orchestrator.channel(token))
+                .listJobs(ListJobsRequest.newBuilder()
+                        .setTenantId(TENANT_A.toString())
+                        .build())
+                .getJobsList()
+                .stream()
+                .map(Job::getId)
+                .toList();
+        assertThat(listed).contains(ofA.getId()).doesNotContain(ofB.getId());
     }
 
     @Test
