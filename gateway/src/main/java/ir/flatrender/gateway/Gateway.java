@@ -5,11 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
@@ -143,15 +139,9 @@ public final class Gateway implements AutoCloseable {
                         .one());
         log.info("identity: {} log partition(s) made ahead", made);
 
-        Metadata token = new Metadata();
-        token.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
-        ManagedChannel channel = NettyChannelBuilder.forTarget(config.orchestrator())
-                .usePlaintext()
-                .maxInboundMessageSize(8 * 1024 * 1024)
-                .build();
-        FarmClient farm = new FarmClient(
-                ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(token)),
-                config.farmDeadline());
+        ManagedChannel channel =
+                FarmClient.channel(config.orchestrator(), config.farmToken(), config.farmTrustCertificates());
+        FarmClient farm = new FarmClient(channel, config.farmDeadline());
         Clock clock = Clock.systemUTC();
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
         Billing billing = new Billing(json);

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * @param orchestrator the orchestrator's address, host:port
- * @param farmToken the farm's token, which the gateway presents to the orchestrator
+ * @param farmToken the gateway's own credential, which it presents to the orchestrator
+ *     ({@code flatrender gateways enroll NAME}); every call also names its tenant
  * @param signingKeys the access tokens' HMAC keys, id → secret, the signing one first
  * @param masterKey the AES-256 key secrets kept for reading back are encrypted with
  * @param maxBodyBytes the largest request body taken
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param requestsPerMinutePerKey the rate limit of one API key
  * @param webhookSchedule the delays between a webhook delivery's attempts
  * @param allowPrivateWebhooks whether webhooks may point at loopback and private addresses (dev, tests)
+ * @param farmTrustCertificates the CA certificates (PEM) the orchestrator's TLS certificate is
+ *     checked against; plain text when empty (one machine, or a private network)
  */
 public record GatewayConfig(
         String host,
@@ -34,8 +37,10 @@ public record GatewayConfig(
         int requestsPerMinutePerKey,
         List<Duration> webhookSchedule,
         Duration webhookPoll,
-        boolean allowPrivateWebhooks) {
+        boolean allowPrivateWebhooks,
+        java.util.Optional<java.nio.file.Path> farmTrustCertificates) {
     public GatewayConfig {
+        requireNonNull(farmTrustCertificates, "farmTrustCertificates is null");
         requireNonNull(host, "host is null");
         requireNonNull(orchestrator, "orchestrator is null");
         requireNonNull(farmToken, "farmToken is null");
@@ -80,7 +85,8 @@ public record GatewayConfig(
                 1200,
                 WebhookDeliverer.SCHEDULE,
                 Duration.ofSeconds(1),
-                false);
+                false,
+                java.util.Optional.empty());
     }
 
     public GatewayConfig withListen(String newHost, int newPort) {
@@ -100,7 +106,8 @@ public record GatewayConfig(
                 requestsPerMinutePerKey,
                 webhookSchedule,
                 webhookPoll,
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                farmTrustCertificates);
     }
 
     public GatewayConfig withAccessTokenLifetime(Duration lifetime) {
@@ -120,7 +127,8 @@ public record GatewayConfig(
                 requestsPerMinutePerKey,
                 webhookSchedule,
                 webhookPoll,
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                farmTrustCertificates);
     }
 
     public GatewayConfig withRequestsPerMinutePerIp(int limit) {
@@ -140,7 +148,8 @@ public record GatewayConfig(
                 requestsPerMinutePerKey,
                 webhookSchedule,
                 webhookPoll,
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                farmTrustCertificates);
     }
 
     public GatewayConfig withRequestsPerMinutePerKey(int limit) {
@@ -160,7 +169,8 @@ public record GatewayConfig(
                 limit,
                 webhookSchedule,
                 webhookPoll,
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                farmTrustCertificates);
     }
 
     public GatewayConfig withWebhookSchedule(List<Duration> schedule, Duration poll) {
@@ -180,7 +190,8 @@ public record GatewayConfig(
                 requestsPerMinutePerKey,
                 schedule,
                 poll,
-                allowPrivateWebhooks);
+                allowPrivateWebhooks,
+                farmTrustCertificates);
     }
 
     public GatewayConfig withAllowPrivateWebhooks(boolean allow) {
@@ -200,6 +211,29 @@ public record GatewayConfig(
                 requestsPerMinutePerKey,
                 webhookSchedule,
                 webhookPoll,
-                allow);
+                allow,
+                farmTrustCertificates);
+    }
+
+    /** Speaks TLS to the orchestrator, trusting these CA certificates (PEM). */
+    public GatewayConfig withFarmTls(java.nio.file.Path trustCertificates) {
+        return new GatewayConfig(
+                host,
+                port,
+                orchestrator,
+                farmToken,
+                signingKeys,
+                masterKey,
+                accessTokenLifetime,
+                refreshTokenLifetime,
+                farmDeadline,
+                settlePeriod,
+                maxBodyBytes,
+                requestsPerMinutePerIp,
+                requestsPerMinutePerKey,
+                webhookSchedule,
+                webhookPoll,
+                allowPrivateWebhooks,
+                java.util.Optional.of(trustCertificates));
     }
 }

@@ -44,8 +44,9 @@ import ir.flatrender.orchestrator.scheduling.JobCache;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.LeaseReaper;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.server.CallerInterceptor;
+import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.server.FarmToken;
-import ir.flatrender.orchestrator.server.FarmTokenInterceptor;
 import ir.flatrender.orchestrator.snapshots.SnapshotService;
 import ir.flatrender.orchestrator.snapshots.SnapshotStore;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
@@ -90,6 +91,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private final PrometheusMeterRegistry meters;
     private final org.jdbi.v3.core.Jdbi jdbi;
+    private final FarmCredentials credentials;
 
     private Orchestrator(
             UUID id,
@@ -98,7 +100,9 @@ public final class Orchestrator implements AutoCloseable {
             NodeRegistry registry,
             Deque<AutoCloseable> closeables,
             PrometheusMeterRegistry meters,
-            org.jdbi.v3.core.Jdbi jdbi) {
+            org.jdbi.v3.core.Jdbi jdbi,
+            FarmCredentials credentials) {
+        this.credentials = credentials;
         this.meters = meters;
         this.jdbi = jdbi;
         this.id = id;
@@ -160,6 +164,7 @@ public final class Orchestrator implements AutoCloseable {
                             8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), named("snapshot-calls")));
 
             NodeRegistry registry = new NodeRegistry();
+            FarmCredentials credentials = new FarmCredentials(jdbi);
             FarmMetrics metrics = push(closeables, new FarmMetrics(meters, jdbi, registry));
             JobEvents events = new JobEvents();
             RunningProgress progress = new RunningProgress();
@@ -226,10 +231,13 @@ public final class Orchestrator implements AutoCloseable {
                             config.health().quarantine(),
                             id,
                             config.scheduler().heartbeatInterval(),
-                            Clock.systemUTC()));
+                            Clock.systemUTC(),
+                            credentials));
 
-            FarmTokenInterceptor auth = new FarmTokenInterceptor(FarmToken.of(config.farmToken()), Set.of());
-            ServerCredentials credentials = config.tls().isPresent()
+            // Who may call what (issue 14): the farm token is the operators', nodes and gateways
+            // present credentials the farm issued them.
+            CallerInterceptor auth = new CallerInterceptor(FarmToken.of(config.farmToken()), credentials, Set.of());
+            ServerCredentials serverCredentials = config.tls().isPresent()
                     ? TlsServerCredentials.create(
                             config.tls().get().certificateChain().toFile(),
                             config.tls().get().privateKey().toFile())
@@ -238,7 +246,7 @@ public final class Orchestrator implements AutoCloseable {
             // grpc_health_probe); reflection lists the services to callers that present it.
             HealthStatusManager healthStatus = new HealthStatusManager();
             Server server = NettyServerBuilder.forAddress(
-                            new InetSocketAddress(config.host(), config.port()), credentials)
+                            new InetSocketAddress(config.host(), config.port()), serverCredentials)
                     .executor(grpc)
                     .intercept(new MetricCollectingServerInterceptor(meters))
                     .addService(healthStatus.getHealthService())
@@ -260,7 +268,7 @@ public final class Orchestrator implements AutoCloseable {
                                     json),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new FarmAdminServiceImpl(nodeControl, jdbi, lifecycle, snapshotStore), auth))
+                            new FarmAdminServiceImpl(nodeControl, jdbi, lifecycle, snapshotStore, credentials), auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
@@ -304,7 +312,7 @@ public final class Orchestrator implements AutoCloseable {
                     server.getPort(),
                     config.tls().isPresent() ? "TLS" : "plain text",
                     data);
-            return new Orchestrator(id, server, templates, registry, closeables, meters, jdbi);
+            return new Orchestrator(id, server, templates, registry, closeables, meters, jdbi, credentials);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -341,6 +349,14 @@ public final class Orchestrator implements AutoCloseable {
 
     public int port() {
         return server.getPort();
+    }
+
+    /**
+     * The credentials this farm issues, for a process that runs the orchestrator in itself
+     * ({@code dev}, {@code demo}, tests) to enrol its own nodes and gateway without a call.
+     */
+    public FarmCredentials credentials() {
+        return credentials;
     }
 
     public TemplateCatalog templates() {

@@ -58,12 +58,18 @@ class RenderAcrossNodesTest {
                         TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
                 RenderNode first = RenderNode.start(
                         NodeConfig.defaults(
-                                orchestrator.target(), orchestrator.token(), "node-a", directory.resolve("a")),
+                                orchestrator.target(),
+                                orchestrator.enrollNode("node-a"),
+                                "node-a",
+                                directory.resolve("a")),
                         fonts,
                         json);
                 RenderNode second = RenderNode.start(
                         NodeConfig.defaults(
-                                orchestrator.target(), orchestrator.token(), "node-b", directory.resolve("b")),
+                                orchestrator.target(),
+                                orchestrator.enrollNode("node-b"),
+                                "node-b",
+                                directory.resolve("b")),
                         fonts,
                         json);
                 VideoFrames frames = new VideoFrames()) {

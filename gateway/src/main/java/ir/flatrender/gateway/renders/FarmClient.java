@@ -5,9 +5,17 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.BadRequest;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.proto.farm.v1.DownloadExportRequest;
 import ir.flatrender.proto.farm.v1.ExportData;
@@ -21,6 +29,9 @@ import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import ir.flatrender.proto.farm.v1.WatchJobRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -28,10 +39,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The orchestrator as the gateway calls it: every call with a deadline, and the
+ * The orchestrator as the gateway calls it: every call with a deadline and naming the tenant
+ * it is for ({@code flatrender-tenant}; the orchestrator binds the call to it), and the
  * orchestrator's errors turned into problems a web client can act on.
  */
 public final class FarmClient {
+    /** The tenant whose templates make the shared catalog; catalog reads are made as it. */
+    public static final String CATALOG_TENANT = "00000000-0000-0000-0000-000000000001";
+
+    static final Metadata.Key<String> TENANT = Metadata.Key.of("flatrender-tenant", Metadata.ASCII_STRING_MARSHALLER);
+
     private final JobServiceGrpc.JobServiceBlockingStub jobs;
     private final JobServiceGrpc.JobServiceStub jobsAsync;
     private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
@@ -45,12 +62,42 @@ public final class FarmClient {
         this.templates = TemplateServiceGrpc.newBlockingStub(channel);
     }
 
-    private JobServiceGrpc.JobServiceBlockingStub jobs() {
-        return jobs.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * A channel to the orchestrator presenting the gateway's own credential on every call, in
+     * TLS when CA certificates to check the orchestrator's are given.
+     */
+    public static ManagedChannel channel(String target, String credential, Optional<Path> trustCertificates) {
+        ChannelCredentials transport;
+        try {
+            transport = trustCertificates.isPresent()
+                    ? TlsChannelCredentials.newBuilder()
+                            .trustManager(trustCertificates.get().toFile())
+                            .build()
+                    : InsecureChannelCredentials.create();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the CA certificates " + trustCertificates.get(), e);
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
+        return NettyChannelBuilder.forTarget(target, transport)
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .maxInboundMessageSize(8 * 1024 * 1024)
+                .build();
+    }
+
+    private static ClientInterceptor tenant(String tenantId) {
+        Metadata headers = new Metadata();
+        headers.put(TENANT, tenantId);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    private JobServiceGrpc.JobServiceBlockingStub jobs(String tenantId) {
+        return jobs.withInterceptors(tenant(tenantId)).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public List<Template> listTemplates() {
         return call(() -> templates
+                .withInterceptors(tenant(CATALOG_TENANT))
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .listTemplates(ListTemplatesRequest.getDefaultInstance())
                 .getTemplatesList());
@@ -59,6 +106,7 @@ public final class FarmClient {
     public Optional<Template> template(String id) {
         try {
             return Optional.of(templates
+                    .withInterceptors(tenant(CATALOG_TENANT))
                     .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .getTemplate(
                             GetTemplateRequest.newBuilder().setTemplateId(id).build()));
@@ -71,35 +119,39 @@ public final class FarmClient {
     }
 
     public Job submit(SubmitJobRequest request) {
-        return call(() -> jobs().submitJob(request).getJob());
+        return call(() -> jobs(request.getTenantId()).submitJob(request).getJob());
     }
 
     public ir.flatrender.proto.farm.v1.Snapshot snapshot(ir.flatrender.proto.farm.v1.RenderSnapshotRequest request) {
-        return call(() -> jobs.withDeadlineAfter(Math.max(deadline.toMillis(), 60_000), TimeUnit.MILLISECONDS)
+        return call(() -> jobs.withInterceptors(tenant(request.getTenantId()))
+                .withDeadlineAfter(Math.max(deadline.toMillis(), 60_000), TimeUnit.MILLISECONDS)
                 .renderSnapshot(request));
     }
 
     public Job cancel(String tenantId, String jobId, String reason) {
-        return call(() -> jobs().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
-                .setTenantId(tenantId)
-                .setJobId(jobId)
-                .setReason(reason)
-                .build()));
+        return call(() -> jobs(tenantId)
+                .cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setJobId(jobId)
+                        .setReason(reason)
+                        .build()));
     }
 
     public Job get(String tenantId, String jobId) {
-        return call(() -> jobs().getJob(GetJobRequest.newBuilder()
-                .setTenantId(tenantId)
-                .setJobId(jobId)
-                .build()));
+        return call(() -> jobs(tenantId)
+                .getJob(GetJobRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setJobId(jobId)
+                        .build()));
     }
 
     /** Progress until the job ends; no deadline (a render may take long), cancelled by the caller. */
     public Iterator<JobProgress> watch(String tenantId, String jobId) {
-        return jobs.watchJob(WatchJobRequest.newBuilder()
-                .setTenantId(tenantId)
-                .setJobId(jobId)
-                .build());
+        return jobs.withInterceptors(tenant(tenantId))
+                .watchJob(WatchJobRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setJobId(jobId)
+                        .build());
     }
 
     /**
@@ -117,7 +169,8 @@ public final class FarmClient {
     }
 
     public Iterator<ExportData> download(String tenantId, String jobId, long offset, long length) {
-        return jobs.withDeadlineAfter(30, TimeUnit.MINUTES)
+        return jobs.withInterceptors(tenant(tenantId))
+                .withDeadlineAfter(30, TimeUnit.MINUTES)
                 .downloadExport(DownloadExportRequest.newBuilder()
                         .setTenantId(tenantId)
                         .setJobId(jobId)

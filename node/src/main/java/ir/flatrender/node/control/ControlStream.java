@@ -216,8 +216,16 @@ public final class ControlStream implements AutoCloseable {
             if (closed) {
                 return;
             }
-            serial.execute(
-                    () -> reconnectLater(this, Status.fromThrowable(error).toString()));
+            Status status = Status.fromThrowable(error);
+            if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
+                // Retrying will not help until an operator acts; say what to do. (Still retried, so
+                // a node whose credential is fixed meanwhile comes back by itself.)
+                log.error(
+                        "the orchestrator refused this node's credential: {}. A node presents its own token,"
+                                + " from `flatrender nodes enroll NAME` with NAME its --name",
+                        status.getDescription());
+            }
+            serial.execute(() -> reconnectLater(this, status.toString()));
         }
 
         @Override

@@ -14,11 +14,19 @@ import ir.flatrender.orchestrator.nodes.NodeView;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.repairs.RepairRow;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
+import ir.flatrender.orchestrator.server.Caller;
+import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.snapshots.SnapshotStore;
 import ir.flatrender.proto.farm.v1.Crash;
+import ir.flatrender.proto.farm.v1.Credential;
+import ir.flatrender.proto.farm.v1.CredentialRole;
 import ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc;
+import ir.flatrender.proto.farm.v1.IssueCredentialRequest;
+import ir.flatrender.proto.farm.v1.IssuedCredential;
 import ir.flatrender.proto.farm.v1.ListCrashesRequest;
 import ir.flatrender.proto.farm.v1.ListCrashesResponse;
+import ir.flatrender.proto.farm.v1.ListCredentialsRequest;
+import ir.flatrender.proto.farm.v1.ListCredentialsResponse;
 import ir.flatrender.proto.farm.v1.ListNodesRequest;
 import ir.flatrender.proto.farm.v1.ListNodesResponse;
 import ir.flatrender.proto.farm.v1.ListRepairsRequest;
@@ -33,6 +41,7 @@ import ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse;
 import ir.flatrender.proto.farm.v1.Repair;
 import ir.flatrender.proto.farm.v1.RequeueChunksRequest;
 import ir.flatrender.proto.farm.v1.RequeueChunksResponse;
+import ir.flatrender.proto.farm.v1.RevokeCredentialRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +61,76 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
     private final Jdbi jdbi;
     private final JobLifecycle lifecycle;
     private final SnapshotStore snapshots;
+    private final FarmCredentials credentials;
 
-    public FarmAdminServiceImpl(NodeControl control, Jdbi jdbi, JobLifecycle lifecycle, SnapshotStore snapshots) {
+    public FarmAdminServiceImpl(
+            NodeControl control,
+            Jdbi jdbi,
+            JobLifecycle lifecycle,
+            SnapshotStore snapshots,
+            FarmCredentials credentials) {
+        this.credentials = requireNonNull(credentials, "credentials is null");
         this.control = requireNonNull(control, "control is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
+    }
+
+    @Override
+    public void issueCredential(IssueCredentialRequest request, StreamObserver<IssuedCredential> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            FarmCredentials.Issued issued =
+                    credentials.issue(role(request.getRole()), request.getName(), request.getReplace());
+            if (request.getReplace() && issued.credential().callerRole() == Caller.Role.NODE) {
+                // The replaced credential's stream, if any, is cut with it.
+                control.cutRevokedNames(
+                        issued.credential().name(), issued.credential().id());
+            }
+            return IssuedCredential.newBuilder()
+                    .setCredential(credential(issued.credential()))
+                    .setToken(issued.token())
+                    .build();
+        });
+    }
+
+    @Override
+    public void revokeCredential(RevokeCredentialRequest request, StreamObserver<Credential> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            FarmCredentials.Row revoked = credentials.revoke(role(request.getRole()), request.getName());
+            control.cutRevoked(java.util.Set.of(revoked.id()));
+            return credential(revoked);
+        });
+    }
+
+    @Override
+    public void listCredentials(
+            ListCredentialsRequest request, StreamObserver<ListCredentialsResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            ListCredentialsResponse.Builder response = ListCredentialsResponse.newBuilder();
+            credentials.list().forEach(row -> response.addCredentials(credential(row)));
+            return response.build();
+        });
+    }
+
+    private static Caller.Role role(CredentialRole role) {
+        return switch (role) {
+            case CREDENTIAL_ROLE_NODE -> Caller.Role.NODE;
+            case CREDENTIAL_ROLE_GATEWAY -> Caller.Role.GATEWAY;
+            default -> throw FarmException.invalid("role", "must be CREDENTIAL_ROLE_NODE or CREDENTIAL_ROLE_GATEWAY");
+        };
+    }
+
+    private static Credential credential(FarmCredentials.Row row) {
+        Credential.Builder credential = Credential.newBuilder()
+                .setId(row.id().toString())
+                .setRole(
+                        row.callerRole() == Caller.Role.NODE
+                                ? CredentialRole.CREDENTIAL_ROLE_NODE
+                                : CredentialRole.CREDENTIAL_ROLE_GATEWAY)
+                .setName(row.name());
+        JobMapper.timestamp(row.createdAt()).ifPresent(credential::setCreatedAt);
+        JobMapper.timestamp(row.revokedAt()).ifPresent(credential::setRevokedAt);
+        return credential.build();
     }
 
     @Override

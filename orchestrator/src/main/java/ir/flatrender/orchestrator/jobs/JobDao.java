@@ -416,12 +416,20 @@ public interface JobDao {
             """)
     List<ChunkLease> cancelChunks(@Bind("jobId") UUID jobId, @Bind("from") String[] from);
 
-    /** Records the node's render time of an attempt; answers the chunk's engine when it applied. */
+    /**
+     * Records the node's render time of an attempt it rendered (another node's report changes
+     * nothing); answers the chunk's engine when it applied.
+     */
     @SqlQuery("""
-            UPDATE render.frame_jobs SET render_millis = :millis WHERE id = :id AND attempt = :attempt
+            UPDATE render.frame_jobs SET render_millis = :millis
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId
             RETURNING engine
             """)
-    Optional<String> recordRenderTime(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("millis") long millis);
+    Optional<String> recordRenderTime(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("millis") long millis);
 
     @SqlUpdate("""
             UPDATE render.render_jobs SET state = :to, updated_at = now(),

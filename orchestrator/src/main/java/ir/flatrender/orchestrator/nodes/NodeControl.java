@@ -14,6 +14,8 @@ import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.SubmitCommand;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
+import ir.flatrender.orchestrator.server.Caller;
+import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.proto.farm.v1.Drain;
 import ir.flatrender.proto.farm.v1.NodeCommand;
@@ -58,6 +60,7 @@ public final class NodeControl implements AutoCloseable {
     private final Duration tick;
     private final Clock clock;
     private final ScheduledExecutorService timer;
+    private final FarmCredentials credentials;
 
     public NodeControl(
             Jdbi jdbi,
@@ -69,7 +72,9 @@ public final class NodeControl implements AutoCloseable {
             QuarantinePolicy policy,
             UUID orchestratorId,
             Duration tick,
-            Clock clock) {
+            Clock clock,
+            FarmCredentials credentials) {
+        this.credentials = requireNonNull(credentials, "credentials is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.handler = requireNonNull(handler, "handler is null");
@@ -190,8 +195,45 @@ public final class NodeControl implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts the control streams opened here with these (revoked) credentials, at once; their
+     * chunks go back to pending like any lost node's.
+     *
+     * @return how many streams were cut
+     */
+    public int cutRevoked(Set<UUID> credentialIds) {
+        int cut = 0;
+        for (NodeSession session : registry.sessions()) {
+            Optional<UUID> credential = session.caller().flatMap(Caller::credentialId);
+            if (credential.isPresent() && credentialIds.contains(credential.get()) && !session.isClosed()) {
+                log.warn("node {}: its credential was revoked; cutting its stream", session.name());
+                session.close(io.grpc.Status.UNAUTHENTICATED.withDescription("this node's credential was revoked"));
+                cut++;
+            }
+        }
+        return cut;
+    }
+
+    /** Cuts the streams of node {@code name} opened with any credential but {@code current} (it was replaced). */
+    public int cutRevokedNames(String name, UUID current) {
+        return cutRevoked(registry.sessions().stream()
+                .filter(session -> session.caller()
+                        .flatMap(Caller::nodeName)
+                        .filter(name::equals)
+                        .isPresent())
+                .flatMap(session -> session.caller().flatMap(Caller::credentialId).stream())
+                .filter(id -> !id.equals(current))
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
     void tick() {
         try {
+            // Credentials revoked through another orchestrator: their streams here are cut too.
+            List<UUID> presented = registry.sessions().stream()
+                    .flatMap(session -> session.caller().flatMap(Caller::credentialId).stream())
+                    .distinct()
+                    .toList();
+            cutRevoked(Set.copyOf(credentials.revokedAmong(presented)));
             reconcile();
             for (NodeAdminDao.IdState row :
                     jdbi.withExtension(NodeAdminDao.class, dao -> dao.statesHere(orchestratorId))) {

@@ -15,6 +15,7 @@ import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
+import ir.flatrender.orchestrator.server.Caller;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
 import ir.flatrender.proto.farm.v1.CacheReport;
 import ir.flatrender.proto.farm.v1.CachedTemplate;
@@ -98,6 +99,27 @@ public final class NodeEventHandler {
             session.close(Status.INVALID_ARGUMENT.withDescription(problem));
             return;
         }
+        // A node's credential names the node: its hello may not claim another (issue 14, case 2).
+        Optional<String> enrolled = session.caller().flatMap(Caller::nodeName);
+        if (enrolled.isPresent() && !enrolled.get().equals(hello.getNodeName())) {
+            log.warn(
+                    "refusing a hello as node '{}' over the credential of node '{}'",
+                    hello.getNodeName(),
+                    enrolled.get());
+            session.close(Status.PERMISSION_DENIED.withDescription("this credential belongs to node " + enrolled.get()
+                    + "; its hello may not name node " + hello.getNodeName()));
+            return;
+        }
+        // The first connection of a node keeps its name while it is live; a second one is refused
+        // rather than evicting it (a silent one is replaced: the node reconnecting after a dead link).
+        long silentLimit = config.heartbeatInterval().toNanos() * 3;
+        long now = System.nanoTime();
+        if (!registry.claim(hello.getNodeName(), session, other -> other.silentNanos(now) < silentLimit)) {
+            log.warn("refusing a second connection of node '{}' while its first is live", hello.getNodeName());
+            session.close(Status.ALREADY_EXISTS.withDescription(
+                    "node " + hello.getNodeName() + " is connected already; a second connection is refused"));
+            return;
+        }
         NodeRow row = jdbi.withExtension(
                 NodeDao.class,
                 dao -> dao.upsertOnHello(
@@ -117,7 +139,7 @@ public final class NodeEventHandler {
         // the node that it no longer runs go back to pending.
         List<ChunkRef> stale = adopt(session, row.id(), hello.getRunningList());
         registry.register(session).filter(old -> old != session).ifPresent(old -> {
-            log.warn("node {} connected again; closing its previous stream", row.name());
+            log.warn("node {} connected again; closing its previous, silent stream", row.name());
             old.close(Status.ABORTED.withDescription("replaced by a newer connection of the same node"));
             for (var held : old.inFlight().entrySet()) {
                 old.release(held.getKey(), held.getValue());
@@ -265,13 +287,16 @@ public final class NodeEventHandler {
     void onFinished(NodeSession session, ChunkFinished finished) {
         ChunkRef ref = finished.getChunk();
         Optional<UUID> chunkId = uuid(ref.getChunkId());
-        if (chunkId.isEmpty()) {
+        NodeSession.Identity node = session.identity();
+        if (chunkId.isEmpty() || node == null) {
             return;
         }
-        // Informational: the segment upload already completed the chunk.
+        // Informational: the segment upload already completed the chunk. Only the node that
+        // rendered the attempt may say how long it took.
         jdbi.withExtension(
                         JobDao.class,
-                        dao -> dao.recordRenderTime(chunkId.get(), ref.getAttempt(), finished.getRenderMillis()))
+                        dao -> dao.recordRenderTime(
+                                chunkId.get(), ref.getAttempt(), node.nodeId(), finished.getRenderMillis()))
                 .ifPresent(engine -> metrics.rendered(engine, finished.getRenderMillis()));
     }
 
@@ -359,6 +384,7 @@ public final class NodeEventHandler {
      */
     void onClosed(NodeSession session, String why) {
         session.markClosed();
+        registry.release(session);
         NodeSession.Identity node = session.identity();
         if (node == null || !registry.remove(session)) {
             return;

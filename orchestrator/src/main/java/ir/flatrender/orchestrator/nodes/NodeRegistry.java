@@ -10,6 +10,27 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The nodes connected to this orchestrator, by node id. */
 public final class NodeRegistry {
     private final Map<UUID, NodeSession> sessions = new ConcurrentHashMap<>();
+    /** Node names held by a session from its hello on, so one name has one stream. */
+    private final Map<String, NodeSession> names = new ConcurrentHashMap<>();
+
+    /**
+     * Reserves a node's name for this session: false while another session holds it and is
+     * still live (the first connection keeps the name; a second one is refused, never the other
+     * way round). A closed or silent holder gives the name up.
+     */
+    boolean claim(String name, NodeSession session, java.util.function.Predicate<NodeSession> live) {
+        return names.compute(
+                        name,
+                        (key, holder) -> holder == null || holder == session || holder.isClosed() || !live.test(holder)
+                                ? session
+                                : holder)
+                == session;
+    }
+
+    /** Gives up whatever name the session holds. */
+    void release(NodeSession session) {
+        names.values().remove(session);
+    }
 
     /** Adds a session; returns the one it replaces, for the same node reconnecting. */
     Optional<NodeSession> register(NodeSession session) {
@@ -18,6 +39,7 @@ public final class NodeRegistry {
 
     /** Removes the session if it is still the node's current one. */
     boolean remove(NodeSession session) {
+        release(session);
         NodeSession.Identity identity = session.identity();
         return identity != null && sessions.remove(identity.nodeId(), session);
     }

@@ -55,7 +55,10 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     @Override
     public StreamObserver<NodeEvent> connect(StreamObserver<NodeCommand> responseObserver) {
         ServerCallStreamObserver<NodeCommand> stream = (ServerCallStreamObserver<NodeCommand>) responseObserver;
-        NodeSession session = new NodeSession(stream, MoreExecutors.newSequentialExecutor(events));
+        NodeSession session = new NodeSession(
+                stream,
+                MoreExecutors.newSequentialExecutor(events),
+                ir.flatrender.orchestrator.server.Caller.current());
         session.onClose(reason -> handler.onClosed(session, reason));
         stream.setOnReadyHandler(session::onReady);
         stream.setOnCancelHandler(() -> session.serial().execute(() -> handler.onClosed(session, "stream cancelled")));

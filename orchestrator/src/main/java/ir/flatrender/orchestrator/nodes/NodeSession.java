@@ -47,9 +47,21 @@ public final class NodeSession {
         }
     }
 
-    NodeSession(ServerCallStreamObserver<NodeCommand> stream, Executor serial) {
+    private final java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller;
+
+    /** @param caller who opened the stream, as its credential proves (empty only outside a server) */
+    NodeSession(
+            ServerCallStreamObserver<NodeCommand> stream,
+            Executor serial,
+            java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller) {
         this.stream = requireNonNull(stream, "stream is null");
         this.serial = requireNonNull(serial, "serial is null");
+        this.caller = requireNonNull(caller, "caller is null");
+    }
+
+    /** Who opened the stream: an enrolled node's credential, or the operator's farm token. */
+    public java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller() {
+        return caller;
     }
 
     /** Called (on the serial executor) when this side ends the stream. */

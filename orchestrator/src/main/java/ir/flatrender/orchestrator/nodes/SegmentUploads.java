@@ -86,7 +86,10 @@ public final class SegmentUploads {
         ServerCallStreamObserver<UploadSegmentResponse> call =
                 (ServerCallStreamObserver<UploadSegmentResponse>) responses;
         call.disableAutoRequest();
-        Upload upload = new Upload(call, MoreExecutors.newSequentialExecutor(io));
+        // The node the caller's credential names (empty for the operator's farm token).
+        Optional<String> caller = ir.flatrender.orchestrator.server.Caller.current()
+                .flatMap(ir.flatrender.orchestrator.server.Caller::nodeName);
+        Upload upload = new Upload(call, MoreExecutors.newSequentialExecutor(io), caller);
         call.request(1);
         return upload;
     }
@@ -119,10 +122,12 @@ public final class SegmentUploads {
         private final List<BlobWriter> writers = new ArrayList<>();
         private int current;
         private boolean failed;
+        private final Optional<String> callerNode;
 
-        Upload(ServerCallStreamObserver<UploadSegmentResponse> call, Executor serial) {
+        Upload(ServerCallStreamObserver<UploadSegmentResponse> call, Executor serial, Optional<String> callerNode) {
             this.call = call;
             this.serial = serial;
+            this.callerNode = callerNode;
         }
 
         @Override
@@ -173,6 +178,15 @@ public final class SegmentUploads {
                         .withDescription("attempt " + newHeader.getChunk().getAttempt() + " of chunk " + chunkId
                                 + " is no longer current (the chunk is " + row.state() + " at attempt " + row.attempt()
                                 + ")")
+                        .asRuntimeException();
+            }
+            // The header's node_id is the node's own word; the credential is proof (issue 14, case 3).
+            if (callerNode.isPresent()
+                    && !jdbi.withExtension(NodeDao.class, dao -> dao.find(row.nodeId()))
+                            .map(NodeRow::name)
+                            .equals(callerNode)) {
+                throw Status.PERMISSION_DENIED
+                        .withDescription("chunk " + chunkId + " is leased to another node, not " + callerNode.get())
                         .asRuntimeException();
             }
             int frames = row.frameEnd() - row.frameStart() + 1;

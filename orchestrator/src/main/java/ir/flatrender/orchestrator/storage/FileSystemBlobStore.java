@@ -23,17 +23,43 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** Blobs as files under one root directory; writes go to a temporary file and are renamed in. */
+/**
+ * Blobs as files under one root directory; writes go to a temporary file and are renamed in.
+ * Tenants' renders and templates are private: on a POSIX file system every folder is made
+ * {@code rwx------} and every file {@code rw-------}, whatever the process's umask, and the root
+ * is narrowed to its owner when the store opens (issue 14, case 15).
+ */
 public final class FileSystemBlobStore implements BlobStore {
     private static final String TEMPORARY = ".incoming";
     /** A write not committed for this long was abandoned. */
     private static final java.time.Duration STALE_AFTER = java.time.Duration.ofHours(6);
 
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_FOLDER =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_FILE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
     private final Path root;
+    private final boolean posix;
+
+    private void createDirectories(Path directory) throws IOException {
+        if (posix) {
+            Files.createDirectories(
+                    directory, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
+        } else {
+            Files.createDirectories(directory);
+        }
+    }
 
     public FileSystemBlobStore(Path root) throws IOException {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
-        Files.createDirectories(this.root.resolve(TEMPORARY));
+        this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        createDirectories(this.root.resolve(TEMPORARY));
+        if (posix) {
+            // A root made before (or by hand) is narrowed too: it is the one door to every blob.
+            Files.setPosixFilePermissions(this.root, OWNER_ONLY_FOLDER);
+            Files.setPosixFilePermissions(this.root.resolve(TEMPORARY), OWNER_ONLY_FOLDER);
+        }
         // Leftovers of writes that never committed (a crash mid-upload). Only old ones: another
         // orchestrator sharing this store may be writing the recent ones.
         java.nio.file.attribute.FileTime before =
@@ -121,7 +147,7 @@ public final class FileSystemBlobStore implements BlobStore {
         return Optional.of(path(key));
     }
 
-    private static final class FileBlobWriter implements BlobWriter {
+    private final class FileBlobWriter implements BlobWriter {
         private final Path target;
         private final Path temporary;
         private final FileChannel channel;
@@ -132,7 +158,12 @@ public final class FileSystemBlobStore implements BlobStore {
         FileBlobWriter(Path target, Path temporary) throws IOException {
             this.target = target;
             this.temporary = temporary;
-            this.channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.channel = posix
+                    ? FileChannel.open(
+                            temporary,
+                            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+                    : FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 this.digest = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
@@ -165,7 +196,7 @@ public final class FileSystemBlobStore implements BlobStore {
             stream.flush();
             channel.force(true);
             channel.close();
-            Files.createDirectories(target.getParent());
+            createDirectories(target.getParent());
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +59,28 @@ class FileSystemBlobStoreTest {
         store.deleteTree("segments/j");
         assertThat(store.size("segments/j/0-1.ts")).isEmpty();
         assertThat(store.size("segments/k/0-1.ts")).contains(1L);
+    }
+
+    /** Issue 14, case 15: renders and templates are readable by the orchestrator's own user only. */
+    @Test
+    void case15_filesAndFoldersAreTheOwnersOnlyWhateverTheUmask() throws Exception {
+        Path store = root.resolve("blobs");
+        java.nio.file.Files.createDirectories(store);
+        java.nio.file.Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileSystemBlobStore blobs = new FileSystemBlobStore(store);
+        try (BlobWriter writer = blobs.create("exports/tenant/job/video.mp4")) {
+            writer.stream().write(7);
+            writer.commit();
+        }
+        assertThat(permissions(store)).isEqualTo("rwx------");
+        assertThat(permissions(store.resolve(".incoming"))).isEqualTo("rwx------");
+        assertThat(permissions(store.resolve("exports"))).isEqualTo("rwx------");
+        assertThat(permissions(store.resolve("exports/tenant"))).isEqualTo("rwx------");
+        assertThat(permissions(store.resolve("exports/tenant/job"))).isEqualTo("rwx------");
+        assertThat(permissions(store.resolve("exports/tenant/job/video.mp4"))).isEqualTo("rw-------");
+    }
+
+    private static String permissions(Path path) throws java.io.IOException {
+        return PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(path));
     }
 }

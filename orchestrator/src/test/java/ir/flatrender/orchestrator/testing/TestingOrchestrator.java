@@ -102,6 +102,38 @@ public final class TestingOrchestrator implements AutoCloseable {
         return dataDirectory;
     }
 
+    /**
+     * Enrols a node and answers its token (a live credential of that name is replaced, as
+     * {@code flatrender nodes enroll NAME --replace} does).
+     */
+    public String enrollNode(String name) {
+        return orchestrator
+                .credentials()
+                .issue(ir.flatrender.orchestrator.server.Caller.Role.NODE, name, true)
+                .token();
+    }
+
+    /** Issues a gateway's credential and answers its token. */
+    public String enrollGateway(String name) {
+        return orchestrator
+                .credentials()
+                .issue(ir.flatrender.orchestrator.server.Caller.Role.GATEWAY, name, true)
+                .token();
+    }
+
+    /** A channel that presents a gateway's token and names a tenant on every call. */
+    public ManagedChannel channel(String presented, UUID tenant) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + presented);
+        headers.put(Metadata.Key.of("flatrender-tenant", Metadata.ASCII_STRING_MARSHALLER), tenant.toString());
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target())
+                .usePlaintext()
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .build();
+        channels.add(channel);
+        return channel;
+    }
+
     /** A channel that presents the farm token. */
     public ManagedChannel channel() {
         return channel(token);

@@ -33,6 +33,28 @@ public final class AdminClient {
                 .getNodesList();
     }
 
+    /** Issues a node's or a gateway's credential; the answer holds the token, shown this once. */
+    public ir.flatrender.proto.farm.v1.IssuedCredential issue(
+            ir.flatrender.proto.farm.v1.CredentialRole role, String name, boolean replace) {
+        return stub().issueCredential(ir.flatrender.proto.farm.v1.IssueCredentialRequest.newBuilder()
+                .setRole(role)
+                .setName(name)
+                .setReplace(replace)
+                .build());
+    }
+
+    public ir.flatrender.proto.farm.v1.Credential revoke(ir.flatrender.proto.farm.v1.CredentialRole role, String name) {
+        return stub().revokeCredential(ir.flatrender.proto.farm.v1.RevokeCredentialRequest.newBuilder()
+                .setRole(role)
+                .setName(name)
+                .build());
+    }
+
+    public List<ir.flatrender.proto.farm.v1.Credential> credentials() {
+        return stub().listCredentials(ir.flatrender.proto.farm.v1.ListCredentialsRequest.getDefaultInstance())
+                .getCredentialsList();
+    }
+
     public Node get(String node) {
         return stub().getNode(request(node, ""));
     }

@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
             "  flatrender nodes show render-07 -o json",
             "  flatrender nodes drain render-07 --yes      # finish its chunks, take no new",
             "  flatrender nodes release render-07          # lift a quarantine",
-            "  flatrender nodes cache"
+            "  flatrender nodes cache",
+            "  flatrender nodes enroll render-07            # prints the node's token, once",
+            "  flatrender nodes revoke render-07 --yes      # its stream is cut at once"
         })
 public final class NodesCommand {
     @ParentCommand
@@ -71,6 +73,111 @@ public final class NodesCommand {
                     node.getVersion());
         }
         output.print(out(), ListNodesResponse.newBuilder().addAllNodes(nodes).build(), table);
+        return ExitCodes.OK;
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "enroll",
+            description = {
+                "Issues a node its own credential and prints the token, once: give it to the node as",
+                "--token (or FLATRENDER_FARM_TOKEN). The farm keeps only its SHA-256. A node may then",
+                "connect only as NODE, and act only on the chunks leased to it."
+            })
+    int enroll(
+            @Mixin ClientOptions client,
+            @Parameters(paramLabel = "NODE", description = "The node's name (its --name).") String node,
+            @Option(names = "--replace", description = "Revoke the node's live credential first (its stream is cut).")
+                    boolean replace)
+            throws Exception {
+        return printIssued(Calls.with(
+                client,
+                channel -> new AdminClient(channel, Calls.DEADLINE)
+                        .issue(ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE, node, replace)));
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "enroll-gateway",
+            description = {
+                "Issues a gateway its own credential and prints the token, once (the gateway's --token).",
+                "It opens the job service and reading templates, for the tenant each call names."
+            })
+    int enrollGateway(
+            @Mixin ClientOptions client,
+            @Parameters(paramLabel = "GATEWAY", description = "A name for the gateway.") String gateway,
+            @Option(names = "--replace", description = "Revoke the gateway's live credential first.") boolean replace)
+            throws Exception {
+        return printIssued(Calls.with(
+                client,
+                channel -> new AdminClient(channel, Calls.DEADLINE)
+                        .issue(ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_GATEWAY, gateway, replace)));
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "revoke",
+            description = "Revokes a node's credential: its calls are refused and its stream is cut at once.")
+    int revoke(
+            @Mixin ClientOptions client,
+            @Mixin Confirm confirm,
+            @Parameters(paramLabel = "NODE") String node,
+            @Option(names = "--gateway", description = "NODE names a gateway's credential instead.") boolean gateway)
+            throws Exception {
+        confirm.check(
+                spec.commandLine(),
+                root.interactive(),
+                "Revoke the credential of " + (gateway ? "gateway " : "node ") + node + "?");
+        ir.flatrender.proto.farm.v1.Credential revoked = Calls.with(
+                client,
+                channel -> new AdminClient(channel, Calls.DEADLINE)
+                        .revoke(
+                                gateway
+                                        ? ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_GATEWAY
+                                        : ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE,
+                                node));
+        out().printf("revoked the credential of %s (%s)%n", revoked.getName(), revoked.getId());
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "credentials",
+            description = "Every credential the farm issued to nodes and gateways, live and revoked (never tokens).")
+    int credentials(@Mixin ClientOptions client, @Mixin Output output) throws Exception {
+        List<ir.flatrender.proto.farm.v1.Credential> all =
+                Calls.with(client, channel -> new AdminClient(channel, Calls.DEADLINE).credentials());
+        Table table = Table.of("ROLE", "NAME", "ISSUED", "REVOKED", "ID");
+        for (ir.flatrender.proto.farm.v1.Credential credential : all) {
+            table.row(
+                    credential.getRole() == ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE
+                            ? "node"
+                            : "gateway",
+                    credential.getName(),
+                    Output.time(credential.getCreatedAt()),
+                    credential.hasRevokedAt() ? Output.time(credential.getRevokedAt()) : "-",
+                    credential.getId());
+        }
+        output.print(
+                out(),
+                ir.flatrender.proto.farm.v1.ListCredentialsResponse.newBuilder()
+                        .addAllCredentials(all)
+                        .build(),
+                table);
+        return ExitCodes.OK;
+    }
+
+    private int printIssued(ir.flatrender.proto.farm.v1.IssuedCredential issued) {
+        // The token alone on stdout, so a script can capture it; the note goes to stderr.
+        out().println(issued.getToken());
+        out().flush();
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "credential %s issued to %s; the token above is not shown again%n",
+                        issued.getCredential().getId(), issued.getCredential().getName());
+        spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }
 

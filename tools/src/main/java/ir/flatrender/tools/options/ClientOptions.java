@@ -26,7 +26,8 @@ public final class ClientOptions {
     @Option(
             names = "--token",
             defaultValue = "${env:FLATRENDER_FARM_TOKEN}",
-            description = "Farm token (env FLATRENDER_FARM_TOKEN).")
+            description = "The credential (env FLATRENDER_FARM_TOKEN): the farm token for the operators' commands;"
+                    + " for `flatrender node`, the node's own token from `flatrender nodes enroll NAME`.")
     String token;
 
     @Option(names = "--token-file", description = "Read the farm token from this file.")

@@ -129,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
                         farm,
                         scratch.resolve("gateway"),
-                        token,
+                        farm.gatewayCredential("local-gateway"),
                         new Listen("127.0.0.1", 0),
                         Optional.empty(),
                         Optional.of(zarinPal.baseUrl()),

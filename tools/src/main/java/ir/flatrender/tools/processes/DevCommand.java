@@ -121,7 +121,7 @@ public final class DevCommand implements Callable<Integer> {
                 ir.flatrender.gateway.Gateway gateway = FarmGateway.start(
                         farm,
                         data,
-                        token,
+                        farm.gatewayCredential("local-gateway"),
                         gatewayAddress,
                         Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),
                         zarinPalUrl,

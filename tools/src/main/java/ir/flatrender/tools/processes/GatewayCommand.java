@@ -7,7 +7,6 @@ import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.DatabaseConfig;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
-import ir.flatrender.tools.FarmTokens;
 import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.GatewayKeys;
 import ir.flatrender.tools.options.DatabaseOptions;
@@ -59,15 +58,23 @@ public final class GatewayCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             defaultValue = "flatrender-data",
-            description = "Where the farm token, the signing keys and (without --db-url) the embedded database are"
+            description = "Where the signing keys and (without --db-url) the embedded database are"
                     + " (default: ${DEFAULT-VALUE}).")
     Path dataDirectory;
 
     @Option(
             names = "--token",
-            defaultValue = "${env:FLATRENDER_FARM_TOKEN}",
-            description = "The farm token (env FLATRENDER_FARM_TOKEN); else DATA_DIR/farm-token.")
+            defaultValue = "${env:FLATRENDER_GATEWAY_TOKEN}",
+            description = "The gateway's own credential, from `flatrender nodes enroll-gateway NAME` (env"
+                    + " FLATRENDER_GATEWAY_TOKEN). Not the farm token: the gateway may only act for the tenant"
+                    + " each call names.")
     String token;
+
+    @Option(
+            names = "--farm-tls-ca",
+            description = "Speak TLS to the orchestrator, checking its certificate against these CA certificates"
+                    + " (PEM); plain text without.")
+    Path farmTlsCa;
 
     @Option(
             names = "--signing-keys",
@@ -155,7 +162,13 @@ public final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
         Path data = dataDirectory.toAbsolutePath();
-        String farmToken = token == null || token.isBlank() ? FarmTokens.readOrCreate(data) : token.strip();
+        if (token == null || token.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "the gateway needs its own credential: run `flatrender nodes enroll-gateway NAME` against the"
+                            + " orchestrator and pass the token as --token (or FLATRENDER_GATEWAY_TOKEN)");
+        }
+        String farmToken = token.strip();
         Map<String, byte[]> keys = signingKeys == null || signingKeys.isBlank()
                 ? GatewayKeys.readOrCreate(data)
                 : AccessTokens.parseKeys(signingKeys.strip());
@@ -168,6 +181,9 @@ public final class GatewayCommand implements Callable<Integer> {
                                 : java.util.Base64.getDecoder().decode(masterKey.strip()))
                 .withListen(address.host(), address.port())
                 .withAllowPrivateWebhooks(allowPrivateWebhooks);
+        if (farmTlsCa != null) {
+            config = config.withFarmTls(farmTlsCa.toAbsolutePath());
+        }
         Optional<ir.flatrender.gateway.payment.PaymentConfig> payments = paymentConfig();
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig paymentDatabase = null;

@@ -15,6 +15,7 @@ import ir.flatrender.node.RenderNode;
 import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.orchestrator.Orchestrator;
 import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.orchestrator.server.Caller;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,8 +136,13 @@ public final class LocalFarm implements AutoCloseable {
             for (int i = 1; i <= options.nodes(); i++) {
                 Path directory =
                         options.orchestrator().dataDirectory().resolve("nodes").resolve("node-" + i);
-                NodeConfig config = NodeConfig.defaults(
-                                target, options.orchestrator().farmToken(), "node-" + i, directory)
+                // Each node is enrolled and presents its own credential, as on separate machines;
+                // the farm token stays the operators'.
+                String nodeToken = orchestrator
+                        .credentials()
+                        .issue(Caller.Role.NODE, "node-" + i, true)
+                        .token();
+                NodeConfig config = NodeConfig.defaults(target, nodeToken, "node-" + i, directory)
                         .withSlots(options.slotsPerNode())
                         .withFfmpeg(options.ffmpeg())
                         .withEngines(options.engines());
@@ -212,8 +218,17 @@ public final class LocalFarm implements AutoCloseable {
         return target;
     }
 
+    /** The farm token: the operators' credential (the CLI's --token). */
     public String token() {
         return token;
+    }
+
+    /**
+     * Issues the farm's gateway its own credential (a live one of the same name is replaced):
+     * the job service and reading templates, for the tenant each call names.
+     */
+    public String gatewayCredential(String name) {
+        return orchestrator.credentials().issue(Caller.Role.GATEWAY, name, true).token();
     }
 
     @Override

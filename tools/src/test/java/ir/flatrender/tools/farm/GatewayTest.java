@@ -53,6 +53,7 @@ class GatewayTest {
     private static ir.flatrender.migrations.Database gatewayDatabase;
     private static GatewayClient client;
     private static String adminToken;
+    private static String gatewayToken;
 
     @BeforeAll
     static void start() {
@@ -69,6 +70,8 @@ class GatewayTest {
             throw new java.io.UncheckedIOException(e);
         }
         keys = AccessTokens.generateKeys();
+        // The gateway presents its own credential (not the farm token), naming the tenant on each call.
+        gatewayToken = orchestrator.enrollGateway("gateway");
         gatewayDatabase = connectAs(ServiceRoles.GATEWAY, "gateway_test_login");
         // The schema is migrated (by the test database's owner); the gateway runs as its own role.
         gateway = Gateway.startMigrated(config(), gatewayDatabase, JSON);
@@ -89,7 +92,7 @@ class GatewayTest {
 
     /** The gateway's configuration; a restarted gateway gets the same (keys included). */
     private static GatewayConfig config() {
-        return GatewayConfig.defaults(orchestrator.target(), orchestrator.token(), keys, MASTER_KEY)
+        return GatewayConfig.defaults(orchestrator.target(), gatewayToken, keys, MASTER_KEY)
                 .withListen("127.0.0.1", 0)
                 .withAllowPrivateWebhooks(true)
                 .withWebhookSchedule(

@@ -41,8 +41,10 @@ class NodeKilledTest {
         farm = AeFarm.start(postgres.database(), directory, List.of(), config -> config);
         List<String> engine =
                 List.of("--aerender", FakeAerender.install(directory).toString(), "--slots", "1");
-        first = new NodeProcess(farm.orchestrator.target(), farm.orchestrator.token(), "ae-1", directory, engine);
-        second = new NodeProcess(farm.orchestrator.target(), farm.orchestrator.token(), "ae-2", directory, engine);
+        first = new NodeProcess(
+                farm.orchestrator.target(), farm.orchestrator.enrollNode("ae-1"), "ae-1", directory, engine);
+        second = new NodeProcess(
+                farm.orchestrator.target(), farm.orchestrator.enrollNode("ae-2"), "ae-2", directory, engine);
         first.start();
         second.start();
         awaitOnline(2);

@@ -45,8 +45,11 @@ final class TestingNodes implements AutoCloseable {
             EngineSettings engines,
             UnaryOperator<NodeConfig> customize) {
         try {
+            // The node is enrolled as the operator would (flatrender nodes enroll NAME --replace) and
+            // connects with its own credential; the farm token never reaches it.
+            String nodeToken = enroll(target, token, name);
             RenderNode node = RenderNode.start(
-                    customize.apply(NodeConfig.defaults(target, token, name, directory.resolve(name))
+                    customize.apply(NodeConfig.defaults(target, nodeToken, name, directory.resolve(name))
                             .withSlots(slots)
                             .withEngines(engines)),
                     FONTS,
@@ -58,6 +61,19 @@ final class TestingNodes implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("node " + name + " did not connect", e);
+        }
+    }
+
+    /** Issues node {@code name} its credential over the admin service, with the farm token; answers the token. */
+    static String enroll(String target, String farmToken, String name) throws Exception {
+        io.grpc.ManagedChannel channel =
+                ir.flatrender.tools.options.ClientOptions.channel(target, farmToken, java.util.Optional.empty());
+        try {
+            return new ir.flatrender.tools.admin.AdminClient(channel, Duration.ofSeconds(30))
+                    .issue(ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE, name, true)
+                    .getToken();
+        } finally {
+            channel.shutdownNow();
         }
     }
 
