@@ -64,6 +64,8 @@ public final class SegmentUploads {
     private static final String[] OUT_ON_NODE =
             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.COMPLETE));
     public static final String AUDIO = "audio";
+    /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
+    public static final int MAX_PART_BYTES = 1 << 20;
     /** The failure kind of an attempt whose upload stalled. */
     static final String STALLED_KIND = "upload";
 
@@ -306,6 +308,12 @@ public final class SegmentUploads {
 
         /** Writes a part, splitting it where one file ends and the next begins. */
         private void write(ByteString data) throws IOException {
+            if (data.size() > MAX_PART_BYTES) {
+                throw Status.INVALID_ARGUMENT
+                        .withDescription("data part of " + data.size() + " bytes; parts are at most " + MAX_PART_BYTES
+                                + " bytes (1 MiB)")
+                        .asRuntimeException();
+            }
             int offset = 0;
             while (offset < data.size()) {
                 if (current >= files.size()) {
