@@ -104,6 +104,7 @@ public final class FlatRender implements Runnable {
     /** Runs a command with the given streams; tests call this. */
     public static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
         CommandLine commandLine = new CommandLine(new FlatRender(interactive));
+        helpEverywhere(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, command, parseResult) -> {
@@ -115,6 +116,20 @@ public final class FlatRender implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Gives every command in the tree {@code -h/--help} (and {@code -V/--version}), so that
+     * {@code flatrender CMD --help} works wherever {@code flatrender help CMD} does, including
+     * commands added later without the annotation.
+     */
+    static void helpEverywhere(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)
+                && spec.findOption("--version") == null) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(FlatRender::helpEverywhere);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
