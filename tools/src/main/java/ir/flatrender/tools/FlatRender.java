@@ -62,6 +62,7 @@ import picocli.CommandLine.Spec;
 public final class FlatRender implements Runnable {
     private final boolean interactive;
     private final ObjectMapper json;
+    private boolean verbose;
 
     @Spec
     CommandSpec spec;
@@ -74,6 +75,21 @@ public final class FlatRender implements Runnable {
                     + " default: ${DEFAULT-VALUE}).")
     void logFormat(String format) {
         Logging.setFormat(format);
+    }
+
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Show the INFO lines of the libraries too (Jetty, Javalin, gRPC, …); by default only their"
+                    + " warnings.")
+    void verbose(boolean verbose) {
+        this.verbose = verbose;
+        Logging.setVerbose(verbose);
+    }
+
+    /** Whether {@code --verbose} was given. */
+    public boolean verbose() {
+        return verbose;
     }
 
     public FlatRender(boolean interactive) {
@@ -103,6 +119,7 @@ public final class FlatRender implements Runnable {
 
     /** Runs a command with the given streams; tests call this. */
     public static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        Logging.bridgeJavaUtilLogging();
         CommandLine commandLine = new CommandLine(new FlatRender(interactive));
         helpEverywhere(commandLine);
         commandLine.setOut(out);
