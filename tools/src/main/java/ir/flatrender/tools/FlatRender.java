@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
             DbCommand.class,
             BenchCommand.class,
             BenchNodesCommand.class,
+            ir.flatrender.tools.conformance.NodeConformanceCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },
