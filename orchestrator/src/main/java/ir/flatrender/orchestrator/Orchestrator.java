@@ -214,7 +214,9 @@ public final class Orchestrator implements AutoCloseable {
                     new SegmentVerifier(ffprobe, config.verifySegments()),
                     io,
                     config.maxSegmentBytes(),
-                    scratch);
+                    scratch,
+                    config.scheduler().leaseTimeout(),
+                    push(closeables, Executors.newSingleThreadScheduledExecutor(named("upload-watchdog"))));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
             JobQueries queries = new JobQueries(jdbi, progress);
             SnapshotService snapshots =

@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
             DbCommand.class,
             BenchCommand.class,
             BenchNodesCommand.class,
+            ir.flatrender.tools.conformance.NodeConformanceCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },
@@ -62,6 +63,7 @@ import picocli.CommandLine.Spec;
 public final class FlatRender implements Runnable {
     private final boolean interactive;
     private final ObjectMapper json;
+    private boolean verbose;
 
     @Spec
     CommandSpec spec;
@@ -74,6 +76,21 @@ public final class FlatRender implements Runnable {
                     + " default: ${DEFAULT-VALUE}).")
     void logFormat(String format) {
         Logging.setFormat(format);
+    }
+
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Show the INFO lines of the libraries too (Jetty, Javalin, gRPC, …); by default only their"
+                    + " warnings.")
+    void verbose(boolean verbose) {
+        this.verbose = verbose;
+        Logging.setVerbose(verbose);
+    }
+
+    /** Whether {@code --verbose} was given. */
+    public boolean verbose() {
+        return verbose;
     }
 
     public FlatRender(boolean interactive) {
@@ -103,7 +120,9 @@ public final class FlatRender implements Runnable {
 
     /** Runs a command with the given streams; tests call this. */
     public static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        Logging.bridgeJavaUtilLogging();
         CommandLine commandLine = new CommandLine(new FlatRender(interactive));
+        helpEverywhere(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, command, parseResult) -> {
@@ -115,6 +134,20 @@ public final class FlatRender implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Gives every command in the tree {@code -h/--help} (and {@code -V/--version}), so that
+     * {@code flatrender CMD --help} works wherever {@code flatrender help CMD} does, including
+     * commands added later without the annotation.
+     */
+    static void helpEverywhere(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)
+                && spec.findOption("--version") == null) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(FlatRender::helpEverywhere);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

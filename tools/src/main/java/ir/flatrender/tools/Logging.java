@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Sets how much the farm logs, once, from the command that runs it. */
 public final class Logging {
@@ -38,6 +39,28 @@ public final class Logging {
                 }
             }
             default -> throw new IllegalArgumentException("--log-format must be text or json but was '" + format + "'");
+        }
+    }
+
+    /**
+     * Sends java.util.logging (gRPC's and the JDK's own warnings) through SLF4J, so it is
+     * written in the same format (JSON under {@code --log-format json}) and at the same levels.
+     * Safe to call again: the bridge is installed once per JVM.
+     */
+    public static void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
+    /**
+     * Third-party libraries (Jetty, Javalin, gRPC, Flyway, …) log at WARN and above unless
+     * {@code verbose}, when their INFO lines are shown too. The farm's own lines stay at INFO.
+     */
+    public static void setVerbose(boolean verbose) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.INFO : Level.WARN);
         }
     }
 

@@ -2,6 +2,8 @@ package ir.flatrender.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.net.ServerSocket;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -75,6 +78,59 @@ class JobCommandsTest {
                 "accent=not-a-colour");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.REJECTED);
         assertThat(run.err()).contains("bindings.accent");
+    }
+
+    @Test
+    @DisplayName("issue 16: submit -o json prints SubmitJobResponse; jobs show takes a unique prefix of the id")
+    void submitPrintsJsonAndJobsShowTakesAUniquePrefix() throws Exception {
+        Run submitted = run(
+                "submit",
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "--template",
+                "sample-promo",
+                "--tier",
+                "480p",
+                "--set",
+                "title_en=Prefix",
+                "-o",
+                "json");
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        JsonNode answer = new ObjectMapper().readTree(submitted.out());
+        String jobId = answer.path("job").path("id").asText();
+        assertThat(jobId).hasSize(36);
+        assertThat(answer.path("job").has("chunks_total")).isTrue();
+
+        Run shown = run(
+                "jobs",
+                "show",
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "-o",
+                "json",
+                jobId.substring(0, 8).toUpperCase(java.util.Locale.ROOT));
+        assertThat(shown.exitCode()).as(shown.err()).isZero();
+        assertThat(new ObjectMapper()
+                        .readTree(shown.out())
+                        .path("job")
+                        .path("id")
+                        .asText())
+                .isEqualTo(jobId);
+
+        String absent = jobId.charAt(0) == 'f' ? "0000" : "ffff0000";
+        Run none =
+                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), absent);
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(none.err()).contains("no job id starts with " + absent);
+
+        Run garbage =
+                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), "j0b!");
+        assertThat(garbage.exitCode()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(garbage.err()).contains("JOB").contains("neither a job id nor a prefix");
     }
 
     @Test

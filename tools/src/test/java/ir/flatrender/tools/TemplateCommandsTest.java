@@ -117,8 +117,11 @@ class TemplateCommandsTest {
         assertThat(list.out().lines()).first().asString().startsWith("ID").contains("VERSION", "ENGINE", "ASPECTS");
         assertThat(list.out()).containsPattern("cli-card\\s+2\\s+timeline\\s+25\\s+60\\s+1:1,16:9\\s+Card");
 
-        Run json = run("templates", "list", "--output", "json");
-        JsonNode templates = new ObjectMapper().readTree(json.out());
+        // The answer is ListTemplatesResponse with the proto's field names (issue 16).
+        Run json = run("templates", "list", "-o", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode templates = new ObjectMapper().readTree(json.out()).path("templates");
+        assertThat(templates.isArray()).isTrue();
         JsonNode card = null;
         for (JsonNode template : templates) {
             if (template.path("id").asText().equals("cli-card")) {
@@ -128,6 +131,8 @@ class TemplateCommandsTest {
         assertThat(card).isNotNull();
         assertThat(card.path("version").asInt()).isEqualTo(2);
         assertThat(card.path("engine").asText()).isEqualTo("timeline");
+        assertThat(card.has("duration_frames")).isTrue();
+        assertThat(card.has("durationFrames")).isFalse();
 
         Run show = run("templates", "show", "cli-card", "--version", "1");
         assertThat(show.exitCode()).as(show.err()).isZero();

@@ -115,7 +115,51 @@ public final class Ffprobe {
     }
 
     private byte[] run(Path file, List<String> arguments) throws MediaException {
-        return run(file.toAbsolutePath().getParent(), file.getFileName().toString(), arguments, null);
+        return run(file.toAbsolutePath().getParent(), file.getFileName().toString(), arguments, null)
+                .stdout();
+    }
+
+    /**
+     * Decodes every frame of a video segment's first video stream once and reports what an
+     * upload check needs: the frame count, size and codec, the colour tags, each packet's
+     * presentation time, and every error the decoder printed. ffprobe counts a frame it
+     * decoded with errors (a smeared macroblock) like any other, so a count alone does not
+     * show damage: the decoder's own complaints do.
+     */
+    public SegmentInspection inspectSegment(Path file) throws MediaException {
+        requireNonNull(file, "file is null");
+        Run run = run(
+                file.toAbsolutePath().getParent(),
+                file.getFileName().toString(),
+                List.of(
+                        "-v",
+                        "error",
+                        "-count_frames",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "format=format_name,duration:stream=codec_type,codec_name,width,height,pix_fmt,nb_frames,"
+                                + "nb_read_frames,avg_frame_rate,color_space,color_range,color_primaries,"
+                                + "color_transfer:packet=pts_time",
+                        "-of",
+                        "json",
+                        file.toAbsolutePath().toString()),
+                null);
+        MediaInfo info = parse(run.stdout());
+        JsonNode root;
+        try {
+            root = json.readTree(run.stdout());
+        } catch (IOException e) {
+            throw new MediaException("ffprobe printed something that is not JSON", e);
+        }
+        JsonNode stream = root.path("streams").path(0);
+        SegmentInspection.Colour colour = new SegmentInspection.Colour(
+                stream.path("color_space").asText(""),
+                stream.path("color_range").asText(""),
+                stream.path("color_primaries").asText(""),
+                stream.path("color_transfer").asText(""));
+        return new SegmentInspection(
+                info, colour, packetTimes(run.stdout()), run.outcome().logTail());
     }
 
     /** Writes what ffprobe reads on its standard input. */
@@ -132,25 +176,29 @@ public final class Ffprobe {
     public List<Double> videoPacketTimes(Path workDirectory, String format, StdinWriter input) throws MediaException {
         requireNonNull(input, "input is null");
         byte[] output = run(
-                workDirectory,
-                "its input",
-                List.of(
-                        "-v",
-                        "error",
-                        "-f",
-                        format,
-                        "-select_streams",
-                        "v:0",
-                        "-show_entries",
-                        "packet=pts_time",
-                        "-of",
-                        "json",
-                        "pipe:0"),
-                input);
+                        workDirectory,
+                        "its input",
+                        List.of(
+                                "-v",
+                                "error",
+                                "-f",
+                                format,
+                                "-select_streams",
+                                "v:0",
+                                "-show_entries",
+                                "packet=pts_time",
+                                "-of",
+                                "json",
+                                "pipe:0"),
+                        input)
+                .stdout();
         return packetTimes(output);
     }
 
-    private byte[] run(Path directory, String what, List<String> arguments, StdinWriter input) throws MediaException {
+    /** What ffprobe printed on its standard output, and how it ended (its stderr in the log tail). */
+    private record Run(byte[] stdout, ProcessOutcome outcome) {}
+
+    private Run run(Path directory, String what, List<String> arguments, StdinWriter input) throws MediaException {
         ProcessSpec spec = ProcessSpec.of("ffprobe", binaries.ffprobeCommand(arguments), directory)
                 .withEnvironment(binaries.environment())
                 .withRawStdout()
@@ -196,7 +244,7 @@ public final class Ffprobe {
             throw new MediaException(
                     "ffprobe could not read " + what + ": " + outcome.describe(), outcome.logTailText());
         }
-        return output;
+        return new Run(output, outcome);
     }
 
     private MediaInfo parse(byte[] output) throws MediaException {

@@ -385,17 +385,23 @@ public interface JobDao {
             """)
     List<ChunkLease> expireLeases(@Bind("from") String[] from);
 
+    /** A lease renewed by a heartbeat: the attempt and when it now runs out. */
+    record RenewedLease(UUID id, long attempt, Instant leaseExpiresAt) {}
+
     /**
      * Renews the leases of the chunk attempts a node says it runs (its heartbeat's list), and
      * only those: an attempt the database has on the node that the node does not run any more
      * (its report was lost, say while the database was away) runs out and goes back to pending.
+     * Answers each lease renewed with its new expiry, which is sent back to the node.
      */
-    @SqlUpdate("""
+    @SqlQuery("""
             UPDATE render.frame_jobs f SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
             FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS bigint[])) AS r(id, attempt)
             WHERE f.id = r.id AND f.attempt = r.attempt AND f.node_id = :nodeId AND f.state = ANY(:from)
+            RETURNING f.id, f.attempt, f.lease_expires_at
             """)
-    int extendLeases(
+    @RegisterConstructorMapper(RenewedLease.class)
+    List<RenewedLease> renewLeases(
             @Bind("nodeId") UUID nodeId,
             @Bind("ids") UUID[] ids,
             @Bind("attempts") long[] attempts,

@@ -28,7 +28,9 @@ import ir.flatrender.proto.farm.v1.ChunkStarted;
 import ir.flatrender.proto.farm.v1.FailureKind;
 import ir.flatrender.proto.farm.v1.Heartbeat;
 import ir.flatrender.proto.farm.v1.Hello;
+import ir.flatrender.proto.farm.v1.LeaseRenewal;
 import ir.flatrender.proto.farm.v1.NodeCommand;
+import ir.flatrender.proto.farm.v1.RenewedLease;
 import ir.flatrender.proto.farm.v1.Welcome;
 import java.util.HashSet;
 import java.util.List;
@@ -247,16 +249,30 @@ public final class NodeEventHandler {
                 attempts.add(ref.getAttempt());
             });
         }
-        jdbi.useTransaction(handle -> {
-            handle.attach(JobDao.class)
-                    .extendLeases(
+        List<JobDao.RenewedLease> renewed = jdbi.inTransaction(handle -> {
+            List<JobDao.RenewedLease> leases = handle.attach(JobDao.class)
+                    .renewLeases(
                             node.nodeId(),
                             ids.toArray(UUID[]::new),
                             attempts.stream().mapToLong(Long::longValue).toArray(),
                             OUT_ON_NODE,
                             leaseSeconds);
             handle.attach(NodeDao.class).touch(node.nodeId());
+            return leases;
         });
+        // The node learns until when each attempt is its own (and, by omission, which are not).
+        java.util.Map<String, String> jobOf = new java.util.HashMap<>();
+        heartbeat.getRunningList().forEach(ref -> jobOf.put(ref.getChunkId(), ref.getJobId()));
+        LeaseRenewal.Builder answer = LeaseRenewal.newBuilder();
+        for (JobDao.RenewedLease lease : renewed) {
+            answer.addLeases(RenewedLease.newBuilder()
+                    .setChunk(ChunkRef.newBuilder()
+                            .setChunkId(lease.id().toString())
+                            .setAttempt(lease.attempt())
+                            .setJobId(jobOf.getOrDefault(lease.id().toString(), "")))
+                    .setLeaseExpiresAtUnixMillis(lease.leaseExpiresAt().toEpochMilli()));
+        }
+        session.send(NodeCommand.newBuilder().setLeaseRenewal(answer).build());
         health.record(node.nodeId(), heartbeat);
     }
 

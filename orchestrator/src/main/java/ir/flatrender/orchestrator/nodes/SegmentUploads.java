@@ -29,13 +29,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,12 +52,22 @@ import org.slf4j.LoggerFactory;
  * requested only once the last is on disk; every file is verified, and the chunk is marked
  * done with its files in one fenced transaction, so an attempt handed elsewhere meanwhile is
  * refused.
+ *
+ * <p>An upload that makes no progress (no part, no end) for the idle timeout, the lease
+ * timeout, is ended by the orchestrator: the call is answered {@code DEADLINE_EXCEEDED} and
+ * its attempt fails through the ordinary failure path (a crash row of kind {@link
+ * #STALLED_KIND}), so heartbeats that still list the attempt no longer renew its lease and the
+ * chunk is handed out again.
  */
 public final class SegmentUploads {
     private static final Logger log = LoggerFactory.getLogger(SegmentUploads.class);
     private static final String[] OUT_ON_NODE =
             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.COMPLETE));
     public static final String AUDIO = "audio";
+    /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
+    public static final int MAX_PART_BYTES = 1 << 20;
+    /** The failure kind of an attempt whose upload stalled. */
+    static final String STALLED_KIND = "upload";
 
     private final Jdbi jdbi;
     private final BlobStore blobs;
@@ -62,6 +77,8 @@ public final class SegmentUploads {
     private final Executor io;
     private final long maxSegmentBytes;
     private final Path scratch;
+    private final Duration idleTimeout;
+    private final ScheduledExecutorService watchdog;
 
     public SegmentUploads(
             Jdbi jdbi,
@@ -71,7 +88,9 @@ public final class SegmentUploads {
             SegmentVerifier verifier,
             Executor io,
             long maxSegmentBytes,
-            Path scratch) {
+            Path scratch,
+            Duration idleTimeout,
+            ScheduledExecutorService watchdog) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
@@ -80,6 +99,11 @@ public final class SegmentUploads {
         this.io = requireNonNull(io, "io is null");
         this.maxSegmentBytes = maxSegmentBytes;
         this.scratch = requireNonNull(scratch, "scratch is null");
+        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
+        this.watchdog = requireNonNull(watchdog, "watchdog is null");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive");
+        }
     }
 
     public StreamObserver<SegmentUpload> receive(StreamObserver<UploadSegmentResponse> responses) {
@@ -90,6 +114,7 @@ public final class SegmentUploads {
         Optional<String> caller = ir.flatrender.orchestrator.server.Caller.current()
                 .flatMap(ir.flatrender.orchestrator.server.Caller::nodeName);
         Upload upload = new Upload(call, MoreExecutors.newSequentialExecutor(io), caller);
+        upload.watch();
         call.request(1);
         return upload;
     }
@@ -123,6 +148,8 @@ public final class SegmentUploads {
         private int current;
         private boolean failed;
         private final Optional<String> callerNode;
+        private volatile long lastProgressNanos = System.nanoTime();
+        private ScheduledFuture<?> idleCheck;
 
         Upload(ServerCallStreamObserver<UploadSegmentResponse> call, Executor serial, Optional<String> callerNode) {
             this.call = call;
@@ -130,8 +157,56 @@ public final class SegmentUploads {
             this.callerNode = callerNode;
         }
 
+        /** Checks for silence a few times per idle timeout, on the upload's own serial executor. */
+        void watch() {
+            long period = Math.max(50, idleTimeout.toMillis() / 4);
+            idleCheck = watchdog.scheduleWithFixedDelay(
+                    () -> serial.execute(this::endIfIdle), period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void endIfIdle() {
+            if (failed) {
+                idleCheck.cancel(false);
+                return;
+            }
+            Duration idle = Duration.ofNanos(System.nanoTime() - lastProgressNanos);
+            if (idle.compareTo(idleTimeout) < 0) {
+                return;
+            }
+            String what =
+                    "no part for " + idle.toSeconds() + " s (the idle limit is " + idleTimeout.toSeconds() + " s)";
+            if (chunk != null) {
+                long received = writers.stream().mapToLong(BlobWriter::written).sum();
+                long announced =
+                        files.stream().mapToLong(SegmentFile::getSizeBytes).sum();
+                String message = "upload stalled: " + what + " after " + received + " of " + announced + " bytes";
+                boolean ended = lifecycle.chunkFailed(
+                        chunk.id(),
+                        header.getChunk().getAttempt(),
+                        new ChunkFailure(STALLED_KIND, message, OptionalInt.empty(), ""));
+                log.warn(
+                        "job {}: chunk {} attempt {} on node {}: {}{}",
+                        chunk.jobId(),
+                        chunk.seq(),
+                        header.getChunk().getAttempt(),
+                        chunk.nodeName(),
+                        message,
+                        ended ? "; the attempt is ended" : "");
+                fail(Status.DEADLINE_EXCEEDED
+                        .withDescription(
+                                message + "; attempt " + header.getChunk().getAttempt() + " of chunk " + chunk.id()
+                                        + " is ended and the chunk is handed out again")
+                        .asRuntimeException());
+            } else {
+                fail(Status.DEADLINE_EXCEEDED
+                        .withDescription("upload stalled: " + what + " before its header")
+                        .asRuntimeException());
+            }
+        }
+
         @Override
         public void onNext(SegmentUpload part) {
+            lastProgressNanos = System.nanoTime();
             serial.execute(() -> {
                 if (failed) {
                     return;
@@ -169,6 +244,16 @@ public final class SegmentUploads {
                     .orElseThrow(() -> Status.NOT_FOUND
                             .withDescription("no chunk " + chunkId)
                             .asRuntimeException());
+            if (row.nodeId() != null
+                    && !nodeId.equals(row.nodeId())
+                    && row.attempt() == newHeader.getChunk().getAttempt()) {
+                // The attempt is current but it is not this node's: say so, not "no longer current".
+                throw Status.INVALID_ARGUMENT
+                        .withDescription("node_id " + nodeId + " is not the node that holds attempt " + row.attempt()
+                                + " of chunk " + chunkId + " (another node does); SegmentHeader.node_id must be the"
+                                + " node_id of this node's Welcome")
+                        .asRuntimeException();
+            }
             if (!ChunkTransitions.isCurrent(
                             row.chunkState(),
                             row.attempt(),
@@ -237,6 +322,12 @@ public final class SegmentUploads {
 
         /** Writes a part, splitting it where one file ends and the next begins. */
         private void write(ByteString data) throws IOException {
+            if (data.size() > MAX_PART_BYTES) {
+                throw Status.INVALID_ARGUMENT
+                        .withDescription("data part of " + data.size() + " bytes; parts are at most " + MAX_PART_BYTES
+                                + " bytes (1 MiB)")
+                        .asRuntimeException();
+            }
             int offset = 0;
             while (offset < data.size()) {
                 if (current >= files.size()) {
@@ -259,6 +350,7 @@ public final class SegmentUploads {
         public void onError(Throwable error) {
             serial.execute(() -> {
                 failed = true;
+                idleCheck.cancel(false);
                 discard();
                 log.debug("segment upload cancelled by the node: {}", error.getMessage());
             });
@@ -266,10 +358,13 @@ public final class SegmentUploads {
 
         @Override
         public void onCompleted() {
+            lastProgressNanos = System.nanoTime();
             serial.execute(() -> {
                 if (failed) {
                     return;
                 }
+                // Verifying takes as long as it takes: the node has sent everything.
+                idleCheck.cancel(false);
                 try {
                     finish();
                 } catch (StatusRuntimeException e) {
@@ -371,7 +466,8 @@ public final class SegmentUploads {
                         key,
                         path -> chunk.isAudioTask()
                                 ? verifier.audioProblem(path)
-                                : verifier.problem(path, output(file.getTier()), frames));
+                                : verifier.problem(
+                                        path, output(file.getTier()), chunk.frameStart(), frames, job.fps()));
                 if (problem.isPresent()) {
                     return problem;
                 }
@@ -407,6 +503,7 @@ public final class SegmentUploads {
 
         private void fail(StatusRuntimeException error) {
             failed = true;
+            idleCheck.cancel(false);
             discard();
             try {
                 call.onError(error);

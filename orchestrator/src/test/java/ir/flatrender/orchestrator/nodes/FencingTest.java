@@ -8,13 +8,10 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import ir.flatrender.media.ffmpeg.FfmpegBinaries;
-import ir.flatrender.media.process.ProcessOutcome;
-import ir.flatrender.media.process.ProcessSpec;
-import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingNodeStream;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.orchestrator.testing.TestingSegments;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.ChunkFailed;
 import ir.flatrender.proto.farm.v1.ChunkRef;
@@ -27,12 +24,10 @@ import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.SegmentUpload;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -278,36 +273,9 @@ class FencingTest {
         }
     }
 
-    /** A real 640x360 H.264 MPEG-TS segment of 60 frames, made by ffmpeg. */
+    /** A real 640x360 H.264 MPEG-TS segment of 60 frames at 30 fps, for frames 0-59, as the contract asks. */
     private static byte[] segment(Path file) throws Exception {
-        FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
-        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2))) {
-            ProcessOutcome outcome = supervisor
-                    .start(ProcessSpec.of(
-                                    "ffmpeg-segment",
-                                    ffmpeg.ffmpegCommand(List.of(
-                                            "-v",
-                                            "error",
-                                            "-f",
-                                            "lavfi",
-                                            "-i",
-                                            "color=c=navy:s=640x360:r=30",
-                                            "-frames:v",
-                                            "60",
-                                            "-c:v",
-                                            "libx264",
-                                            "-pix_fmt",
-                                            "yuv420p",
-                                            "-f",
-                                            "mpegts",
-                                            "-y",
-                                            file.toString())),
-                                    file.getParent())
-                            .withEnvironment(ffmpeg.environment()))
-                    .await();
-            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
-        }
-        return Files.readAllBytes(file);
+        return TestingSegments.segment(file, 60, 30, 0, TestingSegments.BT709_LIMITED);
     }
 
     /** An upload begun with its header, finished later. */

@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Channel;
 import io.grpc.Context;
+import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.proto.farm.v1.DownloadExportRequest;
 import ir.flatrender.proto.farm.v1.ExportData;
 import ir.flatrender.proto.farm.v1.GetJobRequest;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobProgress;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.ListJobsRequest;
+import ir.flatrender.proto.farm.v1.ListJobsResponse;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobResponse;
 import ir.flatrender.proto.farm.v1.WatchJobRequest;
@@ -19,12 +22,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /** The client side of the job service, every unary call with a deadline. */
 public final class JobClient {
+    private static final int MIN_PREFIX = 4;
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern PREFIX_TEXT = Pattern.compile("[0-9a-f-]+");
+
     private final Channel channel;
     private final Duration deadline;
 
@@ -47,28 +59,68 @@ public final class JobClient {
 
     public Job cancel(String jobId, String reason) {
         return unary().cancelJob(ir.flatrender.proto.farm.v1.CancelJobRequest.newBuilder()
-                .setJobId(jobId)
+                .setJobId(resolve(jobId))
                 .setReason(reason)
                 .build());
     }
 
     public Job pause(String jobId, String reason) {
-        return unary().pauseJob(control(jobId, reason));
+        return unary().pauseJob(control(resolve(jobId), reason));
     }
 
     public Job resume(String jobId, String reason) {
-        return unary().resumeJob(control(jobId, reason));
+        return unary().resumeJob(control(resolve(jobId), reason));
     }
 
     public Job retry(String jobId, String reason) {
-        return unary().retryJob(control(jobId, reason));
+        return unary().retryJob(control(resolve(jobId), reason));
     }
 
     public Job setPriority(String jobId, int priority) {
         return unary().setJobPriority(ir.flatrender.proto.farm.v1.SetJobPriorityRequest.newBuilder()
-                .setJobId(jobId)
+                .setJobId(resolve(jobId))
                 .setPriority(priority)
                 .build());
+    }
+
+    /**
+     * A job's id from the id or a unique prefix of it, as git and docker take them: a whole
+     * UUID is used as it is; a shorter prefix (at least {@value #MIN_PREFIX} characters) is
+     * looked up among the jobs the caller may list, and must match exactly one.
+     */
+    public String resolve(String jobOrPrefix) {
+        String prefix = jobOrPrefix.strip().toLowerCase(Locale.ROOT);
+        if (UUID_TEXT.matcher(prefix).matches()) {
+            return prefix;
+        }
+        if (prefix.length() < MIN_PREFIX || !PREFIX_TEXT.matcher(prefix).matches()) {
+            throw FarmException.invalid(
+                    "JOB",
+                    "'" + jobOrPrefix + "' is neither a job id nor a prefix of one (at least " + MIN_PREFIX
+                            + " hexadecimal digits)");
+        }
+        List<String> matches = new ArrayList<>();
+        String page = "";
+        do {
+            ListJobsResponse response = list(ListJobsRequest.newBuilder()
+                    .setPageSize(500)
+                    .setPageToken(page)
+                    .build());
+            response.getJobsList().stream()
+                    .map(Job::getId)
+                    .filter(id -> id.startsWith(prefix))
+                    .forEach(matches::add);
+            page = response.getNextPageToken();
+        } while (!page.isEmpty() && matches.size() < 2);
+        if (matches.isEmpty()) {
+            throw FarmException.notFound("no job id starts with " + prefix);
+        }
+        if (matches.size() > 1) {
+            throw FarmException.invalid(
+                    "JOB",
+                    "the prefix " + prefix + " is ambiguous: " + String.join(", ", matches) + " …; give more of it");
+        }
+        return matches.get(0);
     }
 
     private static ir.flatrender.proto.farm.v1.JobControlRequest control(String jobId, String reason) {
@@ -80,7 +132,7 @@ public final class JobClient {
 
     public Job get(String jobId, boolean withChunks) {
         return unary().getJob(GetJobRequest.newBuilder()
-                .setJobId(jobId)
+                .setJobId(resolve(jobId))
                 .setIncludeChunks(withChunks)
                 .build());
     }
@@ -90,7 +142,8 @@ public final class JobClient {
      *
      * @return the job as it ended
      */
-    public Job follow(String jobId, Consumer<JobProgress> listener) {
+    public Job follow(String jobOrPrefix, Consumer<JobProgress> listener) {
+        String jobId = resolve(jobOrPrefix);
         // A watch lasts as long as the render; it is cancelled with this context if we stop.
         try (Context.CancellableContext context = Context.current().withCancellation()) {
             return context.call(() -> {
@@ -112,7 +165,8 @@ public final class JobClient {
     }
 
     /** Downloads the job's video to {@code target}, through a temporary file renamed into place. */
-    public long download(String jobId, Path target) throws IOException {
+    public long download(String jobOrPrefix, Path target) throws IOException {
+        String jobId = resolve(jobOrPrefix);
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path partial = Files.createTempFile(parent, target.getFileName().toString(), ".part");

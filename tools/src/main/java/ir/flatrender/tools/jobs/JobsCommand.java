@@ -119,7 +119,7 @@ public final class JobsCommand {
                 client,
                 channel -> new AdminClient(channel, Calls.DEADLINE)
                         .crashes(ListCrashesRequest.newBuilder()
-                                .setJobId(jobId)
+                                .setJobId(job.getId())
                                 .setLimit(1000)
                                 .build()));
         if (output.json()) {

@@ -5,6 +5,7 @@ import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.admin.Output;
 import ir.flatrender.tools.options.BindingOptions;
 import ir.flatrender.tools.options.ClientOptions;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "snapshot",
         description = "Render one still frame of a template (served from the snapshot cache when it was made before).",
         footer = {
@@ -57,6 +59,9 @@ public final class SnapshotCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png or jpeg (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Mixin
+    Output output;
+
     @Option(names = "--out", required = true, description = "Where to write the picture.")
     Path out;
 
@@ -78,6 +83,14 @@ public final class SnapshotCommand implements Callable<Integer> {
             Path target = out.toAbsolutePath();
             Files.createDirectories(target.getParent());
             Files.write(target, snapshot.getImage().toByteArray());
+            if (output.json()) {
+                // The picture is in the file; the answer without its bytes.
+                spec.commandLine()
+                        .getOut()
+                        .println(Output.json(snapshot.toBuilder().clearImage()));
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             spec.commandLine()
                     .getOut()
                     .printf(

@@ -8,6 +8,7 @@ import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobResponse;
 import ir.flatrender.tools.ExitCodes;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.admin.Output;
 import ir.flatrender.tools.options.BindingOptions;
 import ir.flatrender.tools.options.ClientOptions;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "submit",
         description = "Submit a render job; prints its id (and, with --wait, follows it to the end).",
         footer = {
@@ -42,6 +44,9 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions client;
+
+    @Mixin
+    Output output;
 
     @Option(names = "--template", required = true, description = "Template id.")
     String template;
@@ -128,19 +133,23 @@ public final class SubmitCommand implements Callable<Integer> {
             JobClient jobs = new JobClient(channel, Duration.ofSeconds(30));
             SubmitJobResponse response = jobs.submit(request.build());
             Job job = response.getJob();
-            spec.commandLine()
-                    .getOut()
-                    .printf(
-                            "job %s %s: %s %s %s, %dx%d, %d frames in %d chunks%n",
-                            job.getId(),
-                            response.getCreated() ? "queued" : "already existed",
-                            job.getTemplateId(),
-                            job.getAspect(),
-                            job.getTier(),
-                            job.getOutputSize().getWidth(),
-                            job.getOutputSize().getHeight(),
-                            job.getTotalFrames(),
-                            job.getChunksTotal());
+            if (output.json()) {
+                spec.commandLine().getOut().println(Output.json(response));
+            } else {
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "job %s %s: %s %s %s, %dx%d, %d frames in %d chunks%n",
+                                job.getId(),
+                                response.getCreated() ? "queued" : "already existed",
+                                job.getTemplateId(),
+                                job.getAspect(),
+                                job.getTier(),
+                                job.getOutputSize().getWidth(),
+                                job.getOutputSize().getHeight(),
+                                job.getTotalFrames(),
+                                job.getChunksTotal());
+            }
             spec.commandLine().getOut().flush();
             if (!await) {
                 return ExitCodes.OK;
@@ -148,7 +157,10 @@ public final class SubmitCommand implements Callable<Integer> {
             return Follow.follow(
                     jobs,
                     job.getId(),
-                    spec.commandLine().getOut(),
+                    // With -o json the standard output holds the answer alone; progress goes beside it.
+                    output.json()
+                            ? spec.commandLine().getErr()
+                            : spec.commandLine().getOut(),
                     spec.commandLine().getErr(),
                     root.interactive(),
                     Optional.ofNullable(out));

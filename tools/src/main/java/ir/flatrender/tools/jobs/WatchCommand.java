@@ -17,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "watch",
         description = "Follow a job's progress until it ends; prints the output's location.",
         footer = {"", "Example:", "  flatrender watch 3f0c…  --out promo.mp4"})

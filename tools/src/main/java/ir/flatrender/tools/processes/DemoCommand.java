@@ -94,15 +94,13 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Template to render (default: ${DEFAULT-VALUE}).")
     String template;
 
-    @Option(names = "--verbose", description = "Show the farm's logs.")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
         if (nodes < 1) {
             throw new IllegalArgumentException("--nodes must be at least 1");
         }
-        if (!verbose) {
+        // The demo's own lines only, unless --verbose (flatrender's option): then the farm's too.
+        if (!root.verbose()) {
             Logging.setFarmLevel("WARN");
         }
         PrintWriter console = spec.commandLine().getOut();

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "dev",
         description =
                 "Run a whole farm in one process and leave it running: a database (embedded unless "

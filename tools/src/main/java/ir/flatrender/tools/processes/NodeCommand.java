@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "node",
         description = "Run a render node: connects to the orchestrator and renders the chunks it is given.",
         footer = {"", "Example:", "  FLATRENDER_FARM_TOKEN=... flatrender node --orchestrator farm:7600 --slots 2"})

@@ -26,6 +26,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "orchestrator",
         description = "Run the orchestrator: the gRPC server nodes and clients connect to.",
         footer = {

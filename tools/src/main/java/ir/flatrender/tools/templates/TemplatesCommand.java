@@ -3,15 +3,15 @@ package ir.flatrender.tools.templates;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
+import ir.flatrender.proto.farm.v1.ListTemplatesResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
 import ir.flatrender.proto.farm.v1.TemplateCacheEntry;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.admin.Output;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.options.EngineOptions;
 import java.io.IOException;
@@ -32,6 +32,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
+        mixinStandardHelpOptions = true,
         name = "templates",
         description = "Push, list and show template packages.",
         subcommands = {TemplatesCommand.Push.class, TemplatesCommand.List.class, TemplatesCommand.Show.class})
@@ -53,6 +54,7 @@ public final class TemplatesCommand implements Runnable {
     }
 
     @Command(
+            mixinStandardHelpOptions = true,
             name = "push",
             description = "Upload a template package (a folder or a zip with template.json). Pushing the same content "
                     + "again changes nothing. A Remotion template folder is bundled first.",
@@ -85,8 +87,8 @@ public final class TemplatesCommand implements Runnable {
                 description = "Refuse packages larger than this (default: ${DEFAULT-VALUE}).")
         long maxSize;
 
-        @Option(names = "--output", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-        String output;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
@@ -107,8 +109,8 @@ public final class TemplatesCommand implements Runnable {
                 PushTemplateResponse response =
                         new TemplateClient(channel, Duration.ofSeconds(30)).push(zip, tenant == null ? "" : tenant);
                 Template template = response.getTemplate();
-                if (output.equals("json")) {
-                    out.println(json(response));
+                if (output.json()) {
+                    out.println(Output.json(response));
                 } else {
                     out.printf(
                             "template %s version %d %s (%s, package %s, %d bytes)%n",
@@ -172,7 +174,7 @@ public final class TemplatesCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List templates (their current versions).")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List templates (their current versions).")
     static final class List implements Callable<Integer> {
         @ParentCommand
         TemplatesCommand parent;
@@ -183,8 +185,8 @@ public final class TemplatesCommand implements Runnable {
         @Option(names = "--engine", defaultValue = "", description = "Only templates of this engine.")
         String engine;
 
-        @Option(names = "--output", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-        String output;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
@@ -192,9 +194,8 @@ public final class TemplatesCommand implements Runnable {
             ManagedChannel channel = client.channel();
             try {
                 java.util.List<Template> templates = new TemplateClient(channel, Duration.ofSeconds(30)).list(engine);
-                if (output.equals("json")) {
-                    out.println("["
-                            + templates.stream().map(TemplatesCommand::json).collect(Collectors.joining(",\n")) + "]");
+                if (output.json()) {
+                    out.println(Output.json(ListTemplatesResponse.newBuilder().addAllTemplates(templates)));
                 } else {
                     out.printf(
                             "%-24s %7s  %-12s %5s %7s  %-16s %s%n",
@@ -222,6 +223,7 @@ public final class TemplatesCommand implements Runnable {
         }
     }
 
+    // Not the standard help mixin: its --version would take the place of the template's --version.
     @Command(
             name = "show",
             description = "Show a template: aspects, bindings, and the nodes holding it in their cache.")
@@ -232,14 +234,20 @@ public final class TemplatesCommand implements Runnable {
         @Mixin
         ClientOptions client;
 
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
+
         @Parameters(paramLabel = "ID")
         String id;
 
         @Option(names = "--version", defaultValue = "0", description = "A version (default: the current one).")
         int version;
 
-        @Option(names = "--output", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
-        String output;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
@@ -247,8 +255,8 @@ public final class TemplatesCommand implements Runnable {
             ManagedChannel channel = client.channel();
             try {
                 Template template = new TemplateClient(channel, Duration.ofSeconds(30)).get(id, version);
-                if (output.equals("json")) {
-                    out.println(json(template));
+                if (output.json()) {
+                    out.println(Output.json(template));
                     out.flush();
                     return 0;
                 }
@@ -289,14 +297,6 @@ public final class TemplatesCommand implements Runnable {
                 channel.shutdownNow();
                 channel.awaitTermination(5, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    static String json(MessageOrBuilder message) {
-        try {
-            return JsonFormat.printer().print(message);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
