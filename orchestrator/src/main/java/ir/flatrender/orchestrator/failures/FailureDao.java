@@ -64,18 +64,24 @@ public interface FailureDao {
             """)
     List<String> blockedNodes(@Bind("jobId") UUID jobId);
 
-    /** A node's engine failures within the window, and how many jobs they span. */
+    /** A node's failures (its engine's, and attempts lost with it) within the window, and how many jobs they span. */
     record RecentFailures(int failures, int jobs) {}
 
     @SqlQuery("""
             SELECT count(*)::int AS failures, count(DISTINCT c.job_id)::int AS jobs
             FROM render.node_crashes c JOIN render.render_jobs j ON j.id = c.job_id
             WHERE c.node_id = :nodeId AND c.created_at > now() - make_interval(secs => :windowSeconds)
-              AND c.kind IN ('crash', 'hang', 'launch_failure', 'out_of_memory', 'bad_output')
+              AND c.kind = ANY(:kinds)
               AND j.kind <> 'health_check'
             """)
     @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(RecentFailures.class)
-    RecentFailures recentFailures(@Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds);
+    RecentFailures recentFailures(
+            @Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds, @Bind("kinds") String[] kinds);
+
+    /** {@link #recentFailures(UUID, double, String[])} of the kinds that are the node's fault. */
+    default RecentFailures recentFailures(UUID nodeId, double windowSeconds) {
+        return recentFailures(nodeId, windowSeconds, ChunkFailure.NODE_FAULTS.toArray(String[]::new));
+    }
 
     /** A row of render.node_crashes with its node's name. */
     record CrashRow(

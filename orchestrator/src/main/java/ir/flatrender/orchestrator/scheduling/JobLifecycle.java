@@ -58,10 +58,6 @@ public final class JobLifecycle {
     private final UUID orchestratorId;
     private final FarmMetrics metrics;
 
-    /** The failures that count towards a node's quarantine: its engine's, not the network's. */
-    private static final java.util.Set<String> ENGINE_FAILURES =
-            java.util.Set.of("crash", "hang", "launch_failure", "out_of_memory", "bad_output");
-
     public JobLifecycle(
             Jdbi jdbi,
             NodeRegistry registry,
@@ -152,6 +148,47 @@ public final class JobLifecycle {
      * @return whether the failure applied (false for a stale attempt)
      */
     public boolean chunkFailed(UUID chunkId, long attempt, ChunkFailure failure) {
+        return fail(chunkId, attempt, failure, true, false);
+    }
+
+    /**
+     * Attempts that ended without a result: their node went away while it ran them
+     * ({@code node_lost}) or their lease ran out ({@code lease_expired}). Each is a failed
+     * attempt like any other: a row in {@code render.node_crashes}, counted toward the
+     * attempt limit and quarantine, and the chunk goes to another node first. Toward the
+     * per-job block one loss counts once per job, however many of its chunks the node held:
+     * one JVM dying with two slots is one event, not two. A lease that was renewed meanwhile,
+     * or an attempt already moved on, is left alone.
+     *
+     * @return how many were recorded
+     */
+    public int attemptsLost(List<ChunkLease> leases, String kind, String message) {
+        java.util.Set<List<UUID>> counted = new java.util.HashSet<>();
+        int recorded = 0;
+        for (ChunkLease lease : leases) {
+            boolean firstOfJob = lease.nodeId() == null || counted.add(List.of(lease.jobId(), lease.nodeId()));
+            try {
+                if (fail(lease.id(), lease.attempt(), ChunkFailure.lost(kind, message), firstOfJob, true)) {
+                    recorded++;
+                }
+            } catch (RuntimeException e) {
+                // One chunk's trouble (its job ended meanwhile, the database went away) must not
+                // leave the others out on a node that is gone; the reaper finds what is left.
+                log.warn(
+                        "job {}: could not record lost chunk {} attempt {}: {}",
+                        lease.jobId(),
+                        lease.id(),
+                        lease.attempt(),
+                        e.toString());
+            }
+        }
+        if (recorded > 0) {
+            log.info("{} chunk attempt(s) lost and recorded ({}): {}", recorded, kind, message);
+        }
+        return recorded;
+    }
+
+    private boolean fail(UUID chunkId, long attempt, ChunkFailure failure, boolean countBlock, boolean stopOnNode) {
         Optional<ChunkRow> found = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId));
         if (found.isEmpty()) {
             return false;
@@ -163,8 +200,10 @@ public final class JobLifecycle {
         JobRow job = jobs.get(chunk.jobId());
         ChunkState next = ChunkTransitions.afterFailure(chunk.chunkState(), chunk.failures(), job.maxAttempts());
         String reason = failure.reason();
+        boolean expiredOnly = failure.kind().equals("lease_expired");
         Applied applied = jdbi.inTransaction(handle -> {
-            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason) == 0) {
+            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
+                    == 0) {
                 return new Applied(false, false, false);
             }
             if (chunk.nodeId() == null) {
@@ -183,9 +222,9 @@ public final class JobLifecycle {
                     failure.signal().isPresent() ? failure.signal().getAsInt() : null,
                     failure.message(),
                     failure.logTail());
-            boolean blocked = failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
+            boolean blocked = countBlock && failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
             boolean quarantined = false;
-            if (!job.kind().equals("health_check") && ENGINE_FAILURES.contains(failure.kind())) {
+            if (!job.kind().equals("health_check") && ChunkFailure.NODE_FAULTS.contains(failure.kind())) {
                 FailureDao.RecentFailures recent = failures.recentFailures(
                         chunk.nodeId(), quarantine.window().toMillis() / 1000.0);
                 if (recent.failures() >= quarantine.failures() && recent.jobs() >= quarantine.acrossJobs()) {
@@ -207,7 +246,10 @@ public final class JobLifecycle {
         metrics.crashed(failure.kind());
         if (chunk.nodeId() != null) {
             registry.get(chunk.nodeId()).ifPresent(session -> {
-                session.release(chunkId, attempt);
+                if (session.release(chunkId, attempt) && stopOnNode) {
+                    // A lease that ran out on a node still connected: it must not go on rendering.
+                    tellToStop(session, new ChunkLease(chunkId, chunk.jobId(), chunk.nodeId(), attempt), reason);
+                }
                 if (applied.nodeQuarantined()) {
                     session.setState(NodeState.QUARANTINED);
                 }
