@@ -485,6 +485,10 @@ public final class RenderRoutes {
                             job.getTotalFrames() == 0 ? 0 : 100.0 * job.getFramesDone() / job.getTotalFrames());
                     data.put("frames_per_second", update.getFramesPerSecond());
                     data.put("eta_ms", update.getEtaMillis());
+                    if (!job.getWaitingReason().isEmpty()) {
+                        // No node can take it now (all quarantined, say): the client is told why.
+                        data.put("waiting", job.getWaitingReason());
+                    }
                     send(out, "progress", data);
                 }
                 send(out, "end", json.createObjectNode().put("state", last));

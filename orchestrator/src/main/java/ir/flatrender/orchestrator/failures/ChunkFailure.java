@@ -51,6 +51,13 @@ public record ChunkFailure(String kind, String message, OptionalInt exitCode, St
         return new ChunkFailure("bad_output", message, OptionalInt.empty(), "");
     }
 
+    /**
+     * The kinds a template can cause the same way on every node (a missing composition, frames
+     * it lacks, output the engine cannot make): met the same way on two nodes, they are the
+     * job's fault.
+     */
+    public static final Set<String> DETERMINISTIC = Set.of("crash", "launch_failure", "bad_output");
+
     /** An attempt that ended without a result: its node went away or its lease ran out. */
     public static ChunkFailure lost(String kind, String message) {
         return new ChunkFailure(kind, message, OptionalInt.empty(), "");

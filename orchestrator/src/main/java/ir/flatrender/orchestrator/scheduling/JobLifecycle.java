@@ -136,7 +136,20 @@ public final class JobLifecycle {
     /** A node that failed this many attempts of one job is kept off that job. */
     public static final int BLOCK_AFTER_FAILURES = 2;
 
-    private record Applied(boolean applied, boolean nodeBlocked, boolean nodeQuarantined) {}
+    private record Applied(
+            boolean applied,
+            boolean nodeBlocked,
+            boolean nodeQuarantined,
+            List<String> sameFailureOn,
+            List<UUID> readmitted) {
+        static Applied notApplied() {
+            return new Applied(false, false, false, List.of(), List.of());
+        }
+
+        boolean jobFault() {
+            return !sameFailureOn.isEmpty();
+        }
+    }
 
     /**
      * An attempt failed. The failure is recorded in {@code render.node_crashes} and counted
@@ -204,10 +217,10 @@ public final class JobLifecycle {
         Applied applied = jdbi.inTransaction(handle -> {
             if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
                     == 0) {
-                return new Applied(false, false, false);
+                return Applied.notApplied();
             }
             if (chunk.nodeId() == null) {
-                return new Applied(true, false, false);
+                return new Applied(true, false, false, List.of(), List.of());
             }
             FailureDao failures = handle.attach(FailureDao.class);
             failures.insertCrash(
@@ -222,6 +235,29 @@ public final class JobLifecycle {
                     failure.signal().isPresent() ? failure.signal().getAsInt() : null,
                     failure.message(),
                     failure.logTail());
+            // The same failure on another node: the job's fault, not the nodes'. It fails the job
+            // and counts toward neither node's quarantine; a node it quarantined comes back.
+            List<UUID> sameElsewhere = job.kind().equals("video") && ChunkFailure.DETERMINISTIC.contains(failure.kind())
+                    ? failures.markJobFault(chunk.jobId(), chunk.nodeId(), failure.kind(), failure.message())
+                    : List.of();
+            if (!sameElsewhere.isEmpty()) {
+                failures.markOwnJobFault(chunkId, attempt);
+                List<UUID> readmitted = new java.util.ArrayList<>();
+                List<UUID> involved = new java.util.ArrayList<>(sameElsewhere);
+                involved.add(chunk.nodeId());
+                for (UUID node : involved) {
+                    FailureDao.RecentFailures recent =
+                            failures.recentFailures(node, quarantine.window().toMillis() / 1000.0);
+                    if ((recent.failures() < quarantine.failures() || recent.jobs() < quarantine.acrossJobs())
+                            && handle.attach(NodeAdminDao.class)
+                                            .readmit(node, new String[] {NodeState.QUARANTINED.dbName()})
+                                    == 1) {
+                        readmitted.add(node);
+                    }
+                }
+                List<String> names = failures.nodeNames(involved.toArray(UUID[]::new));
+                return new Applied(true, false, false, names, readmitted);
+            }
             boolean blocked = countBlock && failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
             boolean quarantined = false;
             if (!job.kind().equals("health_check") && ChunkFailure.NODE_FAULTS.contains(failure.kind())) {
@@ -238,7 +274,7 @@ public final class JobLifecycle {
                             == 1;
                 }
             }
-            return new Applied(true, blocked, quarantined);
+            return new Applied(true, blocked, quarantined, List.of(), List.of());
         });
         if (!applied.applied()) {
             return false;
@@ -255,7 +291,25 @@ public final class JobLifecycle {
                 }
             });
         }
+        for (UUID node : applied.readmitted()) {
+            log.info("node {} taken out of quarantine: its failures were a job's fault", node);
+            registry.get(node).ifPresent(session -> session.setState(NodeState.ONLINE));
+        }
         progress.clear(chunkId);
+        if (applied.jobFault()) {
+            log.warn(
+                    "job {}: chunk {} failed the same way on {}; the job's fault, not the nodes': {}",
+                    chunk.jobId(),
+                    chunk.seq(),
+                    applied.sameFailureOn(),
+                    reason);
+            failJob(
+                    chunk.jobId(),
+                    "it fails the same way on " + String.join(" and ", applied.sameFailureOn())
+                            + ", so the fault is the job's (its template or bindings), not the nodes': " + reason);
+            events.publish(chunk.jobId());
+            return true;
+        }
         if (applied.nodeQuarantined()) {
             log.warn(
                     "node {} quarantined after {} engine failures across jobs; it takes work again once it passes"
