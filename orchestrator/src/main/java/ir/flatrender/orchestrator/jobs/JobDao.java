@@ -318,6 +318,18 @@ public interface JobDao {
             @Bind("error") String error,
             @Bind("expiredOnly") boolean expiredOnly);
 
+    /**
+     * Takes back an assignment that never reached its node (its stream closed between the claim
+     * and the send): the chunk is pending again with the attempt number it had, so that every
+     * attempt number a node was handed is one on record.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0, attempt = attempt - 1
+            WHERE id = :id AND attempt = :attempt AND state = 'assigned'
+            """)
+    int unclaimChunk(@Bind("id") UUID id, @Bind("attempt") long attempt);
+
     /** The chunk attempts out on a node, to be recorded as lost when it went away. */
     @SqlQuery("""
             SELECT id, job_id, node_id, attempt FROM render.frame_jobs
