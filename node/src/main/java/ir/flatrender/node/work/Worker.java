@@ -65,6 +65,7 @@ public final class Worker implements AutoCloseable {
     private final FfmpegBinaries ffmpeg;
     private final ObjectMapper json;
     private final Path workDirectory;
+    private final WorkDirectory scratch;
     private final Duration chunkDeadline;
     private final Duration noProgressTimeout;
     private final Consumer<NodeEvent> events;
@@ -92,6 +93,7 @@ public final class Worker implements AutoCloseable {
         this.ffmpeg = requireNonNull(ffmpeg, "ffmpeg is null");
         this.json = requireNonNull(json, "json is null");
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+        this.scratch = new WorkDirectory(workDirectory);
         this.chunkDeadline = requireNonNull(chunkDeadline, "chunkDeadline is null");
         this.noProgressTimeout = requireNonNull(noProgressTimeout, "noProgressTimeout is null");
         this.events = requireNonNull(events, "events is null");
@@ -236,6 +238,12 @@ public final class Worker implements AutoCloseable {
                 } catch (IOException e) {
                     log.warn("could not delete {}: {}", file, e.getMessage());
                 }
+            }
+            // Whatever else the attempt left (an engine's folder a kill cut short).
+            try {
+                scratch.removeAttempt(java.util.UUID.fromString(ref.getChunkId()), ref.getAttempt());
+            } catch (IllegalArgumentException e) {
+                log.warn("chunk id {} is not a UUID; nothing more to clean", ref.getChunkId());
             }
             MDC.remove("job");
             MDC.remove("chunk");

@@ -118,6 +118,70 @@ class SegmentEncoderTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName(
+            "case 7: pure white is encoded as BT.709 limited-range white (Y/U/V 235/128/128) and decodes to white")
+    void pureWhiteStaysWhite() throws Exception {
+        Path output = directory.resolve("white.ts");
+        try (SegmentEncoder encoder = SegmentEncoder.start(
+                supervisor,
+                ffmpeg,
+                settings(0, List.of(new SegmentEncoder.Target(output("180p", 320, 180, "mpegts"), output))))) {
+            BufferedImage white = new BufferedImage(320, 180, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = white.createGraphics();
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, 320, 180);
+            g.dispose();
+            for (int n = 0; n < 4; n++) {
+                encoder.frame(white);
+            }
+            ProcessOutcome outcome = encoder.finish();
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+        }
+        byte[] yuv = decode(output, "yuv420p", "");
+        int luma = 320 * 180;
+        int chroma = luma / 4;
+        assertThat(yuv.length).isEqualTo(4 * (luma + 2 * chroma));
+        for (int frame = 0; frame < 4; frame++) {
+            int base = frame * (luma + 2 * chroma);
+            for (int i = 0; i < luma; i++) {
+                assertThat(yuv[base + i] & 0xff)
+                        .as("Y of frame %d at %d", frame, i)
+                        .isEqualTo(235);
+            }
+            for (int i = luma; i < luma + 2 * chroma; i++) {
+                assertThat(yuv[base + i] & 0xff)
+                        .as("U/V of frame %d at %d", frame, i)
+                        .isEqualTo(128);
+            }
+        }
+        byte[] rgb =
+                decode(output, "rgb24", "scale=in_color_matrix=bt709:in_range=tv:flags=accurate_rnd+full_chroma_int");
+        for (int i = 0; i < rgb.length; i++) {
+            assertThat(rgb[i] & 0xff).as("RGB byte %d", i).isEqualTo(255);
+        }
+    }
+
+    /** Decodes a video's frames to raw bytes of the pixel format, through an optional filter. */
+    private byte[] decode(Path video, String pixelFormat, String filter) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("-v", "error", "-i", video.toString()));
+        if (!filter.isEmpty()) {
+            args.addAll(List.of("-vf", filter));
+        }
+        args.addAll(List.of("-f", "rawvideo", "-pix_fmt", pixelFormat, "pipe:1"));
+        ir.flatrender.media.process.SupervisedProcess process = supervisor.start(
+                ir.flatrender.media.process.ProcessSpec.of("ffmpeg-decode", ffmpeg.ffmpegCommand(args), directory)
+                        .withEnvironment(ffmpeg.environment())
+                        .withRawStdout());
+        byte[] bytes;
+        try (java.io.InputStream in = process.stdout()) {
+            bytes = in.readAllBytes();
+        }
+        ProcessOutcome outcome = process.await();
+        assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+        return bytes;
+    }
+
+    @Test
     void theSameSettingsAlwaysGiveTheSameArguments() {
         Path output = directory.resolve("a.ts");
         List<String> first = SegmentEncoder.arguments(settings(30, output));

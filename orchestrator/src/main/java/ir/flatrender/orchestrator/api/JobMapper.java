@@ -43,6 +43,7 @@ final class JobMapper {
                 .setChunksTotal(job.chunksTotal())
                 .setChunksDone(job.chunksDone())
                 .setError(job.error() == null ? "" : job.error())
+                .setWaitingReason(view.waitingReason())
                 .setBindings(struct(job.bindings().toString()));
         timestamp(job.createdAt()).ifPresent(proto::setCreatedAt);
         timestamp(job.startedAt()).ifPresent(proto::setStartedAt);

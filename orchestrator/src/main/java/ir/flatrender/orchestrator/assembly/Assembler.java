@@ -466,7 +466,7 @@ public final class Assembler implements AutoCloseable {
             throws IOException, InterruptedException, AssemblyException, MediaException {
         MediaInfo info = verify(job, output, video, !tracks.isEmpty());
         Path thumbnail = directory.resolve(output.tier() + ".jpg");
-        thumbnail(video, info, thumbnail, directory);
+        thumbnail(video, thumbnailSeek(job.totalFrames(), job.fps()), thumbnail, directory);
         String videoKey = "exports/" + job.id() + "/" + output.tier() + ".mp4";
         String thumbnailKey = "exports/" + job.id() + "/" + output.tier() + ".jpg";
         String sha256 = store(video, videoKey);
@@ -611,10 +611,24 @@ public final class Assembler implements AutoCloseable {
         return info;
     }
 
-    private void thumbnail(Path video, MediaInfo info, Path thumbnail, Path directory)
+    /**
+     * Where the thumbnail's seek starts, in seconds from the video's start: half a frame before
+     * its middle frame (the first frames of a template are often still fading in). Seeking to
+     * half the duration itself can land past the last frame of a tiny video (a 2-frame one ends
+     * "exited normally" with no picture); half a frame before a frame that exists always finds
+     * it, and a 1- or 2-frame video takes its first frame with no seek at all.
+     */
+    static double thumbnailSeek(int frames, int fps) {
+        if (frames < 1 || fps < 1) {
+            throw new IllegalArgumentException("frames and fps must be positive but were " + frames + ", " + fps);
+        }
+        int middle = (frames - 1) / 2;
+        return Math.max(0, (middle - 0.5) / fps);
+    }
+
+    private void thumbnail(Path video, double seekSeconds, Path thumbnail, Path directory)
             throws IOException, InterruptedException, AssemblyException {
-        // The middle of the video: the first frames of a template are often still fading in.
-        String at = String.format(Locale.ROOT, "%.3f", info.durationMillis() / 2000.0);
+        String at = String.format(Locale.ROOT, "%.6f", seekSeconds);
         ProcessSpec spec = ProcessSpec.of(
                         "ffmpeg-thumbnail",
                         ffmpeg.ffmpegCommand(List.of(

@@ -64,18 +64,52 @@ public interface FailureDao {
             """)
     List<String> blockedNodes(@Bind("jobId") UUID jobId);
 
-    /** A node's engine failures within the window, and how many jobs they span. */
+    /** A node's failures (its engine's, and attempts lost with it) within the window, and how many jobs they span. */
     record RecentFailures(int failures, int jobs) {}
 
     @SqlQuery("""
             SELECT count(*)::int AS failures, count(DISTINCT c.job_id)::int AS jobs
             FROM render.node_crashes c JOIN render.render_jobs j ON j.id = c.job_id
             WHERE c.node_id = :nodeId AND c.created_at > now() - make_interval(secs => :windowSeconds)
-              AND c.kind IN ('crash', 'hang', 'launch_failure', 'out_of_memory', 'bad_output')
+              AND c.kind = ANY(:kinds) AND NOT c.job_fault
               AND j.kind <> 'health_check'
             """)
     @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(RecentFailures.class)
-    RecentFailures recentFailures(@Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds);
+    RecentFailures recentFailures(
+            @Bind("nodeId") UUID nodeId, @Bind("windowSeconds") double windowSeconds, @Bind("kinds") String[] kinds);
+
+    /** {@link #recentFailures(UUID, double, String[])} of the kinds that are the node's fault. */
+    default RecentFailures recentFailures(UUID nodeId, double windowSeconds) {
+        return recentFailures(nodeId, windowSeconds, ChunkFailure.NODE_FAULTS.toArray(String[]::new));
+    }
+
+    /**
+     * Marks as the job's fault the failures of the job that met the same failure (the same kind,
+     * and the same message but for numbers and ids) on a node other than {@code nodeId}, and then
+     * this attempt's own; answers the other nodes, none when no other node failed this way.
+     */
+    @SqlQuery("""
+            WITH same AS (
+                UPDATE render.node_crashes c SET job_fault = true
+                WHERE c.job_id = :jobId AND c.node_id <> :nodeId AND c.kind = :kind
+                  AND regexp_replace(regexp_replace(c.message,
+                          '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '#', 'gi'), '[0-9]+', '#', 'g')
+                    = regexp_replace(regexp_replace(CAST(:message AS text),
+                          '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '#', 'gi'), '[0-9]+', '#', 'g')
+                RETURNING c.node_id)
+            SELECT DISTINCT s.node_id FROM same s
+            """)
+    List<UUID> markJobFault(
+            @Bind("jobId") UUID jobId,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("kind") String kind,
+            @Bind("message") String message);
+
+    @SqlUpdate("UPDATE render.node_crashes SET job_fault = true WHERE chunk_id = :chunkId AND attempt = :attempt")
+    int markOwnJobFault(@Bind("chunkId") UUID chunkId, @Bind("attempt") long attempt);
+
+    @SqlQuery("SELECT name FROM render.nodes WHERE id = ANY(:ids) ORDER BY name")
+    List<String> nodeNames(@Bind("ids") UUID[] ids);
 
     /** A row of render.node_crashes with its node's name. */
     record CrashRow(

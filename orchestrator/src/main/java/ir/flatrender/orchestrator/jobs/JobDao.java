@@ -308,13 +308,52 @@ public interface JobDao {
                 node_id = CASE WHEN :to = 'pending' THEN NULL ELSE node_id END,
                 finished_at = CASE WHEN :to = 'dead' THEN now() ELSE NULL END
             WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+              AND (NOT :expiredOnly OR lease_expires_at < now())
             """)
     int failChunk(
             @Bind("id") UUID id,
             @Bind("attempt") long attempt,
             @Bind("from") String[] from,
             @Bind("to") String to,
-            @Bind("error") String error);
+            @Bind("error") String error,
+            @Bind("expiredOnly") boolean expiredOnly);
+
+    /**
+     * Takes back an assignment that never reached its node (its stream closed between the claim
+     * and the send): the chunk is pending again with the attempt number it had, so that every
+     * attempt number a node was handed is one on record.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0, attempt = attempt - 1
+            WHERE id = :id AND attempt = :attempt AND state = 'assigned'
+            """)
+    int unclaimChunk(@Bind("id") UUID id, @Bind("attempt") long attempt);
+
+    /** The chunk attempts out on a node, to be recorded as lost when it went away. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE node_id = :nodeId AND state = ANY(:from)
+            ORDER BY job_id, seq
+            """)
+    List<ChunkLease> nodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
+
+    /** The chunk attempts out on a node that it, reconnecting, no longer runs. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE node_id = :nodeId AND state = ANY(:from) AND NOT (id = ANY(:kept))
+            ORDER BY job_id, seq
+            """)
+    List<ChunkLease> nodeChunksExcept(
+            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("kept") UUID[] kept);
+
+    /** The chunk attempts whose lease ran out, whoever held them. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE state = ANY(:from) AND lease_expires_at < now()
+            ORDER BY job_id, node_id, seq
+            """)
+    List<ChunkLease> expiredLeases(@Bind("from") String[] from);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs
@@ -331,19 +370,6 @@ public interface JobDao {
             RETURNING id, job_id, :nodeId AS node_id, attempt
             """)
     List<ChunkLease> loseNodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
-
-    /**
-     * Takes back the chunks the database has on a node that the node, reconnecting, does not
-     * say it runs.
-     */
-    @SqlQuery("""
-            UPDATE render.frame_jobs
-            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
-            WHERE node_id = :nodeId AND state = ANY(:from) AND NOT (id = ANY(:kept))
-            RETURNING id, job_id, :nodeId AS node_id, attempt
-            """)
-    List<ChunkLease> loseNodeChunksExcept(
-            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("kept") UUID[] kept);
 
     /**
      * Keeps a chunk attempt a reconnecting node still runs: only the current attempt, on the
@@ -370,20 +396,6 @@ public interface JobDao {
             WHERE state = ANY(:from)
             """)
     int graceLeases(@Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
-
-    /** Takes back every chunk whose lease ran out, whoever held it. */
-    @SqlQuery("""
-            WITH expired AS MATERIALIZED (
-                SELECT id, node_id FROM render.frame_jobs
-                WHERE state = ANY(:from) AND lease_expires_at < now()
-                FOR UPDATE SKIP LOCKED)
-            UPDATE render.frame_jobs f
-            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
-            FROM expired e
-            WHERE f.id = e.id
-            RETURNING f.id, f.job_id, e.node_id, f.attempt
-            """)
-    List<ChunkLease> expireLeases(@Bind("from") String[] from);
 
     /** A lease renewed by a heartbeat: the attempt and when it now runs out. */
     record RenewedLease(UUID id, long attempt, Instant leaseExpiresAt) {}

@@ -42,7 +42,15 @@ public final class JobQueries {
             List<RepairRow> repairs =
                     withChunks ? handle.attach(RepairDao.class).listForJob(jobId) : List.of();
             Map<UUID, Integer> inFlight = framesInFlight(dao, reported);
-            return new JobView(job, dao.findExports(jobId), chunks, repairs, inFlight.getOrDefault(jobId, 0));
+            String waiting = "";
+            if ((job.jobState() == JobState.QUEUED || job.jobState() == JobState.RUNNING)
+                    && handle.attach(WaitingReason.Dao.class).waiting(jobId)) {
+                waiting = WaitingReason.explain(
+                                job.engine(),
+                                handle.attach(WaitingReason.Dao.class).takers(jobId, job.engine()))
+                        .orElse("");
+            }
+            return new JobView(job, dao.findExports(jobId), chunks, repairs, inFlight.getOrDefault(jobId, 0), waiting);
         });
     }
 
@@ -112,7 +120,8 @@ public final class JobQueries {
                         exports.getOrDefault(job.id(), List.of()),
                         List.of(),
                         List.of(),
-                        read.inFlight().getOrDefault(job.id(), 0)))
+                        read.inFlight().getOrDefault(job.id(), 0),
+                        ""))
                 .toList();
         Optional<Cursor> next = more
                 ? Optional.of(new Cursor(

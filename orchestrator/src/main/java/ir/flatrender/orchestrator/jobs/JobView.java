@@ -12,15 +12,18 @@ import java.util.Optional;
  * @param exports every tier made, the job's own first
  * @param chunks empty unless asked for
  * @param repairs frames rendered again after checks found them wrong; empty unless chunks were asked for
+ * @param waitingReason why no node takes its waiting chunks, when none can; empty otherwise
  */
 public record JobView(
         JobRow job,
         List<ExportRow> exports,
         List<ChunkRow> chunks,
         List<ir.flatrender.orchestrator.repairs.RepairRow> repairs,
-        int framesInFlight) {
+        int framesInFlight,
+        String waitingReason) {
     public JobView {
         requireNonNull(job, "job is null");
+        requireNonNull(waitingReason, "waitingReason is null");
         exports = List.copyOf(exports);
         chunks = List.copyOf(chunks);
         repairs = List.copyOf(repairs);

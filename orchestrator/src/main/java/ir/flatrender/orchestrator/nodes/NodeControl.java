@@ -338,7 +338,10 @@ public final class NodeControl implements AutoCloseable {
             jdbi.useExtension(
                     NodeAdminDao.class,
                     dao -> dao.healthCheckFailed(node.id(), clock.instant().plus(policy.maxRecheckBackoff())));
-            log.warn("node {} is quarantined and has no failed job left to test it with", node.name());
+            log.warn(
+                    "node {} is quarantined and no job of the engine it failed with has succeeded to probe it"
+                            + " with; release it by hand (nodes release) once it is fixed",
+                    node.name());
             return;
         }
         try {
@@ -354,22 +357,42 @@ public final class NodeControl implements AutoCloseable {
         }
     }
 
-    /** A few frames, at 360p, of the chunk the node last failed. */
+    /**
+     * The probe a quarantined node renders: a few frames, at 360p, of the latest job of the
+     * engine it failed with that succeeded on the farm — known to render, so the check tests
+     * the node and can pass. Never the job it failed: a broken template would fail every check
+     * on every node, and the node would stay out for good.
+     */
     private Optional<SubmitCommand> healthCheckOf(NodeView node) {
         return jdbi.withHandle(handle -> {
-            Optional<java.util.Map<String, Object>> crash =
-                    handle.createQuery("""
-                            SELECT c.job_id, c.chunk_id FROM render.node_crashes c
+            Optional<String> engine = handle.createQuery("""
+                            SELECT c.engine FROM render.node_crashes c
                             JOIN render.render_jobs j ON j.id = c.job_id
-                            WHERE c.node_id = :nodeId AND j.kind = 'video'
+                            WHERE c.node_id = :nodeId AND j.kind = 'video' AND NOT c.job_fault
                             ORDER BY c.created_at DESC LIMIT 1
-                            """).bind("nodeId", node.id()).mapToMap().findOne();
-            if (crash.isEmpty()) {
+                            """)
+                    .bind("nodeId", node.id())
+                    .mapTo(String.class)
+                    .findOne();
+            if (engine.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<UUID> good = handle.createQuery("""
+                            SELECT id FROM render.render_jobs
+                            WHERE kind = 'video' AND state = 'succeeded' AND engine = :engine
+                            ORDER BY finished_at DESC NULLS LAST LIMIT 1
+                            """)
+                    .bind("engine", engine.get())
+                    .mapTo(UUID.class)
+                    .findOne();
+            if (good.isEmpty()) {
                 return Optional.empty();
             }
             JobDao dao = handle.attach(JobDao.class);
-            Optional<JobRow> job = dao.findJob((UUID) crash.get().get("job_id"));
-            Optional<ChunkRow> chunk = dao.findChunk((UUID) crash.get().get("chunk_id"));
+            Optional<JobRow> job = dao.findJob(good.get());
+            Optional<ChunkRow> chunk = job.flatMap(found -> dao.listChunks(found.id()).stream()
+                    .filter(c -> !c.isAudioTask())
+                    .findFirst());
             if (job.isEmpty() || chunk.isEmpty()) {
                 return Optional.empty();
             }

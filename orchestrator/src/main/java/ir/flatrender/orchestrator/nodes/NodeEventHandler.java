@@ -380,9 +380,11 @@ public final class NodeEventHandler {
                 stale.add(ref);
             }
         }
+        // What the node no longer runs died with it (a restart, a crash): each a lost attempt.
         List<ChunkLease> lost = jdbi.withExtension(
-                JobDao.class, dao -> dao.loseNodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
-        lifecycle.chunksTakenBack(lost, "node " + session.name() + " no longer runs them");
+                JobDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
+        lifecycle.attemptsLost(
+                lost, "node_lost", "node " + session.name() + " came back without the attempt (restarted or crashed)");
         if (!kept.isEmpty() || !stale.isEmpty()) {
             log.info(
                     "node {} still runs {} current chunk attempt(s), kept; {} stale one(s) stopped",
@@ -408,7 +410,7 @@ public final class NodeEventHandler {
         log.info("node {} disconnected: {}", node.name(), why);
         health.forget(node.nodeId());
         if (!shuttingDown) {
-            takeBack(session, "node " + node.name() + " disconnected");
+            takeBack(session, "node " + node.name() + " disconnected: " + why);
         }
         jdbi.useExtension(NodeDao.class, dao -> dao.disconnected(node.nodeId(), orchestratorId));
     }
@@ -418,13 +420,14 @@ public final class NodeEventHandler {
         shuttingDown = true;
     }
 
+    /** The node's stream ended while it ran chunks: each attempt it held is lost, and on record. */
     private void takeBack(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
-        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.nodeChunks(node.nodeId(), OUT_ON_NODE));
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
-        lifecycle.chunksTakenBack(lost, reason);
+        lifecycle.attemptsLost(lost, "node_lost", reason);
     }
 
     /**

@@ -58,10 +58,6 @@ public final class JobLifecycle {
     private final UUID orchestratorId;
     private final FarmMetrics metrics;
 
-    /** The failures that count towards a node's quarantine: its engine's, not the network's. */
-    private static final java.util.Set<String> ENGINE_FAILURES =
-            java.util.Set.of("crash", "hang", "launch_failure", "out_of_memory", "bad_output");
-
     public JobLifecycle(
             Jdbi jdbi,
             NodeRegistry registry,
@@ -140,7 +136,20 @@ public final class JobLifecycle {
     /** A node that failed this many attempts of one job is kept off that job. */
     public static final int BLOCK_AFTER_FAILURES = 2;
 
-    private record Applied(boolean applied, boolean nodeBlocked, boolean nodeQuarantined) {}
+    private record Applied(
+            boolean applied,
+            boolean nodeBlocked,
+            boolean nodeQuarantined,
+            List<String> sameFailureOn,
+            List<UUID> readmitted) {
+        static Applied notApplied() {
+            return new Applied(false, false, false, List.of(), List.of());
+        }
+
+        boolean jobFault() {
+            return !sameFailureOn.isEmpty();
+        }
+    }
 
     /**
      * An attempt failed. The failure is recorded in {@code render.node_crashes} and counted
@@ -152,6 +161,47 @@ public final class JobLifecycle {
      * @return whether the failure applied (false for a stale attempt)
      */
     public boolean chunkFailed(UUID chunkId, long attempt, ChunkFailure failure) {
+        return fail(chunkId, attempt, failure, true, false);
+    }
+
+    /**
+     * Attempts that ended without a result: their node went away while it ran them
+     * ({@code node_lost}) or their lease ran out ({@code lease_expired}). Each is a failed
+     * attempt like any other: a row in {@code render.node_crashes}, counted toward the
+     * attempt limit and quarantine, and the chunk goes to another node first. Toward the
+     * per-job block one loss counts once per job, however many of its chunks the node held:
+     * one JVM dying with two slots is one event, not two. A lease that was renewed meanwhile,
+     * or an attempt already moved on, is left alone.
+     *
+     * @return how many were recorded
+     */
+    public int attemptsLost(List<ChunkLease> leases, String kind, String message) {
+        java.util.Set<List<UUID>> counted = new java.util.HashSet<>();
+        int recorded = 0;
+        for (ChunkLease lease : leases) {
+            boolean firstOfJob = lease.nodeId() == null || counted.add(List.of(lease.jobId(), lease.nodeId()));
+            try {
+                if (fail(lease.id(), lease.attempt(), ChunkFailure.lost(kind, message), firstOfJob, true)) {
+                    recorded++;
+                }
+            } catch (RuntimeException e) {
+                // One chunk's trouble (its job ended meanwhile, the database went away) must not
+                // leave the others out on a node that is gone; the reaper finds what is left.
+                log.warn(
+                        "job {}: could not record lost chunk {} attempt {}: {}",
+                        lease.jobId(),
+                        lease.id(),
+                        lease.attempt(),
+                        e.toString());
+            }
+        }
+        if (recorded > 0) {
+            log.info("{} chunk attempt(s) lost and recorded ({}): {}", recorded, kind, message);
+        }
+        return recorded;
+    }
+
+    private boolean fail(UUID chunkId, long attempt, ChunkFailure failure, boolean countBlock, boolean stopOnNode) {
         Optional<ChunkRow> found = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId));
         if (found.isEmpty()) {
             return false;
@@ -163,12 +213,14 @@ public final class JobLifecycle {
         JobRow job = jobs.get(chunk.jobId());
         ChunkState next = ChunkTransitions.afterFailure(chunk.chunkState(), chunk.failures(), job.maxAttempts());
         String reason = failure.reason();
+        boolean expiredOnly = failure.kind().equals("lease_expired");
         Applied applied = jdbi.inTransaction(handle -> {
-            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason) == 0) {
-                return new Applied(false, false, false);
+            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
+                    == 0) {
+                return Applied.notApplied();
             }
             if (chunk.nodeId() == null) {
-                return new Applied(true, false, false);
+                return new Applied(true, false, false, List.of(), List.of());
             }
             FailureDao failures = handle.attach(FailureDao.class);
             failures.insertCrash(
@@ -183,9 +235,32 @@ public final class JobLifecycle {
                     failure.signal().isPresent() ? failure.signal().getAsInt() : null,
                     failure.message(),
                     failure.logTail());
-            boolean blocked = failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
+            // The same failure on another node: the job's fault, not the nodes'. It fails the job
+            // and counts toward neither node's quarantine; a node it quarantined comes back.
+            List<UUID> sameElsewhere = job.kind().equals("video") && ChunkFailure.DETERMINISTIC.contains(failure.kind())
+                    ? failures.markJobFault(chunk.jobId(), chunk.nodeId(), failure.kind(), failure.message())
+                    : List.of();
+            if (!sameElsewhere.isEmpty()) {
+                failures.markOwnJobFault(chunkId, attempt);
+                List<UUID> readmitted = new java.util.ArrayList<>();
+                List<UUID> involved = new java.util.ArrayList<>(sameElsewhere);
+                involved.add(chunk.nodeId());
+                for (UUID node : involved) {
+                    FailureDao.RecentFailures recent =
+                            failures.recentFailures(node, quarantine.window().toMillis() / 1000.0);
+                    if ((recent.failures() < quarantine.failures() || recent.jobs() < quarantine.acrossJobs())
+                            && handle.attach(NodeAdminDao.class)
+                                            .readmit(node, new String[] {NodeState.QUARANTINED.dbName()})
+                                    == 1) {
+                        readmitted.add(node);
+                    }
+                }
+                List<String> names = failures.nodeNames(involved.toArray(UUID[]::new));
+                return new Applied(true, false, false, names, readmitted);
+            }
+            boolean blocked = countBlock && failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
             boolean quarantined = false;
-            if (!job.kind().equals("health_check") && ENGINE_FAILURES.contains(failure.kind())) {
+            if (!job.kind().equals("health_check") && ChunkFailure.NODE_FAULTS.contains(failure.kind())) {
                 FailureDao.RecentFailures recent = failures.recentFailures(
                         chunk.nodeId(), quarantine.window().toMillis() / 1000.0);
                 if (recent.failures() >= quarantine.failures() && recent.jobs() >= quarantine.acrossJobs()) {
@@ -199,7 +274,7 @@ public final class JobLifecycle {
                             == 1;
                 }
             }
-            return new Applied(true, blocked, quarantined);
+            return new Applied(true, blocked, quarantined, List.of(), List.of());
         });
         if (!applied.applied()) {
             return false;
@@ -207,13 +282,34 @@ public final class JobLifecycle {
         metrics.crashed(failure.kind());
         if (chunk.nodeId() != null) {
             registry.get(chunk.nodeId()).ifPresent(session -> {
-                session.release(chunkId, attempt);
+                if (session.release(chunkId, attempt) && stopOnNode) {
+                    // A lease that ran out on a node still connected: it must not go on rendering.
+                    tellToStop(session, new ChunkLease(chunkId, chunk.jobId(), chunk.nodeId(), attempt), reason);
+                }
                 if (applied.nodeQuarantined()) {
                     session.setState(NodeState.QUARANTINED);
                 }
             });
         }
+        for (UUID node : applied.readmitted()) {
+            log.info("node {} taken out of quarantine: its failures were a job's fault", node);
+            registry.get(node).ifPresent(session -> session.setState(NodeState.ONLINE));
+        }
         progress.clear(chunkId);
+        if (applied.jobFault()) {
+            log.warn(
+                    "job {}: chunk {} failed the same way on {}; the job's fault, not the nodes': {}",
+                    chunk.jobId(),
+                    chunk.seq(),
+                    applied.sameFailureOn(),
+                    reason);
+            failJob(
+                    chunk.jobId(),
+                    "it fails the same way on " + String.join(" and ", applied.sameFailureOn())
+                            + ", so the fault is the job's (its template or bindings), not the nodes': " + reason);
+            events.publish(chunk.jobId());
+            return true;
+        }
         if (applied.nodeQuarantined()) {
             log.warn(
                     "node {} quarantined after {} engine failures across jobs; it takes work again once it passes"

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes work back from nodes that went quiet: closes the stream of a node silent past the
- * lease timeout, and returns to pending every chunk whose lease ran out (which also covers
- * nodes of an orchestrator that died). Every few seconds it also sweeps for jobs left between
+ * lease timeout, and fails (as {@code lease_expired}, on record and counted) every chunk
+ * attempt whose lease ran out (which also covers nodes of an orchestrator that died). Every few seconds it also sweeps for jobs left between
  * states: all chunks done but never moved to assembling (the database went away in between),
  * and jobs waiting to be assembled that no live orchestrator holds (one died mid-assembly).
  */
@@ -90,8 +90,14 @@ public final class LeaseReaper implements AutoCloseable {
                     session.close(Status.UNAVAILABLE.withDescription("no heartbeat within the lease timeout"));
                 }
             }
-            List<ChunkLease> expired = jdbi.withExtension(JobDao.class, dao -> dao.expireLeases(OUT_ON_NODE));
-            lifecycle.chunksTakenBack(expired, "lease expired");
+            List<ChunkLease> expired = jdbi.withExtension(JobDao.class, dao -> dao.expiredLeases(OUT_ON_NODE));
+            // Each a failed attempt on record; the update is fenced (attempt, state, lease still
+            // run out), so two orchestrators reaping at once record it once.
+            lifecycle.attemptsLost(
+                    expired,
+                    "lease_expired",
+                    "no heartbeat listed the attempt within the lease timeout ("
+                            + config.leaseTimeout().toSeconds() + " s)");
         } catch (RuntimeException e) {
             log.warn("lease check failed; will retry: {}", e.toString());
         }

@@ -3,8 +3,6 @@ package ir.flatrender.orchestrator.scheduling;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.jobs.ChunkRow;
-import ir.flatrender.orchestrator.jobs.ChunkState;
-import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final String[] QUEUED = JobState.dbNames(JobTransitions.from(JobTransitions.Event.CHUNK_DISPATCHED));
-    private static final String[] OUT_ON_NODE =
-            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
 
     private final Jdbi jdbi;
     private final NodeRegistry registry;
@@ -266,7 +262,7 @@ public final class Scheduler implements AutoCloseable {
                         "chunk {} attempt {} of job {} → node {}", chunk.id(), chunk.attempt(), job.id(), node.name());
             } else {
                 session.release(chunk.id(), chunk.attempt());
-                jdbi.useExtension(JobDao.class, dao -> dao.loseChunk(chunk.id(), chunk.attempt(), OUT_ON_NODE));
+                jdbi.useExtension(JobDao.class, dao -> dao.unclaimChunk(chunk.id(), chunk.attempt()));
                 workGeneration.incrementAndGet();
             }
         }

@@ -22,6 +22,14 @@ import java.util.stream.Collectors;
 public final class BindingsValidator {
     public static final int MAX_IMAGE_BYTES = 5 * 1024 * 1024;
     public static final int MAX_AUDIO_BYTES = 20 * 1024 * 1024;
+    /**
+     * The longest text a binding takes when its manifest sets no {@code maxLength}: a title or a
+     * caption, not a document. A 10,000-character title once made every attempt of its job fail
+     * (the engine drew it as one image far wider than any frame); a manifest that wants longer
+     * texts says so with {@code maxLength}.
+     */
+    public static final int DEFAULT_MAX_TEXT_LENGTH = 500;
+
     private static final Pattern COLOR = Pattern.compile("#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})");
     private static final Pattern DATA_URI = Pattern.compile("data:([a-z]+/[a-z0-9.+-]+);base64,(.*)", Pattern.DOTALL);
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
@@ -104,6 +112,11 @@ public final class BindingsValidator {
                             path,
                             "is too long: " + length + " characters, at most "
                                     + field.maxLength().getAsInt()));
+                } else if (field.maxLength().isEmpty() && length > DEFAULT_MAX_TEXT_LENGTH) {
+                    problems.add(new FieldViolation(
+                            path,
+                            "is too long: " + length + " characters, at most " + DEFAULT_MAX_TEXT_LENGTH
+                                    + " (the limit for a text whose template sets no maxLength)"));
                 }
                 if (field.minLength().isPresent() && length < field.minLength().getAsInt()) {
                     problems.add(new FieldViolation(

@@ -141,7 +141,8 @@ class FencingTest {
         assertThat(third.getChunk().getAttempt()).isEqualTo(3);
         Map<String, Object> row = chunkRow(stale.getChunkId());
         assertThat(row).containsEntry("state", "assigned").containsEntry("attempt", 3L);
-        assertThat(row.get("failures")).isEqualTo(1);
+        // Both attempts are on record (issue 17, case 1): the first lost with its node, the second crashed.
+        assertThat(row.get("failures")).isEqualTo(2);
         second.close();
     }
 

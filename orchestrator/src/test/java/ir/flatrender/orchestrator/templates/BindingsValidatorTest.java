@@ -73,6 +73,24 @@ class BindingsValidatorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName(
+            "case 4: a text binding with no maxLength takes at most 500 characters; a 10,000-character one is refused,"
+                    + " naming the field")
+    void aTextWithoutMaxLengthHasADefaultLimit() {
+        assertThat(resolve("{\"title\": \"T\", \"subtitle\": \"" + "a".repeat(500) + "\"}")
+                        .get("subtitle")
+                        .asText())
+                .hasSize(500);
+        List<FieldViolation> problems = violations("{\"title\": \"T\", \"subtitle\": \"" + "a".repeat(10_000) + "\"}");
+        assertThat(problems).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("bindings.subtitle");
+            assertThat(problem.description())
+                    .contains("is too long: 10000 characters, at most 500")
+                    .contains("no maxLength");
+        });
+    }
+
+    @Test
     void wrongTypesAreNamed() {
         List<FieldViolation> problems =
                 violations("{\"title\": 12, \"accent\": \"red\", \"speed\": \"fast\", \"logo\": 3}");

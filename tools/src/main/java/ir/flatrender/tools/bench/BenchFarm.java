@@ -66,8 +66,9 @@ final class BenchFarm implements AutoCloseable {
 
     static BenchFarm start(Path directory, int pool) throws IOException {
         Files.createDirectories(directory);
-        EmbeddedPostgresServer postgres =
-                EmbeddedPostgresServer.start(EmbeddedPostgresConfig.persistent(directory.resolve("postgres")));
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
+                // A benchmark's throwaway cluster: fast settings, as its figures always had.
+                EmbeddedPostgresConfig.persistent(directory.resolve("postgres")).withDurable(false));
         postgres.ensureDatabase("bench", null);
         ObjectMapper json = new ObjectMapper();
         Database database = Database.connect(

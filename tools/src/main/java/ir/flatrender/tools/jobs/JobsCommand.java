@@ -156,6 +156,9 @@ public final class JobsCommand {
         if (!job.getError().isEmpty()) {
             out.printf("error: %s%n", job.getError());
         }
+        if (!job.getWaitingReason().isEmpty()) {
+            out.printf("waiting: %s%n", job.getWaitingReason());
+        }
         if (job.hasExport()) {
             out.printf(
                     "output: %s (%s, %d frames)%n",

@@ -21,6 +21,7 @@ public final class ProgressPrinter {
     private final boolean interactive;
     private long lastPlainNanos;
     private String lastState = "";
+    private String lastWaiting = "";
     private int lastLineLength;
 
     public ProgressPrinter(PrintWriter out, boolean interactive) {
@@ -32,6 +33,18 @@ public final class ProgressPrinter {
         Job job = progress.getJob();
         String state = state(job);
         String line = line(progress);
+        // Once per change, on a line of its own: a job no node can take says so, not a 0 % bar.
+        if (!job.getWaitingReason().equals(lastWaiting)) {
+            lastWaiting = job.getWaitingReason();
+            if (!lastWaiting.isEmpty()) {
+                if (interactive && lastLineLength > 0) {
+                    out.println();
+                    lastLineLength = 0;
+                }
+                out.println("waiting: " + lastWaiting);
+                out.flush();
+            }
+        }
         if (interactive) {
             String padded = line + " ".repeat(Math.max(0, lastLineLength - line.length()));
             out.print("\r" + padded);

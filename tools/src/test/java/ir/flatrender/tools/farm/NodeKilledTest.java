@@ -96,8 +96,8 @@ class NodeKilledTest {
         assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(finished.getExport().getFrameCount()).isEqualTo(30);
         FarmChecks.assertEachChunkAcceptedOnce(farm.jdbi, jobId, 6);
-        // A lost node is not a failed chunk.
-        assertThat(FarmChecks.crashes(farm.jdbi, jobId)).isEmpty();
+        // Issue 17, case 1: the attempt lost with its node is a failed attempt on record.
+        assertThat(FarmChecks.crashes(farm.jdbi, jobId)).containsExactly("ae-1 node_lost");
         Chunk redone = farm.jobs.get(jobId, true).getChunksList().stream()
                 .filter(c -> c.getId().equals(lost.getId()))
                 .findFirst()

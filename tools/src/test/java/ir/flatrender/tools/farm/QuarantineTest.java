@@ -72,6 +72,11 @@ class QuarantineTest {
 
     @Test
     void aNodeCrashingAcrossJobsIsQuarantinedAndComesBackAfterPassingAHealthCheck() throws Exception {
+        // A job that renders (the machine is still sound): the known-good probe health checks
+        // use (issue 17, case 2). The fake aerender's "faulty" mode crashes only once the fault is there.
+        String good = jobs.submit(job("good", "faulty")).getJob().getId();
+        assertThat(FarmChecks.awaitEnd(jobs, good, Duration.ofSeconds(60)).getState())
+                .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         // The fake aerender crashes while this file is there (a broken GPU, say).
         Path fault = Files.createFile(directory.resolve("fault"));
         String crashing = "faulty";
@@ -88,7 +93,7 @@ class QuarantineTest {
         // Work submitted meanwhile waits: the only After Effects node is quarantined.
         String waiting = jobs.submit(job("waiting", "ok")).getJob().getId();
 
-        // Its first health-check render replays the failed job's frames and crashes again.
+        // Its first health-check render, the known-good job's frames, crashes: the machine is still broken.
         TestingNodes.eventually(
                 Duration.ofSeconds(60),
                 () -> assertThat(admin.get("ae-1").getHealthChecksFailed()).isEqualTo(1));
@@ -107,6 +112,12 @@ class QuarantineTest {
                         SELECT state FROM render.render_jobs WHERE kind = 'health_check' ORDER BY created_at
                         """).mapTo(String.class).list());
         assertThat(checks).containsExactly("failed", "succeeded");
+        // Case 2: the probe is the job that rendered, never one the node failed.
+        List<String> probed =
+                jdbi.withHandle(h -> h.createQuery("""
+                        SELECT DISTINCT bindings->>'title' FROM render.render_jobs WHERE kind = 'health_check'
+                        """).mapTo(String.class).list());
+        assertThat(probed).containsExactly("good");
         // Health checks are nobody's jobs: the tenants' lists do not show them.
         int foreign =
                 jdbi.withHandle(h -> h.createQuery("""

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,66 +75,99 @@ class RetriesTest {
         });
     }
 
+    private static SubmitJobRequest crashingJob(String title, int frames, int chunkFrames) {
+        return SubmitJobRequest.newBuilder()
+                .setTemplateId("ae-card")
+                .setAspect("16:9")
+                .setTier("360p")
+                .setFrames(FrameRange.newBuilder().setStart(0).setEnd(frames - 1))
+                .setChunkFrames(chunkFrames)
+                .setMaxAttempts(10)
+                .setBindings(Struct.newBuilder()
+                        .putFields(
+                                "title",
+                                Value.newBuilder().setStringValue(title).build())
+                        .putFields(
+                                "mode",
+                                Value.newBuilder().setStringValue("crash").build()))
+                .build();
+    }
+
+    private static List<String> crashRows(String jobId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("""
+                                SELECT n.name || ' ' || c.attempt || ' ' || c.kind || ' ' || c.exit_code || ' '
+                                       || c.job_fault
+                                FROM render.node_crashes c JOIN render.nodes n ON n.id = c.node_id
+                                WHERE c.job_id = :job ORDER BY c.created_at
+                                """)
+                        .bind("job", UUID.fromString(jobId))
+                        .mapTo(String.class)
+                        .list());
+    }
+
+    private static List<String> nodeStates() {
+        return postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("""
+                                SELECT name || ' ' || state FROM render.nodes WHERE name LIKE 'ae-%' ORDER BY name
+                                """).mapTo(String.class).list());
+    }
+
     @Test
-    void aChunkThatCrashesEverywhereEndsTheJobWhenNoNodeIsLeft() throws Exception {
-        Job submitted = jobs.submit(SubmitJobRequest.newBuilder()
-                        .setTemplateId("ae-card")
-                        .setAspect("16:9")
-                        .setTier("360p")
-                        .setFrames(FrameRange.newBuilder().setStart(0).setEnd(9))
-                        .setChunkFrames(10)
-                        // More attempts than the nodes may use: the blocklist ends it first.
-                        .setMaxAttempts(10)
-                        .setBindings(Struct.newBuilder()
-                                .putFields(
-                                        "title",
-                                        Value.newBuilder().setStringValue("x").build())
-                                .putFields(
-                                        "mode",
-                                        Value.newBuilder()
-                                                .setStringValue("crash")
-                                                .build()))
-                        .build())
-                .getJob();
+    @DisplayName("case 2: a chunk that crashes the same way on two nodes fails the job with the engine's message,"
+            + " the retry going to the other node, and neither node is blocked or quarantined")
+    void theSameCrashOnTwoNodesIsTheJobsFault() throws Exception {
+        Job submitted = jobs.submit(crashingJob("x", 10, 10)).getJob();
         Job finished = jobs.follow(submitted.getId(), progress -> {});
         assertThat(finished.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         assertThat(finished.getError())
-                .contains("no node left that can run it: ae-1, ae-2 failed it 2 times each")
-                .contains("no other node has the aftereffects engine")
+                .contains("fails the same way on ae-1 and ae-2")
+                .contains("the job's")
                 .contains("crash: aerender exited with code 134");
 
-        UUID job = UUID.fromString(submitted.getId());
-        List<String> crashes = postgres.database()
-                .jdbi()
-                .withHandle(h ->
-                        h.createQuery("""
-                                SELECT n.name || ' ' || c.attempt || ' ' || c.kind || ' ' || c.exit_code
-                                FROM render.node_crashes c JOIN render.nodes n ON n.id = c.node_id
-                                WHERE c.job_id = :job ORDER BY c.attempt
-                                """).bind("job", job).mapTo(String.class).list());
-        // Four attempts, each on the other node than the one before.
-        assertThat(crashes).hasSize(4);
-        for (int i = 0; i < crashes.size(); i++) {
-            assertThat(crashes.get(i)).endsWith(" " + (i + 1) + " crash 134");
-        }
-        for (int i = 1; i < crashes.size(); i++) {
-            assertThat(crashes.get(i).split(" ")[0])
-                    .isNotEqualTo(crashes.get(i - 1).split(" ")[0]);
-        }
+        // Two attempts, one on each node (the retry went to the other), both the job's fault.
+        List<String> crashes = crashRows(submitted.getId());
+        assertThat(crashes).hasSize(2);
+        assertThat(crashes.get(0)).endsWith(" 1 crash 134 true");
+        assertThat(crashes.get(1)).endsWith(" 2 crash 134 true");
+        assertThat(crashes.get(0).split(" ")[0]).isNotEqualTo(crashes.get(1).split(" ")[0]);
+        assertThat(crashes).noneMatch(line -> line.startsWith("timeline-only"));
         List<String> blocked = postgres.database()
                 .jdbi()
-                .withHandle(h ->
-                        h.createQuery("""
-                                SELECT n.name || ' ' || b.failures FROM render.job_node_blocks b
-                                JOIN render.nodes n ON n.id = b.node_id
-                                WHERE b.job_id = :job AND b.blocked ORDER BY n.name
-                                """).bind("job", job).mapTo(String.class).list());
-        assertThat(blocked).containsExactly("ae-1 2", "ae-2 2");
-        // The chunk never succeeded, and the timeline-only node never saw it.
-        assertThat(jobs.get(submitted.getId(), true).getChunksList())
-                .singleElement()
-                .satisfies(chunk -> assertThat(chunk.getAttempt()).isEqualTo(4));
-        assertThat(crashes).noneMatch(line -> line.startsWith("timeline-only"));
+                .withHandle(h -> h.createQuery("""
+                                SELECT n.name FROM render.job_node_blocks b JOIN render.nodes n ON n.id = b.node_id
+                                WHERE b.job_id = :job AND b.blocked
+                                """)
+                        .bind("job", UUID.fromString(submitted.getId()))
+                        .mapTo(String.class)
+                        .list());
+        assertThat(blocked).isEmpty();
+        assertThat(nodeStates()).containsExactly("ae-1 online", "ae-2 online");
         assertThat(Optional.ofNullable(finished.getExport().getLocation())).hasValue("");
+    }
+
+    @Test
+    @DisplayName("case 2: two broken jobs failing on both nodes fail as jobs; no node is quarantined and a good"
+            + " job submitted after them renders")
+    void brokenJobsDoNotQuarantineTheFarm() throws Exception {
+        String first = jobs.submit(crashingJob("broken one", 20, 5)).getJob().getId();
+        String second = jobs.submit(crashingJob("broken two", 20, 5)).getJob().getId();
+        for (String jobId : List.of(first, second)) {
+            Job ended = jobs.follow(jobId, progress -> {});
+            assertThat(ended.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+            assertThat(ended.getError()).contains("fails the same way on ae-1 and ae-2");
+        }
+        assertThat(nodeStates()).containsExactly("ae-1 online", "ae-2 online");
+
+        SubmitJobRequest good = crashingJob("good", 10, 5);
+        good = good.toBuilder()
+                .setBindings(good.getBindings().toBuilder()
+                        .putFields(
+                                "mode", Value.newBuilder().setStringValue("ok").build()))
+                .build();
+        Job rendered = jobs.follow(jobs.submit(good).getJob().getId(), progress -> {});
+        assertThat(rendered.getState()).as(rendered.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 }
