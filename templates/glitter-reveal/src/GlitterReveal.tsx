@@ -137,7 +137,8 @@ export const GlitterReveal: React.FC<GlitterRevealProps> = (props) => {
 					}}
 				>
 					{logo ? (
-						<Img src={logo} style={{maxWidth: '100%', maxHeight: '100%', objectFit: 'contain'}} />
+						// Fills the logo's place whatever the upload's pixel size; its proportions are kept.
+						<Img src={logo} style={{width: '100%', height: '100%', objectFit: 'contain'}} />
 					) : (
 						<Emblem size={logoSize} palette={palette} />
 					)}

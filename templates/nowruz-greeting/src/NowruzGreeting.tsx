@@ -52,8 +52,8 @@ export const NowruzGreeting: React.FC<NowruzGreetingProps> = (props) => {
 
 	// Characters: where they stand per layout.
 	const ground = shape === 'landscape' ? height * 0.9 : shape === 'square' ? height * 0.93 : height * 0.9;
-	const sabzehSize = shape === 'portrait' ? width * 0.34 : unit * 0.3;
-	const bowlSize = shape === 'portrait' ? width * 0.36 : unit * 0.32;
+	const sabzehSize = shape === 'portrait' ? width * 0.42 : unit * 0.3;
+	const bowlSize = shape === 'portrait' ? width * 0.44 : unit * 0.32;
 	const groupX = shape === 'landscape' ? (rtl ? width * 0.27 : width * 0.73) : width / 2;
 	const textWidth = shape === 'landscape' ? width * 0.46 : width * 0.84;
 	const textArea: React.CSSProperties =

@@ -86,8 +86,8 @@ export const SalePromo: React.FC<SalePromoProps> = (props) => {
 	const stripes = `repeating-linear-gradient(${persian ? 120 : 60}deg, ${css(palette.primary, 0.13)} 0 ${unit * 0.05}px, transparent ${unit * 0.05}px ${unit * 0.14}px)`;
 	const glow = `radial-gradient(circle at ${persian ? '75%' : '25%'} 30%, ${css(shade(palette.primary, 0.2), 0.45)}, transparent 60%)`;
 
-	const badgeSize = shape === 'landscape' ? height * 0.62 : shape === 'square' ? unit * 0.42 : width * 0.72;
-	const textWidth = shape === 'landscape' ? width * 0.5 : width * 0.84;
+	const badgeSize = shape === 'landscape' ? height * 0.62 : shape === 'square' ? unit * 0.34 : width * 0.72;
+	const textWidth = shape === 'landscape' ? width * 0.5 : shape === 'square' ? width * 0.78 : width * 0.84;
 	const ctaIn = spring({frame: frame - 40, fps, config: {damping: 14}});
 	const pulse = 1 + 0.04 * Math.sin(Math.max(0, frame - 55) / 5);
 
@@ -96,7 +96,7 @@ export const SalePromo: React.FC<SalePromoProps> = (props) => {
 			<FittedText
 				text={props.title}
 				maxWidth={textWidth}
-				maxFontSize={unit * (shape === 'portrait' ? 0.15 : 0.13)}
+				maxFontSize={unit * (shape === 'portrait' ? 0.15 : shape === 'square' ? 0.11 : 0.13)}
 				minFontSize={unit * 0.06}
 				maxLines={2}
 				color={css(palette.ink)}
@@ -155,14 +155,23 @@ export const SalePromo: React.FC<SalePromoProps> = (props) => {
 						<Badge size={badgeSize} discount={props.discount} persian={persian} palette={palette} />
 						{texts}
 					</AbsoluteFill>
+				) : shape === 'square' ? (
+					// Square: the badge is a sticker on the corner the line ends at, the text centred.
+					<>
+						<div style={{position: 'absolute', top: -unit * 0.03, [persian ? 'left' : 'right']: -unit * 0.03, transform: 'rotate(-12deg)'}}>
+							<Badge size={badgeSize} discount={props.discount} persian={persian} palette={palette} />
+						</div>
+						<AbsoluteFill style={{alignItems: 'center', justifyContent: 'center', paddingTop: unit * 0.2, paddingBottom: unit * 0.08}}>
+							{texts}
+						</AbsoluteFill>
+					</>
 				) : (
 					<AbsoluteFill
 						style={{
 							flexDirection: 'column',
 							alignItems: 'center',
-							justifyContent: shape === 'square' ? 'center' : 'space-evenly',
-							gap: shape === 'square' ? unit * 0.03 : 0,
-							padding: shape === 'portrait' ? `${height * 0.06}px 0` : 0,
+							justifyContent: 'space-evenly',
+							padding: `${height * 0.06}px 0`,
 						}}
 					>
 						<Badge size={badgeSize} discount={props.discount} persian={persian} palette={palette} />
