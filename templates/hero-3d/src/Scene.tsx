@@ -82,7 +82,8 @@ export const Scene: React.FC<SceneProps> = ({primary, secondary, background, off
 		<>
 			<color attach="background" args={[bg]} />
 			<fog attach="fog" args={[bg, distance + 2, distance + 12]} />
-			<ambientLight intensity={0.15} />
+			<ambientLight intensity={0.7} />
+			<hemisphereLight args={[light, bg, 0.6]} />
 			<pointLight position={[3, 4, 2]} intensity={40} color={light} />
 			<pointLight position={[-3, 2, -2]} intensity={25} color={metal} />
 			<spotLight position={[0, 8, 3]} angle={0.5} penumbra={0.8} intensity={60} />

@@ -3,6 +3,7 @@ import {AbsoluteFill, random, useCurrentFrame, useVideoConfig} from 'remotion';
 import {
 	css,
 	FittedText,
+	fitText,
 	FONT_FAMILY,
 	isRtl,
 	makePalette,
@@ -52,16 +53,30 @@ export const NowruzGreeting: React.FC<NowruzGreetingProps> = (props) => {
 
 	// Characters: where they stand per layout.
 	const ground = shape === 'landscape' ? height * 0.9 : shape === 'square' ? height * 0.93 : height * 0.9;
-	const sabzehSize = shape === 'portrait' ? width * 0.42 : unit * 0.3;
-	const bowlSize = shape === 'portrait' ? width * 0.44 : unit * 0.32;
 	const groupX = shape === 'landscape' ? (rtl ? width * 0.27 : width * 0.73) : width / 2;
 	const textWidth = shape === 'landscape' ? width * 0.46 : width * 0.84;
+	const titleMax = unit * (shape === 'portrait' ? 0.17 : 0.14);
+	const subtitleMax = unit * 0.05;
+	// Above the characters (square, portrait), the text may take two title lines and three of the
+	// wish: measure it as FittedText will draw it, and shrink the characters to the room left, so
+	// a long greeting never runs under the sabzeh.
+	const title = fitText(props.title, {maxWidth: textWidth, maxFontSize: titleMax, minFontSize: unit * 0.06, maxLines: 2, weight: 900});
+	const wish = fitText(props.subtitle, {maxWidth: textWidth * 0.92, maxFontSize: subtitleMax, minFontSize: unit * 0.032, maxLines: 3, weight: 500});
+	const textTop = shape === 'square' ? height * 0.08 : height * 0.2;
+	const textBottom =
+		textTop +
+		unit * 0.045 * 1.4 +
+		title.lines.length * title.fontSize * 1.35 +
+		wish.lines.length * wish.fontSize * 1.35 +
+		unit * 0.035 * 1.4 +
+		unit * 0.025 * 3;
+	const room = shape === 'landscape' ? Infinity : (ground - textBottom - unit * 0.02) / 1.2;
+	const sabzehSize = Math.min(shape === 'portrait' ? width * 0.42 : unit * 0.3, room);
+	const bowlSize = Math.min(shape === 'portrait' ? width * 0.44 : unit * 0.32, room * 1.05);
 	const textArea: React.CSSProperties =
 		shape === 'landscape'
 			? {top: 0, bottom: 0, [rtl ? 'right' : 'left']: width * 0.05, width: textWidth, justifyContent: 'center'}
-			: shape === 'square'
-				? {top: height * 0.08, left: (width - textWidth) / 2, width: textWidth}
-				: {top: height * 0.2, left: (width - textWidth) / 2, width: textWidth};
+			: {top: textTop, left: (width - textWidth) / 2, width: textWidth};
 
 	const sky = palette.background;
 	const dark = palette.ink[0] > 128; // a night sky: light text, brighter blossoms
@@ -113,7 +128,7 @@ export const NowruzGreeting: React.FC<NowruzGreetingProps> = (props) => {
 					<FittedText
 						text={props.title}
 						maxWidth={textWidth}
-						maxFontSize={unit * 0.14}
+						maxFontSize={titleMax}
 						minFontSize={unit * 0.06}
 						maxLines={2}
 						color={css(dark ? [255, 255, 255] : shade(palette.primary, -0.45))}
@@ -124,7 +139,7 @@ export const NowruzGreeting: React.FC<NowruzGreetingProps> = (props) => {
 					<FittedText
 						text={props.subtitle}
 						maxWidth={textWidth * 0.92}
-						maxFontSize={unit * 0.05}
+						maxFontSize={subtitleMax}
 						minFontSize={unit * 0.032}
 						maxLines={3}
 						color={css(palette.ink, 0.8)}
