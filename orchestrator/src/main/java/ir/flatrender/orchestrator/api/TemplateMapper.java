@@ -31,6 +31,7 @@ final class TemplateMapper {
                 .setPackageBytes(row.packageBytes())
                 .setRenderSha256(row.renderSha256())
                 .setRenderBytes(row.renderBytes())
+                .setSourceSha256(row.sourceSha256())
                 .setCreatedAt(timestamp(row.createdAt()));
         template.manifest()
                 .aspects()

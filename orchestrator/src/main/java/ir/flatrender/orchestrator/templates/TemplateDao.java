@@ -14,7 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface TemplateDao {
     String COLUMNS = """
             v.template_id, v.version, t.tenant_id,
-            v.package_sha256, v.package_bytes, v.render_sha256, v.render_bytes, v.engine, v.composition, v.fps, v.duration_frames,
+            v.package_sha256, v.package_bytes, v.render_sha256, v.render_bytes, v.source_sha256, v.engine, v.composition, v.fps, v.duration_frames,
             v.manifest, v.files, v.created_at
             """;
 

@@ -18,6 +18,7 @@ public record TemplateVersionRow(
         long packageBytes,
         String renderSha256,
         long renderBytes,
+        String sourceSha256,
         String engine,
         String composition,
         int fps,

@@ -35,7 +35,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         name = "templates",
         description = "Push, list and show template packages.",
-        subcommands = {TemplatesCommand.Push.class, TemplatesCommand.List.class, TemplatesCommand.Show.class})
+        subcommands = {
+            TemplatesCommand.Push.class,
+            TemplatesCommand.List.class,
+            TemplatesCommand.Show.class,
+            SeedCommand.class
+        })
 public final class TemplatesCommand implements Runnable {
     @ParentCommand
     FlatRender root;

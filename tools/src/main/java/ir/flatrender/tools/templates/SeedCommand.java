@@ -1,0 +1,270 @@
+package ir.flatrender.tools.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import ir.flatrender.orchestrator.templates.TemplatePackage;
+import ir.flatrender.proto.farm.v1.PushTemplateResponse;
+import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.tools.ExitCodes;
+import ir.flatrender.tools.options.ClientOptions;
+import ir.flatrender.tools.options.EngineOptions;
+import ir.flatrender.tools.options.SizeConverter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code flatrender templates seed}: pushes every package of the template pack (each folder of
+ * {@code templates/} with a {@code template.json}). A package's sources, plus a {@code pack.json}
+ * naming the digests of the shared library and of the lockfile it was bundled against, identify
+ * it: when the orchestrator's current version has the same sources, the package is neither
+ * bundled nor pushed again.
+ */
+@Command(
+        name = "seed",
+        description = "Push every template package of the pack (a folder of package folders and their shared "
+                + "library), bundling each Remotion package; packages whose sources the orchestrator already "
+                + "has as their current version are skipped.",
+        footer = {"", "Examples:", "  flatrender templates seed", "  flatrender templates seed ./templates"})
+final class SeedCommand implements Callable<Integer> {
+    /** The pack's shared library folder: bundled into each package, never pushed by itself. */
+    static final String LIBRARY = "shared";
+    /** Written into each pushed package: what, outside its folder, its bundle was made from. */
+    static final String PACK_FILE = "pack.json";
+
+    @ParentCommand
+    TemplatesCommand parent;
+
+    @Mixin
+    ClientOptions client;
+
+    @Mixin
+    EngineOptions engines;
+
+    @Parameters(
+            paramLabel = "DIR",
+            arity = "0..1",
+            defaultValue = "templates",
+            description = "The pack's folder (default: ${DEFAULT-VALUE}).")
+    Path pack;
+
+    @Option(names = "--tenant", description = "Tenant id (default: the default tenant, whose templates all see).")
+    String tenant;
+
+    @Option(
+            names = "--max-size",
+            defaultValue = "512m",
+            converter = SizeConverter.class,
+            description = "Refuse packages larger than this (default: ${DEFAULT-VALUE}).")
+    long maxSize;
+
+    /** What happened to one package. */
+    record Outcome(String folder, String templateId, int version, String result) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = parent.spec.commandLine().getOut();
+        PrintWriter err = parent.spec.commandLine().getErr();
+        List<Path> packages = packages(pack);
+        String libraryDigest = treeDigest(pack.resolve(LIBRARY));
+        String lockDigest = fileDigest(pack.resolve("package-lock.json"));
+        if (!Files.isDirectory(pack.resolve("node_modules"))) {
+            throw new IllegalArgumentException(
+                    pack + " has no node_modules: run `npm ci` there first (its packages are bundled in)");
+        }
+        ManagedChannel channel = client.channel();
+        int failures = 0;
+        int exit = ExitCodes.OK;
+        try {
+            TemplateClient templates = new TemplateClient(channel, Duration.ofSeconds(30));
+            for (Path folder : packages) {
+                try {
+                    Outcome outcome = seed(templates, folder, libraryDigest, lockDigest, out);
+                    out.printf(
+                            "%-20s %-20s version %d %s%n",
+                            outcome.folder(), outcome.templateId(), outcome.version(), outcome.result());
+                } catch (RuntimeException e) {
+                    failures++;
+                    exit = exit == ExitCodes.OK ? ExitCodes.of(e) : exit;
+                    err.printf("%s: %s%n", folder.getFileName(), ExitCodes.message(e));
+                }
+                out.flush();
+            }
+        } finally {
+            channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        out.printf("%d package(s), %d failed%n", packages.size(), failures);
+        out.flush();
+        err.flush();
+        return exit;
+    }
+
+    private Outcome seed(
+            TemplateClient templates, Path folder, String libraryDigest, String lockDigest, PrintWriter out)
+            throws Exception {
+        JsonNode manifest = parent.root
+                .json()
+                .readTree(folder.resolve(TemplatePackage.MANIFEST).toFile());
+        String id = manifest.path("id").asText();
+        String name = folder.getFileName().toString();
+        Path staging = Files.createTempDirectory("flatrender-seed-");
+        try {
+            stage(folder, staging);
+            ObjectNode packFile = parent.root.json().createObjectNode();
+            packFile.putObject("library").put("folder", LIBRARY).put("sha256", libraryDigest);
+            packFile.putObject("lockfile").put("sha256", lockDigest);
+            Files.writeString(
+                    staging.resolve(PACK_FILE),
+                    parent.root.json().writerWithDefaultPrettyPrinter().writeValueAsString(packFile) + "\n",
+                    StandardCharsets.UTF_8);
+            // The digest the orchestrator will compute over the package's sources (all but the bundle).
+            String sources =
+                    TemplatePackage.fromDirectory(staging, maxSize).zipDigest().sha256();
+            Optional<Template> current = current(templates, id);
+            if (current.isPresent() && current.get().getSourceSha256().equals(sources)) {
+                return new Outcome(name, id, current.get().getVersion(), "unchanged");
+            }
+            boolean remotion = manifest.path("engine").asText().equals("remotion");
+            if (remotion) {
+                var settings = engines.settings();
+                Path runner = settings.remotionRunner()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "bundling a Remotion template needs the runner: pass --remotion-runner"));
+                Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
+                String entry = manifest.path("remotion").path("entry").asText();
+                new RemotionBundler(runner, nodeJs).bundle(folder.resolve(entry), staging.resolve("bundle"), out);
+            }
+            PushTemplateResponse pushed = templates.push(
+                    TemplatePackage.fromDirectory(staging, maxSize).toZip(), tenant == null ? "" : tenant);
+            return new Outcome(
+                    name,
+                    pushed.getTemplate().getId(),
+                    pushed.getTemplate().getVersion(),
+                    pushed.getCreated() ? "pushed" : "unchanged");
+        } finally {
+            MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    private static Optional<Template> current(TemplateClient templates, String id) {
+        try {
+            return Optional.of(templates.get(id, 0));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The package folders of a pack, by name: its folders with a template.json. */
+    static List<Path> packages(Path pack) throws IOException {
+        if (!Files.isDirectory(pack)) {
+            throw new IllegalArgumentException(pack + " is not a folder");
+        }
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> children = Files.list(pack)) {
+            children.filter(child -> Files.isRegularFile(child.resolve(TemplatePackage.MANIFEST)))
+                    .sorted()
+                    .forEach(found::add);
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException(pack + " holds no package folder (none has a template.json)");
+        }
+        return found;
+    }
+
+    private static boolean skipped(String name) {
+        return name.equals("node_modules")
+                || name.startsWith("node_modules/")
+                || name.contains("/node_modules/")
+                || name.endsWith("/node_modules")
+                || name.equals(".git")
+                || name.startsWith(".git/");
+    }
+
+    /** Copies a package folder's sources (no dependencies, no earlier bundle) to the staging folder. */
+    private static void stage(Path folder, Path staging) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = folder.relativize(file).toString().replace('\\', '/');
+                if (name.isEmpty() || skipped(name) || name.equals("bundle") || name.startsWith("bundle/")) {
+                    continue;
+                }
+                Path target = staging.resolve(name);
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    /** sha256 over a folder's files (sorted names, each name and its bytes), dependencies left out. */
+    static String treeDigest(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(folder + " is missing: the pack's shared library");
+        }
+        MessageDigest sha256 = sha256();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(file -> !skipped(folder.relativize(file).toString().replace('\\', '/')))
+                    .sorted()
+                    .toList();
+        }
+        for (Path file : files) {
+            sha256.update(folder.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sha256.update(buffer, 0, n);
+                }
+            }
+            sha256.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static String fileDigest(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + " is missing: the pack's lockfile");
+        }
+        return HexFormat.of().formatHex(sha256().digest(Files.readAllBytes(file)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
