@@ -67,7 +67,7 @@ public final class SegmentUploads {
     /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
     public static final int MAX_PART_BYTES = 1 << 20;
     /** The failure kind of an attempt whose upload stalled. */
-    static final String STALLED_KIND = "upload";
+    static final String STALLED_KIND = "upload_stalled";
 
     private final Jdbi jdbi;
     private final BlobStore blobs;
