@@ -35,6 +35,7 @@ class MigrationsTest {
                         "content.template_versions",
                         "content.templates",
                         "render.exports",
+                        "render.farm_credentials",
                         "render.frame_jobs",
                         "render.frame_repair_jobs",
                         "render.job_node_blocks",
