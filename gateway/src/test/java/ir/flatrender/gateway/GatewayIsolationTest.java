@@ -238,7 +238,8 @@ class GatewayIsolationTest {
         assertThat(health.status()).isEqualTo(200);
         assertThat(tookMillis).isLessThan(2_000);
         // No thread of the gateway's is serving (waiting in) a stream.
-        assertThat(threadsWaitingIn("ir.flatrender.gateway.renders.RenderRoutes")).isZero();
+        assertThat(threadsWaitingIn("ir.flatrender.gateway.renders.RenderRoutes"))
+                .isZero();
     }
 
     @Test
