@@ -129,7 +129,8 @@ class NodeConformanceTest {
             assertThat(run.out())
                     .contains("ok    hello: node idle, engines [timeline], 1 slot(s)")
                     .contains("FAIL  assign, render, upload")
-                    .contains("FAIL  cancel: the job's chunk never ran");
+                    .contains("FAIL  cancel: the job's chunk never ran")
+                    .contains("had been quarantined for its failed attempts and was released first");
         } finally {
             heartbeats.shutdownNow();
             channel.shutdownNow();
