@@ -1,5 +1,9 @@
 package ir.flatrender.tools.admin;
 
+import ir.flatrender.proto.farm.v1.Credential;
+import ir.flatrender.proto.farm.v1.CredentialRole;
+import ir.flatrender.proto.farm.v1.IssuedCredential;
+import ir.flatrender.proto.farm.v1.ListCredentialsResponse;
 import ir.flatrender.proto.farm.v1.ListNodesResponse;
 import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeCache;
@@ -86,14 +90,17 @@ public final class NodesCommand {
             })
     int enroll(
             @Mixin ClientOptions client,
+            @Mixin Output output,
             @Parameters(paramLabel = "NODE", description = "The node's name (its --name).") String node,
             @Option(names = "--replace", description = "Revoke the node's live credential first (its stream is cut).")
                     boolean replace)
             throws Exception {
-        return printIssued(Calls.with(
-                client,
-                channel -> new AdminClient(channel, Calls.DEADLINE)
-                        .issue(ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE, node, replace)));
+        return printIssued(
+                output,
+                Calls.with(
+                        client,
+                        channel -> new AdminClient(channel, Calls.DEADLINE)
+                                .issue(CredentialRole.CREDENTIAL_ROLE_NODE, node, replace)));
     }
 
     @Command(
@@ -105,13 +112,16 @@ public final class NodesCommand {
             })
     int enrollGateway(
             @Mixin ClientOptions client,
+            @Mixin Output output,
             @Parameters(paramLabel = "GATEWAY", description = "A name for the gateway.") String gateway,
             @Option(names = "--replace", description = "Revoke the gateway's live credential first.") boolean replace)
             throws Exception {
-        return printIssued(Calls.with(
-                client,
-                channel -> new AdminClient(channel, Calls.DEADLINE)
-                        .issue(ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_GATEWAY, gateway, replace)));
+        return printIssued(
+                output,
+                Calls.with(
+                        client,
+                        channel -> new AdminClient(channel, Calls.DEADLINE)
+                                .issue(CredentialRole.CREDENTIAL_ROLE_GATEWAY, gateway, replace)));
     }
 
     @Command(
@@ -120,6 +130,7 @@ public final class NodesCommand {
             description = "Revokes a node's credential: its calls are refused and its stream is cut at once.")
     int revoke(
             @Mixin ClientOptions client,
+            @Mixin Output output,
             @Mixin Confirm confirm,
             @Parameters(paramLabel = "NODE") String node,
             @Option(names = "--gateway", description = "NODE names a gateway's credential instead.") boolean gateway)
@@ -128,15 +139,17 @@ public final class NodesCommand {
                 spec.commandLine(),
                 root.interactive(),
                 "Revoke the credential of " + (gateway ? "gateway " : "node ") + node + "?");
-        ir.flatrender.proto.farm.v1.Credential revoked = Calls.with(
+        Credential revoked = Calls.with(
                 client,
                 channel -> new AdminClient(channel, Calls.DEADLINE)
                         .revoke(
-                                gateway
-                                        ? ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_GATEWAY
-                                        : ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE,
+                                gateway ? CredentialRole.CREDENTIAL_ROLE_GATEWAY : CredentialRole.CREDENTIAL_ROLE_NODE,
                                 node));
-        out().printf("revoked the credential of %s (%s)%n", revoked.getName(), revoked.getId());
+        if (output.json()) {
+            out().println(Output.json(revoked));
+        } else {
+            out().printf("revoked the credential of %s (%s)%n", revoked.getName(), revoked.getId());
+        }
         out().flush();
         return ExitCodes.OK;
     }
@@ -146,14 +159,11 @@ public final class NodesCommand {
             name = "credentials",
             description = "Every credential the farm issued to nodes and gateways, live and revoked (never tokens).")
     int credentials(@Mixin ClientOptions client, @Mixin Output output) throws Exception {
-        List<ir.flatrender.proto.farm.v1.Credential> all =
-                Calls.with(client, channel -> new AdminClient(channel, Calls.DEADLINE).credentials());
+        List<Credential> all = Calls.with(client, channel -> new AdminClient(channel, Calls.DEADLINE).credentials());
         Table table = Table.of("ROLE", "NAME", "ISSUED", "REVOKED", "ID");
-        for (ir.flatrender.proto.farm.v1.Credential credential : all) {
+        for (Credential credential : all) {
             table.row(
-                    credential.getRole() == ir.flatrender.proto.farm.v1.CredentialRole.CREDENTIAL_ROLE_NODE
-                            ? "node"
-                            : "gateway",
+                    credential.getRole() == CredentialRole.CREDENTIAL_ROLE_NODE ? "node" : "gateway",
                     credential.getName(),
                     Output.time(credential.getCreatedAt()),
                     credential.hasRevokedAt() ? Output.time(credential.getRevokedAt()) : "-",
@@ -161,16 +171,15 @@ public final class NodesCommand {
         }
         output.print(
                 out(),
-                ir.flatrender.proto.farm.v1.ListCredentialsResponse.newBuilder()
-                        .addAllCredentials(all)
-                        .build(),
+                ListCredentialsResponse.newBuilder().addAllCredentials(all).build(),
                 table);
         return ExitCodes.OK;
     }
 
-    private int printIssued(ir.flatrender.proto.farm.v1.IssuedCredential issued) {
-        // The token alone on stdout, so a script can capture it; the note goes to stderr.
-        out().println(issued.getToken());
+    private int printIssued(Output output, IssuedCredential issued) {
+        // The token alone on stdout (or the issued credential as JSON, token included), so a
+        // script can capture it; the note goes to stderr.
+        out().println(output.json() ? Output.json(issued) : issued.getToken());
         out().flush();
         spec.commandLine()
                 .getErr()

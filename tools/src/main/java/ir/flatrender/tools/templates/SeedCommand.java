@@ -1,6 +1,7 @@
 package ir.flatrender.tools.templates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
@@ -11,6 +12,7 @@ import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.tools.ExitCodes;
+import ir.flatrender.tools.admin.Output;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.options.EngineOptions;
 import ir.flatrender.tools.options.SizeConverter;
@@ -64,6 +66,9 @@ final class SeedCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engines;
 
+    @Mixin
+    Output output;
+
     @Parameters(
             paramLabel = "DIR",
             arity = "0..1",
@@ -98,26 +103,46 @@ final class SeedCommand implements Callable<Integer> {
         ManagedChannel channel = client.channel();
         int failures = 0;
         int exit = ExitCodes.OK;
+        // With -o json, standard output carries only the answer; the bundler's progress goes to stderr.
+        PrintWriter progress = output.json() ? err : out;
+        ObjectNode answer = parent.root.json().createObjectNode();
+        ArrayNode seeded = answer.putArray("packages");
+        ArrayNode failed = answer.putArray("failed");
         try {
             TemplateClient templates = new TemplateClient(channel, Duration.ofSeconds(30));
             for (Path folder : packages) {
                 try {
-                    Outcome outcome = seed(templates, folder, libraryDigest, lockDigest, out);
-                    out.printf(
-                            "%-20s %-20s version %d %s%n",
-                            outcome.folder(), outcome.templateId(), outcome.version(), outcome.result());
+                    Outcome outcome = seed(templates, folder, libraryDigest, lockDigest, progress);
+                    seeded.addObject()
+                            .put("folder", outcome.folder())
+                            .put("template_id", outcome.templateId())
+                            .put("version", outcome.version())
+                            .put("result", outcome.result());
+                    if (!output.json()) {
+                        out.printf(
+                                "%-20s %-20s version %d %s%n",
+                                outcome.folder(), outcome.templateId(), outcome.version(), outcome.result());
+                    }
                 } catch (RuntimeException e) {
                     failures++;
                     exit = exit == ExitCodes.OK ? ExitCodes.of(e) : exit;
+                    failed.addObject()
+                            .put("folder", folder.getFileName().toString())
+                            .put("error", ExitCodes.message(e));
                     err.printf("%s: %s%n", folder.getFileName(), ExitCodes.message(e));
                 }
                 out.flush();
+                err.flush();
             }
         } finally {
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
         }
-        out.printf("%d package(s), %d failed%n", packages.size(), failures);
+        if (output.json()) {
+            out.println(parent.root.json().writeValueAsString(answer));
+        } else {
+            out.printf("%d package(s), %d failed%n", packages.size(), failures);
+        }
         out.flush();
         err.flush();
         return exit;

@@ -72,9 +72,15 @@ class EnrolmentCommandsTest {
 
         Run listed = run("nodes", "credentials", "-o", "json");
         assertThat(listed.exitCode()).as(listed.err()).isZero();
-        JsonNode credentials = JSON.readTree(listed.out()).path("credentials");
-        assertThat(credentials).hasSize(1);
-        assertThat(credentials.get(0).path("name").asText()).isEqualTo("render-cli");
+        // Listed among the farm's credentials (other tests of this class enrol gateways).
+        List<JsonNode> nodes = new ArrayList<>();
+        JSON.readTree(listed.out()).path("credentials").forEach(credential -> {
+            if (credential.path("role").asText().equals("CREDENTIAL_ROLE_NODE")) {
+                nodes.add(credential);
+            }
+        });
+        assertThat(nodes).hasSize(1);
+        assertThat(nodes.get(0).path("name").asText()).isEqualTo("render-cli");
         assertThat(listed.out()).doesNotContain(token);
 
         Run revoked = run("nodes", "revoke", "render-cli", "--yes");
@@ -87,5 +93,25 @@ class EnrolmentCommandsTest {
         assertThat(Status.fromThrowable(revokedAgain.error(WAIT)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         TestingNodeStream farmToken = TestingNodeStream.connect(orchestrator.channel(), "render-cli", 1);
         assertThat(Status.fromThrowable(farmToken.error(WAIT)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
+    @DisplayName(
+            "enroll-gateway and revoke answer with -o json: the issued credential (token once), then the revoked one")
+    void enrolAndRevokeAnswerInJson() throws Exception {
+        Run enrolled = run("nodes", "enroll-gateway", "gateway-json", "-o", "json");
+        assertThat(enrolled.exitCode()).as(enrolled.err()).isZero();
+        JsonNode issued = JSON.readTree(enrolled.out());
+        assertThat(issued.path("token").asText()).startsWith("frg_");
+        assertThat(issued.path("credential").path("name").asText()).isEqualTo("gateway-json");
+        assertThat(issued.path("credential").path("role").asText()).isEqualTo("CREDENTIAL_ROLE_GATEWAY");
+
+        Run revoked = run("nodes", "revoke", "gateway-json", "--gateway", "--yes", "-o", "json");
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        JsonNode credential = JSON.readTree(revoked.out());
+        assertThat(credential.path("id").asText())
+                .isEqualTo(issued.path("credential").path("id").asText());
+        assertThat(credential.path("revoked_at").asText()).isNotEmpty();
+        assertThat(revoked.out()).doesNotContain(issued.path("token").asText());
     }
 }
