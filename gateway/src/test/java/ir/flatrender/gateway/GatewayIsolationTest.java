@@ -214,6 +214,22 @@ class GatewayIsolationTest {
                 .count();
     }
 
+    private static String dumpWaitingIn(String className) {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith(className))) {
+                out.append(thread.getName())
+                        .append(' ')
+                        .append(thread.getState())
+                        .append('\n');
+                for (StackTraceElement f : stack) {
+                    out.append("    ").append(f).append('\n');
+                }
+            }
+        });
+        return out.toString();
+    }
+
     @Test
     @DisplayName("issue 14 case 7: 300 open progress streams hold no thread each, and /healthz answers at once")
     void threeHundredOpenStreamsNeitherHoldAThreadEachNorSlowHealthz() throws Exception {
@@ -239,6 +255,7 @@ class GatewayIsolationTest {
         assertThat(tookMillis).isLessThan(2_000);
         // No thread of the gateway's is serving (waiting in) a stream.
         assertThat(threadsWaitingIn("ir.flatrender.gateway.renders.RenderRoutes"))
+                .as(dumpWaitingIn("ir.flatrender.gateway.renders.RenderRoutes"))
                 .isZero();
     }
 
