@@ -11,6 +11,8 @@ public enum ErrorCode {
     /** A message or upload for a chunk attempt that is no longer current (fencing). */
     STALE_ATTEMPT,
     RESOURCE_EXHAUSTED,
+    /** The caller's own deadline ran out while the farm was still working on its answer. */
+    DEADLINE_EXCEEDED,
     UNAVAILABLE,
     INTERNAL
 }

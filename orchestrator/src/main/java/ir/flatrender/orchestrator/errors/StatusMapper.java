@@ -28,6 +28,7 @@ public final class StatusMapper {
                 case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
                 case STALE_ATTEMPT -> Code.ABORTED;
                 case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
+                case DEADLINE_EXCEEDED -> Code.DEADLINE_EXCEEDED;
                 case UNAVAILABLE -> Code.UNAVAILABLE;
                 case INTERNAL -> Code.INTERNAL;
             };

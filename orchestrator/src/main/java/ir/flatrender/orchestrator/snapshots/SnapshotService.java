@@ -185,7 +185,8 @@ public final class SnapshotService {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new FarmException(ErrorCode.UNAVAILABLE, "the snapshot is still rendering; ask again");
+            // The wait is the caller's deadline: it ran out, as the caller's own clock also says.
+            throw new FarmException(ErrorCode.DEADLINE_EXCEEDED, "the snapshot is still rendering; ask again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FarmException(ErrorCode.UNAVAILABLE, "interrupted");
@@ -215,7 +216,8 @@ public final class SnapshotService {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new FarmException(
-                            ErrorCode.UNAVAILABLE, "the snapshot is still rendering (job " + jobId + "); ask again");
+                            ErrorCode.DEADLINE_EXCEEDED,
+                            "the snapshot is still rendering (job " + jobId + "); ask again");
                 }
                 synchronized (changed) {
                     // A change published since the last read is not missed: it set the flag.

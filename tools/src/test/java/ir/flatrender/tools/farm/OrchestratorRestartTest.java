@@ -57,7 +57,9 @@ class OrchestratorRestartTest {
                 postgres.config(),
                 directory.resolve("orchestrator"),
                 token,
-                List.of("--lease-timeout", "6s", "--heartbeat-interval", "1s"));
+                // The restart's grace is one lease: long enough for the nodes' reconnect backoff
+                // on a loaded two-core machine (a 6 s lease lost chunks there, and the test).
+                List.of("--lease-timeout", "15s", "--heartbeat-interval", "1s"));
         orchestrator.start();
         channel = ClientOptions.channel(orchestrator.target(), token, Optional.empty());
         jobs = new JobClient(channel, Duration.ofSeconds(20));
