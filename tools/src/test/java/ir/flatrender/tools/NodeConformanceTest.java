@@ -55,6 +55,7 @@ class NodeConformanceTest {
 
     @Test
     @DisplayName("the Java node passes every check: hello, render and upload, leases, cancel, drain and enable")
+    @SuppressWarnings("try") // the node is only held running while the kit checks it
     void theJavaNodePasses() throws Exception {
         String address = "127.0.0.1:" + freePort();
         String token = FarmToken.generate();

@@ -48,6 +48,7 @@ class WorkDirectoryTest {
     @Test
     @DisplayName("case 6: a node starting over a killed run's work directory removes its partial files and"
             + " nothing else")
+    @SuppressWarnings("try") // the node is only held running while the directory is checked
     void aStartingNodeRemovesTheLeftoversOfKilledAttempts() throws Exception {
         Path work = leaveAKilledRunBehind(directory.resolve("node").resolve("work"));
         // No orchestrator answers at this address: the node starts and keeps trying to connect.
