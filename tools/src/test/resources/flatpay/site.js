@@ -1,5 +1,5 @@
 "use strict";
-// A client site of the payment broker, as PaymentTest drives it: the SDK (deploy/sdk/flatpay.js)
+// A client site of the payment broker, as PaymentIT drives it: the SDK (deploy/sdk/flatpay.js)
 // signing calls and verifying the buyer's return and the broker's webhooks. Secrets come from
 // the environment; the answer is one JSON line on stdout, {"error": …} with exit code 1 on failure.
 //

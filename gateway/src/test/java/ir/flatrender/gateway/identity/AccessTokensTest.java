@@ -15,6 +15,7 @@ class AccessTokensTest {
     private static final UUID USER = UUID.randomUUID();
     private static final UUID TENANT = UUID.randomUUID();
 
+    @SafeVarargs
     private static Map<String, byte[]> ring(Map<String, byte[]>... keys) {
         Map<String, byte[]> ring = new LinkedHashMap<>();
         for (Map<String, byte[]> key : keys) {

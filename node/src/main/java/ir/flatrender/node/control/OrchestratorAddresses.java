@@ -7,6 +7,7 @@ import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Status;
+import io.grpc.StatusOr;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -122,7 +123,9 @@ public final class OrchestratorAddresses {
                 listener.onError(Status.UNAVAILABLE.withDescription("none of " + addresses + " resolves"));
                 return;
             }
-            listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+            listener.onResult(ResolutionResult.newBuilder()
+                    .setAddressesOrError(StatusOr.fromValue(groups))
+                    .build());
         }
 
         @Override

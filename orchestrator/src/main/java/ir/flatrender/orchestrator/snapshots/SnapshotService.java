@@ -194,6 +194,7 @@ public final class SnapshotService {
     }
 
     /** Waits for the job to end: woken by its events, and checking the database at least every second. */
+    @SuppressWarnings("try") // the subscription is only held open, never used in the body
     private JobRow awaitEnd(UUID jobId, Duration timeout, BooleanSupplier abandoned) {
         Object changed = new Object();
         boolean[] dirty = {false};

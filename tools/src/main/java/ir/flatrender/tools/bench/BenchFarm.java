@@ -256,9 +256,14 @@ final class BenchFarm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stopNodes();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            stopNodes();
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // Interrupted while waiting: the rest is still closed, and the interrupt kept.
+            Thread.currentThread().interrupt();
+        }
         orchestrator.close();
         database.close();
         postgres.close();

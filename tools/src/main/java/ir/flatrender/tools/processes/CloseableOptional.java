@@ -1,13 +1,12 @@
 package ir.flatrender.tools.processes;
 
+import ir.flatrender.media.observability.MetricsEndpoint;
 import java.util.Optional;
 
-/** An optional resource in a try-with-resources: closed when present. */
-record CloseableOptional<T extends AutoCloseable>(Optional<T> value) implements AutoCloseable {
+/** The metrics endpoint, when one was asked for, in a try-with-resources: closed when present. */
+record CloseableOptional(Optional<MetricsEndpoint> value) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
-        if (value.isPresent()) {
-            value.get().close();
-        }
+    public void close() {
+        value.ifPresent(MetricsEndpoint::close);
     }
 }

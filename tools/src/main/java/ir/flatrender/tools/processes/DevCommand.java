@@ -92,6 +92,7 @@ public final class DevCommand implements Callable<Integer> {
     String zarinPalListen;
 
     @Override
+    @SuppressWarnings("try") // the emulator is only held running while the farm runs
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
         Path data = dataDirectory.toAbsolutePath();

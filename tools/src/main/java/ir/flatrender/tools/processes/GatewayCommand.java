@@ -159,6 +159,7 @@ public final class GatewayCommand implements Callable<Integer> {
     List<String> trustedProxies = new java.util.ArrayList<>();
 
     @Override
+    @SuppressWarnings("try") // the embedded server is only held running while the gateway runs
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
         Path data = dataDirectory.toAbsolutePath();

@@ -98,8 +98,8 @@ public final class NodeCommand implements Callable<Integer> {
         Shutdown shutdown = Shutdown.onSignal();
         PrometheusMeterRegistry meters = MetricsEndpoint.registry();
         try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json(), meters);
-                CloseableOptional<MetricsEndpoint> endpoint =
-                        new CloseableOptional<>(metrics.start("0.0.0.0:9601", meters, node::notReady))) {
+                CloseableOptional endpoint =
+                        new CloseableOptional(metrics.start("0.0.0.0:9601", meters, node::notReady))) {
             spec.commandLine()
                     .getOut()
                     .printf("node %s started; orchestrator %s%n", node.name(), config.orchestrator());

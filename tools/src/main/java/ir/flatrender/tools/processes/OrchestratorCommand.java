@@ -76,6 +76,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
     MetricsOption metrics;
 
     @Override
+    @SuppressWarnings("try") // the embedded server is only held running while the orchestrator runs
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
         Path data = dataDirectory.toAbsolutePath();
@@ -114,8 +115,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 Database db = Database.connect(databaseConfig, "orchestrator", root.json());
                 Orchestrator running = Orchestrator.start(
                         config, db, FfmpegBinaries.locate(ffmpeg.path(), Optional.empty()), root.json(), meters);
-                CloseableOptional<MetricsEndpoint> endpoint =
-                        new CloseableOptional<>(metrics.start("0.0.0.0:9600", meters, running::notReady))) {
+                CloseableOptional endpoint =
+                        new CloseableOptional(metrics.start("0.0.0.0:9600", meters, running::notReady))) {
             spec.commandLine()
                     .getOut()
                     .printf("orchestrator %s listening on %s:%d%n", running.id(), address.host(), running.port());

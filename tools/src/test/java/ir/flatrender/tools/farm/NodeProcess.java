@@ -66,7 +66,11 @@ final class NodeProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        ChildJvm.stop(process);
+    public void close() {
+        try {
+            ChildJvm.stop(process);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

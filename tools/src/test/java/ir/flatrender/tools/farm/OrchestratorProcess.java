@@ -115,7 +115,11 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        ChildJvm.stop(process);
+    public void close() {
+        try {
+            ChildJvm.stop(process);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,257 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
+import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.media.process.ProcessOutcome;
+import ir.flatrender.media.process.ProcessSpec;
+import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.proto.farm.v1.Chunk;
+import ir.flatrender.proto.farm.v1.ChunkTask;
+import ir.flatrender.proto.farm.v1.FrameRange;
+import ir.flatrender.proto.farm.v1.Job;
+import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.jobs.JobClient;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Remotion template on the farm: pushed with {@code flatrender templates push} (which
+ * bundles it), rendered across two Remotion nodes, and compared with Remotion's own render of
+ * the same frames in one process. These tests never skip: without Chromium or the runner's
+ * packages they fail, saying what to install (.ci/run installs both).
+ */
+class RemotionFarmIT {
+    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
+            .toAbsolutePath()
+            .normalize();
+    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
+            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
+    private static final Path EXAMPLE = RUNNER.resolve("examples/promo");
+    private static final int SIZE = 1080;
+    private static final int FRAMES = 60;
+
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static TestingOrchestrator orchestrator;
+    private static TestingNodes nodes;
+    private static JobClient jobs;
+    private static EngineSettings remotion;
+
+    @BeforeAll
+    static void start() {
+        remotion = new EngineSettings(
+                Optional.empty(),
+                Optional.of(CHROMIUM),
+                Optional.of(RUNNER),
+                Optional.empty(),
+                Duration.ofSeconds(120));
+        assertThat(RemotionEngine.check(remotion))
+                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
+                .isEmpty();
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
+        nodes = new TestingNodes();
+        nodes.start(orchestrator, "remotion-1", directory, 1, remotion);
+        nodes.start(orchestrator, "remotion-2", directory, 1, remotion);
+        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run push() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlatRender.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                false,
+                "templates",
+                "push",
+                EXAMPLE.toString(),
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "--remotion-runner",
+                RUNNER.toString());
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void twoNodesRenderWhatRemotionRendersInOneProcess() throws Exception {
+        Run pushed = push();
+        assertThat(pushed.exitCode()).as(pushed.err()).isZero();
+        assertThat(pushed.out()).contains("bundled").contains("template remotion-promo version 1 pushed");
+        // Bundled again from the same sources, it is the same version.
+        Run again = push();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("template remotion-promo version 1 unchanged");
+
+        Job submitted = jobs.submit(SubmitJobRequest.newBuilder()
+                        .setTemplateId("remotion-promo")
+                        .setAspect("1:1")
+                        .setTier("1080p")
+                        .setFrames(FrameRange.newBuilder().setStart(0).setEnd(FRAMES - 1))
+                        .setChunkFrames(15)
+                        .setBindings(Struct.newBuilder()
+                                .putFields(
+                                        "title",
+                                        Value.newBuilder()
+                                                .setStringValue("رندر روی مزرعه")
+                                                .build())
+                                .putFields(
+                                        "accent",
+                                        Value.newBuilder()
+                                                .setStringValue("#8e24aa")
+                                                .build()))
+                        .build())
+                .getJob();
+        Job finished = jobs.follow(submitted.getId(), progress -> {});
+        assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        Job job = jobs.get(submitted.getId(), true);
+        List<Chunk> frameChunks = job.getChunksList().stream()
+                .filter(chunk -> chunk.getTask() != ChunkTask.CHUNK_TASK_AUDIO)
+                .toList();
+        assertThat(frameChunks).hasSize(4);
+        assertThat(frameChunks).extracting(Chunk::getNodeName).contains("remotion-1", "remotion-2");
+
+        Path video = directory.resolve("remotion.mp4");
+        jobs.download(job.getId(), video);
+        try (VideoFrames frames = new VideoFrames()) {
+            MediaInfo info = frames.probe(video);
+            MediaInfo.VideoStream picture = info.video().orElseThrow();
+            assertThat(picture.width()).isEqualTo(SIZE);
+            assertThat(picture.height()).isEqualTo(SIZE);
+            assertThat(picture.frameCount()).isEqualTo(FRAMES);
+            // The template's own sound (a chime), rendered once for the range, lasts as long
+            // as the picture, within one AAC frame.
+            MediaInfo.AudioStream sound =
+                    info.audio().orElseThrow(() -> new AssertionError("the template's sound is missing"));
+            assertThat(sound.durationMillis()).isCloseTo(FRAMES * 1000L / 30, org.assertj.core.data.Offset.offset(22L));
+
+            List<byte[]> reference = remotionsOwnFrames(job);
+            List<Double> psnr = frames.psnr(video, reference, SIZE, SIZE, 30);
+            assertThat(psnr).hasSize(FRAMES);
+            for (int n = 0; n < FRAMES; n++) {
+                assertThat(psnr.get(n)).as("PSNR of frame %d", n).isGreaterThanOrEqualTo(40.0);
+            }
+            // Where chunks meet, each frame is its own, not a neighbour's.
+            List<byte[]> decoded = frames.decode(video, SIZE, SIZE);
+            for (Chunk chunk : frameChunks) {
+                int seam = chunk.getFrames().getStart();
+                if (seam == 0) {
+                    continue;
+                }
+                for (int n : new int[] {seam - 1, seam}) {
+                    double own = VideoFrames.psnr(decoded.get(n), reference.get(n));
+                    assertThat(own)
+                            .as("frame %d", n)
+                            .isGreaterThan(VideoFrames.psnr(decoded.get(n), reference.get(n - 1)));
+                    assertThat(own)
+                            .as("frame %d", n)
+                            .isGreaterThan(VideoFrames.psnr(decoded.get(n), reference.get(n + 1)));
+                }
+            }
+        }
+    }
+
+    /** Remotion's own frames for the job's range, from one run of the runner over the whole range. */
+    private static List<byte[]> remotionsOwnFrames(Job job) throws Exception {
+        Path bundle = directory.resolve("reference-bundle");
+        Path out = directory.resolve("reference-frames");
+        Path props = directory.resolve("props.json");
+        Files.writeString(props, JsonFormat.printer().print(job.getBindings()));
+        runRunner("bundle.mjs", "--entry", EXAMPLE.resolve("src/index.ts").toString(), "--out", bundle.toString());
+        runRunner(
+                "frames.mjs",
+                "--bundle",
+                bundle.toString(),
+                "--composition",
+                "Promo-1x1",
+                "--props",
+                props.toString(),
+                "--from",
+                "0",
+                "--to",
+                Integer.toString(FRAMES - 1),
+                "--out",
+                out.toString(),
+                "--browser",
+                CHROMIUM.toString());
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(out)) {
+            files = listing.sorted(Comparator.comparingInt(RemotionFarmIT::frameNumber))
+                    .toList();
+        }
+        assertThat(files).hasSize(FRAMES);
+        List<byte[]> frames = new ArrayList<>();
+        for (Path file : files) {
+            BufferedImage bgr = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = bgr.createGraphics();
+            g.drawImage(ImageIO.read(file.toFile()), 0, 0, null);
+            g.dispose();
+            frames.add(((DataBufferByte) bgr.getRaster().getDataBuffer()).getData());
+        }
+        return frames;
+    }
+
+    private static int frameNumber(Path file) {
+        return Integer.parseInt(file.getFileName().toString().replaceAll("\\D", ""));
+    }
+
+    private static void runRunner(String script, String... arguments) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of("node", RUNNER.resolve(script).toString()));
+        command.addAll(List.of(arguments));
+        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
+            ProcessOutcome outcome = supervisor
+                    .start(ProcessSpec.of("reference-" + script, command, directory)
+                            .withLimits(Duration.ofMinutes(5), Duration.ofMinutes(2), true))
+                    .await();
+            assertThat(outcome.succeeded())
+                    .as(outcome.describe() + "\n" + outcome.logTailText())
+                    .isTrue();
+        }
+    }
+}

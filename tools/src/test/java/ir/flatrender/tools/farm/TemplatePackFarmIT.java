@@ -1,0 +1,481 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
+import ir.flatrender.proto.farm.v1.Snapshot;
+import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.templates.TemplateClient;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The template pack (issue 18) on the farm: {@code flatrender templates seed} pushes every package
+ * of {@code templates/}, then the farm renders each template's cover in each aspect through the
+ * snapshot API. The stills and a contact sheet of them are written to
+ * {@code target/template-pack/} for a person to look at. These tests never skip: without
+ * Chromium, the runner's packages or the pack's they fail, saying what to install (tools/test
+ * installs all three).
+ */
+// Ordered only so that the test making sale-promo's version 2 runs last: the others render and
+// check the versions the seed made.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TemplatePackFarmIT {
+    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
+            .toAbsolutePath()
+            .normalize();
+    private static final Path PACK = RUNNER.resolve("../../templates").normalize();
+    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
+            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
+    private static final Path STILLS = Path.of("target", "template-pack").toAbsolutePath();
+    private static final List<String> TEMPLATES = List.of("glitter-reveal", "hero-3d", "nowruz-greeting", "sale-promo");
+    private static final List<String> ASPECTS = List.of("16:9", "1:1", "9:16");
+    /** Every entrance is over, the outro has not begun. */
+    private static final int COVER_FRAME = 100;
+    /**
+     * Where each template writes its title in the 1:1 layout (x, y, width, height as fractions of
+     * the frame), as its component lays it out.
+     */
+    private static final Map<String, double[]> TITLE_REGION = Map.of(
+            "sale-promo", new double[] {0.1, 0.3, 0.8, 0.13},
+            "glitter-reveal", new double[] {0.08, 0.6, 0.84, 0.16},
+            "nowruz-greeting", new double[] {0.08, 0.12, 0.84, 0.2},
+            "hero-3d", new double[] {0.07, 0.6, 0.86, 0.18});
+
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static TestingOrchestrator orchestrator;
+    private static TestingNodes nodes;
+    private static Run seeded;
+
+    @BeforeAll
+    static void start() throws IOException {
+        EngineSettings remotion = new EngineSettings(
+                Optional.empty(),
+                Optional.of(CHROMIUM),
+                Optional.of(RUNNER),
+                Optional.empty(),
+                Duration.ofSeconds(300));
+        assertThat(RemotionEngine.check(remotion))
+                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
+                .isEmpty();
+        assertThat(PACK.resolve("node_modules"))
+                .as("the pack's packages must be installed (npm ci in templates/)")
+                .isDirectory();
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
+        nodes = new TestingNodes();
+        nodes.start(orchestrator, "pack-1", directory, 1, remotion);
+        nodes.start(orchestrator, "pack-2", directory, 1, remotion);
+        seeded = seed(PACK);
+        Files.createDirectories(STILLS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run seed(Path pack) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlatRender.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                false,
+                "templates",
+                "seed",
+                pack.toString(),
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "--remotion-runner",
+                RUNNER.toString());
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Template current(String id) {
+        return new TemplateClient(orchestrator.channel(), Duration.ofSeconds(30)).get(id, 0);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName(
+            "issue 18 case 3: seed pushes every package of the pack once; seeding again bundles and pushes nothing")
+    void seedPushesThePackOnce() {
+        assertThat(seeded.exitCode()).as(seeded.err()).isZero();
+        for (String id : TEMPLATES) {
+            assertThat(seeded.out()).containsPattern(id + "\\s+version 1 pushed");
+            Template template = current(id);
+            assertThat(template.getEngine()).isEqualTo("remotion");
+            assertThat(template.getAspectsList()).hasSize(3);
+            assertThat(template.getSourceSha256()).hasSize(64);
+        }
+        assertThat(seeded.out()).contains("4 package(s), 0 failed");
+
+        Run again = seed(PACK);
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        for (String id : TEMPLATES) {
+            assertThat(again.out()).containsPattern(id + "\\s+version 1 unchanged");
+            assertThat(current(id).getVersion()).isEqualTo(1);
+        }
+        // Known sources are recognised before bundling: nothing was bundled the second time.
+        assertThat(again.out()).doesNotContain("bundled");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName(
+            "issue 18, item 3 (seeding): a change to the shared library makes a new version of the packages that bundle it")
+    void aChangedSharedLibraryIsPushedAgain() throws IOException {
+        // A pack of one package whose shared library differs from the repo's by one comment. Its
+        // bundle still resolves the repo's library (node_modules links there); what is tested is
+        // that the library's sources are part of what identifies the package.
+        Path pack = directory.resolve("pack-copy");
+        copy(PACK.resolve("sale-promo"), pack.resolve("sale-promo"));
+        copy(PACK.resolve("shared"), pack.resolve("shared"));
+        Files.copy(PACK.resolve("package-lock.json"), pack.resolve("package-lock.json"));
+        Files.createSymbolicLink(pack.resolve("node_modules"), PACK.resolve("node_modules"));
+
+        Run same = seed(pack);
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).containsPattern("sale-promo\\s+version 1 unchanged");
+
+        Path palette = pack.resolve("shared/src/palette.ts");
+        Files.writeString(palette, Files.readString(palette) + "// a change\n");
+        Run changed = seed(pack);
+        assertThat(changed.exitCode()).as(changed.err()).isZero();
+        assertThat(changed.out()).contains("bundled").containsPattern("sale-promo\\s+version 2 pushed");
+        assertThat(current("sale-promo").getVersion()).isEqualTo(2);
+        MoreFiles.deleteRecursively(pack, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName(
+            "issue 18 case 4: every template renders a cover per aspect through the farm, none blank; a contact sheet")
+    void everyTemplateRendersACoverInEveryAspect() throws Exception {
+        Map<String, BufferedImage> covers = render(TEMPLATES.stream()
+                .flatMap(id -> ASPECTS.stream().map(aspect -> new Still(id, aspect, Map.of())))
+                .toList());
+        for (String id : TEMPLATES) {
+            for (String aspect : ASPECTS) {
+                BufferedImage cover = covers.get(id + " " + aspect);
+                Path file = STILLS.resolve(id + "-" + aspect.replace(':', 'x') + ".png");
+                ImageIO.write(cover, "png", file.toFile());
+                int expectedWidth = aspect.equals("16:9") ? 640 : 360;
+                int expectedHeight = aspect.equals("9:16") ? 640 : 360;
+                assertThat(cover.getWidth()).as("%s %s width", id, aspect).isEqualTo(expectedWidth);
+                assertThat(cover.getHeight()).as("%s %s height", id, aspect).isEqualTo(expectedHeight);
+                assertThat(lumaSpread(cover))
+                        .as("%s %s is not blank (luma spread)", id, aspect)
+                        .isGreaterThan(20.0);
+                assertThat(distinctColours(cover))
+                        .as("%s %s is not blank (colours)", id, aspect)
+                        .isGreaterThan(200);
+            }
+        }
+        ImageIO.write(
+                contactSheet(covers), "png", STILLS.resolve("contact-sheet.png").toFile());
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName(
+            "issue 18, item 4 (covers through the farm): another title changes the title region; another colour binding changes the colours")
+    void titlesAndColoursChangeTheRender() throws Exception {
+        Map<String, String> otherColour = Map.of(
+                "sale-promo", "#1e88e5",
+                "glitter-reveal", "#80deea",
+                "nowruz-greeting", "#8e24aa",
+                "hero-3d", "#ff4081");
+        List<Still> stills = new ArrayList<>();
+        for (String id : TEMPLATES) {
+            stills.add(new Still(id, "1:1", Map.of()));
+            stills.add(new Still(id, "1:1", Map.of("title", "Spring 2026 سلام")));
+            stills.add(new Still(id, "1:1", Map.of("primary", otherColour.get(id))));
+        }
+        Map<String, BufferedImage> rendered = render(stills);
+        for (String id : TEMPLATES) {
+            BufferedImage base = rendered.get(id + " 1:1");
+            BufferedImage retitled = rendered.get(id + " 1:1 title=Spring 2026 سلام");
+            BufferedImage recoloured = rendered.get(id + " 1:1 primary=" + otherColour.get(id));
+            ImageIO.write(retitled, "png", STILLS.resolve(id + "-retitled.png").toFile());
+            ImageIO.write(
+                    recoloured, "png", STILLS.resolve(id + "-recoloured.png").toFile());
+            double[] region = TITLE_REGION.get(id);
+            assertThat(meanDifference(base, retitled, region))
+                    .as("%s: the title region changes with the title", id)
+                    .isGreaterThan(6.0);
+            int[] target = rgb(otherColour.get(id));
+            assertThat(hueShare(recoloured, target) - hueShare(base, target))
+                    .as("%s: more of the frame takes the new colour's hue", id)
+                    .isGreaterThan(0.02);
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("issue 18, item 2 (GlitterReveal logo binding): GlitterReveal draws a logo given as an image binding")
+    void glitterRevealDrawsTheBoundLogo() throws Exception {
+        BufferedImage logo = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = logo.createGraphics();
+        g.setColor(new Color(0x00, 0xc8, 0x53));
+        g.fillRect(0, 0, 256, 256);
+        g.setColor(Color.WHITE);
+        g.fillOval(64, 64, 128, 128);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(logo, "png", png);
+        String dataUri = "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+        Map<String, BufferedImage> rendered = render(List.of(
+                new Still("glitter-reveal", "1:1", Map.of()),
+                new Still("glitter-reveal", "1:1", Map.of("logo", dataUri))));
+        BufferedImage withLogo = rendered.get("glitter-reveal 1:1 logo=" + dataUri);
+        ImageIO.write(withLogo, "png", STILLS.resolve("glitter-reveal-logo.png").toFile());
+        // The logo's green fills its place (centre 0.5, 0.38 of the frame, 0.4 wide): a strip
+        // inside its left edge, clear of the white disc in the middle.
+        double[] logoCentre = {0.31, 0.26, 0.06, 0.24};
+        assertThat(hueShare(crop(withLogo, logoCentre), rgb("#00c853"))).isGreaterThan(0.5);
+        assertThat(hueShare(crop(rendered.get("glitter-reveal 1:1"), logoCentre), rgb("#00c853")))
+                .isLessThan(0.05);
+    }
+
+    // ---- rendering through the farm ----
+
+    private record Still(String template, String aspect, Map<String, String> bindings) {
+        String key() {
+            StringBuilder key = new StringBuilder(template + " " + aspect);
+            bindings.forEach(
+                    (name, value) -> key.append(' ').append(name).append('=').append(value));
+            return key.toString();
+        }
+    }
+
+    /** Renders stills as snapshots, two at a time (one per node). */
+    private static Map<String, BufferedImage> render(List<Still> stills) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "pack-snapshots");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<String, Future<BufferedImage>> futures = new LinkedHashMap<>();
+            for (Still still : stills) {
+                futures.put(still.key(), pool.submit(() -> snapshot(still)));
+            }
+            Map<String, BufferedImage> images = new LinkedHashMap<>();
+            for (var entry : futures.entrySet()) {
+                images.put(entry.getKey(), entry.getValue().get(10, TimeUnit.MINUTES));
+            }
+            return images;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static BufferedImage snapshot(Still still) {
+        Struct.Builder bindings = Struct.newBuilder();
+        still.bindings()
+                .forEach((name, value) -> bindings.putFields(
+                        name, Value.newBuilder().setStringValue(value).build()));
+        Snapshot snapshot = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                .withDeadlineAfter(5, TimeUnit.MINUTES)
+                .renderSnapshot(RenderSnapshotRequest.newBuilder()
+                        .setTemplateId(still.template())
+                        .setAspect(still.aspect())
+                        .setTier("360p")
+                        .setFrame(COVER_FRAME)
+                        .setFormat("png")
+                        .setBindings(bindings)
+                        .build());
+        try {
+            BufferedImage image =
+                    ImageIO.read(new ByteArrayInputStream(snapshot.getImage().toByteArray()));
+            assertThat(image).as("%s decodes as an image", still.key()).isNotNull();
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- measuring pixels ----
+
+    private static int[] rgb(String hex) {
+        int value = Integer.parseInt(hex.substring(1), 16);
+        return new int[] {value >> 16 & 0xff, value >> 8 & 0xff, value & 0xff};
+    }
+
+    private static double luma(int rgb) {
+        return 0.299 * (rgb >> 16 & 0xff) + 0.587 * (rgb >> 8 & 0xff) + 0.114 * (rgb & 0xff);
+    }
+
+    /** The standard deviation of the luma: about 0 for a blank (one-colour) frame. */
+    private static double lumaSpread(BufferedImage image) {
+        double sum = 0;
+        double squares = 0;
+        int n = image.getWidth() * image.getHeight();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                double l = luma(image.getRGB(x, y));
+                sum += l;
+                squares += l * l;
+            }
+        }
+        double mean = sum / n;
+        return Math.sqrt(Math.max(0, squares / n - mean * mean));
+    }
+
+    private static int distinctColours(BufferedImage image) {
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.add(image.getRGB(x, y) & 0xf8f8f8);
+            }
+        }
+        return colours.size();
+    }
+
+    /** The mean absolute difference (0-255, over R, G, B) of two frames inside a region. */
+    private static double meanDifference(BufferedImage a, BufferedImage b, double[] region) {
+        BufferedImage ca = crop(a, region);
+        BufferedImage cb = crop(b, region);
+        long sum = 0;
+        for (int y = 0; y < ca.getHeight(); y++) {
+            for (int x = 0; x < ca.getWidth(); x++) {
+                int p = ca.getRGB(x, y);
+                int q = cb.getRGB(x, y);
+                sum += Math.abs((p >> 16 & 0xff) - (q >> 16 & 0xff))
+                        + Math.abs((p >> 8 & 0xff) - (q >> 8 & 0xff))
+                        + Math.abs((p & 0xff) - (q & 0xff));
+            }
+        }
+        return sum / (3.0 * ca.getWidth() * ca.getHeight());
+    }
+
+    private static BufferedImage crop(BufferedImage image, double[] region) {
+        int x = (int) Math.round(region[0] * image.getWidth());
+        int y = (int) Math.round(region[1] * image.getHeight());
+        int w = Math.max(1, (int) Math.round(region[2] * image.getWidth()));
+        int h = Math.max(1, (int) Math.round(region[3] * image.getHeight()));
+        return image.getSubimage(x, y, w, h);
+    }
+
+    /** The share of pixels that are clearly coloured (not grey) with a hue within 20° of the colour's. */
+    private static double hueShare(BufferedImage image, int[] colour) {
+        float targetHue = Color.RGBtoHSB(colour[0], colour[1], colour[2], null)[0];
+        int hits = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                float[] hsb = Color.RGBtoHSB(p >> 16 & 0xff, p >> 8 & 0xff, p & 0xff, null);
+                double distance = Math.abs(hsb[0] - targetHue);
+                distance = Math.min(distance, 1 - distance) * 360;
+                if (hsb[1] > 0.3 && hsb[2] > 0.25 && distance <= 20) {
+                    hits++;
+                }
+            }
+        }
+        return hits / (double) (image.getWidth() * image.getHeight());
+    }
+
+    /** One row per template, one column per aspect, each still in a 360 px tall cell, labelled. */
+    private static BufferedImage contactSheet(Map<String, BufferedImage> covers) {
+        int cell = 400;
+        int label = 28;
+        int columns = ASPECTS.size();
+        int width = columns * (640 + 20) + 20;
+        BufferedImage sheet =
+                new BufferedImage(width, TEMPLATES.size() * (cell + label + 20) + 20, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sheet.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(new Color(0x30, 0x30, 0x30));
+        g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        for (int row = 0; row < TEMPLATES.size(); row++) {
+            for (int column = 0; column < columns; column++) {
+                String key = TEMPLATES.get(row) + " " + ASPECTS.get(column);
+                BufferedImage still = covers.get(key);
+                double scale = Math.min(640.0 / still.getWidth(), (double) cell / still.getHeight());
+                int w = (int) Math.round(still.getWidth() * scale);
+                int h = (int) Math.round(still.getHeight() * scale);
+                int x = 20 + column * (640 + 20) + (640 - w) / 2;
+                int y = 20 + row * (cell + label + 20);
+                g.setColor(Color.WHITE);
+                g.drawString(key, 20 + column * (640 + 20), y + 20);
+                g.drawImage(still, x, y + label, w, h, null);
+            }
+        }
+        g.dispose();
+        return sheet;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}
