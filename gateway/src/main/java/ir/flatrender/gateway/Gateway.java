@@ -182,7 +182,9 @@ public final class Gateway implements AutoCloseable {
                 6,
                 TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
-        RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
+        ir.flatrender.gateway.renders.RenderOrders orders = new ir.flatrender.gateway.renders.RenderOrders(
+                database.jdbi(), billing, new ir.flatrender.gateway.renders.GrpcRenderFarm(farm), json);
+        RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         ir.flatrender.gateway.renders.EventStreams streams =
                 new ir.flatrender.gateway.renders.EventStreams(limits.streams());
         ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
@@ -273,7 +275,8 @@ public final class Gateway implements AutoCloseable {
                                 clock)
                         .register(table);
                 new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
-                new RenderRoutes(database.jdbi(), billing, farm, streams, json).register(table);
+                new ir.flatrender.gateway.renders.TemplateRoutes(farm, json).register(table);
+                new RenderRoutes(orders, farm, streams, json).register(table);
                 apiKeys.register(table);
                 invoices.register(table);
                 new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);

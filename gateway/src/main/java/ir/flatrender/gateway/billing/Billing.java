@@ -79,14 +79,18 @@ public final class Billing {
 
     /** The quote of a whole template at a tier under a plan; a validation problem for a tier it lacks. */
     public static Quote quote(Plan plan, Template template, String tier) {
+        return quote(plan, template.getId(), template.getDurationFrames() / (double) template.getFps(), tier);
+    }
+
+    /** The quote of a template {@code length} seconds long at a tier under a plan. */
+    public static Quote quote(Plan plan, String templateId, double length, String tier) {
         Integer factor = plan.tierFactors().get(tier);
         if (factor == null) {
             throw Problem.invalidField(
                     "tier", "must be one of " + plan.tierFactors().keySet());
         }
-        double length = template.getDurationFrames() / (double) template.getFps();
         int seconds = (int) Math.ceil(length - 1e-9) * factor;
-        return new Quote(template.getId(), tier, length, factor, seconds, seconds * plan.rialPerSecond());
+        return new Quote(templateId, tier, length, factor, seconds, seconds * plan.rialPerSecond());
     }
 
     /** Locks the tenant's wallet until the transaction ends, so balance checks do not race. */
