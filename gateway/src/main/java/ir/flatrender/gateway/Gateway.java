@@ -144,7 +144,8 @@ public final class Gateway implements AutoCloseable {
         FarmClient farm = new FarmClient(channel, config.farmDeadline());
         Clock clock = Clock.systemUTC();
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
-        Billing billing = new Billing(json);
+        Billing billing = new Billing(database.jdbi(), json);
+        ir.flatrender.gateway.billing.Wallet wallet = new ir.flatrender.gateway.billing.Wallet(database.jdbi(), json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
         ir.flatrender.gateway.http.ClientAddresses clients =
                 new ir.flatrender.gateway.http.ClientAddresses(limits.trustedProxies());
@@ -183,7 +184,7 @@ public final class Gateway implements AutoCloseable {
                 TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
         ir.flatrender.gateway.renders.RenderOrders orders = new ir.flatrender.gateway.renders.RenderOrders(
-                database.jdbi(), billing, new ir.flatrender.gateway.renders.GrpcRenderFarm(farm), json);
+                database.jdbi(), billing, wallet, new ir.flatrender.gateway.renders.GrpcRenderFarm(farm), json);
         RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         ir.flatrender.gateway.renders.EventStreams streams =
                 new ir.flatrender.gateway.renders.EventStreams(limits.streams());
@@ -274,7 +275,7 @@ public final class Gateway implements AutoCloseable {
                                 json,
                                 clock)
                         .register(table);
-                new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
+                new BillingRoutes(billing, wallet, farm, json).register(table);
                 new ir.flatrender.gateway.renders.TemplateRoutes(farm, json).register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
                 apiKeys.register(table);
@@ -284,7 +285,7 @@ public final class Gateway implements AutoCloseable {
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
-                checkout.ifPresent(c -> new Checkouts(database.jdbi(), c, own, json).register(table));
+                checkout.ifPresent(c -> new Checkouts(database.jdbi(), wallet, c, own, json).register(table));
                 registered[0] = table.registered();
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));

@@ -32,13 +32,15 @@ public final class Checkouts {
     private static final Logger log = LoggerFactory.getLogger(Checkouts.class);
 
     private final Jdbi jdbi;
+    private final Wallet wallet;
     private final CheckoutConfig config;
     private final Supplier<String> ownUrl;
     private final FlatPayClient broker;
     private final ObjectMapper json;
 
-    public Checkouts(Jdbi jdbi, CheckoutConfig config, Supplier<String> ownUrl, ObjectMapper json) {
+    public Checkouts(Jdbi jdbi, Wallet wallet, CheckoutConfig config, Supplier<String> ownUrl, ObjectMapper json) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.wallet = requireNonNull(wallet, "wallet is null");
         this.config = requireNonNull(config, "config is null");
         this.ownUrl = requireNonNull(ownUrl, "ownUrl is null");
         this.json = requireNonNull(json, "json is null");
@@ -230,8 +232,8 @@ public final class Checkouts {
                         messageId);
                 return;
             }
-            Billing.lockWallet(handle, paid.get().tenant());
-            Billing.entry(handle, paid.get().tenant(), "credit", paid.get().amount(), null, "checkout:" + checkoutId);
+            wallet.lock(handle, paid.get().tenant());
+            wallet.credit(handle, paid.get().tenant(), paid.get().amount(), "checkout:" + checkoutId);
             handle.createUpdate("UPDATE identity.tenants SET plan_id = :plan, updated_at = now() WHERE id = :t")
                     .bind("plan", paid.get().plan())
                     .bind("t", paid.get().tenant())

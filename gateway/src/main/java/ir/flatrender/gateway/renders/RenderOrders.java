@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.gateway.billing.Billing;
+import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
@@ -29,12 +30,14 @@ public final class RenderOrders {
 
     private final Jdbi jdbi;
     private final Billing billing;
+    private final Wallet wallet;
     private final RenderFarm farm;
     private final ObjectMapper json;
 
-    public RenderOrders(Jdbi jdbi, Billing billing, RenderFarm farm, ObjectMapper json) {
+    public RenderOrders(Jdbi jdbi, Billing billing, Wallet wallet, RenderFarm farm, ObjectMapper json) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.billing = requireNonNull(billing, "billing is null");
+        this.wallet = requireNonNull(wallet, "wallet is null");
         this.farm = requireNonNull(farm, "farm is null");
         this.json = requireNonNull(json, "json is null");
     }
@@ -89,7 +92,7 @@ public final class RenderOrders {
         }
         RenderFarm.TemplateLength template = farm.template(order.templateId())
                 .orElseThrow(() -> Problem.invalidField("template", "no template " + order.templateId()));
-        Billing.Plan plan = jdbi.withHandle(h -> billing.planOf(h, tenantId));
+        Billing.Plan plan = billing.planOf(tenantId);
         Billing.Quote quote = Billing.quote(plan, template.id(), template.seconds(), order.tier());
         Render created;
         try {
@@ -117,7 +120,7 @@ public final class RenderOrders {
             AuditLog.Origin origin) {
         UUID tenantId = principal.tenantId();
         RenderDao renders = handle.attach(RenderDao.class);
-        Billing.lockWallet(handle, tenantId);
+        wallet.lock(handle, tenantId);
         if (order.idempotencyKey().isPresent()) {
             Optional<Render> raced =
                     renders.byKey(tenantId, order.idempotencyKey().get());
@@ -125,25 +128,7 @@ public final class RenderOrders {
                 return raced.get();
             }
         }
-        Optional<Integer> quota = Billing.monthlyQuota(handle, tenantId);
-        long used = Billing.usedThisMonth(handle, tenantId);
-        if (quota.isPresent() && used + quote.chargeSeconds() > quota.get()) {
-            throw Problem.of(
-                    403,
-                    "quota-exhausted",
-                    "Monthly quota exhausted",
-                    "this render needs " + quote.chargeSeconds() + " render seconds; " + used + " of " + quota.get()
-                            + " are used this month");
-        }
-        Billing.Balance balance = Billing.balance(handle, tenantId);
-        if (balance.availableRial() < quote.chargeRial()) {
-            throw Problem.of(
-                    402,
-                    "insufficient-balance",
-                    "Insufficient balance",
-                    "this render costs " + quote.chargeRial() + " Rial; the wallet has " + balance.availableRial()
-                            + " available");
-        }
+        wallet.requireFunds(handle, tenantId, quote);
         UUID id = renders.insert(new RenderDao.NewRender(
                 tenantId,
                 principal.userId().orElse(null),
@@ -155,9 +140,7 @@ public final class RenderOrders {
                 order.bindings().toString(),
                 quote.chargeSeconds(),
                 quote.chargeRial()));
-        if (quote.chargeRial() > 0) {
-            Billing.entry(handle, tenantId, "hold", quote.chargeRial(), id, "render:" + id);
-        }
+        wallet.hold(handle, tenantId, id, quote.chargeRial());
         // Submitted inside the transaction: a render the farm refuses (bad bindings, a tier it
         // lacks) leaves no row and no hold behind. The job's idempotency key is the render's
         // id, so a retried submit is the same job.
@@ -233,15 +216,7 @@ public final class RenderOrders {
                 return;
             }
             boolean succeeded = state.equals("succeeded");
-            if (render.chargeRial() > 0) {
-                Billing.entry(
-                        handle,
-                        render.tenantId(),
-                        succeeded ? "capture" : "release",
-                        render.chargeRial(),
-                        render.id(),
-                        "render:" + render.id() + ":" + state);
-            }
+            wallet.settle(handle, render.tenantId(), render.id(), render.chargeRial(), succeeded, state);
             if (succeeded) {
                 renders.recordUsage(render.tenantId(), render.id(), render.chargeSeconds(), render.chargeRial());
             }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.gateway.TestingTenants;
 import ir.flatrender.gateway.billing.Billing;
+import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
@@ -36,42 +38,34 @@ class RenderOrdersTest {
 
     private Jdbi jdbi;
     private TestingRenderFarm farm;
+    private Wallet wallet;
     private RenderOrders orders;
     private UUID tenant;
 
     @BeforeAll
     static void partitions() {
-        postgres.database()
-                .jdbi()
-                .useHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
-                        .mapTo(Integer.class)
-                        .one());
+        TestingTenants.makeLogPartitions(postgres.database().jdbi());
     }
 
     @BeforeEach
     void newTenant() {
         jdbi = postgres.database().jdbi();
         farm = new TestingRenderFarm();
-        orders = new RenderOrders(jdbi, new Billing(JSON), farm, JSON);
+        wallet = new Wallet(jdbi, JSON);
+        orders = new RenderOrders(jdbi, new Billing(jdbi, JSON), wallet, farm, JSON);
         tenant = tenant("free");
     }
 
     private UUID tenant(String plan) {
-        String slug = "t-" + UUID.randomUUID().toString().substring(0, 12);
-        return jdbi.withHandle(h -> h.createQuery(
-                        "INSERT INTO identity.tenants (slug, name, plan_id) VALUES (:slug, :slug, :plan) RETURNING id")
-                .bind("slug", slug)
-                .bind("plan", plan)
-                .mapTo(UUID.class)
-                .one());
+        return TestingTenants.tenant(jdbi, plan);
     }
 
     private void credit(long rial) {
-        jdbi.useHandle(h -> Billing.entry(h, tenant, "credit", rial, null, "test"));
+        jdbi.useHandle(h -> wallet.credit(h, tenant, rial, "test"));
     }
 
-    private Billing.Balance balance() {
-        return jdbi.withHandle(h -> Billing.balance(h, tenant));
+    private Wallet.Balance balance() {
+        return wallet.balance(tenant);
     }
 
     private long renders() {
@@ -120,7 +114,7 @@ class RenderOrdersTest {
             assertThat(job.tenantId()).isEqualTo(tenant);
             assertThat(job.idempotencyKey()).isEqualTo("gateway-render-" + render.id());
         });
-        assertThat(balance()).isEqualTo(new Billing.Balance(100_000 - CHARGE, CHARGE, 0, 100_000));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(100_000 - CHARGE, CHARGE, 0, 100_000));
         assertThat(orders.render(tenant, render.id())).contains(render);
         assertThat(orders.render(tenant("free"), render.id())).isEmpty();
     }
@@ -162,7 +156,7 @@ class RenderOrdersTest {
         assertThat(refused.getMessage()).isEqualTo("this render costs 30000 Rial; the wallet has 29999 available");
         assertThat(renders()).isZero();
         assertThat(farm.submitted).isEmpty();
-        assertThat(balance()).isEqualTo(new Billing.Balance(CHARGE - 1, 0, 0, CHARGE - 1));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(CHARGE - 1, 0, 0, CHARGE - 1));
     }
 
     @Test
@@ -192,7 +186,7 @@ class RenderOrdersTest {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.errors()).extracting(Problem.FieldError::field).containsExactly("bindings.title");
         assertThat(renders()).isZero();
-        assertThat(balance()).isEqualTo(new Billing.Balance(100_000, 0, 0, 100_000));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(100_000, 0, 0, 100_000));
         // The key is free again: the next try is a new render.
         assertThat(submit(order("a", "order-1")).replayed()).isFalse();
     }
@@ -252,7 +246,7 @@ class RenderOrdersTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(balance()).isEqualTo(new Billing.Balance(0, 5 * CHARGE, 0, 5 * CHARGE));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(0, 5 * CHARGE, 0, 5 * CHARGE));
         assertThat(renders()).isEqualTo(5);
         assertThat(farm.submitted).hasSize(5);
     }
@@ -295,7 +289,7 @@ class RenderOrdersTest {
         orders.settleOpen();
 
         assertThat(orders.render(tenant, render.id()).orElseThrow().state()).isEqualTo("succeeded");
-        assertThat(balance()).isEqualTo(new Billing.Balance(100_000 - CHARGE, 0, CHARGE, 100_000));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(100_000 - CHARGE, 0, CHARGE, 100_000));
         List<Integer> usage =
                 jdbi.withHandle(h -> h.createQuery("SELECT seconds FROM identity.usage_records WHERE render_id = :r")
                         .bind("r", render.id())
@@ -320,6 +314,6 @@ class RenderOrdersTest {
         assertThat(failed.state()).isEqualTo("failed");
         assertThat(failed.error()).isEqualTo("the engine crashed");
         assertThat(failed.finishedAt()).isNotNull();
-        assertThat(balance()).isEqualTo(new Billing.Balance(100_000, 0, 0, 100_000));
+        assertThat(balance()).isEqualTo(new Wallet.Balance(100_000, 0, 0, 100_000));
     }
 }
