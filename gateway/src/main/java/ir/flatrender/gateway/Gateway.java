@@ -14,7 +14,6 @@ import io.javalin.json.JavalinJackson;
 import ir.flatrender.gateway.billing.Billing;
 import ir.flatrender.gateway.billing.BillingRoutes;
 import ir.flatrender.gateway.billing.CheckoutConfig;
-import ir.flatrender.gateway.billing.Checkouts;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RouteTable;
@@ -285,7 +284,16 @@ public final class Gateway implements AutoCloseable {
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
-                checkout.ifPresent(c -> new Checkouts(database.jdbi(), wallet, c, own, json).register(table));
+                checkout.ifPresent(c -> new ir.flatrender.gateway.billing.CheckoutRoutes(
+                                new ir.flatrender.gateway.billing.PlanCheckouts(
+                                        database.jdbi(),
+                                        wallet,
+                                        new ir.flatrender.gateway.billing.FlatPayCheckoutBroker(c, own, json),
+                                        json),
+                                c,
+                                own,
+                                json)
+                        .register(table));
                 registered[0] = table.registered();
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
