@@ -14,7 +14,10 @@ import io.javalin.json.JavalinJackson;
 import ir.flatrender.gateway.billing.Billing;
 import ir.flatrender.gateway.billing.BillingRoutes;
 import ir.flatrender.gateway.billing.CheckoutConfig;
-import ir.flatrender.gateway.billing.Checkouts;
+import ir.flatrender.gateway.billing.CheckoutRoutes;
+import ir.flatrender.gateway.billing.FlatPayCheckoutBroker;
+import ir.flatrender.gateway.billing.PlanCheckouts;
+import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RouteTable;
@@ -23,8 +26,11 @@ import ir.flatrender.gateway.identity.AuthRoutes;
 import ir.flatrender.gateway.payment.PaymentBroker;
 import ir.flatrender.gateway.payment.PaymentConfig;
 import ir.flatrender.gateway.renders.FarmClient;
+import ir.flatrender.gateway.renders.GrpcRenderFarm;
+import ir.flatrender.gateway.renders.RenderOrders;
 import ir.flatrender.gateway.renders.RenderRoutes;
 import ir.flatrender.gateway.renders.RenderSettler;
+import ir.flatrender.gateway.renders.TemplateRoutes;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import java.io.IOException;
@@ -144,7 +150,8 @@ public final class Gateway implements AutoCloseable {
         FarmClient farm = new FarmClient(channel, config.farmDeadline());
         Clock clock = Clock.systemUTC();
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
-        Billing billing = new Billing(json);
+        Billing billing = new Billing(database.jdbi(), json);
+        Wallet wallet = new Wallet(database.jdbi(), json);
         RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
         ir.flatrender.gateway.http.ClientAddresses clients =
                 new ir.flatrender.gateway.http.ClientAddresses(limits.trustedProxies());
@@ -182,7 +189,8 @@ public final class Gateway implements AutoCloseable {
                 6,
                 TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
-        RenderSettler settler = new RenderSettler(database.jdbi(), farm, json, config.settlePeriod());
+        RenderOrders orders = new RenderOrders(database.jdbi(), billing, wallet, new GrpcRenderFarm(farm), json);
+        RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         ir.flatrender.gateway.renders.EventStreams streams =
                 new ir.flatrender.gateway.renders.EventStreams(limits.streams());
         ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
@@ -272,8 +280,9 @@ public final class Gateway implements AutoCloseable {
                                 json,
                                 clock)
                         .register(table);
-                new BillingRoutes(database.jdbi(), billing, farm, json).register(table);
-                new RenderRoutes(database.jdbi(), billing, farm, streams, json).register(table);
+                new BillingRoutes(billing, wallet, farm, json).register(table);
+                new TemplateRoutes(farm, json).register(table);
+                new RenderRoutes(orders, farm, streams, json).register(table);
                 apiKeys.register(table);
                 invoices.register(table);
                 new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);
@@ -281,7 +290,13 @@ public final class Gateway implements AutoCloseable {
                                 database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
-                checkout.ifPresent(c -> new Checkouts(database.jdbi(), c, own, json).register(table));
+                checkout.ifPresent(c -> new CheckoutRoutes(
+                                new PlanCheckouts(
+                                        database.jdbi(), wallet, new FlatPayCheckoutBroker(c, own, json), json),
+                                c,
+                                own,
+                                json)
+                        .register(table));
                 registered[0] = table.registered();
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));

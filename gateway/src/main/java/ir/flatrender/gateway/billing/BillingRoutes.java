@@ -10,24 +10,22 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
-import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.renders.FarmClient;
 import ir.flatrender.proto.farm.v1.Template;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
 
 /** {@code /v1/plans}, {@code /v1/quote}, the wallet, and the farm administrators' credit and quota. */
 public final class BillingRoutes {
-    private final Jdbi jdbi;
     private final Billing billing;
+    private final Wallet wallet;
     private final FarmClient farm;
     private final ObjectMapper json;
 
-    public BillingRoutes(Jdbi jdbi, Billing billing, FarmClient farm, ObjectMapper json) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+    public BillingRoutes(Billing billing, Wallet wallet, FarmClient farm, ObjectMapper json) {
         this.billing = requireNonNull(billing, "billing is null");
+        this.wallet = requireNonNull(wallet, "wallet is null");
         this.farm = requireNonNull(farm, "farm is null");
         this.json = requireNonNull(json, "json is null");
     }
@@ -43,7 +41,7 @@ public final class BillingRoutes {
 
     private void plans(Context ctx) {
         ArrayNode out = json.createArrayNode();
-        for (Billing.Plan plan : jdbi.withHandle(billing::plans)) {
+        for (Billing.Plan plan : billing.plans()) {
             ObjectNode node = out.addObject();
             node.put("id", plan.id());
             node.putObject("name").put("en", plan.nameEn()).put("fa", plan.nameFa());
@@ -77,8 +75,7 @@ public final class BillingRoutes {
         body.check();
         Template template = template(farm, body, templateId);
         body.check();
-        Billing.Quote quote =
-                Billing.quote(jdbi.withHandle(h -> billing.planOf(h, principal.tenantId())), template, tier);
+        Billing.Quote quote = Billing.quote(billing.planOf(principal.tenantId()), template, tier);
         ctx.json(quoteJson(json, quote));
     }
 
@@ -98,39 +95,26 @@ public final class BillingRoutes {
         Principal principal = Requests.principal(ctx);
         principal.require(Principal.Role.VIEWER);
         principal.requireScope("billing:read");
+        Wallet.Statement statement = wallet.statement(principal.tenantId());
         ObjectNode out = json.createObjectNode();
-        jdbi.useHandle(handle -> {
-            Billing.Balance balance = Billing.balance(handle, principal.tenantId());
-            out.put("available_rial", balance.availableRial());
-            out.put("held_rial", balance.heldRial());
-            out.put("captured_rial", balance.capturedRial());
-            out.put("credited_rial", balance.creditedRial());
-            out.put("used_seconds_this_month", Billing.usedThisMonth(handle, principal.tenantId()));
-            Billing.monthlyQuota(handle, principal.tenantId()).ifPresent(q -> out.put("monthly_quota_seconds", q));
-            ArrayNode entries = out.putArray("entries");
-            handle.createQuery("""
-                            SELECT id, kind, amount_rial, render_id, reference, created_at
-                            FROM identity.ledger_entries WHERE tenant_id = :tenant ORDER BY id DESC LIMIT 200
-                            """)
-                    .bind("tenant", principal.tenantId())
-                    .map((rs, c) -> {
-                        ObjectNode entry = entries.addObject();
-                        entry.put("id", rs.getLong("id"));
-                        entry.put("kind", rs.getString("kind"));
-                        entry.put("amount_rial", rs.getLong("amount_rial"));
-                        UUID render = rs.getObject("render_id", UUID.class);
-                        if (render != null) {
-                            entry.put("render_id", render.toString());
-                        }
-                        entry.put("reference", rs.getString("reference"));
-                        entry.put(
-                                "created_at",
-                                rs.getObject("created_at", java.time.OffsetDateTime.class)
-                                        .toString());
-                        return entry;
-                    })
-                    .list();
-        });
+        out.put("available_rial", statement.balance().availableRial());
+        out.put("held_rial", statement.balance().heldRial());
+        out.put("captured_rial", statement.balance().capturedRial());
+        out.put("credited_rial", statement.balance().creditedRial());
+        out.put("used_seconds_this_month", statement.usedSecondsThisMonth());
+        statement.monthlyQuotaSeconds().ifPresent(q -> out.put("monthly_quota_seconds", q));
+        ArrayNode entries = out.putArray("entries");
+        for (Wallet.Entry entry : statement.entries()) {
+            ObjectNode node = entries.addObject();
+            node.put("id", entry.id());
+            node.put("kind", entry.kind());
+            node.put("amount_rial", entry.amountRial());
+            if (entry.renderId() != null) {
+                node.put("render_id", entry.renderId().toString());
+            }
+            node.put("reference", entry.reference());
+            node.put("created_at", entry.createdAt().toString());
+        }
         ctx.json(out);
     }
 
@@ -148,25 +132,14 @@ public final class BillingRoutes {
         if (days < 1 || days > 366) {
             throw Problem.invalidField("days", "must be a whole number from 1 to 366");
         }
-        int window = days;
         ArrayNode out = json.createArrayNode();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        SELECT (recorded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS renders,
-                               sum(seconds) AS seconds, sum(amount_rial) AS rial
-                        FROM identity.usage_records
-                        WHERE tenant_id = :t AND recorded_at >= now() - make_interval(days => :days)
-                        GROUP BY 1 ORDER BY 1
-                        """)
-                .bind("t", principal.tenantId())
-                .bind("days", window)
-                .map((rs, c) -> out.addObject()
-                        .put(
-                                "day",
-                                rs.getObject("day", java.time.LocalDate.class).toString())
-                        .put("renders", rs.getLong("renders"))
-                        .put("seconds", rs.getLong("seconds"))
-                        .put("amount_rial", rs.getLong("rial")))
-                .list());
+        for (Wallet.UsageDay day : wallet.usage(principal.tenantId(), days)) {
+            out.addObject()
+                    .put("day", day.day().toString())
+                    .put("renders", day.renders())
+                    .put("seconds", day.seconds())
+                    .put("amount_rial", day.amountRial());
+        }
         ctx.json(json.createObjectNode().set("days", out));
     }
 
@@ -186,21 +159,7 @@ public final class BillingRoutes {
         long amount = body.positiveLong("amount_rial", 1_000_000_000_000L);
         String reason = body.string("reason", 500);
         body.check();
-        long id = jdbi.inTransaction(handle -> {
-            Billing.lockWallet(handle, tenant);
-            long entry =
-                    Billing.entry(handle, tenant, "credit", amount, null, "admin:" + principal.user() + ":" + reason);
-            AuditLog.record(
-                    handle,
-                    tenant,
-                    principal.userId(),
-                    "wallet.credited",
-                    "tenant:" + tenant,
-                    json.createObjectNode().put("amount_rial", amount).put("reason", reason),
-                    Requests.requestId(ctx),
-                    Requests.ip(ctx));
-            return entry;
-        });
+        long id = wallet.credit(principal, tenant, amount, reason, Requests.origin(ctx));
         ctx.status(201).json(json.createObjectNode().put("entry_id", id).put("amount_rial", amount));
     }
 
@@ -211,12 +170,7 @@ public final class BillingRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         long seconds = body.positiveLong("monthly_quota_seconds", Integer.MAX_VALUE);
         body.check();
-        int updated = jdbi.withHandle(handle -> handle.createUpdate(
-                        "UPDATE identity.tenants SET monthly_quota_seconds = :q, updated_at = now() WHERE id = :t")
-                .bind("q", (int) seconds)
-                .bind("t", tenant)
-                .execute());
-        if (updated == 0) {
+        if (!wallet.setMonthlyQuota(tenant, (int) seconds)) {
             throw Problem.notFound("tenant " + tenant);
         }
         ctx.json(json.createObjectNode().put("monthly_quota_seconds", seconds));

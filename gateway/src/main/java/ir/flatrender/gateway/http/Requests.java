@@ -15,6 +15,11 @@ public final class Requests {
         return id == null ? "" : id;
     }
 
+    /** The request's id and the client's address, for the audit log. */
+    public static ir.flatrender.gateway.identity.AuditLog.Origin origin(Context ctx) {
+        return new ir.flatrender.gateway.identity.AuditLog.Origin(requestId(ctx), ip(ctx));
+    }
+
     /** The client's address: a trusted proxy's forwarded-for, else the socket's peer ({@link ClientAddresses}). */
     public static String ip(Context ctx) {
         String client = ctx.attribute(ClientAddresses.ATTRIBUTE);

@@ -9,6 +9,9 @@ import org.jdbi.v3.core.Handle;
 public final class AuditLog {
     private AuditLog() {}
 
+    /** Where an audited change came from: the request's id and the client's address. */
+    public record Origin(String requestId, String ip) {}
+
     public static void record(
             Handle handle,
             UUID tenantId,

@@ -2,39 +2,28 @@ package ir.flatrender.gateway.payment;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RateLimiter;
-import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
-import ir.flatrender.gateway.http.RouteTable;
-import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.identity.SecretBox;
 import ir.flatrender.gateway.identity.Secrets;
 import ir.flatrender.gateway.webhooks.WebhookSignature;
-import ir.flatrender.gateway.webhooks.WebhookTargets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The broker's client apps: the admin API that makes and changes them and issues their
- * credentials (shown once; the API key kept as a digest, the HMAC and webhook secrets sealed
- * under the master key), and the check of a client's signed call (PAYMENTS.md section 2).
+ * The broker's client apps: made and changed by farm administrators ({@link ClientAppRoutes}),
+ * their credentials issued (shown once; the API key kept as a digest, the HMAC and webhook
+ * secrets sealed under the master key), and the check of a client's signed call (PAYMENTS.md
+ * section 2).
  */
 public final class ClientApps {
     public static final Pattern MERCHANT = Pattern.compile("^[0-9A-Za-z-]{36}$");
@@ -52,6 +41,22 @@ public final class ClientApps {
             boolean disabled,
             Instant createdAt) {}
 
+    /** What an administrator sets of an app. */
+    public record Settings(
+            String name,
+            List<String> returnUrls,
+            Optional<String> webhookUrl,
+            Optional<String> merchantId,
+            Optional<ZarinPal.Unit> unit,
+            boolean disabled) {}
+
+    /**
+     * A client's signed call as it came: its headers' values as sent (null when missing), its
+     * method, path and body.
+     */
+    public record SignedCall(
+            String apiKey, String timestamp, String nonce, String signature, String method, String path, byte[] body) {}
+
     /**
      * A client's call that passed the checks: who made it, the secret its results are signed
      * with, and the nonce it took.
@@ -63,56 +68,13 @@ public final class ClientApps {
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
-    private final ObjectMapper json;
-    private final boolean allowPrivateWebhooks;
     private final RateLimiter perClient;
 
     /** @param perClient the rate limit of one client app's signed calls */
-    public ClientApps(
-            Jdbi jdbi, SecretBox secrets, ObjectMapper json, boolean allowPrivateWebhooks, RateLimiter perClient) {
+    public ClientApps(Jdbi jdbi, SecretBox secrets, RateLimiter perClient) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.perClient = requireNonNull(perClient, "perClient is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
-        this.json = requireNonNull(json, "json is null");
-        this.allowPrivateWebhooks = allowPrivateWebhooks;
-    }
-
-    public void register(RouteTable routes) {
-        routes.post("/v1/admin/pay/clients", this::create);
-        routes.get("/v1/admin/pay/clients", this::list);
-        routes.get("/v1/admin/pay/clients/{clientId}", this::show);
-        routes.patch("/v1/admin/pay/clients/{clientId}", this::update);
-        routes.post("/v1/admin/pay/clients/{clientId}/keys/rotate", this::rotate);
-        routes.post("/v1/admin/pay/clients/{clientId}/webhook-secret/rotate", this::rotateWebhookSecret);
-    }
-
-    /** Farm administrators only, signed in (an access token, not an API key). */
-    static void requireAdmin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
-        if (principal.apiKeyId().isPresent()) {
-            throw Problem.forbidden("the payment admin API takes a farm administrator's access token, not an API key");
-        }
-        principal.requireFarmAdmin();
-    }
-
-    // ---------------------------------------------------------------- admin API
-
-    private record Settings(
-            String name,
-            List<String> returnUrls,
-            Optional<String> webhookUrl,
-            Optional<String> merchantId,
-            Optional<ZarinPal.Unit> unit,
-            boolean disabled) {}
-
-    private void create(Context ctx) {
-        requireAdmin(ctx);
-        RequestBodies body = RequestBodies.read(ctx, json);
-        Settings settings = settings(body, null);
-        body.check();
-        Issued issued = create(
-                settings.name(), settings.returnUrls(), settings.webhookUrl(), settings.merchantId(), settings.unit());
-        ctx.status(201).json(issued(issued));
     }
 
     /** Makes a client app and its first credentials. */
@@ -127,20 +89,16 @@ public final class ClientApps {
         String apiKey = newApiKey();
         String hmacSecret = Secrets.generate("fps_");
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
-                            INSERT INTO payment.client_apps
-                                (id, name, return_urls, webhook_url, webhook_secret_encrypted, merchant_id, currency_unit)
-                            VALUES (:id, :name, :urls, :webhook, :secret, :merchant, :unit)
-                            """)
-                    .bind("id", id)
-                    .bind("name", name)
-                    .bind("urls", returnUrls.toArray(String[]::new))
-                    .bind("webhook", webhookUrl.orElse(null))
-                    .bind("secret", secrets.seal(webhookSecret, webhookContext(id)))
-                    .bind("merchant", merchantId.orElse(null))
-                    .bind("unit", unit.map(Enum::name).orElse(null))
-                    .execute();
-            insertKey(handle, id, apiKey, hmacSecret);
+            ClientAppDao apps = handle.attach(ClientAppDao.class);
+            apps.insert(
+                    id,
+                    name,
+                    returnUrls.toArray(String[]::new),
+                    webhookUrl.orElse(null),
+                    secrets.seal(webhookSecret, webhookContext(id)),
+                    merchantId.orElse(null),
+                    unit.map(Enum::name).orElse(null));
+            insertKey(apps, id, apiKey, hmacSecret);
         });
         return new Issued(find(id).orElseThrow(), apiKey, hmacSecret, Optional.of(webhookSecret));
     }
@@ -161,171 +119,62 @@ public final class ClientApps {
             throw new IllegalArgumentException("not a FlatPay API key and HMAC secret");
         }
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
-                            INSERT INTO payment.client_apps (id, name, return_urls, webhook_url, webhook_secret_encrypted)
-                            VALUES (:id, :name, :urls, :webhook, :secret)
-                            ON CONFLICT (id) DO UPDATE SET name = excluded.name, return_urls = excluded.return_urls,
-                                webhook_url = excluded.webhook_url,
-                                webhook_secret_encrypted = excluded.webhook_secret_encrypted, updated_at = now()
-                            """)
-                    .bind("id", id)
-                    .bind("name", name)
-                    .bind("urls", returnUrls.toArray(String[]::new))
-                    .bind("webhook", webhookUrl)
-                    .bind("secret", secrets.seal(webhookSecret, webhookContext(id)))
-                    .execute();
-            boolean known = handle.createQuery("SELECT count(*) FROM payment.client_keys WHERE key_id = :k")
-                            .bind("k", keyId(apiKey))
-                            .mapTo(Integer.class)
-                            .one()
-                    > 0;
-            if (!known) {
-                insertKey(handle, id, apiKey, hmacSecret);
+            ClientAppDao apps = handle.attach(ClientAppDao.class);
+            apps.upsert(
+                    id,
+                    name,
+                    returnUrls.toArray(String[]::new),
+                    webhookUrl,
+                    secrets.seal(webhookSecret, webhookContext(id)));
+            if (!apps.keyKnown(keyId(apiKey))) {
+                insertKey(apps, id, apiKey, hmacSecret);
             }
         });
         return find(id).orElseThrow();
     }
 
-    private void list(Context ctx) {
-        requireAdmin(ctx);
-        List<ClientApp> apps = jdbi.withHandle(handle -> handle.createQuery(SELECT + " ORDER BY created_at, id")
-                .map((rs, c) -> app(rs))
-                .list());
-        ObjectNode out = json.createObjectNode();
-        ArrayNode items = out.putArray("clients");
-        apps.forEach(app -> items.add(toJson(app)));
-        ctx.json(out);
+    public Optional<ClientApp> find(UUID id) {
+        return jdbi.withExtension(ClientAppDao.class, apps -> apps.find(id));
     }
 
-    private void show(Context ctx) {
-        requireAdmin(ctx);
-        ctx.json(toJson(
-                find(clientId(ctx)).orElseThrow(() -> Problem.notFound("client app " + ctx.pathParam("clientId")))));
+    /** Every app, oldest first. */
+    public List<ClientApp> list() {
+        return jdbi.withExtension(ClientAppDao.class, ClientAppDao::list);
     }
 
-    private void update(Context ctx) {
-        requireAdmin(ctx);
-        UUID id = clientId(ctx);
-        ClientApp app = find(id).orElseThrow(() -> Problem.notFound("client app " + id));
-        RequestBodies body = RequestBodies.read(ctx, json);
-        Settings settings = settings(body, app);
-        body.check();
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        UPDATE payment.client_apps SET name = :name, return_urls = :urls, webhook_url = :webhook,
-                            merchant_id = :merchant, currency_unit = :unit, disabled = :disabled, updated_at = now()
-                        WHERE id = :id
-                        """)
-                .bind("id", id)
-                .bind("name", settings.name())
-                .bind("urls", settings.returnUrls().toArray(String[]::new))
-                .bind("webhook", settings.webhookUrl().orElse(null))
-                .bind("merchant", settings.merchantId().orElse(null))
-                .bind("unit", settings.unit().map(Enum::name).orElse(null))
-                .bind("disabled", settings.disabled())
-                .execute());
-        ctx.json(toJson(find(id).orElseThrow()));
+    /** Sets an app's settings; answers it as it is now. */
+    public ClientApp update(UUID id, Settings settings) {
+        jdbi.useExtension(
+                ClientAppDao.class,
+                apps -> apps.update(
+                        id,
+                        settings.name(),
+                        settings.returnUrls().toArray(String[]::new),
+                        settings.webhookUrl().orElse(null),
+                        settings.merchantId().orElse(null),
+                        settings.unit().map(Enum::name).orElse(null),
+                        settings.disabled()));
+        return find(id).orElseThrow();
     }
 
-    private void rotate(Context ctx) {
-        requireAdmin(ctx);
-        UUID id = clientId(ctx);
-        ClientApp app = find(id).orElseThrow(() -> Problem.notFound("client app " + id));
-        int grace = ctx.body().isBlank()
-                ? 0
-                : RequestBodies.read(ctx, json).optionalInt("grace_seconds", 0, 7 * 24 * 3600, 0);
+    /** New credentials for the app; its keys now live expire after {@code graceSeconds}. */
+    public Issued rotateKeys(ClientApp app, int graceSeconds) {
         String apiKey = newApiKey();
         String hmacSecret = Secrets.generate("fps_");
         jdbi.useTransaction(handle -> {
-            handle.createUpdate("""
-                            UPDATE payment.client_keys SET expires_at = now() + make_interval(secs => :grace)
-                            WHERE client_id = :id AND (expires_at IS NULL OR expires_at > now() + make_interval(secs => :grace))
-                            """)
-                    .bind("id", id)
-                    .bind("grace", (double) grace)
-                    .execute();
-            insertKey(handle, id, apiKey, hmacSecret);
+            ClientAppDao apps = handle.attach(ClientAppDao.class);
+            apps.expireKeys(app.id(), graceSeconds);
+            insertKey(apps, app.id(), apiKey, hmacSecret);
         });
-        ctx.json(issued(new Issued(app, apiKey, hmacSecret, Optional.empty())));
+        return new Issued(app, apiKey, hmacSecret, Optional.empty());
     }
 
-    /** A new webhook secret, shown once; deliveries from now on are signed with it. */
-    private void rotateWebhookSecret(Context ctx) {
-        requireAdmin(ctx);
-        UUID id = clientId(ctx);
-        ClientApp app = find(id).orElseThrow(() -> Problem.notFound("client app " + id));
+    /** A new webhook secret for the app: deliveries from now on are signed with it. */
+    public String rotateWebhookSecret(UUID id) {
         String secret = WebhookSignature.newSecret();
-        jdbi.useHandle(handle -> handle.createUpdate("""
-                        UPDATE payment.client_apps SET webhook_secret_encrypted = :secret, updated_at = now()
-                        WHERE id = :id
-                        """)
-                .bind("secret", secrets.seal(secret, webhookContext(id)))
-                .bind("id", id)
-                .execute());
-        ObjectNode out = json.createObjectNode();
-        out.set("client", toJson(app));
-        out.put("webhook_secret", secret);
-        out.put("note", "shown once; webhooks sent from now on, retries included, are signed with it");
-        ctx.json(out);
-    }
-
-    private Settings settings(RequestBodies body, ClientApp current) {
-        PaymentText.check(body, "name", "return_urls", "webhook_url", "merchant_id", "currency_unit");
-        String name = current == null
-                ? body.string("name", 200)
-                : body.optionalString("name", 200).orElse(current.name());
-        List<String> urls = current == null || has(body, "return_urls") ? returnUrls(body) : current.returnUrls();
-        Optional<String> webhook = current == null || has(body, "webhook_url")
-                ? body.optionalString("webhook_url", 2000)
-                : current.webhookUrl();
-        webhook.flatMap(url -> WebhookTargets.problem(url, allowPrivateWebhooks))
-                .ifPresent(problem -> body.error("webhook_url", "the URL " + problem));
-        Optional<String> merchant = current == null || has(body, "merchant_id")
-                ? body.optionalString("merchant_id", 36)
-                : current.merchantId();
-        if (merchant.isPresent() && !MERCHANT.matcher(merchant.get()).matches()) {
-            body.error("merchant_id", "must be a ZarinPal merchant id (36 characters)");
-        }
-        Optional<ZarinPal.Unit> unit = current == null ? Optional.empty() : current.unit();
-        if (has(body, "currency_unit")) {
-            Optional<String> text = body.optionalString("currency_unit", 3);
-            try {
-                unit = text.map(t -> ZarinPal.Unit.valueOf(t.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                body.error("currency_unit", "must be IRR or IRT");
-            }
-        }
-        boolean disabled = current != null && current.disabled();
-        if (has(body, "disabled")) {
-            JsonNode value = body.raw("disabled");
-            if (value.isBoolean()) {
-                disabled = value.asBoolean();
-            } else {
-                body.error("disabled", "must be true or false");
-            }
-        }
-        return new Settings(name, urls, webhook, merchant, unit, disabled);
-    }
-
-    private static boolean has(RequestBodies body, String field) {
-        return body.raw(field) != null;
-    }
-
-    private static List<String> returnUrls(RequestBodies body) {
-        JsonNode value = body.raw("return_urls");
-        List<String> urls = new ArrayList<>();
-        if (value == null || !value.isArray() || value.isEmpty() || value.size() > 20) {
-            body.error("return_urls", "must be a list of 1 to 20 http(s) URLs");
-            return urls;
-        }
-        for (JsonNode item : value) {
-            Optional<URI> uri = item.isTextual() ? absolute(item.asText()) : Optional.empty();
-            if (uri.isEmpty() || uri.get().getRawQuery() != null) {
-                body.error("return_urls", "must hold absolute http(s) URLs without query or fragment: " + item);
-                return urls;
-            }
-            urls.add(item.asText());
-        }
-        return urls;
+        jdbi.useExtension(
+                ClientAppDao.class, apps -> apps.setWebhookSecret(id, secrets.seal(secret, webhookContext(id))));
+        return secret;
     }
 
     /** Whether the buyer may be sent back to {@code url}: under one of the app's return URLs. */
@@ -385,25 +234,15 @@ public final class ClientApps {
      * seen before (taken only when everything else holds, so a refused call leaves nothing
      * behind; a call refused after this check gives it back, {@link #releaseNonce}).
      */
-    public Caller authenticate(Context ctx, byte[] body) {
-        String apiKey = ctx.header("X-Api-Key");
+    public Caller authenticate(SignedCall call) {
+        String apiKey = call.apiKey();
         if (apiKey == null || !API_KEY.matcher(apiKey.trim()).matches()) {
             throw refused("api-key-unknown", "the X-Api-Key header does not hold a FlatPay API key (fpk_…)");
         }
         apiKey = apiKey.trim();
         String keyId = keyId(apiKey);
-        record Key(UUID clientId, String digest, String sealed) {}
-        Optional<Key> key = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT client_id, key_sha256, hmac_secret_encrypted FROM payment.client_keys
-                        WHERE key_id = :k AND (expires_at IS NULL OR expires_at > now())
-                        """)
-                .bind("k", keyId)
-                .map((rs, c) -> new Key(
-                        rs.getObject("client_id", UUID.class),
-                        rs.getString("key_sha256"),
-                        rs.getString("hmac_secret_encrypted")))
-                .findOne());
-        if (key.isEmpty() || !Secrets.sameDigest(key.get().digest(), Secrets.sha256(apiKey))) {
+        Optional<ClientAppDao.Key> key = jdbi.withExtension(ClientAppDao.class, apps -> apps.liveKey(keyId));
+        if (key.isEmpty() || !Secrets.sameDigest(key.get().keySha256(), Secrets.sha256(apiKey))) {
             throw refused("api-key-unknown", "the API key is not known, or was rotated out");
         }
         ClientApp app = find(key.get().clientId()).orElseThrow();
@@ -411,8 +250,7 @@ public final class ClientApps {
             throw Problem.of(
                     403, "client-disabled", "The client app is disabled", "client app " + app.id() + " is disabled");
         }
-        String timestampHeader = ctx.header("X-FlatPay-Timestamp");
-        long timestamp = ClientSignature.parseTimestamp(timestampHeader);
+        long timestamp = ClientSignature.parseTimestamp(call.timestamp());
         long now = Instant.now().getEpochSecond();
         if (timestamp < 0 || Math.abs(now - timestamp) > ClientSignature.WINDOW_SECONDS) {
             throw refused(
@@ -420,28 +258,19 @@ public final class ClientApps {
                     "X-FlatPay-Timestamp must be unix seconds within " + ClientSignature.WINDOW_SECONDS
                             + " s of the broker's clock (" + now + ")");
         }
-        String nonce = ctx.header("X-FlatPay-Nonce");
+        String nonce = call.nonce();
         if (nonce == null || !ClientSignature.NONCE.matcher(nonce).matches()) {
             throw refused("signature-invalid", "X-FlatPay-Nonce must be 16 to 64 characters of A-Z a-z 0-9 _ -");
         }
-        String hmacSecret = secrets.open(key.get().sealed(), hmacContext(keyId));
+        String hmacSecret = secrets.open(key.get().hmacSecretEncrypted(), hmacContext(keyId));
         if (!ClientSignature.requestMatches(
-                hmacSecret,
-                ctx.header("X-FlatPay-Signature"),
-                ctx.method().name(),
-                ctx.path(),
-                timestampHeader,
-                nonce,
-                body)) {
+                hmacSecret, call.signature(), call.method(), call.path(), call.timestamp(), nonce, call.body())) {
             throw refused(
                     "signature-invalid",
                     "X-FlatPay-Signature does not match the request (see PAYMENTS.md for the canonical string)");
         }
         perClient.acquire("pay-client:" + app.id(), "this client app");
-        int taken = jdbi.withHandle(handle ->
-                handle.createUpdate("""
-                        INSERT INTO payment.request_nonces (client_id, nonce) VALUES (:c, :n) ON CONFLICT DO NOTHING
-                        """).bind("c", app.id()).bind("n", nonce).execute());
+        int taken = jdbi.withExtension(ClientAppDao.class, apps -> apps.takeNonce(app.id(), nonce));
         if (taken == 0) {
             throw refused("nonce-reused", "this nonce was used already; every call takes a new one");
         }
@@ -450,11 +279,8 @@ public final class ClientApps {
 
     /** Gives a refused call's nonce back: PAYMENTS.md section 2, a refused call takes nothing. */
     void releaseNonce(Caller caller) {
-        jdbi.useHandle(
-                handle -> handle.createUpdate("DELETE FROM payment.request_nonces WHERE client_id = :c AND nonce = :n")
-                        .bind("c", caller.app().id())
-                        .bind("n", caller.nonce())
-                        .execute());
+        jdbi.useExtension(
+                ClientAppDao.class, apps -> apps.releaseNonce(caller.app().id(), caller.nonce()));
     }
 
     private static Problem refused(String type, String detail) {
@@ -463,86 +289,21 @@ public final class ClientApps {
 
     /** The HMAC secret results for this app are signed with now: that of its newest key. */
     String currentHmacSecret(UUID clientId) {
-        record Key(String keyId, String sealed) {}
-        Key key = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT key_id, hmac_secret_encrypted FROM payment.client_keys
-                        WHERE client_id = :c AND (expires_at IS NULL OR expires_at > now())
-                        ORDER BY created_at DESC LIMIT 1
-                        """)
-                .bind("c", clientId)
-                .map((rs, c) -> new Key(rs.getString("key_id"), rs.getString("hmac_secret_encrypted")))
-                .one());
-        return secrets.open(key.sealed(), hmacContext(key.keyId()));
+        ClientAppDao.Key key = jdbi.withExtension(ClientAppDao.class, apps -> apps.newestKey(clientId))
+                .orElseThrow(() -> new IllegalStateException("client app " + clientId + " has no live key"));
+        return secrets.open(key.hmacSecretEncrypted(), hmacContext(key.keyId()));
     }
 
     /** Forgets nonces older than twice the window. */
     int sweepNonces() {
-        return jdbi.withHandle(handle -> handle.createUpdate(
-                        "DELETE FROM payment.request_nonces WHERE seen_at < now() - interval '10 minutes'")
-                .execute());
+        return jdbi.withExtension(ClientAppDao.class, ClientAppDao::sweepNonces);
     }
 
-    // ---------------------------------------------------------------- rows
+    // ---------------------------------------------------------------- keys
 
-    private static final String SELECT = """
-            SELECT id, name, return_urls, webhook_url, merchant_id, currency_unit, disabled, created_at
-            FROM payment.client_apps""";
-
-    public Optional<ClientApp> find(UUID id) {
-        return jdbi.withHandle(handle -> handle.createQuery(SELECT + " WHERE id = :id")
-                .bind("id", id)
-                .map((rs, c) -> app(rs))
-                .findOne());
-    }
-
-    private static ClientApp app(java.sql.ResultSet rs) throws java.sql.SQLException {
-        String unit = rs.getString("currency_unit");
-        return new ClientApp(
-                rs.getObject("id", UUID.class),
-                rs.getString("name"),
-                List.of((String[]) rs.getArray("return_urls").getArray()),
-                Optional.ofNullable(rs.getString("webhook_url")),
-                Optional.ofNullable(rs.getString("merchant_id")),
-                Optional.ofNullable(unit).map(ZarinPal.Unit::valueOf),
-                rs.getBoolean("disabled"),
-                rs.getTimestamp("created_at").toInstant());
-    }
-
-    ObjectNode toJson(ClientApp app) {
-        ObjectNode node = json.createObjectNode();
-        node.put("id", app.id().toString());
-        node.put("name", app.name());
-        ArrayNode urls = node.putArray("return_urls");
-        app.returnUrls().forEach(urls::add);
-        node.put("webhook_url", app.webhookUrl().orElse(null));
-        node.put("merchant_id", app.merchantId().orElse(null));
-        node.put("currency_unit", app.unit().map(Enum::name).orElse(null));
-        node.put("disabled", app.disabled());
-        node.put("created_at", app.createdAt().toString());
-        return node;
-    }
-
-    private ObjectNode issued(Issued issued) {
-        ObjectNode out = json.createObjectNode();
-        out.set("client", toJson(issued.app()));
-        out.put("api_key", issued.apiKey());
-        out.put("hmac_secret", issued.hmacSecret());
-        issued.webhookSecret().ifPresent(secret -> out.put("webhook_secret", secret));
-        out.put("note", "the secrets are shown once; the broker keeps only a digest or a sealed copy");
-        return out;
-    }
-
-    private void insertKey(Handle handle, UUID clientId, String apiKey, String hmacSecret) {
+    private void insertKey(ClientAppDao apps, UUID clientId, String apiKey, String hmacSecret) {
         String keyId = keyId(apiKey);
-        handle.createUpdate("""
-                        INSERT INTO payment.client_keys (key_id, client_id, key_sha256, hmac_secret_encrypted)
-                        VALUES (:k, :c, :digest, :secret)
-                        """)
-                .bind("k", keyId)
-                .bind("c", clientId)
-                .bind("digest", Secrets.sha256(apiKey))
-                .bind("secret", secrets.seal(hmacSecret, hmacContext(keyId)))
-                .execute();
+        apps.insertKey(keyId, clientId, Secrets.sha256(apiKey), secrets.seal(hmacSecret, hmacContext(keyId)));
     }
 
     static String webhookContext(UUID clientId) {
@@ -566,14 +327,6 @@ public final class ClientApps {
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
         return "fpk_" + HexFormat.of().formatHex(id) + "_" + Secrets.generate("");
-    }
-
-    private static UUID clientId(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("clientId"));
-        } catch (IllegalArgumentException e) {
-            throw Problem.notFound("client app " + ctx.pathParam("clientId"));
-        }
     }
 
     static byte[] utf8(String text) {

@@ -30,6 +30,7 @@ public final class PaymentBroker implements AutoCloseable {
     private static final int VERIFY_QUEUE = 200;
 
     private final ClientApps clients;
+    private final ClientAppRoutes clientRoutes;
     private final Transactions transactions;
     private final PaymentRoutes routes;
     private final PaymentWebhooks deliverer;
@@ -49,7 +50,7 @@ public final class PaymentBroker implements AutoCloseable {
         Supplier<String> publicUrl =
                 config.publicUrl().isPresent() ? () -> config.publicUrl().get() : ownUrl;
         ZarinPal zarinPal = new ZarinPal(config.zarinPalUrl(), config.zarinPalTimeout(), json);
-        this.clients = new ClientApps(jdbi, secrets, json, config.allowPrivateWebhooks(), perClient);
+        this.clients = new ClientApps(jdbi, secrets, perClient);
         AtomicInteger verifierCount = new AtomicInteger();
         this.verifiers = new ThreadPoolExecutor(
                 VERIFIERS, VERIFIERS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(VERIFY_QUEUE), r -> {
@@ -59,6 +60,7 @@ public final class PaymentBroker implements AutoCloseable {
                 });
         verifiers.allowCoreThreadTimeOut(true);
         this.transactions = new Transactions(jdbi, zarinPal, config, publicUrl, json, verifiers);
+        this.clientRoutes = new ClientAppRoutes(clients, config.allowPrivateWebhooks(), json);
         this.routes = new PaymentRoutes(clients, transactions, config, json);
         this.deliverer = new PaymentWebhooks(
                 jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
@@ -76,7 +78,7 @@ public final class PaymentBroker implements AutoCloseable {
     }
 
     public void register(RouteTable table) {
-        clients.register(table);
+        clientRoutes.register(table);
         routes.register(table);
     }
 

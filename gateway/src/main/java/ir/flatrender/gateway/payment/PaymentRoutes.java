@@ -72,7 +72,14 @@ public final class PaymentRoutes {
      * 503, or an error of ours) gives its nonce back, so that the client may send it again.
      */
     private void signed(Context ctx, java.util.function.Consumer<ClientApps.Caller> call) {
-        ClientApps.Caller caller = clients.authenticate(ctx, ctx.bodyAsBytes());
+        ClientApps.Caller caller = clients.authenticate(new ClientApps.SignedCall(
+                ctx.header("X-Api-Key"),
+                ctx.header("X-FlatPay-Timestamp"),
+                ctx.header("X-FlatPay-Nonce"),
+                ctx.header("X-FlatPay-Signature"),
+                ctx.method().name(),
+                ctx.path(),
+                ctx.bodyAsBytes()));
         try {
             call.accept(caller);
         } catch (RuntimeException e) {
@@ -273,7 +280,7 @@ public final class PaymentRoutes {
     }
 
     private void list(Context ctx) {
-        ClientApps.requireAdmin(ctx);
+        ClientAppRoutes.requireAdmin(ctx);
         Optional<UUID> client = uuidParam(ctx, "client_id");
         Optional<String> status = Optional.ofNullable(ctx.queryParam("status"));
         if (status.isPresent() && !STATUSES.contains(status.get())) {

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.webhooks.Webhooks;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,31 +146,21 @@ public final class Transactions {
                 ask.email().orElse(""))));
         record Outcome(Transaction transaction, boolean created, ZarinPal.ZarinPalException failure) {}
         Outcome outcome = jdbi.inTransaction(handle -> {
-            boolean created = handle.createUpdate("""
-                                    INSERT INTO payment.transactions (client_id, order_id, request_sha256, amount_rial,
-                                        description, return_url, mobile, email, merchant_id, currency_unit, expires_at)
-                                    VALUES (:client, :order, :digest, :amount, :description, :returnUrl, :mobile,
-                                        :email, :merchant, :unit, now() + make_interval(secs => :expiry))
-                                    ON CONFLICT (client_id, order_id) DO NOTHING
-                                    """)
-                            .bind("client", app.id())
-                            .bind("order", ask.orderId())
-                            .bind("digest", digest)
-                            .bind("amount", ask.amountRial())
-                            .bind("description", ask.description())
-                            .bind("returnUrl", ask.returnUrl())
-                            .bind("mobile", ask.mobile().orElse(null))
-                            .bind("email", ask.email().orElse(null))
-                            .bind("merchant", merchant)
-                            .bind("unit", unit.name())
-                            .bind("expiry", (double) config.pendingExpiry().toSeconds())
-                            .execute()
+            TransactionDao transactions = handle.attach(TransactionDao.class);
+            boolean created = transactions.insert(
+                            app.id(),
+                            ask.orderId(),
+                            digest,
+                            ask.amountRial(),
+                            ask.description(),
+                            ask.returnUrl(),
+                            ask.mobile().orElse(null),
+                            ask.email().orElse(null),
+                            merchant,
+                            unit.name(),
+                            (double) config.pendingExpiry().toSeconds())
                     == 1;
-            Transaction row = handle.createQuery(SELECT + " WHERE client_id = :client AND order_id = :order FOR UPDATE")
-                    .bind("client", app.id())
-                    .bind("order", ask.orderId())
-                    .map((rs, c) -> row(rs))
-                    .one();
+            Transaction row = transactions.lockByOrder(app.id(), ask.orderId()).orElseThrow();
             if (!row.requestSha256().equals(digest)) {
                 throw Problem.conflict(
                         "order-conflict",
@@ -193,17 +181,8 @@ public final class Transactions {
                         row.email().orElse(null),
                         row.orderId(),
                         untilExpiry(row));
-                handle.createUpdate("""
-                                UPDATE payment.transactions SET authority = :authority, fee_rial = :fee, fee_type = :feeType,
-                                    last_error = NULL
-                                WHERE id = :id
-                                """)
-                        .bind("authority", requested.authority())
-                        .bind("fee", requested.feeRial())
-                        .bind("feeType", requested.feeType())
-                        .bind("id", row.id())
-                        .execute();
-                return new Outcome(find(handle, row.id()).orElseThrow(), created, null);
+                transactions.asked(row.id(), requested.authority(), requested.feeRial(), requested.feeType());
+                return new Outcome(transactions.find(row.id()).orElseThrow(), created, null);
             } catch (ZarinPal.ZarinPalException e) {
                 if (e.unreachable()) {
                     // Nothing is kept: the same request may be sent again.
@@ -213,8 +192,8 @@ public final class Transactions {
                             "ZarinPal did not answer",
                             e.getMessage() + "; send the same request again");
                 }
-                finish(handle, row, "failed", e.code(), e.getMessage(), false);
-                return new Outcome(find(handle, row.id()).orElseThrow(), created, e);
+                finish(transactions, row, "failed", e.code(), e.getMessage(), false);
+                return new Outcome(transactions.find(row.id()).orElseThrow(), created, e);
             }
         });
         if (outcome.failure() != null) {
@@ -247,12 +226,9 @@ public final class Transactions {
      * @return the transaction of {@code authority}, as it is; empty when there is none
      */
     public Optional<Transaction> noteCallback(String authority, String status) {
-        return jdbi.withHandle(handle -> {
-            handle.createUpdate("""
-                            UPDATE payment.transactions SET buyer_status = :status
-                            WHERE authority = :a AND status = 'pending'
-                            """).bind("status", status).bind("a", authority).execute();
-            return findByAuthority(handle, authority);
+        return jdbi.withExtension(TransactionDao.class, transactions -> {
+            transactions.noteBuyerStatus(authority, status);
+            return transactions.findByAuthority(authority);
         });
     }
 
@@ -299,22 +275,11 @@ public final class Transactions {
      * in flight, or not due again yet, answers as it is.
      */
     public Optional<Transaction> settle(String authority, Source source) {
-        Optional<Transaction> claimed = jdbi.withHandle(handle -> handle.createQuery("""
-                        UPDATE payment.transactions SET verifying_until = now() + make_interval(secs => :lease),
-                            verify_attempts = verify_attempts + 1
-                        WHERE authority = :a
-                          AND (status = 'pending' OR (:listed AND status IN ('failed', 'cancelled', 'expired')))
-                          AND (verifying_until IS NULL OR verifying_until < now())
-                          AND (next_verify_at IS NULL OR next_verify_at <= now())
-                        RETURNING
-                        """ + COLUMNS)
-                .bind("lease", (double) lease().toSeconds())
-                .bind("a", authority)
-                .bind("listed", source == Source.LISTED)
-                .map((rs, c) -> row(rs))
-                .findOne());
+        Optional<Transaction> claimed = jdbi.withExtension(
+                TransactionDao.class,
+                transactions -> transactions.claim(authority, (double) lease().toSeconds(), source == Source.LISTED));
         if (claimed.isEmpty()) {
-            return jdbi.withHandle(handle -> findByAuthority(handle, authority));
+            return jdbi.withExtension(TransactionDao.class, transactions -> transactions.findByAuthority(authority));
         }
         Transaction row = claimed.get();
         ZarinPal.Verified verified;
@@ -363,9 +328,10 @@ public final class Transactions {
                     yield unsettled(row, e.code(), e.getMessage(), Retry.BACKOFF_CAPPED);
                 }
                 yield jdbi.inTransaction(handle -> {
-                    finish(handle, row, "failed", e.code(), e.getMessage(), true);
-                    release(handle, row.id());
-                    return find(handle, row.id()).orElseThrow();
+                    TransactionDao transactions = handle.attach(TransactionDao.class);
+                    finish(transactions, row, "failed", e.code(), e.getMessage(), true);
+                    transactions.release(row.id());
+                    return transactions.find(row.id()).orElseThrow();
                 });
             }
         };
@@ -388,25 +354,9 @@ public final class Transactions {
         } else {
             log.warn("payment {}: verify did not settle it ({}); it stays {}", row.id(), error, row.status());
         }
-        return jdbi.withHandle(handle -> {
-            handle.createUpdate("""
-                            UPDATE payment.transactions SET last_error = :e, last_code = :code, verifying_until = NULL,
-                                next_verify_at = CASE WHEN :stop THEN 'infinity'::timestamptz
-                                    WHEN CAST(:delay AS double precision) IS NULL THEN NULL
-                                    ELSE now() + make_interval(secs => :delay) END,
-                                attention = COALESCE(:attention, attention),
-                                attention_at = CASE WHEN CAST(:attention AS text) IS NULL THEN attention_at ELSE now() END
-                            WHERE id = :id AND status = :from
-                            """)
-                    .bind("e", error)
-                    .bind("code", code)
-                    .bind("stop", stop)
-                    .bind("delay", delay)
-                    .bind("attention", attention)
-                    .bind("id", row.id())
-                    .bind("from", row.status())
-                    .execute();
-            return find(handle, row.id()).orElseThrow();
+        return jdbi.withExtension(TransactionDao.class, transactions -> {
+            transactions.unsettled(row.id(), row.status(), error, code, stop, delay, attention);
+            return transactions.find(row.id()).orElseThrow();
         });
     }
 
@@ -417,30 +367,22 @@ public final class Transactions {
                         + "; verified by reconciliation: fulfil the order or refund the buyer"
                 : null;
         return jdbi.inTransaction(handle -> {
-            int changed = handle.createUpdate("""
-                            UPDATE payment.transactions SET status = 'paid', ref_id = :ref, card_pan = :pan,
-                                card_hash = :hash, fee_rial = :fee, fee_type = :feeType, last_error = NULL,
-                                last_code = NULL, verifying_until = NULL, next_verify_at = NULL,
-                                paid_after = :paidAfter, attention = COALESCE(:attention, attention),
-                                attention_at = CASE WHEN CAST(:attention AS text) IS NULL THEN attention_at ELSE now() END,
-                                paid_at = now(), finished_at = now()
-                            WHERE id = :id AND status = :from
-                            """)
-                    .bind("ref", verified.refId())
-                    .bind("pan", verified.cardPan())
-                    .bind("hash", verified.cardHash())
-                    .bind("fee", verified.feeRial())
-                    .bind("feeType", verified.feeType())
-                    .bind("paidAfter", late ? row.status() : null)
-                    .bind("attention", attention)
-                    .bind("id", row.id())
-                    .bind("from", row.status())
-                    .execute();
-            Transaction now = find(handle, row.id()).orElseThrow();
+            TransactionDao transactions = handle.attach(TransactionDao.class);
+            int changed = transactions.paid(
+                    row.id(),
+                    row.status(),
+                    verified.refId(),
+                    verified.cardPan(),
+                    verified.cardHash(),
+                    verified.feeRial(),
+                    verified.feeType(),
+                    late ? row.status() : null,
+                    attention);
+            Transaction now = transactions.find(row.id()).orElseThrow();
             if (changed != 1) {
                 return now;
             }
-            enqueue(handle, now, "payment.succeeded");
+            enqueue(transactions, now, "payment.succeeded");
             if (late) {
                 log.error(
                         "ALERT payment {} of client {} (order {}) was paid after the broker closed it as {}:"
@@ -464,13 +406,7 @@ public final class Transactions {
 
     /** Gives a claimed verification back without an outcome (an unexpected error). */
     private void release(Transaction row) {
-        jdbi.useHandle(handle -> release(handle, row.id()));
-    }
-
-    private static void release(Handle handle, UUID id) {
-        handle.createUpdate("UPDATE payment.transactions SET verifying_until = NULL WHERE id = :id")
-                .bind("id", id)
-                .execute();
+        jdbi.useExtension(TransactionDao.class, transactions -> transactions.release(row.id()));
     }
 
     /** 1, 2, 4, … minutes after the n-th verify, an hour at most. */
@@ -484,40 +420,22 @@ public final class Transactions {
         return config.zarinPalTimeout().plusSeconds(5);
     }
 
-    private void finish(Handle handle, Transaction row, String status, Integer code, String message, boolean notify) {
-        handle.createUpdate("""
-                        UPDATE payment.transactions SET status = :status, failure_code = :code, failure_message = :message,
-                            finished_at = now()
-                        WHERE id = :id AND status = 'pending'
-                        """)
-                .bind("status", status)
-                .bind("code", code)
-                .bind("message", message)
-                .bind("id", row.id())
-                .execute();
+    private void finish(
+            TransactionDao transactions, Transaction row, String status, Integer code, String message, boolean notify) {
+        transactions.finish(row.id(), status, code, message);
         if (notify) {
-            enqueue(handle, find(handle, row.id()).orElseThrow(), "payment." + status);
+            enqueue(transactions, transactions.find(row.id()).orElseThrow(), "payment." + status);
         }
     }
 
     /** Queues the outcome's webhook, once per transaction and event, when the client has a webhook URL. */
-    private void enqueue(Handle handle, Transaction transaction, String event) {
+    private void enqueue(TransactionDao transactions, Transaction transaction, String event) {
         ObjectNode payload = json.createObjectNode();
         payload.put("type", event);
         payload.put("timestamp", Instant.now().toString());
         payload.set("data", toJson(transaction));
-        handle.createUpdate("""
-                        INSERT INTO payment.webhook_deliveries (id, client_id, transaction_id, event, payload)
-                        SELECT :id, a.id, :tx, :event, CAST(:payload AS jsonb)
-                        FROM payment.client_apps a WHERE a.id = :client AND a.webhook_url IS NOT NULL
-                        ON CONFLICT (transaction_id, event) DO NOTHING
-                        """)
-                .bind("id", Webhooks.newMessageId())
-                .bind("tx", transaction.id())
-                .bind("event", event)
-                .bind("payload", payload.toString())
-                .bind("client", transaction.clientId())
-                .execute();
+        transactions.enqueueWebhook(
+                Webhooks.newMessageId(), transaction.clientId(), transaction.id(), event, payload.toString());
     }
 
     // ---------------------------------------------------------------- reconciliation
@@ -535,44 +453,32 @@ public final class Transactions {
      * when verify said -51 after an OK, else {@code expired}.
      */
     public Reconciled reconcile() {
-        record Merchant(String id, ZarinPal.Unit unit) {}
-        List<Merchant> merchants = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT DISTINCT merchant_id, currency_unit FROM payment.transactions
-                        WHERE authority IS NOT NULL
-                          AND (status = 'pending'
-                            OR (status <> 'paid' AND finished_at > now() - make_interval(secs => :window)))
-                        """)
-                .bind("window", (double) LATE_WINDOW.toSeconds())
-                .map((rs, c) -> new Merchant(rs.getString(1), ZarinPal.Unit.valueOf(rs.getString(2))))
-                .list());
+        List<TransactionDao.Merchant> merchants = jdbi.withExtension(
+                TransactionDao.class,
+                transactions -> transactions.merchantsToReconcile((double) LATE_WINDOW.toSeconds()));
         int verified = 0;
         int expired = 0;
         int unreachable = 0;
-        for (Merchant merchant : merchants) {
+        for (TransactionDao.Merchant merchant : merchants) {
             java.util.Set<String> listed = new java.util.HashSet<>();
             boolean answered;
             try {
-                zarinPal.unverified(merchant.id(), merchant.unit()).forEach(u -> listed.add(u.authority()));
+                zarinPal.unverified(merchant.merchantId(), merchant.unit()).forEach(u -> listed.add(u.authority()));
                 answered = true;
             } catch (ZarinPal.ZarinPalException e) {
-                log.warn("reconciliation: unVerified for merchant {} failed: {}", mask(merchant.id()), e.getMessage());
+                log.warn(
+                        "reconciliation: unVerified for merchant {} failed: {}",
+                        mask(merchant.merchantId()),
+                        e.getMessage());
                 answered = false;
                 unreachable++;
             }
-            record Candidate(String authority, boolean listed) {}
-            List<Candidate> candidates = jdbi.withHandle(handle -> handle.createQuery("""
-                            SELECT authority, authority = ANY(:listed) AS listed FROM payment.transactions
-                            WHERE merchant_id = :m AND currency_unit = :u AND authority IS NOT NULL
-                              AND (next_verify_at IS NULL OR next_verify_at <= now())
-                              AND ((authority = ANY(:listed) AND status <> 'paid')
-                                OR (status = 'pending' AND next_verify_at <= now()))
-                            """)
-                    .bind("m", merchant.id())
-                    .bind("u", merchant.unit().name())
-                    .bind("listed", listed.toArray(String[]::new))
-                    .map((rs, c) -> new Candidate(rs.getString("authority"), rs.getBoolean("listed")))
-                    .list());
-            for (Candidate candidate : candidates) {
+            String[] listedAuthorities = listed.toArray(String[]::new);
+            List<TransactionDao.Candidate> candidates = jdbi.withExtension(
+                    TransactionDao.class,
+                    transactions -> transactions.candidates(
+                            merchant.merchantId(), merchant.unit().name(), listedAuthorities));
+            for (TransactionDao.Candidate candidate : candidates) {
                 Optional<Transaction> settled =
                         settle(candidate.authority(), candidate.listed() ? Source.LISTED : Source.RECONCILIATION);
                 if (settled.isPresent() && settled.get().status().equals("paid")) {
@@ -580,26 +486,17 @@ public final class Transactions {
                 }
             }
             if (answered) {
-                List<UUID> due = jdbi.withHandle(handle -> handle.createQuery("""
-                                SELECT id FROM payment.transactions
-                                WHERE status = 'pending' AND expires_at < now() AND merchant_id = :m
-                                  AND currency_unit = :u AND NOT (authority = ANY(:listed))
-                                """)
-                        .bind("m", merchant.id())
-                        .bind("u", merchant.unit().name())
-                        .bind("listed", listed.toArray(String[]::new))
-                        .mapTo(UUID.class)
-                        .list());
+                List<UUID> due = jdbi.withExtension(
+                        TransactionDao.class,
+                        transactions -> transactions.dueToExpire(
+                                merchant.merchantId(), merchant.unit().name(), listedAuthorities));
                 for (UUID id : due) {
                     expired += expire(id) ? 1 : 0;
                 }
             }
         }
         // Payments ZarinPal never gave an authority for have nothing to verify.
-        List<UUID> unasked = jdbi.withHandle(
-                handle -> handle.createQuery("""
-                        SELECT id FROM payment.transactions WHERE status = 'pending' AND authority IS NULL AND expires_at < now()
-                        """).mapTo(UUID.class).list());
+        List<UUID> unasked = jdbi.withExtension(TransactionDao.class, TransactionDao::unaskedExpired);
         for (UUID id : unasked) {
             expired += expire(id) ? 1 : 0;
         }
@@ -609,10 +506,8 @@ public final class Transactions {
     /** Closes a pending payment past its expiry that nobody paid, unless a verification is in flight. */
     private boolean expire(UUID id) {
         return jdbi.inTransaction(handle -> {
-            Optional<Transaction> found = handle.createQuery(SELECT + " WHERE id = :id FOR UPDATE")
-                    .bind("id", id)
-                    .map((rs, c) -> row(rs))
-                    .findOne();
+            TransactionDao transactions = handle.attach(TransactionDao.class);
+            Optional<Transaction> found = transactions.lock(id);
             if (found.isEmpty()
                     || !found.get().pending()
                     || found.get().verifying()
@@ -622,12 +517,12 @@ public final class Transactions {
             Transaction row = found.get();
             String unpaid = "nobody paid before " + row.expiresAt();
             if (row.buyerStatus().equals(Optional.of("NOK"))) {
-                finish(handle, row, "cancelled", null, "the buyer cancelled the payment, and " + unpaid, true);
+                finish(transactions, row, "cancelled", null, "the buyer cancelled the payment, and " + unpaid, true);
             } else if (row.buyerStatus().equals(Optional.of("OK"))
                     && row.lastCode().equals(Optional.of(-51))) {
-                finish(handle, row, "failed", -51, ZarinPal.explain(-51) + ", and " + unpaid, true);
+                finish(transactions, row, "failed", -51, ZarinPal.explain(-51) + ", and " + unpaid, true);
             } else {
-                finish(handle, row, "expired", null, unpaid, true);
+                finish(transactions, row, "expired", null, unpaid, true);
             }
             return true;
         });
@@ -639,37 +534,10 @@ public final class Transactions {
 
     // ---------------------------------------------------------------- rows
 
-    private static final String COLUMNS = """
-            id, client_id, order_id, request_sha256, amount_rial, description, return_url, mobile, email,
-                merchant_id, currency_unit, status, authority, ref_id, card_pan, card_hash, fee_rial, fee_type,
-                failure_code, failure_message, last_error, created_at, expires_at, paid_at, buyer_status, last_code,
-                verify_attempts, coalesce(verifying_until > now(), false) AS verifying, attention, attention_at,
-                paid_after""";
-
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM payment.transactions";
-
     public Optional<Transaction> find(UUID clientId, Optional<UUID> id, Optional<String> orderId) {
-        return jdbi.withHandle(
-                handle -> handle.createQuery(SELECT + " WHERE client_id = :client AND (id = :id OR order_id = :order)")
-                        .bind("client", clientId)
-                        .bind("id", id.orElse(null))
-                        .bind("order", orderId.orElse(null))
-                        .map((rs, c) -> row(rs))
-                        .findOne());
-    }
-
-    private static Optional<Transaction> findByAuthority(Handle handle, String authority) {
-        return handle.createQuery(SELECT + " WHERE authority = :a")
-                .bind("a", authority)
-                .map((rs, c) -> row(rs))
-                .findOne();
-    }
-
-    private static Optional<Transaction> find(Handle handle, UUID id) {
-        return handle.createQuery(SELECT + " WHERE id = :id")
-                .bind("id", id)
-                .map((rs, c) -> row(rs))
-                .findOne();
+        return jdbi.withExtension(
+                TransactionDao.class,
+                transactions -> transactions.findOfClient(clientId, id.orElse(null), orderId.orElse(null)));
     }
 
     /** A page of transactions for the admin API, newest first. */
@@ -683,63 +551,18 @@ public final class Transactions {
             Optional<Instant> cursorCreatedAt,
             Optional<UUID> cursorId,
             int limit) {
-        return jdbi.withHandle(handle -> handle.createQuery(SELECT + """
-                         WHERE (CAST(:client AS uuid) IS NULL OR client_id = :client)
-                          AND (CAST(:status AS text) IS NULL OR status = :status)
-                          AND (CAST(:order AS text) IS NULL OR order_id = :order)
-                          AND (NOT :attention OR attention IS NOT NULL)
-                          AND (CAST(:after AS timestamptz) IS NULL OR created_at >= :after)
-                          AND (CAST(:before AS timestamptz) IS NULL OR created_at < :before)
-                          AND (CAST(:cursorAt AS timestamptz) IS NULL OR (created_at, id) < (:cursorAt, :cursorId))
-                        ORDER BY created_at DESC, id DESC
-                        LIMIT :limit
-                        """)
-                .bind("client", clientId.orElse(null))
-                .bind("status", status.orElse(null))
-                .bind("order", orderId.orElse(null))
-                .bind("attention", needsAttention)
-                .bind("after", createdAfter.map(java.sql.Timestamp::from).orElse(null))
-                .bind("before", createdBefore.map(java.sql.Timestamp::from).orElse(null))
-                .bind("cursorAt", cursorCreatedAt.map(java.sql.Timestamp::from).orElse(null))
-                .bind("cursorId", cursorId.orElse(null))
-                .bind("limit", limit)
-                .map((rs, c) -> row(rs))
-                .list());
-    }
-
-    private static Transaction row(ResultSet rs) throws SQLException {
-        return new Transaction(
-                rs.getObject("id", UUID.class),
-                rs.getObject("client_id", UUID.class),
-                rs.getString("order_id"),
-                rs.getString("request_sha256"),
-                rs.getLong("amount_rial"),
-                rs.getString("description"),
-                rs.getString("return_url"),
-                Optional.ofNullable(rs.getString("mobile")),
-                Optional.ofNullable(rs.getString("email")),
-                rs.getString("merchant_id"),
-                ZarinPal.Unit.valueOf(rs.getString("currency_unit")),
-                rs.getString("status"),
-                Optional.ofNullable(rs.getString("authority")),
-                Optional.ofNullable(rs.getString("ref_id")),
-                Optional.ofNullable(rs.getString("card_pan")),
-                Optional.ofNullable(rs.getString("card_hash")),
-                Optional.ofNullable((Long) rs.getObject("fee_rial", Long.class)),
-                Optional.ofNullable(rs.getString("fee_type")),
-                Optional.ofNullable((Integer) rs.getObject("failure_code", Integer.class)),
-                Optional.ofNullable(rs.getString("failure_message")),
-                Optional.ofNullable(rs.getString("last_error")),
-                rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(),
-                Optional.ofNullable(rs.getTimestamp("paid_at")).map(java.sql.Timestamp::toInstant),
-                Optional.ofNullable(rs.getString("buyer_status")),
-                Optional.ofNullable((Integer) rs.getObject("last_code", Integer.class)),
-                rs.getInt("verify_attempts"),
-                rs.getBoolean("verifying"),
-                Optional.ofNullable(rs.getString("attention")),
-                Optional.ofNullable(rs.getTimestamp("attention_at")).map(java.sql.Timestamp::toInstant),
-                Optional.ofNullable(rs.getString("paid_after")));
+        return jdbi.withExtension(
+                TransactionDao.class,
+                transactions -> transactions.list(
+                        clientId.orElse(null),
+                        status.orElse(null),
+                        orderId.orElse(null),
+                        needsAttention,
+                        createdAfter.map(Timestamp::from).orElse(null),
+                        createdBefore.map(Timestamp::from).orElse(null),
+                        cursorCreatedAt.map(Timestamp::from).orElse(null),
+                        cursorId.orElse(null),
+                        limit));
     }
 
     /** A transaction as admins see it: as clients do, and what the broker knows of its verification. */
