@@ -124,19 +124,21 @@ class AfterEffectsEngineTest {
 
     @Test
     void aSlowRenderThatReportsEachFrameIsNotAHang() throws Exception {
-        // 600 ms a frame, 5 frames, watched by a 2 s watchdog: aerender's PROGRESS lines keep it fed.
+        // 1.5 s a frame, 5 frames (7.5 s), watched by a 5 s watchdog: aerender's PROGRESS lines keep
+        // it fed. The watchdog's margin covers the fake's own JVM start on a loaded machine (a 2 s
+        // watchdog over 600 ms frames was outrun by that start alone).
         AfterEffectsEngine strict = new AfterEffectsEngine(
                 new EngineSettings(
                         java.util.Optional.empty(),
                         java.util.Optional.empty(),
                         java.util.Optional.empty(),
                         java.util.Optional.of(aerender),
-                        Duration.ofSeconds(2)),
+                        Duration.ofSeconds(5)),
                 supervisor,
                 work.resolve("strict"),
                 24);
         List<BufferedImage> frames = new ArrayList<>();
-        strict.render(request("slow"), frame -> frames.add(copy(frame)), () -> false);
+        strict.render(request("crawl"), frame -> frames.add(copy(frame)), () -> false);
         assertThat(frames).hasSize(5);
     }
 

@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  * frames to the {@code -output} pattern, and prints aerender's PROGRESS lines. The text binding
  * {@code mode} makes it misbehave: {@code crash} (dies after two frames), {@code hang} (stops
  * after one frame), {@code error} (logs an aerender ERROR and exits 0), {@code truncate} (cuts
- * its last frame short), {@code slow} (600 ms per frame), {@code faulty} (crashes like
+ * its last frame short), {@code slow} (600 ms per frame), {@code crawl} (1.5 s per frame), {@code faulty} (crashes like
  * {@code crash} while a file {@code fault} exists beside the installed script: a machine fault
  * that an operator can fix). Depends on the JDK only.
  */
@@ -125,6 +125,9 @@ public final class FakeAerender {
             }
             if (mode.equals("slow")) {
                 Thread.sleep(600);
+            }
+            if (mode.equals("crawl")) {
+                Thread.sleep(1500);
             }
             last = Path.of(flags.get("-output").replace("[#####]", String.format("%05d", frame)));
             ImageIO.write(
