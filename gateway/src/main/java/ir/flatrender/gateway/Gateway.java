@@ -205,7 +205,7 @@ public final class Gateway implements AutoCloseable {
         Supplier<String> own = () -> requireNonNull(ownUrl.get(), "the gateway is not listening yet");
         Optional<PaymentBroker> broker =
                 payments.map(p -> new PaymentBroker(p.database().jdbi(), p.config(), secrets, perKey, own, json));
-        List<RouteTable.Route>[] registered = new List[1];
+        AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
         byte[] openApi = openApi();
 
         Javalin app;
@@ -297,7 +297,7 @@ public final class Gateway implements AutoCloseable {
                                 own,
                                 json)
                         .register(table));
-                registered[0] = table.registered();
+                registered.set(table.registered());
 
                 javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
                 javalin.routes.exception(
@@ -350,7 +350,8 @@ public final class Gateway implements AutoCloseable {
         }
         ownUrl.set("http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + app.port());
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(app, channel, settler, streams, deliverer, requestLog, housekeeping, broker, registered[0]);
+        return new Gateway(
+                app, channel, settler, streams, deliverer, requestLog, housekeeping, broker, registered.get());
     }
 
     private static byte[] openApi() {

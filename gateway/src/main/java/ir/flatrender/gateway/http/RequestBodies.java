@@ -162,7 +162,7 @@ public final class RequestBodies {
             return false;
         }
         if (node.isObject()) {
-            var fields = node.fields();
+            var fields = node.properties().iterator();
             while (fields.hasNext() && keys[0] <= MAX_BINDING_KEYS) {
                 var entry = fields.next();
                 keys[0]++;

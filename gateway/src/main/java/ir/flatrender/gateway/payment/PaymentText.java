@@ -56,7 +56,7 @@ final class PaymentText {
                 walk(body, path + "[" + i + "]", node.get(i));
             }
         } else if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 Optional<String> badKey = problem(entry.getKey());
                 if (badKey.isPresent()) {
