@@ -15,3 +15,7 @@ export type {Shape} from './layout';
 export {templateRoot} from './register';
 export {defaultProps} from './manifest';
 export type {Manifest} from './manifest';
+export {Blobs, Confetti} from './decor';
+export {Pill} from './Pill';
+export {odometer, rollValue, RollingNumber} from './Rolling';
+export {useScene} from './scene';
