@@ -3,8 +3,8 @@ import {AbsoluteFill, useCurrentFrame, useVideoConfig} from 'remotion';
 import {
 	css,
 	FittedText,
-	localDigits,
 	type Palette,
+	persianDigitsIn,
 	Pill,
 	pop,
 	progress,
@@ -114,7 +114,7 @@ export const Countdown: React.FC<CountdownProps> = (props) => {
 	);
 	const subtitle = (
 		<FittedText
-			text={localDigits(props.subtitle, props.subtitle)}
+			text={persianDigitsIn(props.subtitle)}
 			maxWidth={textWidth}
 			maxFontSize={unit * 0.045}
 			minFontSize={unit * 0.03}

@@ -4,8 +4,8 @@ import {
 	css,
 	FittedText,
 	isRtl,
-	localDigits,
 	type Palette,
+	persianDigitsIn,
 	progress,
 	rise,
 	shade,
@@ -57,7 +57,7 @@ const Detail: React.FC<{kind: 'date' | 'place'; text: string; width: number; fon
 	return (
 		<div dir={isRtl(text) ? 'rtl' : 'ltr'} style={{display: 'flex', alignItems: 'center', gap: fontSize * 0.5, ...rise(frame, delay, fontSize * 0.5)}}>
 			<Icon kind={kind} size={fontSize * 1.2} color={css(palette.secondary)} />
-			<FittedText text={localDigits(text, text)} maxWidth={width - fontSize * 1.7} maxFontSize={fontSize} minFontSize={fontSize * 0.6} maxLines={2} color={css(palette.onPrimary)} weight={700} align="start" delay={delay} stagger={1} entrance={10} />
+			<FittedText text={persianDigitsIn(text)} maxWidth={width - fontSize * 1.7} maxFontSize={fontSize} minFontSize={fontSize * 0.6} maxLines={2} color={css(palette.onPrimary)} weight={700} align="start" delay={delay} stagger={1} entrance={10} />
 		</div>
 	);
 };
@@ -83,7 +83,7 @@ export const EventInvite: React.FC<EventInviteProps> = (props) => {
 		<div style={{display: 'flex', flexDirection: 'column', alignItems: 'center', gap: unit * 0.025}}>
 			<FittedText text={props.kicker} maxWidth={textWidth} maxFontSize={unit * 0.045} minFontSize={unit * 0.03} maxLines={1} color={css(palette.secondary)} weight={500} delay={30} />
 			<FittedText
-				text={localDigits(props.title, props.title)}
+				text={persianDigitsIn(props.title)}
 				maxWidth={textWidth}
 				maxFontSize={unit * (shape === 'portrait' ? 0.11 : shape === 'square' ? 0.08 : 0.095)}
 				minFontSize={unit * 0.05}
@@ -109,7 +109,7 @@ export const EventInvite: React.FC<EventInviteProps> = (props) => {
 			<Detail kind="place" text={props.place} width={textWidth} fontSize={detailSize} palette={palette} delay={72} />
 			{props.note ? (
 				<div style={{marginTop: unit * 0.02}}>
-					<FittedText text={localDigits(props.note, props.note)} maxWidth={textWidth} maxFontSize={unit * 0.032} minFontSize={unit * 0.022} maxLines={2} color={css(palette.onPrimary, 0.75)} weight={400} delay={70} stagger={1} entrance={10} />
+					<FittedText text={persianDigitsIn(props.note)} maxWidth={textWidth} maxFontSize={unit * 0.032} minFontSize={unit * 0.022} maxLines={2} color={css(palette.onPrimary, 0.75)} weight={400} delay={70} stagger={1} entrance={10} />
 				</div>
 			) : null}
 		</div>

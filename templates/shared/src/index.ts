@@ -3,7 +3,7 @@
 export {FONT_FAMILY, loadFonts} from './fonts';
 export {contrast, css, luminance, makePalette, mix, parseColor, readableOn, shade} from './palette';
 export type {Palette, Rgb} from './palette';
-export {groupThousands, isRtl, localDigits, toLatinDigits, toPersianDigits} from './digits';
+export {groupThousands, isRtl, localDigits, persianDigitsIn, toLatinDigits, toPersianDigits} from './digits';
 export {fitText} from './fit';
 export type {FitOptions, Fitted} from './fit';
 export {drift, outro, pop, progress, rise, slideIn, wipe} from './animation';
