@@ -83,6 +83,7 @@ class TemplatePackFarmTest {
             "opener",
             "quote-card",
             "sale-promo",
+            "slideshow",
             "youtube-intro");
     private static final List<String> ASPECTS = List.of("16:9", "1:1", "9:16");
     /** Every entrance is over, the outro has not begun. */
@@ -102,7 +103,8 @@ class TemplatePackFarmTest {
             Map.entry("happy-birthday", new double[] {0.15, 0.06, 0.7, 0.18}),
             Map.entry("quote-card", new double[] {0.2, 0.36, 0.6, 0.24}),
             Map.entry("event-invite", new double[] {0.15, 0.28, 0.7, 0.2}),
-            Map.entry("countdown", new double[] {0.1, 0.06, 0.8, 0.14}));
+            Map.entry("countdown", new double[] {0.1, 0.06, 0.8, 0.14}),
+            Map.entry("slideshow", new double[] {0.1, 0.7, 0.8, 0.14}));
 
     @RegisterExtension
     static final TestingPostgres postgres = new TestingPostgres();
@@ -268,7 +270,8 @@ class TemplatePackFarmTest {
                 Map.entry("happy-birthday", "#42a5f5"),
                 Map.entry("quote-card", "#ad1457"),
                 Map.entry("event-invite", "#00695c"),
-                Map.entry("countdown", "#00c853"));
+                Map.entry("countdown", "#00c853"),
+                Map.entry("slideshow", "#3949ab"));
         List<Still> stills = new ArrayList<>();
         for (String id : TEMPLATES) {
             stills.add(new Still(id, "1:1", Map.of()));
