@@ -40,6 +40,10 @@ export type FittedTextProps = {
 	/** First frame of the entrance; runs follow each other `stagger` frames apart. */
 	delay?: number;
 	stagger?: number;
+	/** The most frames the runs' starts may spread over: a long text enters faster, not later. */
+	entrance?: number;
+	/** Even lines rather than a full first line and a short last one (titles). */
+	balance?: boolean;
 	style?: React.CSSProperties;
 };
 
@@ -59,12 +63,17 @@ export const FittedText: React.FC<FittedTextProps> = ({
 	align = 'center',
 	delay = 0,
 	stagger = 3,
+	entrance,
+	balance = false,
 	style,
 }) => {
 	const frame = useCurrentFrame();
 	const {height} = useVideoConfig();
 	const rtl = isRtl(text);
-	const fitted = fitText(text, {maxWidth, maxFontSize, minFontSize, maxLines, weight});
+	const fitted = fitText(text, {maxWidth, maxFontSize, minFontSize, maxLines, weight, balance});
+	const lines = fitted.lines.map((line) => runs(line, rtl));
+	const count = lines.reduce((n, line) => n + line.length, 0);
+	const step = entrance === undefined ? stagger : Math.min(stagger, entrance / Math.max(1, count - 1));
 	let index = 0;
 	return (
 		<div
@@ -81,16 +90,16 @@ export const FittedText: React.FC<FittedTextProps> = ({
 				...style,
 			}}
 		>
-			{fitted.lines.map((line, l) => (
+			{lines.map((line, l) => (
 				<div key={l} style={{whiteSpace: 'nowrap'}}>
-					{runs(line, rtl).map((run, r) => {
+					{line.map((run, r) => {
 						const i = index++;
 						return (
 							<React.Fragment key={r}>
 								{r > 0 ? ' ' : null}
 								<span
 									dir={isRtl(run) ? 'rtl' : 'ltr'}
-									style={{display: 'inline-block', ...rise(frame, delay + i * stagger, height * 0.03)}}
+									style={{display: 'inline-block', ...rise(frame, delay + i * step, height * 0.03)}}
 								>
 									{run}
 								</span>

@@ -28,3 +28,16 @@ export const groupThousands = (value: number, persian: boolean): string => {
 		.replace(/\B(?=(\d{3})+(?!\d))/g, persian ? '٬' : ',');
 	return persian ? toPersianDigits(grouped) : grouped;
 };
+
+/**
+ * A Persian text's Latin digits as Persian ones, except a number next to a Latin word ("Spring
+ * 2026", "iPhone 16"), which stays as it was typed; a text that is not Persian is left alone.
+ */
+export const persianDigitsIn = (text: string): string =>
+	isRtl(text)
+		? text.replace(/[0-9]+/g, (digits, at: number) => {
+				const before = /[A-Za-z][^A-Za-z\u0600-\u06FF]*$/.test(text.slice(0, at));
+				const after = /^[^A-Za-z\u0600-\u06FF]*[A-Za-z]/.test(text.slice(at + digits.length));
+				return before || after ? digits : toPersianDigits(digits);
+			})
+		: text;

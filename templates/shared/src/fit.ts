@@ -1,7 +1,8 @@
 // Text fitting: the largest font size (between a floor and a ceiling) at which a text fits a box
 // in at most N lines, measured with the bundled font through a canvas (Chromium shapes Persian
 // there exactly as it does in the page). Lines break at spaces only, in the text's own order, so
-// a Persian title with a Latin run inside keeps both right.
+// a Persian title with a Latin run inside keeps both right. A newline in the text is a hard break
+// (the two hemistiches of a verse): each paragraph is wrapped by itself.
 import {FONT_FAMILY} from './fonts';
 
 export type FitOptions = {
@@ -12,6 +13,8 @@ export type FitOptions = {
 	weight?: number;
 	/** Extra room between letters, in em (Latin only; Persian letters join). */
 	letterSpacing?: number;
+	/** Evens out the lines: the narrowest width that keeps the same number of lines. */
+	balance?: boolean;
 };
 
 export type Fitted = {fontSize: number; lines: string[]};
@@ -54,24 +57,47 @@ const fits = (lines: string[], fontSize: number, weight: number, options: FitOpt
 /** The largest size that fits; at the floor, the text is wrapped into as many lines as it needs. */
 export const fitText = (text: string, options: FitOptions): Fitted => {
 	const weight = options.weight ?? 700;
-	const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
-	if (words.length === 0) {
+	const paragraphs = text
+		.trim()
+		.split('\n')
+		.map((p) => p.split(/\s+/).filter((w) => w.length > 0))
+		.filter((p) => p.length > 0);
+	if (paragraphs.length === 0) {
 		return {fontSize: options.maxFontSize, lines: []};
 	}
+	const wrapAll = (fontSize: number, maxWidth = options.maxWidth): string[] =>
+		paragraphs.flatMap((words) => wrap(words, fontSize, weight, maxWidth));
 	let lo = options.minFontSize;
 	let hi = options.maxFontSize;
-	if (fits(wrap(words, hi, weight, options.maxWidth), hi, weight, options)) {
-		return {fontSize: hi, lines: wrap(words, hi, weight, options.maxWidth)};
+	if (fits(wrapAll(hi), hi, weight, options)) {
+		return balanced(hi, options, wrapAll);
 	}
 	// Whole pixels are enough: 12 halvings take 1080 px down to below one.
 	for (let i = 0; i < 12 && hi - lo > 0.5; i++) {
 		const mid = (lo + hi) / 2;
-		if (fits(wrap(words, mid, weight, options.maxWidth), mid, weight, options)) {
+		if (fits(wrapAll(mid), mid, weight, options)) {
 			lo = mid;
 		} else {
 			hi = mid;
 		}
 	}
-	const fontSize = Math.floor(lo);
-	return {fontSize, lines: wrap(words, fontSize, weight, options.maxWidth)};
+	return balanced(Math.floor(lo), options, wrapAll);
+};
+
+const balanced = (fontSize: number, options: FitOptions, wrapAll: (fontSize: number, maxWidth?: number) => string[]): Fitted => {
+	const lines = wrapAll(fontSize);
+	if (!options.balance || lines.length < 2) {
+		return {fontSize, lines};
+	}
+	let lo = options.maxWidth / lines.length;
+	let hi = options.maxWidth;
+	for (let i = 0; i < 10; i++) {
+		const mid = (lo + hi) / 2;
+		if (wrapAll(fontSize, mid).length <= lines.length) {
+			hi = mid;
+		} else {
+			lo = mid;
+		}
+	}
+	return {fontSize, lines: wrapAll(fontSize, hi)};
 };

@@ -3,7 +3,7 @@
 export {FONT_FAMILY, loadFonts} from './fonts';
 export {contrast, css, luminance, makePalette, mix, parseColor, readableOn, shade} from './palette';
 export type {Palette, Rgb} from './palette';
-export {groupThousands, isRtl, localDigits, toLatinDigits, toPersianDigits} from './digits';
+export {groupThousands, isRtl, localDigits, persianDigitsIn, toLatinDigits, toPersianDigits} from './digits';
 export {fitText} from './fit';
 export type {FitOptions, Fitted} from './fit';
 export {drift, outro, pop, progress, rise, slideIn, wipe} from './animation';
@@ -15,3 +15,7 @@ export type {Shape} from './layout';
 export {templateRoot} from './register';
 export {defaultProps} from './manifest';
 export type {Manifest} from './manifest';
+export {Blobs, Confetti} from './decor';
+export {Pill} from './Pill';
+export {odometer, rollValue, RollingNumber} from './Rolling';
+export {useScene} from './scene';

@@ -72,7 +72,19 @@ class TemplatePackFarmIT {
     private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
             .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
     private static final Path STILLS = Path.of("target", "template-pack").toAbsolutePath();
-    private static final List<String> TEMPLATES = List.of("glitter-reveal", "hero-3d", "nowruz-greeting", "sale-promo");
+    private static final List<String> TEMPLATES = List.of(
+            "countdown",
+            "event-invite",
+            "glitter-reveal",
+            "happy-birthday",
+            "hero-3d",
+            "insta-promo",
+            "nowruz-greeting",
+            "opener",
+            "quote-card",
+            "sale-promo",
+            "slideshow",
+            "youtube-intro");
     private static final List<String> ASPECTS = List.of("16:9", "1:1", "9:16");
     /** Every entrance is over, the outro has not begun. */
     private static final int COVER_FRAME = 100;
@@ -80,11 +92,19 @@ class TemplatePackFarmIT {
      * Where each template writes its title in the 1:1 layout (x, y, width, height as fractions of
      * the frame), as its component lays it out.
      */
-    private static final Map<String, double[]> TITLE_REGION = Map.of(
-            "sale-promo", new double[] {0.1, 0.3, 0.8, 0.13},
-            "glitter-reveal", new double[] {0.08, 0.6, 0.84, 0.16},
-            "nowruz-greeting", new double[] {0.08, 0.12, 0.84, 0.2},
-            "hero-3d", new double[] {0.07, 0.6, 0.86, 0.18});
+    private static final Map<String, double[]> TITLE_REGION = Map.ofEntries(
+            Map.entry("sale-promo", new double[] {0.1, 0.3, 0.8, 0.13}),
+            Map.entry("glitter-reveal", new double[] {0.08, 0.6, 0.84, 0.16}),
+            Map.entry("nowruz-greeting", new double[] {0.08, 0.12, 0.84, 0.2}),
+            Map.entry("hero-3d", new double[] {0.07, 0.6, 0.86, 0.18}),
+            Map.entry("opener", new double[] {0.1, 0.22, 0.8, 0.3}),
+            Map.entry("insta-promo", new double[] {0.12, 0.3, 0.76, 0.24}),
+            Map.entry("youtube-intro", new double[] {0.1, 0.34, 0.8, 0.2}),
+            Map.entry("happy-birthday", new double[] {0.15, 0.06, 0.7, 0.18}),
+            Map.entry("quote-card", new double[] {0.2, 0.36, 0.6, 0.24}),
+            Map.entry("event-invite", new double[] {0.15, 0.28, 0.7, 0.2}),
+            Map.entry("countdown", new double[] {0.1, 0.06, 0.8, 0.14}),
+            Map.entry("slideshow", new double[] {0.1, 0.7, 0.8, 0.14}));
 
     @RegisterExtension
     static final TestingPostgres postgres = new TestingPostgres();
@@ -166,7 +186,7 @@ class TemplatePackFarmIT {
             assertThat(template.getAspectsList()).hasSize(3);
             assertThat(template.getSourceSha256()).hasSize(64);
         }
-        assertThat(seeded.out()).contains("4 package(s), 0 failed");
+        assertThat(seeded.out()).contains(TEMPLATES.size() + " package(s), 0 failed");
 
         Run again = seed(PACK);
         assertThat(again.exitCode()).as(again.err()).isZero();
@@ -239,11 +259,19 @@ class TemplatePackFarmIT {
     @DisplayName(
             "issue 18, item 4 (covers through the farm): another title changes the title region; another colour binding changes the colours")
     void titlesAndColoursChangeTheRender() throws Exception {
-        Map<String, String> otherColour = Map.of(
-                "sale-promo", "#1e88e5",
-                "glitter-reveal", "#80deea",
-                "nowruz-greeting", "#8e24aa",
-                "hero-3d", "#ff4081");
+        Map<String, String> otherColour = Map.ofEntries(
+                Map.entry("sale-promo", "#1e88e5"),
+                Map.entry("glitter-reveal", "#80deea"),
+                Map.entry("nowruz-greeting", "#8e24aa"),
+                Map.entry("hero-3d", "#ff4081"),
+                Map.entry("opener", "#00b0ff"),
+                Map.entry("insta-promo", "#00897b"),
+                Map.entry("youtube-intro", "#2962ff"),
+                Map.entry("happy-birthday", "#42a5f5"),
+                Map.entry("quote-card", "#ad1457"),
+                Map.entry("event-invite", "#00695c"),
+                Map.entry("countdown", "#00c853"),
+                Map.entry("slideshow", "#3949ab"));
         List<Still> stills = new ArrayList<>();
         for (String id : TEMPLATES) {
             stills.add(new Still(id, "1:1", Map.of()));
