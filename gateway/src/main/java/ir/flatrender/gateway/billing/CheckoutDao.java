@@ -15,7 +15,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface CheckoutDao {
     /** A checkout as its tenant sees it; {@code paymentUrl} and {@code refId} are null until known. */
     record Checkout(
-            UUID id, String planId, long amountRial, String state, String paymentUrl, Long refId, Instant createdAt) {}
+            UUID id,
+            String planId,
+            long amountRial,
+            String state,
+            String paymentUrl,
+            String refId,
+            Instant createdAt) {}
 
     /** An active plan's name and price. */
     record PlanPrice(String nameEn, long priceRial) {}
@@ -60,7 +66,7 @@ public interface CheckoutDao {
             WHERE id = :id AND state <> 'paid' AND amount_rial = :amount
             RETURNING tenant_id, plan_id, amount_rial
             """)
-    Optional<Paid> markPaid(@Bind("id") UUID id, @Bind("ref") long refId, @Bind("amount") long amountRial);
+    Optional<Paid> markPaid(@Bind("id") UUID id, @Bind("ref") String refId, @Bind("amount") long amountRial);
 
     @SqlUpdate("UPDATE identity.tenants SET plan_id = :plan, updated_at = now() WHERE id = :tenant")
     int switchPlan(@Bind("tenant") UUID tenantId, @Bind("plan") String planId);

@@ -144,7 +144,10 @@ public final class CheckoutRoutes {
         long amount = data.path("amount").asLong();
         String messageId = ctx.header("webhook-id");
         if (type.equals("payment.succeeded")) {
-            checkouts.paid(checkoutId.get(), amount, data.path("ref_id").asLong(), messageId);
+            JsonNode ref = data.path("ref_id");
+            // As sent (the broker sends text; a number is taken as its digits), never parsed into a long.
+            checkouts.paid(
+                    checkoutId.get(), amount, ref.isTextual() || ref.isNumber() ? ref.asText() : null, messageId);
         } else if (type.equals("payment.failed")
                 || type.equals("payment.cancelled")
                 || type.equals("payment.expired")) {

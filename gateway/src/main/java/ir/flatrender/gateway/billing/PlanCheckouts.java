@@ -88,7 +88,11 @@ public final class PlanCheckouts {
      * credited and the tenant moved to the plan, and it is audited under the webhook's id. Paid
      * before, or for another amount: nothing changes.
      */
-    public void paid(UUID checkoutId, long amountRial, long refId, String messageId) {
+    /**
+     * The broker reported the checkout paid. {@code refId} is ZarinPal's reference as the broker
+     * sent it (text: it may pass 2^63), or null when it sent none.
+     */
+    public void paid(UUID checkoutId, long amountRial, String refId, String messageId) {
         jdbi.useTransaction(handle -> {
             CheckoutDao checkouts = handle.attach(CheckoutDao.class);
             Optional<CheckoutDao.Paid> paid = checkouts.markPaid(checkoutId, refId, amountRial);
