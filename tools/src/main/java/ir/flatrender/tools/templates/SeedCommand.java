@@ -8,6 +8,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.Template;
@@ -181,7 +182,13 @@ final class SeedCommand implements Callable<Integer> {
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
                 String entry = manifest.path("remotion").path("entry").asText();
-                new RemotionBundler(runner, nodeJs).bundle(folder.resolve(entry), staging.resolve("bundle"), out);
+                RemotionBundler bundler = new RemotionBundler(runner, nodeJs);
+                bundler.bundle(folder.resolve(entry), staging.resolve("bundle"), out);
+                bundler.check(
+                        staging.resolve("bundle"),
+                        manifest,
+                        settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
+                        parent.root.json());
             }
             PushTemplateResponse pushed = templates.push(
                     TemplatePackage.fromDirectory(staging, maxSize).toZip(), tenant == null ? "" : tenant);

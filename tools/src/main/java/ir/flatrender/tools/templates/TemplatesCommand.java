@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.ListTemplatesResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
@@ -171,7 +172,13 @@ public final class TemplatesCommand implements Runnable {
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
-                new RemotionBundler(runner, nodeJs).bundle(directory.resolve(entry), staging.resolve("bundle"), out);
+                RemotionBundler bundler = new RemotionBundler(runner, nodeJs);
+                bundler.bundle(directory.resolve(entry), staging.resolve("bundle"), out);
+                bundler.check(
+                        staging.resolve("bundle"),
+                        root,
+                        settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
+                        parent.root.json());
                 return TemplatePackage.fromDirectory(staging, maxSize).toZip();
             } finally {
                 MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
