@@ -32,38 +32,68 @@ final class RemotionBundler {
         this.nodeJs = requireNonNull(nodeJs, "nodeJs is null");
     }
 
+    /**
+     * Bundles the template whose entry is {@code entry} into {@code out}, then checks
+     * {@code manifest} against the bundle's compositions (see {@link #check}).
+     */
+    void bundleChecked(Path entry, Path out, JsonNode manifest, Path chromium, ObjectMapper json, PrintWriter console)
+            throws IOException, InterruptedException {
+        bundle(entry, out, console);
+        check(out, manifest, chromium, json);
+    }
+
     void bundle(Path entry, Path out, PrintWriter console) throws IOException, InterruptedException {
         if (!Files.isRegularFile(runner.resolve("bundle.mjs"))) {
             throw new IllegalArgumentException("no Remotion runner in " + runner + "; pass --remotion-runner");
         }
+        run(
+                "bundle",
+                List.of(
+                        "--entry",
+                        entry.toAbsolutePath().toString(),
+                        "--out",
+                        out.toAbsolutePath().toString()),
+                entry.toAbsolutePath().getParent(),
+                Duration.ofMinutes(10),
+                "bundling the Remotion template failed: ",
+                line -> {});
+        console.printf("bundled %s%n", entry.getFileName());
+    }
+
+    /**
+     * Runs one of the runner's scripts ({@code NAME.mjs}) to its end, passing each line of its
+     * output on; refuses with {@code failure} and the script's own error when it fails.
+     */
+    private void run(
+            String name,
+            List<String> arguments,
+            Path directory,
+            Duration deadline,
+            String failure,
+            java.util.function.Consumer<String> lines)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(
+                List.of(nodeJs.toString(), runner.resolve(name + ".mjs").toString()));
+        command.addAll(arguments);
         AtomicReference<String> error = new AtomicReference<>();
         try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
             ProcessOutcome outcome = supervisor
                     .start(
-                            ProcessSpec.of(
-                                            "remotion-bundle",
-                                            List.of(
-                                                    nodeJs.toString(),
-                                                    runner.resolve("bundle.mjs").toString(),
-                                                    "--entry",
-                                                    entry.toAbsolutePath().toString(),
-                                                    "--out",
-                                                    out.toAbsolutePath().toString()),
-                                            entry.toAbsolutePath().getParent())
-                                    .withLimits(Duration.ofMinutes(10), Duration.ofMinutes(2), true),
+                            ProcessSpec.of("remotion-" + name, command, directory)
+                                    .withLimits(deadline, Duration.ofMinutes(2), true),
                             line -> {
                                 if (line.startsWith("error ")) {
                                     error.compareAndSet(null, line.substring(6));
+                                } else {
+                                    lines.accept(line);
                                 }
                             },
                             line -> {})
                     .await();
             if (!outcome.succeeded()) {
-                throw new IllegalArgumentException("bundling the Remotion template failed: "
-                        + (error.get() != null ? error.get() : outcome.describe()));
+                throw new IllegalArgumentException(failure + (error.get() != null ? error.get() : outcome.describe()));
             }
         }
-        console.printf("bundled %s%n", entry.getFileName());
     }
 
     /** One composition of a bundle, as Remotion reports it. */
@@ -119,36 +149,21 @@ final class RemotionBundler {
 
     private List<Composition> compositions(Path bundle, Path chromium, ObjectMapper json)
             throws IOException, InterruptedException {
-        AtomicReference<String> error = new AtomicReference<>();
         AtomicReference<String> listed = new AtomicReference<>();
-        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
-            ProcessOutcome outcome = supervisor
-                    .start(
-                            ProcessSpec.of(
-                                            "remotion-compositions",
-                                            List.of(
-                                                    nodeJs.toString(),
-                                                    runner.resolve("compositions.mjs")
-                                                            .toString(),
-                                                    "--bundle",
-                                                    bundle.toAbsolutePath().toString(),
-                                                    "--browser",
-                                                    chromium.toString()),
-                                            bundle.toAbsolutePath().getParent())
-                                    .withLimits(Duration.ofMinutes(3), Duration.ofMinutes(2), true),
-                            line -> {
-                                if (line.startsWith("error ")) {
-                                    error.compareAndSet(null, line.substring(6));
-                                } else if (line.startsWith("compositions ")) {
-                                    listed.set(line.substring("compositions ".length()));
-                                }
-                            },
-                            line -> {})
-                    .await();
-            if (!outcome.succeeded() || listed.get() == null) {
-                throw new IllegalArgumentException("reading the bundle's compositions failed: "
-                        + (error.get() != null ? error.get() : outcome.describe()));
-            }
+        run(
+                "compositions",
+                List.of("--bundle", bundle.toAbsolutePath().toString(), "--browser", chromium.toString()),
+                bundle.toAbsolutePath().getParent(),
+                Duration.ofMinutes(3),
+                "reading the bundle's compositions failed: ",
+                line -> {
+                    if (line.startsWith("compositions ")) {
+                        listed.set(line.substring("compositions ".length()));
+                    }
+                });
+        if (listed.get() == null) {
+            throw new IllegalArgumentException(
+                    "reading the bundle's compositions failed: compositions.mjs listed none");
         }
         List<Composition> found = new ArrayList<>();
         for (JsonNode c : json.readTree(listed.get())) {

@@ -182,13 +182,14 @@ final class SeedCommand implements Callable<Integer> {
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
                 String entry = manifest.path("remotion").path("entry").asText();
-                RemotionBundler bundler = new RemotionBundler(runner, nodeJs);
-                bundler.bundle(folder.resolve(entry), staging.resolve("bundle"), out);
-                bundler.check(
-                        staging.resolve("bundle"),
-                        manifest,
-                        settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
-                        parent.root.json());
+                new RemotionBundler(runner, nodeJs)
+                        .bundleChecked(
+                                folder.resolve(entry),
+                                staging.resolve("bundle"),
+                                manifest,
+                                settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
+                                parent.root.json(),
+                                out);
             }
             PushTemplateResponse pushed = templates.push(
                     TemplatePackage.fromDirectory(staging, maxSize).toZip(), tenant == null ? "" : tenant);

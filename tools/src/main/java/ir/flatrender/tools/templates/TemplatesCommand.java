@@ -172,13 +172,14 @@ public final class TemplatesCommand implements Runnable {
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
-                RemotionBundler bundler = new RemotionBundler(runner, nodeJs);
-                bundler.bundle(directory.resolve(entry), staging.resolve("bundle"), out);
-                bundler.check(
-                        staging.resolve("bundle"),
-                        root,
-                        settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
-                        parent.root.json());
+                new RemotionBundler(runner, nodeJs)
+                        .bundleChecked(
+                                directory.resolve(entry),
+                                staging.resolve("bundle"),
+                                root,
+                                settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
+                                parent.root.json(),
+                                out);
                 return TemplatePackage.fromDirectory(staging, maxSize).toZip();
             } finally {
                 MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);

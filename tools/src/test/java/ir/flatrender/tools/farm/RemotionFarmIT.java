@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,10 @@ class RemotionFarmIT {
     private record Run(int exitCode, String out, String err) {}
 
     private static Run push() {
+        return push(EXAMPLE);
+    }
+
+    private static Run push(Path template) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = FlatRender.run(
@@ -108,7 +113,7 @@ class RemotionFarmIT {
                 false,
                 "templates",
                 "push",
-                EXAMPLE.toString(),
+                template.toString(),
                 "--orchestrator",
                 orchestrator.target(),
                 "--token",
@@ -116,6 +121,37 @@ class RemotionFarmIT {
                 "--remotion-runner",
                 RUNNER.toString());
         return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @DisplayName(
+            "issue 18 case 6: a template.json that does not describe its bundle is refused at push, each difference named")
+    void aManifestThatDoesNotDescribeItsBundleIsRefused() throws Exception {
+        Path copy = directory.resolve("mismatched");
+        try (java.util.stream.Stream<Path> files = Files.walk(EXAMPLE)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(EXAMPLE.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path manifest = copy.resolve("template.json");
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"durationInFrames\": 90", "\"durationInFrames\": 120")
+                        .replace("\"composition\": \"Promo-9x16\"", "\"composition\": \"Promo-Story\""));
+
+        Run pushed = push(copy);
+
+        assertThat(pushed.exitCode()).isNotZero();
+        assertThat(pushed.err())
+                .contains("template.json does not match the bundle's compositions")
+                .contains("aspect 9:16 names composition 'Promo-Story', which the bundle lacks")
+                .contains("durationInFrames is 120 but composition Promo-16x9 has 90");
     }
 
     @Test
