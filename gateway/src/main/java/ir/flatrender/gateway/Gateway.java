@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import ir.flatrender.gateway.billing.Billing;
@@ -31,6 +32,8 @@ import ir.flatrender.gateway.renders.RenderOrders;
 import ir.flatrender.gateway.renders.RenderRoutes;
 import ir.flatrender.gateway.renders.RenderSettler;
 import ir.flatrender.gateway.renders.TemplateRoutes;
+import ir.flatrender.gateway.uploads.UploadRoutes;
+import ir.flatrender.gateway.uploads.Uploads;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import java.io.IOException;
@@ -189,7 +192,9 @@ public final class Gateway implements AutoCloseable {
                 6,
                 TimeUnit.HOURS);
         ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
-        RenderOrders orders = new RenderOrders(database.jdbi(), billing, wallet, new GrpcRenderFarm(farm), json);
+        Uploads uploads = new Uploads(database.jdbi(), json);
+        RenderOrders orders =
+                new RenderOrders(database.jdbi(), billing, wallet, new GrpcRenderFarm(farm), uploads, json);
         RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         ir.flatrender.gateway.renders.EventStreams streams =
                 new ir.flatrender.gateway.renders.EventStreams(limits.streams());
@@ -229,12 +234,16 @@ public final class Gateway implements AutoCloseable {
                     MDC.put("request", id);
                     perIp.acquire("ip:" + clients.remember(ctx), "this address");
                     long length = ctx.contentLength();
-                    if (length > config.maxBodyBytes()) {
+                    // An upload's body is a picture, read by its route up to its own limit.
+                    long limit = ctx.path().equals(UploadRoutes.PATH) && ctx.method() == HandlerType.POST
+                            ? Uploads.MAX_BYTES
+                            : config.maxBodyBytes();
+                    if (length > limit) {
                         throw Problem.of(
                                 413,
                                 "body-too-large",
                                 "Request body too large",
-                                "the body has " + length + " bytes; at most " + config.maxBodyBytes() + " are taken");
+                                "the body has " + length + " bytes; at most " + limit + " are taken");
                     }
                     if (ctx.path().startsWith("/v1/pay/")
                             || ctx.path().startsWith("/callback/")
@@ -281,7 +290,8 @@ public final class Gateway implements AutoCloseable {
                                 clock)
                         .register(table);
                 new BillingRoutes(billing, wallet, farm, json).register(table);
-                new TemplateRoutes(farm, json).register(table);
+                new TemplateRoutes(farm, uploads, json).register(table);
+                new UploadRoutes(uploads, json).register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
                 apiKeys.register(table);
                 invoices.register(table);

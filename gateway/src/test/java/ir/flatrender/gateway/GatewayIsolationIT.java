@@ -626,6 +626,140 @@ class GatewayIsolationIT {
         assertThat(eleventh.body().path("detail").asText()).contains("at most 10 webhooks");
     }
 
+    Answer upload(String token, String contentType, byte[] body, String query) {
+        return send(request("/v1/uploads" + query, token)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
+    @Test
+    @DisplayName("issue 18 case 5: a logo uploaded over HTTP is judged by content, kept per tenant, and bound into a"
+            + " render as its bytes")
+    void anUploadedLogoIsCheckedKeptPerTenantAndBoundIntoARender() throws Exception {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara");
+        String token = sara.path("access_token").asText();
+        String other = signUp("Omid").path("access_token").asText();
+        byte[] png = ir.flatrender.gateway.uploads.UploadsTest.png(300, 100);
+
+        // Named .jpg and sent as JPEG, it is a PNG: its content decides. The name is a name, not a path.
+        Answer created = upload(token, "image/jpeg", png, "?filename=..%2F..%2Fetc%2Flogo.jpg");
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode logo = created.body();
+        assertThat(logo.path("content_type").asText()).isEqualTo("image/png");
+        assertThat(logo.path("width").asInt()).isEqualTo(300);
+        assertThat(logo.path("height").asInt()).isEqualTo(100);
+        assertThat(logo.path("filename").asText()).isEqualTo("logo.jpg");
+        String id = logo.path("id").asText();
+        assertThat(created.header("Location")).isEqualTo("/v1/uploads/" + id);
+        assertThat(logo.path("binding").asText()).isEqualTo("upload:" + id);
+        assertThat(upload(token, "image/png", png, "").status()).isEqualTo(200); // the same file: the same upload
+
+        HttpResponse<byte[]> content = http.send(
+                request("/v1/uploads/" + id + "/content", token).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(content.statusCode()).isEqualTo(200);
+        assertThat(content.body()).isEqualTo(png);
+        assertThat(content.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("image/png"));
+        String etag = content.headers().firstValue("ETag").orElseThrow();
+        assertThat(send(request("/v1/uploads/" + id + "/content", token)
+                                .header("If-None-Match", etag)
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(304);
+
+        // Another tenant: no such upload, whatever it asks.
+        assertThat(get("/v1/uploads/" + id, other).status()).isEqualTo(404);
+        assertThat(get("/v1/uploads/" + id + "/content", other).status()).isEqualTo(404);
+        assertThat(send(request("/v1/uploads/" + id, other).DELETE().build()).status())
+                .isEqualTo(404);
+        assertThat(get("/v1/uploads", other).body().path("uploads")).isEmpty();
+        assertThat(get("/v1/uploads", token).body().path("uploads")).hasSize(1);
+
+        // Bound into a render: the farm gets the bytes, the render keeps the upload's name.
+        postgres.database()
+                .jdbi()
+                .useHandle(h -> new ir.flatrender.gateway.billing.Wallet(
+                                postgres.database().jdbi(), JSON)
+                        .credit(h, UUID.fromString(sara.path("tenant_id").asText()), 10_000_000, "test"));
+        Answer render = post(
+                "/v1/renders",
+                token,
+                "{\"template\": \"sample\", \"aspect\": \"16:9\", \"tier\": \"720p\", \"bindings\": {\"logo\": \"upload:"
+                        + id + "\"}}");
+        assertThat(render.status()).as(render.toString()).isEqualTo(201);
+        assertThat(render.body().path("bindings").path("logo").asText()).isEqualTo("upload:" + id);
+        com.google.protobuf.Value sent =
+                farm.submitted.get(farm.submitted.size() - 1).getBindings().getFieldsOrThrow("logo");
+        assertThat(sent.getStringValue())
+                .isEqualTo(
+                        "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png));
+        // Omid cannot bind Sara's logo.
+        Answer stolen = post(
+                "/v1/renders",
+                other,
+                "{\"template\": \"sample\", \"aspect\": \"16:9\", \"tier\": \"720p\", \"bindings\": {\"logo\": \"upload:"
+                        + id + "\"}}");
+        assertThat(stolen.status()).as(stolen.toString()).isEqualTo(422);
+        assertThat(fields(stolen)).containsExactly("bindings.logo");
+
+        assertThat(send(request("/v1/uploads/" + id, token).DELETE().build()).status())
+                .isEqualTo(204);
+        assertThat(get("/v1/uploads/" + id, token).status()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("issue 18 case 5: a bad or oversized file gets a clear 4xx and stores nothing")
+    void aBadOrOversizedUploadIsRefusedAndStoresNothing() {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara");
+        String token = sara.path("access_token").asText();
+
+        Answer text = upload(token, "image/png", "not a picture".getBytes(StandardCharsets.UTF_8), "");
+        assertThat(text.status()).as(text.toString()).isEqualTo(415);
+        assertThat(text.body().path("detail").asText()).contains("is not a PNG, JPEG or SVG");
+
+        Answer script = upload(
+                token,
+                "image/svg+xml",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 9 9\"><script>alert(1)</script></svg>"
+                        .getBytes(StandardCharsets.UTF_8),
+                "");
+        assertThat(script.status()).as(script.toString()).isEqualTo(415);
+        assertThat(script.body().path("detail").asText()).contains("<script>");
+
+        Answer big = upload(token, "image/png", new byte[ir.flatrender.gateway.uploads.Uploads.MAX_BYTES + 1], "");
+        assertThat(big.status()).as(big.toString()).isEqualTo(413);
+
+        Answer form = upload(
+                token, "multipart/form-data; boundary=x", "--x\r\n\r\nx\r\n--x--".getBytes(StandardCharsets.UTF_8), "");
+        assertThat(form.status()).as(form.toString()).isEqualTo(415);
+
+        Answer badName = upload(token, "image/png", new byte[] {1}, "?filename=a%0Ab");
+        assertThat(badName.status()).as(badName.toString()).isEqualTo(422);
+        assertThat(fields(badName)).containsExactly("filename");
+
+        Answer svg = upload(
+                token,
+                "image/svg+xml",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 90 30\"><rect width=\"90\" height=\"30\"/></svg>"
+                        .getBytes(StandardCharsets.UTF_8),
+                "");
+        assertThat(svg.status()).as(svg.toString()).isEqualTo(201);
+        Answer shown = get("/v1/uploads/" + svg.body().path("id").asText() + "/content", token);
+        assertThat(shown.header("Content-Security-Policy")).contains("default-src 'none'");
+        long kept = postgres.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT count(*) FROM identity.uploads WHERE tenant_id = :t")
+                        .bind("t", UUID.fromString(sara.path("tenant_id").asText()))
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(kept).isEqualTo(1); // the SVG; nothing of the refused files
+    }
+
     @Test
     void streamLimitsDefaultToTwentyPerTenantTwentyPerAddressThirtyMinutes() {
         assertThat(EventStreams.Limits.DEFAULT)

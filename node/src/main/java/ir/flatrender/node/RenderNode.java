@@ -113,7 +113,8 @@ public final class RenderNode implements AutoCloseable {
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)
                     .keepAliveWithoutCalls(true)
-                    .maxInboundMessageSize(4 * 1024 * 1024)
+                    // An assignment carries the job's bindings, with up to 5 MiB of embedded files.
+                    .maxInboundMessageSize(16 * 1024 * 1024)
                     .build();
             closeables.push(() -> {
                 managed.shutdown();

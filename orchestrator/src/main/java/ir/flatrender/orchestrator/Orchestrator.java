@@ -275,7 +275,8 @@ public final class Orchestrator implements AutoCloseable {
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
                             auth))
-                    .maxInboundMessageSize(4 * 1024 * 1024)
+                    // A job's bindings embed up to 5 MiB of files (6.7 MB as base64).
+                    .maxInboundMessageSize(16 * 1024 * 1024)
                     // Nodes hold their control streams for days; keepalives find dead peers.
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)

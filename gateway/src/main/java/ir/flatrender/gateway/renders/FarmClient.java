@@ -81,7 +81,8 @@ public final class FarmClient {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
         return NettyChannelBuilder.forTarget(target, transport)
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .maxInboundMessageSize(8 * 1024 * 1024)
+                // A job comes back with its bindings: up to 5 MiB of embedded files.
+                .maxInboundMessageSize(16 * 1024 * 1024)
                 .build();
     }
 

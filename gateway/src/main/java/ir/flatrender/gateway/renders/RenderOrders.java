@@ -10,6 +10,7 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.identity.Secrets;
+import ir.flatrender.gateway.uploads.Uploads;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +33,16 @@ public final class RenderOrders {
     private final Billing billing;
     private final Wallet wallet;
     private final RenderFarm farm;
+    private final Uploads uploads;
     private final ObjectMapper json;
 
-    public RenderOrders(Jdbi jdbi, Billing billing, Wallet wallet, RenderFarm farm, ObjectMapper json) {
+    public RenderOrders(
+            Jdbi jdbi, Billing billing, Wallet wallet, RenderFarm farm, Uploads uploads, ObjectMapper json) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.billing = requireNonNull(billing, "billing is null");
         this.wallet = requireNonNull(wallet, "wallet is null");
         this.farm = requireNonNull(farm, "farm is null");
+        this.uploads = requireNonNull(uploads, "uploads is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -94,9 +98,12 @@ public final class RenderOrders {
                 .orElseThrow(() -> Problem.invalidField("template", "no template " + order.templateId()));
         Billing.Plan plan = billing.planOf(tenantId);
         Billing.Quote quote = Billing.quote(plan, template.id(), template.seconds(), order.tier());
+        // The render keeps the bindings as ordered (an upload by its id); the farm gets the bytes.
+        ObjectNode farmBindings = uploads.resolve(tenantId, order.bindings());
         Render created;
         try {
-            created = jdbi.inTransaction(handle -> place(handle, principal, order, digest, quote, origin));
+            created =
+                    jdbi.inTransaction(handle -> place(handle, principal, order, farmBindings, digest, quote, origin));
         } catch (UnableToExecuteStatementException e) {
             // Two requests with one key at once: the other one's row won.
             if (key.isPresent() && e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
@@ -115,6 +122,7 @@ public final class RenderOrders {
             Handle handle,
             Principal principal,
             Order order,
+            ObjectNode farmBindings,
             String digest,
             Billing.Quote quote,
             AuditLog.Origin origin) {
@@ -145,7 +153,7 @@ public final class RenderOrders {
         // lacks) leaves no row and no hold behind. The job's idempotency key is the render's
         // id, so a retried submit is the same job.
         UUID job = farm.submit(new RenderFarm.Job(
-                tenantId, order.templateId(), order.aspect(), order.tier(), order.bindings(), "gateway-render-" + id));
+                tenantId, order.templateId(), order.aspect(), order.tier(), farmBindings, "gateway-render-" + id));
         if (renders.submitted(id, job) != 1) {
             throw new IllegalStateException("render " + id + " left 'submitting' inside its own transaction");
         }

@@ -12,6 +12,7 @@ import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.FarmAdmins;
 import ir.flatrender.gateway.identity.Principal;
+import ir.flatrender.gateway.uploads.Uploads;
 import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.Template;
@@ -24,10 +25,12 @@ public final class TemplateRoutes {
     static final Pattern ASPECT = Pattern.compile("^(16:9|1:1|9:16)$");
 
     private final FarmClient farm;
+    private final Uploads uploads;
     private final ObjectMapper json;
 
-    public TemplateRoutes(FarmClient farm, ObjectMapper json) {
+    public TemplateRoutes(FarmClient farm, Uploads uploads, ObjectMapper json) {
         this.farm = requireNonNull(farm, "farm is null");
+        this.uploads = requireNonNull(uploads, "uploads is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -79,7 +82,7 @@ public final class TemplateRoutes {
                 .setTenantId(principal.tenantId().toString())
                 .setTemplateId(templateId)
                 .setAspect(aspect)
-                .setBindings(GrpcRenderFarm.struct(bindings))
+                .setBindings(GrpcRenderFarm.struct(uploads.resolve(principal.tenantId(), bindings)))
                 .setFrame(frame)
                 .setTier("720p")
                 .setFormat("jpeg")

@@ -10,6 +10,9 @@ import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
+import ir.flatrender.gateway.uploads.Upload;
+import ir.flatrender.gateway.uploads.Uploads;
+import ir.flatrender.gateway.uploads.UploadsTest;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,7 @@ class RenderOrdersTest {
     private TestingRenderFarm farm;
     private Wallet wallet;
     private RenderOrders orders;
+    private Uploads uploads;
     private UUID tenant;
 
     @BeforeAll
@@ -52,7 +56,8 @@ class RenderOrdersTest {
         jdbi = postgres.database().jdbi();
         farm = new TestingRenderFarm();
         wallet = new Wallet(jdbi, JSON);
-        orders = new RenderOrders(jdbi, new Billing(jdbi, JSON), wallet, farm, JSON);
+        uploads = new Uploads(jdbi, JSON);
+        orders = new RenderOrders(jdbi, new Billing(jdbi, JSON), wallet, farm, uploads, JSON);
         tenant = tenant("free");
     }
 
@@ -117,6 +122,48 @@ class RenderOrdersTest {
         assertThat(balance()).isEqualTo(new Wallet.Balance(100_000 - CHARGE, CHARGE, 0, 100_000));
         assertThat(orders.render(tenant, render.id())).contains(render);
         assertThat(orders.render(tenant("free"), render.id())).isEmpty();
+    }
+
+    @Test
+    void anUploadNamedInTheBindingsReachesTheFarmAsItsBytesAndTheRenderKeepsItsName() throws Exception {
+        credit(100_000);
+        byte[] png = UploadsTest.png(40, 20);
+        Upload logo =
+                uploads.store(principal(), png, Optional.of("logo.png"), ORIGIN).upload();
+        ObjectNode bindings = JSON.createObjectNode().put("title", "a").put("logo", logo.binding());
+
+        Render render = submit(new RenderOrders.Order("sample", "16:9", "720p", bindings, Optional.empty()))
+                .render();
+
+        assertThat(JSON.readTree(render.bindings()).path("logo").asText()).isEqualTo("upload:" + logo.id());
+        assertThat(farm.submitted)
+                .singleElement()
+                .satisfies(job -> assertThat(job.bindings().path("logo").asText())
+                        .isEqualTo("data:image/png;base64,"
+                                + java.util.Base64.getEncoder().encodeToString(png)));
+    }
+
+    @Test
+    void anotherTenantsUploadIsNoUploadAndNothingIsHeld() throws Exception {
+        credit(100_000);
+        UUID other = tenant("free");
+        Principal stranger = new Principal(
+                other, Optional.empty(), Optional.of("key-2"), Principal.Role.EDITOR, false, List.of("renders:write"));
+        Upload theirs = uploads.store(stranger, UploadsTest.png(8, 8), Optional.empty(), ORIGIN)
+                .upload();
+        ObjectNode bindings = JSON.createObjectNode().put("title", "a").put("logo", theirs.binding());
+
+        Problem problem =
+                problem(() -> submit(new RenderOrders.Order("sample", "16:9", "720p", bindings, Optional.empty())));
+
+        assertThat(problem.status()).isEqualTo(422);
+        assertThat(problem.errors()).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("bindings.logo");
+            assertThat(error.message()).contains("no upload " + theirs.id());
+        });
+        assertThat(farm.submitted).isEmpty();
+        assertThat(renders()).isZero();
+        assertThat(balance().availableRial()).isEqualTo(100_000);
     }
 
     @Test

@@ -269,7 +269,11 @@ public final class JobSubmitter {
         ObjectNode bindings = null;
         try {
             bindings = BindingsValidator.resolve(
-                    template.id(), template.manifest().bindings(), template.files(), command.bindings());
+                    template.id(),
+                    template.manifest().engine(),
+                    template.manifest().bindings(),
+                    template.files(),
+                    command.bindings());
         } catch (FarmException e) {
             problems.addAll(
                     e.violations().isEmpty()

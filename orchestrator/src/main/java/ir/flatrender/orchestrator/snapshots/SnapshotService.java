@@ -89,7 +89,11 @@ public final class SnapshotService {
         ObjectNode bindings;
         try {
             bindings = BindingsValidator.resolve(
-                    template.id(), template.manifest().bindings(), template.files(), request.bindings());
+                    template.id(),
+                    template.manifest().engine(),
+                    template.manifest().bindings(),
+                    template.files(),
+                    request.bindings());
         } catch (FarmException e) {
             bindings = null;
         }

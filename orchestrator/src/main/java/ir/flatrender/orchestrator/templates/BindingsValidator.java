@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.templates;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.media.images.ImageContent;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.FieldViolation;
 import java.util.ArrayList;
@@ -21,7 +22,13 @@ import java.util.stream.Collectors;
  */
 public final class BindingsValidator {
     public static final int MAX_IMAGE_BYTES = 5 * 1024 * 1024;
-    public static final int MAX_AUDIO_BYTES = 20 * 1024 * 1024;
+    public static final int MAX_AUDIO_BYTES = 5 * 1024 * 1024;
+    /**
+     * The most bytes of files a job's bindings embed as {@code data:} URIs, all together. The
+     * bindings travel in the job's gRPC messages (to each node with each chunk, back to clients
+     * with the job), whose limit is 8 MiB at the clients: 5 MiB is 6.7 MB as base64.
+     */
+    public static final int MAX_EMBEDDED_BYTES = 5 * 1024 * 1024;
     /**
      * The longest text a binding takes when its manifest sets no {@code maxLength}: a title or a
      * caption, not a document. A 10,000-character title once made every attempt of its job fail
@@ -32,16 +39,22 @@ public final class BindingsValidator {
 
     private static final Pattern COLOR = Pattern.compile("#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})");
     private static final Pattern DATA_URI = Pattern.compile("data:([a-z]+/[a-z0-9.+-]+);base64,(.*)", Pattern.DOTALL);
-    private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg");
+    private static final Set<String> IMAGE_TYPES = Set.of(ImageContent.PNG, ImageContent.JPEG);
+    /** Drawn by a browser (Remotion), not by the timeline engine's Java 2D. */
+    private static final Set<String> BROWSER_IMAGE_TYPES =
+            Set.of(ImageContent.PNG, ImageContent.JPEG, ImageContent.SVG);
+
     private static final Set<String> AUDIO_TYPES =
             Set.of("audio/mpeg", "audio/wav", "audio/x-wav", "audio/aac", "audio/mp4", "audio/ogg", "audio/flac");
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg");
+    private static final Set<String> BROWSER_IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "svg");
     private static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "wav", "aac", "m4a", "ogg", "opus", "flac");
 
     private BindingsValidator() {}
 
     /**
      * @param templateId for messages
+     * @param engine the template's engine: only a browser engine (Remotion) draws SVG
      * @param fields the template's schema
      * @param packageFiles the files of the template package, for asset references
      * @param given the job's bindings; may be empty
@@ -49,7 +62,8 @@ public final class BindingsValidator {
      * @throws FarmException INVALID_ARGUMENT naming every bad field as {@code bindings.<name>}
      */
     public static ObjectNode resolve(
-            String templateId, List<BindingField> fields, Set<String> packageFiles, JsonNode given) {
+            String templateId, String engine, List<BindingField> fields, Set<String> packageFiles, JsonNode given) {
+        boolean browser = engine.equals("remotion");
         List<FieldViolation> problems = new ArrayList<>();
         ObjectNode resolved = JsonNodeFactory.instance.objectNode();
         if (given != null && !given.isNull() && !given.isObject()) {
@@ -82,10 +96,24 @@ public final class BindingsValidator {
                 }
             }
             int before = problems.size();
-            JsonNode checked = check(field, value, packageFiles, path, problems);
+            JsonNode checked = check(field, value, packageFiles, path, problems, browser);
             if (problems.size() == before) {
                 resolved.set(field.name(), checked);
             }
+        }
+        long embedded = 0;
+        for (JsonNode value : resolved) {
+            Matcher data = value.isTextual() ? DATA_URI.matcher(value.asText()) : null;
+            if (data != null && data.matches()) {
+                String base64 = data.group(2).strip();
+                embedded += base64.length() / 4L * 3 - (base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0);
+            }
+        }
+        if (embedded > MAX_EMBEDDED_BYTES) {
+            problems.add(new FieldViolation(
+                    "bindings",
+                    "embed " + embedded + " bytes of files as data: URIs; at most " + MAX_EMBEDDED_BYTES
+                            + " all together"));
         }
         if (!problems.isEmpty()) {
             throw FarmException.invalid("invalid bindings", problems);
@@ -94,7 +122,12 @@ public final class BindingsValidator {
     }
 
     private static JsonNode check(
-            BindingField field, JsonNode value, Set<String> files, String path, List<FieldViolation> problems) {
+            BindingField field,
+            JsonNode value,
+            Set<String> files,
+            String path,
+            List<FieldViolation> problems,
+            boolean browser) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         switch (field.type()) {
             case TEXT -> {
@@ -156,7 +189,7 @@ public final class BindingsValidator {
                         : nodes.numberNode(number);
             }
             case IMAGE, AUDIO -> {
-                return media(field, value, files, path, problems);
+                return media(field, value, files, path, problems, browser);
             }
         }
         throw new IllegalStateException("unknown binding type " + field.type());
@@ -174,12 +207,19 @@ public final class BindingsValidator {
                 java.util.OptionalInt.empty(),
                 java.util.OptionalDouble.empty(),
                 java.util.OptionalDouble.empty());
-        media(field, JsonNodeFactory.instance.textNode(source), files, path, problems);
+        media(field, JsonNodeFactory.instance.textNode(source), files, path, problems, false);
     }
 
     private static JsonNode media(
-            BindingField field, JsonNode value, Set<String> files, String path, List<FieldViolation> problems) {
+            BindingField field,
+            JsonNode value,
+            Set<String> files,
+            String path,
+            List<FieldViolation> problems,
+            boolean browser) {
         boolean image = field.type() == BindingType.IMAGE;
+        Set<String> imageTypes = browser ? BROWSER_IMAGE_TYPES : IMAGE_TYPES;
+        Set<String> imageExtensions = browser ? BROWSER_IMAGE_EXTENSIONS : IMAGE_EXTENSIONS;
         String what = image ? "an image" : "an audio file";
         if (!value.isTextual()) {
             problems.add(new FieldViolation(
@@ -196,9 +236,11 @@ public final class BindingsValidator {
         Matcher data = DATA_URI.matcher(text);
         if (data.matches()) {
             String type = data.group(1);
-            if (!(image ? IMAGE_TYPES : AUDIO_TYPES).contains(type)) {
+            if (!(image ? imageTypes : AUDIO_TYPES).contains(type)) {
                 problems.add(new FieldViolation(
-                        path, "data of type " + type + " is not accepted; use " + (image ? IMAGE_TYPES : AUDIO_TYPES)));
+                        path,
+                        "data of type " + type + " is not accepted; use " + (image ? imageTypes : AUDIO_TYPES)
+                                + (image && type.equals(ImageContent.SVG) ? " (SVG only in Remotion templates)" : "")));
                 return value;
             }
             byte[] bytes;
@@ -211,8 +253,16 @@ public final class BindingsValidator {
             int limit = image ? MAX_IMAGE_BYTES : MAX_AUDIO_BYTES;
             if (bytes.length > limit) {
                 problems.add(new FieldViolation(path, "is " + bytes.length + " bytes, at most " + limit));
-            } else if (image && !looksLike(type, bytes)) {
-                problems.add(new FieldViolation(path, "is not a " + type + " file"));
+            } else if (image) {
+                try {
+                    ImageContent.Inspection inspection = ImageContent.inspect(bytes);
+                    if (!inspection.contentType().equals(type)) {
+                        problems.add(new FieldViolation(
+                                path, "is declared " + type + " but its content is " + inspection.contentType()));
+                    }
+                } catch (ImageContent.RefusedImage e) {
+                    problems.add(new FieldViolation(path, e.getMessage()));
+                }
             }
             return value;
         }
@@ -224,25 +274,13 @@ public final class BindingsValidator {
         }
         String extension =
                 text.contains(".") ? text.substring(text.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT) : "";
-        if (!(image ? IMAGE_EXTENSIONS : AUDIO_EXTENSIONS).contains(extension)) {
+        if (!(image ? imageExtensions : AUDIO_EXTENSIONS).contains(extension)) {
             problems.add(new FieldViolation(
-                    path,
-                    "'" + text + "' is not " + what + " (" + (image ? IMAGE_EXTENSIONS : AUDIO_EXTENSIONS) + ")"));
+                    path, "'" + text + "' is not " + what + " (" + (image ? imageExtensions : AUDIO_EXTENSIONS) + ")"));
         } else if (!files.contains(text)) {
             problems.add(new FieldViolation(path, "the template package has no file '" + text + "'"));
         }
         return value;
-    }
-
-    private static boolean looksLike(String type, byte[] bytes) {
-        if (type.equals("image/png")) {
-            return bytes.length > 8
-                    && (bytes[0] & 0xff) == 0x89
-                    && bytes[1] == 'P'
-                    && bytes[2] == 'N'
-                    && bytes[3] == 'G';
-        }
-        return bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
     }
 
     private static String describe(BindingField field) {

@@ -66,6 +66,7 @@ public final class TemplateCatalog {
             field.defaultValue()
                     .ifPresent(value -> BindingsValidator.resolve(
                             manifest.id(),
+                            manifest.engine(),
                             List.of(field),
                             pkg.names(),
                             json.createObjectNode().set(field.name(), value)));

@@ -8,9 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.FieldViolation;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class BindingsValidatorTest {
@@ -38,7 +44,7 @@ class BindingsValidatorTest {
     }
 
     private static ObjectNode resolve(String json) {
-        return BindingsValidator.resolve("t", FIELDS, FILES, read(json));
+        return BindingsValidator.resolve("t", "timeline", FIELDS, FILES, read(json));
     }
 
     private static List<FieldViolation> violations(String json) {
@@ -114,7 +120,7 @@ class BindingsValidatorTest {
     }
 
     @Test
-    void imagesMustBePackageFilesOrSmallDataUris() {
+    void imagesMustBePackageFilesOrSmallDataUris() throws IOException {
         assertThat(resolve("{\"title\": \"x\", \"logo\": \"other.jpg\"}")
                         .get("logo")
                         .asText())
@@ -131,14 +137,105 @@ class BindingsValidatorTest {
                         .get(0)
                         .field())
                 .isEqualTo("bindings.logo");
-        String png = Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
+        String png = Base64.getEncoder().encodeToString(picture("png"));
         assertThat(resolve("{\"title\": \"x\", \"logo\": \"data:image/png;base64," + png + "\"}"))
                 .isNotNull();
         String notPng = Base64.getEncoder().encodeToString("GIF89a-not-a-png".getBytes());
         assertThat(violations("{\"title\": \"x\", \"logo\": \"data:image/png;base64," + notPng + "\"}")
                         .get(0)
                         .description())
-                .contains("not a image/png");
+                .contains("is not a PNG, JPEG or SVG");
+    }
+
+    @Test
+    void anImageIsJudgedByItsContentDecodedWhole() throws IOException {
+        byte[] png = picture("png");
+        String truncated = Base64.getEncoder().encodeToString(Arrays.copyOf(png, png.length / 2));
+        FieldViolation cut = violations("{\"title\": \"x\", \"logo\": \"data:image/png;base64," + truncated + "\"}")
+                .get(0);
+        assertThat(cut.field()).isEqualTo("bindings.logo");
+        assertThat(cut.description()).contains("PNG").contains("decode");
+        String jpeg = Base64.getEncoder().encodeToString(picture("jpeg"));
+        assertThat(violations("{\"title\": \"x\", \"logo\": \"data:image/png;base64," + jpeg + "\"}")
+                        .get(0)
+                        .description())
+                .isEqualTo("is declared image/png but its content is image/jpeg");
+    }
+
+    @Test
+    void svgIsForTemplatesABrowserDraws() {
+        String svg = Base64.getEncoder()
+                .encodeToString(
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 20\"><rect width=\"40\" height=\"20\"/></svg>"
+                                .getBytes(StandardCharsets.UTF_8));
+        String bindings = "{\"title\": \"x\", \"logo\": \"data:image/svg+xml;base64," + svg + "\"}";
+        assertThat(violations(bindings).get(0).description()).contains("SVG only in Remotion templates");
+        assertThat(BindingsValidator.resolve("t", "remotion", FIELDS, FILES, read(bindings))
+                        .get("logo")
+                        .asText())
+                .startsWith("data:image/svg+xml;base64,");
+        String script = Base64.getEncoder()
+                .encodeToString(
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><script>x()</script></svg>"
+                                .getBytes(StandardCharsets.UTF_8));
+        try {
+            BindingsValidator.resolve(
+                    "t",
+                    "remotion",
+                    FIELDS,
+                    FILES,
+                    read("{\"title\": \"x\", \"logo\": \"data:image/svg+xml;base64," + script + "\"}"));
+            throw new AssertionError("an SVG with a script was accepted");
+        } catch (FarmException e) {
+            assertThat(e.violations().get(0).field()).isEqualTo("bindings.logo");
+            assertThat(e.violations().get(0).description()).contains("<script>");
+        }
+    }
+
+    @Test
+    void theFilesABindingsObjectEmbedsAreBoundedAllTogether() throws IOException {
+        List<BindingField> two = TemplateManifestParser.parse(read("""
+                {"id": "t", "name": "T", "engine": "remotion", "fps": 30, "durationInFrames": 30,
+                 "aspects": {"16:9": {"width": 64, "height": 36, "composition": "T"}},
+                 "bindings": [{"name": "a", "type": "image", "required": false},
+                              {"name": "b", "type": "image", "required": false}],
+                 "remotion": {"entry": "src/index.ts"}}
+                """)).bindings();
+        // Two files of 3 MiB each: each under the per-file limit, 6 MiB together.
+        BufferedImage noise = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < 1024; y++) {
+            for (int x = 0; x < 1024; x++) {
+                noise.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(noise, "png", out);
+        assertThat(out.size()).isBetween(3_000_000, BindingsValidator.MAX_IMAGE_BYTES);
+        String uri = "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+        ObjectNode one = JSON.createObjectNode().put("a", uri);
+        assertThat(BindingsValidator.resolve("t", "remotion", two, Set.of(), one)
+                        .get("a")
+                        .asText())
+                .isEqualTo(uri);
+        ObjectNode both = JSON.createObjectNode().put("a", uri).put("b", uri);
+        try {
+            BindingsValidator.resolve("t", "remotion", two, Set.of(), both);
+            throw new AssertionError("6 MiB of embedded files were accepted");
+        } catch (FarmException e) {
+            assertThat(e.violations()).singleElement().satisfies(v -> {
+                assertThat(v.field()).isEqualTo("bindings");
+                assertThat(v.description()).contains("at most " + BindingsValidator.MAX_EMBEDDED_BYTES);
+            });
+        }
+    }
+
+    private static byte[] picture(String format) throws IOException {
+        BufferedImage image = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(3, 3, 0xff6b35);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
     }
 
     @Test

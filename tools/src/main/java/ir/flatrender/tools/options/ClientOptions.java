@@ -81,7 +81,8 @@ public final class ClientOptions {
                         ir.flatrender.node.control.OrchestratorAddresses.target(target), credentials)
                 .defaultServiceConfig(ir.flatrender.node.control.OrchestratorAddresses.serviceConfig())
                 .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .maxInboundMessageSize(8 * 1024 * 1024)
+                // A job comes back with its bindings: up to 5 MiB of embedded files.
+                .maxInboundMessageSize(16 * 1024 * 1024)
                 .build();
     }
 }
