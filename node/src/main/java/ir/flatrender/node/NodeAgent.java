@@ -73,6 +73,7 @@ final class NodeAgent implements ControlStream.Listener {
         Hello.Builder hello = Hello.newBuilder()
                 .setNodeName(config.name())
                 .addAllEngines(engines.names())
+                .addAllCapabilities(engines.capabilities())
                 .setSlots(config.slots())
                 .setVersion(version)
                 .setHostname(hostname)

@@ -8,6 +8,11 @@ public interface Engine {
     /** The name templates use: {@code timeline}, {@code remotion}, {@code aftereffects}. */
     String name();
 
+    /** What it can do beyond its name, found working at start-up: {@code webgl}. */
+    default java.util.Set<String> capabilities() {
+        return java.util.Set.of();
+    }
+
     /**
      * Renders {@code request}'s frames in order into the sink.
      *

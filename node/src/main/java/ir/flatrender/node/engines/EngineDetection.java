@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class EngineDetection {
     private static final Logger log = LoggerFactory.getLogger(EngineDetection.class);
+
+    /** The capability a 3D template needs: a Chromium that draws WebGL. */
+    public static final String WEBGL = "webgl";
 
     private EngineDetection() {}
 
@@ -33,7 +37,23 @@ public final class EngineDetection {
         if (settings.remotionRunner().isPresent()) {
             Optional<String> problem = RemotionEngine.check(settings);
             if (problem.isEmpty()) {
-                engines.add(new RemotionEngine(settings, supervisor, json, workDirectory));
+                Set<String> capabilities = Set.of();
+                try {
+                    RemotionEngine.WebGl webGl = RemotionEngine.probeWebGl(settings, supervisor, workDirectory);
+                    if (webGl.available()) {
+                        capabilities = Set.of(WEBGL);
+                        log.info("Remotion: WebGL through {}", webGl.description());
+                    } else {
+                        log.warn(
+                                "Remotion offers no WebGL ({}); no 3D template is assigned to this node{}",
+                                webGl.description(),
+                                settings.gl().map(gl -> " (gl " + gl + ")").orElse(""));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    log.warn("Remotion offers no WebGL: interrupted while probing it");
+                }
+                engines.add(new RemotionEngine(settings, supervisor, json, workDirectory, capabilities));
             } else {
                 log.warn("Remotion is not offered: {}", problem.get());
             }

@@ -25,4 +25,11 @@ public final class Engines {
     public Set<String> names() {
         return engines.keySet();
     }
+
+    /** What the engines can do beyond their names, all together. */
+    public Set<String> capabilities() {
+        Set<String> all = new java.util.TreeSet<>();
+        engines.values().forEach(engine -> all.addAll(engine.capabilities()));
+        return all;
+    }
 }

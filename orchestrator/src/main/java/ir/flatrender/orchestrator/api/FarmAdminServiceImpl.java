@@ -345,6 +345,7 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
                 .setHostname(node.hostname())
                 .setVersion(node.version())
                 .addAllEngines(node.engines())
+                .addAllCapabilities(node.capabilities())
                 .setSlots(node.slots())
                 .setState(toProto(node.nodeState()))
                 .setConnected(node.orchestratorId() != null)

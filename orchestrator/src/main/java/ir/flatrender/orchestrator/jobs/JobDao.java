@@ -43,6 +43,8 @@ public interface JobDao {
     /** Which pending chunks a node may claim (the claims' shared WHERE). */
     String CLAIMABLE = """
                 WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  -- Only what the node can do (a 3D template's chunks need "webgl").
+                  AND p.requires <@ CAST(:capabilities AS text[])
                   -- Not a job this node failed twice; not the chunk it just failed while
                   -- another node may take it.
                   AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b
@@ -102,9 +104,9 @@ public interface JobDao {
 
     @SqlBatch("""
             INSERT INTO render.frame_jobs (id, job_id, seq, frame_start, frame_end, engine, priority,
-                                           job_created_at, package_sha256, task, state)
+                                           job_created_at, package_sha256, task, requires, state)
             VALUES (:id, :jobId, :seq, :frameStart, :frameEnd, :engine, :priority, :jobCreatedAt,
-                    :packageSha256, :task, 'pending')
+                    :packageSha256, :task, CAST(:requires AS text[]), 'pending')
             """)
     void insertChunks(@BindMethods List<NewChunk> chunks);
 
@@ -175,6 +177,7 @@ public interface JobDao {
     List<ChunkRow> claimChunks(
             @Bind("nodeId") UUID nodeId,
             @Bind("engines") String[] engines,
+            @Bind("capabilities") String[] capabilities,
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds,
             @Bind("retryElsewhereSeconds") double retryElsewhereSeconds);
@@ -191,6 +194,7 @@ public interface JobDao {
             locked AS MATERIALIZED (
                 SELECT p.id, p.priority, p.job_created_at, p.job_id, p.seq FROM render.frame_jobs p
                 WHERE p.state = 'pending' AND p.engine = ANY(:engines)
+                  AND p.requires <@ CAST(:capabilities AS text[])
                   AND p.target_node_id IS NULL AND NOT p.held AND p.failed_node_id IS NULL
                   AND NOT EXISTS (SELECT 1 FROM render.job_node_blocks b WHERE b.job_id = p.job_id AND b.blocked)
                 ORDER BY p.priority DESC, p.job_created_at, p.job_id, p.seq
@@ -209,7 +213,10 @@ public interface JobDao {
                 RETURNING f.*)
             """ + CLAIMED_ROWS)
     List<ChunkRow> claimChunksForMany(
-            @Bind("slots") UUID[] slots, @Bind("engines") String[] engines, @Bind("leaseSeconds") double leaseSeconds);
+            @Bind("slots") UUID[] slots,
+            @Bind("engines") String[] engines,
+            @Bind("capabilities") String[] capabilities,
+            @Bind("leaseSeconds") double leaseSeconds);
 
     /** A quarantined node's health-check render: the one chunk meant for it, when pending. */
     @SqlQuery("""
@@ -233,9 +240,13 @@ public interface JobDao {
             """)
     List<String> attemptsOutOn(@Bind("nodes") UUID[] nodes);
 
-    /** Whether any chunk for these engines is pending at all (for any node). */
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM render.frame_jobs WHERE state = 'pending' AND engine = ANY(:engines))")
-    boolean anyPending(@Bind("engines") String[] engines);
+    /** Whether any chunk for these engines and capabilities is pending at all (for any node). */
+    @SqlQuery("""
+            SELECT EXISTS (SELECT 1 FROM render.frame_jobs
+                           WHERE state = 'pending' AND engine = ANY(:engines)
+                             AND requires <@ CAST(:capabilities AS text[]))
+            """)
+    boolean anyPending(@Bind("engines") String[] engines, @Bind("capabilities") String[] capabilities);
 
     /**
      * Like {@link #claimChunks}, but a node that holds template packages takes, within each
@@ -259,6 +270,7 @@ public interface JobDao {
     List<ChunkRow> claimChunksPreferring(
             @Bind("nodeId") UUID nodeId,
             @Bind("engines") String[] engines,
+            @Bind("capabilities") String[] capabilities,
             @Bind("cached") String[] cached,
             @Bind("limit") int limit,
             @Bind("leaseSeconds") double leaseSeconds,

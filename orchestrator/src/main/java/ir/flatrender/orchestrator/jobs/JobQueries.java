@@ -45,9 +45,11 @@ public final class JobQueries {
             String waiting = "";
             if ((job.jobState() == JobState.QUEUED || job.jobState() == JobState.RUNNING)
                     && handle.attach(WaitingReason.Dao.class).waiting(jobId)) {
+                WaitingReason.Dao reasons = handle.attach(WaitingReason.Dao.class);
                 waiting = WaitingReason.explain(
                                 job.engine(),
-                                handle.attach(WaitingReason.Dao.class).takers(jobId, job.engine()))
+                                reasons.requires(jobId).map(List::of).orElse(List.of()),
+                                reasons.takers(jobId, job.engine()))
                         .orElse("");
             }
             return new JobView(job, dao.findExports(jobId), chunks, repairs, inFlight.getOrDefault(jobId, 0), waiting);

@@ -14,6 +14,7 @@ import ir.flatrender.orchestrator.templates.BindingsValidator;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.TemplateAudio;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
+import ir.flatrender.orchestrator.templates.TemplateNeeds;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import java.time.Clock;
 import java.time.Instant;
@@ -129,6 +130,10 @@ public final class JobSubmitter {
                 plan.maxAttempts(),
                 plan.chunks().size(),
                 createdAt);
+        // A health check renders a probe of its own on the node it checks, whatever that can do.
+        String[] requires = targetNode.isPresent()
+                ? new String[0]
+                : TemplateNeeds.of(template.manifest()).toArray(String[]::new);
         List<NewChunk> chunks = new ArrayList<>(plan.chunks().size());
         for (int seq = 0; seq < plan.chunks().size(); seq++) {
             PlannedChunk planned = plan.chunks().get(seq);
@@ -142,7 +147,8 @@ public final class JobSubmitter {
                     priority,
                     createdAt,
                     template.row().renderSha256(),
-                    planned.task()));
+                    planned.task(),
+                    requires));
         }
         String bindingsJson = write(plan.bindings());
         String encoderJson = write(config.encoder());

@@ -19,4 +19,5 @@ public record NewChunk(
         int priority,
         Instant jobCreatedAt,
         String packageSha256,
-        String task) {}
+        String task,
+        String[] requires) {}

@@ -51,8 +51,20 @@ public final class WaitingReason {
 
     /** The reason, when the job waits and none of the nodes can take it; empty when one can. */
     public static Optional<String> explain(String engine, List<Taker> takers) {
+        return explain(engine, List.of(), takers);
+    }
+
+    /**
+     * @param requires what the job's chunks need of a node beyond the engine ({@code webgl})
+     * @param takers the nodes with the engine and every capability required
+     */
+    public static Optional<String> explain(String engine, List<String> requires, List<Taker> takers) {
         if (takers.isEmpty()) {
-            return Optional.of("no node can take this job: none has the " + engine + " engine");
+            return Optional.of("no node can take this job: none has the " + engine + " engine"
+                    + (requires.isEmpty()
+                            ? ""
+                            : " with " + String.join(" and ", requires)
+                                    + " (a node offers webgl when its Chromium draws WebGL: see `nodes list`)"));
         }
         if (takers.stream().anyMatch(Taker::canTake)) {
             return Optional.empty();
@@ -70,6 +82,10 @@ public final class WaitingReason {
                 """)
         boolean waiting(@Bind("jobId") UUID jobId);
 
+        /** What the job's chunks need of a node beyond its engine. */
+        @SqlQuery("SELECT requires FROM render.frame_jobs WHERE job_id = :jobId ORDER BY seq LIMIT 1")
+        Optional<String[]> requires(@Bind("jobId") UUID jobId);
+
         @SqlQuery("""
                 SELECT n.name, n.state, n.orchestrator_id IS NOT NULL AS connected,
                        EXISTS (SELECT 1 FROM render.job_node_blocks b
@@ -77,6 +93,8 @@ public final class WaitingReason {
                        n.quarantine_reason
                 FROM render.nodes n
                 WHERE :engine = ANY(n.engines)
+                  AND n.capabilities @> COALESCE((SELECT f.requires FROM render.frame_jobs f
+                                                  WHERE f.job_id = :jobId ORDER BY f.seq LIMIT 1), '{}')
                 ORDER BY n.name
                 """)
         @RegisterConstructorMapper(Taker.class)

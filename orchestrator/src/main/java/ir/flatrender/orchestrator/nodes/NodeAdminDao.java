@@ -13,7 +13,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(NodeView.class)
 public interface NodeAdminDao {
     String VIEW = """
-            SELECT n.id, n.name, n.hostname, n.version, n.engines, n.slots, n.state, n.orchestrator_id,
+            SELECT n.id, n.name, n.hostname, n.version, n.engines, n.capabilities, n.slots, n.state, n.orchestrator_id,
                    n.last_seen_at,
                    (SELECT count(*) FROM render.frame_jobs f
                     WHERE f.node_id = n.id AND f.state IN ('assigned', 'running'))::int AS running_chunks,

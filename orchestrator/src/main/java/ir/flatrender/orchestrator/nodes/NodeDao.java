@@ -15,11 +15,13 @@ public interface NodeDao {
      * admin set (draining, disabled, quarantined) survives the reconnect.
      */
     @SqlQuery("""
-            INSERT INTO render.nodes (id, name, hostname, version, engines, slots, state, orchestrator_id,
-                                      connected_at, last_seen_at)
-            VALUES (:id, :name, :hostname, :version, :engines, :slots, 'online', :orchestratorId, now(), now())
+            INSERT INTO render.nodes (id, name, hostname, version, engines, capabilities, slots, state,
+                                      orchestrator_id, connected_at, last_seen_at)
+            VALUES (:id, :name, :hostname, :version, :engines, CAST(:capabilities AS text[]), :slots, 'online',
+                    :orchestratorId, now(), now())
             ON CONFLICT (name) DO UPDATE SET
                 hostname = EXCLUDED.hostname, version = EXCLUDED.version, engines = EXCLUDED.engines,
+                capabilities = EXCLUDED.capabilities,
                 slots = EXCLUDED.slots, orchestrator_id = EXCLUDED.orchestrator_id,
                 connected_at = now(), last_seen_at = now(), updated_at = now(),
                 state = CASE WHEN render.nodes.state IN ('draining', 'disabled', 'quarantined')
@@ -32,6 +34,7 @@ public interface NodeDao {
             @Bind("hostname") String hostname,
             @Bind("version") String version,
             @Bind("engines") String[] engines,
+            @Bind("capabilities") String[] capabilities,
             @Bind("slots") int slots,
             @Bind("orchestratorId") UUID orchestratorId);
 

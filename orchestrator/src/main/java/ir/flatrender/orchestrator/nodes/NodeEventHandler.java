@@ -130,10 +130,16 @@ public final class NodeEventHandler {
                         hello.getHostname(),
                         hello.getVersion(),
                         hello.getEnginesList().toArray(String[]::new),
+                        hello.getCapabilitiesList().toArray(String[]::new),
                         hello.getSlots(),
                         orchestratorId));
         session.activate(
-                new NodeSession.Identity(row.id(), row.name(), Set.copyOf(hello.getEnginesList()), hello.getSlots()),
+                new NodeSession.Identity(
+                        row.id(),
+                        row.name(),
+                        Set.copyOf(hello.getEnginesList()),
+                        Set.copyOf(hello.getCapabilitiesList()),
+                        hello.getSlots()),
                 row.nodeState());
         // What the node still runs from before this connection: the current attempts are kept
         // (a restarted orchestrator, a stream that dropped) and count against its slots before
@@ -164,10 +170,11 @@ public final class NodeEventHandler {
         }
         recordCache(session, hello.getCachedTemplatesList());
         log.info(
-                "node {} ({}) online: engines {}, {} slot(s), version {}, state {}",
+                "node {} ({}) online: engines {}, capabilities {}, {} slot(s), version {}, state {}",
                 row.name(),
                 row.id(),
                 hello.getEnginesList(),
+                hello.getCapabilitiesList(),
                 hello.getSlots(),
                 hello.getVersion(),
                 row.state());
@@ -188,6 +195,10 @@ public final class NodeEventHandler {
         unknown.removeAll(TemplateManifestParser.ENGINES);
         if (!unknown.isEmpty()) {
             return "unknown engine(s) " + unknown + "; the farm knows " + TemplateManifestParser.ENGINES;
+        }
+        if (hello.getCapabilitiesCount() > 16
+                || hello.getCapabilitiesList().stream().anyMatch(c -> !c.matches("[a-z0-9-]{1,32}"))) {
+            return "capabilities must be at most 16 names of 1-32 characters [a-z0-9-]";
         }
         return null;
     }

@@ -38,12 +38,18 @@ public final class NodeSession {
     private volatile boolean closed;
     private volatile java.util.function.Consumer<String> closeListener = reason -> {};
 
-    /** Who the node is, known once its hello is accepted. */
-    public record Identity(UUID nodeId, String name, Set<String> engines, int slots) {
+    /**
+     * Who the node is, known once its hello is accepted.
+     *
+     * @param capabilities what its engines can do beyond their names ({@code webgl}): a chunk
+     *     that requires one goes only to a node that has it
+     */
+    public record Identity(UUID nodeId, String name, Set<String> engines, Set<String> capabilities, int slots) {
         public Identity {
             requireNonNull(nodeId, "nodeId is null");
             requireNonNull(name, "name is null");
             engines = Set.copyOf(engines);
+            capabilities = Set.copyOf(capabilities);
         }
     }
 

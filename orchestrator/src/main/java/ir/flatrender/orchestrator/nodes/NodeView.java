@@ -11,6 +11,7 @@ public record NodeView(
         String hostname,
         String version,
         List<String> engines,
+        List<String> capabilities,
         int slots,
         String state,
         UUID orchestratorId,

@@ -47,7 +47,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong workGeneration = new AtomicLong();
 
     /** Engine sets with no pending chunk at all, as of a work generation. */
-    private final Map<Set<String>, Long> exhausted = new HashMap<>();
+    private final Map<Skills, Long> exhausted = new HashMap<>();
     /** Nodes that found nothing they may take (blocked jobs, chunks they just failed), as of a generation. */
     private final Map<UUID, Long> exhaustedNodes = new HashMap<>();
 
@@ -120,6 +120,13 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** What decides which chunks a node may claim: its engines and their capabilities. */
+    private record Skills(Set<String> engines, Set<String> capabilities) {
+        static Skills of(NodeSession.Identity node) {
+            return new Skills(node.engines(), node.capabilities());
+        }
+    }
+
     /** Returns whether anything was dispatched. */
     boolean dispatchRound() {
         long generation = workGeneration.get();
@@ -150,7 +157,7 @@ public final class Scheduler implements AutoCloseable {
             if (free == 0) {
                 continue;
             }
-            Long emptyAt = exhausted.get(node.engines());
+            Long emptyAt = exhausted.get(Skills.of(node));
             Long nodeEmptyAt = exhaustedNodes.get(node.nodeId());
             if ((emptyAt != null && emptyAt == generation) || (nodeEmptyAt != null && nodeEmptyAt == generation)) {
                 continue;
@@ -158,14 +165,17 @@ public final class Scheduler implements AutoCloseable {
             Set<String> cached = session.cachedPackages();
             double retryElsewhereSeconds = config.retryElsewhereWindow().toMillis() / 1000.0;
             String[] engines = node.engines().toArray(String[]::new);
+            String[] capabilities = node.capabilities().toArray(String[]::new);
             // Nodes holding no template take the plain, index-ordered claim.
             List<ChunkRow> claimed = jdbi.withExtension(
                     JobDao.class,
                     dao -> cached.isEmpty()
-                            ? dao.claimChunks(node.nodeId(), engines, free, leaseSeconds, retryElsewhereSeconds)
+                            ? dao.claimChunks(
+                                    node.nodeId(), engines, capabilities, free, leaseSeconds, retryElsewhereSeconds)
                             : dao.claimChunksPreferring(
                                     node.nodeId(),
                                     engines,
+                                    capabilities,
                                     cached.toArray(String[]::new),
                                     free,
                                     leaseSeconds,
@@ -176,10 +186,10 @@ public final class Scheduler implements AutoCloseable {
                 session.takeFreedWait();
                 // Nothing more for this node; for every node with its engines only if nothing
                 // is pending at all (what is left may be for other nodes).
-                if (jdbi.withExtension(JobDao.class, dao -> dao.anyPending(engines))) {
+                if (jdbi.withExtension(JobDao.class, dao -> dao.anyPending(engines, capabilities))) {
                     exhaustedNodes.put(node.nodeId(), generation);
                 } else {
-                    exhausted.put(node.engines(), generation);
+                    exhausted.put(Skills.of(node), generation);
                 }
             }
             dispatched |= send(session, claimed, startedJobs);
@@ -203,21 +213,21 @@ public final class Scheduler implements AutoCloseable {
      */
     private boolean claimForMany(
             List<NodeSession> sessions, long generation, double leaseSeconds, Set<UUID> startedJobs) {
-        Map<Set<String>, List<NodeSession>> groups = new HashMap<>();
+        Map<Skills, List<NodeSession>> groups = new HashMap<>();
         for (NodeSession session : sessions) {
             NodeSession.Identity node = session.identity();
             if (node != null
                     && session.freeSlots() > 0
                     && session.cachedPackages().isEmpty()) {
-                Long emptyAt = exhausted.get(node.engines());
+                Long emptyAt = exhausted.get(Skills.of(node));
                 if (emptyAt == null || emptyAt != generation) {
-                    groups.computeIfAbsent(node.engines(), e -> new java.util.ArrayList<>())
+                    groups.computeIfAbsent(Skills.of(node), e -> new java.util.ArrayList<>())
                             .add(session);
                 }
             }
         }
         boolean dispatched = false;
-        for (Map.Entry<Set<String>, List<NodeSession>> group : groups.entrySet()) {
+        for (Map.Entry<Skills, List<NodeSession>> group : groups.entrySet()) {
             if (group.getValue().size() < BATCH_AT) {
                 continue;
             }
@@ -232,7 +242,10 @@ public final class Scheduler implements AutoCloseable {
             List<ChunkRow> claimed = jdbi.withExtension(
                     JobDao.class,
                     dao -> dao.claimChunksForMany(
-                            slots.toArray(UUID[]::new), group.getKey().toArray(String[]::new), leaseSeconds));
+                            slots.toArray(UUID[]::new),
+                            group.getKey().engines().toArray(String[]::new),
+                            group.getKey().capabilities().toArray(String[]::new),
+                            leaseSeconds));
             Map<UUID, List<ChunkRow>> perNode = new HashMap<>();
             claimed.forEach(chunk -> perNode.computeIfAbsent(chunk.nodeId(), n -> new java.util.ArrayList<>())
                     .add(chunk));

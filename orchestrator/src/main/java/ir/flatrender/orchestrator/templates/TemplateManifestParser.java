@@ -50,6 +50,11 @@ public final class TemplateManifestParser {
         }
         if ("remotion".equals(engine)) {
             requireText(root.path("remotion"), "entry", "remotion", problems);
+            JsonNode webgl = root.path("remotion").path("webgl");
+            if (!webgl.isMissingNode() && !webgl.isBoolean()) {
+                problems.add(new FieldViolation(
+                        "remotion.webgl", "must be true (the template draws with WebGL, as a 3D one does) or false"));
+            }
         }
         if ("aftereffects".equals(engine)) {
             String project = requireText(root.path("aftereffects"), "project", "aftereffects", problems);

@@ -124,5 +124,9 @@ class JobWaitingIT {
         assertThat(WaitingReason.explain(
                         "remotion", List.of(new WaitingReason.Taker("a", "online", true, false, null))))
                 .isEmpty();
+        // A 3D template's job when no node draws WebGL: the takers are the nodes that do.
+        assertThat(WaitingReason.explain("remotion", List.of("webgl"), List.of()))
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .startsWith("no node can take this job: none has the remotion engine with webgl"));
     }
 }

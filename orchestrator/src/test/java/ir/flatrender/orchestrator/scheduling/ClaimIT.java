@@ -73,9 +73,15 @@ class ClaimIT {
     }
 
     private static List<ChunkRow> claim(UUID node, int limit) {
+        return claim(node, new String[0], limit);
+    }
+
+    private static List<ChunkRow> claim(UUID node, String[] capabilities, int limit) {
         return postgres.database()
                 .jdbi()
-                .withExtension(JobDao.class, dao -> dao.claimChunks(node, new String[] {"timeline"}, limit, 30, 10));
+                .withExtension(
+                        JobDao.class,
+                        dao -> dao.claimChunks(node, new String[] {"timeline"}, capabilities, limit, 30, 10));
     }
 
     @Test
@@ -145,7 +151,8 @@ class ClaimIT {
                 .jdbi()
                 .withExtension(
                         JobDao.class,
-                        dao -> dao.claimChunksForMany(new UUID[] {a, a, a, b, b}, new String[] {"timeline"}, 30));
+                        dao -> dao.claimChunksForMany(
+                                new UUID[] {a, a, a, b, b}, new String[] {"timeline"}, new String[0], 30));
         assertThat(claimed).hasSize(5);
         assertThat(claimed).extracting(ChunkRow::id).doesNotHaveDuplicates().doesNotContain(failed);
         assertThat(claimed.stream().filter(c -> c.nodeId().equals(a))).hasSize(3);
@@ -156,5 +163,32 @@ class ClaimIT {
         });
         // The chunk with a failure goes to the per-node claim, which lets b have it.
         assertThat(claim(b, 10)).extracting(ChunkRow::id).contains(failed);
+    }
+
+    @Test
+    void aChunkThatNeedsWebGlGoesOnlyToANodeThatHasIt() {
+        submit(10);
+        List<UUID> needing = postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "UPDATE render.frame_jobs SET requires = '{webgl}' WHERE state = 'pending' RETURNING id")
+                        .mapTo(UUID.class)
+                        .list());
+        assertThat(needing).hasSize(6);
+        UUID plain = node("no-webgl");
+        UUID webgl = node("has-webgl");
+        JobDao jobs = postgres.database().jdbi().onDemand(JobDao.class);
+
+        assertThat(claim(plain, 10)).isEmpty();
+        assertThat(jobs.claimChunksForMany(
+                        new UUID[] {plain, plain}, new String[] {"timeline"}, new String[] {"gpu"}, 30))
+                .isEmpty();
+        assertThat(jobs.anyPending(new String[] {"timeline"}, new String[0])).isFalse();
+        assertThat(jobs.anyPending(new String[] {"timeline"}, new String[] {"webgl"}))
+                .isTrue();
+
+        assertThat(claim(webgl, new String[] {"webgl", "gpu"}, 10))
+                .extracting(ChunkRow::id)
+                .containsExactlyInAnyOrderElementsOf(needing);
     }
 }

@@ -307,6 +307,11 @@ public final class NodesCommand {
                 .row("hostname", node.getHostname())
                 .row("version", node.getVersion())
                 .row("engines", String.join(", ", node.getEnginesList()))
+                .row(
+                        "capabilities",
+                        node.getCapabilitiesCount() == 0
+                                ? "none (no 3D template is assigned to it)"
+                                : String.join(", ", node.getCapabilitiesList()))
                 .row("slots", node.getSlots())
                 .row("running chunks", node.getRunningChunks())
                 .row("last seen", Output.time(node.getLastSeenAt()));

@@ -23,6 +23,16 @@ public final class EngineOptions {
     Path chromium;
 
     @Option(
+            names = "--gl",
+            defaultValue = "${env:FLATRENDER_GL}",
+            description =
+                    "The OpenGL renderer of Remotion's Chromium (env FLATRENDER_GL): swangle, angle, angle-egl, egl,"
+                            + " swiftshader or vulkan; on a node with a GPU, angle-egl or vulkan draws WebGL (3D templates) on"
+                            + " it. Default: Remotion's own (software). The node probes it at start and offers WebGL only if"
+                            + " it draws.")
+    String gl;
+
+    @Option(
             names = "--node-js",
             defaultValue = "${env:FLATRENDER_NODE_JS}",
             description = "Node.js for Remotion (default: node on the PATH).")
@@ -48,7 +58,8 @@ public final class EngineOptions {
                 Optional.ofNullable(chromium),
                 Optional.ofNullable(remotionRunner).or(EngineOptions::checkoutRunner),
                 Optional.ofNullable(aerender),
-                noProgressTimeout);
+                noProgressTimeout,
+                Optional.ofNullable(gl).filter(g -> !g.isBlank()));
     }
 
     /** The runner of this checkout, when the launcher says where that is and its packages are installed. */

@@ -18,9 +18,12 @@ import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
+import ir.flatrender.proto.farm.v1.Node;
+import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.admin.AdminClient;
 import ir.flatrender.tools.jobs.JobClient;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -33,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -152,6 +156,83 @@ class RemotionFarmIT {
                 .contains("template.json does not match the bundle's compositions")
                 .contains("aspect 9:16 names composition 'Promo-Story', which the bundle lacks")
                 .contains("durationInFrames is 120 but composition Promo-16x9 has 90");
+    }
+
+    @Test
+    @DisplayName("issue 18 case 2: a node whose Chromium draws no WebGL says so and gets no chunk of a WebGL template")
+    void aNodeWithoutWebGlGetsNoChunkOfAWebGlTemplate() throws Exception {
+        Path copy = directory.resolve("webgl-promo");
+        try (java.util.stream.Stream<Path> files = Files.walk(EXAMPLE)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(EXAMPLE.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!Files.exists(target)) {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path manifest = copy.resolve("template.json");
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"id\": \"remotion-promo\"", "\"id\": \"webgl-promo\"")
+                        .replace("\"entry\": \"src/index.ts\"", "\"entry\": \"src/index.ts\", \"webgl\": true"));
+        assertThat(push(copy).exitCode()).isZero();
+        assertThat(push().exitCode()).isZero();
+        AdminClient admin = new AdminClient(orchestrator.channel(), Duration.ofSeconds(30));
+        // EGL needs a GPU driver this machine lacks: that node's probe finds no WebGL.
+        ir.flatrender.node.RenderNode noGl =
+                nodes.start(orchestrator, "remotion-nogl", directory, 1, remotion.withGl("egl"));
+        try {
+            Map<String, List<String>> capabilities = admin.list(List.of()).stream()
+                    .collect(java.util.stream.Collectors.toMap(Node::getName, Node::getCapabilitiesList));
+            assertThat(capabilities)
+                    .containsEntry("remotion-1", List.of("webgl"))
+                    .containsEntry("remotion-2", List.of("webgl"))
+                    .containsEntry("remotion-nogl", List.of());
+            admin.drain("remotion-1", "test");
+            admin.drain("remotion-2", "test");
+
+            Job threeD = jobs.submit(request("webgl-promo")).getJob();
+            Job plain = jobs.submit(request("remotion-promo")).getJob();
+            // The idle node renders the plain job, so it was free all along; the WebGL job waits.
+            Job plainDone = jobs.follow(plain.getId(), progress -> {});
+            assertThat(plainDone.getState()).as(plainDone.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(jobs.get(plain.getId(), true).getChunksList())
+                    .extracting(Chunk::getNodeName)
+                    .containsOnly("remotion-nogl");
+            Job waiting = jobs.get(threeD.getId(), true);
+            assertThat(waiting.getState()).isEqualTo(JobState.JOB_STATE_QUEUED);
+            assertThat(waiting.getChunksList())
+                    .allSatisfy(chunk -> assertThat(chunk.getNodeName()).isEmpty());
+            assertThat(waiting.getWaitingReason())
+                    .isEqualTo("no node can take this job: remotion-1 is draining; remotion-2 is draining");
+
+            admin.enable("remotion-1");
+            admin.enable("remotion-2");
+            Job done = jobs.follow(threeD.getId(), progress -> {});
+            assertThat(done.getState()).as(done.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(jobs.get(threeD.getId(), true).getChunksList())
+                    .extracting(Chunk::getNodeName)
+                    .doesNotContain("remotion-nogl");
+        } finally {
+            // Left online for the other tests, whatever failed above.
+            for (Node node : admin.list(List.of(NodeState.NODE_STATE_DRAINING))) {
+                admin.enable(node.getName());
+            }
+            noGl.close();
+        }
+    }
+
+    private static SubmitJobRequest request(String template) {
+        return SubmitJobRequest.newBuilder()
+                .setTemplateId(template)
+                .setAspect("16:9")
+                .setTier("360p")
+                .setFrames(FrameRange.newBuilder().setStart(0).setEnd(14))
+                .setChunkFrames(15)
+                .build();
     }
 
     @Test

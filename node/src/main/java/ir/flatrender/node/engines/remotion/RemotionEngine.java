@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -43,17 +44,78 @@ public final class RemotionEngine implements Engine {
 
     public static final Path DEFAULT_CHROMIUM = Path.of("/usr/bin/chromium");
 
+    /** What the WebGL probe may take, the browser's start included. */
+    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(90);
+
     private final EngineSettings settings;
     private final ProcessSupervisor supervisor;
     private final ObjectMapper json;
     private final Path workDirectory;
+    private final Set<String> capabilities;
 
     public RemotionEngine(
             EngineSettings settings, ProcessSupervisor supervisor, ObjectMapper json, Path workDirectory) {
+        this(settings, supervisor, json, workDirectory, Set.of());
+    }
+
+    /** @param capabilities what {@link #probeWebGl} found: {@code webgl}, or nothing */
+    public RemotionEngine(
+            EngineSettings settings,
+            ProcessSupervisor supervisor,
+            ObjectMapper json,
+            Path workDirectory,
+            Set<String> capabilities) {
         this.settings = requireNonNull(settings, "settings is null");
         this.supervisor = requireNonNull(supervisor, "supervisor is null");
         this.json = requireNonNull(json, "json is null");
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
+        this.capabilities = Set.copyOf(capabilities);
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        return capabilities;
+    }
+
+    /** What the WebGL probe found: the context's renderer, or why there is none. */
+    public record WebGl(boolean available, String description) {}
+
+    /**
+     * Asks Chromium, opened exactly as the renderer opens it (the runner's {@code webgl.mjs},
+     * with this node's {@code gl}), for a WebGL context that draws: a 3D template needs one.
+     */
+    public static WebGl probeWebGl(EngineSettings settings, ProcessSupervisor supervisor, Path workDirectory)
+            throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                nodeJs(settings).orElseThrow().toString(),
+                settings.remotionRunner().orElseThrow().resolve("webgl.mjs").toString(),
+                "--browser",
+                settings.chromium().orElse(DEFAULT_CHROMIUM).toString()));
+        settings.gl().ifPresent(gl -> command.addAll(List.of("--gl", gl)));
+        AtomicReference<WebGl> answer = new AtomicReference<>();
+        AtomicReference<String> error = new AtomicReference<>();
+        try {
+            SupervisedProcess process = supervisor.start(
+                    ProcessSpec.of("remotion-webgl", command, workDirectory)
+                            .withLimits(PROBE_DEADLINE, PROBE_DEADLINE, true),
+                    line -> {
+                        if (line.startsWith("webgl ")) {
+                            answer.set(new WebGl(true, line.substring("webgl ".length())));
+                        } else if (line.startsWith("no-webgl ")) {
+                            answer.set(new WebGl(false, line.substring("no-webgl ".length())));
+                        } else if (line.startsWith("error ")) {
+                            error.compareAndSet(null, line.substring("error ".length()));
+                        }
+                    },
+                    line -> {});
+            ProcessOutcome outcome = process.await();
+            if (answer.get() != null && outcome.succeeded()) {
+                return answer.get();
+            }
+            return new WebGl(false, "the probe failed: " + (error.get() != null ? error.get() : outcome.describe()));
+        } catch (IOException e) {
+            return new WebGl(false, "the probe did not start: " + e.getMessage());
+        }
     }
 
     /** Empty when Remotion can run here, else why it cannot. */
@@ -149,7 +211,8 @@ public final class RemotionEngine implements Engine {
                 "--bundle", bundle.toString(),
                 "--composition", request.composition(),
                 "--props", props.toString(),
-                "--browser", settings.chromium().orElse(DEFAULT_CHROMIUM).toString());
+                "--browser", settings.chromium().orElse(DEFAULT_CHROMIUM).toString(),
+                "--gl", settings.gl().orElse("null"));
     }
 
     private void run(String script, List<String> arguments, Path work, BooleanSupplier cancelled, IntConsumer rendered)
