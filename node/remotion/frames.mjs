@@ -25,6 +25,7 @@ import {
 	runMain,
 	throttle,
 } from './lib/cli.mjs';
+import {renderSettings} from './lib/config.mjs';
 
 runMain(async (argv) => {
 	const args = parseArgs(argv, {
@@ -39,6 +40,9 @@ runMain(async (argv) => {
 		...BROWSER_OPTIONS,
 	});
 	const serveUrl = bundleDir(args.bundle);
+	// remotion.config.ts's image format and JPEG quality, as bundle.mjs recorded them.
+	const settings = renderSettings(serveUrl);
+	const imageFormat = settings.videoImageFormat ?? 'png';
 	const inputProps = readProps(args.props);
 	const from = intArg('from', args.from);
 	const to = intArg('to', args.to);
@@ -85,7 +89,8 @@ runMain(async (argv) => {
 		serveUrl,
 		inputProps,
 		outputDir: out,
-		imageFormat: 'png',
+		imageFormat,
+		...(imageFormat === 'jpeg' && settings.jpegQuality !== undefined ? {jpegQuality: settings.jpegQuality} : {}),
 		frameRange: [from, to],
 		concurrency,
 		puppeteerInstance: browser,
@@ -105,11 +110,11 @@ runMain(async (argv) => {
 		},
 	});
 
-	// Exactly one PNG per frame of the range, and nothing else.
+	// Exactly one image per frame of the range, and nothing else.
 	const files = fs.readdirSync(out);
 	const numbers = new Set();
 	for (const name of files) {
-		const match = /^element-(\d+)\.png$/.exec(name);
+		const match = new RegExp(`^element-(\\d+)\\.${imageFormat}$`).exec(name);
 		if (!match) {
 			throw new Error(`unexpected file ${name} in ${out}`);
 		}

@@ -44,6 +44,7 @@ final class JobMapper {
                 .setChunksDone(job.chunksDone())
                 .setError(job.error() == null ? "" : job.error())
                 .setWaitingReason(view.waitingReason())
+                .addAllWarnings(ir.flatrender.orchestrator.jobs.JobWarnings.of(job))
                 .setBindings(struct(job.bindings().toString()));
         timestamp(job.createdAt()).ifPresent(proto::setCreatedAt);
         timestamp(job.startedAt()).ifPresent(proto::setStartedAt);

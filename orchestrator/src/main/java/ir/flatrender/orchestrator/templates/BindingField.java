@@ -19,6 +19,9 @@ import java.util.OptionalInt;
  * @param maxLength texts: most characters
  * @param min numbers: smallest value
  * @param max numbers: largest value
+ * @param prop the name the engine receives the value under, when it is not {@code name}: a
+ *     Remotion composition's prop as its author named it ({@code titleText} for a binding
+ *     {@code title_text})
  */
 public record BindingField(
         String name,
@@ -29,7 +32,8 @@ public record BindingField(
         OptionalInt minLength,
         OptionalInt maxLength,
         OptionalDouble min,
-        OptionalDouble max) {
+        OptionalDouble max,
+        Optional<String> prop) {
     public BindingField {
         requireNonNull(name, "name is null");
         requireNonNull(type, "type is null");
@@ -39,5 +43,11 @@ public record BindingField(
         requireNonNull(maxLength, "maxLength is null");
         requireNonNull(min, "min is null");
         requireNonNull(max, "max is null");
+        requireNonNull(prop, "prop is null");
+    }
+
+    /** The name the engine receives this field's value under. */
+    public String propName() {
+        return prop.orElse(name);
     }
 }

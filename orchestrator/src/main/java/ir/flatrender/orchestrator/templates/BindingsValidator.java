@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,10 +75,19 @@ public final class BindingsValidator {
             for (Iterator<String> names = given.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!declared.contains(name)) {
+                    Optional<BindingField> byProp = fields.stream()
+                            .filter(f -> f.prop().equals(Optional.of(name)))
+                            .findFirst();
                     problems.add(new FieldViolation(
                             "bindings." + name,
-                            "is not a binding of template '" + templateId + "'; its bindings are "
-                                    + fields.stream().map(BindingField::name).collect(Collectors.joining(", "))));
+                            byProp.isPresent()
+                                    ? "is the prop that binding '"
+                                            + byProp.get().name() + "' sets; give it as "
+                                            + byProp.get().name()
+                                    : "is not a binding of template '" + templateId + "'; its bindings are "
+                                            + fields.stream()
+                                                    .map(BindingField::name)
+                                                    .collect(Collectors.joining(", "))));
                 }
             }
         }
@@ -206,7 +216,8 @@ public final class BindingsValidator {
                 java.util.OptionalInt.empty(),
                 java.util.OptionalInt.empty(),
                 java.util.OptionalDouble.empty(),
-                java.util.OptionalDouble.empty());
+                java.util.OptionalDouble.empty(),
+                java.util.Optional.empty());
         media(field, JsonNodeFactory.instance.textNode(source), files, path, problems, false);
     }
 

@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
 public final class TemplateManifestParser {
     public static final Pattern TEMPLATE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     public static final Pattern BINDING_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,63}");
+    /**
+     * A binding's {@code prop}: the name of the Remotion prop it sets, as the composition's author
+     * wrote it (a JavaScript identifier, camelCase as often as not).
+     */
+    public static final Pattern PROP_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}");
+
     public static final Set<String> ENGINES = Set.of("timeline", "remotion", "aftereffects");
     public static final List<String> ASPECTS = List.of("16:9", "1:1", "9:16");
     private static final int MAX_DURATION_SECONDS = 3600;
@@ -43,7 +49,7 @@ public final class TemplateManifestParser {
         int fps = integer(root, "fps", 1, 120, problems);
         int duration = integer(root, "durationInFrames", 1, Math.max(1, fps) * MAX_DURATION_SECONDS, problems);
         Map<String, AspectSize> aspects = aspects(root.get("aspects"), problems);
-        List<BindingField> bindings = bindings(root.get("bindings"), problems);
+        List<BindingField> bindings = bindings(root.get("bindings"), engine, problems);
         JsonNode spec = root.path("spec");
         if ("timeline".equals(engine) && !spec.isObject()) {
             problems.add(new FieldViolation("spec", "the timeline engine needs a spec object"));
@@ -111,7 +117,7 @@ public final class TemplateManifestParser {
         return aspects;
     }
 
-    private static List<BindingField> bindings(JsonNode node, List<FieldViolation> problems) {
+    private static List<BindingField> bindings(JsonNode node, String engine, List<FieldViolation> problems) {
         List<BindingField> fields = new ArrayList<>();
         if (node == null || node.isNull()) {
             return fields;
@@ -121,6 +127,9 @@ public final class TemplateManifestParser {
             return fields;
         }
         Set<String> names = new HashSet<>();
+        // Which binding sets each engine-side name (its prop, else its own name): two bindings
+        // must not set the same prop.
+        Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode field = node.get(i);
             String path = "bindings[" + i + "]";
@@ -132,9 +141,21 @@ public final class TemplateManifestParser {
             String name = field.path("name").asText("");
             if (!BINDING_NAME.matcher(name).matches()) {
                 problems.add(new FieldViolation(
-                        path + ".name", "must be 1-64 lower-case letters, digits or '_', not starting with a digit"));
+                        path + ".name",
+                        "must be 1-64 lower-case letters, digits or '_', not starting with a digit"
+                                + (PROP_NAME.matcher(name).matches()
+                                        ? " (to bind a prop spelt '" + name + "', give the binding a snake_case name"
+                                                + " and \"prop\": \"" + name + "\")"
+                                        : "")));
             } else if (!names.add(name)) {
                 problems.add(new FieldViolation(path + ".name", "'" + name + "' is declared twice"));
+            }
+            Optional<String> prop = prop(field, path, engine, problems);
+            String setBy = props.putIfAbsent(prop.orElse(name), name);
+            if (setBy != null && !setBy.equals(name)) {
+                problems.add(new FieldViolation(
+                        path + (prop.isPresent() ? ".prop" : ".name"),
+                        "sets prop '" + prop.orElse(name) + "', which binding '" + setBy + "' sets already"));
             }
             String typeName = field.path("type").asText("");
             Optional<BindingType> type = BindingType.fromJson(typeName);
@@ -164,10 +185,35 @@ public final class TemplateManifestParser {
             }
             if (problems.size() == before) {
                 fields.add(new BindingField(
-                        name, type.orElseThrow(), label, required, defaults, minLength, maxLength, min, max));
+                        name, type.orElseThrow(), label, required, defaults, minLength, maxLength, min, max, prop));
             }
         }
         return fields;
+    }
+
+    /**
+     * A binding's optional {@code prop}. Binding names stay snake_case (they are the job API's
+     * keys); {@code prop} lets one set a Remotion prop spelt any way a JavaScript identifier may
+     * be, so a composition written for Remotion's own tools is bound without renaming its props.
+     */
+    private static Optional<String> prop(JsonNode field, String path, String engine, List<FieldViolation> problems) {
+        JsonNode node = field.get("prop");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() || !PROP_NAME.matcher(node.asText()).matches()) {
+            problems.add(new FieldViolation(
+                    path + ".prop",
+                    "must be the composition's prop name: 1-64 letters, digits, '_' or '$', not starting with a"
+                            + " digit (like titleText)"));
+            return Optional.empty();
+        }
+        if (engine != null && !engine.equals("remotion")) {
+            problems.add(new FieldViolation(
+                    path + ".prop", "only the remotion engine takes props; the " + engine + " engine does not"));
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
     }
 
     private static LocalizedText localized(

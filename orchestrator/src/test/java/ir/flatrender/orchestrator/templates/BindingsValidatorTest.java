@@ -1,6 +1,7 @@
 package ir.flatrender.orchestrator.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,6 +118,28 @@ class BindingsValidatorTest {
     void unknownBindingsAreRefused() {
         assertThat(violations("{\"title\": \"x\", \"colour\": \"#fff\"}").get(0).field())
                 .isEqualTo("bindings.colour");
+    }
+
+    @Test
+    void aBindingIsGivenByItsNameNotByThePropItSets() {
+        List<BindingField> fields = TemplateManifestParser.parse(read("""
+                        {"id": "hello", "name": "Hello", "engine": "remotion", "remotion": {"entry": "src/index.ts"},
+                         "fps": 30, "durationInFrames": 150,
+                         "aspects": {"16:9": {"width": 1920, "height": 1080, "composition": "HelloWorld"}},
+                         "bindings": [{"name": "title_text", "prop": "titleText", "type": "text", "default": "Hi"}]}
+                        """)).bindings();
+        assertThat(BindingsValidator.resolve("hello", "remotion", fields, FILES, read("{\"title_text\": \"Salam\"}"))
+                        .toString())
+                .isEqualTo("{\"title_text\":\"Salam\"}");
+        assertThatThrownBy(() -> BindingsValidator.resolve(
+                        "hello", "remotion", fields, FILES, read("{\"titleText\": \"Salam\"}")))
+                .isInstanceOfSatisfying(
+                        FarmException.class,
+                        e -> assertThat(e.violations()).singleElement().satisfies(v -> {
+                            assertThat(v.field()).isEqualTo("bindings.titleText");
+                            assertThat(v.description())
+                                    .isEqualTo("is the prop that binding 'title_text' sets; give it as title_text");
+                        }));
     }
 
     @Test

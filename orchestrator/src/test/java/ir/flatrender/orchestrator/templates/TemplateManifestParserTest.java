@@ -59,4 +59,63 @@ class TemplateManifestParserTest {
         assertThatThrownBy(() -> TemplateManifestParser.parse(JSON.readTree(manifest)))
                 .hasMessageContaining("bindings[0].default");
     }
+
+    private static final String REMOTION = """
+            {"id": "hello", "name": "Hello", "engine": "remotion", "remotion": {"entry": "src/index.ts"},
+             "fps": 30, "durationInFrames": 150,
+             "aspects": {"16:9": {"width": 1920, "height": 1080, "composition": "HelloWorld"}},
+             "bindings": %s}
+            """;
+
+    @Test
+    void aBindingMayNameTheRemotionPropItSets() throws Exception {
+        TemplateManifest manifest = TemplateManifestParser.parse(JSON.readTree(REMOTION.formatted("""
+                [{"name": "title_text", "prop": "titleText", "type": "text", "default": "Welcome"},
+                 {"name": "accent", "type": "color", "default": "#86a8e7"}]
+                """)));
+        assertThat(manifest.bindings())
+                .extracting(BindingField::name, BindingField::propName)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("title_text", "titleText"),
+                        org.assertj.core.groups.Tuple.tuple("accent", "accent"));
+    }
+
+    @Test
+    void aCamelCaseBindingNameIsRefusedWithTheWayToBindItsProp() throws Exception {
+        assertThatThrownBy(() -> TemplateManifestParser.parse(JSON.readTree(
+                        REMOTION.formatted("[{\"name\": \"titleText\", \"type\": \"text\", \"default\": \"x\"}]"))))
+                .isInstanceOfSatisfying(
+                        FarmException.class,
+                        e -> assertThat(e.violations()).singleElement().satisfies(v -> {
+                            assertThat(v.field()).isEqualTo("bindings[0].name");
+                            assertThat(v.description()).contains("\"prop\": \"titleText\"");
+                        }));
+    }
+
+    @Test
+    void aBadOrDuplicatePropIsNamed() throws Exception {
+        assertThatThrownBy(() -> TemplateManifestParser.parse(JSON.readTree(REMOTION.formatted("""
+                        [{"name": "a", "prop": "title-text", "type": "text", "default": "x"},
+                         {"name": "b", "prop": "titleText", "type": "text", "default": "x"},
+                         {"name": "c", "prop": "titleText", "type": "text", "default": "x"},
+                         {"name": "subtitle", "type": "text", "default": "x"},
+                         {"name": "d", "prop": "subtitle", "type": "text", "default": "x"}]
+                        """))))
+                .isInstanceOfSatisfying(
+                        FarmException.class,
+                        e -> assertThat(e.violations())
+                                .extracting(FieldViolation::field)
+                                .containsExactly("bindings[0].prop", "bindings[2].prop", "bindings[4].prop"));
+    }
+
+    @Test
+    void onlyRemotionTemplatesTakeProps() throws Exception {
+        String manifest = """
+                {"id": "t", "name": "T", "engine": "timeline", "fps": 30, "durationInFrames": 30, "spec": {},
+                 "aspects": {"1:1": {"width": 1080, "height": 1080}},
+                 "bindings": [{"name": "title", "prop": "titleText", "type": "text", "default": "x"}]}
+                """;
+        assertThatThrownBy(() -> TemplateManifestParser.parse(JSON.readTree(manifest)))
+                .hasMessageContaining("bindings[0].prop: only the remotion engine takes props");
+    }
 }

@@ -159,6 +159,9 @@ public final class JobsCommand {
         if (!job.getWaitingReason().isEmpty()) {
             out.printf("waiting: %s%n", job.getWaitingReason());
         }
+        for (String warning : job.getWarningsList()) {
+            out.printf("warning: %s%n", warning);
+        }
         if (job.hasExport()) {
             out.printf(
                     "output: %s (%s, %d frames)%n",

@@ -151,6 +151,11 @@ public final class SubmitCommand implements Callable<Integer> {
                                 job.getChunksTotal());
             }
             spec.commandLine().getOut().flush();
+            // Not refusals: the job is queued; standard error, so -o json's answer stays alone.
+            for (String warning : job.getWarningsList()) {
+                spec.commandLine().getErr().printf("warning: %s%n", warning);
+            }
+            spec.commandLine().getErr().flush();
             if (!await) {
                 return ExitCodes.OK;
             }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.media.process.ProcessOutcome;
 import ir.flatrender.media.process.ProcessSpec;
 import ir.flatrender.media.process.ProcessSupervisor;
@@ -17,7 +19,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Bundles a Remotion template once, at push, with the runner's {@code bundle.mjs}, and checks the
@@ -26,10 +30,13 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RemotionBundler {
     private final Path runner;
     private final Path nodeJs;
+    private final TemplateDependencies dependencies;
 
-    RemotionBundler(Path runner, Path nodeJs) {
+    RemotionBundler(Path runner, Path nodeJs, Path dependencyCache) {
         this.runner = requireNonNull(runner, "runner is null");
         this.nodeJs = requireNonNull(nodeJs, "nodeJs is null");
+        this.dependencies = new TemplateDependencies(
+                requireNonNull(dependencyCache, "dependencyCache is null"), TemplateDependencies.npmBeside(nodeJs));
     }
 
     /**
@@ -42,22 +49,80 @@ final class RemotionBundler {
         check(out, manifest, chromium, json);
     }
 
+    /**
+     * Bundles the template whose entry is {@code entry}. A package with its own package.json and
+     * lockfile ({@link TemplateDependencies}) is bundled from a copy of its folder whose
+     * {@code node_modules} is its installed dependencies, by its own {@code @remotion/bundler}
+     * when it has one; any other package against the runner's packages, as the pack's are.
+     */
     void bundle(Path entry, Path out, PrintWriter console) throws IOException, InterruptedException {
         if (!Files.isRegularFile(runner.resolve("bundle.mjs"))) {
             throw new IllegalArgumentException("no Remotion runner in " + runner + "; pass --remotion-runner");
         }
-        run(
-                "bundle",
-                List.of(
-                        "--entry",
-                        entry.toAbsolutePath().toString(),
-                        "--out",
-                        out.toAbsolutePath().toString()),
-                entry.toAbsolutePath().getParent(),
-                Duration.ofMinutes(10),
-                "bundling the Remotion template failed: ",
-                line -> {});
+        Path absolute = entry.toAbsolutePath().normalize();
+        Optional<Path> root = packageRoot(absolute);
+        if (root.isEmpty() || !TemplateDependencies.declaredBy(root.get())) {
+            runBundle(absolute, out, Optional.empty(), absolute.getParent(), console);
+            return;
+        }
+        Path modules = dependencies.install(root.get(), console);
+        Path copy = Files.createTempDirectory("flatrender-bundle-");
+        try {
+            copySources(root.get(), copy);
+            // Imports resolve from the copy's node_modules, that is from the lockfile's packages.
+            Files.createSymbolicLink(copy.resolve("node_modules"), modules);
+            runBundle(copy.resolve(root.get().relativize(absolute)), out, Optional.of(modules), copy, console);
+        } finally {
+            MoreFiles.deleteRecursively(copy, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    private void runBundle(Path entry, Path out, Optional<Path> modules, Path directory, PrintWriter console)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--entry", entry.toString(), "--out", out.toAbsolutePath().toString()));
+        modules.ifPresent(m -> arguments.addAll(List.of("--node-modules", m.toString())));
+        run("bundle", arguments, directory, Duration.ofMinutes(10), "bundling the Remotion template failed: ", line -> {
+            if (line.startsWith("bundler ")) {
+                console.printf("bundler: @remotion/bundler %s%n", line.substring("bundler ".length()));
+            } else if (line.startsWith("config ")) {
+                console.printf("remotion config: %s%n", line.substring("config ".length()));
+            }
+        });
         console.printf("bundled %s%n", entry.getFileName());
+    }
+
+    /** The closest folder above the entry holding template.json. */
+    private static Optional<Path> packageRoot(Path entry) {
+        for (Path dir = entry.getParent(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("template.json"))) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The package's sources: all but installed packages, an earlier bundle and version control. */
+    private static void copySources(Path root, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path relative = root.relativize(file);
+                if (relative.toString().isEmpty()) {
+                    continue;
+                }
+                String first = relative.getName(0).toString();
+                if (first.equals("node_modules") || first.equals("bundle") || first.equals(".git")) {
+                    continue;
+                }
+                Path to = target.resolve(relative.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(file, to);
+                }
+            }
+        }
     }
 
     /**

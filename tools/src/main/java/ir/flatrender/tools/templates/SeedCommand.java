@@ -68,6 +68,9 @@ final class SeedCommand implements Callable<Integer> {
     EngineOptions engines;
 
     @Mixin
+    DependencyCacheOption dependencyCache;
+
+    @Mixin
     Output output;
 
     @Parameters(
@@ -182,7 +185,7 @@ final class SeedCommand implements Callable<Integer> {
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
                 String entry = manifest.path("remotion").path("entry").asText();
-                new RemotionBundler(runner, nodeJs)
+                new RemotionBundler(runner, nodeJs, dependencyCache.directory())
                         .bundleChecked(
                                 folder.resolve(entry),
                                 staging.resolve("bundle"),

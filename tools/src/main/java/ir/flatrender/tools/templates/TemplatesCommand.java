@@ -80,6 +80,9 @@ public final class TemplatesCommand implements Runnable {
         @Mixin
         EngineOptions engines;
 
+        @Mixin
+        DependencyCacheOption dependencyCache;
+
         @Parameters(paramLabel = "DIR|ZIP", description = "The package folder or zip.")
         Path source;
 
@@ -172,7 +175,7 @@ public final class TemplatesCommand implements Runnable {
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "bundling a Remotion template needs the runner: pass --remotion-runner"));
                 Path nodeJs = settings.nodeJs().orElse(Path.of("node"));
-                new RemotionBundler(runner, nodeJs)
+                new RemotionBundler(runner, nodeJs, dependencyCache.directory())
                         .bundleChecked(
                                 directory.resolve(entry),
                                 staging.resolve("bundle"),

@@ -60,6 +60,8 @@ class RemotionFarmIT {
     private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
             .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
     private static final Path EXAMPLE = RUNNER.resolve("examples/promo");
+    private static final Path HELLO_WORLD =
+            Path.of("src/test/resources/templates/hello-world").toAbsolutePath();
     private static final int SIZE = 1080;
     private static final int FRAMES = 60;
 
@@ -108,13 +110,10 @@ class RemotionFarmIT {
         return push(EXAMPLE);
     }
 
-    private static Run push(Path template) {
+    private static Run push(Path template, String... options) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = FlatRender.run(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                false,
+        List<String> arguments = new ArrayList<>(List.of(
                 "templates",
                 "push",
                 template.toString(),
@@ -123,7 +122,9 @@ class RemotionFarmIT {
                 "--token",
                 orchestrator.token(),
                 "--remotion-runner",
-                RUNNER.toString());
+                RUNNER.toString()));
+        arguments.addAll(List.of(options));
+        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, arguments.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -311,6 +312,126 @@ class RemotionFarmIT {
                 }
             }
         }
+    }
+
+    /**
+     * A Remotion project as its authors write it ({@code src/test/resources/templates/hello-world}:
+     * the starter's HelloWorld composition with camelCase props, a zod 3 schema, its own
+     * package.json and lockfile, a remotion.config.ts), pushed with nothing added but its
+     * template.json, whose bindings name the props they set.
+     */
+    @Test
+    @DisplayName("issue 18 case 6: a stock Remotion project is pushed as it is and its camelCase props are bound")
+    void aStockRemotionProjectIsPushedAsItIsAndItsPropsAreBound() throws Exception {
+        Path cache = directory.resolve("dependency-cache");
+        Run pushed = push(HELLO_WORLD, "--dependency-cache", cache.toString());
+        assertThat(pushed.exitCode()).as(pushed.err()).isZero();
+        assertThat(pushed.out())
+                // Its own lockfile installed, and its own bundler (the runner's would bundle the
+                // runner's zod 4 into it).
+                .contains("dependencies: installed")
+                .contains("bundler: @remotion/bundler 4.0.529 own")
+                .contains("remotion config: {\"file\":\"remotion.config.ts\"")
+                .contains("\"setVideoImageFormat\"")
+                .contains("\"overrideWebpackConfig\"")
+                .contains("\"setOverwriteOutput\"")
+                .contains("template hello-world version 1 pushed");
+        // The same lockfile again: installed once, reused.
+        Run again = push(HELLO_WORLD, "--dependency-cache", cache.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("dependencies: cached").contains("template hello-world version 1 unchanged");
+
+        // Frame 100: the title has sprung in, the fade-out has not begun.
+        BufferedImage stock = helloWorldSnapshot(Struct.getDefaultInstance());
+        BufferedImage bound = helloWorldSnapshot(Struct.newBuilder()
+                .putFields(
+                        "title_text",
+                        Value.newBuilder().setStringValue("سلام از مزرعه").build())
+                .putFields(
+                        "title_color",
+                        Value.newBuilder().setStringValue("#e53935").build())
+                .build());
+        ImageIO.write(stock, "png", directory.resolve("hello-world-default.png").toFile());
+        ImageIO.write(bound, "png", directory.resolve("hello-world-bound.png").toFile());
+        assertThat(stock.getWidth()).isEqualTo(1920);
+        assertThat(stock.getHeight()).isEqualTo(1080);
+        // The title is drawn 160 px above the bottom at 100 px: its band differs, the logo above
+        // it does not.
+        assertThat(meanDifference(stock, bound, 760, 940)).as("title band").isGreaterThan(8.0);
+        assertThat(meanDifference(stock, bound, 0, 600)).as("logo").isLessThan(1.0);
+        // The bound title is red where the default is black.
+        assertThat(redPixels(bound, 760, 940)).isGreaterThan(2000);
+        assertThat(redPixels(stock, 760, 940)).isZero();
+
+        // A tier past the composition's 1920x1080 is rendered, and said to be an upscale.
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlatRender.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                false,
+                "submit",
+                "--template",
+                "hello-world",
+                "--tier",
+                "1440p",
+                "--frames",
+                "0-29",
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString())
+                .contains("warning: tier 1440p upscales: the template's 16:9 is drawn at 1920x1080 and scaled up to"
+                        + " 2560x1440");
+        String id = out.toString().split(" ")[1];
+        Job finished = jobs.follow(id, progress -> {});
+        assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(finished.getWarningsList()).singleElement().asString().startsWith("tier 1440p upscales");
+    }
+
+    private static BufferedImage helloWorldSnapshot(Struct bindings) throws Exception {
+        ir.flatrender.proto.farm.v1.Snapshot snapshot = ir.flatrender.proto.farm.v1.JobServiceGrpc.newBlockingStub(
+                        orchestrator.channel())
+                .withDeadlineAfter(5, java.util.concurrent.TimeUnit.MINUTES)
+                .renderSnapshot(ir.flatrender.proto.farm.v1.RenderSnapshotRequest.newBuilder()
+                        .setTemplateId("hello-world")
+                        .setAspect("16:9")
+                        .setTier("1080p")
+                        .setFrame(100)
+                        .setFormat("png")
+                        .setBindings(bindings)
+                        .build());
+        return ImageIO.read(new java.io.ByteArrayInputStream(snapshot.getImage().toByteArray()));
+    }
+
+    /** Mean absolute difference of the RGB channels over rows [top, bottom). */
+    private static double meanDifference(BufferedImage a, BufferedImage b, int top, int bottom) {
+        long sum = 0;
+        for (int y = top; y < bottom; y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs((p >> shift & 0xff) - (q >> shift & 0xff));
+                }
+            }
+        }
+        return (double) sum / (3L * a.getWidth() * (bottom - top));
+    }
+
+    private static int redPixels(BufferedImage image, int top, int bottom) {
+        int red = 0;
+        for (int y = top; y < bottom; y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                if ((p >> 16 & 0xff) > 180 && (p >> 8 & 0xff) < 100 && (p & 0xff) < 100) {
+                    red++;
+                }
+            }
+        }
+        return red;
     }
 
     /** Remotion's own frames for the job's range, from one run of the runner over the whole range. */

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * Renders a frame range of a Remotion template with the runner in {@code node/remotion}: the
- * package's pre-built bundle, the job's bindings as input props, the system Chromium. The
+ * package's pre-built bundle, the job's bindings as input props (under their {@code prop} names,
+ * {@link RemotionProps}), the system Chromium. The
  * runner writes PNG frames and prints {@code progress} lines (each one counts as progress for
  * the watchdog) and one {@code error} line on failure; the frames then go to the same segment
  * encoder as every engine.
@@ -206,7 +207,7 @@ public final class RemotionEngine implements Engine {
                     FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
         }
         Path props = work.resolve("props.json");
-        json.writeValue(props.toFile(), request.bindings());
+        json.writeValue(props.toFile(), RemotionProps.of(request.manifest(), request.bindings()));
         return List.of(
                 "--bundle", bundle.toString(),
                 "--composition", request.composition(),
