@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             TemplatesCommand.Push.class,
             TemplatesCommand.List.class,
             TemplatesCommand.Show.class,
-            SeedCommand.class
+            SeedCommand.class,
+            CheckCommand.class
         })
 public final class TemplatesCommand implements Runnable {
     @ParentCommand

@@ -236,6 +236,49 @@ class RemotionFarmIT {
                 .build();
     }
 
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.util.List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--orchestrator", orchestrator.target(), "--token", orchestrator.token()));
+        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, all.toArray(String[]::new));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @DisplayName("issue 18: templates check renders every aspect of a template through the farm and prints its figures")
+    void templatesCheckRendersEveryAspectAndPrintsItsFigures() throws Exception {
+        assertThat(push().exitCode()).isZero();
+
+        Run checked = cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "10", "-o", "json");
+
+        assertThat(checked.exitCode()).as(checked.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode report =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(checked.out());
+        assertThat(report.path("tier").asText()).isEqualTo("360p");
+        assertThat(report.path("renders")).hasSize(3);
+        assertThat(report.path("renders").findValuesAsText("aspect")).containsExactly("16:9", "1:1", "9:16");
+        for (com.fasterxml.jackson.databind.JsonNode row : report.path("renders")) {
+            assertThat(row.path("state").asText()).isEqualTo("succeeded");
+            assertThat(row.path("frames").asInt()).isEqualTo(10);
+            assertThat(row.path("seconds").asDouble()).isPositive();
+            assertThat(row.path("fps").asDouble())
+                    .isCloseTo(10 / row.path("seconds").asDouble(), org.assertj.core.data.Offset.offset(0.05));
+        }
+
+        Run table = cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "5", "--aspect", "1:1");
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out())
+                .contains("TEMPLATE")
+                .contains("remotion-promo")
+                .contains("1:1")
+                .doesNotContain("9:16");
+
+        Run unknown = cli("templates", "check", "no-such-template");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("no template no-such-template");
+    }
+
     @Test
     void twoNodesRenderWhatRemotionRendersInOneProcess() throws Exception {
         Run pushed = push();
