@@ -25,6 +25,9 @@ import ir.flatrender.proto.farm.v1.ListCatalogResponse;
 import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.SetCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -37,6 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class CatalogServiceImpl extends CatalogServiceGrpc.CatalogServiceImplBase {
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+    private static final List<String> ASPECT_ORDER = List.of("16:9", "1:1", "9:16");
 
     private final TemplateCatalogView catalog;
     private final BlobStreamer streamer;
@@ -166,7 +170,12 @@ public final class CatalogServiceImpl extends CatalogServiceGrpc.CatalogServiceI
                 .setUpdatedAt(Timestamp.newBuilder()
                         .setSeconds(project.updatedAt().getEpochSecond())
                         .setNanos(project.updatedAt().getNano()));
-        for (Map.Entry<String, JsonNode> aspect : project.aspects().properties()) {
+        // jsonb keeps keys by length, not as written: the aspects in the catalog's order, wide first.
+        List<Map.Entry<String, JsonNode>> aspects =
+                new ArrayList<>(project.aspects().properties());
+        aspects.sort(Comparator.comparingInt(
+                a -> ASPECT_ORDER.indexOf(a.getKey()) < 0 ? ASPECT_ORDER.size() : ASPECT_ORDER.indexOf(a.getKey())));
+        for (Map.Entry<String, JsonNode> aspect : aspects) {
             proto.addAspects(TemplateAspect.newBuilder()
                     .setAspect(aspect.getKey())
                     .setWidth(aspect.getValue().path("width").asInt())
