@@ -299,6 +299,13 @@ public final class CatalogRoutes {
             out.flush();
         } catch (IOException e) {
             // The client went away.
+        } catch (Problem e) {
+            // The farm refused before a byte was sent: the problem is answered instead, without
+            // the file's headers.
+            if (!ctx.res().isCommitted()) {
+                ctx.res().reset();
+            }
+            throw e;
         }
     }
 

@@ -266,6 +266,20 @@ class CatalogRoutesTest {
     }
 
     @Test
+    void aBlobTheFarmNoLongerHasIsAProblemNotAHalfAnswer() throws Exception {
+        TestingCatalogFarm.Media cover =
+                farm.template("happy-birthday").cover("16:9").orElseThrow();
+        byte[] kept = farm.blobs.remove(cover.sha256());
+        try {
+            HttpResponse<byte[]> lost = get("/v1/catalog/templates/happy-birthday/covers/16x9");
+            assertThat(lost.statusCode()).isEqualTo(404);
+            assertThat(json.readTree(lost.body()).path("detail").asText()).contains(cover.sha256());
+        } finally {
+            farm.blobs.put(cover.sha256(), kept);
+        }
+    }
+
+    @Test
     void thePreviewHonoursARange() throws Exception {
         TestingCatalogFarm.Media preview =
                 farm.template("happy-birthday").preview().orElseThrow();
