@@ -292,6 +292,12 @@ public final class Gateway implements AutoCloseable {
                 new BillingRoutes(billing, wallet, farm, json).register(table);
                 new TemplateRoutes(farm, uploads, json).register(table);
                 new UploadRoutes(uploads, json).register(table);
+                new ir.flatrender.gateway.catalog.CatalogRoutes(
+                                new ir.flatrender.gateway.catalog.CatalogService(
+                                        new ir.flatrender.gateway.renders.GrpcCatalogFarm(farm, json)),
+                                ir.flatrender.gateway.http.Requests::optionalPrincipal,
+                                json)
+                        .register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
                 apiKeys.register(table);
                 invoices.register(table);

@@ -32,6 +32,12 @@ class MigrationsTest {
                                 """).mapTo(String.class).list());
         assertThat(tables)
                 .containsExactly(
+                        "content.color_presets",
+                        "content.containers",
+                        "content.project_media",
+                        "content.projects",
+                        "content.scene_fields",
+                        "content.scenes",
                         "content.template_versions",
                         "content.templates",
                         "render.exports",
@@ -98,6 +104,58 @@ class MigrationsTest {
             assertThat(outputs)
                     .isEqualTo("[{\"tier\": \"720p\", \"width\": 1280, \"format\": \"mpegts\", \"height\": 720}]");
         }
+    }
+
+    @Test
+    void theCatalogHoldsAProjectWithItsSceneFieldsPresetsAndMediaAndRefusesMediaOfAnUnknownVersion() {
+        var jdbi = postgres.database().jdbi();
+        jdbi.useHandle(handle -> handle.execute("""
+                INSERT INTO content.templates (id, name, current_version) VALUES ('catalogued', 'Catalogued', 1);
+                INSERT INTO content.template_versions (template_id, version, package_sha256, package_bytes,
+                    render_sha256, render_bytes, source_sha256, engine, fps, duration_frames, aspects,
+                    bindings_schema, spec, manifest, files)
+                VALUES ('catalogued', 1, repeat('a', 64), 1, repeat('a', 64), 1, repeat('a', 64), 'remotion', 30,
+                    150, '{}', '[]', '{}', '{}', '{}');
+                INSERT INTO content.containers (id, name_fa, name_en, position) VALUES ('intro', 'اینترو', 'Intro', 0);
+                INSERT INTO content.projects (id, tenant_id, container_id, template_version, name_fa, name_en,
+                    tags_fa, tags_en, engine, fps, duration_frames, aspects)
+                VALUES ('catalogued', '00000000-0000-0000-0000-000000000001', 'intro', 1, 'افتتاحیه', 'Opener',
+                    '{افتتاحیه}', '{opener}', 'remotion', 30, 150, '{"16:9": {"width": 1920, "height": 1080}}');
+                INSERT INTO content.scenes (project_id, position, name_fa, name_en, start_frame, duration_frames)
+                VALUES ('catalogued', 0, 'صحنه', 'Scene', 0, 150);
+                INSERT INTO content.scene_fields (project_id, scene_position, position, name, type, label_fa,
+                    label_en, required, max_length, default_fa, default_en, palette)
+                VALUES ('catalogued', 0, 0, 'title', 'text', 'عنوان', 'Title', false, 36, '"سلام"', '"Hello"', '{}');
+                INSERT INTO content.color_presets (project_id, position, name_fa, name_en, colors)
+                VALUES ('catalogued', 0, 'کاغذی', 'Paper', '{"primary": "#e53935"}');
+                INSERT INTO content.project_media (project_id, template_version, kind, aspect, sha256, blob_key,
+                    content_type, size_bytes, width, height)
+                VALUES ('catalogued', 1, 'cover', '16:9', repeat('b', 64), 'catalog/b.jpg', 'image/jpeg', 10, 1920,
+                    1080);
+                """));
+        String joined = jdbi.withHandle(
+                handle -> handle.createQuery("""
+                        SELECT p.name_en || ' ' || c.name_fa || ' ' || f.max_length || ' ' || m.kind
+                        FROM content.projects p
+                        JOIN content.containers c ON c.id = p.container_id
+                        JOIN content.scene_fields f ON f.project_id = p.id
+                        JOIN content.project_media m ON m.project_id = p.id
+                        """).mapTo(String.class).one());
+        assertThat(joined).isEqualTo("Opener اینترو 36 cover");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbi.useHandle(handle -> handle.execute("""
+                        INSERT INTO content.project_media (project_id, template_version, kind, aspect, sha256,
+                            blob_key, content_type, size_bytes, width, height)
+                        VALUES ('catalogued', 2, 'preview', '16:9', repeat('c', 64), 'catalog/c.mp4', 'video/mp4',
+                            10, 640, 360)
+                        """)))
+                .hasMessageContaining("project_media_project_id_template_version_fkey");
+        jdbi.useHandle(handle -> handle.execute("DELETE FROM content.templates WHERE id = 'catalogued'"));
+        int left = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT (SELECT count(*) FROM content.projects) + (SELECT count(*) FROM content.scene_fields)"
+                                + " + (SELECT count(*) FROM content.project_media)")
+                .mapTo(Integer.class)
+                .one());
+        assertThat(left).isZero();
     }
 
     private static int appliedMigrations() {

@@ -275,6 +275,10 @@ public final class Orchestrator implements AutoCloseable {
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
                             auth))
+                    .addService(ServerInterceptors.intercept(
+                            new ir.flatrender.orchestrator.api.CatalogServiceImpl(
+                                    new ir.flatrender.orchestrator.catalog.TemplateCatalogView(jdbi, blobs), streamer),
+                            auth))
                     // A job's bindings embed up to 5 MiB of files (6.7 MB as base64).
                     .maxInboundMessageSize(16 * 1024 * 1024)
                     // Nodes hold their control streams for days; keepalives find dead peers.

@@ -51,6 +51,14 @@ public final class Problem extends RuntimeException {
         return new Problem(422, "validation", "The request has invalid fields", detail, errors, Map.of());
     }
 
+    /** 400: query parameters that are wrong, each named (a body's fields are a 422, {@link #validation}). */
+    public static Problem invalidQuery(List<FieldError> errors) {
+        String detail = errors.stream()
+                .map(e -> e.field() + ": " + e.message())
+                .collect(java.util.stream.Collectors.joining("; "));
+        return new Problem(400, "invalid-query", "The query has invalid parameters", detail, errors, Map.of());
+    }
+
     public static Problem invalidField(String field, String message) {
         return validation(field + ": " + message, List.of(new FieldError(field, message)));
     }

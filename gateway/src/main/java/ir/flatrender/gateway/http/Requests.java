@@ -35,6 +35,11 @@ public final class Requests {
         return principal;
     }
 
+    /** The authenticated caller, when the request presented credentials (routes open to anyone). */
+    public static java.util.Optional<Principal> optionalPrincipal(Context ctx) {
+        return java.util.Optional.ofNullable(ctx.attribute(PRINCIPAL));
+    }
+
     public static void authenticate(Context ctx, Principal principal) {
         ctx.attribute(PRINCIPAL, principal);
     }

@@ -52,6 +52,7 @@ public final class FarmClient {
     private final JobServiceGrpc.JobServiceBlockingStub jobs;
     private final JobServiceGrpc.JobServiceStub jobsAsync;
     private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
+    private final ir.flatrender.proto.farm.v1.CatalogServiceGrpc.CatalogServiceBlockingStub catalog;
     private final Duration deadline;
 
     public FarmClient(Channel channel, Duration deadline) {
@@ -60,6 +61,7 @@ public final class FarmClient {
         this.jobs = JobServiceGrpc.newBlockingStub(channel);
         this.jobsAsync = JobServiceGrpc.newStub(channel);
         this.templates = TemplateServiceGrpc.newBlockingStub(channel);
+        this.catalog = ir.flatrender.proto.farm.v1.CatalogServiceGrpc.newBlockingStub(channel);
     }
 
     /**
@@ -117,6 +119,28 @@ public final class FarmClient {
             }
             throw problem(e);
         }
+    }
+
+    /** The catalog as {@code tenantId} sees it: the shared tenant's templates and its own. */
+    public ir.flatrender.proto.farm.v1.ListCatalogResponse catalog(String tenantId) {
+        return call(() -> catalog.withInterceptors(tenant(tenantId))
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .listCatalog(ir.flatrender.proto.farm.v1.ListCatalogRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .build()));
+    }
+
+    /** A catalog cover's or preview's bytes, in parts; no overall deadline (a video may be long), cancelled by the caller. */
+    public Iterator<ir.flatrender.proto.farm.v1.CatalogMediaData> catalogMedia(
+            String tenantId, String sha256, long offset, long length) {
+        return catalog.withInterceptors(tenant(tenantId))
+                .withDeadlineAfter(30, TimeUnit.MINUTES)
+                .readCatalogMedia(ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .setSha256(sha256)
+                        .setOffset(offset)
+                        .setLength(length)
+                        .build());
     }
 
     public Job submit(SubmitJobRequest request) {

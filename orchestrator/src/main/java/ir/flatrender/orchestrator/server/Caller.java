@@ -22,7 +22,7 @@ public record Caller(Role role, String name, Optional<UUID> credentialId, Option
         OPERATOR,
         /** An enrolled node: NodeService only, as itself. */
         NODE,
-        /** A gateway: JobService and reading templates, for the tenant each call names. */
+        /** A gateway: JobService, reading templates and the catalog, for the tenant each call names. */
         GATEWAY
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *       their own credentials.
  *   <li>A node's credential opens NodeService only, as that node (the hello and the uploads are
  *       checked against the name in {@link Caller}).
- *   <li>A gateway's credential opens JobService and reading templates, and every call must name
+ *   <li>A gateway's credential opens JobService, reading templates and reading the catalog
+ *       (CatalogService but {@code SetCatalogMedia}), and every call must name
  *       its tenant in {@code flatrender-tenant}: a request's {@code tenant_id} is set to that
  *       tenant, and one naming another tenant is refused, so a gateway never lists or touches
  *       another tenant's jobs. Without the metadata, the request's own {@code tenant_id} must
@@ -50,6 +51,10 @@ public final class CallerInterceptor implements ServerInterceptor {
     static final String TEMPLATE_SERVICE = "flatrender.farm.v1.TemplateService";
     static final Set<String> GATEWAY_TEMPLATE_METHODS =
             Set.of(TEMPLATE_SERVICE + "/ListTemplates", TEMPLATE_SERVICE + "/GetTemplate");
+    static final String CATALOG_SERVICE = "flatrender.farm.v1.CatalogService";
+    /** Linking media changes the catalog: the operators' alone. */
+    static final String SET_CATALOG_MEDIA = CATALOG_SERVICE + "/SetCatalogMedia";
+
     private static final String BEARER = "Bearer ";
 
     private final FarmToken operatorToken;
@@ -146,9 +151,13 @@ public final class CallerInterceptor implements ServerInterceptor {
                         ? Optional.empty()
                         : Optional.of("a node's credential opens the node service only");
             case GATEWAY ->
-                JOB_SERVICE.equals(service) || GATEWAY_TEMPLATE_METHODS.contains(method.getFullMethodName())
+                JOB_SERVICE.equals(service)
+                                || GATEWAY_TEMPLATE_METHODS.contains(method.getFullMethodName())
+                                || (CATALOG_SERVICE.equals(service)
+                                        && !SET_CATALOG_MEDIA.equals(method.getFullMethodName()))
                         ? Optional.empty()
-                        : Optional.of("a gateway's credential opens the job service and reading templates only");
+                        : Optional.of("a gateway's credential opens the job service and reading templates and the "
+                                + "catalog only");
         };
     }
 

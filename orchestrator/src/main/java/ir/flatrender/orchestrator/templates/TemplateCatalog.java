@@ -79,6 +79,7 @@ public final class TemplateCatalog {
         var known = jdbi.withExtension(TemplateDao.class, dao -> dao.findBySourceSha256(manifest.id(), sourceSha256));
         if (known.isPresent()) {
             checkOwner(manifest.id(), known.get().tenantId(), tenantId);
+            catchUpCatalog(manifest, known.get());
             return new Installed(toInstalled(known.get()), false);
         }
         // Refused before anything is stored: another tenant's template id.
@@ -122,7 +123,10 @@ public final class TemplateCatalog {
                     manifest.spec(),
                     root,
                     files);
-            dao.makeCurrent(manifest.id(), version, manifest.name().preferred());
+            if (dao.makeCurrent(manifest.id(), version, manifest.name().preferred()) > 0) {
+                // The catalog follows the current version, in the transaction that makes it current.
+                handle.attach(CatalogProjectDao.class).write(CatalogProject.of(manifest), tenantId, version);
+            }
             created[0] = true;
             log.info(
                     "installed template {} version {} ({} bytes, sha256 {})",
@@ -133,6 +137,22 @@ public final class TemplateCatalog {
             return dao.find(manifest.id(), version).orElseThrow();
         });
         return new Installed(toInstalled(row), created[0]);
+    }
+
+    /**
+     * The same sources pushed again change nothing, except that a current version without its
+     * catalog project (installed before the catalog existed) gets it.
+     */
+    private void catchUpCatalog(TemplateManifest manifest, TemplateVersionRow known) {
+        jdbi.useTransaction(handle -> {
+            TemplateDao dao = handle.attach(TemplateDao.class);
+            CatalogProjectDao projects = handle.attach(CatalogProjectDao.class);
+            if (dao.lockTemplate(manifest.id()) != null
+                    && dao.currentVersion(manifest.id()).orElse(0) == known.version()
+                    && projects.projectVersion(manifest.id()).orElse(0) != known.version()) {
+                projects.write(CatalogProject.of(manifest), known.tenantId(), known.version());
+            }
+        });
     }
 
     /** A template id belongs to the tenant that first pushed it; nobody else adds versions to it. */

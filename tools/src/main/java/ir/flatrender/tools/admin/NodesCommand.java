@@ -108,7 +108,7 @@ public final class NodesCommand {
             name = "enroll-gateway",
             description = {
                 "Issues a gateway its own credential and prints the token, once (the gateway's --token).",
-                "It opens the job service and reading templates, for the tenant each call names."
+                "It opens the job service, reading templates and reading the catalog, for the tenant each call names."
             })
     int enrollGateway(
             @Mixin ClientOptions client,

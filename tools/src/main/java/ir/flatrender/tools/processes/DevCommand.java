@@ -91,6 +91,16 @@ public final class DevCommand implements Callable<Integer> {
             description = "The ZarinPal emulator's address (default: ${DEFAULT-VALUE}).")
     String zarinPalListen;
 
+    @Option(
+            names = "--pack",
+            defaultValue = "templates",
+            description = "The template pack seeded into the catalog on first start, while the catalog holds none of"
+                    + " its templates (default: ${DEFAULT-VALUE}).")
+    Path pack;
+
+    @Option(names = "--no-seed", description = "Do not seed the template pack on first start.")
+    boolean noSeed;
+
     @Override
     @SuppressWarnings("try") // the emulator is only held running while the farm runs
     public Integer call() throws Exception {
@@ -148,6 +158,18 @@ public final class DevCommand implements Callable<Integer> {
                             .orElse("off"));
             out.printf("  nodes:        %d x %d slot(s)%n", nodes, slots);
             out.printf("  data:         %s%n", data);
+            if (noSeed) {
+                out.printf("  pack:         not seeded (--no-seed)%n");
+            } else {
+                PackSeeding.startIfEmpty(
+                                pack.toAbsolutePath(),
+                                farm.target(),
+                                farm.token(),
+                                engines.settings(),
+                                root.json(),
+                                out)
+                        .ifPresent(why -> out.printf("  pack:         not seeded: %s%n", why));
+            }
             out.printf("Press Ctrl-C to stop.%n");
             out.flush();
             shutdown.await();

@@ -50,7 +50,9 @@ import picocli.CommandLine.ParentCommand;
         name = "seed",
         description = "Push every template package of the pack (a folder of package folders and their shared "
                 + "library), bundling each Remotion package; packages whose sources the orchestrator already "
-                + "has as their current version are skipped.",
+                + "has as their current version are skipped. Each template's catalog entry is made by its push; "
+                + "the farm then renders the covers (a still per aspect) and the 360p preview the entry lacks "
+                + "for its current version (an operator's credential: the farm token).",
         footer = {"", "Examples:", "  flatrender templates seed", "  flatrender templates seed ./templates"})
 final class SeedCommand implements Callable<Integer> {
     /** The pack's shared library folder: bundled into each package, never pushed by itself. */
@@ -90,6 +92,18 @@ final class SeedCommand implements Callable<Integer> {
             description = "Refuse packages larger than this (default: ${DEFAULT-VALUE}).")
     long maxSize;
 
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "FOLDER",
+            description = "Seed only these package folders of the pack (repeatable or comma-separated).")
+    List<String> only;
+
+    @Option(
+            names = "--no-media",
+            description = "Push only: do not have the farm render the catalog's covers and previews.")
+    boolean noMedia;
+
     /** What happened to one package. */
     record Outcome(String folder, String templateId, int version, String result) {}
 
@@ -98,6 +112,19 @@ final class SeedCommand implements Callable<Integer> {
         PrintWriter out = parent.spec.commandLine().getOut();
         PrintWriter err = parent.spec.commandLine().getErr();
         List<Path> packages = packages(pack);
+        if (only != null && !only.isEmpty()) {
+            List<String> names =
+                    packages.stream().map(p -> p.getFileName().toString()).toList();
+            for (String name : only) {
+                if (!names.contains(name)) {
+                    throw new IllegalArgumentException(
+                            "--only " + name + ": the pack has no such package folder (it has " + names + ")");
+                }
+            }
+            packages = packages.stream()
+                    .filter(p -> only.contains(p.getFileName().toString()))
+                    .toList();
+        }
         String libraryDigest = treeDigest(pack.resolve(LIBRARY));
         String lockDigest = fileDigest(pack.resolve("package-lock.json"));
         if (!Files.isDirectory(pack.resolve("node_modules"))) {
@@ -114,10 +141,11 @@ final class SeedCommand implements Callable<Integer> {
         ArrayNode failed = answer.putArray("failed");
         try {
             TemplateClient templates = new TemplateClient(channel, Duration.ofSeconds(30));
+            CatalogMediaSeeder media = new CatalogMediaSeeder(channel, tenant == null ? "" : tenant, progress);
             for (Path folder : packages) {
                 try {
                     Outcome outcome = seed(templates, folder, libraryDigest, lockDigest, progress);
-                    seeded.addObject()
+                    ObjectNode row = seeded.addObject()
                             .put("folder", outcome.folder())
                             .put("template_id", outcome.templateId())
                             .put("version", outcome.version())
@@ -126,6 +154,12 @@ final class SeedCommand implements Callable<Integer> {
                         out.printf(
                                 "%-20s %-20s version %d %s%n",
                                 outcome.folder(), outcome.templateId(), outcome.version(), outcome.result());
+                        out.flush();
+                    }
+                    if (!noMedia) {
+                        // The catalog entry came with the push; its covers and preview come from the farm.
+                        CatalogMediaSeeder.Rendered rendered = media.seed(outcome.templateId());
+                        row.put("covers_rendered", rendered.covers()).put("previews_rendered", rendered.previews());
                     }
                 } catch (RuntimeException e) {
                     failures++;
@@ -174,7 +208,9 @@ final class SeedCommand implements Callable<Integer> {
             String sources =
                     TemplatePackage.fromDirectory(staging, maxSize).zipDigest().sha256();
             Optional<Template> current = current(templates, id);
-            if (current.isPresent() && current.get().getSourceSha256().equals(sources)) {
+            if (current.isPresent()
+                    && current.get().getSourceSha256().equals(sources)
+                    && (noMedia || catalogued(templates, id))) {
                 return new Outcome(name, id, current.get().getVersion(), "unchanged");
             }
             boolean remotion = manifest.path("engine").asText().equals("remotion");
@@ -203,6 +239,22 @@ final class SeedCommand implements Callable<Integer> {
                     pushed.getCreated() ? "pushed" : "unchanged");
         } finally {
             MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    /**
+     * Whether the template has its catalog entry; one installed before the catalog existed gets it
+     * when its sources are pushed again (the orchestrator then changes nothing else).
+     */
+    private boolean catalogued(TemplateClient templates, String id) {
+        try {
+            templates.catalogEntry(id, tenant == null ? "" : tenant);
+            return true;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -48,6 +48,25 @@ public final class TemplateClient {
                         .build());
     }
 
+    /** The template's catalog entry as the tenant (empty: the default tenant) sees it. */
+    public ir.flatrender.proto.farm.v1.CatalogEntry catalogEntry(String id, String tenantId) {
+        return ir.flatrender.proto.farm.v1.CatalogServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .getCatalogEntry(ir.flatrender.proto.farm.v1.GetCatalogEntryRequest.newBuilder()
+                        .setTemplateId(id)
+                        .setTenantId(tenantId)
+                        .build());
+    }
+
+    /** The catalog as the tenant (empty: the default tenant) sees it. */
+    public ir.flatrender.proto.farm.v1.ListCatalogResponse catalog(String tenantId) {
+        return ir.flatrender.proto.farm.v1.CatalogServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .listCatalog(ir.flatrender.proto.farm.v1.ListCatalogRequest.newBuilder()
+                        .setTenantId(tenantId)
+                        .build());
+    }
+
     /** Uploads a package zip, a part at a time as the call takes them. */
     public PushTemplateResponse push(byte[] zip, String tenantId) throws InterruptedException {
         CompletableFuture<PushTemplateResponse> result = new CompletableFuture<>();

@@ -165,7 +165,9 @@ class TemplatePackFarmIT {
                 "--token",
                 orchestrator.token(),
                 "--remotion-runner",
-                RUNNER.toString());
+                RUNNER.toString(),
+                // The catalog's covers and previews are CatalogSeedFarmIT's (one template): here only pushes.
+                "--no-media");
         return new Run(code, out.toString(), err.toString());
     }
 

@@ -1,0 +1,262 @@
+package ir.flatrender.tools.farm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.gateway.Gateway;
+import ir.flatrender.gateway.GatewayConfig;
+import ir.flatrender.gateway.identity.AccessTokens;
+import ir.flatrender.media.ffmpeg.MediaInfo;
+import ir.flatrender.migrations.ServiceRoles;
+import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.remotion.RemotionEngine;
+import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.proto.farm.v1.CatalogEntry;
+import ir.flatrender.proto.farm.v1.CatalogMedia;
+import ir.flatrender.proto.farm.v1.CatalogServiceGrpc;
+import ir.flatrender.proto.farm.v1.GetCatalogEntryRequest;
+import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
+import ir.flatrender.proto.farm.v1.TemplateAspect;
+import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.VideoFrames;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeding fills the catalog from the farm (issue 18, part 3): {@code templates seed --only opener}
+ * pushes one template, whose push makes its catalog entry, then has the farm render a cover per
+ * aspect and a 360p preview, linked to the entry; seeding again renders nothing; the gateway
+ * serves the cover's bytes as the farm stores them. One 2D template keeps it to a couple of
+ * minutes; the whole pack's covers are TemplatePackFarmIT's.
+ */
+class CatalogSeedFarmIT {
+    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
+            .toAbsolutePath()
+            .normalize();
+    private static final Path PACK = RUNNER.resolve("../../templates").normalize();
+    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
+            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
+    private static final String TEMPLATE = "opener";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] MASTER_KEY = ir.flatrender.gateway.identity.SecretBox.generateKey();
+
+    @RegisterExtension
+    static final TestingPostgres postgres = new TestingPostgres();
+
+    @TempDir
+    static Path directory;
+
+    private static TestingOrchestrator orchestrator;
+    private static TestingNodes nodes;
+    private static Gateway gateway;
+    private static ir.flatrender.migrations.Database gatewayDatabase;
+
+    @BeforeAll
+    static void start() {
+        EngineSettings remotion = new EngineSettings(
+                Optional.empty(),
+                Optional.of(CHROMIUM),
+                Optional.of(RUNNER),
+                Optional.empty(),
+                Duration.ofSeconds(300));
+        assertThat(RemotionEngine.check(remotion))
+                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
+                .isEmpty();
+        assertThat(PACK.resolve("node_modules"))
+                .as("the pack's packages must be installed (npm ci in templates/)")
+                .isDirectory();
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
+        nodes = new TestingNodes();
+        nodes.start(orchestrator, "catalog-1", directory, 1, remotion);
+        nodes.start(orchestrator, "catalog-2", directory, 1, remotion);
+        String gatewayToken = orchestrator.enrollGateway("catalog-gateway");
+        ServiceRoles.ensureLogin(
+                postgres.database().dataSource(), ServiceRoles.GATEWAY, "catalog_gateway_login", "test password");
+        gatewayDatabase = ir.flatrender.migrations.Database.connect(
+                ServiceRoles.loginConfig(postgres.config(), "catalog_gateway_login", "test password"),
+                "catalog_gateway_login",
+                JSON);
+        gateway = Gateway.startMigrated(
+                GatewayConfig.defaults(orchestrator.target(), gatewayToken, AccessTokens.generateKeys(), MASTER_KEY)
+                        .withListen("127.0.0.1", 0),
+                gatewayDatabase,
+                JSON);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+            gatewayDatabase.close();
+        }
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run seed() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlatRender.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                false,
+                "templates",
+                "seed",
+                PACK.toString(),
+                "--only",
+                TEMPLATE,
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "--remotion-runner",
+                RUNNER.toString());
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static byte[] blob(String sha256) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CatalogServiceGrpc.newBlockingStub(orchestrator.channel())
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .readCatalogMedia(
+                        ReadCatalogMediaRequest.newBuilder().setSha256(sha256).build())
+                .forEachRemaining(part -> bytes.writeBytes(part.getData().toByteArray()));
+        return bytes.toByteArray();
+    }
+
+    private static long renders() {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM render.render_jobs")
+                        .mapTo(Long.class)
+                        .one());
+    }
+
+    @Test
+    @DisplayName("issue 18 part 3: seed fills the catalog with farm-rendered covers and a 360p preview, once")
+    void seedingRendersCoversAndAPreviewOnceAndTheGatewayServesThem() throws Exception {
+        Run first = seed();
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).containsPattern(TEMPLATE + "\\s+version 1 pushed");
+        CatalogEntry entry = CatalogServiceGrpc.newBlockingStub(orchestrator.channel())
+                .getCatalogEntry(GetCatalogEntryRequest.newBuilder()
+                        .setTemplateId(TEMPLATE)
+                        .build());
+        assertThat(entry.getNameFa()).isEqualTo("افتتاحیه");
+        assertThat(entry.getCategoryId()).isEqualTo("intro");
+        assertThat(entry.getScenes(0).getFieldsList())
+                .extracting(f -> f.getName())
+                .contains("title", "primary");
+        assertThat(entry.getPresetsCount()).isEqualTo(3);
+        assertThat(entry.getMediaList()).hasSize(4).allMatch(m -> m.getTemplateVersion() == 1);
+
+        for (TemplateAspect aspect : entry.getAspectsList()) {
+            CatalogMedia cover = entry.getMediaList().stream()
+                    .filter(m -> m.getKind().equals("cover") && m.getAspect().equals(aspect.getAspect()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no cover in " + aspect.getAspect()));
+            byte[] bytes = blob(cover.getSha256());
+            assertThat(bytes).hasSize((int) cover.getSizeBytes());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            assertThat(image).as("the %s cover decodes", aspect.getAspect()).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(aspect.getWidth());
+            assertThat(image.getHeight()).isEqualTo(aspect.getHeight());
+            assertNotBlank(image, aspect.getAspect());
+            Files.write(directory.resolve(TEMPLATE + "-" + aspect.getAspect().replace(':', 'x') + ".jpg"), bytes);
+        }
+
+        CatalogMedia preview = entry.getMediaList().stream()
+                .filter(m -> m.getKind().equals("preview"))
+                .findFirst()
+                .orElseThrow();
+        Path video = directory.resolve(TEMPLATE + "-preview.mp4");
+        Files.write(video, blob(preview.getSha256()));
+        try (VideoFrames frames = new VideoFrames()) {
+            MediaInfo.VideoStream stream = frames.probe(video).video().orElseThrow();
+            assertThat(stream.codec()).isEqualTo("h264");
+            assertThat(stream.height()).isEqualTo(360);
+            assertThat(stream.width()).isEqualTo(640);
+            assertThat(stream.frameCount()).isEqualTo(entry.getDurationFrames());
+        }
+        assertThat(preview.getFrameCount()).isEqualTo(entry.getDurationFrames());
+
+        // Seeding again: the sources are unchanged and the media there, so nothing is rendered.
+        long before = renders();
+        Run again = seed();
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.out())
+                .containsPattern(TEMPLATE + "\\s+version 1 unchanged")
+                .contains("covers and preview of version 1 already there")
+                .doesNotContain("rendered in")
+                .doesNotContain("preview 16:9 360p, job");
+        assertThat(renders()).isEqualTo(before);
+
+        // The gateway serves the cover's bytes as the farm stores them, to anyone.
+        GatewayClient client = new GatewayClient(gateway.port());
+        GatewayClient.Answer detail = client.get("/v1/catalog/templates/" + TEMPLATE, null);
+        assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
+        JsonNode wide = detail.body().path("aspects").get(0);
+        assertThat(wide.path("aspect").asText()).isEqualTo("16:9");
+        CatalogMedia wideCover = entry.getMediaList().stream()
+                .filter(m -> m.getKind().equals("cover") && m.getAspect().equals("16:9"))
+                .findFirst()
+                .orElseThrow();
+        GatewayClient.Answer served = client.get(wide.path("cover_url").asText(), null);
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.contentType()).isEqualTo("image/jpeg");
+        assertThat(served.header("ETag")).isEqualTo("\"" + wideCover.getSha256() + "\"");
+        assertThat(served.response().body()).isEqualTo(blob(wideCover.getSha256()));
+        GatewayClient.Answer list = client.get(
+                "/v1/catalog/templates?q="
+                        + java.net.URLEncoder.encode("افتتاحيه", java.nio.charset.StandardCharsets.UTF_8),
+                null);
+        assertThat(list.body().path("templates").get(0).path("id").asText()).isEqualTo(TEMPLATE);
+    }
+
+    /** Not one flat colour: many colours, and light that varies across the picture. */
+    private static void assertNotBlank(BufferedImage image, String what) {
+        Set<Integer> colours = new HashSet<>();
+        double sum = 0;
+        double squares = 0;
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y += 4) {
+            for (int x = 0; x < image.getWidth(); x += 4) {
+                int rgb = image.getRGB(x, y);
+                colours.add(rgb & 0xf0f0f0);
+                double light = 0.299 * ((rgb >> 16) & 0xff) + 0.587 * ((rgb >> 8) & 0xff) + 0.114 * (rgb & 0xff);
+                sum += light;
+                squares += light * light;
+                n++;
+            }
+        }
+        double mean = sum / n;
+        double deviation = Math.sqrt(Math.max(0, squares / n - mean * mean));
+        assertThat(colours.size()).as("colours in the %s cover", what).isGreaterThan(20);
+        assertThat(deviation).as("light's deviation in the %s cover", what).isGreaterThan(8.0);
+    }
+}
