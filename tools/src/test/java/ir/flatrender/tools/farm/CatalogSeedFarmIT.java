@@ -29,7 +29,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -119,23 +121,27 @@ class CatalogSeedFarmIT {
     private record Run(int exitCode, String out, String err) {}
 
     private static Run seed() {
+        return seed(TEMPLATE);
+    }
+
+    /** {@code templates seed} of one folder of the pack against this farm, with more options. */
+    private static Run seed(String only, String... more) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = FlatRender.run(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                false,
+        List<String> args = new ArrayList<>(List.of(
                 "templates",
                 "seed",
                 PACK.toString(),
                 "--only",
-                TEMPLATE,
+                only,
                 "--orchestrator",
                 orchestrator.target(),
                 "--token",
                 orchestrator.token(),
                 "--remotion-runner",
-                RUNNER.toString());
+                RUNNER.toString()));
+        args.addAll(List.of(more));
+        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, args.toArray(String[]::new));
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -236,6 +242,93 @@ class CatalogSeedFarmIT {
                         + java.net.URLEncoder.encode("افتتاحيه", java.nio.charset.StandardCharsets.UTF_8),
                 null);
         assertThat(list.body().path("templates").get(0).path("id").asText()).isEqualTo(TEMPLATE);
+    }
+
+    @Test
+    @DisplayName("issue 18 case 5: a logo uploaded through the gateway is stored and drawn by GlitterReveal")
+    void aLogoUploadedThroughTheGatewayIsDrawnByGlitterReveal() throws Exception {
+        Run pushed = seed("glitter-reveal", "--no-media");
+        assertThat(pushed.exitCode()).as(pushed.out() + pushed.err()).isZero();
+        GatewayClient client = new GatewayClient(gateway.port());
+        GatewayClient.Answer signedUp = client.post(
+                "/v1/auth/signup",
+                null,
+                JSON.createObjectNode()
+                        .put(
+                                "email",
+                                "logo-" + java.util.UUID.randomUUID().toString().substring(0, 6) + "@example.com")
+                        .put("password", "a long password")
+                        .put("name", "Logo")
+                        .toString());
+        assertThat(signedUp.status()).as(signedUp.toString()).isEqualTo(201);
+        String token = signedUp.body().path("access_token").asText();
+        // A green square with a white disc: its green shows where GlitterReveal puts the logo.
+        BufferedImage logo = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = logo.createGraphics();
+        g.setColor(new java.awt.Color(0x00, 0xc8, 0x53));
+        g.fillRect(0, 0, 256, 256);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillOval(64, 64, 128, 128);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(logo, "png", png);
+
+        GatewayClient.Answer uploaded = client.send(client.request("/v1/uploads?filename=logo.png", token)
+                .header("Content-Type", "image/png")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
+                .build());
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        String binding = uploaded.body().path("binding").asText();
+
+        BufferedImage with = snapshot(client, token, binding);
+        BufferedImage without = snapshot(client, token, null);
+        ImageIO.write(
+                with,
+                "png",
+                directory.resolve("glitter-reveal-uploaded-logo.png").toFile());
+        // The logo's place (centre 0.5, 0.38, 0.4 wide): a strip inside its left edge, clear of the disc.
+        assertThat(greenShare(with, 0.31, 0.26, 0.06, 0.24)).isGreaterThan(0.5);
+        assertThat(greenShare(without, 0.31, 0.26, 0.06, 0.24)).isLessThan(0.05);
+    }
+
+    private static BufferedImage snapshot(GatewayClient client, String token, String logo) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode()
+                .put("template", "glitter-reveal")
+                .put("aspect", "1:1")
+                .put("frame", 100);
+        com.fasterxml.jackson.databind.node.ObjectNode bindings = body.putObject("bindings");
+        if (logo != null) {
+            bindings.put("logo", logo);
+        }
+        GatewayClient.Answer answer = client.post("/v1/snapshots", token, body.toString());
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        BufferedImage image =
+                ImageIO.read(new ByteArrayInputStream(answer.response().body()));
+        assertThat(image).isNotNull();
+        return image;
+    }
+
+    /** The share of a region's pixels that are clearly green (#00c853's hue within 20 degrees). */
+    private static double greenShare(BufferedImage image, double x, double y, double w, double h) {
+        BufferedImage region = image.getSubimage(
+                (int) Math.round(x * image.getWidth()),
+                (int) Math.round(y * image.getHeight()),
+                Math.max(1, (int) Math.round(w * image.getWidth())),
+                Math.max(1, (int) Math.round(h * image.getHeight())));
+        float target = java.awt.Color.RGBtoHSB(0x00, 0xc8, 0x53, null)[0];
+        int hits = 0;
+        for (int j = 0; j < region.getHeight(); j++) {
+            for (int i = 0; i < region.getWidth(); i++) {
+                int p = region.getRGB(i, j);
+                float[] hsb = java.awt.Color.RGBtoHSB(p >> 16 & 0xff, p >> 8 & 0xff, p & 0xff, null);
+                double distance = Math.abs(hsb[0] - target);
+                distance = Math.min(distance, 1 - distance) * 360;
+                if (hsb[1] > 0.3 && hsb[2] > 0.25 && distance <= 20) {
+                    hits++;
+                }
+            }
+        }
+        return hits / (double) (region.getWidth() * region.getHeight());
     }
 
     /** Not one flat colour: many colours, and light that varies across the picture. */
