@@ -133,6 +133,99 @@ public final class VideoFrames implements AutoCloseable {
     }
 
     /**
+     * Frames rendered as PNG files ({@code pattern}, an image2 pattern such as
+     * {@code element-%03d.png}, numbered from {@code start}), scaled to {@code width} x
+     * {@code height} as the nodes' encoder scales an engine's frames to a tier (swscale's lanczos
+     * with accurate rounding and full chroma interpolation) but kept in RGB, as bgr24 bytes.
+     */
+    public List<byte[]> scaledFrames(Path folder, String pattern, int start, int width, int height) throws Exception {
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffmpeg-scale",
+                        ffmpeg.ffmpegCommand(List.of(
+                                "-v",
+                                "error",
+                                "-start_number",
+                                Integer.toString(start),
+                                "-i",
+                                folder.resolve(pattern).toString(),
+                                "-vf",
+                                "scale=" + width + ":" + height
+                                        + ":flags=lanczos+accurate_rnd+full_chroma_int,format=bgr24",
+                                "-f",
+                                "rawvideo",
+                                "pipe:1")),
+                        folder)
+                .withEnvironment(ffmpeg.environment())
+                .withRawStdout();
+        SupervisedProcess process = supervisor.start(spec);
+        List<byte[]> frames = new ArrayList<>();
+        try (InputStream in = process.stdout()) {
+            while (true) {
+                byte[] frame = in.readNBytes(width * height * 3);
+                if (frame.length == 0) {
+                    break;
+                }
+                if (frame.length != width * height * 3) {
+                    throw new IOException("truncated frame");
+                }
+                frames.add(frame);
+            }
+        }
+        ProcessOutcome outcome = process.await();
+        if (!outcome.succeeded()) {
+            throw new IOException("scaling failed: " + outcome.describe());
+        }
+        return frames;
+    }
+
+    /**
+     * Encodes PNG frames ({@code pattern} from {@code start}, as {@link #scaledFrames}) in one
+     * process the way a node encodes a tier's segment: scaled with the same swscale flags and
+     * converted with the HD matrix to yuv420p, libx264 {@code veryfast} at CRF 18 (the farm's
+     * default encoder settings), 30 fps.
+     */
+    public Path encodeLikeATier(Path folder, String pattern, int start, int width, int height, Path video)
+            throws Exception {
+        ProcessOutcome outcome = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg-encode",
+                                ffmpeg.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-framerate",
+                                        "30",
+                                        "-start_number",
+                                        Integer.toString(start),
+                                        "-i",
+                                        folder.resolve(pattern).toString(),
+                                        "-vf",
+                                        "format=bgr24,scale=" + width + ":" + height
+                                                + ":flags=lanczos+accurate_rnd+full_chroma_int"
+                                                + ":out_color_matrix=bt709:out_range=tv,format=yuv420p",
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "veryfast",
+                                        "-crf",
+                                        "18",
+                                        "-color_primaries",
+                                        "bt709",
+                                        "-color_trc",
+                                        "bt709",
+                                        "-colorspace",
+                                        "bt709",
+                                        "-y",
+                                        video.toString())),
+                                folder)
+                        .withEnvironment(ffmpeg.environment()))
+                .await();
+        if (!outcome.succeeded()) {
+            throw new IOException("encoding failed: " + outcome.describe());
+        }
+        return video;
+    }
+
+    /**
      * PSNR in RGB (averaged over R, G and B, as ffmpeg's psnr filter reports it) of every frame
      * of the video, decoded to RGB with the BT.709 matrix it is tagged with, against the
      * engine's own RGB frames given as bgr24. Comparing in YUV instead would hide what the

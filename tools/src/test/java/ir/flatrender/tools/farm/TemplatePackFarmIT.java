@@ -73,14 +73,18 @@ class TemplatePackFarmIT {
             .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
     private static final Path STILLS = Path.of("target", "template-pack").toAbsolutePath();
     private static final List<String> TEMPLATES = List.of(
+            "birthday-3d",
             "countdown",
             "event-invite",
             "glitter-reveal",
             "happy-birthday",
             "hero-3d",
             "insta-promo",
+            "logo-motion",
+            "nowruz-3d",
             "nowruz-greeting",
             "opener",
+            "promo-3d",
             "quote-card",
             "sale-promo",
             "slideshow",
@@ -104,7 +108,11 @@ class TemplatePackFarmIT {
             Map.entry("quote-card", new double[] {0.2, 0.36, 0.6, 0.24}),
             Map.entry("event-invite", new double[] {0.15, 0.28, 0.7, 0.2}),
             Map.entry("countdown", new double[] {0.1, 0.06, 0.8, 0.14}),
-            Map.entry("slideshow", new double[] {0.1, 0.7, 0.8, 0.14}));
+            Map.entry("slideshow", new double[] {0.1, 0.7, 0.8, 0.14}),
+            Map.entry("logo-motion", new double[] {0.1, 0.64, 0.8, 0.16}),
+            Map.entry("nowruz-3d", new double[] {0.1, 0.7, 0.8, 0.15}),
+            Map.entry("birthday-3d", new double[] {0.15, 0.68, 0.7, 0.14}),
+            Map.entry("promo-3d", new double[] {0.1, 0.6, 0.8, 0.2}));
 
     @RegisterExtension
     static final TestingPostgres postgres = new TestingPostgres();
@@ -201,7 +209,7 @@ class TemplatePackFarmIT {
     }
 
     @Test
-    @Order(5)
+    @Order(10)
     @DisplayName(
             "issue 18, item 3 (seeding): a change to the shared library makes a new version of the packages that bundle it")
     void aChangedSharedLibraryIsPushedAgain() throws IOException {
@@ -273,7 +281,11 @@ class TemplatePackFarmIT {
                 Map.entry("quote-card", "#ad1457"),
                 Map.entry("event-invite", "#00695c"),
                 Map.entry("countdown", "#00c853"),
-                Map.entry("slideshow", "#3949ab"));
+                Map.entry("slideshow", "#3949ab"),
+                Map.entry("logo-motion", "#2962ff"),
+                Map.entry("nowruz-3d", "#1565c0"),
+                Map.entry("birthday-3d", "#26a69a"),
+                Map.entry("promo-3d", "#e53935"));
         List<Still> stills = new ArrayList<>();
         for (String id : TEMPLATES) {
             stills.add(new Still(id, "1:1", Map.of()));
@@ -303,16 +315,7 @@ class TemplatePackFarmIT {
     @Order(4)
     @DisplayName("issue 18, item 2 (GlitterReveal logo binding): GlitterReveal draws a logo given as an image binding")
     void glitterRevealDrawsTheBoundLogo() throws Exception {
-        BufferedImage logo = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = logo.createGraphics();
-        g.setColor(new Color(0x00, 0xc8, 0x53));
-        g.fillRect(0, 0, 256, 256);
-        g.setColor(Color.WHITE);
-        g.fillOval(64, 64, 128, 128);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(logo, "png", png);
-        String dataUri = "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+        String dataUri = greenLogo();
         Map<String, BufferedImage> rendered = render(List.of(
                 new Still("glitter-reveal", "1:1", Map.of()),
                 new Still("glitter-reveal", "1:1", Map.of("logo", dataUri))));
@@ -324,6 +327,38 @@ class TemplatePackFarmIT {
         assertThat(hueShare(crop(withLogo, logoCentre), rgb("#00c853"))).isGreaterThan(0.5);
         assertThat(hueShare(crop(rendered.get("glitter-reveal 1:1"), logoCentre), rgb("#00c853")))
                 .isLessThan(0.05);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("issue 18, item 5 (LogoMotion logo binding): LogoMotion draws a logo given as an image binding")
+    void logoMotionDrawsTheBoundLogo() throws Exception {
+        String dataUri = greenLogo();
+        Map<String, BufferedImage> rendered = render(List.of(
+                new Still("logo-motion", "1:1", Map.of()), new Still("logo-motion", "1:1", Map.of("logo", dataUri))));
+        BufferedImage withLogo = rendered.get("logo-motion 1:1 logo=" + dataUri);
+        ImageIO.write(withLogo, "png", STILLS.resolve("logo-motion-logo.png").toFile());
+        // The logo has landed in its ring by the cover frame (centre 0.5, 0.37 of the frame, 0.27
+        // wide): a strip inside its left edge, clear of the white disc in the middle, is green;
+        // the drawn mark that stands in without a logo is not.
+        double[] logoEdge = {0.375, 0.27, 0.04, 0.2};
+        assertThat(hueShare(crop(withLogo, logoEdge), rgb("#00c853"))).isGreaterThan(0.5);
+        assertThat(hueShare(crop(rendered.get("logo-motion 1:1"), logoEdge), rgb("#00c853")))
+                .isLessThan(0.05);
+    }
+
+    /** A 256 px green PNG with a white disc in the middle, as a data: URI. */
+    private static String greenLogo() throws IOException {
+        BufferedImage logo = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = logo.createGraphics();
+        g.setColor(new Color(0x00, 0xc8, 0x53));
+        g.fillRect(0, 0, 256, 256);
+        g.setColor(Color.WHITE);
+        g.fillOval(64, 64, 128, 128);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(logo, "png", png);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
     // ---- rendering through the farm ----
