@@ -283,7 +283,10 @@ class RemotionFarmIT {
     void twoNodesRenderWhatRemotionRendersInOneProcess() throws Exception {
         Run pushed = push();
         assertThat(pushed.exitCode()).as(pushed.err()).isZero();
-        assertThat(pushed.out()).contains("bundled").contains("template remotion-promo version 1 pushed");
+        // Pushed here or by a test before this one (the tests share the farm, in no set order).
+        assertThat(pushed.out())
+                .contains("bundled")
+                .containsPattern("template remotion-promo version 1 (pushed|unchanged)");
         // Bundled again from the same sources, it is the same version.
         Run again = push();
         assertThat(again.exitCode()).as(again.err()).isZero();
