@@ -45,6 +45,13 @@ public interface UploadDao {
     @SqlQuery("SELECT content FROM identity.uploads WHERE tenant_id = :tenant AND id = :id")
     Optional<byte[]> content(@Bind("tenant") UUID tenantId, @Bind("id") UUID id);
 
+    /** The upload as a {@code data:} URI, built by the database in the one read. */
+    @SqlQuery("""
+            SELECT 'data:' || content_type || ';base64,' || translate(encode(content, 'base64'), E'\n', '')
+            FROM identity.uploads WHERE tenant_id = :tenant AND id = :id
+            """)
+    Optional<String> dataUri(@Bind("tenant") UUID tenantId, @Bind("id") UUID id);
+
     @SqlQuery("SELECT " + COLUMNS + " FROM identity.uploads WHERE tenant_id = :tenant"
             + " ORDER BY created_at DESC, id LIMIT :limit")
     List<Upload> recent(@Bind("tenant") UUID tenantId, @Bind("limit") int limit);

@@ -11,7 +11,6 @@ import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.media.images.ImageContent;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,16 +200,14 @@ public final class Uploads {
                 errors.add(new Problem.FieldError(path, "'" + shorten(text) + "' is not upload:<id>"));
                 continue;
             }
-            Optional<Upload> upload = find(tenantId, id.get());
-            Optional<byte[]> bytes = upload.flatMap(u -> content(tenantId, u.id()));
-            if (upload.isEmpty() || bytes.isEmpty()) {
-                errors.add(new Problem.FieldError(path, "no upload " + id.get() + " (upload the file first)"));
+            UUID uploadId = id.get();
+            Optional<String> dataUri =
+                    jdbi.withExtension(UploadDao.class, uploads -> uploads.dataUri(tenantId, uploadId));
+            if (dataUri.isEmpty()) {
+                errors.add(new Problem.FieldError(path, "no upload " + uploadId + " (upload the file first)"));
                 continue;
             }
-            resolved.put(
-                    field.getKey(),
-                    "data:" + upload.get().contentType() + ";base64,"
-                            + Base64.getEncoder().encodeToString(bytes.get()));
+            resolved.put(field.getKey(), dataUri.get());
         }
         if (!errors.isEmpty()) {
             throw Problem.validation("the bindings name uploads this tenant does not have", errors);

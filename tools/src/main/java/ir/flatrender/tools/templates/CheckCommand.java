@@ -93,12 +93,13 @@ final class CheckCommand implements Callable<Integer> {
         try {
             TemplateClient catalog = new TemplateClient(channel, Duration.ofSeconds(30));
             JobClient jobs = new JobClient(channel, Duration.ofSeconds(30));
+            List<Template> known = catalog.list("");
             List<Template> chosen = new ArrayList<>();
             if (all) {
-                chosen.addAll(catalog.list(""));
+                chosen.addAll(known);
             } else {
                 for (String id : templates) {
-                    chosen.add(catalog.list("").stream()
+                    chosen.add(known.stream()
                             .filter(t -> t.getId().equals(id))
                             .findFirst()
                             .orElseThrow(() -> new IllegalArgumentException("the farm has no template " + id)));
