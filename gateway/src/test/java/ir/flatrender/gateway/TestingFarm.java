@@ -58,7 +58,9 @@ final class TestingFarm implements AutoCloseable {
                 .setTemplateId("sample")
                 .setState(done ? JobState.JOB_STATE_SUCCEEDED : JobState.JOB_STATE_RUNNING)
                 .setTotalFrames(90)
-                .setFramesDone(done ? 90 : 30);
+                .setFramesDone(done ? 90 : 30)
+                .addWarnings(
+                        "tier 2160p upscales: the template's 16:9 is drawn at 1920x1080 and scaled up to 3840x2160");
         if (done) {
             job.setExport(Export.newBuilder().setSizeBytes(1000).setSha256("ab"));
         }

@@ -94,7 +94,10 @@ public final class VideoFrames implements AutoCloseable {
         return Math.sqrt(sum / (pcm.length / 2));
     }
 
-    /** Decodes every frame of the video to bgr24 bytes. */
+    /**
+     * Decodes every frame of the video to bgr24 bytes, converted to RGB as {@link #psnr} converts
+     * it (the BT.709 matrix, accurate rounding, full chroma interpolation).
+     */
     public List<byte[]> decode(Path video, int width, int height) throws Exception {
         ProcessSpec spec = ProcessSpec.of(
                         "ffmpeg-decode",
@@ -103,6 +106,9 @@ public final class VideoFrames implements AutoCloseable {
                                 "error",
                                 "-i",
                                 video.toString(),
+                                "-vf",
+                                "scale=in_color_matrix=bt709:in_range=tv"
+                                        + ":flags=accurate_rnd+full_chroma_int+full_chroma_inp,format=bgr24",
                                 "-f",
                                 "rawvideo",
                                 "-pix_fmt",
@@ -111,6 +117,86 @@ public final class VideoFrames implements AutoCloseable {
                         video.getParent())
                 .withEnvironment(ffmpeg.environment())
                 .withRawStdout();
+        return rawFrames(spec, width, height);
+    }
+
+    /**
+     * Frames rendered as PNG files ({@code pattern}, an image2 pattern such as
+     * {@code element-%03d.png}, numbered from {@code start}), scaled to {@code width} x
+     * {@code height} as the nodes' encoder scales an engine's frames to a tier (swscale's lanczos
+     * with accurate rounding and full chroma interpolation) but kept in RGB, as bgr24 bytes.
+     */
+    public List<byte[]> scaledFrames(Path folder, String pattern, int start, int width, int height) throws Exception {
+        ProcessSpec spec = ProcessSpec.of(
+                        "ffmpeg-scale",
+                        ffmpeg.ffmpegCommand(List.of(
+                                "-v",
+                                "error",
+                                "-start_number",
+                                Integer.toString(start),
+                                "-i",
+                                folder.resolve(pattern).toString(),
+                                "-vf",
+                                "scale=" + width + ":" + height
+                                        + ":flags=lanczos+accurate_rnd+full_chroma_int,format=bgr24",
+                                "-f",
+                                "rawvideo",
+                                "pipe:1")),
+                        folder)
+                .withEnvironment(ffmpeg.environment())
+                .withRawStdout();
+        return rawFrames(spec, width, height);
+    }
+
+    /**
+     * Encodes PNG frames ({@code pattern} from {@code start}, as {@link #scaledFrames}) in one
+     * process the way a node encodes a tier's segment: scaled with the same swscale flags and
+     * converted with the HD matrix to yuv420p, libx264 {@code veryfast} (the farm's default
+     * encoder settings) at the tier's {@code crf}, 30 fps.
+     */
+    public Path encodeLikeATier(Path folder, String pattern, int start, int width, int height, int crf, Path video)
+            throws Exception {
+        ProcessOutcome outcome = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg-encode",
+                                ffmpeg.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-framerate",
+                                        "30",
+                                        "-start_number",
+                                        Integer.toString(start),
+                                        "-i",
+                                        folder.resolve(pattern).toString(),
+                                        "-vf",
+                                        "format=bgr24,scale=" + width + ":" + height
+                                                + ":flags=lanczos+accurate_rnd+full_chroma_int"
+                                                + ":out_color_matrix=bt709:out_range=tv,format=yuv420p",
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "veryfast",
+                                        "-crf",
+                                        Integer.toString(crf),
+                                        "-color_primaries",
+                                        "bt709",
+                                        "-color_trc",
+                                        "bt709",
+                                        "-colorspace",
+                                        "bt709",
+                                        "-y",
+                                        video.toString())),
+                                folder)
+                        .withEnvironment(ffmpeg.environment()))
+                .await();
+        if (!outcome.succeeded()) {
+            throw new IOException("encoding failed: " + outcome.describe());
+        }
+        return video;
+    }
+
+    /** The bgr24 frames a process writes to its standard output, {@code width} x {@code height} each. */
+    private List<byte[]> rawFrames(ProcessSpec spec, int width, int height) throws Exception {
         SupervisedProcess process = supervisor.start(spec);
         List<byte[]> frames = new ArrayList<>();
         try (InputStream in = process.stdout()) {
@@ -127,7 +213,7 @@ public final class VideoFrames implements AutoCloseable {
         }
         ProcessOutcome outcome = process.await();
         if (!outcome.succeeded()) {
-            throw new IOException("decode failed: " + outcome.describe());
+            throw new IOException(spec.name() + " failed: " + outcome.describe());
         }
         return frames;
     }

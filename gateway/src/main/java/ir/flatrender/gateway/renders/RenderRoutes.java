@@ -154,6 +154,13 @@ public final class RenderRoutes {
             if (!j.getError().isEmpty()) {
                 out.put("error", j.getError());
             }
+            if (!j.getWaitingReason().isEmpty()) {
+                out.put("waiting", j.getWaitingReason());
+            }
+            if (j.getWarningsCount() > 0) {
+                // Not refused, but worth knowing: a tier past the template's own size is an upscale.
+                j.getWarningsList().forEach(out.putArray("warnings")::add);
+            }
         });
         out.put("created_at", row.createdAt().toString());
         if (row.finishedAt() != null) {

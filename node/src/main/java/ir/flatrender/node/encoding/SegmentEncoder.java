@@ -157,7 +157,8 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
                             "-preset",
                             profile.getPreset(),
                             "-crf",
-                            Integer.toString(profile.getCrf()),
+                            Integer.toString(
+                                    target.output().hasCrf() ? target.output().getCrf() : profile.getCrf()),
                             "-profile:v",
                             profile.getProfile(),
                             "-pix_fmt",

@@ -14,6 +14,8 @@ import ir.flatrender.proto.farm.v1.Size;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +100,34 @@ class SegmentEncoderTest {
         assertThat(png.codec()).isEqualTo("png");
         assertThat(png.width()).isEqualTo(160);
         assertThat(png.frameCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aTierWithItsOwnCrfIsEncodedAtIt() throws Exception {
+        Path small = directory.resolve("180p.ts");
+        Path big = directory.resolve("90p.ts");
+        try (SegmentEncoder encoder = SegmentEncoder.start(
+                supervisor,
+                ffmpeg,
+                settings(
+                        0,
+                        List.of(
+                                new SegmentEncoder.Target(
+                                        output("180p", 320, 180, "mpegts").toBuilder()
+                                                .setCrf(12)
+                                                .build(),
+                                        small),
+                                new SegmentEncoder.Target(output("90p", 160, 90, "mpegts"), big))))) {
+            feed(encoder, 6);
+            ProcessOutcome outcome = encoder.finish();
+            assertThat(outcome.succeeded()).as(outcome.describe()).isTrue();
+        }
+        // x264 writes its options into the stream (an SEI message): the tier's CRF, else the profile's.
+        assertThat(new String(Files.readAllBytes(small), StandardCharsets.ISO_8859_1))
+                .contains(" crf=12.0 ")
+                .doesNotContain(" crf=18.0 ");
+        assertThat(new String(Files.readAllBytes(big), StandardCharsets.ISO_8859_1))
+                .contains(" crf=18.0 ");
     }
 
     @Test

@@ -36,13 +36,18 @@ final class Assignments {
                 .setFps(job.fps())
                 .setRenderSize(Size.newBuilder().setWidth(job.renderWidth()).setHeight(job.renderHeight()))
                 .addAllOutputs(job.outputs().stream()
-                        .map(output -> OutputSpec.newBuilder()
-                                .setTier(output.tier())
-                                .setSize(Size.newBuilder()
-                                        .setWidth(output.width())
-                                        .setHeight(output.height()))
-                                .setFormat(output.format())
-                                .build())
+                        .map(output -> {
+                            OutputSpec.Builder spec = OutputSpec.newBuilder()
+                                    .setTier(output.tier())
+                                    .setSize(Size.newBuilder()
+                                            .setWidth(output.width())
+                                            .setHeight(output.height()))
+                                    .setFormat(output.format());
+                            if (output.crf() != null) {
+                                spec.setCrf(output.crf());
+                            }
+                            return spec.build();
+                        })
                         .toList())
                 .setTask(chunk.isAudioTask() ? ChunkTask.CHUNK_TASK_AUDIO : ChunkTask.CHUNK_TASK_FRAMES)
                 .setBindingsJson(job.bindings().toString())

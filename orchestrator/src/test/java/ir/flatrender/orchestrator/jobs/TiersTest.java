@@ -25,6 +25,15 @@ class TiersTest {
     }
 
     @Test
+    void smallTiersAreEncodedAtALowerCrf() {
+        assertThat(Tiers.crf("360p", 18)).isEqualTo(12);
+        assertThat(Tiers.crf("480p", 18)).isEqualTo(12);
+        assertThat(Tiers.crf("720p", 18)).isEqualTo(18);
+        assertThat(Tiers.crf("2160p", 23)).isEqualTo(23);
+        assertThat(Tiers.crf("360p", 3)).isZero();
+    }
+
+    @Test
     void unknownTiersAreRefused() {
         assertThat(Tiers.shortSide("4k")).isEmpty();
         assertThatThrownBy(() -> Tiers.outputSize(1920, 1080, "4k")).isInstanceOf(IllegalArgumentException.class);
