@@ -230,6 +230,20 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("chunk {} failed unexpectedly", ref.getChunkId(), e);
             report(ref, FailureKind.FAILURE_KIND_CRASH, "node error: " + e, "", -1);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // An engine drawing in this JVM can run out of heap or stack on one chunk (a huge
+            // wrapped text with shadows). The attempt's objects are unreachable once this frame
+            // unwinds, so the node carries on; uncaught, the slot's executor would swallow it and
+            // the chunk would come back only when its lease ran out, its cause lost.
+            log.error("chunk {} failed: the node ran out of {}", ref.getChunkId(), outOf(e), e);
+            report(
+                    ref,
+                    FailureKind.FAILURE_KIND_CRASH,
+                    "node error: the node ran out of " + outOf(e) + " rendering frames "
+                            + assign.getFrames().getStart() + "-"
+                            + assign.getFrames().getEnd() + " (" + e + ")",
+                    "",
+                    -1);
         } finally {
             running.remove(key(ref), execution);
             for (Path file : files) {
@@ -248,6 +262,10 @@ public final class Worker implements AutoCloseable {
             MDC.remove("job");
             MDC.remove("chunk");
         }
+    }
+
+    private static String outOf(VirtualMachineError e) {
+        return e instanceof OutOfMemoryError ? "memory" : "stack";
     }
 
     private Engine engine(AssignChunk assign) throws EngineException {

@@ -318,12 +318,9 @@ public final class JobSubmitter {
         String format = command.stillFormat().orElse("mpegts");
         for (String tier : concat(command.tier(), command.extraTiers())) {
             Tiers.Size size = Tiers.outputSize(aspect.width(), aspect.height(), tier);
-            outputs.add(new Output(
-                    tier,
-                    size.width(),
-                    size.height(),
-                    format,
-                    format.equals("mpegts") ? Tiers.crf(tier, config.encoder().crf()) : null));
+            Integer crf =
+                    format.equals("mpegts") ? Tiers.crf(tier, config.encoder().crf()) : null;
+            outputs.add(new Output(tier, size.width(), size.height(), format, crf));
         }
         Output largest = outputs.stream()
                 .max((a, b) -> Integer.compare(Math.min(a.width(), a.height()), Math.min(b.width(), b.height())))
