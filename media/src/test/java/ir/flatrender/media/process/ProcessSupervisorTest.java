@@ -72,7 +72,8 @@ class ProcessSupervisorTest {
                 sh("echo started; sleep 60").withLimits(Duration.ofMinutes(1), Duration.ofMillis(600), true);
         ProcessOutcome hung = supervisor.start(silent).await();
         assertThat(hung.termination()).isEqualTo(Termination.NO_PROGRESS);
-        assertThat(hung.logTail()).containsExactly("started");
+        // The shell may say "Terminated" of its sleep before it goes too (CI saw it once, busy).
+        assertThat(hung.logTail()).startsWith("started").hasSizeLessThanOrEqualTo(2);
 
         // Ticks every 0.2 s against a 2 s watchdog: ten times the margin, for busy machines.
         ProcessSpec chatty = sh("for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo tick; sleep 0.2; done")

@@ -235,10 +235,18 @@ public final class Worker implements AutoCloseable {
             // wrapped text with shadows). The attempt's objects are unreachable once this frame
             // unwinds, so the node carries on; uncaught, the slot's executor would swallow it and
             // the chunk would come back only when its lease ran out, its cause lost.
+            if (execution.cancelled) {
+                report(ref, FailureKind.FAILURE_KIND_CANCELLED, "cancelled: " + execution.cancelReason, "", -1);
+                return;
+            }
             log.error("chunk {} failed: the node ran out of {}", ref.getChunkId(), outOf(e), e);
+            // Out of memory may be the load on this node (other slots' chunks), not the job's
+            // fault: the kind the engines give it, which is not judged deterministic.
             report(
                     ref,
-                    FailureKind.FAILURE_KIND_CRASH,
+                    e instanceof OutOfMemoryError
+                            ? FailureKind.FAILURE_KIND_OUT_OF_MEMORY
+                            : FailureKind.FAILURE_KIND_CRASH,
                     "node error: the node ran out of " + outOf(e) + " rendering frames "
                             + assign.getFrames().getStart() + "-"
                             + assign.getFrames().getEnd() + " (" + e + ")",

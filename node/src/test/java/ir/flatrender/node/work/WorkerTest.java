@@ -178,14 +178,16 @@ class WorkerTest {
         worker.assign(first);
         ChunkFailed heap = failure();
         assertThat(heap.getChunk()).isEqualTo(first.getChunk());
-        assertThat(heap.getKind()).isEqualTo(FailureKind.FAILURE_KIND_CRASH);
+        assertThat(heap.getKind()).isEqualTo(FailureKind.FAILURE_KIND_OUT_OF_MEMORY);
         assertThat(heap.getMessage())
                 .contains("ran out of memory rendering frames 0-9")
                 .contains("Java heap space");
 
         // The same slot takes the next chunk: the node carries on.
         worker.assign(assignment(template));
-        assertThat(failure().getMessage()).contains("ran out of stack");
+        ChunkFailed stack = failure();
+        assertThat(stack.getKind()).isEqualTo(FailureKind.FAILURE_KIND_CRASH);
+        assertThat(stack.getMessage()).contains("ran out of stack");
         worker.assign(assignment(template));
         assertThat(failure().getMessage()).contains("node error: java.lang.IllegalStateException: bug");
 

@@ -30,7 +30,18 @@ class TiersTest {
         assertThat(Tiers.crf("480p", 18)).isEqualTo(12);
         assertThat(Tiers.crf("720p", 18)).isEqualTo(18);
         assertThat(Tiers.crf("2160p", 23)).isEqualTo(23);
-        assertThat(Tiers.crf("360p", 3)).isZero();
+        assertThat(Tiers.crf("360p", 3)).isEqualTo(1);
+        assertThat(Tiers.crf("360p", 0)).isZero();
+    }
+
+    @Test
+    void outputsStoredBeforeTiersHadTheirOwnCrfReadWithout() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Output old = json.readValue(
+                "{\"tier\": \"360p\", \"width\": 640, \"height\": 360, \"format\": \"mpegts\"}", Output.class);
+        assertThat(old.crf()).isNull();
+        Output now = new Output("360p", 640, 360, "mpegts", 12);
+        assertThat(json.readValue(json.writeValueAsString(now), Output.class)).isEqualTo(now);
     }
 
     @Test

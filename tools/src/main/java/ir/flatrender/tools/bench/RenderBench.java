@@ -242,7 +242,8 @@ final class RenderBench {
                 EncoderProfile.newBuilder()
                         .setCodec(encoder.codec())
                         .setPreset(encoder.preset())
-                        .setCrf(encoder.crf())
+                        // The tier's own CRF where it has one (a small tier), as the farm's node encodes it.
+                        .setCrf(output.crf() != null ? output.crf() : encoder.crf())
                         .setPixelFormat(encoder.pixelFormat())
                         .setContainer(encoder.container())
                         .setProfile(encoder.profile())
