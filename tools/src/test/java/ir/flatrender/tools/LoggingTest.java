@@ -48,6 +48,20 @@ class LoggingTest {
         configure("/logback-test.xml");
     }
 
+    @Test
+    @DisplayName("the shipped configuration loads without a warning: logback prints its whole status on the"
+            + " CLI's standard output when one does, ahead of a table or -o json")
+    void theShippedConfigurationLoadsCleanly() throws JoranException {
+        LoggerContext fresh = new LoggerContext();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(fresh);
+        configurator.doConfigure(LoggingTest.class.getResource("/logback.xml"));
+        assertThat(new ch.qos.logback.core.status.StatusUtil(fresh).getHighestLevel(0))
+                .as("%s", fresh.getStatusManager().getCopyOfStatusList())
+                .isLessThan(ch.qos.logback.core.status.Status.WARN);
+        fresh.stop();
+    }
+
     private static int flatrender(String... args) {
         return FlatRender.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false, args);
     }
