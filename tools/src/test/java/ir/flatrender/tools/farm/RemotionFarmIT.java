@@ -6,9 +6,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.media.process.ProcessOutcome;
-import ir.flatrender.media.process.ProcessSpec;
-import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.node.engines.remotion.RemotionEngine;
@@ -525,17 +522,6 @@ class RemotionFarmIT {
     }
 
     private static void runRunner(String script, String... arguments) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of("node", RUNNER.resolve(script).toString()));
-        command.addAll(List.of(arguments));
-        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
-            ProcessOutcome outcome = supervisor
-                    .start(ProcessSpec.of("reference-" + script, command, directory)
-                            .withLimits(Duration.ofMinutes(5), Duration.ofMinutes(2), true))
-                    .await();
-            assertThat(outcome.succeeded())
-                    .as(outcome.describe() + "\n" + outcome.logTailText())
-                    .isTrue();
-        }
+        RunnerScripts.run(RUNNER, directory, Duration.ofMinutes(5), script, arguments);
     }
 }

@@ -10,9 +10,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.media.process.ProcessOutcome;
-import ir.flatrender.media.process.ProcessSpec;
-import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.node.engines.remotion.RemotionEngine;
@@ -756,18 +753,7 @@ class TemplatePackFarmIT {
     }
 
     private static void runRunner(Path work, String script, String... arguments) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of("node", RUNNER.resolve(script).toString()));
-        command.addAll(List.of(arguments));
-        try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(3))) {
-            ProcessOutcome outcome = supervisor
-                    .start(ProcessSpec.of("reference-" + script, command, work)
-                            .withLimits(Duration.ofMinutes(10), Duration.ofMinutes(2), true))
-                    .await();
-            assertThat(outcome.succeeded())
-                    .as(outcome.describe() + "\n" + outcome.logTailText())
-                    .isTrue();
-        }
+        RunnerScripts.run(RUNNER, work, Duration.ofMinutes(10), script, arguments);
     }
 
     private static void copy(Path from, Path to) throws IOException {
