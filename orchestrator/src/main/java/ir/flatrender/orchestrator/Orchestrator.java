@@ -24,24 +24,33 @@ import ir.flatrender.orchestrator.api.FarmAdminServiceImpl;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
+import ir.flatrender.orchestrator.assembly.AssemblySettings;
+import ir.flatrender.orchestrator.assembly.MediaTools;
+import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.health.HealthHistory;
+import ir.flatrender.orchestrator.jobs.AttemptFailures;
+import ir.flatrender.orchestrator.jobs.Attempts;
+import ir.flatrender.orchestrator.jobs.ChunkCompletion;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
+import ir.flatrender.orchestrator.jobs.JobCache;
+import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
+import ir.flatrender.orchestrator.nodes.LeaseTimings;
 import ir.flatrender.orchestrator.nodes.NodeControl;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
+import ir.flatrender.orchestrator.nodes.NodeGauges;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
 import ir.flatrender.orchestrator.nodes.NodeSession;
 import ir.flatrender.orchestrator.nodes.SegmentUploads;
 import ir.flatrender.orchestrator.nodes.SegmentVerifier;
-import ir.flatrender.orchestrator.scheduling.JobCache;
-import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.scheduling.LeaseReaper;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.server.CallerInterceptor;
@@ -165,52 +174,62 @@ public final class Orchestrator implements AutoCloseable {
 
             NodeRegistry registry = new NodeRegistry();
             FarmCredentials credentials = new FarmCredentials(jdbi);
-            FarmMetrics metrics = push(closeables, new FarmMetrics(meters, jdbi, registry));
-            JobEvents events = new JobEvents();
+            FarmMetrics metrics = push(closeables, new FarmMetrics(meters, jdbi));
+            NodeGauges.register(meters, registry);
+            JobEvents watchers = new JobEvents();
             RunningProgress progress = new RunningProgress();
             JobCache jobCache = new JobCache(jdbi);
+            // The jobs domain's facts, and who acts on them (ARCHITECTURE.md, "Domain events").
+            DomainEvents events = new DomainEvents();
             Scheduler scheduler =
-                    push(closeables, new Scheduler(jdbi, registry, jobCache, events, config.scheduler(), metrics));
+                    push(closeables, new Scheduler(jdbi, registry, jobCache, watchers, config.scheduler(), metrics));
             Assembler assembler = push(
                     closeables,
                     new Assembler(
                             jdbi,
                             blobs,
                             templates,
-                            ffmpeg,
-                            supervisor,
-                            ffprobe,
-                            Files.createDirectories(scratch.resolve("assembly")),
-                            events,
-                            jobCache,
-                            config.assemblyThreads(),
-                            id,
-                            () -> scheduler.wake(true),
-                            metrics));
+                            new MediaTools(ffmpeg, supervisor, ffprobe),
+                            new AssemblySettings(
+                                    Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
+                            events));
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
-            JobLifecycle lifecycle = new JobLifecycle(
+            scheduler.subscribeTo(events);
+            assembler.subscribeTo(events);
+            snapshotStore.subscribeTo(events, jobCache, watchers);
+            registry.subscribeTo(events);
+            metrics.subscribeTo(events);
+            events.subscribe(FarmEvent.AssemblyEnded.class, ended -> {
+                jobCache.evict(ended.jobId());
+                watchers.publish(ended.jobId());
+            });
+            JobControl control = new JobControl(jdbi, jobCache, progress, watchers, events);
+            ChunkCompletion completion = new ChunkCompletion(jdbi, jobCache, progress, watchers, events, id);
+            Attempts attempts = new Attempts(
                     jdbi,
-                    registry,
-                    progress,
-                    events,
-                    jobCache,
-                    scheduler,
-                    assembler,
-                    snapshotStore,
-                    config.health().quarantine(),
-                    id,
-                    metrics);
+                    completion,
+                    new AttemptFailures(
+                            jdbi,
+                            jobCache,
+                            progress,
+                            watchers,
+                            events,
+                            config.health().quarantine(),
+                            control));
             HealthHistory health =
                     push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
+            LeaseTimings leases = new LeaseTimings(
+                    config.scheduler().heartbeatInterval(), config.scheduler().leaseTimeout());
             NodeEventHandler handler = new NodeEventHandler(
-                    jdbi, registry, scheduler, lifecycle, progress, events, config.scheduler(), id, health, metrics);
-            LeaseReaper reaper = push(closeables, new LeaseReaper(jdbi, registry, lifecycle, config.scheduler(), id));
+                    jdbi, registry, events, attempts, progress, watchers, leases, id, health, metrics);
+            LeaseReaper reaper =
+                    push(closeables, new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
             SegmentUploads uploads = new SegmentUploads(
                     jdbi,
                     blobs,
                     jobCache,
-                    lifecycle,
+                    attempts,
                     new SegmentVerifier(ffprobe, config.verifySegments()),
                     io,
                     config.maxSegmentBytes(),
@@ -220,7 +239,7 @@ public final class Orchestrator implements AutoCloseable {
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
             JobQueries queries = new JobQueries(jdbi, progress);
             SnapshotService snapshots =
-                    new SnapshotService(jdbi, templates, submitter, scheduler, events, snapshotStore, json);
+                    new SnapshotService(jdbi, templates, submitter, events, watchers, snapshotStore, json);
             NodeControl nodeControl = push(
                     closeables,
                     new NodeControl(
@@ -228,7 +247,7 @@ public final class Orchestrator implements AutoCloseable {
                             registry,
                             handler,
                             submitter,
-                            scheduler,
+                            events,
                             blobs,
                             config.health().quarantine(),
                             id,
@@ -259,9 +278,9 @@ public final class Orchestrator implements AutoCloseable {
                             new JobServiceImpl(
                                     submitter,
                                     queries,
-                                    lifecycle,
-                                    scheduler,
+                                    control,
                                     events,
+                                    watchers,
                                     blobs,
                                     streamer,
                                     watchTimer,
@@ -270,7 +289,7 @@ public final class Orchestrator implements AutoCloseable {
                                     json),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new FarmAdminServiceImpl(nodeControl, jdbi, lifecycle, snapshotStore, credentials), auth))
+                            new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials), auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(
                                     templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.failures.FailureDao;
 import ir.flatrender.orchestrator.jobs.FrameRange;
+import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.nodes.NodeCacheDao;
 import ir.flatrender.orchestrator.nodes.NodeControl;
@@ -13,7 +14,6 @@ import ir.flatrender.orchestrator.nodes.NodeState;
 import ir.flatrender.orchestrator.nodes.NodeView;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.repairs.RepairRow;
-import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.server.Caller;
 import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.snapshots.SnapshotStore;
@@ -59,14 +59,14 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
 
     private final NodeControl control;
     private final Jdbi jdbi;
-    private final JobLifecycle lifecycle;
+    private final JobControl lifecycle;
     private final SnapshotStore snapshots;
     private final FarmCredentials credentials;
 
     public FarmAdminServiceImpl(
             NodeControl control,
             Jdbi jdbi,
-            JobLifecycle lifecycle,
+            JobControl lifecycle,
             SnapshotStore snapshots,
             FarmCredentials credentials) {
         this.credentials = requireNonNull(credentials, "credentials is null");
@@ -247,7 +247,7 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
                 frames = Optional.of(new FrameRange(
                         request.getFrames().getStart(), request.getFrames().getEnd()));
             }
-            JobLifecycle.Requeued requeued = lifecycle.requeue(
+            JobControl.Requeued requeued = lifecycle.requeue(
                     job, frames, request.getReason().isBlank() ? "requeued by an operator" : request.getReason());
             RequeueChunksResponse.Builder response = RequeueChunksResponse.newBuilder()
                     .setJobState(requeued.job().state());

@@ -10,19 +10,20 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.StatusMapper;
-import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
+import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
+import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.JobView;
 import ir.flatrender.orchestrator.jobs.SubmitCommand;
-import ir.flatrender.orchestrator.scheduling.JobLifecycle;
-import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.snapshots.SnapshotService;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
+import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import ir.flatrender.proto.farm.v1.CancelJobRequest;
 import ir.flatrender.proto.farm.v1.DownloadExportRequest;
 import ir.flatrender.proto.farm.v1.ExportData;
@@ -57,8 +58,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
 
     private final JobSubmitter submitter;
     private final JobQueries queries;
-    private final JobLifecycle lifecycle;
-    private final Scheduler scheduler;
+    private final JobControl lifecycle;
+    private final DomainEvents farmEvents;
     private final JobEvents events;
     private final BlobStore blobs;
     private final BlobStreamer streamer;
@@ -70,8 +71,8 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     public JobServiceImpl(
             JobSubmitter submitter,
             JobQueries queries,
-            JobLifecycle lifecycle,
-            Scheduler scheduler,
+            JobControl lifecycle,
+            DomainEvents farmEvents,
             JobEvents events,
             BlobStore blobs,
             BlobStreamer streamer,
@@ -82,7 +83,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         this.submitter = requireNonNull(submitter, "submitter is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.events = requireNonNull(events, "events is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.streamer = requireNonNull(streamer, "streamer is null");
@@ -116,7 +117,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                     Optional.empty());
             JobSubmitter.Submitted submitted = submitter.submit(command);
             if (submitted.created()) {
-                scheduler.wake(true);
+                farmEvents.publish(new FarmEvent.WorkAdded());
             }
             JobView view = queries.view(submitted.job().id(), Optional.empty(), false);
             return SubmitJobResponse.newBuilder()

@@ -2,8 +2,6 @@ package ir.flatrender.orchestrator.health;
 
 import static java.util.Objects.requireNonNull;
 
-import ir.flatrender.proto.farm.v1.Heartbeat;
-import ir.flatrender.proto.farm.v1.ResourceSample;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,26 +65,25 @@ public final class HealthHistory implements AutoCloseable {
     }
 
     /** A heartbeat arrived: its sample is kept when the node's last one is old enough. */
-    public void record(UUID nodeId, Heartbeat heartbeat) {
+    public void record(UUID nodeId, NodeSample sample) {
         Instant now = clock.instant();
         Instant last = lastSample.get(nodeId);
         if (last != null && Duration.between(last, now).compareTo(config.sampleInterval()) < 0) {
             return;
         }
         lastSample.put(nodeId, now);
-        ResourceSample sample = heartbeat.getResources();
         jdbi.useExtension(
                 HealthDao.class,
                 dao -> dao.insert(
                         nodeId,
-                        sample.getCpuLoad(),
-                        sample.getLoadAverage() < 0 ? null : sample.getLoadAverage(),
-                        sample.getMemoryUsedBytes() == 0 ? null : sample.getMemoryUsedBytes(),
-                        sample.getMemoryTotalBytes() == 0 ? null : sample.getMemoryTotalBytes(),
-                        sample.getDiskFreeBytes() == 0 ? null : sample.getDiskFreeBytes(),
-                        sample.getGpuPresent() ? sample.getGpuLoad() : null,
-                        sample.getGpuPresent() ? sample.getGpuMemoryUsedBytes() : null,
-                        heartbeat.getRunningCount()));
+                        sample.cpuLoad(),
+                        sample.loadAverage(),
+                        sample.memoryUsedBytes(),
+                        sample.memoryTotalBytes(),
+                        sample.diskFreeBytes(),
+                        sample.gpuLoad(),
+                        sample.gpuMemoryUsedBytes(),
+                        sample.running()));
     }
 
     /** A node left: its next connection samples at once. */

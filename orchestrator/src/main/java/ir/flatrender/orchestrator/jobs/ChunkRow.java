@@ -24,7 +24,8 @@ public record ChunkRow(
         Instant finishedAt,
         int framesDone,
         Long renderMillis,
-        String error) {
+        String error)
+        implements ir.flatrender.orchestrator.repairs.FrameSpan {
     public ChunkState chunkState() {
         return ChunkState.fromDb(state);
     }

@@ -1,6 +1,7 @@
 package ir.flatrender.orchestrator.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -46,8 +47,12 @@ public record JobRow(
         return JobState.fromDb(state);
     }
 
+    public JobKind jobKind() {
+        return JobKind.fromDb(kind);
+    }
+
     public boolean isSnapshot() {
-        return kind.equals("snapshot");
+        return jobKind() == JobKind.SNAPSHOT;
     }
 
     /** The job's own output: the tier it was asked for. */

@@ -10,6 +10,7 @@ import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.FieldViolation;
 import ir.flatrender.orchestrator.templates.AspectSize;
+import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import ir.flatrender.orchestrator.templates.BindingsValidator;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.TemplateAudio;
@@ -40,8 +41,6 @@ public final class JobSubmitter {
     private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final int MAX_PRIORITY = 100;
     private static final int MAX_EXTRA_TIERS = 4;
-    private static final int MAX_AUDIO_TRACKS = 8;
-    private static final Set<String> AUDIO_ROLES = Set.of("music", "voiceover", "sfx");
     private static final Set<String> STILL_FORMATS = Set.of("png", "jpeg");
 
     private final Jdbi jdbi;
@@ -123,7 +122,8 @@ public final class JobSubmitter {
                 plan.frames().end(),
                 plan.bindings(),
                 config.encoder(),
-                targetNode.isPresent() ? "health_check" : command.stillFormat().isPresent() ? "snapshot" : "video",
+                JobKind.of(targetNode.isPresent(), command.stillFormat().isPresent())
+                        .dbName(),
                 plan.outputs(),
                 plan.audio(),
                 priority,
@@ -291,24 +291,7 @@ public final class JobSubmitter {
             audio.addAll(TemplateAudio.resolve(template.manifest(), bindings, problems));
         }
         double seconds = (double) frames.count() / fps;
-        if (command.audio().size() > MAX_AUDIO_TRACKS) {
-            problems.add(new FieldViolation("audio", "at most " + MAX_AUDIO_TRACKS + " tracks"));
-        }
-        for (int i = 0; i < command.audio().size(); i++) {
-            AudioTrackSpec track = command.audio().get(i);
-            String path = "audio[" + i + "]";
-            if (!AUDIO_ROLES.contains(track.role())) {
-                problems.add(new FieldViolation(path + ".role", "must be music, voiceover or sfx"));
-            }
-            BindingsValidator.checkAudioSource(track.source(), template.files(), path + ".source", problems);
-            if (!(track.volume() >= 0 && track.volume() <= 2)) {
-                problems.add(new FieldViolation(path + ".volume", "must be from 0 to 2"));
-            }
-            if (!(track.startSeconds() >= 0 && track.startSeconds() < seconds)) {
-                problems.add(
-                        new FieldViolation(path + ".start_seconds", "must be within the video (0 to " + seconds + ")"));
-            }
-        }
+        TemplateAudio.checkRequestTracks(command.audio(), seconds, template.files(), problems);
         audio.addAll(command.audio());
         if (!problems.isEmpty()) {
             throw FarmException.invalid("invalid render request", problems);

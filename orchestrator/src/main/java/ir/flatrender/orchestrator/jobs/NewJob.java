@@ -1,6 +1,7 @@
 package ir.flatrender.orchestrator.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.jobs;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import java.util.Optional;
 import java.util.UUID;
 

@@ -6,9 +6,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import ir.flatrender.orchestrator.nodes.NodeRegistry;
-import ir.flatrender.orchestrator.nodes.NodeSession;
-import ir.flatrender.orchestrator.nodes.NodeState;
+import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +42,9 @@ public final class FarmMetrics implements AutoCloseable {
     private final Map<String, AtomicLong> chunks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
-    public FarmMetrics(MeterRegistry registry, Jdbi jdbi, NodeRegistry nodes) {
+    public FarmMetrics(MeterRegistry registry, Jdbi jdbi) {
         this.registry = requireNonNull(registry, "registry is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
-        requireNonNull(nodes, "nodes is null");
         this.slotWait = Timer.builder("flatrender.slot.wait")
                 .description("From a node's slot freeing while work waits to its next assignment")
                 .publishPercentiles(0.5, 0.99)
@@ -62,35 +61,6 @@ public final class FarmMetrics implements AutoCloseable {
                     .tag("state", state)
                     .register(registry);
         }
-        for (NodeState state : NodeState.values()) {
-            Gauge.builder(
-                            "flatrender.nodes",
-                            nodes,
-                            r -> r.sessions().stream()
-                                    .filter(s -> s.identity() != null && s.state() == state)
-                                    .count())
-                    .description("Nodes connected to this orchestrator by state")
-                    .tag("state", state.dbName())
-                    .register(registry);
-        }
-        Gauge.builder(
-                        "flatrender.node.slots",
-                        nodes,
-                        r -> r.sessions().stream()
-                                .mapToInt(NodeSession::busySlots)
-                                .sum())
-                .description("Slots of connected nodes")
-                .tag("use", "busy")
-                .register(registry);
-        Gauge.builder(
-                        "flatrender.node.slots",
-                        nodes,
-                        r -> r.sessions().stream()
-                                .mapToInt(NodeSession::freeSlots)
-                                .sum())
-                .description("Slots of connected nodes")
-                .tag("use", "free")
-                .register(registry);
         // Every series exists from the start, at zero, so rates and dashboards see it before
         // its first event.
         for (String engine : ir.flatrender.orchestrator.templates.TemplateManifestParser.ENGINES) {
@@ -152,6 +122,17 @@ public final class FarmMetrics implements AutoCloseable {
 
     public void assembled(long nanos) {
         assembly.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts completed chunks and failed attempts as the jobs domain announces them. */
+    public void subscribeTo(DomainEvents events) {
+        events.subscribe(FarmEvent.ChunkCompleted.class, event -> {
+            ChunkRow chunk = event.chunk();
+            chunkCompleted(chunk.engine(), chunk.isAudioTask() ? 0 : chunk.frameEnd() - chunk.frameStart() + 1);
+        });
+        events.subscribe(FarmEvent.AttemptFailed.class, event -> crashed(event.kind()));
+        events.subscribe(FarmEvent.JobAssembled.class, event -> assembled(event.nanos()));
+        events.subscribe(FarmEvent.ChunkRepaired.class, event -> repaired(event.detectedBy()));
     }
 
     public void chunkCompleted(String engine, int frames) {

@@ -1,5 +1,6 @@
 package ir.flatrender.orchestrator.nodes;
 
+import ir.flatrender.orchestrator.health.QuarantineDao;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,27 +44,9 @@ public interface NodeAdminDao {
     @SqlUpdate("UPDATE render.nodes SET state = :to, updated_at = now() WHERE id = :id AND state = ANY(:from)")
     int setState(@Bind("id") UUID id, @Bind("from") String[] from, @Bind("to") String to);
 
-    /**
-     * Back to work, quarantine lifted: online while connected, else offline (it comes back
-     * online when it connects).
-     */
-    @SqlUpdate("""
-            UPDATE render.nodes
-            SET state = CASE WHEN orchestrator_id IS NULL THEN 'offline' ELSE 'online' END,
-                quarantine_reason = NULL, quarantined_at = NULL, health_checks_failed = 0,
-                health_check_due_at = NULL, health_check_job_id = NULL, updated_at = now()
-            WHERE id = :id AND state = ANY(:from)
-            """)
+    /** Back to work from one of {@code from}, quarantine lifted ({@link QuarantineDao#READMIT}). */
+    @SqlUpdate(QuarantineDao.READMIT + "WHERE id = :id AND state = ANY(:from)")
     int readmit(@Bind("id") UUID id, @Bind("from") String[] from);
-
-    /** Quarantines a node taking or finishing work; its first health-check render is due at once. */
-    @SqlUpdate("""
-            UPDATE render.nodes
-            SET state = 'quarantined', quarantine_reason = :reason, quarantined_at = now(), health_checks_failed = 0,
-                health_check_due_at = now(), health_check_job_id = NULL, updated_at = now()
-            WHERE id = :id AND state IN ('online', 'draining', 'offline')
-            """)
-    int quarantine(@Bind("id") UUID id, @Bind("reason") String reason);
 
     @SqlUpdate("UPDATE render.nodes SET health_check_job_id = :jobId, updated_at = now() WHERE id = :id")
     int startHealthCheck(@Bind("id") UUID id, @Bind("jobId") UUID jobId);

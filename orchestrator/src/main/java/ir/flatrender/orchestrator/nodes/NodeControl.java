@@ -5,15 +5,16 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.SubmitCommand;
-import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.server.Caller;
 import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.storage.BlobStore;
@@ -53,7 +54,7 @@ public final class NodeControl implements AutoCloseable {
     private final NodeRegistry registry;
     private final NodeEventHandler handler;
     private final JobSubmitter submitter;
-    private final Scheduler scheduler;
+    private final DomainEvents farmEvents;
     private final BlobStore blobs;
     private final QuarantinePolicy policy;
     private final UUID orchestratorId;
@@ -67,7 +68,7 @@ public final class NodeControl implements AutoCloseable {
             NodeRegistry registry,
             NodeEventHandler handler,
             JobSubmitter submitter,
-            Scheduler scheduler,
+            DomainEvents farmEvents,
             BlobStore blobs,
             QuarantinePolicy policy,
             UUID orchestratorId,
@@ -79,7 +80,7 @@ public final class NodeControl implements AutoCloseable {
         this.registry = requireNonNull(registry, "registry is null");
         this.handler = requireNonNull(handler, "handler is null");
         this.submitter = requireNonNull(submitter, "submitter is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
+        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.policy = requireNonNull(policy, "policy is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
@@ -159,7 +160,7 @@ public final class NodeControl implements AutoCloseable {
         }
         registry.get(found.id()).ifPresent(session -> follow(session, NodeState.ONLINE));
         log.info("node {} {}", found.name(), what);
-        scheduler.wake(false);
+        farmEvents.publish(new FarmEvent.CapacityChanged());
         return get(node);
     }
 
@@ -191,7 +192,7 @@ public final class NodeControl implements AutoCloseable {
             handler.stopAll(session, "node " + session.name() + " disabled");
         }
         if (state.takesWork() && !before.takesWork()) {
-            scheduler.wake(false);
+            farmEvents.publish(new FarmEvent.CapacityChanged());
         }
     }
 
@@ -283,19 +284,13 @@ public final class NodeControl implements AutoCloseable {
                             session.name(),
                             attempt.getKey(),
                             attempt.getValue());
-                    session.send(NodeCommand.newBuilder()
-                            .setCancel(ir.flatrender.proto.farm.v1.CancelChunk.newBuilder()
-                                    .setChunk(ir.flatrender.proto.farm.v1.ChunkRef.newBuilder()
-                                            .setChunkId(attempt.getKey().toString())
-                                            .setAttempt(attempt.getValue()))
-                                    .setReason("the chunk was cancelled or taken back"))
-                            .build());
+                    session.stop(attempt.getKey(), attempt.getValue(), null, "the chunk was cancelled or taken back");
                     freed = true;
                 }
             }
         }
         if (freed) {
-            scheduler.wake(false);
+            farmEvents.publish(new FarmEvent.CapacityChanged());
         }
     }
 
@@ -348,7 +343,7 @@ public final class NodeControl implements AutoCloseable {
             JobRow job = submitter.submitHealthCheck(check.get(), node.id()).job();
             jdbi.useExtension(NodeAdminDao.class, dao -> dao.startHealthCheck(node.id(), job.id()));
             log.info("node {}: health-check render {} queued", node.name(), job.id());
-            scheduler.wake(true);
+            farmEvents.publish(new FarmEvent.WorkAdded());
         } catch (FarmException e) {
             jdbi.useExtension(
                     NodeAdminDao.class,

@@ -3,18 +3,19 @@ package ir.flatrender.orchestrator.nodes;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.health.HealthHistory;
+import ir.flatrender.orchestrator.health.NodeSample;
+import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
-import ir.flatrender.orchestrator.scheduling.JobLifecycle;
-import ir.flatrender.orchestrator.scheduling.Scheduler;
-import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
 import ir.flatrender.orchestrator.server.Caller;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
 import ir.flatrender.proto.farm.v1.CacheReport;
@@ -31,6 +32,7 @@ import ir.flatrender.proto.farm.v1.Hello;
 import ir.flatrender.proto.farm.v1.LeaseRenewal;
 import ir.flatrender.proto.farm.v1.NodeCommand;
 import ir.flatrender.proto.farm.v1.RenewedLease;
+import ir.flatrender.proto.farm.v1.ResourceSample;
 import ir.flatrender.proto.farm.v1.Welcome;
 import java.util.HashSet;
 import java.util.List;
@@ -57,11 +59,11 @@ public final class NodeEventHandler {
 
     private final Jdbi jdbi;
     private final NodeRegistry registry;
-    private final Scheduler scheduler;
-    private final JobLifecycle lifecycle;
+    private final DomainEvents farmEvents;
+    private final Attempts attempts;
     private final RunningProgress progress;
     private final JobEvents events;
-    private final SchedulerConfig config;
+    private final LeaseTimings config;
     private final UUID orchestratorId;
     private volatile boolean shuttingDown;
     private final HealthHistory health;
@@ -70,19 +72,19 @@ public final class NodeEventHandler {
     public NodeEventHandler(
             Jdbi jdbi,
             NodeRegistry registry,
-            Scheduler scheduler,
-            JobLifecycle lifecycle,
+            DomainEvents farmEvents,
+            Attempts attempts,
             RunningProgress progress,
             JobEvents events,
-            SchedulerConfig config,
+            LeaseTimings config,
             UUID orchestratorId,
             HealthHistory health,
             FarmMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
-        this.scheduler = requireNonNull(scheduler, "scheduler is null");
-        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
+        this.attempts = requireNonNull(attempts, "attempts is null");
         this.progress = requireNonNull(progress, "progress is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
@@ -178,7 +180,7 @@ public final class NodeEventHandler {
                 hello.getSlots(),
                 hello.getVersion(),
                 row.state());
-        scheduler.wake(false);
+        farmEvents.publish(new FarmEvent.CapacityChanged());
     }
 
     private static String checkHello(Hello hello) {
@@ -284,7 +286,7 @@ public final class NodeEventHandler {
                     .setLeaseExpiresAtUnixMillis(lease.leaseExpiresAt().toEpochMilli()));
         }
         session.send(NodeCommand.newBuilder().setLeaseRenewal(answer).build());
-        health.record(node.nodeId(), heartbeat);
+        health.record(node.nodeId(), sampleOf(heartbeat));
     }
 
     void onStarted(NodeSession session, ChunkStarted started) {
@@ -347,13 +349,13 @@ public final class NodeEventHandler {
             MDC.remove("chunk");
         }
         boolean applied = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED
-                ? lifecycle.chunkReturned(
+                ? attempts.returned(
                         chunk.get().chunkId(),
                         chunk.get().jobId(),
                         session.identity().nodeId(),
                         chunk.get().attempt(),
                         reason)
-                : lifecycle.chunkFailed(
+                : attempts.failed(
                         chunk.get().chunkId(),
                         chunk.get().attempt(),
                         new ChunkFailure(
@@ -364,7 +366,7 @@ public final class NodeEventHandler {
         if (!applied) {
             // The chunk had already moved on; just free the slot the node reported.
             session.release(chunk.get().chunkId(), chunk.get().attempt());
-            scheduler.wake(false);
+            farmEvents.publish(new FarmEvent.CapacityChanged());
         }
     }
 
@@ -394,7 +396,7 @@ public final class NodeEventHandler {
         // What the node no longer runs died with it (a restart, a crash): each a lost attempt.
         List<ChunkLease> lost = jdbi.withExtension(
                 JobDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
-        lifecycle.attemptsLost(
+        attempts.lost(
                 lost, "node_lost", "node " + session.name() + " came back without the attempt (restarted or crashed)");
         if (!kept.isEmpty() || !stale.isEmpty()) {
             log.info(
@@ -438,7 +440,7 @@ public final class NodeEventHandler {
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
-        lifecycle.attemptsLost(lost, "node_lost", reason);
+        attempts.lost(lost, "node_lost", reason);
     }
 
     /**
@@ -448,26 +450,20 @@ public final class NodeEventHandler {
     public void stopAll(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
         List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
-        lifecycle.chunksTakenBack(lost, reason);
+        attempts.takenBack(lost, reason);
         // Attempts the database no longer had on it (taken back through another orchestrator).
         for (var held : session.inFlight().entrySet()) {
             if (session.release(held.getKey(), held.getValue())) {
-                session.send(NodeCommand.newBuilder()
-                        .setCancel(CancelChunk.newBuilder()
-                                .setChunk(ChunkRef.newBuilder()
-                                        .setChunkId(held.getKey().toString())
-                                        .setAttempt(held.getValue()))
-                                .setReason(reason))
-                        .build());
+                session.stop(held.getKey(), held.getValue(), null, reason);
             }
         }
-        scheduler.wake(false);
+        farmEvents.publish(new FarmEvent.CapacityChanged());
     }
 
     /** Takes back, in the database, the chunks out on a node not connected here. */
     public void takeBackFrom(UUID nodeId, String reason) {
         List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(nodeId, OUT_ON_NODE));
-        lifecycle.chunksTakenBack(lost, reason);
+        attempts.takenBack(lost, reason);
     }
 
     /** A chunk reference from a node, when it names the attempt this session holds. */
@@ -493,5 +489,19 @@ public final class NodeEventHandler {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** The heartbeat's resource sample, its unmeasured fields (zero, or a negative load average) as null. */
+    static NodeSample sampleOf(Heartbeat heartbeat) {
+        ResourceSample sample = heartbeat.getResources();
+        return new NodeSample(
+                sample.getCpuLoad(),
+                sample.getLoadAverage() < 0 ? null : sample.getLoadAverage(),
+                sample.getMemoryUsedBytes() == 0 ? null : sample.getMemoryUsedBytes(),
+                sample.getMemoryTotalBytes() == 0 ? null : sample.getMemoryTotalBytes(),
+                sample.getDiskFreeBytes() == 0 ? null : sample.getDiskFreeBytes(),
+                sample.getGpuPresent() ? sample.getGpuLoad() : null,
+                sample.getGpuPresent() ? sample.getGpuMemoryUsedBytes() : null,
+                heartbeat.getRunningCount());
     }
 }

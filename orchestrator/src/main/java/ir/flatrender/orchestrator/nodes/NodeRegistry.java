@@ -1,5 +1,8 @@
 package ir.flatrender.orchestrator.nodes;
 
+import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.ChunkLease;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,5 +57,33 @@ public final class NodeRegistry {
 
     public int size() {
         return sessions.size();
+    }
+
+    /**
+     * Follows what the jobs domain decides about attempts and nodes: a released attempt frees its
+     * slot on the session (and is stopped on the node where the event says so), a quarantined or
+     * readmitted node's session takes that state.
+     */
+    public void subscribeTo(DomainEvents events) {
+        events.subscribe(FarmEvent.AttemptReleased.class, this::released);
+        events.subscribe(
+                FarmEvent.NodeQuarantined.class,
+                event -> get(event.nodeId()).ifPresent(session -> session.setState(NodeState.QUARANTINED)));
+        events.subscribe(
+                FarmEvent.NodeReadmitted.class,
+                event -> get(event.nodeId()).ifPresent(session -> session.setState(NodeState.ONLINE)));
+    }
+
+    private void released(FarmEvent.AttemptReleased event) {
+        ChunkLease lease = event.lease();
+        if (lease.nodeId() == null) {
+            return;
+        }
+        get(lease.nodeId()).ifPresent(session -> {
+            boolean held = session.release(lease.id(), lease.attempt());
+            if (event.stop() == FarmEvent.StopOnNode.ALWAYS || (event.stop() == FarmEvent.StopOnNode.IF_HELD && held)) {
+                session.stop(lease.id(), lease.attempt(), lease.jobId(), event.reason());
+            }
+        });
     }
 }

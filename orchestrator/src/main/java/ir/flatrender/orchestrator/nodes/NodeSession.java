@@ -174,6 +174,32 @@ public final class NodeSession {
         return Map.copyOf(inFlight);
     }
 
+    /** Tells the node to stop an attempt ({@code jobId} may be null where it is not known). */
+    public boolean stop(UUID chunkId, long attempt, UUID jobId, String reason) {
+        ir.flatrender.proto.farm.v1.ChunkRef.Builder chunk = ir.flatrender.proto.farm.v1.ChunkRef.newBuilder()
+                .setChunkId(chunkId.toString())
+                .setAttempt(attempt);
+        if (jobId != null) {
+            chunk.setJobId(jobId.toString());
+        }
+        return send(NodeCommand.newBuilder()
+                .setCancel(ir.flatrender.proto.farm.v1.CancelChunk.newBuilder()
+                        .setChunk(chunk)
+                        .setReason(reason))
+                .build());
+    }
+
+    /**
+     * Queues a claimed chunk's assignment for the node.
+     *
+     * @return false when the session is closed or the node stopped reading its stream
+     */
+    public boolean assign(ir.flatrender.orchestrator.jobs.JobRow job, ir.flatrender.orchestrator.jobs.ChunkRow chunk) {
+        return send(NodeCommand.newBuilder()
+                .setAssign(Assignments.assignment(job, chunk, chunk.leaseExpiresAt()))
+                .build());
+    }
+
     /**
      * Queues a command for the node.
      *

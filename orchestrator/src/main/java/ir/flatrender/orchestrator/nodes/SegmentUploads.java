@@ -9,15 +9,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
+import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
-import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
-import ir.flatrender.orchestrator.scheduling.JobCache;
-import ir.flatrender.orchestrator.scheduling.JobLifecycle;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
 import ir.flatrender.proto.farm.v1.SegmentFile;
@@ -61,8 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmentUploads {
     private static final Logger log = LoggerFactory.getLogger(SegmentUploads.class);
-    private static final String[] OUT_ON_NODE =
-            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.COMPLETE));
     public static final String AUDIO = "audio";
     /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
     public static final int MAX_PART_BYTES = 1 << 20;
@@ -72,7 +69,7 @@ public final class SegmentUploads {
     private final Jdbi jdbi;
     private final BlobStore blobs;
     private final JobCache jobs;
-    private final JobLifecycle lifecycle;
+    private final Attempts attempts;
     private final SegmentVerifier verifier;
     private final Executor io;
     private final long maxSegmentBytes;
@@ -84,7 +81,7 @@ public final class SegmentUploads {
             Jdbi jdbi,
             BlobStore blobs,
             JobCache jobs,
-            JobLifecycle lifecycle,
+            Attempts attempts,
             SegmentVerifier verifier,
             Executor io,
             long maxSegmentBytes,
@@ -94,7 +91,7 @@ public final class SegmentUploads {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
-        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.attempts = requireNonNull(attempts, "attempts is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
         this.io = requireNonNull(io, "io is null");
         this.maxSegmentBytes = maxSegmentBytes;
@@ -180,7 +177,7 @@ public final class SegmentUploads {
                 long announced =
                         files.stream().mapToLong(SegmentFile::getSizeBytes).sum();
                 String message = "upload stalled: " + what + " after " + received + " of " + announced + " bytes";
-                boolean ended = lifecycle.chunkFailed(
+                boolean ended = attempts.failed(
                         chunk.id(),
                         header.getChunk().getAttempt(),
                         new ChunkFailure(STALLED_KIND, message, OptionalInt.empty(), ""));
@@ -423,20 +420,12 @@ public final class SegmentUploads {
                 }
                 Optional<String> problem = verify();
                 if (problem.isPresent()) {
-                    lifecycle.chunkFailed(
-                            chunk.id(), attempt, ChunkFailure.badOutput("segment refused: " + problem.get()));
+                    attempts.failed(chunk.id(), attempt, ChunkFailure.badOutput("segment refused: " + problem.get()));
                     throw Status.FAILED_PRECONDITION
                             .withDescription("segment refused: " + problem.get())
                             .asRuntimeException();
                 }
-                completed = jdbi.inTransaction(handle -> {
-                    JobDao dao = handle.attach(JobDao.class);
-                    if (dao.completeChunk(chunk.id(), attempt, OUT_ON_NODE) == 0) {
-                        return false;
-                    }
-                    dao.upsertSegments(rows);
-                    return true;
-                });
+                completed = attempts.recordResult(chunk.id(), attempt, rows);
             } finally {
                 if (!completed) {
                     // This upload's own files only; another upload's are under other keys.
@@ -455,7 +444,7 @@ public final class SegmentUploads {
                             files.stream().mapToLong(SegmentFile::getSizeBytes).sum())
                     .build());
             call.onCompleted();
-            lifecycle.chunkCompleted(chunk);
+            attempts.completed(chunk);
         }
 
         private Optional<String> verify() throws IOException {

@@ -1,6 +1,5 @@
 package ir.flatrender.orchestrator.repairs;
 
-import ir.flatrender.orchestrator.jobs.ChunkRow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,12 +25,12 @@ public final class FrameTimeline {
      * @return each wrong chunk with what is wrong, in frame order; empty when every frame sits
      *     where it was planned
      */
-    public static Map<ChunkRow, String> exportProblems(
-            List<Double> times, int fps, List<ChunkRow> chunks, int jobFrameStart) {
+    public static <C extends FrameSpan> Map<C, String> exportProblems(
+            List<Double> times, int fps, List<C> chunks, int jobFrameStart) {
         List<Double> sorted = times.stream().sorted().toList();
         int planned =
                 chunks.stream().mapToInt(c -> c.frameEnd() - c.frameStart() + 1).sum();
-        Map<ChunkRow, String> problems = new LinkedHashMap<>();
+        Map<C, String> problems = new LinkedHashMap<>();
         if (sorted.isEmpty()) {
             chunks.forEach(c -> problems.put(c, "the export has no frame of it"));
             return problems;
@@ -40,7 +39,7 @@ public final class FrameTimeline {
         for (int i = 0; i < sorted.size(); i++) {
             long at = Math.round((sorted.get(i) - first) * fps);
             if (at != i) {
-                ChunkRow chunk = chunkOf(chunks, jobFrameStart + Math.min(i, planned - 1));
+                C chunk = chunkOf(chunks, jobFrameStart + Math.min(i, planned - 1));
                 problems.putIfAbsent(
                         chunk,
                         String.format(
@@ -75,11 +74,12 @@ public final class FrameTimeline {
      *
      * @param times each chunk's segment packet times in seconds
      */
-    public static Map<ChunkRow, String> segmentProblems(Map<ChunkRow, List<Double>> times, int fps, int jobFrameStart) {
-        Map<ChunkRow, String> problems = new LinkedHashMap<>();
-        Map<ChunkRow, Long> bases = new LinkedHashMap<>();
-        for (Map.Entry<ChunkRow, List<Double>> entry : times.entrySet()) {
-            ChunkRow chunk = entry.getKey();
+    public static <C extends FrameSpan> Map<C, String> segmentProblems(
+            Map<C, List<Double>> times, int fps, int jobFrameStart) {
+        Map<C, String> problems = new LinkedHashMap<>();
+        Map<C, Long> bases = new LinkedHashMap<>();
+        for (Map.Entry<C, List<Double>> entry : times.entrySet()) {
+            C chunk = entry.getKey();
             List<Double> sorted = entry.getValue().stream().sorted().toList();
             int planned = chunk.frameEnd() - chunk.frameStart() + 1;
             if (sorted.size() != planned) {
@@ -123,8 +123,8 @@ public final class FrameTimeline {
         return problems;
     }
 
-    private static ChunkRow chunkOf(List<ChunkRow> chunks, int frame) {
-        for (ChunkRow chunk : chunks) {
+    private static <C extends FrameSpan> C chunkOf(List<C> chunks, int frame) {
+        for (C chunk : chunks) {
             if (frame >= chunk.frameStart() && frame <= chunk.frameEnd()) {
                 return chunk;
             }

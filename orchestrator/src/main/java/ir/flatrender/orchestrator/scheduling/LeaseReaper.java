@@ -3,6 +3,8 @@ package ir.flatrender.orchestrator.scheduling;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.jobs.Attempts;
+import ir.flatrender.orchestrator.jobs.ChunkCompletion;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
@@ -35,7 +37,8 @@ public final class LeaseReaper implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final NodeRegistry registry;
-    private final JobLifecycle lifecycle;
+    private final ChunkCompletion completion;
+    private final Attempts attempts;
     private final SchedulerConfig config;
     private static final String[] ALL_DONE_FROM =
             JobState.dbNames(JobTransitions.from(JobTransitions.Event.ALL_CHUNKS_DONE));
@@ -45,11 +48,17 @@ public final class LeaseReaper implements AutoCloseable {
     private final UUID orchestratorId;
 
     public LeaseReaper(
-            Jdbi jdbi, NodeRegistry registry, JobLifecycle lifecycle, SchedulerConfig config, UUID orchestratorId) {
+            Jdbi jdbi,
+            NodeRegistry registry,
+            ChunkCompletion completion,
+            Attempts attempts,
+            SchedulerConfig config,
+            UUID orchestratorId) {
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
-        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.completion = requireNonNull(completion, "completion is null");
+        this.attempts = requireNonNull(attempts, "attempts is null");
         this.config = requireNonNull(config, "config is null");
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lease-reaper");
@@ -68,10 +77,10 @@ public final class LeaseReaper implements AutoCloseable {
         try {
             for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.doneButNotAssembling(ALL_DONE_FROM))) {
                 log.info("job {}: every chunk is done; assembling it", job);
-                lifecycle.allChunksDone(job);
+                completion.allChunksDone(job);
             }
             for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.unassembledJobs(orchestratorId))) {
-                lifecycle.assemble(job);
+                completion.assemble(job);
             }
         } catch (RuntimeException e) {
             log.warn("job sweep failed; will retry: {}", e.toString());
@@ -93,7 +102,7 @@ public final class LeaseReaper implements AutoCloseable {
             List<ChunkLease> expired = jdbi.withExtension(JobDao.class, dao -> dao.expiredLeases(OUT_ON_NODE));
             // Each a failed attempt on record; the update is fenced (attempt, state, lease still
             // run out), so two orchestrators reaping at once record it once.
-            lifecycle.attemptsLost(
+            attempts.lost(
                     expired,
                     "lease_expired",
                     "no heartbeat listed the attempt within the lease timeout ("

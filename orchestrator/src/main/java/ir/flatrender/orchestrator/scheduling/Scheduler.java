@@ -2,7 +2,10 @@ package ir.flatrender.orchestrator.scheduling;
 
 import static java.util.Objects.requireNonNull;
 
+import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
+import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
@@ -11,7 +14,6 @@ import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
-import ir.flatrender.proto.farm.v1.NodeCommand;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -73,6 +75,12 @@ public final class Scheduler implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Runs a dispatch round whenever work is added or capacity changes. */
+    public void subscribeTo(DomainEvents events) {
+        events.subscribe(FarmEvent.WorkAdded.class, event -> wake(true));
+        events.subscribe(FarmEvent.CapacityChanged.class, event -> wake(false));
     }
 
     /**
@@ -261,9 +269,7 @@ public final class Scheduler implements AutoCloseable {
         for (ChunkRow chunk : claimed) {
             JobRow job = jobs.get(chunk.jobId());
             session.reserve(chunk.id(), chunk.attempt());
-            boolean sent = session.send(NodeCommand.newBuilder()
-                    .setAssign(Assignments.assignment(job, chunk, chunk.leaseExpiresAt()))
-                    .build());
+            boolean sent = session.assign(job, chunk);
             if (sent) {
                 startedJobs.add(job.id());
                 metrics.dispatched(job.engine());

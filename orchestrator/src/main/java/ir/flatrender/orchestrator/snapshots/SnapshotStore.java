@@ -3,7 +3,12 @@ package ir.flatrender.orchestrator.snapshots;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.FarmEvent;
+import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobKind;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
@@ -58,6 +63,17 @@ public final class SnapshotStore {
                 output.tier(),
                 output.format(),
                 job.bindings());
+    }
+
+    /** Completes each snapshot job whose still was uploaded, and tells its watchers. */
+    public void subscribeTo(DomainEvents events, JobCache jobs, JobEvents watchers) {
+        events.subscribe(FarmEvent.ReadyToAssemble.class, event -> {
+            if (event.kind() == JobKind.SNAPSHOT) {
+                complete(event.jobId());
+                jobs.evict(event.jobId());
+                watchers.publish(event.jobId());
+            }
+        });
     }
 
     /** A snapshot job's still was uploaded: it enters the cache and the job succeeds. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.FieldViolation;
-import ir.flatrender.orchestrator.jobs.AudioTrackSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,9 +16,38 @@ import java.util.regex.Pattern;
  * binds to nothing (an optional audio binding left empty) is dropped.
  */
 public final class TemplateAudio {
+    public static final int MAX_REQUEST_TRACKS = 8;
+    private static final Set<String> REQUEST_ROLES = Set.of("music", "voiceover", "sfx");
     private static final Pattern WHOLE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
 
     private TemplateAudio() {}
+
+    /**
+     * Checks the audio tracks a render request adds to the template's own: at most {@value
+     * #MAX_REQUEST_TRACKS}, each with a known role, a source as {@link
+     * BindingsValidator#checkAudioSource} takes it, a volume from 0 to 2 and a start within the video.
+     */
+    public static void checkRequestTracks(
+            List<AudioTrackSpec> tracks, double seconds, Set<String> files, List<FieldViolation> problems) {
+        if (tracks.size() > MAX_REQUEST_TRACKS) {
+            problems.add(new FieldViolation("audio", "at most " + MAX_REQUEST_TRACKS + " tracks"));
+        }
+        for (int i = 0; i < tracks.size(); i++) {
+            AudioTrackSpec track = tracks.get(i);
+            String path = "audio[" + i + "]";
+            if (!REQUEST_ROLES.contains(track.role())) {
+                problems.add(new FieldViolation(path + ".role", "must be music, voiceover or sfx"));
+            }
+            BindingsValidator.checkAudioSource(track.source(), files, path + ".source", problems);
+            if (!(track.volume() >= 0 && track.volume() <= 2)) {
+                problems.add(new FieldViolation(path + ".volume", "must be from 0 to 2"));
+            }
+            if (!(track.startSeconds() >= 0 && track.startSeconds() < seconds)) {
+                problems.add(
+                        new FieldViolation(path + ".start_seconds", "must be within the video (0 to " + seconds + ")"));
+            }
+        }
+    }
 
     public static List<AudioTrackSpec> resolve(
             TemplateManifest manifest, ObjectNode bindings, List<FieldViolation> problems) {
@@ -56,7 +85,7 @@ public final class TemplateAudio {
      * fixed volumes from 0 to 2, start times not negative. Sources and volumes given as
      * {@code {{binding}}} are checked with each job's bindings.
      */
-    public static void check(TemplateManifest manifest, java.util.Set<String> files) {
+    public static void check(TemplateManifest manifest, Set<String> files) {
         List<FieldViolation> problems = new ArrayList<>();
         JsonNode audio = manifest.raw().path("audio");
         for (int i = 0; i < audio.size(); i++) {

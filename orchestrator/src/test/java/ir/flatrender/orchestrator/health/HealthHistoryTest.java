@@ -3,9 +3,6 @@ package ir.flatrender.orchestrator.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.proto.farm.v1.ChunkRef;
-import ir.flatrender.proto.farm.v1.Heartbeat;
-import ir.flatrender.proto.farm.v1.ResourceSample;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,15 +87,7 @@ class HealthHistoryTest {
                         .bind("id", node)
                         .execute());
         TestingClock clock = new TestingClock();
-        Heartbeat heartbeat = Heartbeat.newBuilder()
-                .addRunning(ChunkRef.newBuilder().setChunkId(UUID.randomUUID().toString()))
-                .setResources(ResourceSample.newBuilder()
-                        .setCpuLoad(0.25)
-                        .setLoadAverage(1.5)
-                        .setMemoryUsedBytes(4L << 30)
-                        .setMemoryTotalBytes(16L << 30)
-                        .setDiskFreeBytes(100L << 30))
-                .build();
+        NodeSample heartbeat = new NodeSample(0.25, 1.5, 4L << 30, 16L << 30, 100L << 30, null, null, 1);
         try (HealthHistory history = new HealthHistory(
                 postgres.database().jdbi(), new HealthConfig(Duration.ofSeconds(30), Duration.ofDays(90), 2), clock)) {
             history.record(node, heartbeat);

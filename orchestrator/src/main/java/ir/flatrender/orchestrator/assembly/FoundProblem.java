@@ -1,4 +1,4 @@
-package ir.flatrender.orchestrator.repairs;
+package ir.flatrender.orchestrator.assembly;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,9 +1,7 @@
-package ir.flatrender.orchestrator.scheduling;
+package ir.flatrender.orchestrator.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import ir.flatrender.orchestrator.jobs.JobDao;
-import ir.flatrender.orchestrator.jobs.JobRow;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package ir.flatrender.orchestrator.jobs;
+package ir.flatrender.orchestrator.templates;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package ir.flatrender.orchestrator.scheduling;
+package ir.flatrender.orchestrator.nodes;
 
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.EncoderSettings;

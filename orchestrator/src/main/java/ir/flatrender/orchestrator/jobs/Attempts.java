@@ -1,0 +1,72 @@
+package ir.flatrender.orchestrator.jobs;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.orchestrator.failures.ChunkFailure;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The single owner of "an attempt ended": whoever learns that a chunk's attempt is over (the
+ * upload handler with verified segments, the node stream with a failure or a give-back, the
+ * lease reaper) tells this, and nothing else. A result goes through {@link ChunkCompletion}, the
+ * rest through {@link AttemptFailures}; both fence on the attempt, so a stale report changes
+ * nothing, and both announce what follows as {@link FarmEvent}s.
+ */
+public final class Attempts {
+    private static final String[] OUT_ON_NODE =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.COMPLETE));
+
+    private final Jdbi jdbi;
+    private final ChunkCompletion completion;
+    private final AttemptFailures failures;
+
+    public Attempts(Jdbi jdbi, ChunkCompletion completion, AttemptFailures failures) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.completion = requireNonNull(completion, "completion is null");
+        this.failures = requireNonNull(failures, "failures is null");
+    }
+
+    /**
+     * Records an attempt's verified segments and marks its chunk done, in one transaction fenced
+     * on the attempt.
+     *
+     * @return false when the attempt was taken back meanwhile (nothing is recorded)
+     */
+    public boolean recordResult(UUID chunkId, long attempt, List<SegmentRow> segments) {
+        return jdbi.inTransaction(handle -> {
+            JobDao dao = handle.attach(JobDao.class);
+            if (dao.completeChunk(chunkId, attempt, OUT_ON_NODE) == 0) {
+                return false;
+            }
+            dao.upsertSegments(segments);
+            return true;
+        });
+    }
+
+    /** After {@link #recordResult}: the chunk is done; its job moves on (see {@link ChunkCompletion}). */
+    public void completed(ChunkRow chunk) {
+        completion.chunkCompleted(chunk);
+    }
+
+    /** See {@link AttemptFailures#chunkFailed}. */
+    public boolean failed(UUID chunkId, long attempt, ChunkFailure failure) {
+        return failures.chunkFailed(chunkId, attempt, failure);
+    }
+
+    /** See {@link AttemptFailures#attemptsLost}. */
+    public int lost(List<ChunkLease> leases, String kind, String message) {
+        return failures.attemptsLost(leases, kind, message);
+    }
+
+    /** See {@link AttemptFailures#chunkReturned}. */
+    public boolean returned(UUID chunkId, UUID jobId, UUID nodeId, long attempt, String reason) {
+        return failures.chunkReturned(chunkId, jobId, nodeId, attempt, reason);
+    }
+
+    /** See {@link AttemptFailures#chunksTakenBack}. */
+    public void takenBack(List<ChunkLease> leases, String reason) {
+        failures.chunksTakenBack(leases, reason);
+    }
+}
