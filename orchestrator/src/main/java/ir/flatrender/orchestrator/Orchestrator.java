@@ -36,10 +36,10 @@ import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobControl;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
+import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.LeaseTimings;
@@ -312,7 +312,7 @@ public final class Orchestrator implements AutoCloseable {
             // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
             // more lease before the reaper looks, so their nodes can reconnect and keep them.
             int graced = jdbi.withExtension(
-                    JobDao.class,
+                    LeaseDao.class,
                     dao -> dao.graceLeases(
                             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE)),
                             config.scheduler().leaseTimeout().toMillis() / 1000.0));

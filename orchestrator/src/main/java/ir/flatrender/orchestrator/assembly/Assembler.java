@@ -7,6 +7,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.media.ffmpeg.MediaException;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ExportRow;
@@ -101,7 +102,7 @@ public final class Assembler implements AutoCloseable {
 
     /**
      * Assembles the job in the background, when it is assembling and no other orchestrator
-     * holds its assembly (see {@link JobDao#claimAssembly}); a job already queued here is not
+     * holds its assembly (see {@link AssemblyDao#claimAssembly}); a job already queued here is not
      * queued twice.
      */
     public void submit(UUID jobId) {
@@ -146,7 +147,7 @@ public final class Assembler implements AutoCloseable {
             }
             List<ChunkRow> frameChunks =
                     chunks.stream().filter(c -> !c.isAudioTask()).toList();
-            List<SegmentRow> segments = jdbi.withExtension(JobDao.class, dao -> dao.listSegments(jobId));
+            List<SegmentRow> segments = jdbi.withExtension(AssemblyDao.class, dao -> dao.listSegments(jobId));
             // Every stored file is still the one accepted, before any is used.
             List<FoundProblem> problems = audit.changedSegments(chunks, segments);
             if (!problems.isEmpty()) {
@@ -191,7 +192,7 @@ public final class Assembler implements AutoCloseable {
                 made.add(exports.export(job, output, video, tracks, directory));
             }
             boolean finished = jdbi.inTransaction(handle -> {
-                JobDao dao = handle.attach(JobDao.class);
+                AssemblyDao dao = handle.attach(AssemblyDao.class);
                 made.forEach(dao::upsertExport);
                 if (dao.finishAssembly(jobId, settings.orchestratorId(), JobState.SUCCEEDED.dbName(), null) == 0) {
                     return false;

@@ -3,7 +3,7 @@ package ir.flatrender.orchestrator.assembly;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The assembly leases this orchestrator holds, so that of several orchestrators on one database
- * one assembles a job: a job is taken ({@link JobDao#claimAssembly}) only when no live lease of
+ * one assembles a job: a job is taken ({@link AssemblyDao#claimAssembly}) only when no live lease of
  * another holds it, and the leases of the jobs queued or assembling here are renewed every third
  * of {@link #ASSEMBLY_LEASE}. An orchestrator that dies stops renewing; its jobs' leases run out
  * and the lease reaper's sweep hands them to another.
@@ -58,7 +58,7 @@ final class AssemblyLeases implements AutoCloseable {
     /** Takes the job's assembly lease; false while another orchestrator's live lease holds it. */
     boolean claim(UUID jobId) {
         return jdbi.withExtension(
-                        JobDao.class,
+                        AssemblyDao.class,
                         dao -> dao.claimAssembly(jobId, orchestratorId, ASSEMBLY_LEASE.toMillis() / 1000.0))
                 == 1;
     }
@@ -69,7 +69,7 @@ final class AssemblyLeases implements AutoCloseable {
         }
         try {
             jdbi.useExtension(
-                    JobDao.class,
+                    AssemblyDao.class,
                     dao -> dao.renewAssemblies(
                             held.toArray(UUID[]::new), orchestratorId, ASSEMBLY_LEASE.toMillis() / 1000.0));
         } catch (RuntimeException e) {

@@ -3,9 +3,9 @@ package ir.flatrender.orchestrator.assembly;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.repairs.RepairDao;
@@ -76,7 +76,8 @@ final class AssemblyRepairs {
                     return false;
                 }
             }
-            if (handle.attach(JobDao.class).finishAssembly(job.id(), orchestratorId, JobState.RUNNING.dbName(), null)
+            if (handle.attach(AssemblyDao.class)
+                            .finishAssembly(job.id(), orchestratorId, JobState.RUNNING.dbName(), null)
                     == 0) {
                 handle.rollback();
                 return false;
@@ -101,7 +102,8 @@ final class AssemblyRepairs {
     void failAssembly(UUID jobId, String reason) {
         try {
             jdbi.useTransaction(handle -> {
-                if (handle.attach(JobDao.class).finishAssembly(jobId, orchestratorId, JobState.FAILED.dbName(), reason)
+                if (handle.attach(AssemblyDao.class)
+                                .finishAssembly(jobId, orchestratorId, JobState.FAILED.dbName(), reason)
                         == 1) {
                     handle.attach(RepairDao.class).finishOpen(jobId, "failed");
                 }

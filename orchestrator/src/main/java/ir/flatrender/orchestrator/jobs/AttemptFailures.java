@@ -134,7 +134,7 @@ public final class AttemptFailures {
      * @return whether it applied (false for a stale attempt)
      */
     public boolean chunkReturned(UUID chunkId, UUID jobId, UUID nodeId, long attempt, String reason) {
-        if (jdbi.withExtension(JobDao.class, dao -> dao.loseChunk(chunkId, attempt, LOSABLE)) == 0) {
+        if (jdbi.withExtension(LeaseDao.class, dao -> dao.loseChunk(chunkId, attempt, LOSABLE)) == 0) {
             return false;
         }
         chunksTakenBack(List.of(new ChunkLease(chunkId, jobId, nodeId, attempt)), reason);
@@ -169,7 +169,8 @@ public final class AttemptFailures {
         String reason = failure.reason();
         boolean expiredOnly = failure.kind().equals("lease_expired");
         Applied applied = jdbi.inTransaction(handle -> {
-            if (handle.attach(JobDao.class).failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
+            if (handle.attach(LeaseDao.class)
+                            .failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
                     == 0) {
                 return Applied.NOT_APPLIED;
             }

@@ -36,11 +36,10 @@ public final class Attempts {
      */
     public boolean recordResult(UUID chunkId, long attempt, List<SegmentRow> segments) {
         return jdbi.inTransaction(handle -> {
-            JobDao dao = handle.attach(JobDao.class);
-            if (dao.completeChunk(chunkId, attempt, OUT_ON_NODE) == 0) {
+            if (handle.attach(LeaseDao.class).completeChunk(chunkId, attempt, OUT_ON_NODE) == 0) {
                 return false;
             }
-            dao.upsertSegments(segments);
+            handle.attach(AssemblyDao.class).upsertSegments(segments);
             return true;
         });
     }

@@ -85,7 +85,7 @@ public final class ChunkCompletion {
             return;
         }
         int finished = jdbi.withExtension(
-                JobDao.class,
+                AssemblyDao.class,
                 dao -> dao.claimAssembly(jobId, orchestratorId, HEALTH_CHECK_LEASE_SECONDS) == 1
                         ? dao.finishAssembly(jobId, orchestratorId, JobState.SUCCEEDED.dbName(), null)
                         : 0);

@@ -52,7 +52,13 @@ public final class JobQueries {
                                 reasons.takers(jobId, job.engine()))
                         .orElse("");
             }
-            return new JobView(job, dao.findExports(jobId), chunks, repairs, inFlight.getOrDefault(jobId, 0), waiting);
+            return new JobView(
+                    job,
+                    handle.attach(AssemblyDao.class).findExports(jobId),
+                    chunks,
+                    repairs,
+                    inFlight.getOrDefault(jobId, 0),
+                    waiting);
         });
     }
 
@@ -111,7 +117,7 @@ public final class JobQueries {
                 ? Map.of()
                 : jdbi
                         .withExtension(
-                                JobDao.class,
+                                AssemblyDao.class,
                                 dao -> dao.findExportsOf(
                                         page.stream().map(JobRow::id).toArray(UUID[]::new)))
                         .stream()

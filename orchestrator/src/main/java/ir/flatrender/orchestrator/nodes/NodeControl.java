@@ -8,6 +8,7 @@ import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.ClaimDao;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobDao;
@@ -270,7 +271,7 @@ public final class NodeControl implements AutoCloseable {
             return;
         }
         Set<String> out = Set.copyOf(jdbi.withExtension(
-                JobDao.class,
+                ClaimDao.class,
                 dao -> dao.attemptsOutOn(
                         held.keySet().stream().map(s -> s.identity().nodeId()).toArray(UUID[]::new))));
         boolean freed = false;

@@ -12,8 +12,8 @@ import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.server.Caller;
@@ -262,8 +262,8 @@ public final class NodeEventHandler {
                 attempts.add(ref.getAttempt());
             });
         }
-        List<JobDao.RenewedLease> renewed = jdbi.inTransaction(handle -> {
-            List<JobDao.RenewedLease> leases = handle.attach(JobDao.class)
+        List<LeaseDao.RenewedLease> renewed = jdbi.inTransaction(handle -> {
+            List<LeaseDao.RenewedLease> leases = handle.attach(LeaseDao.class)
                     .renewLeases(
                             node.nodeId(),
                             ids.toArray(UUID[]::new),
@@ -277,7 +277,7 @@ public final class NodeEventHandler {
         java.util.Map<String, String> jobOf = new java.util.HashMap<>();
         heartbeat.getRunningList().forEach(ref -> jobOf.put(ref.getChunkId(), ref.getJobId()));
         LeaseRenewal.Builder answer = LeaseRenewal.newBuilder();
-        for (JobDao.RenewedLease lease : renewed) {
+        for (LeaseDao.RenewedLease lease : renewed) {
             answer.addLeases(RenewedLease.newBuilder()
                     .setChunk(ChunkRef.newBuilder()
                             .setChunkId(lease.id().toString())
@@ -295,7 +295,7 @@ public final class NodeEventHandler {
             return;
         }
         int updated = jdbi.withExtension(
-                JobDao.class,
+                LeaseDao.class,
                 dao -> dao.startChunk(
                         chunk.get().chunkId(),
                         chunk.get().attempt(),
@@ -323,7 +323,7 @@ public final class NodeEventHandler {
         // Informational: the segment upload already completed the chunk. Only the node that
         // rendered the attempt may say how long it took.
         jdbi.withExtension(
-                        JobDao.class,
+                        LeaseDao.class,
                         dao -> dao.recordRenderTime(
                                 chunkId.get(), ref.getAttempt(), node.nodeId(), finished.getRenderMillis()))
                 .ifPresent(engine -> metrics.rendered(engine, finished.getRenderMillis()));
@@ -382,7 +382,7 @@ public final class NodeEventHandler {
             Optional<UUID> chunkId = uuid(ref.getChunkId());
             boolean current = chunkId.isPresent()
                     && jdbi.withExtension(
-                                    JobDao.class,
+                                    LeaseDao.class,
                                     dao -> dao.adoptChunk(
                                             chunkId.get(), ref.getAttempt(), nodeId, OUT_ON_NODE, leaseSeconds))
                             == 1;
@@ -395,7 +395,7 @@ public final class NodeEventHandler {
         }
         // What the node no longer runs died with it (a restart, a crash): each a lost attempt.
         List<ChunkLease> lost = jdbi.withExtension(
-                JobDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
+                LeaseDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
         attempts.lost(
                 lost, "node_lost", "node " + session.name() + " came back without the attempt (restarted or crashed)");
         if (!kept.isEmpty() || !stale.isEmpty()) {
@@ -436,7 +436,7 @@ public final class NodeEventHandler {
     /** The node's stream ended while it ran chunks: each attempt it held is lost, and on record. */
     private void takeBack(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
-        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.nodeChunks(node.nodeId(), OUT_ON_NODE));
+        List<ChunkLease> lost = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunks(node.nodeId(), OUT_ON_NODE));
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
@@ -449,7 +449,8 @@ public final class NodeEventHandler {
      */
     public void stopAll(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
-        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+        List<ChunkLease> lost =
+                jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
         attempts.takenBack(lost, reason);
         // Attempts the database no longer had on it (taken back through another orchestrator).
         for (var held : session.inFlight().entrySet()) {
@@ -462,7 +463,7 @@ public final class NodeEventHandler {
 
     /** Takes back, in the database, the chunks out on a node not connected here. */
     public void takeBackFrom(UUID nodeId, String reason) {
-        List<ChunkLease> lost = jdbi.withExtension(JobDao.class, dao -> dao.loseNodeChunks(nodeId, OUT_ON_NODE));
+        List<ChunkLease> lost = jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(nodeId, OUT_ON_NODE));
         attempts.takenBack(lost, reason);
     }
 

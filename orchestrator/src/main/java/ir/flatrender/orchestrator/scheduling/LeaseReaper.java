@@ -3,14 +3,15 @@ package ir.flatrender.orchestrator.scheduling;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkCompletion;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobTransitions;
+import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
 import java.time.Duration;
@@ -75,11 +76,11 @@ public final class LeaseReaper implements AutoCloseable {
 
     void sweep() {
         try {
-            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.doneButNotAssembling(ALL_DONE_FROM))) {
+            for (UUID job : jdbi.withExtension(AssemblyDao.class, dao -> dao.doneButNotAssembling(ALL_DONE_FROM))) {
                 log.info("job {}: every chunk is done; assembling it", job);
                 completion.allChunksDone(job);
             }
-            for (UUID job : jdbi.withExtension(JobDao.class, dao -> dao.unassembledJobs(orchestratorId))) {
+            for (UUID job : jdbi.withExtension(AssemblyDao.class, dao -> dao.unassembledJobs(orchestratorId))) {
                 completion.assemble(job);
             }
         } catch (RuntimeException e) {
@@ -99,7 +100,7 @@ public final class LeaseReaper implements AutoCloseable {
                     session.close(Status.UNAVAILABLE.withDescription("no heartbeat within the lease timeout"));
                 }
             }
-            List<ChunkLease> expired = jdbi.withExtension(JobDao.class, dao -> dao.expiredLeases(OUT_ON_NODE));
+            List<ChunkLease> expired = jdbi.withExtension(LeaseDao.class, dao -> dao.expiredLeases(OUT_ON_NODE));
             // Each a failed attempt on record; the update is fenced (attempt, state, lease still
             // run out), so two orchestrators reaping at once record it once.
             attempts.lost(

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.ClaimDao;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.JobCache;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
@@ -155,7 +155,7 @@ public final class Scheduler implements AutoCloseable {
             if (checks > 0) {
                 // A quarantined node takes its own health-check render and nothing else.
                 List<ChunkRow> claimed = jdbi.withExtension(
-                        JobDao.class,
+                        ClaimDao.class,
                         dao -> dao.claimHealthCheck(
                                 node.nodeId(), node.engines().toArray(String[]::new), checks, leaseSeconds));
                 dispatched |= send(session, claimed, startedJobs);
@@ -176,7 +176,7 @@ public final class Scheduler implements AutoCloseable {
             String[] capabilities = node.capabilities().toArray(String[]::new);
             // Nodes holding no template take the plain, index-ordered claim.
             List<ChunkRow> claimed = jdbi.withExtension(
-                    JobDao.class,
+                    ClaimDao.class,
                     dao -> cached.isEmpty()
                             ? dao.claimChunks(
                                     node.nodeId(), engines, capabilities, free, leaseSeconds, retryElsewhereSeconds)
@@ -194,7 +194,7 @@ public final class Scheduler implements AutoCloseable {
                 session.takeFreedWait();
                 // Nothing more for this node; for every node with its engines only if nothing
                 // is pending at all (what is left may be for other nodes).
-                if (jdbi.withExtension(JobDao.class, dao -> dao.anyPending(engines, capabilities))) {
+                if (jdbi.withExtension(ClaimDao.class, dao -> dao.anyPending(engines, capabilities))) {
                     exhaustedNodes.put(node.nodeId(), generation);
                 } else {
                     exhausted.put(Skills.of(node), generation);
@@ -204,7 +204,7 @@ public final class Scheduler implements AutoCloseable {
         }
         if (!startedJobs.isEmpty()) {
             jdbi.useExtension(
-                    JobDao.class,
+                    ClaimDao.class,
                     dao -> dao.markStarted(startedJobs.toArray(UUID[]::new), QUEUED, JobState.RUNNING.dbName()));
             startedJobs.forEach(events::publish);
         }
@@ -248,7 +248,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             List<ChunkRow> claimed = jdbi.withExtension(
-                    JobDao.class,
+                    ClaimDao.class,
                     dao -> dao.claimChunksForMany(
                             slots.toArray(UUID[]::new),
                             group.getKey().engines().toArray(String[]::new),
@@ -281,7 +281,7 @@ public final class Scheduler implements AutoCloseable {
                         "chunk {} attempt {} of job {} → node {}", chunk.id(), chunk.attempt(), job.id(), node.name());
             } else {
                 session.release(chunk.id(), chunk.attempt());
-                jdbi.useExtension(JobDao.class, dao -> dao.unclaimChunk(chunk.id(), chunk.attempt()));
+                jdbi.useExtension(ClaimDao.class, dao -> dao.unclaimChunk(chunk.id(), chunk.attempt()));
                 workGeneration.incrementAndGet();
             }
         }

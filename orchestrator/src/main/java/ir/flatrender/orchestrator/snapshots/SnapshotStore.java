@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobDao;
@@ -80,7 +81,7 @@ public final class SnapshotStore {
     public void complete(UUID jobId) {
         JobRow job = jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId)).orElseThrow();
         try {
-            List<SegmentRow> files = jdbi.withExtension(JobDao.class, dao -> dao.listSegments(jobId));
+            List<SegmentRow> files = jdbi.withExtension(AssemblyDao.class, dao -> dao.listSegments(jobId));
             SegmentRow still = files.stream()
                     .filter(f -> f.tier().equals(job.tier()))
                     .findFirst()

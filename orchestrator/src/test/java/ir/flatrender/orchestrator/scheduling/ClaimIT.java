@@ -6,7 +6,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
-import ir.flatrender.orchestrator.jobs.JobDao;
+import ir.flatrender.orchestrator.jobs.ClaimDao;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
@@ -80,7 +80,7 @@ class ClaimIT {
         return postgres.database()
                 .jdbi()
                 .withExtension(
-                        JobDao.class,
+                        ClaimDao.class,
                         dao -> dao.claimChunks(node, new String[] {"timeline"}, capabilities, limit, 30, 10));
     }
 
@@ -150,7 +150,7 @@ class ClaimIT {
         List<ChunkRow> claimed = postgres.database()
                 .jdbi()
                 .withExtension(
-                        JobDao.class,
+                        ClaimDao.class,
                         dao -> dao.claimChunksForMany(
                                 new UUID[] {a, a, a, b, b}, new String[] {"timeline"}, new String[0], 30));
         assertThat(claimed).hasSize(5);
@@ -177,7 +177,7 @@ class ClaimIT {
         assertThat(needing).hasSize(6);
         UUID plain = node("no-webgl");
         UUID webgl = node("has-webgl");
-        JobDao jobs = postgres.database().jdbi().onDemand(JobDao.class);
+        ClaimDao jobs = postgres.database().jdbi().onDemand(ClaimDao.class);
 
         assertThat(claim(plain, 10)).isEmpty();
         assertThat(jobs.claimChunksForMany(

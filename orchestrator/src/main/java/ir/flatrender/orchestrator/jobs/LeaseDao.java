@@ -1,0 +1,158 @@
+package ir.flatrender.orchestrator.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * A chunk's attempt while it is out on a node: started, renewed, done, failed, lost, given back,
+ * adopted after a restart. Every update names the attempt, the fencing token, and the states it
+ * may come from; a stale attempt changes nothing.
+ */
+@RegisterConstructorMapper(ChunkLease.class)
+public interface LeaseDao {
+    @SqlUpdate("""
+            UPDATE render.frame_jobs SET state = 'running', started_at = now()
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
+            """)
+    int startChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("from") String[] from);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'done', finished_at = now(), lease_expires_at = NULL,
+                frames_done = frame_end - frame_start + 1
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            """)
+    int completeChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = :to, failures = failures + 1, error = :error, lease_expires_at = NULL,
+                failed_node_id = node_id, failed_at = now(),
+                node_id = CASE WHEN :to = 'pending' THEN NULL ELSE node_id END,
+                finished_at = CASE WHEN :to = 'dead' THEN now() ELSE NULL END
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+              AND (NOT :expiredOnly OR lease_expires_at < now())
+            """)
+    int failChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("from") String[] from,
+            @Bind("to") String to,
+            @Bind("error") String error,
+            @Bind("expiredOnly") boolean expiredOnly);
+
+    /** The chunk attempts out on a node, to be recorded as lost when it went away. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE node_id = :nodeId AND state = ANY(:from)
+            ORDER BY job_id, seq
+            """)
+    List<ChunkLease> nodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
+
+    /** The chunk attempts out on a node that it, reconnecting, no longer runs. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE node_id = :nodeId AND state = ANY(:from) AND NOT (id = ANY(:kept))
+            ORDER BY job_id, seq
+            """)
+    List<ChunkLease> nodeChunksExcept(
+            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("kept") UUID[] kept);
+
+    /** The chunk attempts whose lease ran out, whoever held them. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE state = ANY(:from) AND lease_expires_at < now()
+            ORDER BY job_id, node_id, seq
+            """)
+    List<ChunkLease> expiredLeases(@Bind("from") String[] from);
+
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            """)
+    int loseChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+
+    /** Takes every chunk back from a node that went away. */
+    @SqlQuery("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+            WHERE node_id = :nodeId AND state = ANY(:from)
+            RETURNING id, job_id, :nodeId AS node_id, attempt
+            """)
+    List<ChunkLease> loseNodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
+
+    /**
+     * Keeps a chunk attempt a reconnecting node still runs: only the current attempt, on the
+     * same node, still out; its lease starts again.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
+            """)
+    int adoptChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("from") String[] from,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    /**
+     * At start: every chunk out on a node gets at least one more lease, so that nodes which
+     * lost the previous orchestrator can reconnect and keep their work.
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET lease_expires_at = greatest(lease_expires_at, now() + make_interval(secs => :graceSeconds))
+            WHERE state = ANY(:from)
+            """)
+    int graceLeases(@Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
+
+    /** A lease renewed by a heartbeat: the attempt and when it now runs out. */
+    record RenewedLease(UUID id, long attempt, Instant leaseExpiresAt) {}
+
+    /**
+     * Renews the leases of the chunk attempts a node says it runs (its heartbeat's list), and
+     * only those: an attempt the database has on the node that the node does not run any more
+     * (its report was lost, say while the database was away) runs out and goes back to pending.
+     * Answers each lease renewed with its new expiry, which is sent back to the node.
+     */
+    @SqlQuery("""
+            UPDATE render.frame_jobs f SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS bigint[])) AS r(id, attempt)
+            WHERE f.id = r.id AND f.attempt = r.attempt AND f.node_id = :nodeId AND f.state = ANY(:from)
+            RETURNING f.id, f.attempt, f.lease_expires_at
+            """)
+    @RegisterConstructorMapper(RenewedLease.class)
+    List<RenewedLease> renewLeases(
+            @Bind("nodeId") UUID nodeId,
+            @Bind("ids") UUID[] ids,
+            @Bind("attempts") long[] attempts,
+            @Bind("from") String[] from,
+            @Bind("leaseSeconds") double leaseSeconds);
+
+    /**
+     * Records the node's render time of an attempt it rendered (another node's report changes
+     * nothing); answers the chunk's engine when it applied.
+     */
+    @SqlQuery("""
+            UPDATE render.frame_jobs SET render_millis = :millis
+            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId
+            RETURNING engine
+            """)
+    Optional<String> recordRenderTime(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("nodeId") UUID nodeId,
+            @Bind("millis") long millis);
+}
