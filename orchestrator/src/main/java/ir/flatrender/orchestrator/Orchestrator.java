@@ -49,6 +49,7 @@ import ir.flatrender.orchestrator.nodes.NodeGauges;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.nodes.SegmentLimits;
 import ir.flatrender.orchestrator.nodes.SegmentUploads;
 import ir.flatrender.orchestrator.nodes.SegmentVerifier;
 import ir.flatrender.orchestrator.scheduling.LeaseReaper;
@@ -225,17 +226,17 @@ public final class Orchestrator implements AutoCloseable {
             LeaseReaper reaper =
                     push(closeables, new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
-            SegmentUploads uploads = new SegmentUploads(
-                    jdbi,
-                    blobs,
-                    jobCache,
-                    attempts,
-                    new SegmentVerifier(ffprobe, config.verifySegments()),
-                    io,
-                    config.maxSegmentBytes(),
-                    scratch,
-                    config.scheduler().leaseTimeout(),
-                    push(closeables, Executors.newSingleThreadScheduledExecutor(named("upload-watchdog"))));
+            SegmentUploads uploads = push(
+                    closeables,
+                    new SegmentUploads(
+                            jdbi,
+                            blobs,
+                            jobCache,
+                            attempts,
+                            new SegmentVerifier(ffprobe, config.verifySegments()),
+                            new SegmentLimits(
+                                    config.maxSegmentBytes(), config.scheduler().leaseTimeout(), scratch),
+                            io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
             JobQueries queries = new JobQueries(jdbi, progress);
             SnapshotService snapshots =

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
+import ir.flatrender.orchestrator.jobs.SegmentFormat;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class TemplateCatalogView {
                 .orElseThrow(() -> FarmException.notFound("no cached snapshot " + cacheKey));
         checkSource(templateId, version, still.templateId(), still.templateVersion());
         String type = still.format().equals("png") ? "image/png" : "image/jpeg";
-        String ext = still.format().equals("png") ? "png" : "jpg";
+        String ext = SegmentFormat.of(still.format()).extension();
         Stored stored = copy(still.blobKey(), ext);
         return put(new CatalogRows.Media(
                 templateId,

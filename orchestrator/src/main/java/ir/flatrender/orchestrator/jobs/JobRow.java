@@ -60,6 +60,11 @@ public record JobRow(
         return outputs.get(0);
     }
 
+    /** The output of one tier the job makes. */
+    public Output output(String tier) {
+        return outputs.stream().filter(o -> o.tier().equals(tier)).findFirst().orElseThrow();
+    }
+
     public int totalFrames() {
         return frameEnd - frameStart + 1;
     }

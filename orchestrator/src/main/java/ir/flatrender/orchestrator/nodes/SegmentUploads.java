@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.nodes;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,11 +12,8 @@ import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
-import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobCache;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
-import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobWriter;
@@ -24,10 +22,6 @@ import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.SegmentUpload;
 import ir.flatrender.proto.farm.v1.UploadSegmentResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +31,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * #STALLED_KIND}), so heartbeats that still list the attempt no longer renew its lease and the
  * chunk is handed out again.
  */
-public final class SegmentUploads {
+public final class SegmentUploads implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentUploads.class);
     public static final String AUDIO = "audio";
     /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
@@ -66,41 +61,39 @@ public final class SegmentUploads {
     /** The failure kind of an attempt whose upload stalled. */
     static final String STALLED_KIND = "upload_stalled";
 
-    private final Jdbi jdbi;
     private final BlobStore blobs;
-    private final JobCache jobs;
     private final Attempts attempts;
-    private final SegmentVerifier verifier;
+    private final UploadAdmission admission;
+    private final StoredSegmentChecks checks;
     private final Executor io;
-    private final long maxSegmentBytes;
-    private final Path scratch;
     private final Duration idleTimeout;
     private final ScheduledExecutorService watchdog;
 
+    /** Writes parts on {@code io}; watches each upload for silence on a thread of its own. */
     public SegmentUploads(
             Jdbi jdbi,
             BlobStore blobs,
             JobCache jobs,
             Attempts attempts,
             SegmentVerifier verifier,
-            Executor io,
-            long maxSegmentBytes,
-            Path scratch,
-            Duration idleTimeout,
-            ScheduledExecutorService watchdog) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+            SegmentLimits limits,
+            Executor io) {
+        requireNonNull(limits, "limits is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
-        this.jobs = requireNonNull(jobs, "jobs is null");
         this.attempts = requireNonNull(attempts, "attempts is null");
-        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.admission = new UploadAdmission(jdbi, jobs, limits.maxSegmentBytes());
+        this.checks = new StoredSegmentChecks(blobs, verifier, limits.scratch());
         this.io = requireNonNull(io, "io is null");
-        this.maxSegmentBytes = maxSegmentBytes;
-        this.scratch = requireNonNull(scratch, "scratch is null");
-        this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
-        this.watchdog = requireNonNull(watchdog, "watchdog is null");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive");
-        }
+        this.idleTimeout = limits.idleTimeout();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
+                .setNameFormat("upload-watchdog")
+                .setDaemon(true)
+                .build());
+    }
+
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
     }
 
     public StreamObserver<SegmentUpload> receive(StreamObserver<UploadSegmentResponse> responses) {
@@ -114,22 +107,6 @@ public final class SegmentUploads {
         upload.watch();
         call.request(1);
         return upload;
-    }
-
-    /**
-     * The blob key of one upload's file. Each upload has its own, even for the same attempt
-     * (a node retrying an upload whose answer it never saw), so the loser of two uploads
-     * deletes only its own files.
-     */
-    static String key(ChunkRow chunk, String tier, String format, String uploadId) {
-        String extension = switch (format) {
-            case "png" -> "png";
-            case "jpeg" -> "jpg";
-            case "wav" -> "wav";
-            default -> "ts";
-        };
-        return "segments/" + chunk.jobId() + "/" + chunk.seq() + "-" + chunk.attempt() + "-" + uploadId + "-" + tier
-                + "." + extension;
     }
 
     private final class Upload implements StreamObserver<SegmentUpload> {
@@ -235,86 +212,16 @@ public final class SegmentUploads {
                         .withDescription("header sent twice")
                         .asRuntimeException();
             }
-            UUID chunkId = parse(newHeader.getChunk().getChunkId(), "chunk_id");
-            UUID nodeId = parse(newHeader.getNodeId(), "node_id");
-            ChunkRow row = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId))
-                    .orElseThrow(() -> Status.NOT_FOUND
-                            .withDescription("no chunk " + chunkId)
-                            .asRuntimeException());
-            if (row.nodeId() != null
-                    && !nodeId.equals(row.nodeId())
-                    && row.attempt() == newHeader.getChunk().getAttempt()) {
-                // The attempt is current but it is not this node's: say so, not "no longer current".
-                throw Status.INVALID_ARGUMENT
-                        .withDescription("node_id " + nodeId + " is not the node that holds attempt " + row.attempt()
-                                + " of chunk " + chunkId + " (another node does); SegmentHeader.node_id must be the"
-                                + " node_id of this node's Welcome")
-                        .asRuntimeException();
-            }
-            if (!ChunkTransitions.isCurrent(
-                            row.chunkState(),
-                            row.attempt(),
-                            newHeader.getChunk().getAttempt())
-                    || !nodeId.equals(row.nodeId())) {
-                throw Status.ABORTED
-                        .withDescription("attempt " + newHeader.getChunk().getAttempt() + " of chunk " + chunkId
-                                + " is no longer current (the chunk is " + row.state() + " at attempt " + row.attempt()
-                                + ")")
-                        .asRuntimeException();
-            }
-            // The header's node_id is the node's own word; the credential is proof (issue 14, case 3).
-            if (callerNode.isPresent()
-                    && !jdbi.withExtension(NodeDao.class, dao -> dao.find(row.nodeId()))
-                            .map(NodeRow::name)
-                            .equals(callerNode)) {
-                throw Status.PERMISSION_DENIED
-                        .withDescription("chunk " + chunkId + " is leased to another node, not " + callerNode.get())
-                        .asRuntimeException();
-            }
-            int frames = row.frameEnd() - row.frameStart() + 1;
-            if (!row.isAudioTask() && newHeader.getFrameCount() != frames) {
-                throw Status.INVALID_ARGUMENT
-                        .withDescription(
-                                "segment says " + newHeader.getFrameCount() + " frames; the chunk has " + frames)
-                        .asRuntimeException();
-            }
-            JobRow owner = jobs.get(row.jobId());
-            List<String> expected = row.isAudioTask()
-                    ? List.of(AUDIO)
-                    : owner.outputs().stream().map(Output::tier).toList();
-            List<String> sent =
-                    newHeader.getFilesList().stream().map(SegmentFile::getTier).toList();
-            if (!sent.equals(expected)) {
-                throw Status.INVALID_ARGUMENT
-                        .withDescription("the attempt must upload " + expected + " in that order, not " + sent)
-                        .asRuntimeException();
-            }
-            for (SegmentFile file : newHeader.getFilesList()) {
-                if (file.getSizeBytes() <= 0 || file.getSizeBytes() > maxSegmentBytes) {
-                    throw Status.INVALID_ARGUMENT
-                            .withDescription(file.getTier() + " size " + file.getSizeBytes() + " is outside 1-"
-                                    + maxSegmentBytes)
-                            .asRuntimeException();
-                }
-            }
+            UploadAdmission.Admitted admitted = admission.admit(newHeader, callerNode);
             header = newHeader;
-            chunk = row;
-            job = owner;
+            chunk = admitted.chunk();
+            job = admitted.job();
             files.addAll(newHeader.getFilesList());
             for (SegmentFile file : files) {
-                String format =
-                        row.isAudioTask() ? "wav" : output(file.getTier()).format();
-                String key = key(row, file.getTier(), format, uploadId);
+                String key = admitted.key(file.getTier(), uploadId);
                 keys.put(file.getTier(), key);
                 writers.add(blobs.create(key));
             }
-        }
-
-        private Output output(String tier) {
-            return job.outputs().stream()
-                    .filter(o -> o.tier().equals(tier))
-                    .findFirst()
-                    .orElseThrow();
         }
 
         /** Writes a part, splitting it where one file ends and the next begins. */
@@ -418,7 +325,7 @@ public final class SegmentUploads {
                     writer.commit();
                     writer.close();
                 }
-                Optional<String> problem = verify();
+                Optional<String> problem = checks.problem(chunk, job, files, keys);
                 if (problem.isPresent()) {
                     attempts.failed(chunk.id(), attempt, ChunkFailure.badOutput("segment refused: " + problem.get()));
                     throw Status.FAILED_PRECONDITION
@@ -445,38 +352,6 @@ public final class SegmentUploads {
                     .build());
             call.onCompleted();
             attempts.completed(chunk);
-        }
-
-        private Optional<String> verify() throws IOException {
-            int frames = chunk.frameEnd() - chunk.frameStart() + 1;
-            for (SegmentFile file : files) {
-                String key = keys.get(file.getTier());
-                Optional<String> problem = withLocalFile(
-                        key,
-                        path -> chunk.isAudioTask()
-                                ? verifier.audioProblem(path)
-                                : verifier.problem(
-                                        path, output(file.getTier()), chunk.frameStart(), frames, job.fps()));
-                if (problem.isPresent()) {
-                    return problem;
-                }
-            }
-            return Optional.empty();
-        }
-
-        private Optional<String> withLocalFile(String key, java.util.function.Function<Path, Optional<String>> check)
-                throws IOException {
-            Optional<Path> local = blobs.localPath(key);
-            if (local.isPresent()) {
-                return check.apply(local.get());
-            }
-            Path copy = Files.createTempFile(scratch, "segment-", ".bin");
-            try (InputStream in = blobs.open(key, 0)) {
-                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-                return check.apply(copy);
-            } finally {
-                Files.deleteIfExists(copy);
-            }
         }
 
         /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */
@@ -509,16 +384,6 @@ public final class SegmentUploads {
                     log.debug("could not discard a partial segment: {}", e.getMessage());
                 }
             }
-        }
-    }
-
-    private static UUID parse(String text, String field) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription(field + " is not a UUID: " + text)
-                    .asRuntimeException();
         }
     }
 }
