@@ -41,7 +41,7 @@ public final class Worker implements AutoCloseable {
     private final Stages stages;
     private final WorkDirectory scratch;
     private final ExecutorService slots;
-    private final Map<ChunkKey, Execution> running = new ConcurrentHashMap<>();
+    private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
     /**
      * @param workDirectory where the stages write, cleaned of an attempt's leftovers when it ends
@@ -73,13 +73,18 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Starts the attempt on a free slot. Executions are kept by chunk and attempt: a new attempt
-     * of a chunk may come while an old one winds down.
+     * Executions are kept by chunk and attempt, as the node contract names an attempt: a new
+     * attempt of a chunk may come while an old one winds down, and a cancel may not name the job.
      */
+    private static String key(ChunkKey chunk) {
+        return chunk.chunkId() + "#" + chunk.attempt();
+    }
+
+    /** Starts the attempt on a free slot. */
     public void assign(Assignment assignment) {
         ChunkKey key = assignment.chunk();
         Execution execution = new Execution(assignment);
-        if (running.putIfAbsent(key, execution) != null) {
+        if (running.putIfAbsent(key(key), execution) != null) {
             log.warn(
                     "chunk {} attempt {} is already running here; ignoring a second assignment",
                     key.chunkId(),
@@ -97,8 +102,9 @@ public final class Worker implements AutoCloseable {
         execution.future = slots.submit(() -> run(execution));
     }
 
+    /** Cancels the attempt {@code key} names by its chunk and attempt (its job id may be empty). */
     public void cancel(ChunkKey key, String reason) {
-        Execution execution = running.get(key);
+        Execution execution = running.get(key(key));
         if (execution != null) {
             log.info("cancelling chunk {} attempt {}: {}", key.chunkId(), key.attempt(), reason);
             execution.cancel(reason);
@@ -147,7 +153,7 @@ public final class Worker implements AutoCloseable {
         } catch (OutOfMemoryError | StackOverflowError e) {
             report.failed(assignment, e, execution.cancellation);
         } finally {
-            running.remove(key, execution);
+            running.remove(key(key), execution);
             clean(key, files);
             MDC.remove("job");
             MDC.remove("chunk");
