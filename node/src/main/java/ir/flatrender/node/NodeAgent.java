@@ -2,21 +2,20 @@ package ir.flatrender.node;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.management.OperatingSystemMXBean;
+import ir.flatrender.node.control.CommandMapper;
 import ir.flatrender.node.control.ControlStream;
+import ir.flatrender.node.control.EventMapper;
 import ir.flatrender.node.engines.Engines;
 import ir.flatrender.node.templates.TemplateCache;
 import ir.flatrender.node.work.Worker;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.CancelChunk;
+import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.Drain;
 import ir.flatrender.proto.farm.v1.Heartbeat;
 import ir.flatrender.proto.farm.v1.Hello;
-import ir.flatrender.proto.farm.v1.ResourceSample;
 import ir.flatrender.proto.farm.v1.Welcome;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,25 +41,33 @@ final class NodeAgent implements ControlStream.Listener {
 
     private Worker worker;
 
-    private final ir.flatrender.node.health.GpuProbe gpu;
+    private final ResourceSampler resources;
 
     NodeAgent(
             NodeConfig config,
             Engines engines,
             TemplateCache cache,
             AtomicReference<String> nodeId,
-            String version,
-            String hostname,
+            Host host,
             ScheduledExecutorService timer,
-            ir.flatrender.node.health.GpuProbe gpu) {
-        this.gpu = requireNonNull(gpu, "gpu is null");
+            ResourceSampler resources) {
+        this.resources = requireNonNull(resources, "resources is null");
         this.config = requireNonNull(config, "config is null");
         this.engines = requireNonNull(engines, "engines is null");
         this.cache = requireNonNull(cache, "cache is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
-        this.version = requireNonNull(version, "version is null");
-        this.hostname = requireNonNull(hostname, "hostname is null");
+        requireNonNull(host, "host is null");
+        this.version = host.version();
+        this.hostname = host.hostname();
         this.timer = requireNonNull(timer, "timer is null");
+    }
+
+    /** What the node's hello says it runs on: its build and its machine's name. */
+    record Host(String version, String hostname) {
+        Host {
+            requireNonNull(version, "version is null");
+            requireNonNull(hostname, "hostname is null");
+        }
     }
 
     /** Set once by the composition root; the worker and the stream need each other. */
@@ -77,38 +84,22 @@ final class NodeAgent implements ControlStream.Listener {
                 .setSlots(config.slots())
                 .setVersion(version)
                 .setHostname(hostname)
-                .addAllRunning(worker.running());
-        hello.addAllCachedTemplates(cache.report().getTemplatesList());
+                .addAllRunning(running());
+        hello.addAllCachedTemplates(EventMapper.cacheReport(cache.report()).getTemplatesList());
         return hello.build();
     }
 
     @Override
     public Heartbeat heartbeat() {
         return Heartbeat.newBuilder()
-                .addAllRunning(worker.running())
-                .setResources(resources())
+                .addAllRunning(running())
+                .setResources(resources.sample())
                 .setSentAtUnixMillis(System.currentTimeMillis())
                 .build();
     }
 
-    private ResourceSample resources() {
-        ResourceSample.Builder sample = ResourceSample.newBuilder();
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
-            sample.setCpuLoad(Math.max(0, os.getCpuLoad()))
-                    .setMemoryTotalBytes(os.getTotalMemorySize())
-                    .setMemoryUsedBytes(os.getTotalMemorySize() - os.getFreeMemorySize())
-                    .setLoadAverage(os.getSystemLoadAverage());
-        }
-        try {
-            sample.setDiskFreeBytes(Files.getFileStore(config.workDirectory()).getUsableSpace());
-        } catch (IOException e) {
-            log.debug("could not read free disk space: {}", e.getMessage());
-        }
-        gpu.last()
-                .ifPresent(reading -> sample.setGpuPresent(true)
-                        .setGpuLoad(reading.load())
-                        .setGpuMemoryUsedBytes(reading.memoryUsedBytes()));
-        return sample.build();
+    private List<ChunkRef> running() {
+        return worker.running().stream().map(EventMapper::chunkRef).toList();
     }
 
     @Override
@@ -128,12 +119,12 @@ final class NodeAgent implements ControlStream.Listener {
 
     @Override
     public void onAssign(AssignChunk assign) {
-        worker.assign(assign);
+        worker.assign(CommandMapper.assignment(assign));
     }
 
     @Override
     public void onCancel(CancelChunk cancel) {
-        worker.cancel(cancel.getChunk(), cancel.getReason());
+        worker.cancel(CommandMapper.chunk(cancel.getChunk()), cancel.getReason());
     }
 
     @Override

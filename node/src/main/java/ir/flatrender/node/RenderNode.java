@@ -21,12 +21,19 @@ import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.node.control.ControlStream;
+import ir.flatrender.node.control.EventMapper;
+import ir.flatrender.node.control.GrpcPackageSource;
 import ir.flatrender.node.control.OrchestratorAddresses;
+import ir.flatrender.node.control.SegmentUploader;
 import ir.flatrender.node.engines.EngineDetection;
 import ir.flatrender.node.engines.Engines;
 import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.node.templates.TemplateCache;
-import ir.flatrender.node.work.SegmentUploader;
+import ir.flatrender.node.work.ChunkLimits;
+import ir.flatrender.node.work.RenderStage;
+import ir.flatrender.node.work.ReportStage;
+import ir.flatrender.node.work.TemplateStage;
+import ir.flatrender.node.work.UploadStage;
 import ir.flatrender.node.work.Worker;
 import ir.flatrender.proto.farm.v1.NodeEvent;
 import java.io.IOException;
@@ -129,8 +136,7 @@ public final class RenderNode implements AutoCloseable {
 
             TemplateCache cache = new TemplateCache(
                     config.cacheDirectory(),
-                    channel,
-                    Duration.ofMinutes(10),
+                    new GrpcPackageSource(channel, Duration.ofMinutes(10)),
                     config.cacheBudgetBytes(),
                     json,
                     Clock.systemUTC());
@@ -139,28 +145,38 @@ public final class RenderNode implements AutoCloseable {
 
             AtomicReference<String> nodeId = new AtomicReference<>("");
             ir.flatrender.node.health.GpuProbe gpu = push(closeables, ir.flatrender.node.health.GpuProbe.start());
-            NodeAgent agent = new NodeAgent(config, engines, cache, nodeId, VERSION, hostname(), timer, gpu);
+            NodeAgent agent = new NodeAgent(
+                    config,
+                    engines,
+                    cache,
+                    nodeId,
+                    new NodeAgent.Host(VERSION, hostname()),
+                    timer,
+                    new ResourceSampler(config.workDirectory(), gpu));
             ControlStream control =
                     new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
             closeables.push(control);
             // Every change of the cache reaches the orchestrator (affinity, node_template_cache);
             // a reconnecting node's hello carries the whole of it again.
-            cache.onChange(report ->
-                    control.send(NodeEvent.newBuilder().setCacheReport(report).build()));
+            cache.onChange(report -> control.send(NodeEvent.newBuilder()
+                    .setCacheReport(EventMapper.cacheReport(report))
+                    .build()));
+            Worker.Stages stages = new Worker.Stages(
+                    new TemplateStage(cache),
+                    new RenderStage(
+                            engines,
+                            json,
+                            supervisor,
+                            ffmpeg,
+                            config.workDirectory(),
+                            new ChunkLimits(config.chunkDeadline(), config.noProgressTimeout())),
+                    new UploadStage(new SegmentUploader(channel, io, config.uploadDeadline()), nodeId::get),
+                    new ReportStage(event -> control.send(EventMapper.event(event))));
             Worker worker = push(
                     closeables,
                     new Worker(
-                            engines,
-                            cache,
-                            new SegmentUploader(channel, io, config.uploadDeadline()),
-                            supervisor,
-                            ffmpeg,
-                            json,
+                            stages,
                             config.workDirectory(),
-                            config.chunkDeadline(),
-                            config.noProgressTimeout(),
-                            control::send,
-                            nodeId::get,
                             Executors.newFixedThreadPool(config.slots(), named(config.name() + "-slot"))));
             agent.attach(worker);
             bindMeters(meters, config, cache, worker, control);
@@ -217,17 +233,17 @@ public final class RenderNode implements AutoCloseable {
             MeterRegistry meters, NodeConfig config, TemplateCache cache, Worker worker, ControlStream control) {
         Tags node = Tags.of("node", config.name());
         FunctionCounter.builder(
-                        "flatrender.node.cache.hits", cache, c -> c.report().getHits())
+                        "flatrender.node.cache.hits", cache, c -> c.report().hits())
                 .description("Chunks whose template package was already cached")
                 .tags(node)
                 .register(meters);
         FunctionCounter.builder(
-                        "flatrender.node.cache.misses", cache, c -> c.report().getMisses())
+                        "flatrender.node.cache.misses", cache, c -> c.report().misses())
                 .description("Chunks whose template package had to be fetched")
                 .tags(node)
                 .register(meters);
         FunctionCounter.builder(
-                        "flatrender.node.cache.fetched", cache, c -> c.report().getBytesFetched())
+                        "flatrender.node.cache.fetched", cache, c -> c.report().bytesFetched())
                 .description("Bytes of template packages fetched")
                 .baseUnit("bytes")
                 .tags(node)
@@ -235,7 +251,7 @@ public final class RenderNode implements AutoCloseable {
         FunctionCounter.builder(
                         "flatrender.node.cache.evictions",
                         cache,
-                        c -> c.report().getEvictions())
+                        c -> c.report().evictions())
                 .description("Packages evicted to keep to the cache budget")
                 .tags(node)
                 .register(meters);

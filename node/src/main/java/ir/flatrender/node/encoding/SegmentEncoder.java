@@ -8,8 +8,6 @@ import ir.flatrender.media.process.ProcessSpec;
 import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.media.process.SupervisedProcess;
 import ir.flatrender.node.engines.FrameSink;
-import ir.flatrender.proto.farm.v1.EncoderProfile;
-import ir.flatrender.proto.farm.v1.OutputSpec;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.BufferedOutputStream;
@@ -122,13 +120,13 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
         graph.append(';');
         for (int i = 0; i < targets.size(); i++) {
             OutputSpec output = targets.get(i).output();
-            String size = output.getSize().getWidth() + ":" + output.getSize().getHeight();
-            String filters = switch (output.getFormat()) {
-                case "png" -> "scale=" + size + ":flags=" + SCALE_FLAGS + ",format=rgb24";
-                case "jpeg" -> "scale=" + size + ":flags=" + SCALE_FLAGS + ",format=yuvj420p";
-                default ->
+            String size = output.width() + ":" + output.height();
+            String filters = switch (output.format()) {
+                case PNG -> "scale=" + size + ":flags=" + SCALE_FLAGS + ",format=rgb24";
+                case JPEG -> "scale=" + size + ":flags=" + SCALE_FLAGS + ",format=yuvj420p";
+                case VIDEO ->
                     "scale=" + size + ":flags=" + SCALE_FLAGS + ":out_color_matrix=bt709:out_range=tv,format="
-                            + profile.getPixelFormat();
+                            + profile.pixelFormat();
             };
             graph.append("[s")
                     .append(i)
@@ -145,24 +143,23 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
         for (int i = 0; i < targets.size(); i++) {
             Target target = targets.get(i);
             args.addAll(List.of("-map", "[o" + i + "]"));
-            switch (target.output().getFormat()) {
-                case "png" -> args.addAll(List.of("-frames:v", "1", "-c:v", "png", "-f", "image2", "-update", "1"));
-                case "jpeg" ->
+            switch (target.output().format()) {
+                case PNG -> args.addAll(List.of("-frames:v", "1", "-c:v", "png", "-f", "image2", "-update", "1"));
+                case JPEG ->
                     args.addAll(
                             List.of("-frames:v", "1", "-c:v", "mjpeg", "-q:v", "2", "-f", "image2", "-update", "1"));
-                default ->
+                case VIDEO ->
                     args.addAll(List.of(
                             "-c:v",
-                            profile.getCodec(),
+                            profile.codec(),
                             "-preset",
-                            profile.getPreset(),
+                            profile.preset(),
                             "-crf",
-                            Integer.toString(
-                                    target.output().hasCrf() ? target.output().getCrf() : profile.getCrf()),
+                            Integer.toString(target.output().crfOr(profile)),
                             "-profile:v",
-                            profile.getProfile(),
+                            profile.profile(),
                             "-pix_fmt",
-                            profile.getPixelFormat(),
+                            profile.pixelFormat(),
                             "-colorspace",
                             "bt709",
                             "-color_primaries",
@@ -180,7 +177,7 @@ public final class SegmentEncoder implements FrameSink, AutoCloseable {
                             "-output_ts_offset",
                             String.format(Locale.ROOT, "%.6f", settings.firstFrame() / (double) settings.fps()),
                             "-f",
-                            profile.getContainer()));
+                            profile.container()));
             }
             args.addAll(List.of("-y", target.file().toString()));
         }

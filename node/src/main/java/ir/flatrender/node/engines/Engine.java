@@ -28,8 +28,6 @@ public interface Engine {
      */
     default void renderAudio(EngineRequest request, java.nio.file.Path wav, BooleanSupplier cancelled)
             throws EngineException, IOException, InterruptedException {
-        throw new EngineException(
-                ir.flatrender.proto.farm.v1.FailureKind.FAILURE_KIND_LAUNCH_FAILURE,
-                "the " + name() + " engine renders no sound");
+        throw new EngineException(FailureKind.LAUNCH_FAILURE, "the " + name() + " engine renders no sound");
     }
 }

@@ -3,7 +3,6 @@ package ir.flatrender.node.engines;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.media.process.ProcessOutcome;
-import ir.flatrender.proto.farm.v1.FailureKind;
 
 /** An engine could not render: bad template data, a crash, a hang. */
 public final class EngineException extends Exception {

@@ -1,6 +1,5 @@
 package ir.flatrender.node.engines;
 
-import ir.flatrender.proto.farm.v1.FailureKind;
 import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -41,8 +40,7 @@ public final class FrameFiles {
         frames.sort(Comparator.comparingLong(FrameFiles::number));
         if (frames.size() != expected) {
             throw new EngineException(
-                    FailureKind.FAILURE_KIND_BAD_OUTPUT,
-                    "the engine wrote " + frames.size() + " frames; the chunk has " + expected);
+                    FailureKind.BAD_OUTPUT, "the engine wrote " + frames.size() + " frames; the chunk has " + expected);
         }
         return frames;
     }
@@ -68,12 +66,11 @@ public final class FrameFiles {
             }
             if (image == null) {
                 throw new EngineException(
-                        FailureKind.FAILURE_KIND_BAD_OUTPUT,
-                        "frame file " + file.getFileName() + " is damaged or not an image");
+                        FailureKind.BAD_OUTPUT, "frame file " + file.getFileName() + " is damaged or not an image");
             }
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw new EngineException(
-                        FailureKind.FAILURE_KIND_BAD_OUTPUT,
+                        FailureKind.BAD_OUTPUT,
                         "frame " + file.getFileName() + " is " + image.getWidth() + "x" + image.getHeight() + ", not "
                                 + width + "x" + height);
             }

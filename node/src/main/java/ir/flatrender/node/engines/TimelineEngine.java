@@ -7,7 +7,6 @@ import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.node.engines.timeline.TimelineRenderer;
 import ir.flatrender.node.engines.timeline.TimelineScene;
 import ir.flatrender.node.engines.timeline.TimelineSpecException;
-import ir.flatrender.proto.farm.v1.FailureKind;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ public final class TimelineEngine implements Engine {
                     request.fps(),
                     assets(request.packageDirectory()));
         } catch (TimelineSpecException e) {
-            throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "template spec: " + e.getMessage());
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, "template spec: " + e.getMessage());
         }
         BufferedImage frame = scene.newFrameBuffer();
         for (int n = request.firstFrame(); n <= request.lastFrame(); n++) {
@@ -56,8 +55,7 @@ public final class TimelineEngine implements Engine {
             try {
                 scene.renderFrame(n, frame);
             } catch (RuntimeException e) {
-                throw new EngineException(
-                        FailureKind.FAILURE_KIND_CRASH, "frame " + n + " failed to render: " + e, "", e);
+                throw new EngineException(FailureKind.CRASH, "frame " + n + " failed to render: " + e, "", e);
             }
             sink.frame(frame);
         }

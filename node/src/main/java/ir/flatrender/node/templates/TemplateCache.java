@@ -5,23 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
-import ir.flatrender.proto.farm.v1.CacheReport;
-import ir.flatrender.proto.farm.v1.CachedTemplate;
-import ir.flatrender.proto.farm.v1.FetchTemplateRequest;
-import ir.flatrender.proto.farm.v1.NodeServiceGrpc;
-import ir.flatrender.proto.farm.v1.TemplateData;
-import ir.flatrender.proto.farm.v1.TemplatePackageRef;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,28 +36,24 @@ import org.slf4j.LoggerFactory;
 public final class TemplateCache {
     private static final Logger log = LoggerFactory.getLogger(TemplateCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int FETCH_ATTEMPTS = 5;
     private static final String INDEX = "index.json";
     private static final String DOWNLOADS = "downloads";
 
     private final Path root;
-    private final Channel channel;
-    private final Duration fetchDeadline;
+    private final PackageDownload download;
     private final long budgetBytes;
     private final ObjectMapper json;
     private final Clock clock;
     private final Object lock = new Object();
     private final Map<String, Object> fetchLocks = new HashMap<>();
     private final Map<String, Integer> pins = new HashMap<>();
-    private volatile Consumer<CacheReport> reporter = report -> {};
+    private volatile Consumer<CacheSnapshot> reporter = report -> {};
     private CacheIndex index;
 
-    public TemplateCache(
-            Path root, Channel channel, Duration fetchDeadline, long budgetBytes, ObjectMapper json, Clock clock)
+    public TemplateCache(Path root, PackageSource source, long budgetBytes, ObjectMapper json, Clock clock)
             throws IOException {
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
-        this.channel = requireNonNull(channel, "channel is null");
-        this.fetchDeadline = requireNonNull(fetchDeadline, "fetchDeadline is null");
+        this.download = new PackageDownload(source);
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
         if (budgetBytes < 1) {
@@ -96,7 +81,7 @@ public final class TemplateCache {
     }
 
     /** Where reports of the cache's contents go (the control stream). */
-    public void onChange(Consumer<CacheReport> listener) {
+    public void onChange(Consumer<CacheSnapshot> listener) {
         this.reporter = requireNonNull(listener, "listener is null");
     }
 
@@ -127,8 +112,8 @@ public final class TemplateCache {
     }
 
     /** The unpacked package, fetched first when this node does not have it (or it was changed on disk). */
-    public Lease get(TemplatePackageRef ref) throws IOException, InterruptedException {
-        String sha256 = ref.getSha256();
+    public Lease get(TemplateRef ref) throws IOException, InterruptedException {
+        String sha256 = ref.sha256();
         if (!SHA256.matcher(sha256).matches()) {
             throw new IOException("bad package sha256 '" + sha256 + "'");
         }
@@ -154,14 +139,11 @@ public final class TemplateCache {
                         // Another chunk is reading it: replacing it would pull the files from
                         // under that engine. This chunk fails (and is retried) instead.
                         if (pins.getOrDefault(sha256, 0) > 1) {
-                            throw new IOException("template " + ref.getTemplateId() + " v" + ref.getVersion()
+                            throw new IOException("template " + ref.templateId() + " v" + ref.version()
                                     + " changed on disk while another chunk uses it");
                         }
                     }
-                    log.warn(
-                            "template {} v{} changed on disk; fetching it again",
-                            ref.getTemplateId(),
-                            ref.getVersion());
+                    log.warn("template {} v{} changed on disk; fetching it again", ref.templateId(), ref.version());
                     drop(sha256);
                 }
                 fetch(ref, directory);
@@ -185,7 +167,7 @@ public final class TemplateCache {
     }
 
     private void recordUse(String sha256, boolean hit) throws IOException {
-        CacheReport report;
+        CacheSnapshot report;
         synchronized (lock) {
             CacheIndex.Entry entry = index.entries().get(sha256);
             index.entries()
@@ -210,42 +192,12 @@ public final class TemplateCache {
         reporter.accept(report);
     }
 
-    private void fetch(TemplatePackageRef ref, Path directory) throws IOException, InterruptedException {
-        Path part = root.resolve(DOWNLOADS).resolve(ref.getSha256() + ".part");
+    private void fetch(TemplateRef ref, Path directory) throws IOException, InterruptedException {
+        Path part = root.resolve(DOWNLOADS).resolve(ref.sha256() + ".part");
         long started = System.nanoTime();
-        IOException last = null;
-        for (int attempt = 1; attempt <= FETCH_ATTEMPTS; attempt++) {
-            long offset = Files.exists(part) ? Files.size(part) : 0;
-            try {
-                download(ref.getSha256(), part, offset);
-                last = null;
-                break;
-            } catch (StatusRuntimeException | IOException e) {
-                last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-                log.warn(
-                        "fetching template {} v{} failed at byte {} (attempt {}/{}): {}",
-                        ref.getTemplateId(),
-                        ref.getVersion(),
-                        Files.exists(part) ? Files.size(part) : 0,
-                        attempt,
-                        FETCH_ATTEMPTS,
-                        e.getMessage());
-                // Back off a little before resuming; the orchestrator may be restarting.
-                TimeUnit.MILLISECONDS.sleep(200L * attempt);
-            }
-        }
-        if (last != null) {
-            throw last;
-        }
-        String actual = com.google.common.io.Files.asByteSource(part.toFile())
-                .hash(com.google.common.hash.Hashing.sha256())
-                .toString();
-        if (!actual.equals(ref.getSha256())) {
-            Files.deleteIfExists(part);
-            throw new IOException("template package sha256 is " + actual + ", expected " + ref.getSha256());
-        }
+        download.into(ref, part);
         long size = Files.size(part);
-        Path unpacking = Files.createTempDirectory(root.resolve(DOWNLOADS), ref.getSha256() + "-");
+        Path unpacking = Files.createTempDirectory(root.resolve(DOWNLOADS), ref.sha256() + "-");
         try {
             PackageExtractor.extract(part, unpacking, Math.max(64L << 20, size * 4));
             String tree = TreeDigest.of(unpacking);
@@ -261,9 +213,9 @@ public final class TemplateCache {
             synchronized (lock) {
                 index.entries()
                         .put(
-                                ref.getSha256(),
+                                ref.sha256(),
                                 new CacheIndex.Entry(
-                                        ref.getTemplateId(), ref.getVersion(), unpacked, clock.millis(), 0, tree));
+                                        ref.templateId(), ref.version(), unpacked, clock.millis(), 0, tree));
                 index = new CacheIndex(
                         index.entries(), index.hits(), index.misses(), index.bytesFetched() + size, index.evictions());
                 evict();
@@ -277,8 +229,8 @@ public final class TemplateCache {
         }
         log.info(
                 "fetched template {} v{} ({} bytes) in {} ms; cache holds {} bytes of {}",
-                ref.getTemplateId(),
-                ref.getVersion(),
+                ref.templateId(),
+                ref.version(),
                 size,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 usedBytes(),
@@ -326,27 +278,6 @@ public final class TemplateCache {
         }
     }
 
-    private void download(String sha256, Path part, long offset) throws IOException {
-        java.util.Iterator<TemplateData> stream = NodeServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(fetchDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                .fetchTemplate(FetchTemplateRequest.newBuilder()
-                        .setSha256(sha256)
-                        .setOffset(offset)
-                        .build());
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            long expected = offset;
-            while (stream.hasNext()) {
-                TemplateData data = stream.next();
-                if (data.getOffset() != expected) {
-                    throw new IOException(
-                            "package data out of order: got offset " + data.getOffset() + ", expected " + expected);
-                }
-                data.getData().writeTo(out);
-                expected += data.getData().size();
-            }
-        }
-    }
-
     private static long sizeOf(Path directory) throws IOException {
         try (Stream<Path> files = Files.walk(directory)) {
             long total = 0;
@@ -358,21 +289,14 @@ public final class TemplateCache {
     }
 
     /** What the cache holds and its counters. */
-    public CacheReport report() {
+    public CacheSnapshot report() {
         synchronized (lock) {
-            CacheReport.Builder report = CacheReport.newBuilder()
-                    .setBudgetBytes(budgetBytes)
-                    .setHits(index.hits())
-                    .setMisses(index.misses())
-                    .setBytesFetched(index.bytesFetched())
-                    .setEvictions(index.evictions());
+            List<CacheSnapshot.Cached> templates = new ArrayList<>();
             index.entries()
-                    .forEach((sha, entry) -> report.addTemplates(CachedTemplate.newBuilder()
-                            .setSha256(sha)
-                            .setSizeBytes(entry.sizeBytes())
-                            .setLastUsedUnixMillis(entry.lastUsedMillis())
-                            .setHits(entry.hits())));
-            return report.build();
+                    .forEach((sha, entry) -> templates.add(
+                            new CacheSnapshot.Cached(sha, entry.sizeBytes(), entry.lastUsedMillis(), entry.hits())));
+            return new CacheSnapshot(
+                    templates, budgetBytes, index.hits(), index.misses(), index.bytesFetched(), index.evictions());
         }
     }
 

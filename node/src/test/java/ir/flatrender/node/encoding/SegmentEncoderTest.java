@@ -8,9 +8,6 @@ import ir.flatrender.media.ffmpeg.Ffprobe;
 import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.media.process.ProcessOutcome;
 import ir.flatrender.media.process.ProcessSupervisor;
-import ir.flatrender.proto.farm.v1.EncoderProfile;
-import ir.flatrender.proto.farm.v1.OutputSpec;
-import ir.flatrender.proto.farm.v1.Size;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -20,19 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SegmentEncoderTest {
-    private static final EncoderProfile PROFILE = EncoderProfile.newBuilder()
-            .setCodec("libx264")
-            .setPreset("veryfast")
-            .setCrf(18)
-            .setPixelFormat("yuv420p")
-            .setContainer("mpegts")
-            .setProfile("high")
-            .build();
+    private static final EncoderProfile PROFILE =
+            new EncoderProfile("libx264", "veryfast", 18, "yuv420p", "mpegts", "high");
 
     private final ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(2));
     private final FfmpegBinaries ffmpeg = FfmpegBinaries.locate(Optional.empty(), Optional.empty());
@@ -46,11 +38,7 @@ class SegmentEncoderTest {
     }
 
     private static OutputSpec output(String tier, int width, int height, String format) {
-        return OutputSpec.newBuilder()
-                .setTier(tier)
-                .setSize(Size.newBuilder().setWidth(width).setHeight(height))
-                .setFormat(format)
-                .build();
+        return new OutputSpec(tier, width, height, SegmentFormat.named(format), OptionalInt.empty());
     }
 
     private SegmentEncoder.Settings settings(int firstFrame, Path output) {
@@ -113,9 +101,7 @@ class SegmentEncoderTest {
                         0,
                         List.of(
                                 new SegmentEncoder.Target(
-                                        output("180p", 320, 180, "mpegts").toBuilder()
-                                                .setCrf(12)
-                                                .build(),
+                                        new OutputSpec("180p", 320, 180, SegmentFormat.VIDEO, OptionalInt.of(12)),
                                         small),
                                 new SegmentEncoder.Target(output("90p", 160, 90, "mpegts"), big))))) {
             feed(encoder, 6);

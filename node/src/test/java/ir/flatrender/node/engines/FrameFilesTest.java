@@ -3,7 +3,6 @@ package ir.flatrender.node.engines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ir.flatrender.proto.farm.v1.FailureKind;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ class FrameFilesTest {
         write("frame_00012.png", 12);
         assertThatThrownBy(() -> feed(3))
                 .isInstanceOfSatisfying(
-                        EngineException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_BAD_OUTPUT))
+                        EngineException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.BAD_OUTPUT))
                 .hasMessageContaining("wrote 2 frames; the chunk has 3");
     }
 
@@ -77,7 +76,7 @@ class FrameFilesTest {
         Files.write(directory.resolve("frame_00011.png"), java.util.Arrays.copyOf(whole, whole.length / 3));
         assertThatThrownBy(() -> feed(2))
                 .isInstanceOfSatisfying(
-                        EngineException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_BAD_OUTPUT))
+                        EngineException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.BAD_OUTPUT))
                 .hasMessageContaining("frame_00011.png");
     }
 }

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.hash.Hashing;
+import ir.flatrender.node.control.GrpcPackageSource;
 import ir.flatrender.node.testing.TestingPackageServer;
-import ir.flatrender.proto.farm.v1.CacheReport;
-import ir.flatrender.proto.farm.v1.TemplatePackageRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ class TemplateCacheTest {
     }
 
     /** A package of one manifest and one file of the given size; its ref. */
-    private TemplatePackageRef publish(String id, int bytes) throws Exception {
+    private TemplateRef publish(String id, int bytes) throws Exception {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
             out.putNextEntry(new ZipEntry("template.json"));
@@ -50,19 +49,13 @@ class TemplateCacheTest {
         byte[] bytesOfZip = zip.toByteArray();
         String sha256 = Hashing.sha256().hashBytes(bytesOfZip).toString();
         server.put(sha256, bytesOfZip);
-        return TemplatePackageRef.newBuilder()
-                .setTemplateId(id)
-                .setVersion(1)
-                .setSha256(sha256)
-                .setSizeBytes(bytesOfZip.length)
-                .build();
+        return new TemplateRef(id, 1, sha256, bytesOfZip.length);
     }
 
-    private TemplateCache cache(long budget, List<CacheReport> reports) throws Exception {
+    private TemplateCache cache(long budget, List<CacheSnapshot> reports) throws Exception {
         TemplateCache cache = new TemplateCache(
                 directory.resolve("cache"),
-                server.channel(),
-                Duration.ofSeconds(30),
+                new GrpcPackageSource(server.channel(), Duration.ofSeconds(30)),
                 budget,
                 new ObjectMapper(),
                 Clock.systemUTC());
@@ -72,8 +65,8 @@ class TemplateCacheTest {
 
     @Test
     void theSecondUseOfAPackageDoesNotFetchIt() throws Exception {
-        TemplatePackageRef ref = publish("alpha", 10_000);
-        List<CacheReport> reports = new ArrayList<>();
+        TemplateRef ref = publish("alpha", 10_000);
+        List<CacheSnapshot> reports = new ArrayList<>();
         TemplateCache cache = cache(1 << 20, reports);
         try (TemplateCache.Lease first = cache.get(ref)) {
             assertThat(first.directory().resolve("assets/data.bin")).hasSize(10_000);
@@ -84,18 +77,18 @@ class TemplateCacheTest {
         assertThat(server.fetches()).isEqualTo(1);
         assertThat(cache.misses()).isEqualTo(1);
         assertThat(cache.hits()).isEqualTo(1);
-        assertThat(cache.bytesFetched()).isEqualTo(ref.getSizeBytes());
-        CacheReport last = reports.get(reports.size() - 1);
-        assertThat(last.getHits()).isEqualTo(1);
-        assertThat(last.getTemplatesList()).singleElement().satisfies(entry -> {
-            assertThat(entry.getSha256()).isEqualTo(ref.getSha256());
-            assertThat(entry.getHits()).isEqualTo(1);
+        assertThat(cache.bytesFetched()).isEqualTo(ref.sizeBytes());
+        CacheSnapshot last = reports.get(reports.size() - 1);
+        assertThat(last.hits()).isEqualTo(1);
+        assertThat(last.templates()).singleElement().satisfies(entry -> {
+            assertThat(entry.sha256()).isEqualTo(ref.sha256());
+            assertThat(entry.hits()).isEqualTo(1);
         });
     }
 
     @Test
     void theIndexSurvivesARestart() throws Exception {
-        TemplatePackageRef ref = publish("beta", 5_000);
+        TemplateRef ref = publish("beta", 5_000);
         try (TemplateCache.Lease lease = cache(1 << 20, new ArrayList<>()).get(ref)) {
             assertThat(lease.directory()).exists();
         }
@@ -109,9 +102,9 @@ class TemplateCacheTest {
 
     @Test
     void evictionKeepsTheBudgetAndDropsTheLeastRecentlyUsed() throws Exception {
-        TemplatePackageRef a = publish("a", 40_000);
-        TemplatePackageRef b = publish("b", 40_000);
-        TemplatePackageRef c = publish("c", 40_000);
+        TemplateRef a = publish("a", 40_000);
+        TemplateRef b = publish("b", 40_000);
+        TemplateRef c = publish("c", 40_000);
         TemplateCache cache = cache(100_000, new ArrayList<>());
         cache.get(a).close();
         cache.get(b).close();
@@ -119,17 +112,17 @@ class TemplateCacheTest {
         cache.get(a).close();
         cache.get(c).close();
         assertThat(cache.usedBytes()).isLessThanOrEqualTo(100_000);
-        assertThat(cache.report().getTemplatesList())
-                .extracting(entry -> entry.getSha256())
-                .containsExactlyInAnyOrder(a.getSha256(), c.getSha256());
-        assertThat(cache.report().getEvictions()).isEqualTo(1);
-        assertThat(directory.resolve("cache").resolve(b.getSha256())).doesNotExist();
+        assertThat(cache.report().templates())
+                .extracting(entry -> entry.sha256())
+                .containsExactlyInAnyOrder(a.sha256(), c.sha256());
+        assertThat(cache.report().evictions()).isEqualTo(1);
+        assertThat(directory.resolve("cache").resolve(b.sha256())).doesNotExist();
     }
 
     @Test
     void aPackageInUseIsNotEvicted() throws Exception {
-        TemplatePackageRef a = publish("a", 60_000);
-        TemplatePackageRef b = publish("b", 60_000);
+        TemplateRef a = publish("a", 60_000);
+        TemplateRef b = publish("b", 60_000);
         TemplateCache cache = cache(100_000, new ArrayList<>());
         try (TemplateCache.Lease held = cache.get(a)) {
             cache.get(b).close();
@@ -139,7 +132,7 @@ class TemplateCacheTest {
 
     @Test
     void aTamperedPackageIsFetchedAgain() throws Exception {
-        TemplatePackageRef ref = publish("gamma", 2_000);
+        TemplateRef ref = publish("gamma", 2_000);
         TemplateCache cache = cache(1 << 20, new ArrayList<>());
         Path data;
         try (TemplateCache.Lease lease = cache.get(ref)) {
@@ -155,7 +148,7 @@ class TemplateCacheTest {
 
     @Test
     void aTamperedPackageInUseIsNotPulledFromUnderItsReader() throws Exception {
-        TemplatePackageRef ref = publish("delta", 2_000);
+        TemplateRef ref = publish("delta", 2_000);
         TemplateCache cache = cache(1 << 20, new ArrayList<>());
         try (TemplateCache.Lease reading = cache.get(ref)) {
             Path data = reading.directory().resolve("assets/data.bin");

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.hash.Hashing;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.node.control.CommandMapper;
+import ir.flatrender.node.control.EventMapper;
+import ir.flatrender.node.control.GrpcPackageSource;
+import ir.flatrender.node.control.SegmentUploader;
 import ir.flatrender.node.engines.Engine;
 import ir.flatrender.node.engines.EngineRequest;
 import ir.flatrender.node.engines.Engines;
@@ -85,6 +89,27 @@ class WorkerTest {
         }
     }
 
+    /** An engine that draws one frame, then waits to be cancelled and fails as if its program were killed. */
+    private final class WaitingEngine implements Engine {
+
+        @Override
+        public String name() {
+            return "timeline";
+        }
+
+        @Override
+        public void render(EngineRequest request, FrameSink sink, BooleanSupplier cancelled)
+                throws java.io.IOException, ir.flatrender.node.engines.EngineException {
+            sink.frame(new BufferedImage(request.width(), request.height(), BufferedImage.TYPE_3BYTE_BGR));
+            drawn.countDown();
+            while (!cancelled.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+            }
+            throw new ir.flatrender.node.engines.EngineException(
+                    ir.flatrender.node.engines.FailureKind.CRASH, "the engine was killed");
+        }
+    }
+
     private TemplatePackageRef publish() throws Exception {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
@@ -103,26 +128,29 @@ class WorkerTest {
                 .build();
     }
 
+    /** A worker wired as the node wires it, its commands and events through the control stream's mappers. */
     private Worker worker(Engine engine, Path work) throws Exception {
         ObjectMapper json = new ObjectMapper();
         return new Worker(
-                new Engines(List.of(engine)),
-                new TemplateCache(
-                        directory.resolve("cache"),
-                        server.channel(),
-                        Duration.ofSeconds(30),
-                        1 << 20,
-                        json,
-                        Clock.systemUTC()),
-                new SegmentUploader(server.channel(), io, Duration.ofSeconds(30)),
-                supervisor,
-                FfmpegBinaries.locate(Optional.empty(), Optional.empty()),
-                json,
+                new Worker.Stages(
+                        new TemplateStage(new TemplateCache(
+                                directory.resolve("cache"),
+                                new GrpcPackageSource(server.channel(), Duration.ofSeconds(30)),
+                                1 << 20,
+                                json,
+                                Clock.systemUTC())),
+                        new RenderStage(
+                                new Engines(List.of(engine)),
+                                json,
+                                supervisor,
+                                FfmpegBinaries.locate(Optional.empty(), Optional.empty()),
+                                work,
+                                new ChunkLimits(Duration.ofMinutes(1), Duration.ofSeconds(30))),
+                        new UploadStage(
+                                new SegmentUploader(server.channel(), io, Duration.ofSeconds(30)),
+                                () -> "node-under-test"),
+                        new ReportStage(event -> events.add(EventMapper.event(event)))),
                 work,
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(30),
-                events::add,
-                () -> "node-under-test",
                 slots);
     }
 
@@ -175,7 +203,7 @@ class WorkerTest {
         Worker worker = worker(new FailingEngine(next::next), work);
 
         AssignChunk first = assignment(template);
-        worker.assign(first);
+        worker.assign(CommandMapper.assignment(first));
         ChunkFailed heap = failure();
         assertThat(heap.getChunk()).isEqualTo(first.getChunk());
         assertThat(heap.getKind()).isEqualTo(FailureKind.FAILURE_KIND_OUT_OF_MEMORY);
@@ -184,11 +212,11 @@ class WorkerTest {
                 .contains("Java heap space");
 
         // The same slot takes the next chunk: the node carries on.
-        worker.assign(assignment(template));
+        worker.assign(CommandMapper.assignment(assignment(template)));
         ChunkFailed stack = failure();
         assertThat(stack.getKind()).isEqualTo(FailureKind.FAILURE_KIND_CRASH);
         assertThat(stack.getMessage()).contains("ran out of stack");
-        worker.assign(assignment(template));
+        worker.assign(CommandMapper.assignment(assignment(template)));
         assertThat(failure().getMessage()).contains("node error: java.lang.IllegalStateException: bug");
 
         // Each attempt removed its partial segment (after its report: the slot is let finish).
@@ -197,5 +225,47 @@ class WorkerTest {
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".ts"));
         }
+    }
+
+    /** Assigns the chunk and waits until the worker's waiting engine has drawn its first frame. */
+    private final java.util.concurrent.CountDownLatch drawn = new java.util.concurrent.CountDownLatch(1);
+
+    private void drawing(Worker worker, AssignChunk assign) throws InterruptedException {
+        worker.assign(CommandMapper.assignment(assign));
+        assertThat(drawn.await(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aCancelledAttemptIsReportedCancelledThoughItsEngineFailed() throws Exception {
+        Worker worker = worker(new WaitingEngine(), Files.createDirectories(directory.resolve("work")));
+        AssignChunk assign = assignment(publish());
+        drawing(worker, assign);
+
+        // As some of the orchestrator's cancels do, this one names the chunk and attempt only.
+        worker.cancel(
+                CommandMapper.chunk(assign.getChunk().toBuilder().clearJobId().build()), "taken back");
+
+        ChunkFailed cancelled = failure();
+        assertThat(cancelled.getChunk()).isEqualTo(assign.getChunk());
+        assertThat(cancelled.getKind()).isEqualTo(FailureKind.FAILURE_KIND_CANCELLED);
+        assertThat(cancelled.getMessage()).isEqualTo("cancelled: taken back");
+    }
+
+    @Test
+    void aNewerAttemptOfAChunkCancelsTheOlderOne() throws Exception {
+        Worker worker = worker(new WaitingEngine(), Files.createDirectories(directory.resolve("work")));
+        AssignChunk first = assignment(publish());
+        drawing(worker, first);
+
+        AssignChunk second = first.toBuilder()
+                .setChunk(first.getChunk().toBuilder().setAttempt(2))
+                .build();
+        worker.assign(CommandMapper.assignment(second));
+
+        ChunkFailed old = failure();
+        assertThat(old.getChunk()).isEqualTo(first.getChunk());
+        assertThat(old.getKind()).isEqualTo(FailureKind.FAILURE_KIND_CANCELLED);
+        assertThat(old.getMessage()).isEqualTo("cancelled: attempt 2 of this chunk was assigned");
+        worker.cancelAll("test over");
     }
 }

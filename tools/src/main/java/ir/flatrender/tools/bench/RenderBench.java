@@ -10,7 +10,10 @@ import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.media.process.ProcessOutcome;
 import ir.flatrender.media.process.ProcessSpec;
 import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.node.encoding.EncoderProfile;
+import ir.flatrender.node.encoding.OutputSpec;
 import ir.flatrender.node.encoding.SegmentEncoder;
+import ir.flatrender.node.encoding.SegmentFormat;
 import ir.flatrender.node.engines.Engine;
 import ir.flatrender.node.engines.EngineDetection;
 import ir.flatrender.node.engines.EngineRequest;
@@ -25,11 +28,8 @@ import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.templates.SampleTemplates;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.Chunk;
-import ir.flatrender.proto.farm.v1.EncoderProfile;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
-import ir.flatrender.proto.farm.v1.OutputSpec;
-import ir.flatrender.proto.farm.v1.Size;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.jobs.JobClient;
 import ir.flatrender.tools.options.ClientOptions;
@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -239,25 +240,23 @@ final class RenderBench {
         Files.deleteIfExists(video);
         EncoderSettings encoder = job.encoder();
         SegmentEncoder.Settings settings = new SegmentEncoder.Settings(
-                EncoderProfile.newBuilder()
-                        .setCodec(encoder.codec())
-                        .setPreset(encoder.preset())
+                new EncoderProfile(
+                        encoder.codec(),
+                        encoder.preset(),
                         // The tier's own CRF where it has one (a small tier), as the farm's node encodes it.
-                        .setCrf(output.crf() != null ? output.crf() : encoder.crf())
-                        .setPixelFormat(encoder.pixelFormat())
-                        .setContainer(encoder.container())
-                        .setProfile(encoder.profile())
-                        .build(),
+                        output.crf() != null ? output.crf() : encoder.crf(),
+                        encoder.pixelFormat(),
+                        encoder.container(),
+                        encoder.profile()),
                 job.renderWidth(),
                 job.renderHeight(),
                 List.of(new SegmentEncoder.Target(
-                        OutputSpec.newBuilder()
-                                .setTier(output.tier())
-                                .setSize(Size.newBuilder()
-                                        .setWidth(output.width())
-                                        .setHeight(output.height()))
-                                .setFormat(output.format())
-                                .build(),
+                        new OutputSpec(
+                                output.tier(),
+                                output.width(),
+                                output.height(),
+                                SegmentFormat.named(output.format()),
+                                OptionalInt.empty()),
                         segment)),
                 job.fps(),
                 job.frameStart(),

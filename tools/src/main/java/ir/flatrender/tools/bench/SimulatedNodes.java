@@ -9,7 +9,7 @@ import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import ir.flatrender.node.control.ControlStream;
-import ir.flatrender.node.work.SegmentUploader;
+import ir.flatrender.node.control.SegmentUploader;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.CancelChunk;
 import ir.flatrender.proto.farm.v1.ChunkFinished;

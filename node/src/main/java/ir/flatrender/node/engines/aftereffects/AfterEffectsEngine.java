@@ -14,9 +14,9 @@ import ir.flatrender.node.engines.Engine;
 import ir.flatrender.node.engines.EngineException;
 import ir.flatrender.node.engines.EngineRequest;
 import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.FailureKind;
 import ir.flatrender.node.engines.FrameFiles;
 import ir.flatrender.node.engines.FrameSink;
-import ir.flatrender.proto.farm.v1.FailureKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,8 +80,7 @@ public final class AfterEffectsEngine implements Engine {
     public static int majorVersion(Path aerender, ProcessSupervisor supervisor, Path workDirectory)
             throws EngineException, InterruptedException {
         if (!Files.isExecutable(aerender)) {
-            throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, aerender + " is not an executable program");
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, aerender + " is not an executable program");
         }
         ProcessOutcome outcome;
         try {
@@ -91,8 +90,7 @@ public final class AfterEffectsEngine implements Engine {
                             .withLimits(Duration.ofSeconds(30), Duration.ZERO, true))
                     .await();
         } catch (IOException e) {
-            throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "aerender could not start: " + e.getMessage());
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, "aerender could not start: " + e.getMessage());
         }
         if (outcome.succeeded()) {
             for (String line : outcome.logTail()) {
@@ -103,8 +101,7 @@ public final class AfterEffectsEngine implements Engine {
             }
         }
         throw new EngineException(
-                FailureKind.FAILURE_KIND_LAUNCH_FAILURE,
-                "`aerender -version` did not answer with a version: " + outcome.describe());
+                FailureKind.LAUNCH_FAILURE, "`aerender -version` did not answer with a version: " + outcome.describe());
     }
 
     @Override
@@ -154,11 +151,10 @@ public final class AfterEffectsEngine implements Engine {
                 .normalize();
         if (!project.startsWith(request.packageDirectory()) || !Files.isRegularFile(project)) {
             throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "the package has no project " + project.getFileName());
+                    FailureKind.LAUNCH_FAILURE, "the package has no project " + project.getFileName());
         }
         if (request.composition().isEmpty()) {
-            throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
         }
         List<String> command = new ArrayList<>(List.of(
                 aerender.toString(),
@@ -216,22 +212,20 @@ public final class AfterEffectsEngine implements Engine {
     static EngineException failure(ProcessOutcome outcome, List<String> errors) {
         if (outcome.termination() == Termination.NO_PROGRESS
                 || outcome.termination() == Termination.DEADLINE_EXCEEDED) {
-            return EngineException.ofProcess(FailureKind.FAILURE_KIND_HANG, "aerender " + outcome.reason(), outcome);
+            return EngineException.ofProcess(FailureKind.HANG, "aerender " + outcome.reason(), outcome);
         }
         if (outcome.termination() == Termination.KILLED) {
-            return EngineException.ofProcess(
-                    FailureKind.FAILURE_KIND_CANCELLED, "aerender " + outcome.reason(), outcome);
+            return EngineException.ofProcess(FailureKind.CANCELLED, "aerender " + outcome.reason(), outcome);
         }
         String first = errors.isEmpty() ? "" : ": " + errors.get(0);
         if (outcome.exitCode() == 0) {
             // aerender can exit 0 having logged an error (a missing font, a plug-in failure).
-            return EngineException.ofProcess(
-                    FailureKind.FAILURE_KIND_BAD_OUTPUT, "aerender reported an error" + first, outcome);
+            return EngineException.ofProcess(FailureKind.BAD_OUTPUT, "aerender reported an error" + first, outcome);
         }
         FailureKind kind = switch (outcome.exitCode()) {
-            case 2, 3, 4, 5, 10 -> FailureKind.FAILURE_KIND_LAUNCH_FAILURE;
-            case 9 -> FailureKind.FAILURE_KIND_OUT_OF_MEMORY;
-            default -> FailureKind.FAILURE_KIND_CRASH;
+            case 2, 3, 4, 5, 10 -> FailureKind.LAUNCH_FAILURE;
+            case 9 -> FailureKind.OUT_OF_MEMORY;
+            default -> FailureKind.CRASH;
         };
         return EngineException.ofProcess(
                 kind,
@@ -286,7 +280,7 @@ public final class AfterEffectsEngine implements Engine {
                 Path file = request.packageDirectory().resolve(value).normalize();
                 if (!file.startsWith(request.packageDirectory())) {
                     throw new EngineException(
-                            FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "image '" + value + "' is outside the package");
+                            FailureKind.LAUNCH_FAILURE, "image '" + value + "' is outside the package");
                 }
                 images.put(name, file);
             }

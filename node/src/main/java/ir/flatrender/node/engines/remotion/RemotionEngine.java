@@ -13,9 +13,9 @@ import ir.flatrender.node.engines.Engine;
 import ir.flatrender.node.engines.EngineException;
 import ir.flatrender.node.engines.EngineRequest;
 import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.FailureKind;
 import ir.flatrender.node.engines.FrameFiles;
 import ir.flatrender.node.engines.FrameSink;
-import ir.flatrender.proto.farm.v1.FailureKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,11 +200,10 @@ public final class RemotionEngine implements Engine {
     private List<String> common(EngineRequest request, Path work) throws IOException, EngineException {
         Path bundle = request.packageDirectory().resolve("bundle");
         if (!Files.isRegularFile(bundle.resolve("index.html"))) {
-            throw new EngineException(FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "the package has no Remotion bundle");
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, "the package has no Remotion bundle");
         }
         if (request.composition().isEmpty()) {
-            throw new EngineException(
-                    FailureKind.FAILURE_KIND_LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
+            throw new EngineException(FailureKind.LAUNCH_FAILURE, "no composition for aspect " + request.aspect());
         }
         Path props = work.resolve("props.json");
         json.writeValue(props.toFile(), RemotionProps.of(request.manifest(), request.bindings()));
@@ -247,12 +246,12 @@ public final class RemotionEngine implements Engine {
         }
         if (!outcome.succeeded()) {
             FailureKind kind = switch (outcome.termination()) {
-                case NO_PROGRESS, DEADLINE_EXCEEDED -> FailureKind.FAILURE_KIND_HANG;
-                case KILLED -> FailureKind.FAILURE_KIND_CANCELLED;
+                case NO_PROGRESS, DEADLINE_EXCEEDED -> FailureKind.HANG;
+                case KILLED -> FailureKind.CANCELLED;
                 case EXITED ->
                     outcome.logTail().stream().anyMatch(l -> l.contains("heap out of memory"))
-                            ? FailureKind.FAILURE_KIND_OUT_OF_MEMORY
-                            : FailureKind.FAILURE_KIND_CRASH;
+                            ? FailureKind.OUT_OF_MEMORY
+                            : FailureKind.CRASH;
             };
             String reason = error.get() != null ? error.get() : outcome.describe();
             throw EngineException.ofProcess(kind, "remotion " + script + ": " + reason, outcome);

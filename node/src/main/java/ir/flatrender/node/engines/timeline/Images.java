@@ -85,4 +85,38 @@ final class Images {
         g.dispose();
         return target;
     }
+
+    /** Scales an image into a box; with one side given, the other keeps the image's proportions. */
+    static BufferedImage fit(
+            BufferedImage image, Double boxWidth, Double boxHeight, String fit, String path, double unit) {
+        double iw = image.getWidth();
+        double ih = image.getHeight();
+        if (!fit.equals("contain") && !fit.equals("cover")) {
+            throw new TimelineSpecException(path, "must be contain or cover");
+        }
+        if (boxWidth == null && boxHeight == null) {
+            return Images.scale(
+                    image, (int) Math.max(1, Math.round(iw * unit)), (int) Math.max(1, Math.round(ih * unit)));
+        }
+        if (boxWidth == null || boxHeight == null) {
+            double scale = boxWidth != null ? boxWidth / iw : boxHeight / ih;
+            return Images.scale(
+                    image, (int) Math.max(1, Math.round(iw * scale)), (int) Math.max(1, Math.round(ih * scale)));
+        }
+        double scale = fit.equals("contain")
+                ? Math.min(boxWidth / iw, boxHeight / ih)
+                : Math.max(boxWidth / iw, boxHeight / ih);
+        BufferedImage scaled = Images.scale(
+                image, (int) Math.max(1, Math.round(iw * scale)), (int) Math.max(1, Math.round(ih * scale)));
+        if (fit.equals("contain")) {
+            return scaled;
+        }
+        int width = (int) Math.max(1, Math.round(boxWidth));
+        int height = (int) Math.max(1, Math.round(boxHeight));
+        return scaled.getSubimage(
+                (scaled.getWidth() - width) / 2,
+                (scaled.getHeight() - height) / 2,
+                Math.min(width, scaled.getWidth()),
+                Math.min(height, scaled.getHeight()));
+    }
 }

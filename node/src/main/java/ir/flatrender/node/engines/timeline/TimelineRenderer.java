@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
-import java.awt.LinearGradientPaint;
-import java.awt.geom.Point2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -38,7 +36,7 @@ public final class TimelineRenderer {
     }
 
     /** What every part of the spec is measured against. */
-    private record Frame(int width, int height, int fps, double unit, String aspect, AssetSource assets) {}
+    record Frame(int width, int height, int fps, double unit, String aspect, AssetSource assets) {}
 
     private record Track(String id, String type, int z, SpecNode style) {}
 
@@ -62,7 +60,7 @@ public final class TimelineRenderer {
         SpecNode root = new SpecNode(Bindings.apply(spec, bindings, ""), "");
         Frame frame = new Frame(width, height, fps, Math.min(width, height) / REFERENCE_SHORT_SIDE, aspect, assets);
 
-        BufferedImage background = background(root.child("background"), frame);
+        BufferedImage background = Backgrounds.draw(root.child("background"), frame);
         Map<String, Track> tracks = tracks(root.child("tracks"));
         List<Layer> layers = new ArrayList<>();
         int order = 0;
@@ -258,7 +256,7 @@ public final class TimelineRenderer {
             return null;
         }
         BufferedImage image = Images.read(name, frame.assets(), value.path());
-        BufferedImage fitted = fit(
+        BufferedImage fitted = Images.fit(
                 image,
                 content.optionalNumber("width").map(w -> w * frame.width()).orElse(null),
                 content.optionalNumber("height").map(h -> h * frame.height()).orElse(null),
@@ -269,40 +267,6 @@ public final class TimelineRenderer {
         Sprite sprite =
                 placement.shadowed(new Sprite(fitted, anchor.x() * fitted.getWidth(), anchor.y() * fitted.getHeight()));
         return new Layer(placement, reveal -> sprite, 1);
-    }
-
-    /** Scales an image into a box; with one side given, the other keeps the image's proportions. */
-    private static BufferedImage fit(
-            BufferedImage image, Double boxWidth, Double boxHeight, String fit, String path, double unit) {
-        double iw = image.getWidth();
-        double ih = image.getHeight();
-        if (!fit.equals("contain") && !fit.equals("cover")) {
-            throw new TimelineSpecException(path, "must be contain or cover");
-        }
-        if (boxWidth == null && boxHeight == null) {
-            return Images.scale(
-                    image, (int) Math.max(1, Math.round(iw * unit)), (int) Math.max(1, Math.round(ih * unit)));
-        }
-        if (boxWidth == null || boxHeight == null) {
-            double scale = boxWidth != null ? boxWidth / iw : boxHeight / ih;
-            return Images.scale(
-                    image, (int) Math.max(1, Math.round(iw * scale)), (int) Math.max(1, Math.round(ih * scale)));
-        }
-        double scale = fit.equals("contain")
-                ? Math.min(boxWidth / iw, boxHeight / ih)
-                : Math.max(boxWidth / iw, boxHeight / ih);
-        BufferedImage scaled = Images.scale(
-                image, (int) Math.max(1, Math.round(iw * scale)), (int) Math.max(1, Math.round(ih * scale)));
-        if (fit.equals("contain")) {
-            return scaled;
-        }
-        int width = (int) Math.max(1, Math.round(boxWidth));
-        int height = (int) Math.max(1, Math.round(boxHeight));
-        return scaled.getSubimage(
-                (scaled.getWidth() - width) / 2,
-                (scaled.getHeight() - height) / 2,
-                Math.min(width, scaled.getWidth()),
-                Math.min(height, scaled.getHeight()));
     }
 
     private static Sprite rect(SpecNode content, Anchor anchor, Frame frame) {
@@ -384,92 +348,5 @@ public final class TimelineRenderer {
             layers.add(new Layer(placement, reveal -> sprite, 1));
         }
         return layers;
-    }
-
-    private static BufferedImage background(SpecNode node, Frame frame) {
-        BufferedImage background = new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = background.createGraphics();
-        Drawing.hints(g);
-        try {
-            g.setColor(Color.BLACK);
-            g.fillRect(0, 0, frame.width(), frame.height());
-            if (node.json().isMissingNode() || node.json().isNull()) {
-                return background;
-            }
-            String type = node.child("type").text();
-            switch (type) {
-                case "solid" -> {
-                    g.setColor(node.child("color").color());
-                    g.fillRect(0, 0, frame.width(), frame.height());
-                }
-                case "gradient" -> g.setPaint(gradient(node, frame));
-                case "image" -> {
-                    g.setColor(node.color("color", Color.BLACK));
-                    g.fillRect(0, 0, frame.width(), frame.height());
-                    String name = node.child("image").text();
-                    if (!name.isEmpty()) {
-                        BufferedImage image = fit(
-                                Images.read(
-                                        name,
-                                        frame.assets(),
-                                        node.child("image").path()),
-                                (double) frame.width(),
-                                (double) frame.height(),
-                                node.text("fit", "cover"),
-                                node.child("fit").path(),
-                                frame.unit());
-                        g.drawImage(
-                                image,
-                                (frame.width() - image.getWidth()) / 2,
-                                (frame.height() - image.getHeight()) / 2,
-                                null);
-                    }
-                }
-                default ->
-                    throw new TimelineSpecException(
-                            node.child("type").path(),
-                            "unknown background '" + type + "'; one of solid, gradient, image");
-            }
-            if (type.equals("gradient")) {
-                g.fillRect(0, 0, frame.width(), frame.height());
-            }
-            return background;
-        } finally {
-            g.dispose();
-        }
-    }
-
-    /** A linear gradient at a CSS-style angle: 0° runs to the top, 90° to the right, 180° (the default) down. */
-    private static LinearGradientPaint gradient(SpecNode node, Frame frame) {
-        List<SpecNode> colorNodes = node.child("colors").items();
-        if (colorNodes.size() < 2) {
-            throw new TimelineSpecException(node.child("colors").path(), "a gradient needs at least two colours");
-        }
-        Color[] colors = colorNodes.stream().map(SpecNode::color).toArray(Color[]::new);
-        float[] stops = new float[colors.length];
-        List<SpecNode> stopNodes = node.child("stops").items();
-        if (!stopNodes.isEmpty() && stopNodes.size() != colors.length) {
-            throw new TimelineSpecException(node.child("stops").path(), "needs one stop per colour");
-        }
-        for (int i = 0; i < colors.length; i++) {
-            stops[i] = stopNodes.isEmpty()
-                    ? (float) i / (colors.length - 1)
-                    : (float) stopNodes.get(i).number();
-            if (stops[i] < 0 || stops[i] > 1 || (i > 0 && stops[i] <= stops[i - 1])) {
-                throw new TimelineSpecException(node.child("stops").path(), "stops must rise from 0 to 1");
-            }
-        }
-        double angle = Math.toRadians(node.number("angle", 180, -3600, 3600));
-        double dx = Math.sin(angle);
-        double dy = -Math.cos(angle);
-        double half = (Math.abs(frame.width() * dx) + Math.abs(frame.height() * dy)) / 2;
-        double cx = frame.width() / 2.0;
-        double cy = frame.height() / 2.0;
-        Point2D start = new Point2D.Double(cx - dx * half, cy - dy * half);
-        Point2D end = new Point2D.Double(cx + dx * half, cy + dy * half);
-        if (start.distance(end) < 1e-6) {
-            end = new Point2D.Double(start.getX(), start.getY() + 1);
-        }
-        return new LinearGradientPaint(start, end, stops, colors);
     }
 }

@@ -10,7 +10,7 @@ import ir.flatrender.media.process.ProcessSupervisor;
 import ir.flatrender.node.engines.EngineException;
 import ir.flatrender.node.engines.EngineRequest;
 import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.proto.farm.v1.FailureKind;
+import ir.flatrender.node.engines.FailureKind;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +146,7 @@ class AfterEffectsEngineTest {
     void aCrashIsReportedWithItsLog() throws Exception {
         assertThatThrownBy(() -> engine.render(request("crash"), frame -> {}, () -> false))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_CRASH);
+                    assertThat(e.kind()).isEqualTo(FailureKind.CRASH);
                     assertThat(e.getMessage()).contains("exited with code 134");
                     assertThat(e.logTail()).contains("internal verification failure");
                 });
@@ -156,7 +156,7 @@ class AfterEffectsEngineTest {
     void aHangIsKilledByTheWatchdog() throws Exception {
         assertThatThrownBy(() -> engine.render(request("hang"), frame -> {}, () -> false))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_HANG);
+                    assertThat(e.kind()).isEqualTo(FailureKind.HANG);
                     assertThat(e.getMessage()).contains("no progress");
                 });
     }
@@ -165,7 +165,7 @@ class AfterEffectsEngineTest {
     void anErrorLoggedWithExitCodeZeroIsStillAFailure() throws Exception {
         assertThatThrownBy(() -> engine.render(request("error"), frame -> {}, () -> false))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_BAD_OUTPUT);
+                    assertThat(e.kind()).isEqualTo(FailureKind.BAD_OUTPUT);
                     assertThat(e.getMessage()).contains("font is missing");
                 });
     }
@@ -174,7 +174,7 @@ class AfterEffectsEngineTest {
     void aTruncatedFrameIsBadOutput() throws Exception {
         assertThatThrownBy(() -> engine.render(request("truncate"), frame -> {}, () -> false))
                 .isInstanceOfSatisfying(EngineException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(FailureKind.FAILURE_KIND_BAD_OUTPUT);
+                    assertThat(e.kind()).isEqualTo(FailureKind.BAD_OUTPUT);
                     assertThat(e.getMessage()).contains("damaged");
                 });
     }

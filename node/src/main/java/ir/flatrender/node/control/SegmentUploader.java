@@ -1,12 +1,14 @@
-package ir.flatrender.node.work;
+package ir.flatrender.node.control;
 
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import ir.flatrender.node.work.SegmentDelivery;
 import ir.flatrender.proto.farm.v1.NodeServiceGrpc;
 import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.SegmentUpload;
@@ -23,9 +25,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Uploads a segment as a client stream: the header, then parts read from disk only when the
- * call is ready for more, so a slow link holds at most one part in memory.
+ * call is ready for more, so a slow link holds at most one part in memory. As the worker's
+ * {@link SegmentDelivery}, it turns the attempt's manifest into the header and the call's status
+ * into the worker's reasons.
  */
-public final class SegmentUploader {
+public final class SegmentUploader implements SegmentDelivery {
     private static final int PART_BYTES = 256 * 1024;
 
     private final Channel channel;
@@ -38,7 +42,23 @@ public final class SegmentUploader {
         this.deadline = requireNonNull(deadline, "deadline is null");
     }
 
-    /** Uploads the files the header announces, in its order. */
+    @Override
+    public void send(Manifest manifest, java.util.List<Path> files)
+            throws IOException, UploadRefused, InterruptedException {
+        try {
+            upload(files, EventMapper.header(manifest));
+        } catch (ExecutionException e) {
+            Status status = Status.fromThrowable(e.getCause());
+            UploadRefused.Reason reason = switch (status.getCode()) {
+                case UNAVAILABLE -> UploadRefused.Reason.UNREACHABLE;
+                case DATA_LOSS -> UploadRefused.Reason.DAMAGED;
+                case FAILED_PRECONDITION -> UploadRefused.Reason.BAD_SEGMENT;
+                default -> UploadRefused.Reason.OTHER;
+            };
+            throw new UploadRefused(reason, status.getCode() + " " + status.getDescription(), e.getCause());
+        }
+    }
+
     private static java.util.List<InputStream> opened(java.util.List<Path> files) throws IOException {
         java.util.List<InputStream> streams = new java.util.ArrayList<>();
         for (Path file : files) {
@@ -47,6 +67,7 @@ public final class SegmentUploader {
         return streams;
     }
 
+    /** Uploads the files the header announces, in its order. */
     public UploadSegmentResponse upload(java.util.List<Path> files, SegmentHeader header)
             throws IOException, InterruptedException, ExecutionException {
         CompletableFuture<UploadSegmentResponse> result = new CompletableFuture<>();

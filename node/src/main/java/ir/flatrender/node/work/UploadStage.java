@@ -1,0 +1,99 @@
+package ir.flatrender.node.work;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.node.engines.EngineException;
+import ir.flatrender.node.engines.FailureKind;
+import ir.flatrender.node.work.SegmentDelivery.UploadRefused;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The third stage: uploads the attempt's files, the names from the render, sizes and digests
+ * from disk. It tries again while the orchestrator is unreachable (restarting, or failing over)
+ * for up to {@link #RETRY_WINDOW}, as the segment is the chunk's whole work; if the attempt was
+ * taken back meanwhile, the orchestrator refuses the upload at its header.
+ */
+public final class UploadStage {
+    private static final Logger log = LoggerFactory.getLogger(UploadStage.class);
+    /** How long an upload is tried again while the orchestrator cannot be reached. */
+    static final Duration RETRY_WINDOW = Duration.ofSeconds(60);
+    /** Uploads that arrived damaged sent again before the attempt counts as failed. */
+    static final int MAX_DAMAGED_UPLOADS = 2;
+
+    private final SegmentDelivery upload;
+    private final Supplier<String> nodeId;
+    private final Duration retryWindow;
+
+    public UploadStage(SegmentDelivery upload, Supplier<String> nodeId) {
+        this(upload, nodeId, RETRY_WINDOW);
+    }
+
+    UploadStage(SegmentDelivery upload, Supplier<String> nodeId, Duration retryWindow) {
+        this.upload = requireNonNull(upload, "upload is null");
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.retryWindow = requireNonNull(retryWindow, "retryWindow is null");
+    }
+
+    /** Uploads {@code files}, whose tiers are {@code tiers} in the same order. */
+    public void upload(Assignment assignment, List<Path> files, List<String> tiers)
+            throws EngineException, InterruptedException {
+        try {
+            List<SegmentDelivery.File> described = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                described.add(new SegmentDelivery.File(tiers.get(i), Files.size(files.get(i)), sha256(files.get(i))));
+            }
+            sendRetrying(
+                    new SegmentDelivery.Manifest(assignment.chunk(), nodeId.get(), assignment.frameCount(), described),
+                    files);
+        } catch (IOException e) {
+            throw new EngineException(FailureKind.UPLOAD, "upload failed: " + e.getMessage());
+        } catch (UploadRefused e) {
+            throw new EngineException(
+                    e.reason() == UploadRefused.Reason.BAD_SEGMENT ? FailureKind.BAD_OUTPUT : FailureKind.UPLOAD,
+                    "upload refused: " + e.getMessage());
+        }
+    }
+
+    private void sendRetrying(SegmentDelivery.Manifest manifest, List<Path> files)
+            throws IOException, UploadRefused, InterruptedException {
+        long deadline = System.nanoTime() + retryWindow.toNanos();
+        int damaged = 0;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                upload.send(manifest, files);
+                return;
+            } catch (UploadRefused e) {
+                // DAMAGED: the bytes arrived damaged (their sha256 did not match); the files
+                // here are fine, so they are sent again, a few times, rather than rendered again.
+                boolean again = e.reason() == UploadRefused.Reason.UNREACHABLE
+                        ? System.nanoTime() <= deadline
+                        : e.reason() == UploadRefused.Reason.DAMAGED && ++damaged <= MAX_DAMAGED_UPLOADS;
+                if (!again) {
+                    throw e;
+                }
+                long backoff = Math.min(5_000, 250L << Math.min(attempt, 5));
+                log.info(
+                        "upload of chunk {} failed ({}); trying again in {} ms",
+                        manifest.chunk().chunkId(),
+                        e.getMessage(),
+                        backoff);
+                TimeUnit.MILLISECONDS.sleep(backoff);
+            }
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        return com.google.common.io.Files.asByteSource(file.toFile())
+                .hash(com.google.common.hash.Hashing.sha256())
+                .toString();
+    }
+}
