@@ -42,10 +42,12 @@ import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
+import ir.flatrender.orchestrator.nodes.HealthChecks;
 import ir.flatrender.orchestrator.nodes.LeaseTimings;
 import ir.flatrender.orchestrator.nodes.NodeControl;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
 import ir.flatrender.orchestrator.nodes.NodeGauges;
+import ir.flatrender.orchestrator.nodes.NodeHandshake;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
 import ir.flatrender.orchestrator.nodes.NodeSession;
@@ -204,6 +206,11 @@ public final class Orchestrator implements AutoCloseable {
                 jobCache.evict(ended.jobId());
                 watchers.publish(ended.jobId());
             });
+            events.subscribe(FarmEvent.JobChanged.class, changed -> watchers.publish(changed.jobId()));
+            events.subscribe(FarmEvent.ChunkProgressed.class, report -> {
+                progress.report(report.jobId(), report.chunkId(), report.attempt(), report.framesDone());
+                watchers.publish(report.jobId());
+            });
             JobControl control = new JobControl(jdbi, jobCache, progress, watchers, events);
             ChunkCompletion completion = new ChunkCompletion(jdbi, jobCache, progress, watchers, events, id);
             Attempts attempts = new Attempts(
@@ -221,8 +228,7 @@ public final class Orchestrator implements AutoCloseable {
                     push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             LeaseTimings leases = new LeaseTimings(
                     config.scheduler().heartbeatInterval(), config.scheduler().leaseTimeout());
-            NodeEventHandler handler = new NodeEventHandler(
-                    jdbi, registry, events, attempts, progress, watchers, leases, id, health, metrics);
+            NodeEventHandler handler = new NodeEventHandler(jdbi, registry, events, attempts, leases, id, health);
             LeaseReaper reaper =
                     push(closeables, new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
@@ -247,13 +253,16 @@ public final class Orchestrator implements AutoCloseable {
                             jdbi,
                             registry,
                             handler,
-                            submitter,
+                            new HealthChecks(
+                                    jdbi,
+                                    registry,
+                                    submitter,
+                                    events,
+                                    blobs,
+                                    config.health().quarantine(),
+                                    Clock.systemUTC()),
                             events,
-                            blobs,
-                            config.health().quarantine(),
                             id,
-                            config.scheduler().heartbeatInterval(),
-                            Clock.systemUTC(),
                             credentials));
 
             // Who may call what (issue 14): the farm token is the operators', nodes and gateways
@@ -274,7 +283,15 @@ public final class Orchestrator implements AutoCloseable {
                     .addService(healthStatus.getHealthService())
                     .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                     .addService(ServerInterceptors.intercept(
-                            new NodeServiceImpl(handler, nodeEvents, heartbeats, blobs, streamer, uploads), auth))
+                            new NodeServiceImpl(
+                                    new NodeHandshake(jdbi, registry, events, attempts, leases, id),
+                                    handler,
+                                    nodeEvents,
+                                    heartbeats,
+                                    blobs,
+                                    streamer,
+                                    uploads),
+                            auth))
                     .addService(ServerInterceptors.intercept(
                             new JobServiceImpl(
                                     submitter,
@@ -323,7 +340,7 @@ public final class Orchestrator implements AutoCloseable {
             health.start();
             scheduler.start();
             reaper.start();
-            nodeControl.start();
+            nodeControl.start(config.scheduler().heartbeatInterval());
             metrics.start(java.time.Duration.ofSeconds(5));
             healthStatus.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
             for (var service : server.getServices()) {

@@ -65,6 +65,15 @@ public sealed interface FarmEvent {
      */
     record AssemblyEnded(UUID jobId) implements FarmEvent {}
 
+    /** Something a job's watchers show changed (a chunk started on its node). */
+    record JobChanged(UUID jobId) implements FarmEvent {}
+
+    /** A node reported how many frames of an attempt it has rendered. */
+    record ChunkProgressed(UUID jobId, UUID chunkId, long attempt, int framesDone) implements FarmEvent {}
+
+    /** A node said how long it rendered a chunk of an engine (after its upload). */
+    record ChunkRendered(String engine, long millis) implements FarmEvent {}
+
     /** A job's videos were assembled and stored, in {@code nanos}. */
     record JobAssembled(UUID jobId, long nanos) implements FarmEvent {}
 

@@ -131,6 +131,7 @@ public final class FarmMetrics implements AutoCloseable {
             chunkCompleted(chunk.engine(), chunk.isAudioTask() ? 0 : chunk.frameEnd() - chunk.frameStart() + 1);
         });
         events.subscribe(FarmEvent.AttemptFailed.class, event -> crashed(event.kind()));
+        events.subscribe(FarmEvent.ChunkRendered.class, event -> rendered(event.engine(), event.millis()));
         events.subscribe(FarmEvent.JobAssembled.class, event -> assembled(event.nanos()));
         events.subscribe(FarmEvent.ChunkRepaired.class, event -> repaired(event.detectedBy()));
     }

@@ -30,6 +30,7 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(NodeServiceImpl.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+    private final NodeHandshake handshake;
     private final NodeEventHandler handler;
     private final Executor events;
     private final Executor heartbeats;
@@ -38,12 +39,14 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
     private final SegmentUploads uploads;
 
     public NodeServiceImpl(
+            NodeHandshake handshake,
             NodeEventHandler handler,
             Executor events,
             Executor heartbeats,
             BlobStore blobs,
             BlobStreamer streamer,
             SegmentUploads uploads) {
+        this.handshake = requireNonNull(handshake, "handshake is null");
         this.handler = requireNonNull(handler, "handler is null");
         this.events = requireNonNull(events, "events is null");
         this.heartbeats = requireNonNull(heartbeats, "heartbeats is null");
@@ -71,7 +74,7 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
                     case HELLO ->
                         session.serial().execute(() -> {
                             try {
-                                handler.onHello(session, event.getHello());
+                                handshake.onHello(session, event.getHello());
                             } catch (RuntimeException e) {
                                 log.warn(
                                         "could not accept node '{}': {}",
@@ -102,8 +105,8 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
                                         () -> safely(session, () -> handler.onFailed(session, event.getChunkFailed())));
                     case CACHE_REPORT ->
                         session.serial()
-                                .execute(() ->
-                                        safely(session, () -> handler.onCacheReport(session, event.getCacheReport())));
+                                .execute(() -> safely(
+                                        session, () -> handshake.onCacheReport(session, event.getCacheReport())));
                     case EVENT_NOT_SET -> session.close(Status.INVALID_ARGUMENT.withDescription("empty event"));
                 }
             }
