@@ -22,6 +22,8 @@ import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.FarmAdminServiceImpl;
 import ir.flatrender.orchestrator.api.JobServiceImpl;
+import ir.flatrender.orchestrator.api.JobStreams;
+import ir.flatrender.orchestrator.api.SnapshotCalls;
 import ir.flatrender.orchestrator.api.TemplateServiceImpl;
 import ir.flatrender.orchestrator.assembly.Assembler;
 import ir.flatrender.orchestrator.assembly.AssemblySettings;
@@ -33,7 +35,6 @@ import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkCompletion;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
-import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.jobs.JobEvents;
@@ -71,19 +72,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,33 +91,21 @@ public final class Orchestrator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
-    private final UUID id;
-    private final Server server;
-    private final TemplateCatalog templates;
-    private final NodeRegistry registry;
-    private final Deque<AutoCloseable> closeables;
-
-    private final PrometheusMeterRegistry meters;
-    private final org.jdbi.v3.core.Jdbi jdbi;
-    private final FarmCredentials credentials;
-
-    private Orchestrator(
+    /** The running orchestrator's parts that its methods use. */
+    private record Running(
             UUID id,
             Server server,
             TemplateCatalog templates,
             NodeRegistry registry,
-            Deque<AutoCloseable> closeables,
+            Resources resources,
             PrometheusMeterRegistry meters,
             org.jdbi.v3.core.Jdbi jdbi,
-            FarmCredentials credentials) {
-        this.credentials = credentials;
-        this.meters = meters;
-        this.jdbi = jdbi;
-        this.id = id;
-        this.server = server;
-        this.templates = templates;
-        this.registry = registry;
-        this.closeables = closeables;
+            FarmCredentials credentials) {}
+
+    private final Running running;
+
+    private Orchestrator(Running running) {
+        this.running = running;
     }
 
     /** Starts with a metrics registry of its own (see {@link #meters()}). */
@@ -143,7 +127,7 @@ public final class Orchestrator implements AutoCloseable {
         requireNonNull(ffmpeg, "ffmpeg is null");
         requireNonNull(json, "json is null");
         UUID id = UUID.randomUUID();
-        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        Resources resources = new Resources();
         try {
             database.migrate(List.of(Schema.CONTENT, Schema.RENDER));
             var jdbi = database.jdbi();
@@ -152,7 +136,7 @@ public final class Orchestrator implements AutoCloseable {
             Path scratch = Files.createDirectories(data.resolve("scratch"));
             FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
 
-            ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));
+            ProcessSupervisor supervisor = resources.add(new ProcessSupervisor(Duration.ofSeconds(3)));
             Ffprobe ffprobe = new Ffprobe(ffmpeg, supervisor, json);
 
             TemplateCatalog templates = new TemplateCatalog(jdbi, blobs, json);
@@ -160,24 +144,21 @@ public final class Orchestrator implements AutoCloseable {
                 SampleTemplates.installAll(templates, JobServiceImpl.DEFAULT_TENANT);
             }
 
-            ExecutorService nodeEvents = push(closeables, pool("node-events", 4));
-            ExecutorService heartbeats = push(closeables, pool("heartbeats", 2));
-            ExecutorService io = push(closeables, pool("blob-io", 4));
-            ExecutorService grpc = push(closeables, pool("grpc", 8));
+            ExecutorService nodeEvents = resources.pool("node-events", 4);
+            ExecutorService heartbeats = resources.pool("heartbeats", 2);
+            ExecutorService io = resources.pool("blob-io", 4);
+            ExecutorService grpc = resources.pool("grpc", 8);
             // Template pushes spool and install here, apart from the segment uploads' threads.
-            ExecutorService templateInstalls = push(closeables, pool("template-installs", 2));
-            ScheduledExecutorService watchTimer =
-                    push(closeables, Executors.newSingleThreadScheduledExecutor(named("job-watch")));
+            ExecutorService templateInstalls = resources.pool("template-installs", 2);
+            ScheduledExecutorService watchTimer = resources.timer("job-watch");
             // Snapshot calls wait for a render; they get their own bounded pool and queue for that
             // (a full queue is refused at once, not served minutes later).
-            ExecutorService snapshotCalls = push(
-                    closeables,
-                    new ThreadPoolExecutor(
-                            8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), named("snapshot-calls")));
+            ExecutorService snapshotCalls = resources.add(new ThreadPoolExecutor(
+                    8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), Resources.named("snapshot-calls")));
 
             NodeRegistry registry = new NodeRegistry();
             FarmCredentials credentials = new FarmCredentials(jdbi);
-            FarmMetrics metrics = push(closeables, new FarmMetrics(meters, jdbi));
+            FarmMetrics metrics = resources.add(new FarmMetrics(meters, jdbi));
             NodeGauges.register(meters, registry);
             JobEvents watchers = new JobEvents();
             RunningProgress progress = new RunningProgress();
@@ -185,32 +166,22 @@ public final class Orchestrator implements AutoCloseable {
             // The jobs domain's facts, and who acts on them (ARCHITECTURE.md, "Domain events").
             DomainEvents events = new DomainEvents();
             Scheduler scheduler =
-                    push(closeables, new Scheduler(jdbi, registry, jobCache, watchers, config.scheduler(), metrics));
-            Assembler assembler = push(
-                    closeables,
-                    new Assembler(
-                            jdbi,
-                            blobs,
-                            templates,
-                            new MediaTools(ffmpeg, supervisor, ffprobe),
-                            new AssemblySettings(
-                                    Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
-                            events));
+                    resources.add(new Scheduler(jdbi, registry, jobCache, watchers, config.scheduler(), metrics));
+            Assembler assembler = resources.add(new Assembler(
+                    jdbi,
+                    blobs,
+                    templates,
+                    new MediaTools(ffmpeg, supervisor, ffprobe),
+                    new AssemblySettings(
+                            Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
+                    events));
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
             scheduler.subscribeTo(events);
             assembler.subscribeTo(events);
             snapshotStore.subscribeTo(events, jobCache, watchers);
             registry.subscribeTo(events);
             metrics.subscribeTo(events);
-            events.subscribe(FarmEvent.AssemblyEnded.class, ended -> {
-                jobCache.evict(ended.jobId());
-                watchers.publish(ended.jobId());
-            });
-            events.subscribe(FarmEvent.JobChanged.class, changed -> watchers.publish(changed.jobId()));
-            events.subscribe(FarmEvent.ChunkProgressed.class, report -> {
-                progress.report(report.jobId(), report.chunkId(), report.attempt(), report.framesDone());
-                watchers.publish(report.jobId());
-            });
+            watchers.subscribeTo(events, jobCache, progress);
             JobControl control = new JobControl(jdbi, jobCache, progress, watchers, events);
             ChunkCompletion completion = new ChunkCompletion(jdbi, jobCache, progress, watchers, events, id);
             Attempts attempts = new Attempts(
@@ -224,46 +195,34 @@ public final class Orchestrator implements AutoCloseable {
                             events,
                             config.health().quarantine(),
                             control));
-            HealthHistory health =
-                    push(closeables, new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
+            HealthHistory health = resources.add(new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             LeaseTimings leases = new LeaseTimings(
                     config.scheduler().heartbeatInterval(), config.scheduler().leaseTimeout());
             NodeEventHandler handler = new NodeEventHandler(jdbi, registry, events, attempts, leases, id, health);
             LeaseReaper reaper =
-                    push(closeables, new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
+                    resources.add(new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
-            SegmentUploads uploads = push(
-                    closeables,
-                    new SegmentUploads(
-                            jdbi,
-                            blobs,
-                            jobCache,
-                            attempts,
-                            new SegmentVerifier(ffprobe, config.verifySegments()),
-                            new SegmentLimits(
-                                    config.maxSegmentBytes(), config.scheduler().leaseTimeout(), scratch),
-                            io));
-            JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC());
+            SegmentUploads uploads = resources.add(new SegmentUploads(
+                    jdbi,
+                    blobs,
+                    jobCache,
+                    attempts,
+                    new SegmentVerifier(ffprobe, config.verifySegments()),
+                    new SegmentLimits(
+                            config.maxSegmentBytes(), config.scheduler().leaseTimeout(), scratch),
+                    io));
+            JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);
             JobQueries queries = new JobQueries(jdbi, progress);
-            SnapshotService snapshots =
-                    new SnapshotService(jdbi, templates, submitter, events, watchers, snapshotStore, json);
-            NodeControl nodeControl = push(
-                    closeables,
-                    new NodeControl(
-                            jdbi,
-                            registry,
-                            handler,
-                            new HealthChecks(
-                                    jdbi,
-                                    registry,
-                                    submitter,
-                                    events,
-                                    blobs,
-                                    config.health().quarantine(),
-                                    Clock.systemUTC()),
-                            events,
-                            id,
-                            credentials));
+            SnapshotService snapshots = new SnapshotService(jdbi, templates, submitter, watchers, snapshotStore, json);
+            NodeControl nodeControl = resources.add(new NodeControl(
+                    jdbi,
+                    registry,
+                    handler,
+                    new HealthChecks(
+                            jdbi, registry, submitter, blobs, config.health().quarantine(), Clock.systemUTC()),
+                    events,
+                    id,
+                    credentials));
 
             // Who may call what (issue 14): the farm token is the operators', nodes and gateways
             // present credentials the farm issued them.
@@ -297,13 +256,9 @@ public final class Orchestrator implements AutoCloseable {
                                     submitter,
                                     queries,
                                     control,
-                                    events,
-                                    watchers,
                                     blobs,
-                                    streamer,
-                                    watchTimer,
-                                    snapshots,
-                                    snapshotCalls,
+                                    new JobStreams(queries, watchers, blobs, streamer, watchTimer),
+                                    new SnapshotCalls(snapshots, snapshotCalls, json),
                                     json),
                             auth))
                     .addService(ServerInterceptors.intercept(
@@ -325,8 +280,8 @@ public final class Orchestrator implements AutoCloseable {
                     .permitKeepAliveWithoutCalls(true)
                     .build();
             server.start();
-            closeables.push(() -> stop(server, registry, handler));
-            closeables.push(healthStatus::enterTerminalState);
+            resources.onClose(() -> stop(server, registry, handler));
+            resources.onClose(healthStatus::enterTerminalState);
             // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
             // more lease before the reaper looks, so their nodes can reconnect and keep them.
             int graced = jdbi.withExtension(
@@ -356,20 +311,20 @@ public final class Orchestrator implements AutoCloseable {
                     server.getPort(),
                     config.tls().isPresent() ? "TLS" : "plain text",
                     data);
-            return new Orchestrator(id, server, templates, registry, closeables, meters, jdbi, credentials);
+            return new Orchestrator(new Running(id, server, templates, registry, resources, meters, jdbi, credentials));
         } catch (IOException | RuntimeException e) {
-            closeAll(closeables);
+            resources.close();
             throw e;
         }
     }
 
     public UUID id() {
-        return id;
+        return running.id();
     }
 
     /** The orchestrator's meters (and the JVM's), for a metrics endpoint to serve. */
     public PrometheusMeterRegistry meters() {
-        return meters;
+        return running.meters();
     }
 
     /**
@@ -377,11 +332,11 @@ public final class Orchestrator implements AutoCloseable {
      * else why not. For the readiness endpoint.
      */
     public java.util.Optional<String> notReady() {
-        if (server.isShutdown()) {
+        if (running.server().isShutdown()) {
             return java.util.Optional.of("shutting down");
         }
         try {
-            jdbi.useHandle(handle -> {
+            running.jdbi().useHandle(handle -> {
                 handle.execute("SET LOCAL statement_timeout = 2000");
                 handle.createQuery("SELECT 1").mapTo(Integer.class).one();
             });
@@ -392,7 +347,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return running.server().getPort();
     }
 
     /**
@@ -400,26 +355,26 @@ public final class Orchestrator implements AutoCloseable {
      * ({@code dev}, {@code demo}, tests) to enrol its own nodes and gateway without a call.
      */
     public FarmCredentials credentials() {
-        return credentials;
+        return running.credentials();
     }
 
     public TemplateCatalog templates() {
-        return templates;
+        return running.templates();
     }
 
     /** Nodes connected right now. */
     public int connectedNodes() {
-        return registry.size();
+        return running.registry().size();
     }
 
     public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        running.server().awaitTermination();
     }
 
     @Override
     public void close() {
-        closeAll(closeables);
-        log.info("orchestrator {} stopped", id);
+        running.resources().close();
+        log.info("orchestrator {} stopped", running.id());
     }
 
     private static void stop(Server server, NodeRegistry registry, NodeEventHandler handler)
@@ -436,44 +391,5 @@ public final class Orchestrator implements AutoCloseable {
             server.shutdownNow();
             server.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    private static void closeAll(Deque<AutoCloseable> closeables) {
-        while (!closeables.isEmpty()) {
-            AutoCloseable closeable = closeables.pop();
-            try {
-                closeable.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("error while shutting down", e);
-            }
-        }
-    }
-
-    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> closeables, T closeable) {
-        closeables.push(closeable);
-        return closeable;
-    }
-
-    private static <T extends ExecutorService> T push(Deque<AutoCloseable> closeables, T executor) {
-        closeables.push(() -> {
-            executor.shutdownNow();
-            executor.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        });
-        return executor;
-    }
-
-    private static ExecutorService pool(String name, int threads) {
-        return Executors.newFixedThreadPool(threads, named(name));
-    }
-
-    private static ThreadFactory named(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -6,23 +6,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.StatusMapper;
-import ir.flatrender.orchestrator.events.DomainEvents;
-import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobControl;
-import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
 import ir.flatrender.orchestrator.jobs.JobView;
 import ir.flatrender.orchestrator.jobs.SubmitCommand;
-import ir.flatrender.orchestrator.snapshots.SnapshotService;
 import ir.flatrender.orchestrator.storage.BlobStore;
-import ir.flatrender.orchestrator.storage.BlobStreamer;
 import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import ir.flatrender.proto.farm.v1.CancelJobRequest;
 import ir.flatrender.proto.farm.v1.DownloadExportRequest;
@@ -47,7 +41,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 /** The client service: validates the request's shape, calls the domain, converts the answer. */
@@ -59,37 +52,25 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     private final JobSubmitter submitter;
     private final JobQueries queries;
     private final JobControl lifecycle;
-    private final DomainEvents farmEvents;
-    private final JobEvents events;
     private final BlobStore blobs;
-    private final BlobStreamer streamer;
-    private final ScheduledExecutorService watchTimer;
-    private final SnapshotService snapshots;
-    private final java.util.concurrent.Executor snapshotExecutor;
+    private final JobStreams streams;
+    private final SnapshotCalls snapshots;
     private final ObjectMapper json;
 
     public JobServiceImpl(
             JobSubmitter submitter,
             JobQueries queries,
             JobControl lifecycle,
-            DomainEvents farmEvents,
-            JobEvents events,
             BlobStore blobs,
-            BlobStreamer streamer,
-            ScheduledExecutorService watchTimer,
-            SnapshotService snapshots,
-            java.util.concurrent.Executor snapshotExecutor,
+            JobStreams streams,
+            SnapshotCalls snapshots,
             ObjectMapper json) {
         this.submitter = requireNonNull(submitter, "submitter is null");
         this.queries = requireNonNull(queries, "queries is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
-        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
-        this.events = requireNonNull(events, "events is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
-        this.streamer = requireNonNull(streamer, "streamer is null");
-        this.watchTimer = requireNonNull(watchTimer, "watchTimer is null");
+        this.streams = requireNonNull(streams, "streams is null");
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
-        this.snapshotExecutor = requireNonNull(snapshotExecutor, "snapshotExecutor is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -116,9 +97,6 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
                             .toList(),
                     Optional.empty());
             JobSubmitter.Submitted submitted = submitter.submit(command);
-            if (submitted.created()) {
-                farmEvents.publish(new FarmEvent.WorkAdded());
-            }
             JobView view = queries.view(submitted.job().id(), Optional.empty(), false);
             return SubmitJobResponse.newBuilder()
                     .setJob(JobMapper.toProto(view, blobs))
@@ -226,91 +204,17 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<JobProgress> responseObserver) {
-        try {
-            new JobWatch(
-                            jobId(request.getJobId()),
-                            tenant(request.getTenantId()),
-                            (ServerCallStreamObserver<JobProgress>) responseObserver,
-                            queries,
-                            blobs)
-                    .start(events, watchTimer);
-        } catch (RuntimeException e) {
-            responseObserver.onError(StatusMapper.toStatus(e));
-        }
+        streams.watch(request, responseObserver);
     }
 
     @Override
     public void downloadExport(DownloadExportRequest request, StreamObserver<ExportData> responseObserver) {
-        try {
-            JobView view = queries.view(jobId(request.getJobId()), tenant(request.getTenantId()), false);
-            var export = view.export()
-                    .orElseThrow(() -> new FarmException(
-                            ir.flatrender.orchestrator.errors.ErrorCode.FAILED_PRECONDITION,
-                            "job " + view.job().id() + " has no export yet; it is "
-                                    + view.job().state()));
-            streamer.stream(
-                    blobs,
-                    export.blobKey(),
-                    request.getOffset(),
-                    request.getLength(),
-                    (ServerCallStreamObserver<ExportData>) responseObserver,
-                    (offset, data, total) -> ExportData.newBuilder()
-                            .setOffset(offset)
-                            .setData(data)
-                            .setTotalSize(total)
-                            .build());
-        } catch (RuntimeException e) {
-            responseObserver.onError(StatusMapper.toStatus(e));
-        }
+        streams.download(request, responseObserver);
     }
 
     @Override
     public void renderSnapshot(RenderSnapshotRequest request, StreamObserver<Snapshot> responseObserver) {
-        // Rendering waits for a node; that wait happens off the gRPC threads, within the call's
-        // own deadline, and ends when the caller goes away.
-        io.grpc.Context context = io.grpc.Context.current();
-        io.grpc.Deadline deadline = context.getDeadline();
-        Runnable work = () -> unary(responseObserver, () -> {
-            ObjectNode bindings;
-            try {
-                bindings = request.hasBindings()
-                        ? (ObjectNode) json.readTree(JobMapper.json(request.getBindings()))
-                        : json.createObjectNode();
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                throw FarmException.invalid("bindings", "could not be read: " + e.getMessage());
-            }
-            long remaining = deadline == null
-                    ? java.util.concurrent.TimeUnit.MINUTES.toMillis(2)
-                    : deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
-            SnapshotService.Result result = snapshots.render(
-                    new SnapshotService.Request(
-                            tenant(request.getTenantId()).orElse(DEFAULT_TENANT),
-                            request.getTemplateId().strip(),
-                            request.getTemplateVersion(),
-                            bindings,
-                            request.getAspect().strip(),
-                            request.getFrame(),
-                            request.getTier().strip(),
-                            request.getFormat().strip()),
-                    java.time.Duration.ofMillis(Math.max(1, remaining)),
-                    context::isCancelled);
-            return Snapshot.newBuilder()
-                    .setImage(com.google.protobuf.ByteString.copyFrom(result.image()))
-                    .setFormat(result.format())
-                    .setSize(ir.flatrender.proto.farm.v1.Size.newBuilder()
-                            .setWidth(result.width())
-                            .setHeight(result.height()))
-                    .setCacheKey(result.cacheKey())
-                    .setCached(result.cached())
-                    .build();
-        });
-        try {
-            snapshotExecutor.execute(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            responseObserver.onError(io.grpc.Status.RESOURCE_EXHAUSTED
-                    .withDescription("too many snapshot requests are waiting; try again shortly")
-                    .asRuntimeException());
-        }
+        snapshots.render(request, responseObserver);
     }
 
     /** Answers a unary call with what the supplier returns, or its error as a status. */
@@ -355,7 +259,7 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
         }
     }
 
-    private static Optional<UUID> tenant(String text) {
+    static Optional<UUID> tenant(String text) {
         if (text.isBlank()) {
             return Optional.empty();
         }

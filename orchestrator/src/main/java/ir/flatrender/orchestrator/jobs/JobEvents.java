@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import ir.flatrender.orchestrator.events.DomainEvents;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -27,6 +28,22 @@ public final class JobEvents {
         return () -> listeners.computeIfPresent(jobId, (id, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
+        });
+    }
+
+    /**
+     * Tells watchers what the domain announces of their jobs: an assembly run ended (the cached
+     * row is dropped first), a chunk started, a node's progress report (recorded first).
+     */
+    public void subscribeTo(DomainEvents events, JobCache cache, RunningProgress progress) {
+        events.subscribe(FarmEvent.AssemblyEnded.class, ended -> {
+            cache.evict(ended.jobId());
+            publish(ended.jobId());
+        });
+        events.subscribe(FarmEvent.JobChanged.class, changed -> publish(changed.jobId()));
+        events.subscribe(FarmEvent.ChunkProgressed.class, report -> {
+            progress.report(report.jobId(), report.chunkId(), report.attempt(), report.framesDone());
+            publish(report.jobId());
         });
     }
 

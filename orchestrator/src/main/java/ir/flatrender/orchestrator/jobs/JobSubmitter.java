@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.FieldViolation;
+import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.templates.AspectSize;
 import ir.flatrender.orchestrator.templates.AudioTrackSpec;
 import ir.flatrender.orchestrator.templates.BindingsValidator;
@@ -44,6 +45,7 @@ public final class JobSubmitter {
     private static final Set<String> STILL_FORMATS = Set.of("png", "jpeg");
 
     private final Jdbi jdbi;
+    private final DomainEvents events;
     private final ir.flatrender.orchestrator.templates.TemplateCatalog templates;
     private final JobsConfig config;
     private final ObjectMapper json;
@@ -54,7 +56,9 @@ public final class JobSubmitter {
             ir.flatrender.orchestrator.templates.TemplateCatalog templates,
             JobsConfig config,
             ObjectMapper json,
-            Clock clock) {
+            Clock clock,
+            DomainEvents events) {
+        this.events = requireNonNull(events, "events is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.templates = requireNonNull(templates, "templates is null");
         this.config = requireNonNull(config, "config is null");
@@ -154,7 +158,7 @@ public final class JobSubmitter {
         String encoderJson = write(config.encoder());
         String outputsJson = write(plan.outputs());
         String audioJson = write(plan.audio());
-        return jdbi.inTransaction(handle -> {
+        Submitted submitted = jdbi.inTransaction(handle -> {
             JobDao dao = handle.attach(JobDao.class);
             if (dao.insertJob(job, bindingsJson, encoderJson, outputsJson, audioJson) == 0) {
                 JobRow existing = dao.findByIdempotencyKey(command.tenantId(), command.idempotencyKey())
@@ -182,6 +186,10 @@ public final class JobSubmitter {
                     plan.outputs().stream().map(Output::tier).toList());
             return new Submitted(dao.findJob(jobId).orElseThrow(), true);
         });
+        if (submitted.created()) {
+            events.publish(new FarmEvent.WorkAdded());
+        }
+        return submitted;
     }
 
     private record PlannedChunk(FrameRange frames, String task) {}

@@ -4,11 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.FarmException;
-import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.health.QuarantineDao;
 import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
-import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
@@ -42,7 +40,6 @@ public final class HealthChecks {
     private final Jdbi jdbi;
     private final NodeRegistry registry;
     private final JobSubmitter submitter;
-    private final DomainEvents farmEvents;
     private final BlobStore blobs;
     private final QuarantinePolicy policy;
     private final Clock clock;
@@ -51,14 +48,12 @@ public final class HealthChecks {
             Jdbi jdbi,
             NodeRegistry registry,
             JobSubmitter submitter,
-            DomainEvents farmEvents,
             BlobStore blobs,
             QuarantinePolicy policy,
             Clock clock) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.submitter = requireNonNull(submitter, "submitter is null");
-        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.policy = requireNonNull(policy, "policy is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -116,7 +111,6 @@ public final class HealthChecks {
             JobRow job = submitter.submitHealthCheck(check.get(), node.id()).job();
             jdbi.useExtension(NodeAdminDao.class, dao -> dao.startHealthCheck(node.id(), job.id()));
             log.info("node {}: health-check render {} queued", node.name(), job.id());
-            farmEvents.publish(new FarmEvent.WorkAdded());
         } catch (FarmException e) {
             jdbi.useExtension(
                     NodeAdminDao.class,

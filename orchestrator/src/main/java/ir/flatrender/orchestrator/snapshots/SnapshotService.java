@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
-import ir.flatrender.orchestrator.events.DomainEvents;
-import ir.flatrender.orchestrator.jobs.FarmEvent;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobEvents;
@@ -41,7 +39,6 @@ public final class SnapshotService {
     private final Jdbi jdbi;
     private final TemplateCatalog templates;
     private final JobSubmitter submitter;
-    private final DomainEvents farmEvents;
     private final JobEvents events;
     private final SnapshotStore store;
     private final ObjectMapper json;
@@ -51,14 +48,12 @@ public final class SnapshotService {
             Jdbi jdbi,
             TemplateCatalog templates,
             JobSubmitter submitter,
-            DomainEvents farmEvents,
             JobEvents events,
             SnapshotStore store,
             ObjectMapper json) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.templates = requireNonNull(templates, "templates is null");
         this.submitter = requireNonNull(submitter, "submitter is null");
-        this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.events = requireNonNull(events, "events is null");
         this.store = requireNonNull(store, "store is null");
         this.json = requireNonNull(json, "json is null");
@@ -152,7 +147,6 @@ public final class SnapshotService {
                 }
                 throw e;
             }
-            farmEvents.publish(new FarmEvent.WorkAdded());
         }
         // The render stays shared until it ends: a caller that gave up and asks again, or
         // another asking for the same picture, waits for it rather than starting another.

@@ -2,15 +2,12 @@ package ir.flatrender.orchestrator.templates;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.io.ByteStreams;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +16,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
@@ -31,10 +27,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
@@ -57,7 +49,7 @@ public final class TemplatePackage implements Closeable {
     /** The manifest is read into memory; nothing that large is a manifest. */
     public static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
     /** 1980-01-01T00:00:00Z, the zip format's epoch; every entry carries it. */
-    private static final long FIXED_TIME = 315_532_800_000L;
+    static final long FIXED_TIME = 315_532_800_000L;
 
     private final SortedMap<String, Content> files;
     /** The folder this package unpacked into, deleted by {@link #close()}; none for folders and resources. */
@@ -223,7 +215,7 @@ public final class TemplatePackage implements Closeable {
                 files.put(name, new OnDisk(file, size));
             }
             if (total > limits.maxRatio() * Math.max(zipBytes, Limits.RATIO_GRACE_BYTES)) {
-                throw bomb("the package", total, zipBytes, limits);
+                throw LimitedOutput.bomb("the package", total, zipBytes, limits);
             }
             TemplatePackage pkg = new TemplatePackage(unwrapTopFolder(files), Optional.of(folder));
             kept = true;
@@ -238,57 +230,6 @@ public final class TemplatePackage implements Closeable {
                 deleteQuietly(folder);
             }
         }
-    }
-
-    /**
-     * Counts an entry's bytes as they are unpacked and stops at the first limit: the package's
-     * total, or a ratio to the entry's packed size that only a bomb reaches.
-     */
-    private static final class LimitedOutput extends FilterOutputStream {
-        private final String name;
-        private final long before;
-        private final long packed;
-        private final Limits limits;
-        private long written;
-
-        LimitedOutput(OutputStream out, String name, long before, long packed, Limits limits) {
-            super(out);
-            this.name = name;
-            this.before = before;
-            this.packed = Math.max(packed, 1);
-            this.limits = limits;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            count(1);
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            count(len);
-            out.write(b, off, len);
-        }
-
-        private void count(int more) throws IOException {
-            written += more;
-            if (before + written > limits.maxBytes()) {
-                throw new IOException(new FarmException(
-                        ErrorCode.RESOURCE_EXHAUSTED,
-                        "package is larger than the limit of " + limits.maxBytes() + " bytes unpacked"));
-            }
-            if (written > Limits.RATIO_GRACE_BYTES && written > packed * limits.maxRatio()) {
-                throw new IOException(bomb("'" + name + "'", written, packed, limits));
-            }
-        }
-    }
-
-    private static FarmException bomb(String what, long unpacked, long packed, Limits limits) {
-        return new FarmException(
-                ErrorCode.RESOURCE_EXHAUSTED,
-                what + " unpacks to over " + limits.maxRatio() + " times its packed size (" + unpacked + " bytes from "
-                        + packed + "); refused as a zip bomb");
     }
 
     private static SortedMap<String, Content> unwrapTopFolder(SortedMap<String, Content> files) {
@@ -414,83 +355,19 @@ public final class TemplatePackage implements Closeable {
     /** The reproducible zip's size and sha256, as {@link #writeZip} would write it. */
     public record ZipDigest(long bytes, String sha256) {}
 
-    /** Writes the package as a reproducible zip, streaming each file (each is read twice: its CRC first). */
+    /** Writes the package as a reproducible zip ({@link PackageZips}). */
     public void writeZip(OutputStream target) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(target) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                // The caller owns the target.
-                flush();
-            }
-        });
-        zip.setMethod(ZipOutputStream.STORED);
-        for (var file : files.entrySet()) {
-            Content content = file.getValue();
-            ZipEntry entry = new ZipEntry(file.getKey());
-            entry.setMethod(ZipEntry.STORED);
-            entry.setSize(content.size());
-            entry.setCompressedSize(content.size());
-            entry.setCrc(crc(content));
-            entry.setTime(FIXED_TIME);
-            zip.putNextEntry(entry);
-            try (InputStream in = content.open()) {
-                long copied = in.transferTo(zip);
-                if (copied != content.size()) {
-                    throw new IOException(file.getKey() + " changed while the package was written");
-                }
-            }
-            zip.closeEntry();
-        }
-        zip.finish();
-        zip.close();
+        PackageZips.write(this, target);
     }
 
     /** The size and sha256 of {@link #writeZip}'s bytes, without keeping them. */
     public ZipDigest zipDigest() {
-        MessageDigest sha256 = newSha256();
-        long[] count = {0};
-        try (OutputStream sink = new DigestOutputStream(
-                new OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        count[0]++;
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        count[0] += len;
-                    }
-                },
-                sha256)) {
-            writeZip(sink);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the package", e);
-        }
-        return new ZipDigest(count[0], HexFormat.of().formatHex(sha256.digest()));
+        return PackageZips.digest(this);
     }
 
     /** The package as a reproducible zip in memory: for small packages only (tests, samples). */
     public byte[] toZip() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            writeZip(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not build package zip", e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static long crc(Content content) throws IOException {
-        CRC32 crc = new CRC32();
-        try (InputStream in = new CheckedInputStream(content.open(), crc)) {
-            ByteStreams.exhaust(in);
-        }
-        return crc.getValue();
+        return PackageZips.inMemory(this);
     }
 
     /** Deletes the folder a zip was unpacked into, if any. */
