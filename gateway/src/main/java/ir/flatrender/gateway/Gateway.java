@@ -164,7 +164,7 @@ public final class Gateway implements AutoCloseable {
         ir.flatrender.gateway.identity.SecretBox secrets =
                 new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
         ir.flatrender.gateway.billing.Invoices invoices =
-                new ir.flatrender.gateway.billing.Invoices(database.jdbi(), json);
+                new ir.flatrender.gateway.billing.Invoices(database.jdbi(), clock);
         java.util.concurrent.ScheduledExecutorService housekeeping =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread thread = new Thread(r, "identity-housekeeping");
@@ -280,14 +280,19 @@ public final class Gateway implements AutoCloseable {
                 table.get(
                         "/openapi.json",
                         ctx -> ctx.contentType("application/json").result(openApi));
+                ir.flatrender.gateway.identity.Mfa mfa =
+                        new ir.flatrender.gateway.identity.Mfa(database.jdbi(), secrets, json, clock);
                 new AuthRoutes(
-                                database.jdbi(),
-                                tokens,
-                                new ir.flatrender.gateway.identity.PasswordChecks(limits.passwords()),
-                                config.refreshTokenLifetime(),
-                                secrets,
-                                json,
-                                clock)
+                                new ir.flatrender.gateway.identity.Accounts(
+                                        database.jdbi(),
+                                        tokens,
+                                        new ir.flatrender.gateway.identity.PasswordChecks(limits.passwords()),
+                                        config.refreshTokenLifetime(),
+                                        mfa,
+                                        json,
+                                        clock),
+                                mfa,
+                                json)
                         .register(table);
                 new BillingRoutes(billing, wallet, farm, json).register(table);
                 new TemplateRoutes(farm, uploads, json).register(table);
@@ -299,11 +304,15 @@ public final class Gateway implements AutoCloseable {
                                 json)
                         .register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
-                apiKeys.register(table);
-                invoices.register(table);
-                new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);
+                new ir.flatrender.gateway.identity.ApiKeyRoutes(apiKeys, json).register(table);
+                new ir.flatrender.gateway.billing.InvoiceRoutes(invoices, json).register(table);
+                new ir.flatrender.gateway.identity.TenantRoutes(
+                                new ir.flatrender.gateway.identity.Tenants(database.jdbi(), json), json)
+                        .register(table);
                 new ir.flatrender.gateway.webhooks.WebhookRoutes(
-                                database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
+                                new ir.flatrender.gateway.webhooks.TenantWebhooks(database.jdbi(), secrets, json),
+                                config.allowPrivateWebhooks(),
+                                json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
                 checkout.ifPresent(c -> new CheckoutRoutes(
