@@ -24,6 +24,7 @@ import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.AuthRoutes;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.payment.PaymentBroker;
 import ir.flatrender.gateway.payment.PaymentConfig;
 import ir.flatrender.gateway.renders.FarmClient;
@@ -191,10 +192,13 @@ public final class Gateway implements AutoCloseable {
                 0,
                 6,
                 TimeUnit.HOURS);
-        ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
+        ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(
+                database.jdbi(),
+                ctx -> Callers.optionalPrincipal(ctx)
+                        .map(p -> new ir.flatrender.gateway.http.RequestLog.Caller(p.tenantId(), p.apiKeyId())));
         Uploads uploads = new Uploads(database.jdbi(), json);
-        RenderOrders orders =
-                new RenderOrders(database.jdbi(), billing, wallet, new GrpcRenderFarm(farm), uploads, json);
+        GrpcRenderFarm renderFarm = new GrpcRenderFarm(farm);
+        RenderOrders orders = new RenderOrders(database.jdbi(), billing, wallet, renderFarm, uploads, json);
         RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         ir.flatrender.gateway.renders.EventStreams streams =
                 new ir.flatrender.gateway.renders.EventStreams(limits.streams());
@@ -261,13 +265,13 @@ public final class Gateway implements AutoCloseable {
                         if (ir.flatrender.gateway.identity.ApiKeys.looksLikeKey(bearer)) {
                             apiKey = bearer;
                         } else {
-                            ir.flatrender.gateway.http.Requests.authenticate(ctx, tokens.verify(bearer));
+                            Callers.authenticate(ctx, tokens.verify(bearer));
                         }
                     }
                     if (apiKey != null) {
                         ir.flatrender.gateway.identity.Principal key = apiKeys.authenticate(apiKey.trim());
                         perKey.acquire("key:" + key.apiKeyId().orElseThrow(), "this API key");
-                        ir.flatrender.gateway.http.Requests.authenticate(ctx, key);
+                        Callers.authenticate(ctx, key);
                     }
                 });
                 javalin.routes.after(ctx -> {
@@ -294,13 +298,20 @@ public final class Gateway implements AutoCloseable {
                                 mfa,
                                 json)
                         .register(table);
-                new BillingRoutes(billing, wallet, farm, json).register(table);
+                new BillingRoutes(
+                                billing,
+                                wallet,
+                                id -> renderFarm
+                                        .template(id)
+                                        .map(ir.flatrender.gateway.renders.RenderFarm.TemplateLength::seconds),
+                                json)
+                        .register(table);
                 new TemplateRoutes(farm, uploads, json).register(table);
                 new UploadRoutes(uploads, json).register(table);
                 new ir.flatrender.gateway.catalog.CatalogRoutes(
                                 new ir.flatrender.gateway.catalog.CatalogService(
                                         new ir.flatrender.gateway.renders.GrpcCatalogFarm(farm, json)),
-                                ir.flatrender.gateway.http.Requests::optionalPrincipal,
+                                Callers::optionalPrincipal,
                                 json)
                         .register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);

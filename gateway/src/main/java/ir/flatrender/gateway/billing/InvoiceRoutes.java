@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.Callers;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -31,7 +31,7 @@ public final class InvoiceRoutes {
 
     private void list(Context ctx) {
         ArrayNode out = json.createArrayNode();
-        for (Invoices.Invoice invoice : invoices.ofTenant(Requests.principal(ctx))) {
+        for (Invoices.Invoice invoice : invoices.ofTenant(Callers.principal(ctx))) {
             out.addObject()
                     .put("id", invoice.id().toString())
                     .put("period", invoice.period().toString())
@@ -46,7 +46,7 @@ public final class InvoiceRoutes {
     }
 
     private void run(Context ctx) {
-        Requests.principal(ctx).requireFarmAdmin();
+        Callers.principal(ctx).requireFarmAdmin();
         RequestBodies body = RequestBodies.read(ctx, json);
         String text = body.string("month", 7);
         body.check();
@@ -56,12 +56,12 @@ public final class InvoiceRoutes {
         } catch (DateTimeParseException e) {
             throw Problem.invalidField("month", "must be a month like 2026-11");
         }
-        int made = invoices.run(Requests.principal(ctx), month);
+        int made = invoices.run(Callers.principal(ctx), month);
         ctx.json(json.createObjectNode().put("month", month.toString()).put("invoices_made", made));
     }
 
     private void setKind(Context ctx) {
-        Requests.principal(ctx).requireFarmAdmin();
+        Callers.principal(ctx).requireFarmAdmin();
         UUID tenant;
         try {
             tenant = UUID.fromString(ctx.pathParam("tenantId"));
@@ -74,7 +74,7 @@ public final class InvoiceRoutes {
             body.error("kind", "must be one of " + Invoices.KINDS);
         }
         body.check();
-        invoices.setKind(Requests.principal(ctx), tenant, kind);
+        invoices.setKind(Callers.principal(ctx), tenant, kind);
         ctx.json(json.createObjectNode().put("tenant_id", tenant.toString()).put("kind", kind));
     }
 }

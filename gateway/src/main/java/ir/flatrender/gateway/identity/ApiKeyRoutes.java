@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -31,7 +30,7 @@ public final class ApiKeyRoutes {
     }
 
     private static Principal keyAdmin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.user();
         principal.require(Principal.Role.ADMIN);
         return principal;
@@ -56,7 +55,7 @@ public final class ApiKeyRoutes {
         List<String> scopes = body.strings("scopes", ApiKeys.SCOPES);
         int days = body.optionalInt("expires_in_days", 1, 3650, 0);
         body.check();
-        ctx.status(201).json(created(keys.create(principal, name, scopes, days, Requests.origin(ctx))));
+        ctx.status(201).json(created(keys.create(principal, name, scopes, days, AuditLog.Origin.of(ctx))));
     }
 
     private void list(Context ctx) {
@@ -91,7 +90,7 @@ public final class ApiKeyRoutes {
             graceHours = body.optionalInt("grace_hours", 0, 168, 24);
             body.check();
         }
-        ApiKeys.Rotated rotated = keys.rotate(principal, id, graceHours, Requests.origin(ctx));
+        ApiKeys.Rotated rotated = keys.rotate(principal, id, graceHours, AuditLog.Origin.of(ctx));
         ObjectNode successor = created(rotated.successor());
         successor.put("replaces", rotated.replaces());
         successor.put("old_key_valid_until", rotated.oldKeyValidUntil().toString());
@@ -100,7 +99,7 @@ public final class ApiKeyRoutes {
 
     private void revoke(Context ctx) {
         Principal principal = keyAdmin(ctx);
-        keys.revoke(principal, ctx.pathParam("id"), Requests.origin(ctx));
+        keys.revoke(principal, ctx.pathParam("id"), AuditLog.Origin.of(ctx));
         ctx.status(204);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +44,8 @@ public final class AuthRoutes {
         String name = body.string("name", 200);
         String organization = body.optionalString("organization", 200).orElse(name);
         body.check();
-        ctx.status(201).json(session(json, accounts.signup(email, password, name, organization, Requests.origin(ctx))));
+        ctx.status(201)
+                .json(session(json, accounts.signup(email, password, name, organization, AuditLog.Origin.of(ctx))));
     }
 
     private void login(Context ctx) {
@@ -62,7 +62,7 @@ public final class AuthRoutes {
             }
         }
         body.check();
-        Accounts.Login login = accounts.login(email, password, tenant, Requests.origin(ctx));
+        Accounts.Login login = accounts.login(email, password, tenant, AuditLog.Origin.of(ctx));
         if (login.challenge().isPresent()) {
             Mfa.Challenge challenge = login.challenge().get();
             ObjectNode out = json.createObjectNode();
@@ -91,7 +91,7 @@ public final class AuthRoutes {
     }
 
     private void me(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         ObjectNode out = json.createObjectNode();
         out.put("tenant_id", principal.tenantId().toString());
         principal.userId().ifPresent(id -> out.put("user_id", id.toString()));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +29,7 @@ final class MfaRoutes {
     }
 
     private void enrol(Context ctx) {
-        Mfa.Enrolment enrolment = mfa.enrol(Requests.principal(ctx).user());
+        Mfa.Enrolment enrolment = mfa.enrol(Callers.principal(ctx).user());
         ObjectNode out = json.createObjectNode();
         out.put("factor_id", enrolment.factorId().toString());
         out.put("secret", enrolment.secret());
@@ -39,12 +38,12 @@ final class MfaRoutes {
     }
 
     private void confirm(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.user();
         RequestBodies body = RequestBodies.read(ctx, json);
         String code = body.string("code", 10);
         body.check();
-        List<String> codes = mfa.confirm(principal, code, Requests.origin(ctx));
+        List<String> codes = mfa.confirm(principal, code, AuditLog.Origin.of(ctx));
         ObjectNode out = json.createObjectNode();
         out.put("enabled", true);
         out.set("recovery_codes", json.valueToTree(codes));
@@ -62,7 +61,7 @@ final class MfaRoutes {
         body.check();
         Mfa.Passed passed = mfa.verify(token, code, recovery);
         Accounts.Session session =
-                accounts.sessionFor(passed.userId(), Optional.empty(), passed.action(), Requests.origin(ctx));
+                accounts.sessionFor(passed.userId(), Optional.empty(), passed.action(), AuditLog.Origin.of(ctx));
         ctx.json(AuthRoutes.session(json, session));
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,7 +34,7 @@ public final class TenantRoutes {
     }
 
     private void tenant(Context ctx) {
-        ctx.json(tenantJson(tenants.tenant(Requests.principal(ctx))));
+        ctx.json(tenantJson(tenants.tenant(Callers.principal(ctx))));
     }
 
     private ObjectNode tenantJson(Tenants.Tenant tenant) {
@@ -56,7 +55,7 @@ public final class TenantRoutes {
     }
 
     private void branding(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.user();
         principal.require(Principal.Role.ADMIN);
         RequestBodies body = RequestBodies.read(ctx, json);
@@ -70,12 +69,13 @@ public final class TenantRoutes {
             body.error("primary_color", "must be a colour like #ff6b35");
         }
         body.check();
-        ctx.json(tenantJson(tenants.brand(principal, new Tenants.Branding(name, logo, color), Requests.origin(ctx))));
+        ctx.json(
+                tenantJson(tenants.brand(principal, new Tenants.Branding(name, logo, color), AuditLog.Origin.of(ctx))));
     }
 
     private void members(Context ctx) {
         ArrayNode out = json.createArrayNode();
-        for (Tenants.Member member : tenants.members(Requests.principal(ctx))) {
+        for (Tenants.Member member : tenants.members(Callers.principal(ctx))) {
             out.addObject()
                     .put("user_id", member.userId().toString())
                     .put("email", member.email())
@@ -87,7 +87,7 @@ public final class TenantRoutes {
 
     /** Adds a user who has an account, by email, or changes a member's role. */
     private void addMember(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.user();
         principal.require(Principal.Role.ADMIN);
         RequestBodies body = RequestBodies.read(ctx, json);
@@ -102,13 +102,13 @@ public final class TenantRoutes {
             }
         }
         body.check();
-        UUID user = tenants.setMember(principal, email, role, Requests.origin(ctx));
+        UUID user = tenants.setMember(principal, email, role, AuditLog.Origin.of(ctx));
         ctx.status(201)
                 .json(json.createObjectNode().put("user_id", user.toString()).put("role", role.dbName()));
     }
 
     private void removeMember(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.user();
         principal.require(Principal.Role.ADMIN);
         UUID user;

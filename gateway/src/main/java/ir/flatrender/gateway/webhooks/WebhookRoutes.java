@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AuditLog;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class WebhookRoutes {
     }
 
     private static Principal admin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         TenantWebhooks.requireManager(principal);
         return principal;
     }
@@ -48,7 +49,7 @@ public final class WebhookRoutes {
             WebhookTargets.problem(url, allowPrivate).ifPresent(problem -> body.error("url", problem));
         }
         body.check();
-        TenantWebhooks.Created created = webhooks.create(principal, url, events, Requests.origin(ctx));
+        TenantWebhooks.Created created = webhooks.create(principal, url, events, AuditLog.Origin.of(ctx));
         ObjectNode out = json.createObjectNode();
         out.put("id", created.id());
         out.put("url", created.url());
