@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /** Every six hours: the audit and request logs' partitions two months ahead, and last month's reseller invoices. */
 final class Housekeeping implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final Jdbi jdbi;
     private final Invoices invoices;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * payments nobody paid before they expired.
  */
 public final class Reconciliation {
-    private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
+    private static final Logger log = LoggerFactory.getLogger(Transactions.class);
 
     private final Jdbi jdbi;
     private final ZarinPal zarinPal;

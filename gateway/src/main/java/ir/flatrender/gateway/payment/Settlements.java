@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * at a time per payment; an outcome and its webhook are written in one database transaction.
  */
 final class Settlements {
-    private static final Logger log = LoggerFactory.getLogger(Settlements.class);
+    private static final Logger log = LoggerFactory.getLogger(Transactions.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMinutes(1);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
