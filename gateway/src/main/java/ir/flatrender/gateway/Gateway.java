@@ -3,52 +3,66 @@ package ir.flatrender.gateway;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.ManagedChannel;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
-import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import ir.flatrender.gateway.billing.Billing;
 import ir.flatrender.gateway.billing.BillingRoutes;
 import ir.flatrender.gateway.billing.CheckoutConfig;
 import ir.flatrender.gateway.billing.CheckoutRoutes;
 import ir.flatrender.gateway.billing.FlatPayCheckoutBroker;
+import ir.flatrender.gateway.billing.InvoiceRoutes;
+import ir.flatrender.gateway.billing.Invoices;
 import ir.flatrender.gateway.billing.PlanCheckouts;
 import ir.flatrender.gateway.billing.Wallet;
-import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.catalog.CatalogRoutes;
+import ir.flatrender.gateway.catalog.CatalogService;
+import ir.flatrender.gateway.http.ClientAddresses;
 import ir.flatrender.gateway.http.RateLimiter;
+import ir.flatrender.gateway.http.RequestLog;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.AccessTokens;
+import ir.flatrender.gateway.identity.Accounts;
+import ir.flatrender.gateway.identity.ApiKeyRoutes;
+import ir.flatrender.gateway.identity.ApiKeys;
 import ir.flatrender.gateway.identity.AuthRoutes;
+import ir.flatrender.gateway.identity.Callers;
+import ir.flatrender.gateway.identity.Mfa;
+import ir.flatrender.gateway.identity.PasswordChecks;
+import ir.flatrender.gateway.identity.SecretBox;
+import ir.flatrender.gateway.identity.TenantRoutes;
+import ir.flatrender.gateway.identity.Tenants;
 import ir.flatrender.gateway.payment.PaymentBroker;
 import ir.flatrender.gateway.payment.PaymentConfig;
+import ir.flatrender.gateway.renders.EventStreams;
 import ir.flatrender.gateway.renders.FarmClient;
+import ir.flatrender.gateway.renders.GrpcCatalogFarm;
 import ir.flatrender.gateway.renders.GrpcRenderFarm;
+import ir.flatrender.gateway.renders.RenderFarm.TemplateLength;
 import ir.flatrender.gateway.renders.RenderOrders;
 import ir.flatrender.gateway.renders.RenderRoutes;
 import ir.flatrender.gateway.renders.RenderSettler;
 import ir.flatrender.gateway.renders.TemplateRoutes;
 import ir.flatrender.gateway.uploads.UploadRoutes;
 import ir.flatrender.gateway.uploads.Uploads;
+import ir.flatrender.gateway.webhooks.TenantWebhooks;
+import ir.flatrender.gateway.webhooks.WebhookDeliverer;
+import ir.flatrender.gateway.webhooks.WebhookRoutes;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The REST gateway: identity, billing and the render API over HTTP (Javalin), the renders
@@ -58,18 +72,15 @@ import org.slf4j.MDC;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
-    static final String PROBLEM_JSON = "application/problem+json";
 
     private final Javalin app;
     private final ManagedChannel channel;
     private final RenderSettler settler;
-    private final ir.flatrender.gateway.renders.EventStreams streams;
-    private final ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer;
-    private final List<RouteTable.Route> routes;
-    private final ir.flatrender.gateway.http.RequestLog requestLog;
-    private final java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final EventStreams streams;
     private final Optional<PaymentBroker> broker;
+    private final List<RouteTable.Route> routes;
+    /** What stops with the gateway once it no longer listens, in order, the farm's channel aside. */
+    private final List<AutoCloseable> parts;
 
     /** The payment broker's database (its own role's pool) and settings. */
     public record Payments(Database database, PaymentConfig config) {
@@ -83,21 +94,17 @@ public final class Gateway implements AutoCloseable {
             Javalin app,
             ManagedChannel channel,
             RenderSettler settler,
-            ir.flatrender.gateway.renders.EventStreams streams,
-            ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer,
-            ir.flatrender.gateway.http.RequestLog requestLog,
-            java.util.concurrent.ScheduledExecutorService housekeeping,
+            EventStreams streams,
             Optional<PaymentBroker> broker,
-            List<RouteTable.Route> routes) {
+            List<RouteTable.Route> routes,
+            List<AutoCloseable> parts) {
         this.app = app;
         this.channel = channel;
         this.settler = settler;
         this.streams = streams;
-        this.deliverer = deliverer;
-        this.requestLog = requestLog;
-        this.housekeeping = housekeeping;
         this.broker = broker;
         this.routes = routes;
+        this.parts = parts;
     }
 
     /**
@@ -142,74 +149,48 @@ public final class Gateway implements AutoCloseable {
         requireNonNull(checkout, "checkout is null");
         requireNonNull(database, "database is null");
         requireNonNull(json, "json is null");
-        int made = database.jdbi()
-                .withHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
-                        .mapTo(Integer.class)
-                        .one());
-        log.info("identity: {} log partition(s) made ahead", made);
+        Jdbi jdbi = database.jdbi();
+        Clock clock = Clock.systemUTC();
+        Invoices invoices = new Invoices(jdbi, clock);
+        Housekeeping housekeeping = new Housekeeping(jdbi, invoices);
+        log.info("identity: {} log partition(s) made ahead", housekeeping.start());
 
         ManagedChannel channel =
                 FarmClient.channel(config.orchestrator(), config.farmToken(), config.farmTrustCertificates());
         FarmClient farm = new FarmClient(channel, config.farmDeadline());
-        Clock clock = Clock.systemUTC();
         AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
-        Billing billing = new Billing(database.jdbi(), json);
-        Wallet wallet = new Wallet(database.jdbi(), json);
-        RateLimiter perIp = new RateLimiter(config.requestsPerMinutePerIp());
-        ir.flatrender.gateway.http.ClientAddresses clients =
-                new ir.flatrender.gateway.http.ClientAddresses(limits.trustedProxies());
+        Billing billing = new Billing(jdbi, json);
+        Wallet wallet = new Wallet(jdbi, json);
         RateLimiter perKey = new RateLimiter(config.requestsPerMinutePerKey());
-        ir.flatrender.gateway.identity.ApiKeys apiKeys =
-                new ir.flatrender.gateway.identity.ApiKeys(database.jdbi(), json, clock);
-        ir.flatrender.gateway.identity.SecretBox secrets =
-                new ir.flatrender.gateway.identity.SecretBox(config.masterKey());
-        ir.flatrender.gateway.billing.Invoices invoices =
-                new ir.flatrender.gateway.billing.Invoices(database.jdbi(), json);
-        java.util.concurrent.ScheduledExecutorService housekeeping =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread thread = new Thread(r, "identity-housekeeping");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        // Log partitions two months ahead, and last month's reseller invoices, every six hours.
-        housekeeping.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        database.jdbi()
-                                .useHandle(h -> h.createQuery("SELECT identity.make_monthly_partitions(2)")
-                                        .mapTo(Integer.class)
-                                        .one());
-                        int invoiced = invoices.make(java.time.YearMonth.now(java.time.ZoneOffset.UTC)
-                                .minusMonths(1));
-                        if (invoiced > 0) {
-                            log.info("{} reseller invoice(s) made for last month", invoiced);
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("identity housekeeping failed; it runs again: {}", e.toString());
-                    }
-                },
-                0,
-                6,
-                TimeUnit.HOURS);
-        ir.flatrender.gateway.http.RequestLog requestLog = new ir.flatrender.gateway.http.RequestLog(database.jdbi());
-        Uploads uploads = new Uploads(database.jdbi(), json);
-        RenderOrders orders =
-                new RenderOrders(database.jdbi(), billing, wallet, new GrpcRenderFarm(farm), uploads, json);
+        ApiKeys apiKeys = new ApiKeys(jdbi, json, clock);
+        SecretBox secrets = new SecretBox(config.masterKey());
+        RequestLog requestLog = new RequestLog(
+                jdbi,
+                ctx -> Callers.optionalPrincipal(ctx).map(p -> new RequestLog.Caller(p.tenantId(), p.apiKeyId())));
+        RequestFilters filters = new RequestFilters(
+                config.maxBodyBytes(),
+                new RequestFilters.Limits(new RateLimiter(config.requestsPerMinutePerIp()), perKey),
+                new ClientAddresses(limits.trustedProxies()),
+                tokens,
+                apiKeys,
+                requestLog);
+        ProblemAnswers problems = new ProblemAnswers(config.maxBodyBytes(), json);
+        Uploads uploads = new Uploads(jdbi, json);
+        GrpcRenderFarm renderFarm = new GrpcRenderFarm(farm);
+        RenderOrders orders = new RenderOrders(jdbi, billing, wallet, renderFarm, uploads, json);
         RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
-        ir.flatrender.gateway.renders.EventStreams streams =
-                new ir.flatrender.gateway.renders.EventStreams(limits.streams());
-        ir.flatrender.gateway.webhooks.WebhookDeliverer deliverer = new ir.flatrender.gateway.webhooks.WebhookDeliverer(
-                database.jdbi(),
-                secrets,
-                config.webhookSchedule(),
-                config.allowPrivateWebhooks(),
-                config.webhookPoll());
+        EventStreams streams = new EventStreams(limits.streams());
+        WebhookDeliverer deliverer = new WebhookDeliverer(
+                jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
         // This gateway's own base URL, known once it listens: the default public URL of the
         // broker's callback and of the checkouts' return and webhook.
         AtomicReference<String> ownUrl = new AtomicReference<>();
         Supplier<String> own = () -> requireNonNull(ownUrl.get(), "the gateway is not listening yet");
         Optional<PaymentBroker> broker =
                 payments.map(p -> new PaymentBroker(p.database().jdbi(), p.config(), secrets, perKey, own, json));
+        List<AutoCloseable> parts = new ArrayList<>();
+        broker.ifPresent(parts::add);
+        parts.addAll(List.of(housekeeping, requestLog, settler, deliverer));
         AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
         byte[] openApi = openApi();
 
@@ -222,152 +203,56 @@ public final class Gateway implements AutoCloseable {
                 javalin.startup.showJavalinBanner = false;
                 javalin.jetty.host = config.host();
                 javalin.jetty.port = config.port();
-
-                javalin.routes.before(ctx -> {
-                    ir.flatrender.gateway.http.RequestLog.started(ctx);
-                    String id = ctx.header("X-Request-Id");
-                    if (id == null || !REQUEST_ID.matcher(id).matches()) {
-                        id = UUID.randomUUID().toString();
-                    }
-                    ctx.attribute("flatrender.requestId", id);
-                    ctx.header("X-Request-Id", id);
-                    MDC.put("request", id);
-                    perIp.acquire("ip:" + clients.remember(ctx), "this address");
-                    long length = ctx.contentLength();
-                    // An upload's body is a picture, read by its route up to its own limit.
-                    long limit = ctx.path().equals(UploadRoutes.PATH) && ctx.method() == HandlerType.POST
-                            ? Uploads.MAX_BYTES
-                            : config.maxBodyBytes();
-                    if (length > limit) {
-                        throw Problem.of(
-                                413,
-                                "body-too-large",
-                                "Request body too large",
-                                "the body has " + length + " bytes; at most " + limit + " are taken");
-                    }
-                    if (ctx.path().startsWith("/v1/pay/")
-                            || ctx.path().startsWith("/callback/")
-                            || ctx.path().equals(CheckoutConfig.WEBHOOK_PATH)) {
-                        // Signed by the caller (a client app, ZarinPal's buyer, the broker): checked by the route.
-                        return;
-                    }
-                    String authorization = ctx.header("Authorization");
-                    String apiKey = ctx.header("X-Api-Key");
-                    if (authorization != null) {
-                        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                            throw Problem.unauthorized("the Authorization header takes a Bearer token");
-                        }
-                        String bearer = authorization.substring(7).trim();
-                        if (ir.flatrender.gateway.identity.ApiKeys.looksLikeKey(bearer)) {
-                            apiKey = bearer;
-                        } else {
-                            ir.flatrender.gateway.http.Requests.authenticate(ctx, tokens.verify(bearer));
-                        }
-                    }
-                    if (apiKey != null) {
-                        ir.flatrender.gateway.identity.Principal key = apiKeys.authenticate(apiKey.trim());
-                        perKey.acquire("key:" + key.apiKeyId().orElseThrow(), "this API key");
-                        ir.flatrender.gateway.http.Requests.authenticate(ctx, key);
-                    }
-                });
-                javalin.routes.after(ctx -> {
-                    requestLog.record(ctx);
-                    MDC.remove("request");
-                });
+                javalin.routes.before(filters::before);
+                javalin.routes.after(filters::after);
 
                 RouteTable table = new RouteTable(javalin.routes);
                 table.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
                 table.get(
                         "/openapi.json",
                         ctx -> ctx.contentType("application/json").result(openApi));
-                new AuthRoutes(
-                                database.jdbi(),
-                                tokens,
-                                new ir.flatrender.gateway.identity.PasswordChecks(limits.passwords()),
-                                config.refreshTokenLifetime(),
-                                secrets,
-                                json,
-                                clock)
+                Mfa mfa = new Mfa(jdbi, secrets, json, clock);
+                Accounts accounts = new Accounts(
+                        jdbi,
+                        tokens,
+                        new PasswordChecks(limits.passwords()),
+                        config.refreshTokenLifetime(),
+                        mfa,
+                        json,
+                        clock);
+                new AuthRoutes(accounts, mfa, json).register(table);
+                new BillingRoutes(billing, wallet, id -> renderFarm.template(id).map(TemplateLength::seconds), json)
                         .register(table);
-                new BillingRoutes(billing, wallet, farm, json).register(table);
                 new TemplateRoutes(farm, uploads, json).register(table);
                 new UploadRoutes(uploads, json).register(table);
-                new ir.flatrender.gateway.catalog.CatalogRoutes(
-                                new ir.flatrender.gateway.catalog.CatalogService(
-                                        new ir.flatrender.gateway.renders.GrpcCatalogFarm(farm, json)),
-                                ir.flatrender.gateway.http.Requests::optionalPrincipal,
-                                json)
+                new CatalogRoutes(new CatalogService(new GrpcCatalogFarm(farm, json)), Callers::optionalPrincipal, json)
                         .register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
-                apiKeys.register(table);
-                invoices.register(table);
-                new ir.flatrender.gateway.identity.TenantRoutes(database.jdbi(), json).register(table);
-                new ir.flatrender.gateway.webhooks.WebhookRoutes(
-                                database.jdbi(), secrets, config.allowPrivateWebhooks(), json)
+                new ApiKeyRoutes(apiKeys, json).register(table);
+                new InvoiceRoutes(invoices, json).register(table);
+                new TenantRoutes(new Tenants(jdbi, json), json).register(table);
+                new WebhookRoutes(new TenantWebhooks(jdbi, secrets, json), config.allowPrivateWebhooks(), json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
                 checkout.ifPresent(c -> new CheckoutRoutes(
-                                new PlanCheckouts(
-                                        database.jdbi(), wallet, new FlatPayCheckoutBroker(c, own, json), json),
+                                new PlanCheckouts(jdbi, wallet, new FlatPayCheckoutBroker(c, own, json), json),
                                 c,
                                 own,
                                 json)
                         .register(table));
                 registered.set(table.registered());
-
-                javalin.routes.exception(Problem.class, (e, ctx) -> problem(ctx, e, json));
-                javalin.routes.exception(
-                        HttpResponseException.class,
-                        (e, ctx) -> problem(
-                                ctx,
-                                switch (e.getStatus()) {
-                                    case 404 -> Problem.notFound(ctx.method() + " " + ctx.path());
-                                    case 413 ->
-                                        Problem.of(
-                                                413,
-                                                "body-too-large",
-                                                "Request body too large",
-                                                "at most " + config.maxBodyBytes() + " bytes are taken");
-                                    default ->
-                                        Problem.of(
-                                                e.getStatus(),
-                                                "http-" + e.getStatus(),
-                                                e.getMessage() == null ? "Error" : e.getMessage(),
-                                                e.getMessage());
-                                },
-                                json));
-                javalin.routes.exception(Exception.class, (e, ctx) -> {
-                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                    problem(
-                            ctx,
-                            Problem.of(
-                                    500,
-                                    "internal",
-                                    "Internal error",
-                                    "the gateway failed; the request id says where in its log"),
-                            json);
-                });
-                javalin.routes.error(404, "*", ctx -> {
-                    if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
-                        problem(ctx, Problem.notFound(ctx.method() + " " + ctx.path()), json);
-                    }
-                });
+                problems.register(javalin.routes);
             });
             app.start();
         } catch (RuntimeException e) {
-            broker.ifPresent(PaymentBroker::close);
-            housekeeping.shutdownNow();
-            requestLog.close();
             streams.close();
-            settler.close();
-            deliverer.close();
+            stop(parts);
             channel.shutdownNow();
             throw e;
         }
         ownUrl.set("http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + app.port());
         log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
-        return new Gateway(
-                app, channel, settler, streams, deliverer, requestLog, housekeeping, broker, registered.get());
+        return new Gateway(app, channel, settler, streams, broker, registered.get(), parts);
     }
 
     private static byte[] openApi() {
@@ -381,28 +266,24 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    static void problem(Context ctx, Problem problem, ObjectMapper json) {
-        ObjectNode body = json.createObjectNode();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        if (problem.getMessage() != null) {
-            body.put("detail", problem.getMessage());
+    /** Stops each part in order; one that fails to stop does not keep the rest running, and its failure is thrown after. */
+    private static void stop(List<AutoCloseable> parts) {
+        RuntimeException failed = null;
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                RuntimeException thrown = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                if (failed == null) {
+                    failed = thrown;
+                } else {
+                    failed.addSuppressed(thrown);
+                }
+            }
         }
-        body.put("instance", ctx.path());
-        String requestId = ctx.attribute("flatrender.requestId");
-        if (requestId != null) {
-            body.put("request_id", requestId);
+        if (failed != null) {
+            throw failed;
         }
-        if (!problem.errors().isEmpty()) {
-            ArrayNode errors = body.putArray("errors");
-            problem.errors()
-                    .forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
-        }
-        problem.headers().forEach(ctx::header);
-        ctx.status(problem.status())
-                .contentType(PROBLEM_JSON)
-                .result(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public int port() {
@@ -426,13 +307,10 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // The event streams end first: the server waits for open responses when it stops.
         streams.close();
         app.stop();
-        broker.ifPresent(PaymentBroker::close);
-        housekeeping.shutdownNow();
-        requestLog.close();
-        settler.close();
-        deliverer.close();
+        stop(parts);
         channel.shutdown();
         try {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -4,7 +4,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import ir.flatrender.media.testing.ArchitectureRules;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The gateway's package rules (ARCHITECTURE.md, "Rules"), frozen: what breaks them today is in
@@ -27,4 +30,19 @@ class GatewayArchitectureTest {
 
     @ArchTest
     static final ArchRule noWideConstructors = ArchitectureRules.noWideConstructors(ROOT);
+
+    /**
+     * Route classes parse and answer; the services under them hold the rules and reach the
+     * database through Jdbi SQL objects. Not frozen: no route class runs SQL.
+     */
+    @ArchTest
+    static final ArchRule routesRunNoSql = ArchRuleDefinition.noClasses()
+            .that()
+            .resideInAPackage(ROOT + "..")
+            .and()
+            .haveSimpleNameEndingWith("Routes")
+            .should()
+            .dependOnClassesThat()
+            .belongToAnyOf(Jdbi.class, Handle.class)
+            .as("route classes under " + ROOT + " run no SQL (no Jdbi, no Handle)");
 }

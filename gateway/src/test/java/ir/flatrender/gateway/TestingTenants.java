@@ -1,5 +1,6 @@
 package ir.flatrender.gateway;
 
+import ir.flatrender.gateway.http.Problem;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,5 +24,25 @@ public final class TestingTenants {
                 .bind("plan", plan)
                 .mapTo(UUID.class)
                 .one());
+    }
+
+    /** A new user (no password to log in with), member of no tenant. */
+    public static UUID user(Jdbi jdbi, String name) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "INSERT INTO identity.users (email, name, password_hash) VALUES (:e, :n, 'x') RETURNING id")
+                .bind("e", name + "-" + UUID.randomUUID() + "@example.com")
+                .bind("n", name)
+                .mapTo(UUID.class)
+                .one());
+    }
+
+    /** The HTTP status of the problem {@code call} throws; 200 when it throws none. */
+    public static int status(Runnable call) {
+        try {
+            call.run();
+            return 200;
+        } catch (Problem p) {
+            return p.status();
+        }
     }
 }

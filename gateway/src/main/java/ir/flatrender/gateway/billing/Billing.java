@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.gateway.http.Problem;
-import ir.flatrender.proto.farm.v1.Template;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +68,10 @@ public final class Billing {
         }
     }
 
-    /** The quote of a whole template at a tier under a plan; a validation problem for a tier it lacks. */
-    public static Quote quote(Plan plan, Template template, String tier) {
-        return quote(plan, template.getId(), template.getDurationFrames() / (double) template.getFps(), tier);
-    }
-
-    /** The quote of a template {@code length} seconds long at a tier under a plan. */
+    /**
+     * The quote of a whole template {@code length} seconds long at a tier under a plan; a
+     * validation problem for a tier it lacks.
+     */
     public static Quote quote(Plan plan, String templateId, double length, String tier) {
         Integer factor = plan.tierFactors().get(tier);
         if (factor == null) {

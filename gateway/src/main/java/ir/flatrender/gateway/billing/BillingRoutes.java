@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AuditLog;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
-import ir.flatrender.gateway.renders.FarmClient;
-import ir.flatrender.proto.farm.v1.Template;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,13 +19,13 @@ import java.util.UUID;
 public final class BillingRoutes {
     private final Billing billing;
     private final Wallet wallet;
-    private final FarmClient farm;
+    private final TemplateLengths templates;
     private final ObjectMapper json;
 
-    public BillingRoutes(Billing billing, Wallet wallet, FarmClient farm, ObjectMapper json) {
+    public BillingRoutes(Billing billing, Wallet wallet, TemplateLengths templates, ObjectMapper json) {
         this.billing = requireNonNull(billing, "billing is null");
         this.wallet = requireNonNull(wallet, "wallet is null");
-        this.farm = requireNonNull(farm, "farm is null");
+        this.templates = requireNonNull(templates, "templates is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -54,28 +53,18 @@ public final class BillingRoutes {
         ctx.json(json.createObjectNode().set("plans", out));
     }
 
-    /** The template (known to the farm) and the tier a render would use; problems for either. */
-    public static Template template(FarmClient farm, RequestBodies body, String templateId) {
-        if (templateId == null) {
-            return null;
-        }
-        Optional<Template> template = farm.template(templateId);
-        if (template.isEmpty()) {
-            body.error("template", "no template " + templateId);
-            return null;
-        }
-        return template.get();
-    }
-
     private void quote(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         RequestBodies body = RequestBodies.read(ctx, json);
         String templateId = body.string("template", 100);
         String tier = body.string("tier", 10);
         body.check();
-        Template template = template(farm, body, templateId);
+        Optional<Double> length = templates.seconds(templateId);
+        if (length.isEmpty()) {
+            body.error("template", "no template " + templateId);
+        }
         body.check();
-        Billing.Quote quote = Billing.quote(billing.planOf(principal.tenantId()), template, tier);
+        Billing.Quote quote = Billing.quote(billing.planOf(principal.tenantId()), templateId, length.get(), tier);
         ctx.json(quoteJson(json, quote));
     }
 
@@ -92,7 +81,7 @@ public final class BillingRoutes {
     }
 
     private void wallet(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.VIEWER);
         principal.requireScope("billing:read");
         Wallet.Statement statement = wallet.statement(principal.tenantId());
@@ -120,7 +109,7 @@ public final class BillingRoutes {
 
     /** Render seconds and Rial charged a day (UTC), over the last {@code days} days (default 30). */
     private void usage(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.VIEWER);
         principal.requireScope("billing:read");
         int days;
@@ -152,19 +141,19 @@ public final class BillingRoutes {
     }
 
     private void credit(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireFarmAdmin();
         UUID tenant = tenantParam(ctx);
         RequestBodies body = RequestBodies.read(ctx, json);
         long amount = body.positiveLong("amount_rial", 1_000_000_000_000L);
         String reason = body.string("reason", 500);
         body.check();
-        long id = wallet.credit(principal, tenant, amount, reason, Requests.origin(ctx));
+        long id = wallet.credit(principal, tenant, amount, reason, AuditLog.Origin.of(ctx));
         ctx.status(201).json(json.createObjectNode().put("entry_id", id).put("amount_rial", amount));
     }
 
     private void setQuota(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireFarmAdmin();
         UUID tenant = tenantParam(ctx);
         RequestBodies body = RequestBodies.read(ctx, json);

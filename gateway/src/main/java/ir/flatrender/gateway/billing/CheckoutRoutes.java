@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.payment.ClientSignature;
 import ir.flatrender.gateway.webhooks.WebhookSignature;
@@ -50,7 +50,7 @@ public final class CheckoutRoutes {
     }
 
     private void create(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.ADMIN);
         if (principal.apiKeyId().isPresent()) {
             throw Problem.forbidden("a checkout is started by a signed-in member, not an API key");
@@ -63,7 +63,7 @@ public final class CheckoutRoutes {
     }
 
     private void show(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.VIEWER);
         UUID id;
         try {

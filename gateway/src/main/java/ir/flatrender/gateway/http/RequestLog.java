@@ -1,11 +1,13 @@
 package ir.flatrender.gateway.http;
 
 import io.javalin.http.Context;
-import ir.flatrender.gateway.identity.Principal;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +22,18 @@ public final class RequestLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RequestLog.class);
     static final String STARTED = "flatrender.started";
 
+    /** Who a request acted for, as far as the log goes: the tenant, and the API key when one was used. */
+    public record Caller(UUID tenantId, Optional<String> apiKeyId) {}
+
     private final Jdbi jdbi;
+    private final Function<Context, Optional<Caller>> callers;
     private final ThreadPoolExecutor writer;
     private final AtomicLong dropped = new AtomicLong();
 
-    public RequestLog(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    /** Writes with {@code jdbi}; {@code callers} says whom a request acted for (empty: nobody authenticated). */
+    public RequestLog(Jdbi jdbi, Function<Context, Optional<Caller>> callers) {
+        this.jdbi = java.util.Objects.requireNonNull(jdbi, "jdbi is null");
+        this.callers = java.util.Objects.requireNonNull(callers, "callers is null");
         this.writer = new ThreadPoolExecutor(
                 1,
                 1,
@@ -47,7 +55,7 @@ public final class RequestLog implements AutoCloseable {
     public void record(Context ctx) {
         Long started = ctx.attribute(STARTED);
         long millis = started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        Principal principal = ctx.attribute(Requests.PRINCIPAL);
+        Caller caller = callers.apply(ctx).orElse(null);
         String route = null;
         try {
             io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
@@ -70,10 +78,8 @@ public final class RequestLog implements AutoCloseable {
                                     duration_ms, request_id, ip)
                                 VALUES (:t, :key, :method, :route, :status, :ms, :request, CAST(:ip AS inet))
                                 """)
-                        .bind("t", principal == null ? null : principal.tenantId())
-                        .bind(
-                                "key",
-                                principal == null ? null : principal.apiKeyId().orElse(null))
+                        .bind("t", caller == null ? null : caller.tenantId())
+                        .bind("key", caller == null ? null : caller.apiKeyId().orElse(null))
                         .bind("method", method)
                         .bind("route", matched)
                         .bind("status", status)

@@ -3,13 +3,7 @@ package ir.flatrender.gateway.identity;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
-import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
-import ir.flatrender.gateway.http.RouteTable;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,15 +22,35 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Tenant API keys for the reseller API. A key reads {@code frk_<key id>_<secret>}; the key id
  * is visible (lists show {@code frk_<key id>}), the secret is shown once and only its SHA-256
- * is kept. A key has scopes and may expire; rotating one makes its successor and lets the old
- * one work through a grace period; a revoked one stops at once. A key acts as an editor of its
- * tenant, within its scopes.
+ * is kept, compared in constant time. A key has scopes and may expire; rotating one makes its
+ * successor and lets the old one work through a grace period; a revoked one stops at once. A key
+ * acts as an editor of its tenant, within its scopes. Keys are managed by the tenant's admins,
+ * each within their own tenant.
  */
 public final class ApiKeys {
     public static final Set<String> SCOPES = Set.of("renders:read", "renders:write", "webhooks:write", "billing:read");
     private static final Pattern KEY = Pattern.compile("^frk_(key_[a-z0-9]{16})_([A-Za-z0-9_-]{43})$");
     private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new key; {@code key} (the whole key, secret included) is shown this once. */
+    public record Created(
+            String id, String name, List<String> scopes, Optional<OffsetDateTime> expiresAt, String key) {}
+
+    /** A rotation: the successor, and until when the old key still works. */
+    public record Rotated(Created successor, String replaces, OffsetDateTime oldKeyValidUntil) {}
+
+    /** A key as its tenant lists it; never the secret. */
+    public record Key(
+            String id,
+            String name,
+            List<String> scopes,
+            Optional<OffsetDateTime> expiresAt,
+            Optional<OffsetDateTime> revokedAt,
+            Optional<OffsetDateTime> graceUntil,
+            Optional<String> replacedBy,
+            Optional<OffsetDateTime> lastUsedAt,
+            OffsetDateTime createdAt) {}
 
     private final Jdbi jdbi;
     private final ObjectMapper json;
@@ -48,26 +62,9 @@ public final class ApiKeys {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public void register(RouteTable routes) {
-        routes.post("/v1/api-keys", this::create);
-        routes.get("/v1/api-keys", this::list);
-        routes.post("/v1/api-keys/{id}/rotate", this::rotate);
-        routes.post("/v1/api-keys/{id}/revoke", this::revoke);
-    }
-
     public static boolean looksLikeKey(String value) {
         return value.startsWith("frk_");
     }
-
-    private record Row(
-            String id,
-            UUID tenantId,
-            String secretSha256,
-            List<String> scopes,
-            OffsetDateTime expiresAt,
-            OffsetDateTime revokedAt,
-            OffsetDateTime graceUntil,
-            OffsetDateTime lastUsedAt) {}
 
     /** The principal of a valid key; a 401 problem that says why for any other. */
     public Principal authenticate(String presented) {
@@ -77,27 +74,13 @@ public final class ApiKeys {
         }
         String id = m.group(1);
         String digest = Secrets.sha256(m.group(2));
-        Optional<Row> row = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT id, tenant_id, secret_sha256, scopes, expires_at, revoked_at, grace_until, last_used_at
-                        FROM identity.tenant_api_keys WHERE id = :id
-                        """)
-                .bind("id", id)
-                .map((rs, c) -> new Row(
-                        rs.getString("id"),
-                        rs.getObject("tenant_id", UUID.class),
-                        rs.getString("secret_sha256"),
-                        List.of((String[]) rs.getArray("scopes").getArray()),
-                        rs.getObject("expires_at", OffsetDateTime.class),
-                        rs.getObject("revoked_at", OffsetDateTime.class),
-                        rs.getObject("grace_until", OffsetDateTime.class),
-                        rs.getObject("last_used_at", OffsetDateTime.class)))
-                .findOne());
+        Optional<ApiKeyDao.Stored> row = jdbi.withExtension(ApiKeyDao.class, keys -> keys.find(id));
         // The digest is compared even for an unknown id, so timing does not tell ids apart.
-        String expected = row.map(Row::secretSha256).orElse(Secrets.sha256("no such key"));
+        String expected = row.map(ApiKeyDao.Stored::secretSha256).orElse(Secrets.sha256("no such key"));
         if (!Secrets.sameDigest(expected, digest) || row.isEmpty()) {
             throw Problem.unauthorized("the API key is not valid");
         }
-        Row key = row.get();
+        ApiKeyDao.Stored key = row.get();
         Instant now = clock.instant();
         if (key.revokedAt() != null) {
             throw Problem.unauthorized("the API key was revoked");
@@ -109,13 +92,15 @@ public final class ApiKeys {
             throw Problem.unauthorized("the API key was rotated and its grace period is over; use its successor");
         }
         if (key.lastUsedAt() == null || key.lastUsedAt().toInstant().isBefore(now.minus(Duration.ofMinutes(1)))) {
-            jdbi.useHandle(handle -> handle.createUpdate(
-                            "UPDATE identity.tenant_api_keys SET last_used_at = now() WHERE id = :id")
-                    .bind("id", key.id())
-                    .execute());
+            jdbi.useExtension(ApiKeyDao.class, keys -> keys.touch(key.id()));
         }
         return new Principal(
-                key.tenantId(), Optional.empty(), Optional.of(key.id()), Principal.Role.EDITOR, false, key.scopes());
+                key.tenantId(),
+                Optional.empty(),
+                Optional.of(key.id()),
+                Principal.Role.EDITOR,
+                false,
+                List.of(key.scopes()));
     }
 
     private static String newId() {
@@ -126,163 +111,90 @@ public final class ApiKeys {
         return id.toString();
     }
 
-    private static Principal keyAdmin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+    private static void requireKeyAdmin(Principal principal) {
         principal.user();
         principal.require(Principal.Role.ADMIN);
-        return principal;
     }
 
-    /** Inserts a key; answers its one-time JSON, secret included. */
-    private ObjectNode insert(
+    /** Inserts a key in the caller's transaction. */
+    private static Created insert(
             Handle handle, UUID tenantId, UUID userId, String name, List<String> scopes, OffsetDateTime expiresAt) {
         String id = newId();
         String secret = Secrets.generate("");
-        handle.createUpdate("""
-                        INSERT INTO identity.tenant_api_keys (id, tenant_id, name, secret_sha256, scopes, created_by,
-                            expires_at)
-                        VALUES (:id, :t, :name, :digest, :scopes, :user, :expires)
-                        """)
-                .bind("id", id)
-                .bind("t", tenantId)
-                .bind("name", name)
-                .bind("digest", Secrets.sha256(secret))
-                .bind("scopes", scopes.toArray(String[]::new))
-                .bind("user", userId)
-                .bind("expires", expiresAt)
-                .execute();
-        ObjectNode out = json.createObjectNode();
-        out.put("id", id);
-        out.put("name", name);
-        out.put("prefix", "frk_" + id);
-        out.set("scopes", json.valueToTree(scopes));
-        if (expiresAt != null) {
-            out.put("expires_at", expiresAt.toString());
-        }
-        out.put("key", "frk_" + id + "_" + secret);
-        return out;
+        handle.attach(ApiKeyDao.class)
+                .insert(id, tenantId, name, Secrets.sha256(secret), scopes.toArray(String[]::new), userId, expiresAt);
+        return new Created(id, name, List.copyOf(scopes), Optional.ofNullable(expiresAt), "frk_" + id + "_" + secret);
     }
 
-    private void create(Context ctx) {
-        Principal principal = keyAdmin(ctx);
-        RequestBodies body = RequestBodies.read(ctx, json);
-        String name = body.string("name", 200);
-        List<String> scopes = body.strings("scopes", SCOPES);
-        int days = body.optionalInt("expires_in_days", 1, 3650, 0);
-        body.check();
+    /** A new key of the admin's tenant, expiring after {@code days} (0: never). */
+    public Created create(Principal principal, String name, List<String> scopes, int days, AuditLog.Origin origin) {
+        requireKeyAdmin(principal);
         OffsetDateTime expires = days == 0
                 ? null
                 : OffsetDateTime.ofInstant(clock.instant().plus(Duration.ofDays(days)), ZoneOffset.UTC);
-        ObjectNode created = jdbi.inTransaction(handle -> {
-            ObjectNode key = insert(handle, principal.tenantId(), principal.user(), name, scopes, expires);
+        return jdbi.inTransaction(handle -> {
+            Created key = insert(handle, principal.tenantId(), principal.user(), name, scopes, expires);
             AuditLog.record(
                     handle,
                     principal.tenantId(),
                     principal.userId(),
                     "api_key.created",
-                    "api_key:" + key.path("id").asText(),
+                    "api_key:" + key.id(),
                     json.createObjectNode().put("name", name).set("scopes", json.valueToTree(scopes)),
-                    Requests.requestId(ctx),
-                    Requests.ip(ctx));
+                    origin.requestId(),
+                    origin.ip());
             return key;
         });
-        ctx.status(201).json(created);
     }
 
-    private void list(Context ctx) {
-        Principal principal = keyAdmin(ctx);
-        ArrayNode out = json.createArrayNode();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        SELECT id, name, scopes, expires_at, revoked_at, grace_until, replaced_by, last_used_at, created_at
-                        FROM identity.tenant_api_keys WHERE tenant_id = :t ORDER BY created_at DESC
-                        """)
-                .bind("t", principal.tenantId())
-                .map((rs, c) -> {
-                    ObjectNode node = out.addObject();
-                    node.put("id", rs.getString("id"));
-                    node.put("name", rs.getString("name"));
-                    node.put("prefix", "frk_" + rs.getString("id"));
-                    node.set("scopes", json.valueToTree(rs.getArray("scopes").getArray()));
-                    for (String column :
-                            List.of("expires_at", "revoked_at", "grace_until", "last_used_at", "created_at")) {
-                        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-                        if (time != null) {
-                            node.put(column, time.toString());
-                        }
-                    }
-                    Optional.ofNullable(rs.getString("replaced_by")).ifPresent(r -> node.put("replaced_by", r));
-                    return node;
-                })
-                .list());
-        ctx.json(json.createObjectNode().set("api_keys", out));
+    /** The keys of the admin's tenant, newest first. */
+    public List<Key> list(Principal principal) {
+        requireKeyAdmin(principal);
+        return jdbi.withExtension(ApiKeyDao.class, keys -> keys.list(principal.tenantId())).stream()
+                .map(k -> new Key(
+                        k.id(),
+                        k.name(),
+                        List.of(k.scopes()),
+                        Optional.ofNullable(k.expiresAt()),
+                        Optional.ofNullable(k.revokedAt()),
+                        Optional.ofNullable(k.graceUntil()),
+                        Optional.ofNullable(k.replacedBy()),
+                        Optional.ofNullable(k.lastUsedAt()),
+                        k.createdAt()))
+                .toList();
     }
 
-    private record Existing(String name, List<String> scopes, OffsetDateTime expiresAt) {}
-
-    private Existing live(Handle handle, UUID tenantId, String id) {
-        return handle.createQuery("""
-                        SELECT name, scopes, expires_at FROM identity.tenant_api_keys
-                        WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL AND replaced_by IS NULL
-                        FOR UPDATE
-                        """)
-                .bind("id", id)
-                .bind("t", tenantId)
-                .map((rs, c) -> new Existing(
-                        rs.getString("name"),
-                        List.of((String[]) rs.getArray("scopes").getArray()),
-                        rs.getObject("expires_at", OffsetDateTime.class)))
-                .findOne()
-                .orElseThrow(() -> Problem.notFound("live API key " + id));
-    }
-
-    private void rotate(Context ctx) {
-        Principal principal = keyAdmin(ctx);
-        String id = ctx.pathParam("id");
-        int graceHours = 24;
-        if (!ctx.body().isBlank()) {
-            RequestBodies body = RequestBodies.read(ctx, json);
-            graceHours = body.optionalInt("grace_hours", 0, 168, 24);
-            body.check();
-        }
+    /** Makes a live key's successor; the old one works for {@code graceHours} more (404 for no live key). */
+    public Rotated rotate(Principal principal, String id, int graceHours, AuditLog.Origin origin) {
+        requireKeyAdmin(principal);
         OffsetDateTime graceUntil =
                 OffsetDateTime.ofInstant(clock.instant().plus(Duration.ofHours(graceHours)), ZoneOffset.UTC);
-        ObjectNode successor = jdbi.inTransaction(handle -> {
-            Existing old = live(handle, principal.tenantId(), id);
-            ObjectNode key =
-                    insert(handle, principal.tenantId(), principal.user(), old.name(), old.scopes(), old.expiresAt());
-            handle.createUpdate(
-                            "UPDATE identity.tenant_api_keys SET grace_until = :g, replaced_by = :new WHERE id = :id")
-                    .bind("g", graceUntil)
-                    .bind("new", key.path("id").asText())
-                    .bind("id", id)
-                    .execute();
+        Created successor = jdbi.inTransaction(handle -> {
+            ApiKeyDao keys = handle.attach(ApiKeyDao.class);
+            ApiKeyDao.Live old =
+                    keys.lockLive(principal.tenantId(), id).orElseThrow(() -> Problem.notFound("live API key " + id));
+            Created key = insert(
+                    handle, principal.tenantId(), principal.user(), old.name(), List.of(old.scopes()), old.expiresAt());
+            keys.replace(id, key.id(), graceUntil);
             AuditLog.record(
                     handle,
                     principal.tenantId(),
                     principal.userId(),
                     "api_key.rotated",
                     "api_key:" + id,
-                    json.createObjectNode().put("successor", key.path("id").asText()),
-                    Requests.requestId(ctx),
-                    Requests.ip(ctx));
+                    json.createObjectNode().put("successor", key.id()),
+                    origin.requestId(),
+                    origin.ip());
             return key;
         });
-        successor.put("replaces", id);
-        successor.put("old_key_valid_until", graceUntil.toString());
-        ctx.status(201).json(successor);
+        return new Rotated(successor, id, graceUntil);
     }
 
-    private void revoke(Context ctx) {
-        Principal principal = keyAdmin(ctx);
-        String id = ctx.pathParam("id");
+    /** Revokes a key of the admin's tenant at once; 404 for none (or one revoked already). */
+    public void revoke(Principal principal, String id, AuditLog.Origin origin) {
+        requireKeyAdmin(principal);
         int revoked = jdbi.inTransaction(handle -> {
-            int n = handle.createUpdate("""
-                            UPDATE identity.tenant_api_keys SET revoked_at = now()
-                            WHERE id = :id AND tenant_id = :t AND revoked_at IS NULL
-                            """)
-                    .bind("id", id)
-                    .bind("t", principal.tenantId())
-                    .execute();
+            int n = handle.attach(ApiKeyDao.class).revoke(principal.tenantId(), id);
             if (n > 0) {
                 AuditLog.record(
                         handle,
@@ -291,14 +203,13 @@ public final class ApiKeys {
                         "api_key.revoked",
                         "api_key:" + id,
                         json.createObjectNode(),
-                        Requests.requestId(ctx),
-                        Requests.ip(ctx));
+                        origin.requestId(),
+                        origin.ip());
             }
             return n;
         });
         if (revoked == 0) {
             throw Problem.notFound("API key " + id);
         }
-        ctx.status(204);
     }
 }

@@ -1,6 +1,8 @@
 package ir.flatrender.gateway.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import ir.flatrender.gateway.http.Requests;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -10,7 +12,12 @@ public final class AuditLog {
     private AuditLog() {}
 
     /** Where an audited change came from: the request's id and the client's address. */
-    public record Origin(String requestId, String ip) {}
+    public record Origin(String requestId, String ip) {
+        /** The request's id and the client's address. */
+        public static Origin of(Context ctx) {
+            return new Origin(Requests.requestId(ctx), Requests.ip(ctx));
+        }
+    }
 
     public static void record(
             Handle handle,

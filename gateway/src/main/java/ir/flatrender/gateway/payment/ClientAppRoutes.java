@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.payment.ClientApps.ClientApp;
 import ir.flatrender.gateway.payment.ClientApps.Issued;
@@ -46,7 +46,7 @@ public final class ClientAppRoutes {
 
     /** Farm administrators only, signed in (an access token, not an API key). */
     static void requireAdmin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         if (principal.apiKeyId().isPresent()) {
             throw Problem.forbidden("the payment admin API takes a farm administrator's access token, not an API key");
         }

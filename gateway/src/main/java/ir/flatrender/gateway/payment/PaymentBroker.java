@@ -87,15 +87,15 @@ public final class PaymentBroker implements AutoCloseable {
     }
 
     /** One pass of reconciliation now (tests, and the admin's "reconcile"); also runs on its own. */
-    public Transactions.Reconciled reconcileNow() {
-        Transactions.Reconciled done = transactions.reconcile();
+    public Reconciliation.Reconciled reconcileNow() {
+        Reconciliation.Reconciled done = transactions.reconcile();
         clients.sweepNonces();
         return done;
     }
 
     private void reconcileQuietly() {
         try {
-            Transactions.Reconciled done = reconcileNow();
+            Reconciliation.Reconciled done = reconcileNow();
             if (done.verified() + done.expired() > 0) {
                 log.info("reconciliation: {} payment(s) verified, {} expired", done.verified(), done.expired());
             }

@@ -13,6 +13,8 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AuditLog;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.proto.farm.v1.ExportData;
 import ir.flatrender.proto.farm.v1.Job;
@@ -68,7 +70,7 @@ public final class RenderRoutes {
     }
 
     private void submit(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.EDITOR);
         principal.requireScope("renders:write");
         RequestBodies body = RequestBodies.read(ctx, json);
@@ -84,7 +86,7 @@ public final class RenderRoutes {
         RenderOrders.Submitted submitted = orders.submit(
                 principal,
                 new RenderOrders.Order(templateId, aspect, tier, bindings, Optional.ofNullable(key)),
-                Requests.origin(ctx));
+                AuditLog.Origin.of(ctx));
         Render render = submitted.render();
         if (submitted.replayed()) {
             ctx.status(200).header("Idempotent-Replayed", "true").json(renderJson(render, Optional.empty()));
@@ -94,7 +96,7 @@ public final class RenderRoutes {
     }
 
     private void list(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         ArrayNode out = json.createArrayNode();
         orders.recent(principal.tenantId()).forEach(row -> out.add(renderJson(row, Optional.empty())));
@@ -102,7 +104,7 @@ public final class RenderRoutes {
     }
 
     private void get(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         Render row = render(ctx, principal);
         Optional<Job> job = row.jobId() == null
@@ -113,7 +115,7 @@ public final class RenderRoutes {
     }
 
     private void cancel(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.EDITOR);
         principal.requireScope("renders:write");
         Render row = render(ctx, principal);
@@ -178,7 +180,7 @@ public final class RenderRoutes {
      * maximum life). Served by {@link EventStreams}: no thread waits on a stream.
      */
     private void events(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         Render row = render(ctx, principal);
         EventStreams.Slot slot = streams.reserve(principal.tenantId(), Requests.ip(ctx));
@@ -268,7 +270,7 @@ public final class RenderRoutes {
 
     /** The export, streamed from the farm; a {@code Range} of one byte range is honoured (206). */
     private void download(Context ctx) throws IOException {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         Render row = render(ctx, principal);
         if (row.jobId() == null) {

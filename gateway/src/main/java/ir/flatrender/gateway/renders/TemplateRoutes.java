@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.FarmAdmins;
 import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.uploads.Uploads;
@@ -41,7 +41,7 @@ public final class TemplateRoutes {
     }
 
     private void templates(Context ctx) {
-        Requests.principal(ctx).requireScope("renders:read");
+        Callers.principal(ctx).requireScope("renders:read");
         ArrayNode out = json.createArrayNode();
         for (Template template : farm.listTemplates()) {
             ObjectNode node = out.addObject();
@@ -70,7 +70,7 @@ public final class TemplateRoutes {
     }
 
     private void snapshot(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:write");
         RequestBodies body = RequestBodies.read(ctx, json);
         String templateId = body.string("template", 100);

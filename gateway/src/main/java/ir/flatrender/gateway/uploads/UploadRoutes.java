@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AuditLog;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class UploadRoutes {
     }
 
     private void upload(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.EDITOR);
         principal.requireScope("renders:write");
         String type = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(Locale.ROOT);
@@ -55,7 +56,7 @@ public final class UploadRoutes {
         }
         Optional<String> filename = filename(ctx.queryParam("filename"));
         byte[] bytes = body(ctx);
-        Uploads.Stored stored = uploads.store(principal, bytes, filename, Requests.origin(ctx));
+        Uploads.Stored stored = uploads.store(principal, bytes, filename, AuditLog.Origin.of(ctx));
         ctx.status(stored.created() ? 201 : 200)
                 .header("Location", PATH + "/" + stored.upload().id())
                 .json(uploadJson(stored.upload()));
@@ -88,7 +89,7 @@ public final class UploadRoutes {
     }
 
     private void list(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         ArrayNode out = json.createArrayNode();
         uploads.recent(principal.tenantId()).forEach(upload -> out.add(uploadJson(upload)));
@@ -109,13 +110,13 @@ public final class UploadRoutes {
     }
 
     private void get(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         ctx.json(uploadJson(upload(ctx, principal)));
     }
 
     private void content(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         Upload upload = upload(ctx, principal);
         String etag = "\"" + upload.sha256() + "\"";
@@ -135,11 +136,11 @@ public final class UploadRoutes {
     }
 
     private void delete(Context ctx) {
-        Principal principal = Requests.principal(ctx);
+        Principal principal = Callers.principal(ctx);
         principal.require(Principal.Role.EDITOR);
         principal.requireScope("renders:write");
         UUID id = id(ctx);
-        if (!uploads.delete(principal, id, Requests.origin(ctx))) {
+        if (!uploads.delete(principal, id, AuditLog.Origin.of(ctx))) {
             throw Problem.notFound("upload " + id);
         }
         ctx.status(204);

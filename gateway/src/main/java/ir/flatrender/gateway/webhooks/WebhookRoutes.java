@@ -6,31 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.AuditLog;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
-import ir.flatrender.gateway.identity.SecretBox;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
-/** A tenant's webhooks: made (the secret shown once), listed, removed, re-enabled, their deliveries. */
+/** A tenant's webhooks over {@link TenantWebhooks}. */
 public final class WebhookRoutes {
-    private final Jdbi jdbi;
-    private final SecretBox secrets;
-    /** Webhooks one tenant may have: each is a share of the deliverer's senders. */
-    public static final int MAX_PER_TENANT = 10;
-
+    private final TenantWebhooks webhooks;
     private final boolean allowPrivate;
     private final ObjectMapper json;
 
-    public WebhookRoutes(Jdbi jdbi, SecretBox secrets, boolean allowPrivate, ObjectMapper json) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
-        this.secrets = requireNonNull(secrets, "secrets is null");
+    public WebhookRoutes(TenantWebhooks webhooks, boolean allowPrivate, ObjectMapper json) {
+        this.webhooks = requireNonNull(webhooks, "webhooks is null");
         this.allowPrivate = allowPrivate;
         this.json = requireNonNull(json, "json is null");
     }
@@ -43,14 +34,9 @@ public final class WebhookRoutes {
         routes.get("/v1/webhooks/{id}/deliveries", this::deliveries);
     }
 
-    /** A tenant admin, or an API key with the webhooks:write scope. */
     private static Principal admin(Context ctx) {
-        Principal principal = Requests.principal(ctx);
-        if (principal.apiKeyId().isPresent()) {
-            principal.requireScope("webhooks:write");
-        } else {
-            principal.require(Principal.Role.ADMIN);
-        }
+        Principal principal = Callers.principal(ctx);
+        TenantWebhooks.requireManager(principal);
         return principal;
     }
 
@@ -63,146 +49,57 @@ public final class WebhookRoutes {
             WebhookTargets.problem(url, allowPrivate).ifPresent(problem -> body.error("url", problem));
         }
         body.check();
-        String id = Webhooks.newWebhookId();
-        String secret = WebhookSignature.newSecret();
-        jdbi.useTransaction(handle -> {
-            int made = handle.createUpdate("""
-                            INSERT INTO identity.tenant_webhooks (id, tenant_id, url, events, secret_encrypted)
-                            SELECT :id, :t, :url, :events, :secret
-                            WHERE (SELECT count(*) FROM identity.tenant_webhooks WHERE tenant_id = :t) < :max
-                            """)
-                    .bind("id", id)
-                    .bind("t", principal.tenantId())
-                    .bind("url", url)
-                    .bind("events", events.toArray(String[]::new))
-                    .bind("secret", secrets.seal(secret, "webhook:" + id))
-                    .bind("max", MAX_PER_TENANT)
-                    .execute();
-            if (made == 0) {
-                throw Problem.conflict(
-                        "webhook-limit",
-                        "a tenant has at most " + MAX_PER_TENANT + " webhooks; delete one to make another");
-            }
-            AuditLog.record(
-                    handle,
-                    principal.tenantId(),
-                    principal.userId(),
-                    "webhook.created",
-                    "webhook:" + id,
-                    json.createObjectNode().put("url", url),
-                    Requests.requestId(ctx),
-                    Requests.ip(ctx));
-        });
+        TenantWebhooks.Created created = webhooks.create(principal, url, events, AuditLog.Origin.of(ctx));
         ObjectNode out = json.createObjectNode();
-        out.put("id", id);
-        out.put("url", url);
-        out.set("events", json.valueToTree(events));
+        out.put("id", created.id());
+        out.put("url", created.url());
+        out.set("events", json.valueToTree(created.events()));
         out.put("enabled", true);
-        out.put("secret", secret);
+        out.put("secret", created.secret());
         ctx.status(201).json(out);
     }
 
     private void list(Context ctx) {
-        Principal principal = admin(ctx);
         ArrayNode out = json.createArrayNode();
-        jdbi.useHandle(handle -> handle.createQuery("""
-                        SELECT id, url, events, enabled, disabled_reason, created_at FROM identity.tenant_webhooks
-                        WHERE tenant_id = :t ORDER BY created_at
-                        """)
-                .bind("t", principal.tenantId())
-                .map((rs, c) -> {
-                    ObjectNode node = out.addObject();
-                    node.put("id", rs.getString("id"));
-                    node.put("url", rs.getString("url"));
-                    node.set("events", json.valueToTree(rs.getArray("events").getArray()));
-                    node.put("enabled", rs.getBoolean("enabled"));
-                    Optional.ofNullable(rs.getString("disabled_reason")).ifPresent(r -> node.put("disabled_reason", r));
-                    node.put(
-                            "created_at",
-                            rs.getObject("created_at", OffsetDateTime.class).toString());
-                    return node;
-                })
-                .list());
+        for (TenantWebhookDao.WebhookRow webhook : webhooks.list(admin(ctx))) {
+            ObjectNode node = out.addObject();
+            node.put("id", webhook.id());
+            node.put("url", webhook.url());
+            node.set("events", json.valueToTree(webhook.events()));
+            node.put("enabled", webhook.enabled());
+            Optional.ofNullable(webhook.disabledReason()).ifPresent(r -> node.put("disabled_reason", r));
+            node.put("created_at", webhook.createdAt().toString());
+        }
         ctx.json(json.createObjectNode().set("webhooks", out));
     }
 
     private void delete(Context ctx) {
-        Principal principal = admin(ctx);
-        int deleted = jdbi.withHandle(
-                handle -> handle.createUpdate("DELETE FROM identity.tenant_webhooks WHERE id = :id AND tenant_id = :t")
-                        .bind("id", ctx.pathParam("id"))
-                        .bind("t", principal.tenantId())
-                        .execute());
-        if (deleted == 0) {
-            throw Problem.notFound("webhook " + ctx.pathParam("id"));
-        }
+        webhooks.delete(admin(ctx), ctx.pathParam("id"));
         ctx.status(204);
     }
 
     private void enable(Context ctx) {
-        Principal principal = admin(ctx);
-        int updated = jdbi.withHandle(handle -> handle.createUpdate("""
-                        UPDATE identity.tenant_webhooks SET enabled = true, disabled_reason = NULL
-                        WHERE id = :id AND tenant_id = :t
-                        """)
-                .bind("id", ctx.pathParam("id"))
-                .bind("t", principal.tenantId())
-                .execute());
-        if (updated == 0) {
-            throw Problem.notFound("webhook " + ctx.pathParam("id"));
-        }
+        webhooks.enable(admin(ctx), ctx.pathParam("id"));
         ctx.json(json.createObjectNode().put("id", ctx.pathParam("id")).put("enabled", true));
     }
 
     private void deliveries(Context ctx) {
-        Principal principal = admin(ctx);
         ArrayNode out = json.createArrayNode();
-        boolean found = jdbi.withHandle(handle -> {
-            boolean exists = handle.createQuery(
-                            "SELECT EXISTS (SELECT 1 FROM identity.tenant_webhooks WHERE id = :id AND tenant_id = :t)")
-                    .bind("id", ctx.pathParam("id"))
-                    .bind("t", principal.tenantId())
-                    .mapTo(Boolean.class)
-                    .one();
-            if (!exists) {
-                return false;
+        for (TenantWebhookDao.DeliveryRow delivery : webhooks.deliveries(admin(ctx), ctx.pathParam("id"))) {
+            ObjectNode node = out.addObject();
+            node.put("id", delivery.id());
+            node.put("event", delivery.event());
+            node.put("state", delivery.state());
+            node.put("attempts", delivery.attempts());
+            if (delivery.lastStatus() != null) {
+                node.put("last_status", delivery.lastStatus());
             }
-            handle.createQuery("""
-                            SELECT id, event, state, attempts, next_attempt_at, last_status, last_error, delivered_at,
-                                created_at
-                            FROM identity.webhook_deliveries WHERE webhook_id = :id AND tenant_id = :t
-                            ORDER BY created_at DESC LIMIT 100
-                            """)
-                    .bind("id", ctx.pathParam("id"))
-                    .bind("t", principal.tenantId())
-                    .map((rs, c) -> {
-                        ObjectNode node = out.addObject();
-                        node.put("id", rs.getString("id"));
-                        node.put("event", rs.getString("event"));
-                        node.put("state", rs.getString("state"));
-                        node.put("attempts", rs.getInt("attempts"));
-                        if (rs.getObject("last_status") != null) {
-                            node.put("last_status", rs.getInt("last_status"));
-                        }
-                        Optional.ofNullable(rs.getString("last_error")).ifPresent(e -> node.put("last_error", e));
-                        if (rs.getString("state").equals("pending")) {
-                            node.put(
-                                    "next_attempt_at",
-                                    rs.getObject("next_attempt_at", OffsetDateTime.class)
-                                            .toString());
-                        }
-                        Optional.ofNullable(rs.getObject("delivered_at", OffsetDateTime.class))
-                                .ifPresent(t -> node.put("delivered_at", t.toString()));
-                        node.put(
-                                "created_at",
-                                rs.getObject("created_at", OffsetDateTime.class).toString());
-                        return node;
-                    })
-                    .list();
-            return true;
-        });
-        if (!found) {
-            throw Problem.notFound("webhook " + ctx.pathParam("id"));
+            Optional.ofNullable(delivery.lastError()).ifPresent(e -> node.put("last_error", e));
+            if (delivery.state().equals("pending")) {
+                node.put("next_attempt_at", delivery.nextAttemptAt().toString());
+            }
+            Optional.ofNullable(delivery.deliveredAt()).ifPresent(t -> node.put("delivered_at", t.toString()));
+            node.put("created_at", delivery.createdAt().toString());
         }
         ctx.json(json.createObjectNode().set("deliveries", out));
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import ir.flatrender.gateway.http.Problem;
-import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -45,7 +45,7 @@ class CatalogRoutesTest {
                     config.routes.before(ctx -> {
                         String tenant = ctx.header("X-Test-Tenant");
                         if (tenant != null) {
-                            Requests.authenticate(
+                            Callers.authenticate(
                                     ctx,
                                     new Principal(
                                             UUID.fromString(tenant),
@@ -56,7 +56,7 @@ class CatalogRoutesTest {
                                             List.of()));
                         }
                     });
-                    new CatalogRoutes(new CatalogService(farm), Requests::optionalPrincipal, json)
+                    new CatalogRoutes(new CatalogService(farm), Callers::optionalPrincipal, json)
                             .register(new RouteTable(config.routes));
                     config.routes.exception(Problem.class, (e, ctx) -> {
                         var body = json.createObjectNode()

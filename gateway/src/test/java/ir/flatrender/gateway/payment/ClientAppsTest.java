@@ -1,5 +1,6 @@
 package ir.flatrender.gateway.payment;
 
+import static ir.flatrender.gateway.TestingTenants.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,15 +54,6 @@ class ClientAppsTest {
                 "POST",
                 PATH,
                 BODY);
-    }
-
-    private static int status(Runnable call) {
-        try {
-            call.run();
-        } catch (Problem p) {
-            return p.status();
-        }
-        return 200;
     }
 
     @Test

@@ -62,11 +62,11 @@ class PaymentConfigTest {
 
     @Test
     void theBackoffDoublesFromAMinuteToAnHour() {
-        assertThat(Transactions.backoff(1)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(Transactions.backoff(2)).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Transactions.backoff(3)).isEqualTo(Duration.ofMinutes(4));
-        assertThat(Transactions.backoff(7)).isEqualTo(Duration.ofHours(1));
-        assertThat(Transactions.backoff(50)).isEqualTo(Duration.ofHours(1));
+        assertThat(Settlements.backoff(1)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Settlements.backoff(2)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Settlements.backoff(3)).isEqualTo(Duration.ofMinutes(4));
+        assertThat(Settlements.backoff(7)).isEqualTo(Duration.ofHours(1));
+        assertThat(Settlements.backoff(50)).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
