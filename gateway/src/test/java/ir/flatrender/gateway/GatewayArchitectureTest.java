@@ -10,8 +10,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The gateway's package rules (ARCHITECTURE.md, "Rules"), frozen: what breaks them today is in
- * src/test/archunit-store, and a new break fails. The edge where proto stops: {@code renders} ({@code FarmClient}, the farm's client, and the render routes that call it).
+ * The gateway's package rules (ARCHITECTURE.md, "Rules"); any break fails. The edge where proto stops: {@code renders} ({@code FarmClient}, the farm's client, and the render routes that call it).
  */
 @AnalyzeClasses(
         packages = GatewayArchitectureTest.ROOT,
@@ -33,7 +32,7 @@ class GatewayArchitectureTest {
 
     /**
      * Route classes parse and answer; the services under them hold the rules and reach the
-     * database through Jdbi SQL objects. Not frozen: no route class runs SQL.
+     * database through Jdbi SQL objects: no route class runs SQL.
      */
     @ArchTest
     static final ArchRule routesRunNoSql = ArchRuleDefinition.noClasses()

@@ -7,8 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import ir.flatrender.media.testing.ArchitectureRules;
 
 /**
- * The node's package rules (ARCHITECTURE.md, "Rules"), frozen: what breaks them today is in
- * src/test/archunit-store, and a new break fails. The edge where proto stops: the root package ({@code NodeAgent}, the control stream's listener, and {@code RenderNode}) and {@code control} (the stream itself).
+ * The node's package rules (ARCHITECTURE.md, "Rules"); any break fails. The edge where proto stops: the root package ({@code NodeAgent}, the control stream's listener, and {@code RenderNode}) and {@code control} (the stream itself).
  */
 @AnalyzeClasses(
         packages = NodeArchitectureTest.ROOT,

@@ -7,8 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import ir.flatrender.media.testing.ArchitectureRules;
 
 /**
- * The orchestrator's package rules (ARCHITECTURE.md, "Rules"), frozen: what breaks them today is in
- * src/test/archunit-store, and a new break fails. The edge where proto stops: {@code api} (the gRPC services and their mappers) and {@code nodes} (the node service's stream).
+ * The orchestrator's package rules (ARCHITECTURE.md, "Rules"); any break fails. The edge where proto stops: {@code api} (the gRPC services and their mappers) and {@code nodes} (the node service's stream).
  */
 @AnalyzeClasses(
         packages = OrchestratorArchitectureTest.ROOT,

@@ -13,7 +13,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,14 +28,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The package rules of a main module (ARCHITECTURE.md, "Rules"), each frozen with ArchUnit's
- * {@link FreezingArchRule}: what breaks a rule today is recorded in the module's {@code
- * src/test/archunit-store} (checked in), and anything new that breaks it fails the test. The
- * stores are never written by an ordinary run (src/test/resources/archunit.properties); see
- * ARCHITECTURE.md for recording a change to them deliberately.
- *
- * <p>Each violation is worded so that it stays the same while the code around it changes (no
- * line counts or parameter lists in the text): a recorded one keeps matching, a new one is new.
+ * The package rules of a main module (ARCHITECTURE.md, "Rules"), as plain ArchUnit rules: any
+ * break fails the module's architecture test, naming the class or the package edge. (They were
+ * frozen with a record of the breaks of the day while the debts were paid; none is left, so
+ * nothing is recorded and nothing may be.)
  */
 public final class ArchitectureRules {
     /** The most lines a main source file may have. */
@@ -49,55 +44,53 @@ public final class ArchitectureRules {
     private ArchitectureRules() {}
 
     /**
-     * No new package cycle among the packages directly under {@code root}: a package edge {@code
-     * a -> b} (some class of {@code a..} uses one of {@code b..}) where {@code b} also reaches
-     * {@code a} is a violation. A new cycle always brings such an edge; more uses along an edge
-     * that is already on a cycle do not. The root package itself (the composition root and its
-     * config) is left out.
+     * No package cycle among the packages directly under {@code root}: a package edge {@code a ->
+     * b} (some class of {@code a..} uses one of {@code b..}) where {@code b} also reaches {@code
+     * a} is a violation, so each edge of a cycle is named. The root package itself (the
+     * composition root and its config) is left out.
      */
     public static ArchRule noNewPackageCycles(String root) {
-        return FreezingArchRule.freeze(
-                all(packageEdges(root)).should(notBeOnACycle()).as("package edges under " + root + " are on no cycle"));
+        return all(packageEdges(root)).should(notBeOnACycle()).as("package edges under " + root + " are on no cycle");
     }
 
     /**
      * Generated proto types are used only in the edge packages (ArchUnit package patterns: the
-     * gRPC services, clients and stream handlers); each class outside them that uses one today is
-     * recorded, and a new one fails.
+     * gRPC services, clients and stream handlers, and their mappers); a class outside them that
+     * uses one fails.
      */
     public static ArchRule protoOnlyAtTheEdge(String root, String... edges) {
-        return FreezingArchRule.freeze(classes()
+        return classes()
                 .that()
                 .resideInAPackage(root + "..")
                 .and()
                 .resideOutsideOfPackages(edges)
                 .should(notUseProto())
-                .as("only " + String.join(", ", edges) + " use " + PROTO + " types"));
+                .as("only " + String.join(", ", edges) + " use " + PROTO + " types");
     }
 
-    /** No main source file under {@code root} over {@link #MAX_LINES} lines, but those recorded. */
+    /** No main source file under {@code root} over {@link #MAX_LINES} lines. */
     public static ArchRule noLongClasses(String root) {
-        return FreezingArchRule.freeze(classes()
+        return classes()
                 .that()
                 .resideInAPackage(root + "..")
                 .and()
                 .areTopLevelClasses()
                 .should(haveAtMostLines(MAX_LINES))
-                .as("main classes under " + root + " have at most " + MAX_LINES + " lines"));
+                .as("main classes under " + root + " have at most " + MAX_LINES + " lines");
     }
 
     /**
-     * No constructor under {@code root} over {@link #MAX_CONSTRUCTOR_PARAMETERS} parameters, but
-     * those recorded; records (data, not dependencies) aside.
+     * No constructor under {@code root} over {@link #MAX_CONSTRUCTOR_PARAMETERS} parameters;
+     * records (data, not dependencies) aside.
      */
     public static ArchRule noWideConstructors(String root) {
-        return FreezingArchRule.freeze(classes()
+        return classes()
                 .that()
                 .resideInAPackage(root + "..")
                 .and()
                 .areNotRecords()
                 .should(haveNoConstructorOver(MAX_CONSTRUCTOR_PARAMETERS))
-                .as("constructors under " + root + " take at most " + MAX_CONSTRUCTOR_PARAMETERS + " parameters"));
+                .as("constructors under " + root + " take at most " + MAX_CONSTRUCTOR_PARAMETERS + " parameters");
     }
 
     /** One dependency between two packages directly under the root. */
