@@ -80,7 +80,7 @@ public interface FailureDao {
 
     /** {@link #recentFailures(UUID, double, String[])} of the kinds that are the node's fault. */
     default RecentFailures recentFailures(UUID nodeId, double windowSeconds) {
-        return recentFailures(nodeId, windowSeconds, ChunkFailure.NODE_FAULTS.toArray(String[]::new));
+        return recentFailures(nodeId, windowSeconds, FailureKind.nodeFaultNames());
     }
 
     /**

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ir.flatrender.orchestrator.events.DomainEvents;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.failures.FailureDao;
+import ir.flatrender.orchestrator.failures.FailureKind;
 import ir.flatrender.orchestrator.health.QuarantineDao;
 import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.FarmEvent.AttemptFailed;
@@ -101,7 +102,7 @@ public final class AttemptFailures {
      *
      * @return how many were recorded
      */
-    public int attemptsLost(List<ChunkLease> leases, String kind, String message) {
+    public int attemptsLost(List<ChunkLease> leases, FailureKind kind, String message) {
         Set<List<UUID>> counted = new HashSet<>();
         int recorded = 0;
         for (ChunkLease lease : leases) {
@@ -167,7 +168,7 @@ public final class AttemptFailures {
         JobRow job = jobs.get(chunk.jobId());
         ChunkState next = ChunkTransitions.afterFailure(chunk.chunkState(), chunk.failures(), job.maxAttempts());
         String reason = failure.reason();
-        boolean expiredOnly = failure.kind().equals("lease_expired");
+        boolean expiredOnly = failure.kind() == FailureKind.LEASE_EXPIRED;
         Applied applied = jdbi.inTransaction(handle -> {
             if (handle.attach(LeaseDao.class)
                             .failChunk(chunkId, attempt, OUT_ON_NODE, next.dbName(), reason, expiredOnly)
@@ -252,7 +253,7 @@ public final class AttemptFailures {
                 chunk.id(),
                 attempt,
                 chunk.engine(),
-                failure.kind(),
+                failure.kind().dbName(),
                 failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null,
                 failure.signal().isPresent() ? failure.signal().getAsInt() : null,
                 failure.message(),
@@ -260,9 +261,11 @@ public final class AttemptFailures {
         double window = quarantine.window().toMillis() / 1000.0;
         // The same failure on another node: the job's fault, not the nodes'. It fails the job
         // and counts toward neither node's quarantine; a node it quarantined comes back.
-        List<UUID> sameElsewhere = job.jobKind() == JobKind.VIDEO && ChunkFailure.DETERMINISTIC.contains(failure.kind())
-                ? failures.markJobFault(chunk.jobId(), chunk.nodeId(), failure.kind(), failure.message())
-                : List.of();
+        List<UUID> sameElsewhere =
+                job.jobKind() == JobKind.VIDEO && failure.kind().deterministic()
+                        ? failures.markJobFault(
+                                chunk.jobId(), chunk.nodeId(), failure.kind().dbName(), failure.message())
+                        : List.of();
         if (!sameElsewhere.isEmpty()) {
             failures.markOwnJobFault(chunk.id(), attempt);
             List<UUID> readmitted = new ArrayList<>();
@@ -280,7 +283,7 @@ public final class AttemptFailures {
         }
         boolean blocked = countBlock && failures.countFailure(chunk.jobId(), chunk.nodeId(), BLOCK_AFTER_FAILURES);
         boolean quarantined = false;
-        if (job.jobKind() != JobKind.HEALTH_CHECK && ChunkFailure.NODE_FAULTS.contains(failure.kind())) {
+        if (job.jobKind() != JobKind.HEALTH_CHECK && failure.kind().nodeFault()) {
             FailureDao.RecentFailures recent = failures.recentFailures(chunk.nodeId(), window);
             if (recent.failures() >= quarantine.failures() && recent.jobs() >= quarantine.acrossJobs()) {
                 quarantined = nodes.quarantine(

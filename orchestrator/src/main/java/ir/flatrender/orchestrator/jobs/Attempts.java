@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.jobs;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.failures.ChunkFailure;
+import ir.flatrender.orchestrator.failures.FailureKind;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -55,7 +56,7 @@ public final class Attempts {
     }
 
     /** See {@link AttemptFailures#attemptsLost}. */
-    public int lost(List<ChunkLease> leases, String kind, String message) {
+    public int lost(List<ChunkLease> leases, FailureKind kind, String message) {
         return failures.attemptsLost(leases, kind, message);
     }
 

@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.jobs;
 
 import static java.util.Objects.requireNonNull;
 
+import ir.flatrender.orchestrator.failures.FailureKind;
 import java.util.UUID;
 
 /**
@@ -23,7 +24,7 @@ public sealed interface FarmEvent {
     }
 
     /** An attempt failed (recorded as such); {@code kind} is its failure kind. */
-    record AttemptFailed(String kind) implements FarmEvent {
+    record AttemptFailed(FailureKind kind) implements FarmEvent {
         public AttemptFailed {
             requireNonNull(kind, "kind is null");
         }

@@ -68,8 +68,9 @@ public final class FarmMetrics implements AutoCloseable {
             chunkCompleted(engine, 0, 0);
             renderTimer(engine);
         }
-        for (String kind : ir.flatrender.orchestrator.failures.ChunkFailure.KINDS) {
-            crashes(kind);
+        for (ir.flatrender.orchestrator.failures.FailureKind kind :
+                ir.flatrender.orchestrator.failures.FailureKind.values()) {
+            crashes(kind.dbName());
         }
         for (String check : List.of("segment_check", "export_check", "operator")) {
             repairs(check);
@@ -130,7 +131,8 @@ public final class FarmMetrics implements AutoCloseable {
             ChunkRow chunk = event.chunk();
             chunkCompleted(chunk.engine(), chunk.isAudioTask() ? 0 : chunk.frameEnd() - chunk.frameStart() + 1);
         });
-        events.subscribe(FarmEvent.AttemptFailed.class, event -> crashed(event.kind()));
+        events.subscribe(
+                FarmEvent.AttemptFailed.class, event -> crashed(event.kind().dbName()));
         events.subscribe(FarmEvent.ChunkRendered.class, event -> rendered(event.engine(), event.millis()));
         events.subscribe(FarmEvent.JobAssembled.class, event -> assembled(event.nanos()));
         events.subscribe(FarmEvent.ChunkRepaired.class, event -> repaired(event.detectedBy()));

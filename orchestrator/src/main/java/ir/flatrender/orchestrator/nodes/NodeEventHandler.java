@@ -158,8 +158,13 @@ public final class NodeEventHandler {
         if (chunk.isEmpty()) {
             return;
         }
-        String kind = failed.getKind().name().replace("FAILURE_KIND_", "").toLowerCase(java.util.Locale.ROOT);
-        String reason = kind + ": " + failed.getMessage();
+        boolean cancelled = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED;
+        ChunkFailure failure = new ChunkFailure(
+                kindOf(failed.getKind()),
+                failed.getMessage(),
+                failed.getExitCode() >= 0 ? OptionalInt.of(failed.getExitCode()) : OptionalInt.empty(),
+                failed.getLogTail());
+        String reason = cancelled ? "cancelled: " + failed.getMessage() : failure.reason();
         MDC.put("chunk", chunk.get().chunkId().toString());
         try {
             log.warn(
@@ -172,21 +177,14 @@ public final class NodeEventHandler {
         } finally {
             MDC.remove("chunk");
         }
-        boolean applied = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED
+        boolean applied = cancelled
                 ? attempts.returned(
                         chunk.get().chunkId(),
                         chunk.get().jobId(),
                         session.identity().nodeId(),
                         chunk.get().attempt(),
                         reason)
-                : attempts.failed(
-                        chunk.get().chunkId(),
-                        chunk.get().attempt(),
-                        new ChunkFailure(
-                                ChunkFailure.KINDS.contains(kind) ? kind : "crash",
-                                failed.getMessage(),
-                                failed.getExitCode() >= 0 ? OptionalInt.of(failed.getExitCode()) : OptionalInt.empty(),
-                                failed.getLogTail()));
+                : attempts.failed(chunk.get().chunkId(), chunk.get().attempt(), failure);
         if (!applied) {
             // The chunk had already moved on; just free the slot the node reported.
             session.release(chunk.get().chunkId(), chunk.get().attempt());
@@ -226,7 +224,7 @@ public final class NodeEventHandler {
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
-        attempts.lost(lost, "node_lost", reason);
+        attempts.lost(lost, ir.flatrender.orchestrator.failures.FailureKind.NODE_LOST, reason);
     }
 
     /**
@@ -290,5 +288,19 @@ public final class NodeEventHandler {
                 sample.getGpuPresent() ? sample.getGpuLoad() : null,
                 sample.getGpuPresent() ? sample.getGpuMemoryUsedBytes() : null,
                 heartbeat.getRunningCount());
+    }
+
+    /** The wire's failure kind as the farm's; one it does not know (a newer node's) counts as a crash. */
+    static ir.flatrender.orchestrator.failures.FailureKind kindOf(FailureKind wire) {
+        return switch (wire) {
+            case FAILURE_KIND_HANG -> ir.flatrender.orchestrator.failures.FailureKind.HANG;
+            case FAILURE_KIND_LAUNCH_FAILURE -> ir.flatrender.orchestrator.failures.FailureKind.LAUNCH_FAILURE;
+            case FAILURE_KIND_BAD_OUTPUT -> ir.flatrender.orchestrator.failures.FailureKind.BAD_OUTPUT;
+            case FAILURE_KIND_OUT_OF_MEMORY -> ir.flatrender.orchestrator.failures.FailureKind.OUT_OF_MEMORY;
+            case FAILURE_KIND_TEMPLATE_FETCH -> ir.flatrender.orchestrator.failures.FailureKind.TEMPLATE_FETCH;
+            case FAILURE_KIND_UPLOAD -> ir.flatrender.orchestrator.failures.FailureKind.UPLOAD;
+            case FAILURE_KIND_CRASH, FAILURE_KIND_CANCELLED, FAILURE_KIND_UNSPECIFIED, UNRECOGNIZED ->
+                ir.flatrender.orchestrator.failures.FailureKind.CRASH;
+        };
     }
 }

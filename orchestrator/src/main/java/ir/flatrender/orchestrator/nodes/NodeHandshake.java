@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
 import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.failures.FailureKind;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
@@ -244,7 +245,9 @@ public final class NodeHandshake {
         List<ChunkLease> lost = jdbi.withExtension(
                 LeaseDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
         attempts.lost(
-                lost, "node_lost", "node " + session.name() + " came back without the attempt (restarted or crashed)");
+                lost,
+                FailureKind.NODE_LOST,
+                "node " + session.name() + " came back without the attempt (restarted or crashed)");
         if (!kept.isEmpty() || !stale.isEmpty()) {
             log.info(
                     "node {} still runs {} current chunk attempt(s), kept; {} stale one(s) stopped",

@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
+import ir.flatrender.orchestrator.failures.FailureKind;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.JobCache;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>An upload that makes no progress (no part, no end) for the idle timeout, the lease
  * timeout, is ended by the orchestrator: the call is answered {@code DEADLINE_EXCEEDED} and
  * its attempt fails through the ordinary failure path (a crash row of kind {@link
- * #STALLED_KIND}), so heartbeats that still list the attempt no longer renew its lease and the
+ * FailureKind#UPLOAD_STALLED}), so heartbeats that still list the attempt no longer renew its lease and the
  * chunk is handed out again.
  */
 public final class SegmentUploads implements AutoCloseable {
@@ -58,8 +59,6 @@ public final class SegmentUploads implements AutoCloseable {
     public static final String AUDIO = "audio";
     /** The largest data part accepted: parts are buffered whole, so their size bounds an upload's memory. */
     public static final int MAX_PART_BYTES = 1 << 20;
-    /** The failure kind of an attempt whose upload stalled. */
-    static final String STALLED_KIND = "upload_stalled";
 
     private final BlobStore blobs;
     private final Attempts attempts;
@@ -157,7 +156,7 @@ public final class SegmentUploads implements AutoCloseable {
                 boolean ended = attempts.failed(
                         chunk.id(),
                         header.getChunk().getAttempt(),
-                        new ChunkFailure(STALLED_KIND, message, OptionalInt.empty(), ""));
+                        new ChunkFailure(FailureKind.UPLOAD_STALLED, message, OptionalInt.empty(), ""));
                 log.warn(
                         "job {}: chunk {} attempt {} on node {}: {}{}",
                         chunk.jobId(),

@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.scheduling;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.failures.FailureKind;
 import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkCompletion;
@@ -105,7 +106,7 @@ public final class LeaseReaper implements AutoCloseable {
             // run out), so two orchestrators reaping at once record it once.
             attempts.lost(
                     expired,
-                    "lease_expired",
+                    FailureKind.LEASE_EXPIRED,
                     "no heartbeat listed the attempt within the lease timeout ("
                             + config.leaseTimeout().toSeconds() + " s)");
         } catch (RuntimeException e) {

@@ -102,7 +102,7 @@ class NodeContractIT {
                             .list());
             assertThat(crashes).singleElement().satisfies(row -> {
                 assertThat(row)
-                        .containsEntry("kind", SegmentUploads.STALLED_KIND)
+                        .containsEntry("kind", ir.flatrender.orchestrator.failures.FailureKind.UPLOAD_STALLED.dbName())
                         .containsEntry("attempt", 1L);
                 assertThat((String) row.get("message")).contains("upload stalled");
             });
