@@ -9,9 +9,10 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The single owner of "an attempt ended": whoever learns that a chunk's attempt is over (the
- * upload handler with verified segments, the node stream with a failure or a give-back, the
- * lease reaper) tells this, and nothing else. A result goes through {@link ChunkCompletion}, the
+ * The single owner of "an attempt ended" while its job goes on: whoever learns that a chunk's
+ * attempt is over (the upload handler with verified segments, the node stream with a failure or
+ * a give-back, the lease reaper, a disabled node's take-back) tells this, and nothing else. (When
+ * the job itself ends, cancelled or failed, {@link JobControl} ends its attempts with it.) A result goes through {@link ChunkCompletion}, the
  * rest through {@link AttemptFailures}; both fence on the attempt, so a stale report changes
  * nothing, and both announce what follows as {@link FarmEvent}s.
  */

@@ -10,7 +10,10 @@ import java.util.UUID;
  * (ARCHITECTURE.md, "The path of a job"): who acts on them subscribes, rather than being called.
  */
 public sealed interface FarmEvent {
-    /** Chunks may have become pending (a job submitted, retried, requeued, repaired, resumed). */
+    /**
+     * Chunks may have become pending: a job created, retried, requeued, resumed or given another
+     * priority; a failed attempt to retry; chunks taken back; frames sent back by a repair.
+     */
     record WorkAdded() implements FarmEvent {}
 
     /** Node capacity may have become free or usable (a slot freed, a node connected or enabled). */

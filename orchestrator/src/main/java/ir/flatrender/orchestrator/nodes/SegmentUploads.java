@@ -93,6 +93,11 @@ public final class SegmentUploads implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
+        try {
+            watchdog.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public StreamObserver<SegmentUpload> receive(StreamObserver<UploadSegmentResponse> responses) {
