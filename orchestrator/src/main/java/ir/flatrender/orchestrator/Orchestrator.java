@@ -131,7 +131,7 @@ public final class Orchestrator implements AutoCloseable {
         try {
             database.migrate(List.of(Schema.CONTENT, Schema.RENDER));
             var jdbi = database.jdbi();
-            Path data = config.dataDirectory().toAbsolutePath();
+            Path data = config.storage().dataDirectory().toAbsolutePath();
             Files.createDirectories(data);
             Path scratch = Files.createDirectories(data.resolve("scratch"));
             FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
@@ -175,7 +175,8 @@ public final class Orchestrator implements AutoCloseable {
                     new AssemblySettings(
                             Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
                     events));
-            SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
+            SnapshotStore snapshotStore = new SnapshotStore(
+                    jdbi, blobs, json, config.storage().snapshotCacheSize().toBytes());
             scheduler.subscribeTo(events);
             assembler.subscribeTo(events);
             snapshotStore.subscribeTo(events, jobCache, watchers);
@@ -209,7 +210,9 @@ public final class Orchestrator implements AutoCloseable {
                     attempts,
                     new SegmentVerifier(ffprobe, config.verifySegments()),
                     new SegmentLimits(
-                            config.maxSegmentBytes(), config.scheduler().leaseTimeout(), scratch),
+                            config.limits().maxSegmentSize().toBytes(),
+                            config.scheduler().leaseTimeout(),
+                            scratch),
                     io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);
             JobQueries queries = new JobQueries(jdbi, progress);
@@ -227,16 +230,18 @@ public final class Orchestrator implements AutoCloseable {
             // Who may call what (issue 14): the farm token is the operators', nodes and gateways
             // present credentials the farm issued them.
             CallerInterceptor auth = new CallerInterceptor(FarmToken.of(config.farmToken()), credentials, Set.of());
-            ServerCredentials serverCredentials = config.tls().isPresent()
+            ServerCredentials serverCredentials = config.listen().tls().isPresent()
                     ? TlsServerCredentials.create(
-                            config.tls().get().certificateChain().toFile(),
-                            config.tls().get().privateKey().toFile())
+                            config.listen().tls().get().certificateChain().toFile(),
+                            config.listen().tls().get().privateKey().toFile())
                     : InsecureServerCredentials.create();
             // The standard health service answers without the farm token (load balancers,
             // grpc_health_probe); reflection lists the services to callers that present it.
             HealthStatusManager healthStatus = new HealthStatusManager();
             Server server = NettyServerBuilder.forAddress(
-                            new InetSocketAddress(config.host(), config.port()), serverCredentials)
+                            new InetSocketAddress(
+                                    config.listen().host(), config.listen().port()),
+                            serverCredentials)
                     .executor(grpc)
                     .intercept(new MetricCollectingServerInterceptor(meters))
                     .addService(healthStatus.getHealthService())
@@ -265,7 +270,11 @@ public final class Orchestrator implements AutoCloseable {
                             new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials), auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(
-                                    templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
+                                    templates,
+                                    jdbi,
+                                    templateInstalls,
+                                    config.limits().maxPackageSize().toBytes(),
+                                    scratch),
                             auth))
                     .addService(ServerInterceptors.intercept(
                             new ir.flatrender.orchestrator.api.CatalogServiceImpl(
@@ -307,9 +316,9 @@ public final class Orchestrator implements AutoCloseable {
             log.info(
                     "orchestrator {} listening on {}:{} ({}), data in {}",
                     id,
-                    config.host(),
+                    config.listen().host(),
                     server.getPort(),
-                    config.tls().isPresent() ? "TLS" : "plain text",
+                    config.listen().tls().isPresent() ? "TLS" : "plain text",
                     data);
             return new Orchestrator(new Running(id, server, templates, registry, resources, meters, jdbi, credentials));
         } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package ir.flatrender.tools.processes;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.node.NodeConfig;
 import ir.flatrender.node.RenderNode;
@@ -49,7 +50,7 @@ public final class NodeCommand implements Callable<Integer> {
             defaultValue = "10g",
             converter = SizeConverter.class,
             description = "Bytes of template packages the node keeps (default: ${DEFAULT-VALUE}).")
-    long cacheBudget;
+    DataSize cacheBudget;
 
     @Option(names = "--name", description = "Node name, unique in the farm (default: the host name).")
     String name;
@@ -87,7 +88,7 @@ public final class NodeCommand implements Callable<Integer> {
                 slots,
                 defaults.workDirectory(),
                 defaults.cacheDirectory(),
-                cacheBudget,
+                cacheBudget.toBytes(),
                 engines.settings(),
                 ffmpeg.path(),
                 defaults.chunkDeadline(),

@@ -57,7 +57,7 @@ class GatewayIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
         // After Effects nodes on the fake aerender, whose "mode" binding makes a render fail.
