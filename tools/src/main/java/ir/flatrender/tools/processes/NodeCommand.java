@@ -79,23 +79,14 @@ public final class NodeCommand implements Callable<Integer> {
         String nodeName =
                 name == null || name.isBlank() ? InetAddress.getLocalHost().getHostName() : name;
         Path directory = workDirectory.toAbsolutePath();
-        NodeConfig defaults = NodeConfig.defaults(client.orchestrator(), client.token(), nodeName, directory);
-        NodeConfig config = new NodeConfig(
-                defaults.orchestrator(),
-                defaults.farmToken(),
-                client.tlsCa(),
-                defaults.name(),
-                slots,
-                defaults.workDirectory(),
-                defaults.cacheDirectory(),
-                cacheBudget.toBytes(),
-                engines.settings(),
-                ffmpeg.path(),
-                defaults.chunkDeadline(),
-                noProgressTimeout,
-                defaults.uploadDeadline(),
-                defaults.minBackoff(),
-                defaults.maxBackoff());
+        NodeConfig config = NodeConfig.builder(client.orchestrator(), client.token(), nodeName, directory)
+                .trustedCertificates(client.tlsCa())
+                .slots(slots)
+                .cacheBudget(cacheBudget)
+                .engines(engines.settings())
+                .ffmpeg(ffmpeg.path())
+                .noProgressTimeout(noProgressTimeout)
+                .build();
         Shutdown shutdown = Shutdown.onSignal();
         PrometheusMeterRegistry meters = MetricsEndpoint.registry();
         try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json(), meters);
@@ -103,7 +94,9 @@ public final class NodeCommand implements Callable<Integer> {
                         new CloseableOptional(metrics.start("0.0.0.0:9601", meters, node::notReady))) {
             spec.commandLine()
                     .getOut()
-                    .printf("node %s started; orchestrator %s%n", node.name(), config.orchestrator());
+                    .printf(
+                            "node %s started; orchestrator %s%n",
+                            node.name(), config.connection().orchestrator());
             endpoint.value()
                     .ifPresent(e -> spec.commandLine()
                             .getOut()
