@@ -155,33 +155,41 @@ public final class Gateway implements AutoCloseable {
         Housekeeping housekeeping = new Housekeeping(jdbi, invoices);
         log.info("identity: {} log partition(s) made ahead", housekeeping.start());
 
-        ManagedChannel channel =
-                FarmClient.channel(config.orchestrator(), config.farmToken(), config.farmTrustCertificates());
-        FarmClient farm = new FarmClient(channel, config.farmDeadline());
-        AccessTokens tokens = new AccessTokens(config.signingKeys(), config.accessTokenLifetime(), clock);
+        ManagedChannel channel = FarmClient.channel(
+                config.farm().orchestrator(),
+                config.farm().token(),
+                config.farm().trustCertificates());
+        FarmClient farm = new FarmClient(channel, config.farm().deadline());
+        AccessTokens tokens =
+                new AccessTokens(config.tokens().signingKeys(), config.tokens().accessLifetime(), clock);
         Billing billing = new Billing(jdbi, json);
         Wallet wallet = new Wallet(jdbi, json);
-        RateLimiter perKey = new RateLimiter(config.requestsPerMinutePerKey());
+        RateLimiter perKey = new RateLimiter(config.limits().requestsPerMinutePerKey());
         ApiKeys apiKeys = new ApiKeys(jdbi, json, clock);
         SecretBox secrets = new SecretBox(config.masterKey());
         RequestLog requestLog = new RequestLog(
                 jdbi,
                 ctx -> Callers.optionalPrincipal(ctx).map(p -> new RequestLog.Caller(p.tenantId(), p.apiKeyId())));
         RequestFilters filters = new RequestFilters(
-                config.maxBodyBytes(),
-                new RequestFilters.Limits(new RateLimiter(config.requestsPerMinutePerIp()), perKey),
+                config.limits().maxBodySize().toBytes(),
+                new RequestFilters.Limits(new RateLimiter(config.limits().requestsPerMinutePerIp()), perKey),
                 new ClientAddresses(limits.trustedProxies()),
                 tokens,
                 apiKeys,
                 requestLog);
-        ProblemAnswers problems = new ProblemAnswers(config.maxBodyBytes(), json);
+        ProblemAnswers problems =
+                new ProblemAnswers(config.limits().maxBodySize().toBytes(), json);
         Uploads uploads = new Uploads(jdbi, json);
         GrpcRenderFarm renderFarm = new GrpcRenderFarm(farm);
         RenderOrders orders = new RenderOrders(jdbi, billing, wallet, renderFarm, uploads, json);
         RenderSettler settler = new RenderSettler(orders, config.settlePeriod());
         EventStreams streams = new EventStreams(limits.streams());
         WebhookDeliverer deliverer = new WebhookDeliverer(
-                jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
+                jdbi,
+                secrets,
+                config.webhooks().schedule(),
+                config.webhooks().allowPrivate(),
+                config.webhooks().poll());
         // This gateway's own base URL, known once it listens: the default public URL of the
         // broker's callback and of the checkouts' return and webhook.
         AtomicReference<String> ownUrl = new AtomicReference<>();
@@ -198,11 +206,11 @@ public final class Gateway implements AutoCloseable {
         try {
             app = Javalin.create(javalin -> {
                 javalin.jsonMapper(new JavalinJackson(json, false));
-                javalin.http.maxRequestSize = config.maxBodyBytes();
+                javalin.http.maxRequestSize = config.limits().maxBodySize().toBytes();
                 javalin.http.compressionStrategy = CompressionStrategy.NONE;
                 javalin.startup.showJavalinBanner = false;
-                javalin.jetty.host = config.host();
-                javalin.jetty.port = config.port();
+                javalin.jetty.host = config.listen().host();
+                javalin.jetty.port = config.listen().port();
                 javalin.routes.before(filters::before);
                 javalin.routes.after(filters::after);
 
@@ -216,7 +224,7 @@ public final class Gateway implements AutoCloseable {
                         jdbi,
                         tokens,
                         new PasswordChecks(limits.passwords()),
-                        config.refreshTokenLifetime(),
+                        config.tokens().refreshLifetime(),
                         mfa,
                         json,
                         clock);
@@ -231,7 +239,10 @@ public final class Gateway implements AutoCloseable {
                 new ApiKeyRoutes(apiKeys, json).register(table);
                 new InvoiceRoutes(invoices, json).register(table);
                 new TenantRoutes(new Tenants(jdbi, json), json).register(table);
-                new WebhookRoutes(new TenantWebhooks(jdbi, secrets, json), config.allowPrivateWebhooks(), json)
+                new WebhookRoutes(
+                                new TenantWebhooks(jdbi, secrets, json),
+                                config.webhooks().allowPrivate(),
+                                json)
                         .register(table);
                 broker.ifPresent(b -> b.register(table));
                 checkout.ifPresent(c -> new CheckoutRoutes(
@@ -250,8 +261,15 @@ public final class Gateway implements AutoCloseable {
             channel.shutdownNow();
             throw e;
         }
-        ownUrl.set("http://" + (config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host()) + ":" + app.port());
-        log.info("gateway listening on {}:{}, orchestrator {}", config.host(), app.port(), config.orchestrator());
+        ownUrl.set("http://"
+                + (config.listen().host().equals("0.0.0.0")
+                        ? "127.0.0.1"
+                        : config.listen().host()) + ":" + app.port());
+        log.info(
+                "gateway listening on {}:{}, orchestrator {}",
+                config.listen().host(),
+                app.port(),
+                config.farm().orchestrator());
         return new Gateway(app, channel, settler, streams, broker, registered.get(), parts);
     }
 

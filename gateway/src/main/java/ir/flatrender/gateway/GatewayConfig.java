@@ -3,237 +3,259 @@ package ir.flatrender.gateway;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.gateway.webhooks.WebhookDeliverer;
+import ir.flatrender.media.config.DataSize;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * @param orchestrator the orchestrator's address, host:port
- * @param farmToken the gateway's own credential, which it presents to the orchestrator
- *     ({@code flatrender gateways enroll NAME}); every call also names its tenant
- * @param signingKeys the access tokens' HMAC keys, id → secret, the signing one first
+ * Everything the gateway needs to start, beside {@link GatewayLimits}. Made by {@link #builder},
+ * which starts from the defaults ({@code GatewayConfigTest} pins them), or changed with
+ * {@link #toBuilder}.
+ *
+ * @param listen where the REST API is served
+ * @param farm how the gateway reaches the orchestrator
+ * @param tokens the access and refresh tokens it issues
  * @param masterKey the AES-256 key secrets kept for reading back are encrypted with
- * @param maxBodyBytes the largest request body taken
- * @param requestsPerMinutePerIp the rate limit of one client address
- * @param requestsPerMinutePerKey the rate limit of one API key
- * @param webhookSchedule the delays between a webhook delivery's attempts
- * @param allowPrivateWebhooks whether webhooks may point at loopback and private addresses (dev, tests)
- * @param farmTrustCertificates the CA certificates (PEM) the orchestrator's TLS certificate is
- *     checked against; plain text when empty (one machine, or a private network)
+ * @param limits the largest body, and the rate limits
+ * @param webhooks how webhooks are delivered
+ * @param settlePeriod how often renders that ended are settled against the wallet
  */
 public record GatewayConfig(
-        String host,
-        int port,
-        String orchestrator,
-        String farmToken,
-        Map<String, byte[]> signingKeys,
+        Listen listen,
+        Farm farm,
+        Tokens tokens,
         byte[] masterKey,
-        Duration accessTokenLifetime,
-        Duration refreshTokenLifetime,
-        Duration farmDeadline,
-        Duration settlePeriod,
-        long maxBodyBytes,
-        int requestsPerMinutePerIp,
-        int requestsPerMinutePerKey,
-        List<Duration> webhookSchedule,
-        Duration webhookPoll,
-        boolean allowPrivateWebhooks,
-        java.util.Optional<java.nio.file.Path> farmTrustCertificates) {
+        Limits limits,
+        Webhooks webhooks,
+        Duration settlePeriod) {
     public GatewayConfig {
-        requireNonNull(farmTrustCertificates, "farmTrustCertificates is null");
-        requireNonNull(host, "host is null");
-        requireNonNull(orchestrator, "orchestrator is null");
-        requireNonNull(farmToken, "farmToken is null");
-        signingKeys = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(signingKeys));
+        requireNonNull(listen, "listen is null");
+        requireNonNull(farm, "farm is null");
+        requireNonNull(tokens, "tokens is null");
         requireNonNull(masterKey, "masterKey is null");
+        requireNonNull(limits, "limits is null");
+        requireNonNull(webhooks, "webhooks is null");
+        requireNonNull(settlePeriod, "settlePeriod is null");
         if (masterKey.length != 32) {
             throw new IllegalArgumentException("the master key is 32 bytes");
         }
-        requireNonNull(accessTokenLifetime, "accessTokenLifetime is null");
-        requireNonNull(refreshTokenLifetime, "refreshTokenLifetime is null");
-        requireNonNull(farmDeadline, "farmDeadline is null");
-        requireNonNull(settlePeriod, "settlePeriod is null");
-        webhookSchedule = List.copyOf(webhookSchedule);
-        requireNonNull(webhookPoll, "webhookPoll is null");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0 to 65535 but was " + port);
+    }
+
+    /** The address the REST API is served on. */
+    public record Listen(String host, int port) {
+        public Listen {
+            requireNonNull(host, "host is null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535 but was " + port);
+            }
         }
-        if (maxBodyBytes < 1024) {
-            throw new IllegalArgumentException("maxBodyBytes must be at least 1024");
+    }
+
+    /**
+     * @param orchestrator the orchestrator's address, host:port
+     * @param token the gateway's own credential, which it presents to the orchestrator
+     *     ({@code flatrender gateways enroll NAME}); every call also names its tenant
+     * @param trustCertificates the CA certificates (PEM) the orchestrator's TLS certificate is
+     *     checked against; plain text when empty (one machine, or a private network)
+     * @param deadline the deadline of each call to the orchestrator
+     */
+    public record Farm(String orchestrator, String token, Optional<Path> trustCertificates, Duration deadline) {
+        public Farm {
+            requireNonNull(orchestrator, "orchestrator is null");
+            requireNonNull(token, "token is null");
+            requireNonNull(trustCertificates, "trustCertificates is null");
+            requireNonNull(deadline, "deadline is null");
         }
-        if (requestsPerMinutePerIp < 1 || requestsPerMinutePerKey < 1) {
-            throw new IllegalArgumentException("rate limits must be at least 1 a minute");
+
+        /** The token is left out: this is logged. */
+        @Override
+        public String toString() {
+            return "Farm[" + orchestrator + ", tls=" + trustCertificates.isPresent() + ", deadline=" + deadline + "]";
+        }
+    }
+
+    /**
+     * @param signingKeys the access tokens' HMAC keys, id → secret, the signing one first
+     * @param accessLifetime how long an access token is good for
+     * @param refreshLifetime how long a refresh token is good for
+     */
+    public record Tokens(Map<String, byte[]> signingKeys, Duration accessLifetime, Duration refreshLifetime) {
+        public Tokens {
+            signingKeys = Collections.unmodifiableMap(new LinkedHashMap<>(signingKeys));
+            requireNonNull(accessLifetime, "accessLifetime is null");
+            requireNonNull(refreshLifetime, "refreshLifetime is null");
+        }
+
+        /** The keys are left out: this is logged. */
+        @Override
+        public String toString() {
+            return "Tokens[keys=" + signingKeys.keySet() + ", access=" + accessLifetime + ", refresh=" + refreshLifetime
+                    + "]";
+        }
+    }
+
+    /**
+     * @param maxBodySize the largest request body taken
+     * @param requestsPerMinutePerIp the rate limit of one client address
+     * @param requestsPerMinutePerKey the rate limit of one API key
+     */
+    public record Limits(DataSize maxBodySize, int requestsPerMinutePerIp, int requestsPerMinutePerKey) {
+        public Limits {
+            requireNonNull(maxBodySize, "maxBodySize is null");
+            if (maxBodySize.isLessThan(DataSize.ofKibibytes(1))) {
+                throw new IllegalArgumentException("maxBodySize must be at least 1KiB but was " + maxBodySize);
+            }
+            if (requestsPerMinutePerIp < 1 || requestsPerMinutePerKey < 1) {
+                throw new IllegalArgumentException("rate limits must be at least 1 a minute");
+            }
+        }
+    }
+
+    /**
+     * @param schedule the delays between a webhook delivery's attempts
+     * @param poll how often due deliveries are looked for
+     * @param allowPrivate whether webhooks may point at loopback and private addresses (dev, tests)
+     */
+    public record Webhooks(List<Duration> schedule, Duration poll, boolean allowPrivate) {
+        public Webhooks {
+            schedule = List.copyOf(schedule);
+            requireNonNull(poll, "poll is null");
         }
     }
 
     /** Production defaults: 15-minute access tokens, 30-day refresh tokens, 1 MiB bodies, public webhooks only. */
     public static GatewayConfig defaults(
             String orchestrator, String farmToken, Map<String, byte[]> signingKeys, byte[] masterKey) {
-        return new GatewayConfig(
-                "0.0.0.0",
-                7700,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                Duration.ofMinutes(15),
-                Duration.ofDays(30),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(1),
-                1024 * 1024,
-                600,
-                1200,
-                WebhookDeliverer.SCHEDULE,
-                Duration.ofSeconds(1),
-                false,
-                java.util.Optional.empty());
+        return builder(orchestrator, farmToken, signingKeys, masterKey).build();
     }
 
-    public GatewayConfig withListen(String newHost, int newPort) {
-        return new GatewayConfig(
-                newHost,
-                newPort,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                requestsPerMinutePerKey,
-                webhookSchedule,
-                webhookPoll,
-                allowPrivateWebhooks,
-                farmTrustCertificates);
+    /** A builder holding the defaults; each setter changes one of them. */
+    public static Builder builder(
+            String orchestrator, String farmToken, Map<String, byte[]> signingKeys, byte[] masterKey) {
+        return new Builder(orchestrator, farmToken, signingKeys, masterKey);
     }
 
-    public GatewayConfig withAccessTokenLifetime(Duration lifetime) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                lifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                requestsPerMinutePerKey,
-                webhookSchedule,
-                webhookPoll,
-                allowPrivateWebhooks,
-                farmTrustCertificates);
+    public Builder toBuilder() {
+        return new Builder(farm.orchestrator(), farm.token(), tokens.signingKeys(), masterKey)
+                .listen(listen.host(), listen.port())
+                .farmTrustCertificates(farm.trustCertificates())
+                .farmDeadline(farm.deadline())
+                .accessTokenLifetime(tokens.accessLifetime())
+                .refreshTokenLifetime(tokens.refreshLifetime())
+                .maxBodySize(limits.maxBodySize())
+                .requestsPerMinutePerIp(limits.requestsPerMinutePerIp())
+                .requestsPerMinutePerKey(limits.requestsPerMinutePerKey())
+                .webhookSchedule(webhooks.schedule(), webhooks.poll())
+                .allowPrivateWebhooks(webhooks.allowPrivate())
+                .settlePeriod(settlePeriod);
     }
 
-    public GatewayConfig withRequestsPerMinutePerIp(int limit) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                limit,
-                requestsPerMinutePerKey,
-                webhookSchedule,
-                webhookPoll,
-                allowPrivateWebhooks,
-                farmTrustCertificates);
+    /** The master key is left out: this is logged. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[" + listen + ", " + farm + ", " + tokens + ", " + limits + ", " + webhooks
+                + ", settlePeriod=" + settlePeriod + "]";
     }
 
-    public GatewayConfig withRequestsPerMinutePerKey(int limit) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                limit,
-                webhookSchedule,
-                webhookPoll,
-                allowPrivateWebhooks,
-                farmTrustCertificates);
-    }
+    /** Starts from the defaults; {@link #build} validates. Not thread-safe. */
+    public static final class Builder {
+        private final String orchestrator;
+        private final String farmToken;
+        private final Map<String, byte[]> signingKeys;
+        private final byte[] masterKey;
+        private String host = "0.0.0.0";
+        private int port = 7700;
+        private Optional<Path> farmTrustCertificates = Optional.empty();
+        private Duration farmDeadline = Duration.ofSeconds(10);
+        private Duration accessTokenLifetime = Duration.ofMinutes(15);
+        private Duration refreshTokenLifetime = Duration.ofDays(30);
+        private DataSize maxBodySize = DataSize.ofMebibytes(1);
+        private int requestsPerMinutePerIp = 600;
+        private int requestsPerMinutePerKey = 1200;
+        private List<Duration> webhookSchedule = WebhookDeliverer.SCHEDULE;
+        private Duration webhookPoll = Duration.ofSeconds(1);
+        private boolean allowPrivateWebhooks;
+        private Duration settlePeriod = Duration.ofSeconds(1);
 
-    public GatewayConfig withWebhookSchedule(List<Duration> schedule, Duration poll) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                requestsPerMinutePerKey,
-                schedule,
-                poll,
-                allowPrivateWebhooks,
-                farmTrustCertificates);
-    }
+        private Builder(String orchestrator, String farmToken, Map<String, byte[]> signingKeys, byte[] masterKey) {
+            this.orchestrator = orchestrator;
+            this.farmToken = farmToken;
+            this.signingKeys = requireNonNull(signingKeys, "signingKeys is null");
+            this.masterKey = masterKey;
+        }
 
-    public GatewayConfig withAllowPrivateWebhooks(boolean allow) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                requestsPerMinutePerKey,
-                webhookSchedule,
-                webhookPoll,
-                allow,
-                farmTrustCertificates);
-    }
+        public Builder listen(String newHost, int newPort) {
+            this.host = newHost;
+            this.port = newPort;
+            return this;
+        }
 
-    /** Speaks TLS to the orchestrator, trusting these CA certificates (PEM). */
-    public GatewayConfig withFarmTls(java.nio.file.Path trustCertificates) {
-        return new GatewayConfig(
-                host,
-                port,
-                orchestrator,
-                farmToken,
-                signingKeys,
-                masterKey,
-                accessTokenLifetime,
-                refreshTokenLifetime,
-                farmDeadline,
-                settlePeriod,
-                maxBodyBytes,
-                requestsPerMinutePerIp,
-                requestsPerMinutePerKey,
-                webhookSchedule,
-                webhookPoll,
-                allowPrivateWebhooks,
-                java.util.Optional.of(trustCertificates));
+        /** Speaks TLS to the orchestrator, trusting these CA certificates (PEM), when present. */
+        public Builder farmTrustCertificates(Optional<Path> certificates) {
+            this.farmTrustCertificates = certificates;
+            return this;
+        }
+
+        public Builder farmDeadline(Duration deadline) {
+            this.farmDeadline = deadline;
+            return this;
+        }
+
+        public Builder accessTokenLifetime(Duration lifetime) {
+            this.accessTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder refreshTokenLifetime(Duration lifetime) {
+            this.refreshTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder maxBodySize(DataSize size) {
+            this.maxBodySize = size;
+            return this;
+        }
+
+        public Builder requestsPerMinutePerIp(int limit) {
+            this.requestsPerMinutePerIp = limit;
+            return this;
+        }
+
+        public Builder requestsPerMinutePerKey(int limit) {
+            this.requestsPerMinutePerKey = limit;
+            return this;
+        }
+
+        public Builder webhookSchedule(List<Duration> schedule, Duration poll) {
+            this.webhookSchedule = schedule;
+            this.webhookPoll = poll;
+            return this;
+        }
+
+        public Builder allowPrivateWebhooks(boolean allow) {
+            this.allowPrivateWebhooks = allow;
+            return this;
+        }
+
+        public Builder settlePeriod(Duration period) {
+            this.settlePeriod = period;
+            return this;
+        }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(
+                    new Listen(host, port),
+                    new Farm(orchestrator, farmToken, farmTrustCertificates, farmDeadline),
+                    new Tokens(signingKeys, accessTokenLifetime, refreshTokenLifetime),
+                    masterKey,
+                    new Limits(maxBodySize, requestsPerMinutePerIp, requestsPerMinutePerKey),
+                    new Webhooks(webhookSchedule, webhookPoll, allowPrivateWebhooks),
+                    settlePeriod);
+        }
     }
 }

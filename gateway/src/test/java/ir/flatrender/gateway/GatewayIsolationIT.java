@@ -71,10 +71,11 @@ class GatewayIsolationIT {
     }
 
     private Gateway start(GatewayLimits limits, int requestsPerMinutePerIp) {
-        GatewayConfig config = GatewayConfig.defaults(
+        GatewayConfig config = GatewayConfig.builder(
                         farm.target(), "farm token", AccessTokens.generateKeys(), SecretBox.generateKey())
-                .withListen("127.0.0.1", 0)
-                .withRequestsPerMinutePerIp(requestsPerMinutePerIp);
+                .listen("127.0.0.1", 0)
+                .requestsPerMinutePerIp(requestsPerMinutePerIp)
+                .build();
         gateway = Gateway.startMigrated(config, limits, postgres.database(), Optional.empty(), Optional.empty(), JSON);
         closing.add(gateway);
         return gateway;

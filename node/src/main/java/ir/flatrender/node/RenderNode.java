@@ -99,7 +99,7 @@ public final class RenderNode implements AutoCloseable {
             Files.createDirectories(config.workDirectory());
             // A node killed mid-attempt left partial segments; none of them is wanted now.
             new ir.flatrender.node.work.WorkDirectory(config.workDirectory()).removeLeftovers();
-            Files.createDirectories(config.cacheDirectory());
+            Files.createDirectories(config.cache().directory());
             FfmpegBinaries ffmpeg = FfmpegBinaries.locate(config.ffmpeg(), Optional.empty());
             ProcessSupervisor supervisor = push(closeables, new ProcessSupervisor(Duration.ofSeconds(3)));
 
@@ -108,14 +108,15 @@ public final class RenderNode implements AutoCloseable {
             ExecutorService io = push(closeables, Executors.newFixedThreadPool(2, named(config.name() + "-io")));
             ScheduledExecutorService timer =
                     push(closeables, Executors.newSingleThreadScheduledExecutor(named(config.name() + "-timer")));
-            ChannelCredentials credentials = config.trustedCertificates().isPresent()
+            NodeConfig.Connection connection = config.connection();
+            ChannelCredentials credentials = connection.trustedCertificates().isPresent()
                     ? TlsChannelCredentials.newBuilder()
-                            .trustManager(config.trustedCertificates().get().toFile())
+                            .trustManager(connection.trustedCertificates().get().toFile())
                             .build()
                     : InsecureChannelCredentials.create();
             OrchestratorAddresses.register();
             ManagedChannel managed = NettyChannelBuilder.forTarget(
-                            OrchestratorAddresses.target(config.orchestrator()), credentials)
+                            OrchestratorAddresses.target(connection.orchestrator()), credentials)
                     .defaultServiceConfig(OrchestratorAddresses.serviceConfig())
                     .keepAliveTime(30, TimeUnit.SECONDS)
                     .keepAliveTimeout(10, TimeUnit.SECONDS)
@@ -131,13 +132,14 @@ public final class RenderNode implements AutoCloseable {
             });
             Metadata token = new Metadata();
             token.put(
-                    Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.farmToken());
+                    Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + connection.farmToken());
             Channel channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(token));
 
             TemplateCache cache = new TemplateCache(
-                    config.cacheDirectory(),
+                    config.cache().directory(),
                     new GrpcPackageSource(channel, Duration.ofMinutes(10)),
-                    config.cacheBudgetBytes(),
+                    config.cache().budget().toBytes(),
                     json,
                     Clock.systemUTC());
             Engines engines = new Engines(
@@ -154,7 +156,7 @@ public final class RenderNode implements AutoCloseable {
                     timer,
                     new ResourceSampler(config.workDirectory(), gpu));
             ControlStream control =
-                    new ControlStream(channel, agent, timer, io, config.minBackoff(), config.maxBackoff());
+                    new ControlStream(channel, agent, timer, io, connection.minBackoff(), connection.maxBackoff());
             closeables.push(control);
             // Every change of the cache reaches the orchestrator (affinity, node_template_cache);
             // a reconnecting node's hello carries the whole of it again.
@@ -169,8 +171,11 @@ public final class RenderNode implements AutoCloseable {
                             supervisor,
                             ffmpeg,
                             config.workDirectory(),
-                            new ChunkLimits(config.chunkDeadline(), config.noProgressTimeout())),
-                    new UploadStage(new SegmentUploader(channel, io, config.uploadDeadline()), nodeId::get),
+                            new ChunkLimits(
+                                    config.deadlines().chunk(),
+                                    config.deadlines().noProgress())),
+                    new UploadStage(
+                            new SegmentUploader(channel, io, config.deadlines().upload()), nodeId::get),
                     new ReportStage(event -> control.send(EventMapper.event(event))));
             Worker worker = push(
                     closeables,
@@ -186,7 +191,7 @@ public final class RenderNode implements AutoCloseable {
                     config.name(),
                     engines.names(),
                     config.slots(),
-                    config.orchestrator());
+                    connection.orchestrator());
             return new RenderNode(config, control, cache, closeables, meters);
         } catch (IOException | RuntimeException e) {
             closeAll(closeables);
@@ -221,7 +226,8 @@ public final class RenderNode implements AutoCloseable {
     public Optional<String> notReady() {
         return control.isWelcomed()
                 ? Optional.empty()
-                : Optional.of("not connected to an orchestrator (" + config.orchestrator() + ")");
+                : Optional.of("not connected to an orchestrator ("
+                        + config.connection().orchestrator() + ")");
     }
 
     /**

@@ -131,7 +131,10 @@ public final class Orchestrator implements AutoCloseable {
         try {
             database.migrate(List.of(Schema.CONTENT, Schema.RENDER));
             var jdbi = database.jdbi();
-            Path data = config.dataDirectory().toAbsolutePath();
+            Path data = config.storage().dataDirectory().toAbsolutePath();
+            OrchestratorConfig.Listen listen = config.listen();
+            long maxPackageBytes = config.limits().maxPackageSize().toBytes();
+            long maxSegmentBytes = config.limits().maxSegmentSize().toBytes();
             Files.createDirectories(data);
             Path scratch = Files.createDirectories(data.resolve("scratch"));
             FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
@@ -175,7 +178,8 @@ public final class Orchestrator implements AutoCloseable {
                     new AssemblySettings(
                             Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
                     events));
-            SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, config.snapshotCacheBytes());
+            long snapshotCache = config.storage().snapshotCacheSize().toBytes();
+            SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, snapshotCache);
             scheduler.subscribeTo(events);
             assembler.subscribeTo(events);
             snapshotStore.subscribeTo(events, jobCache, watchers);
@@ -208,8 +212,7 @@ public final class Orchestrator implements AutoCloseable {
                     jobCache,
                     attempts,
                     new SegmentVerifier(ffprobe, config.verifySegments()),
-                    new SegmentLimits(
-                            config.maxSegmentBytes(), config.scheduler().leaseTimeout(), scratch),
+                    new SegmentLimits(maxSegmentBytes, config.scheduler().leaseTimeout(), scratch),
                     io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);
             JobQueries queries = new JobQueries(jdbi, progress);
@@ -227,16 +230,16 @@ public final class Orchestrator implements AutoCloseable {
             // Who may call what (issue 14): the farm token is the operators', nodes and gateways
             // present credentials the farm issued them.
             CallerInterceptor auth = new CallerInterceptor(FarmToken.of(config.farmToken()), credentials, Set.of());
-            ServerCredentials serverCredentials = config.tls().isPresent()
+            ServerCredentials serverCredentials = listen.tls().isPresent()
                     ? TlsServerCredentials.create(
-                            config.tls().get().certificateChain().toFile(),
-                            config.tls().get().privateKey().toFile())
+                            listen.tls().get().certificateChain().toFile(),
+                            listen.tls().get().privateKey().toFile())
                     : InsecureServerCredentials.create();
             // The standard health service answers without the farm token (load balancers,
             // grpc_health_probe); reflection lists the services to callers that present it.
             HealthStatusManager healthStatus = new HealthStatusManager();
             Server server = NettyServerBuilder.forAddress(
-                            new InetSocketAddress(config.host(), config.port()), serverCredentials)
+                            new InetSocketAddress(listen.host(), listen.port()), serverCredentials)
                     .executor(grpc)
                     .intercept(new MetricCollectingServerInterceptor(meters))
                     .addService(healthStatus.getHealthService())
@@ -264,9 +267,7 @@ public final class Orchestrator implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(
                             new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials), auth))
                     .addService(ServerInterceptors.intercept(
-                            new TemplateServiceImpl(
-                                    templates, jdbi, templateInstalls, config.maxPackageBytes(), scratch),
-                            auth))
+                            new TemplateServiceImpl(templates, jdbi, templateInstalls, maxPackageBytes, scratch), auth))
                     .addService(ServerInterceptors.intercept(
                             new ir.flatrender.orchestrator.api.CatalogServiceImpl(
                                     new ir.flatrender.orchestrator.catalog.TemplateCatalogView(jdbi, blobs), streamer),
@@ -307,9 +308,9 @@ public final class Orchestrator implements AutoCloseable {
             log.info(
                     "orchestrator {} listening on {}:{} ({}), data in {}",
                     id,
-                    config.host(),
+                    listen.host(),
                     server.getPort(),
-                    config.tls().isPresent() ? "TLS" : "plain text",
+                    listen.tls().isPresent() ? "TLS" : "plain text",
                     data);
             return new Orchestrator(new Running(id, server, templates, registry, resources, meters, jdbi, credentials));
         } catch (IOException | RuntimeException e) {

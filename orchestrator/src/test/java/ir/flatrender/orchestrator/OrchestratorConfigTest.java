@@ -3,47 +3,125 @@ package ir.flatrender.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ir.flatrender.media.config.DataSize;
+import ir.flatrender.orchestrator.OrchestratorConfig.Limits;
+import ir.flatrender.orchestrator.OrchestratorConfig.Listen;
+import ir.flatrender.orchestrator.OrchestratorConfig.Storage;
+import ir.flatrender.orchestrator.OrchestratorConfig.Tls;
+import ir.flatrender.orchestrator.health.HealthConfig;
+import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.orchestrator.jobs.EncoderSettings;
 import ir.flatrender.orchestrator.jobs.JobsConfig;
 import ir.flatrender.orchestrator.scheduling.SchedulerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OrchestratorConfigTest {
+    private static final Path DATA = Path.of("data");
+    private static final String TOKEN = "0123456789abcdef";
+
+    /** Every default, written out: changing one fails here on purpose. */
     @Test
     void defaultsArePinned() {
-        OrchestratorConfig config = OrchestratorConfig.defaults(Path.of("data"), "0123456789abcdef");
-        assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.port()).isEqualTo(7600);
-        assertThat(config.tls()).isEmpty();
-        assertThat(config.maxPackageBytes()).isEqualTo(512L * 1024 * 1024);
-        assertThat(config.maxSegmentBytes()).isEqualTo(2L * 1024 * 1024 * 1024);
-        assertThat(config.verifySegments()).isTrue();
-        assertThat(config.installSamples()).isTrue();
-        assertThat(config.assemblyThreads()).isEqualTo(1);
+        assertThat(OrchestratorConfig.defaults(DATA, TOKEN))
+                .isEqualTo(new OrchestratorConfig(
+                        new Listen("127.0.0.1", 7600, Optional.empty()),
+                        new Storage(DATA, DataSize.ofMebibytes(256)),
+                        TOKEN,
+                        new Limits(DataSize.ofMebibytes(512), DataSize.ofGibibytes(2)),
+                        new JobsConfig(
+                                30, 3, new EncoderSettings("libx264", "veryfast", 18, "yuv420p", "mpegts", "high")),
+                        new SchedulerConfig(
+                                Duration.ofSeconds(15),
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(30),
+                                Duration.ofSeconds(10)),
+                        new HealthConfig(
+                                Duration.ofSeconds(30),
+                                Duration.ofDays(90),
+                                2,
+                                new QuarantinePolicy(
+                                        3, 2, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(30))),
+                        true,
+                        true,
+                        1));
+        assertThat(OrchestratorConfig.DEFAULT_PORT).isEqualTo(7600);
+    }
 
-        JobsConfig jobs = config.jobs();
-        assertThat(jobs.defaultChunkFrames()).isEqualTo(30);
-        assertThat(jobs.defaultMaxAttempts()).isEqualTo(3);
-        assertThat(jobs.encoder())
-                .isEqualTo(new EncoderSettings("libx264", "veryfast", 18, "yuv420p", "mpegts", "high"));
+    @Test
+    void theBuilderSetsEachValueAndToBuilderKeepsThemAll() {
+        JobsConfig jobs = new JobsConfig(60, 5, EncoderSettings.DEFAULT);
+        SchedulerConfig scheduler = new SchedulerConfig(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20));
+        HealthConfig health = new HealthConfig(Duration.ofMinutes(1), Duration.ofDays(60), 3);
+        Optional<Tls> tls = Optional.of(new Tls(Path.of("cert.pem"), Path.of("key.pem")));
+        OrchestratorConfig expected = new OrchestratorConfig(
+                new Listen("0.0.0.0", 0, tls),
+                new Storage(DATA, DataSize.ofMebibytes(64)),
+                TOKEN,
+                new Limits(DataSize.ofMebibytes(128), DataSize.ofGibibytes(1)),
+                jobs,
+                scheduler,
+                health,
+                false,
+                false,
+                0);
 
-        SchedulerConfig scheduler = config.scheduler();
-        assertThat(scheduler.leaseTimeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(scheduler.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(scheduler.idleRecheck()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(scheduler.affinityWindow()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(scheduler.retryElsewhereWindow()).isEqualTo(Duration.ofSeconds(10));
+        OrchestratorConfig built = OrchestratorConfig.builder(DATA, TOKEN)
+                .listen("0.0.0.0", 0)
+                .tls(tls)
+                .snapshotCacheSize(DataSize.ofMebibytes(64))
+                .maxPackageSize(DataSize.ofMebibytes(128))
+                .maxSegmentSize(DataSize.ofGibibytes(1))
+                .jobs(jobs)
+                .scheduler(scheduler)
+                .health(health)
+                .verifySegments(false)
+                .installSamples(false)
+                .assemblyThreads(0)
+                .build();
+
+        assertThat(built).isEqualTo(expected);
+        assertThat(built.toBuilder().build()).isEqualTo(expected);
+    }
+
+    @Test
+    void theFarmTokenIsLeftOutOfToString() {
+        assertThat(OrchestratorConfig.defaults(DATA, TOKEN).toString())
+                .startsWith("OrchestratorConfig[127.0.0.1:7600, data=data, tls=false")
+                .doesNotContain(TOKEN);
     }
 
     @Test
     void badValuesAreRefusedWithTheirName() {
-        assertThatThrownBy(() -> OrchestratorConfig.defaults(Path.of("data"), "short"))
-                .hasMessageContaining("farm token");
-        assertThatThrownBy(() -> OrchestratorConfig.defaults(Path.of("d"), "0123456789abcdef")
-                        .withListen("h", 70000))
-                .hasMessageContaining("port");
+        assertThatThrownBy(() -> OrchestratorConfig.defaults(DATA, "short"))
+                .hasMessage("the farm token must be at least 16 characters");
+        assertThatThrownBy(() -> OrchestratorConfig.builder(DATA, TOKEN)
+                        .listen("h", 70000)
+                        .build())
+                .hasMessage("port must be between 0 and 65535 but was 70000");
+        assertThatThrownBy(() -> OrchestratorConfig.builder(DATA, TOKEN)
+                        .maxPackageSize(DataSize.ofBytes(1023))
+                        .build())
+                .hasMessage("maxPackageSize must be at least 1KiB but was 1023B");
+        assertThatThrownBy(() -> OrchestratorConfig.builder(DATA, TOKEN)
+                        .maxSegmentSize(DataSize.ofBytes(10))
+                        .build())
+                .hasMessage("maxSegmentSize must be at least 1KiB but was 10B");
+        assertThatThrownBy(() -> OrchestratorConfig.builder(DATA, TOKEN)
+                        .assemblyThreads(65)
+                        .build())
+                .hasMessage("assemblyThreads must be between 0 and 64 but was 65");
+        assertThatThrownBy(
+                        () -> OrchestratorConfig.builder(DATA, TOKEN).tls(null).build())
+                .hasMessage("tls is null");
         assertThatThrownBy(() -> new SchedulerConfig(
                         Duration.ofSeconds(3),
                         Duration.ofSeconds(2),
@@ -52,6 +130,6 @@ class OrchestratorConfigTest {
                         Duration.ofSeconds(10)))
                 .hasMessageContaining("three heartbeat intervals");
         assertThatThrownBy(() -> new JobsConfig(0, 3, EncoderSettings.DEFAULT))
-                .hasMessageContaining("defaultChunkFrames");
+                .hasMessage("defaultChunkFrames must be between 1 and 10000 but was 0");
     }
 }

@@ -26,7 +26,7 @@ class JobCommandsIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
     }
 
     @AfterAll

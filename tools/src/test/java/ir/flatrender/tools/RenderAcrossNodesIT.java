@@ -55,7 +55,7 @@ class RenderAcrossNodesIT {
         ObjectMapper json = new ObjectMapper();
         TimelineFonts fonts = TimelineFonts.loadBundled();
         try (TestingOrchestrator orchestrator =
-                        TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+                        TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
                 RenderNode first = RenderNode.start(
                         NodeConfig.defaults(
                                 orchestrator.target(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import java.io.IOException;
@@ -36,8 +37,8 @@ class TemplateCommandsIT {
 
     @BeforeAll
     static void start() {
-        orchestrator =
-                TestingOrchestrator.start(postgres.database(), config -> config.withMaxPackageBytes(MAX_PACKAGE_BYTES));
+        orchestrator = TestingOrchestrator.start(
+                postgres.database(), config -> config.maxPackageSize(DataSize.ofBytes(MAX_PACKAGE_BYTES)));
     }
 
     @AfterAll

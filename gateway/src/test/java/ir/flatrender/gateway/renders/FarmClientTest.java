@@ -130,8 +130,12 @@ class FarmClientTest {
     void theGatewaySpeaksPlainTextToTheFarmUnlessGivenCaCertificates() {
         ir.flatrender.gateway.GatewayConfig config = ir.flatrender.gateway.GatewayConfig.defaults(
                 "farm:7600", CREDENTIAL, Map.of("k1", new byte[32]), new byte[32]);
-        assertThat(config.farmTrustCertificates()).isEmpty();
-        assertThat(config.withFarmTls(Path.of("/etc/flatrender/ca.pem")).farmTrustCertificates())
+        assertThat(config.farm().trustCertificates()).isEmpty();
+        assertThat(config.toBuilder()
+                        .farmTrustCertificates(java.util.Optional.of(Path.of("/etc/flatrender/ca.pem")))
+                        .build()
+                        .farm()
+                        .trustCertificates())
                 .contains(Path.of("/etc/flatrender/ca.pem"));
     }
 

@@ -53,8 +53,9 @@ class WorkDirectoryIT {
         Path work = leaveAKilledRunBehind(directory.resolve("node").resolve("work"));
         // No orchestrator answers at this address: the node starts and keeps trying to connect.
         try (RenderNode node = RenderNode.start(
-                NodeConfig.defaults("127.0.0.1:1", "token", "cleaner", directory.resolve("node"))
-                        .withEngines(EngineSettings.timelineOnly()),
+                NodeConfig.builder("127.0.0.1:1", "token", "cleaner", directory.resolve("node"))
+                        .engines(EngineSettings.timelineOnly())
+                        .build(),
                 TimelineFonts.loadBundled(),
                 new ObjectMapper())) {
             assertThat(names(work)).containsExactlyInAnyOrder("notes.txt", "photos");

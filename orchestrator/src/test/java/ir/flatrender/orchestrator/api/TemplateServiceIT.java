@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.GetTemplateRequest;
@@ -40,7 +41,8 @@ class TemplateServiceIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withMaxPackageBytes(64 * 1024));
+        orchestrator = TestingOrchestrator.start(
+                postgres.database(), config -> config.maxPackageSize(DataSize.ofKibibytes(64)));
     }
 
     @AfterAll

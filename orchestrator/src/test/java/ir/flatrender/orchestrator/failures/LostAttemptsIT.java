@@ -51,7 +51,7 @@ class LostAttemptsIT {
     static void start() {
         orchestrator = TestingOrchestrator.start(
                 postgres.database(),
-                config -> config.withScheduler(new SchedulerConfig(
+                config -> config.scheduler(new SchedulerConfig(
                         Duration.ofMillis(1500),
                         Duration.ofMillis(300),
                         Duration.ofMillis(200),

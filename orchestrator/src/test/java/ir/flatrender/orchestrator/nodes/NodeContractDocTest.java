@@ -64,8 +64,10 @@ class NodeContractDocTest {
                         + scheduler.heartbeatInterval().toSeconds() + " s by default)")
                 .contains("`lease_timeout_millis` (" + scheduler.leaseTimeout().toSeconds() + " s by default)")
                 .contains("**lease timeout** (" + scheduler.leaseTimeout().toSeconds() + " s by default)");
-        long maxSegment =
-                OrchestratorConfig.defaults(Path.of("."), "x".repeat(64)).maxSegmentBytes();
+        long maxSegment = OrchestratorConfig.defaults(Path.of("."), "x".repeat(64))
+                .limits()
+                .maxSegmentSize()
+                .toBytes();
         assertThat(page).contains("(" + (maxSegment >> 30) + " GiB by default)");
         assertThat(proto).contains("(" + (maxSegment >> 30) + " GiB by default)");
         for (String tag :

@@ -53,7 +53,7 @@ class NodeContractIT {
     static void start() {
         orchestrator = TestingOrchestrator.start(
                 postgres.database(),
-                config -> config.withScheduler(new SchedulerConfig(
+                config -> config.scheduler(new SchedulerConfig(
                         LEASE, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO)));
         orchestrator.installTestTemplate("test-card");
     }

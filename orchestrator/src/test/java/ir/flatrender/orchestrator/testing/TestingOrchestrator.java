@@ -41,13 +41,15 @@ public final class TestingOrchestrator implements AutoCloseable {
         this.token = token;
     }
 
-    public static TestingOrchestrator start(Database database, UnaryOperator<OrchestratorConfig> customize) {
+    public static TestingOrchestrator start(Database database, UnaryOperator<OrchestratorConfig.Builder> customize) {
         try {
             Path data = Files.createTempDirectory("orchestrator-test-");
             String token = FarmToken.generate();
-            OrchestratorConfig config = customize.apply(OrchestratorConfig.defaults(data, token)
-                    .withListen("127.0.0.1", 0)
-                    .withInstallSamples(false));
+            OrchestratorConfig config = customize
+                    .apply(OrchestratorConfig.builder(data, token)
+                            .listen("127.0.0.1", 0)
+                            .installSamples(false))
+                    .build();
             Orchestrator orchestrator = Orchestrator.start(
                     config, database, FfmpegBinaries.locate(Optional.empty(), Optional.empty()), new ObjectMapper());
             return new TestingOrchestrator(orchestrator, data, token);

@@ -77,22 +77,11 @@ final class BenchFarm implements AutoCloseable {
                 "bench",
                 json);
         String token = FarmToken.generate();
-        OrchestratorConfig defaults = OrchestratorConfig.defaults(directory.resolve("orchestrator"), token);
-        OrchestratorConfig config = new OrchestratorConfig(
-                "127.0.0.1",
-                0,
-                defaults.dataDirectory(),
-                token,
-                Optional.empty(),
-                defaults.jobs(),
-                defaults.scheduler(),
-                defaults.maxPackageBytes(),
-                defaults.maxSegmentBytes(),
-                false, // the synthetic segments are checked by size and sha256 only
-                true,
-                0, // no assembly: the benchmarks measure scheduling
-                defaults.snapshotCacheBytes(),
-                defaults.health());
+        OrchestratorConfig config = OrchestratorConfig.builder(directory.resolve("orchestrator"), token)
+                .listen("127.0.0.1", 0)
+                .verifySegments(false) // the synthetic segments are checked by size and sha256 only
+                .assemblyThreads(0) // no assembly: the benchmarks measure scheduling
+                .build();
         Orchestrator orchestrator =
                 Orchestrator.start(config, database, FfmpegBinaries.locate(Optional.empty(), Optional.empty()), json);
         ManagedChannel channel = ClientOptions.channel("127.0.0.1:" + orchestrator.port(), token, Optional.empty());

@@ -91,8 +91,9 @@ final class RenderBench {
     FarmRun farm(int nodes) throws Exception {
         Path root = Files.createDirectories(directory.resolve("farm-" + nodes));
         String token = FarmToken.generate();
-        OrchestratorConfig config =
-                OrchestratorConfig.defaults(root.resolve("orchestrator"), token).withListen("127.0.0.1", 0);
+        OrchestratorConfig config = OrchestratorConfig.builder(root.resolve("orchestrator"), token)
+                .listen("127.0.0.1", 0)
+                .build();
         LocalFarm.Options options = new LocalFarm.Options(
                 Optional.empty(), Optional.of(root.resolve("postgres")), 0, config, nodes, 1, ffmpegPath, engines);
         try (LocalFarm farm = LocalFarm.start(options, json)) {

@@ -90,9 +90,10 @@ public final class NodeConformanceCommand implements Callable<Integer> {
                         Optional.empty(),
                         Optional.empty(),
                         0,
-                        OrchestratorConfig.defaults(data, farmToken)
-                                .withListen(host, port)
-                                .withScheduler(SCHEDULER),
+                        OrchestratorConfig.builder(data, farmToken)
+                                .listen(host, port)
+                                .scheduler(SCHEDULER)
+                                .build(),
                         0,
                         1,
                         Optional.empty(),

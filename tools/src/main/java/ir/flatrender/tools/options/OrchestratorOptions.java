@@ -1,5 +1,6 @@
 package ir.flatrender.tools.options;
 
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.health.HealthConfig;
 import ir.flatrender.orchestrator.jobs.EncoderSettings;
@@ -79,14 +80,14 @@ public final class OrchestratorOptions {
             defaultValue = "512m",
             converter = SizeConverter.class,
             description = "Refuse template packages larger than this, unpacked (default: ${DEFAULT-VALUE}).")
-    long maxPackageBytes;
+    DataSize maxPackageSize;
 
     @Option(
             names = "--snapshot-cache-size",
             defaultValue = "256m",
             converter = SizeConverter.class,
             description = "Bytes of preview stills kept; the least recently used go first (default: ${DEFAULT-VALUE}).")
-    long snapshotCacheBytes;
+    DataSize snapshotCacheSize;
 
     @Option(names = "--tls-cert", description = "PEM certificate chain; serves TLS with --tls-key.")
     Path tlsCert;
@@ -97,12 +98,13 @@ public final class OrchestratorOptions {
     @Option(names = "--no-samples", description = "Do not install the bundled sample templates.")
     boolean noSamples;
 
-    public OrchestratorConfig apply(OrchestratorConfig base) {
+    /** Sets what these options say on {@code builder}, and answers it. */
+    public OrchestratorConfig.Builder apply(OrchestratorConfig.Builder builder) {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
         EncoderSettings defaults = EncoderSettings.DEFAULT;
-        return base.withJobs(new JobsConfig(
+        return builder.jobs(new JobsConfig(
                         chunkFrames,
                         maxAttempts,
                         new EncoderSettings(
@@ -112,17 +114,17 @@ public final class OrchestratorOptions {
                                 defaults.pixelFormat(),
                                 defaults.container(),
                                 defaults.profile())))
-                .withScheduler(new SchedulerConfig(
+                .scheduler(new SchedulerConfig(
                         leaseTimeout,
                         heartbeatInterval,
                         Duration.ofSeconds(1),
                         SchedulerConfig.defaults().affinityWindow(),
                         retryElsewhere))
-                .withTls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
-                .withInstallSamples(!noSamples)
-                .withMaxPackageBytes(maxPackageBytes)
-                .withSnapshotCacheBytes(snapshotCacheBytes)
-                .withHealth(new HealthConfig(
+                .tls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
+                .installSamples(!noSamples)
+                .maxPackageSize(maxPackageSize)
+                .snapshotCacheSize(snapshotCacheSize)
+                .health(new HealthConfig(
                         healthSampleInterval,
                         healthRetention,
                         HealthConfig.defaults().monthsAhead()));

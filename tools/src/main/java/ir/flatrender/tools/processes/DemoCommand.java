@@ -117,8 +117,9 @@ public final class DemoCommand implements Callable<Integer> {
         console.flush();
         String token = FarmToken.generate();
         OrchestratorConfig config = orchestrator
-                .apply(OrchestratorConfig.defaults(scratch.resolve("orchestrator"), token))
-                .withListen("127.0.0.1", 0);
+                .apply(OrchestratorConfig.builder(scratch.resolve("orchestrator"), token))
+                .listen("127.0.0.1", 0)
+                .build();
         LocalFarm.Options options = new LocalFarm.Options(
                 Optional.empty(), Optional.empty(), 0, config, nodes, 1, ffmpeg.path(), engines.settings());
         try (ir.flatrender.tools.zarinpal.ZarinPalEmulator zarinPal =

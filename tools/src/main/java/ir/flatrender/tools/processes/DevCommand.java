@@ -107,8 +107,10 @@ public final class DevCommand implements Callable<Integer> {
         Listen address = Listen.parse(listen);
         Path data = dataDirectory.toAbsolutePath();
         String token = FarmTokens.readOrCreate(data);
-        OrchestratorConfig config =
-                orchestrator.apply(OrchestratorConfig.defaults(data, token)).withListen(address.host(), address.port());
+        OrchestratorConfig config = orchestrator
+                .apply(OrchestratorConfig.builder(data, token))
+                .listen(address.host(), address.port())
+                .build();
         LocalFarm.Options options = new LocalFarm.Options(
                 database.external(),
                 Optional.of(data.resolve("postgres")),

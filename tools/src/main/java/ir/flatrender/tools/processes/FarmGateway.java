@@ -35,11 +35,12 @@ final class FarmGateway {
                 json);
         adminPassword.ifPresent(password -> ir.flatrender.gateway.identity.FarmAdmins.ensure(
                 own.jdbi(), DevCommand.DEV_ADMIN, "Farm administrator", password));
-        GatewayConfig config = GatewayConfig.defaults(
+        GatewayConfig config = GatewayConfig.builder(
                         farm.target(), token, GatewayKeys.readOrCreate(data), GatewayKeys.masterKey(data))
-                .withListen(address.host(), address.port())
+                .listen(address.host(), address.port())
                 // A farm on one machine: webhooks to a receiver on it too.
-                .withAllowPrivateWebhooks(true);
+                .allowPrivateWebhooks(true)
+                .build();
         if (zarinPalUrl.isEmpty()) {
             return Gateway.startMigrated(config, own, json);
         }

@@ -173,18 +173,17 @@ public final class GatewayCommand implements Callable<Integer> {
         Map<String, byte[]> keys = signingKeys == null || signingKeys.isBlank()
                 ? GatewayKeys.readOrCreate(data)
                 : AccessTokens.parseKeys(signingKeys.strip());
-        GatewayConfig config = GatewayConfig.defaults(
+        GatewayConfig config = GatewayConfig.builder(
                         orchestrator,
                         farmToken,
                         keys,
                         masterKey == null || masterKey.isBlank()
                                 ? GatewayKeys.masterKey(data)
                                 : java.util.Base64.getDecoder().decode(masterKey.strip()))
-                .withListen(address.host(), address.port())
-                .withAllowPrivateWebhooks(allowPrivateWebhooks);
-        if (farmTlsCa != null) {
-            config = config.withFarmTls(farmTlsCa.toAbsolutePath());
-        }
+                .listen(address.host(), address.port())
+                .allowPrivateWebhooks(allowPrivateWebhooks)
+                .farmTrustCertificates(Optional.ofNullable(farmTlsCa).map(Path::toAbsolutePath))
+                .build();
         Optional<ir.flatrender.gateway.payment.PaymentConfig> payments = paymentConfig();
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig paymentDatabase = null;

@@ -115,7 +115,8 @@ public final class LocalFarm implements AutoCloseable {
             admin.migrate(List.of(Schema.CONTENT, Schema.RENDER, Schema.IDENTITY, Schema.PAYMENT));
             Database database = admin;
             if (options.externalDatabase().isEmpty()) {
-                String password = ServiceLogins.password(options.orchestrator().dataDirectory(), "orchestrator");
+                String password =
+                        ServiceLogins.password(options.orchestrator().storage().dataDirectory(), "orchestrator");
                 ServiceRoles.ensureLogin(
                         admin.dataSource(), ServiceRoles.ORCHESTRATOR, "flatrender_orchestrator_login", password);
                 database = Database.connect(
@@ -127,25 +128,29 @@ public final class LocalFarm implements AutoCloseable {
             FfmpegBinaries ffmpeg = FfmpegBinaries.locate(options.ffmpeg(), Optional.empty());
             Orchestrator orchestrator = Orchestrator.start(options.orchestrator(), database, ffmpeg, json);
             closeables.push(orchestrator);
-            String host = options.orchestrator().host().equals("0.0.0.0")
+            String host = options.orchestrator().listen().host().equals("0.0.0.0")
                     ? "127.0.0.1"
-                    : options.orchestrator().host();
+                    : options.orchestrator().listen().host();
             String target = host + ":" + orchestrator.port();
             TimelineFonts fonts = TimelineFonts.loadBundled();
             List<RenderNode> nodes = new ArrayList<>();
             for (int i = 1; i <= options.nodes(); i++) {
-                Path directory =
-                        options.orchestrator().dataDirectory().resolve("nodes").resolve("node-" + i);
+                Path directory = options.orchestrator()
+                        .storage()
+                        .dataDirectory()
+                        .resolve("nodes")
+                        .resolve("node-" + i);
                 // Each node is enrolled and presents its own credential, as on separate machines;
                 // the farm token stays the operators'.
                 String nodeToken = orchestrator
                         .credentials()
                         .issue(Caller.Role.NODE, "node-" + i, true)
                         .token();
-                NodeConfig config = NodeConfig.defaults(target, nodeToken, "node-" + i, directory)
-                        .withSlots(options.slotsPerNode())
-                        .withFfmpeg(options.ffmpeg())
-                        .withEngines(options.engines());
+                NodeConfig config = NodeConfig.builder(target, nodeToken, "node-" + i, directory)
+                        .slots(options.slotsPerNode())
+                        .ffmpeg(options.ffmpeg())
+                        .engines(options.engines())
+                        .build();
                 RenderNode node = RenderNode.start(config, fonts, json);
                 closeables.push(node);
                 nodes.add(node);

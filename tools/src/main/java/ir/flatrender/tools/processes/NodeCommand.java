@@ -1,6 +1,7 @@
 package ir.flatrender.tools.processes;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.node.NodeConfig;
 import ir.flatrender.node.RenderNode;
@@ -49,7 +50,7 @@ public final class NodeCommand implements Callable<Integer> {
             defaultValue = "10g",
             converter = SizeConverter.class,
             description = "Bytes of template packages the node keeps (default: ${DEFAULT-VALUE}).")
-    long cacheBudget;
+    DataSize cacheBudget;
 
     @Option(names = "--name", description = "Node name, unique in the farm (default: the host name).")
     String name;
@@ -78,23 +79,14 @@ public final class NodeCommand implements Callable<Integer> {
         String nodeName =
                 name == null || name.isBlank() ? InetAddress.getLocalHost().getHostName() : name;
         Path directory = workDirectory.toAbsolutePath();
-        NodeConfig defaults = NodeConfig.defaults(client.orchestrator(), client.token(), nodeName, directory);
-        NodeConfig config = new NodeConfig(
-                defaults.orchestrator(),
-                defaults.farmToken(),
-                client.tlsCa(),
-                defaults.name(),
-                slots,
-                defaults.workDirectory(),
-                defaults.cacheDirectory(),
-                cacheBudget,
-                engines.settings(),
-                ffmpeg.path(),
-                defaults.chunkDeadline(),
-                noProgressTimeout,
-                defaults.uploadDeadline(),
-                defaults.minBackoff(),
-                defaults.maxBackoff());
+        NodeConfig config = NodeConfig.builder(client.orchestrator(), client.token(), nodeName, directory)
+                .trustedCertificates(client.tlsCa())
+                .slots(slots)
+                .cacheBudget(cacheBudget)
+                .engines(engines.settings())
+                .ffmpeg(ffmpeg.path())
+                .noProgressTimeout(noProgressTimeout)
+                .build();
         Shutdown shutdown = Shutdown.onSignal();
         PrometheusMeterRegistry meters = MetricsEndpoint.registry();
         try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), root.json(), meters);
@@ -102,7 +94,9 @@ public final class NodeCommand implements Callable<Integer> {
                         new CloseableOptional(metrics.start("0.0.0.0:9601", meters, node::notReady))) {
             spec.commandLine()
                     .getOut()
-                    .printf("node %s started; orchestrator %s%n", node.name(), config.orchestrator());
+                    .printf(
+                            "node %s started; orchestrator %s%n",
+                            node.name(), config.connection().orchestrator());
             endpoint.value()
                     .ifPresent(e -> spec.commandLine()
                             .getOut()

@@ -82,8 +82,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
         Path data = dataDirectory.toAbsolutePath();
         String farmToken = token == null || token.isBlank() ? FarmTokens.readOrCreate(data) : token.strip();
         OrchestratorConfig config = orchestrator
-                .apply(OrchestratorConfig.defaults(data, farmToken))
-                .withListen(address.host(), address.port());
+                .apply(OrchestratorConfig.builder(data, farmToken))
+                .listen(address.host(), address.port())
+                .build();
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig databaseConfig;
         if (database.external().isPresent()) {

@@ -8,6 +8,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.node.engines.remotion.RemotionEngine;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
@@ -90,7 +91,7 @@ final class SeedCommand implements Callable<Integer> {
             defaultValue = "512m",
             converter = SizeConverter.class,
             description = "Refuse packages larger than this (default: ${DEFAULT-VALUE}).")
-    long maxSize;
+    DataSize maxSize;
 
     @Option(
             names = "--only",
@@ -205,8 +206,9 @@ final class SeedCommand implements Callable<Integer> {
                     parent.root.json().writerWithDefaultPrettyPrinter().writeValueAsString(packFile) + "\n",
                     StandardCharsets.UTF_8);
             // The digest the orchestrator will compute over the package's sources (all but the bundle).
-            String sources =
-                    TemplatePackage.fromDirectory(staging, maxSize).zipDigest().sha256();
+            String sources = TemplatePackage.fromDirectory(staging, maxSize.toBytes())
+                    .zipDigest()
+                    .sha256();
             Optional<Template> current = current(templates, id);
             if (current.isPresent()
                     && current.get().getSourceSha256().equals(sources)
@@ -231,7 +233,7 @@ final class SeedCommand implements Callable<Integer> {
                                 out);
             }
             PushTemplateResponse pushed = templates.push(
-                    TemplatePackage.fromDirectory(staging, maxSize).toZip(), tenant == null ? "" : tenant);
+                    TemplatePackage.fromDirectory(staging, maxSize.toBytes()).toZip(), tenant == null ? "" : tenant);
             return new Outcome(
                     name,
                     pushed.getTemplate().getId(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.grpc.ManagedChannel;
+import ir.flatrender.media.config.DataSize;
 import ir.flatrender.node.engines.remotion.RemotionEngine;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
 import ir.flatrender.proto.farm.v1.ListTemplatesResponse;
@@ -95,7 +96,7 @@ public final class TemplatesCommand implements Runnable {
                 defaultValue = "512m",
                 converter = ir.flatrender.tools.options.SizeConverter.class,
                 description = "Refuse packages larger than this (default: ${DEFAULT-VALUE}).")
-        long maxSize;
+        DataSize maxSize;
 
         @Mixin
         Output output;
@@ -107,8 +108,8 @@ public final class TemplatesCommand implements Runnable {
             if (Files.isDirectory(source)) {
                 zip = folder(source, out);
             } else if (Files.isRegularFile(source)) {
-                if (Files.size(source) > maxSize) {
-                    throw new IllegalArgumentException(source + " is larger than " + maxSize + " bytes");
+                if (Files.size(source) > maxSize.toBytes()) {
+                    throw new IllegalArgumentException(source + " is larger than " + maxSize.toBytes() + " bytes");
                 }
                 zip = Files.readAllBytes(source);
             } else {
@@ -146,7 +147,7 @@ public final class TemplatesCommand implements Runnable {
             }
             JsonNode root = parent.root.json().readTree(manifest.toFile());
             if (!root.path("engine").asText().equals("remotion")) {
-                return TemplatePackage.fromDirectory(directory, maxSize)
+                return TemplatePackage.fromDirectory(directory, maxSize.toBytes())
                         .subset(TemplatesCommand::sendable)
                         .toZip();
             }
@@ -184,7 +185,7 @@ public final class TemplatesCommand implements Runnable {
                                 settings.chromium().orElse(RemotionEngine.DEFAULT_CHROMIUM),
                                 parent.root.json(),
                                 out);
-                return TemplatePackage.fromDirectory(staging, maxSize).toZip();
+                return TemplatePackage.fromDirectory(staging, maxSize.toBytes()).toZip();
             } finally {
                 MoreFiles.deleteRecursively(staging, RecursiveDeleteOption.ALLOW_INSECURE);
             }

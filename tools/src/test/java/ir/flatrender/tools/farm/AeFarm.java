@@ -33,7 +33,10 @@ final class AeFarm implements AutoCloseable {
     }
 
     static AeFarm start(
-            Database database, Path directory, List<String> nodeNames, UnaryOperator<OrchestratorConfig> customize)
+            Database database,
+            Path directory,
+            List<String> nodeNames,
+            UnaryOperator<OrchestratorConfig.Builder> customize)
             throws IOException {
         AeFarm farm = new AeFarm(TestingOrchestrator.start(database, customize), database);
         farm.orchestrator.installTestTemplate("ae-card", List.of("template.json", "card.aep"));

@@ -58,10 +58,8 @@ class AfterEffectsFarmIT {
         nodes.start(orchestrator, "timeline-only", directory, 2, EngineSettings.timelineOnly());
         // ffmpeg's own watchdog shorter than a slow aerender run: it must not start before the
         // first frame is handed over.
-        nodes.start(
-                orchestrator, "ae-1", directory, 1, afterEffects, c -> c.withNoProgressTimeout(Duration.ofSeconds(2)));
-        nodes.start(
-                orchestrator, "ae-2", directory, 1, afterEffects, c -> c.withNoProgressTimeout(Duration.ofSeconds(2)));
+        nodes.start(orchestrator, "ae-1", directory, 1, afterEffects, c -> c.noProgressTimeout(Duration.ofSeconds(2)));
+        nodes.start(orchestrator, "ae-2", directory, 1, afterEffects, c -> c.noProgressTimeout(Duration.ofSeconds(2)));
         jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
     }
 

@@ -98,8 +98,9 @@ class CatalogSeedFarmIT {
                 "catalog_gateway_login",
                 JSON);
         gateway = Gateway.startMigrated(
-                GatewayConfig.defaults(orchestrator.target(), gatewayToken, AccessTokens.generateKeys(), MASTER_KEY)
-                        .withListen("127.0.0.1", 0),
+                GatewayConfig.builder(orchestrator.target(), gatewayToken, AccessTokens.generateKeys(), MASTER_KEY)
+                        .listen("127.0.0.1", 0)
+                        .build(),
                 gatewayDatabase,
                 JSON);
     }

@@ -56,7 +56,7 @@ class DatabaseTroubleIT {
                 DatabaseConfig.of(server.jdbcUrl("farm")).withMaxPoolSize(12), "trouble", new ObjectMapper());
         orchestrator = TestingOrchestrator.start(
                 database,
-                config -> config.withScheduler(new ir.flatrender.orchestrator.scheduling.SchedulerConfig(
+                config -> config.scheduler(new ir.flatrender.orchestrator.scheduling.SchedulerConfig(
                         Duration.ofSeconds(8),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(1),

@@ -57,7 +57,7 @@ class GatewayIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
         // After Effects nodes on the fake aerender, whose "mode" binding makes a render fail.
@@ -92,17 +92,18 @@ class GatewayIT {
 
     /** The gateway's configuration; a restarted gateway gets the same (keys included). */
     private static GatewayConfig config() {
-        return GatewayConfig.defaults(orchestrator.target(), gatewayToken, keys, MASTER_KEY)
-                .withListen("127.0.0.1", 0)
-                .withAllowPrivateWebhooks(true)
-                .withWebhookSchedule(
+        return GatewayConfig.builder(orchestrator.target(), gatewayToken, keys, MASTER_KEY)
+                .listen("127.0.0.1", 0)
+                .allowPrivateWebhooks(true)
+                .webhookSchedule(
                         List.of(
                                 Duration.ofMillis(300),
                                 Duration.ofMillis(300),
                                 Duration.ofMillis(300),
                                 Duration.ofMillis(300),
                                 Duration.ofMillis(300)),
-                        Duration.ofMillis(100));
+                        Duration.ofMillis(100))
+                .build();
     }
 
     /** A connection as a new login in a service's role. */
@@ -772,7 +773,8 @@ class GatewayIT {
 
     @Test
     void aClientOverItsRateGets429WithRetryAfterAndEveryRequestIsLogged() {
-        try (Gateway limited = Gateway.startMigrated(config().withRequestsPerMinutePerIp(5), gatewayDatabase, JSON)) {
+        try (Gateway limited = Gateway.startMigrated(
+                config().toBuilder().requestsPerMinutePerIp(5).build(), gatewayDatabase, JSON)) {
             GatewayClient limitedClient = new GatewayClient(limited.port());
             for (int i = 0; i < 5; i++) {
                 assertThat(limitedClient.get("/v1/plans", null).status()).isEqualTo(200);

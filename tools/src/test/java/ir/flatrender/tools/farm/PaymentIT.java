@@ -103,11 +103,12 @@ class PaymentIT {
                 Duration.ofMillis(300),
                 Duration.ofMillis(300),
                 Duration.ofMillis(300));
-        GatewayConfig config = GatewayConfig.defaults(
+        GatewayConfig config = GatewayConfig.builder(
                         "127.0.0.1:1", "no farm in this test", AccessTokens.generateKeys(), MASTER_KEY)
-                .withListen("127.0.0.1", 0)
-                .withAllowPrivateWebhooks(true)
-                .withWebhookSchedule(schedule, Duration.ofMillis(100));
+                .listen("127.0.0.1", 0)
+                .allowPrivateWebhooks(true)
+                .webhookSchedule(schedule, Duration.ofMillis(100))
+                .build();
         // Reconciliation runs when a test asks for it (reconcileNow), not on a timer.
         PaymentConfig payments = new PaymentConfig(
                 zarinPal.baseUrl(),

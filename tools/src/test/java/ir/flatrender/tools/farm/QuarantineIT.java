@@ -47,7 +47,7 @@ class QuarantineIT {
                 postgres.database(),
                 directory,
                 List.of("ae-1"),
-                config -> config.withHealth(HealthConfig.defaults()
+                config -> config.health(HealthConfig.defaults()
                         .withQuarantine(new QuarantinePolicy(
                                 2, 2, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(5)))));
         jobs = farm.jobs;

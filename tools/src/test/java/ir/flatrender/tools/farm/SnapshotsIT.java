@@ -44,7 +44,7 @@ class SnapshotsIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
         nodes = new TestingNodes();
         // One node with one slot: a long job occupies every slot there is.
         nodes.start(orchestrator, "only-node", directory, 1, EngineSettings.timelineOnly());

@@ -32,7 +32,7 @@ final class TestingNodes implements AutoCloseable {
             Path directory,
             int slots,
             EngineSettings engines,
-            UnaryOperator<NodeConfig> customize) {
+            UnaryOperator<NodeConfig.Builder> customize) {
         return start(orchestrator.target(), orchestrator.token(), name, directory, slots, engines, customize);
     }
 
@@ -43,15 +43,17 @@ final class TestingNodes implements AutoCloseable {
             Path directory,
             int slots,
             EngineSettings engines,
-            UnaryOperator<NodeConfig> customize) {
+            UnaryOperator<NodeConfig.Builder> customize) {
         try {
             // The node is enrolled as the operator would (flatrender nodes enroll NAME --replace) and
             // connects with its own credential; the farm token never reaches it.
             String nodeToken = enroll(target, token, name);
             RenderNode node = RenderNode.start(
-                    customize.apply(NodeConfig.defaults(target, nodeToken, name, directory.resolve(name))
-                            .withSlots(slots)
-                            .withEngines(engines)),
+                    customize
+                            .apply(NodeConfig.builder(target, nodeToken, name, directory.resolve(name))
+                                    .slots(slots)
+                                    .engines(engines))
+                            .build(),
                     FONTS,
                     new ObjectMapper());
             nodes.add(node);

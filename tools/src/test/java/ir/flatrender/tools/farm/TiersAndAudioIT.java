@@ -40,7 +40,7 @@ class TiersAndAudioIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
         orchestrator.installTestTemplate("chime-card", List.of("template.json", "chime.wav"));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());

@@ -37,7 +37,7 @@ class TinyJobsIT {
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
+        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
         nodes = new TestingNodes();
         nodes.start(orchestrator, "tiny-node", directory, 1, EngineSettings.timelineOnly());
         jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
