@@ -6,6 +6,7 @@ import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

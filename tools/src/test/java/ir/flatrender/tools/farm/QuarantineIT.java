@@ -12,6 +12,7 @@ import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

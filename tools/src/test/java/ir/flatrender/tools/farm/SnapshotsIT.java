@@ -16,6 +16,7 @@ import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
