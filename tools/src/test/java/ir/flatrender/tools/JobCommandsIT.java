@@ -4,35 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code submit} and {@code watch} against a real orchestrator, and their error exits. */
 class JobCommandsIT {
+    /** A farm of its own, with no node: the jobs submitted here stay queued. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
-
-    private static TestingOrchestrator orchestrator;
-
-    @BeforeAll
-    static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.withInstallSamples(true));
-    }
-
-    @AfterAll
-    static void stop() {
-        orchestrator.close();
-    }
+    static final TestingFarm farm = TestingFarm.own(FarmShape.empty().withSamples());
 
     private record Run(int exitCode, String out, String err) {}
 
@@ -48,9 +35,9 @@ class JobCommandsIT {
         Run run = run(
                 "submit",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
-                orchestrator.token(),
+                farm.farm().token(),
                 "--template",
                 "sample-promo",
                 "--tier",
@@ -69,9 +56,9 @@ class JobCommandsIT {
         Run run = run(
                 "submit",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
-                orchestrator.token(),
+                farm.farm().token(),
                 "--template",
                 "sample-promo",
                 "--set",
@@ -86,9 +73,9 @@ class JobCommandsIT {
         Run submitted = run(
                 "submit",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
-                orchestrator.token(),
+                farm.farm().token(),
                 "--template",
                 "sample-promo",
                 "--tier",
@@ -107,9 +94,9 @@ class JobCommandsIT {
                 "jobs",
                 "show",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
-                orchestrator.token(),
+                farm.farm().token(),
                 "-o",
                 "json",
                 jobId.substring(0, 8).toUpperCase(java.util.Locale.ROOT));
@@ -122,13 +109,25 @@ class JobCommandsIT {
                 .isEqualTo(jobId);
 
         String absent = jobId.charAt(0) == 'f' ? "0000" : "ffff0000";
-        Run none =
-                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), absent);
+        Run none = run(
+                "jobs",
+                "show",
+                "--orchestrator",
+                farm.farm().target(),
+                "--token",
+                farm.farm().token(),
+                absent);
         assertThat(none.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(none.err()).contains("no job id starts with " + absent);
 
-        Run garbage =
-                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), "j0b!");
+        Run garbage = run(
+                "jobs",
+                "show",
+                "--orchestrator",
+                farm.farm().target(),
+                "--token",
+                farm.farm().token(),
+                "j0b!");
         assertThat(garbage.exitCode()).isEqualTo(ExitCodes.REJECTED);
         assertThat(garbage.err()).contains("JOB").contains("neither a job id nor a prefix");
     }
@@ -138,9 +137,9 @@ class JobCommandsIT {
         Run run = run(
                 "watch",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
-                orchestrator.token(),
+                farm.farm().token(),
                 UUID.randomUUID().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(run.err()).contains("does not exist");
@@ -151,7 +150,7 @@ class JobCommandsIT {
         Run run = run(
                 "watch",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
                 "wrong-token-wrong-token",
                 UUID.randomUUID().toString());
@@ -180,7 +179,7 @@ class JobCommandsIT {
         Run run = run(
                 "watch",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 UUID.randomUUID().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("no farm token");
