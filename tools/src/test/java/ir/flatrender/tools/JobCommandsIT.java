@@ -4,61 +4,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.tools.farm.testing.CommandRun;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code submit} and {@code watch} against a real orchestrator, and their error exits. */
 class JobCommandsIT {
+    /** A farm of its own, with no node: the jobs submitted here stay queued. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.empty().withSamples());
 
-    private static TestingOrchestrator orchestrator;
-
-    @BeforeAll
-    static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
-    }
-
-    @AfterAll
-    static void stop() {
-        orchestrator.close();
-    }
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
+    private static CommandRun run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, args);
-        return new Run(code, out.toString(), err.toString());
+        return new CommandRun(code, out.toString(), err.toString());
     }
 
     @Test
     void submitPrintsTheQueuedJob() {
-        Run run = run(
-                "submit",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "--template",
-                "sample-promo",
-                "--tier",
-                "480p",
-                "--aspect",
-                "1:1",
-                "--set",
-                "title_en=Grand opening");
+        CommandRun run = farm.farm()
+                .flatrender(
+                        "submit",
+                        "--template",
+                        "sample-promo",
+                        "--tier",
+                        "480p",
+                        "--aspect",
+                        "1:1",
+                        "--set",
+                        "title_en=Grand opening");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
                 .matches("(?s)job [0-9a-f-]{36} queued: sample-promo 1:1 480p, 480x480, 300 frames in 10 chunks\\n");
@@ -66,16 +49,7 @@ class JobCommandsIT {
 
     @Test
     void submitRefusesBadBindingsByName() {
-        Run run = run(
-                "submit",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "--template",
-                "sample-promo",
-                "--set",
-                "accent=not-a-colour");
+        CommandRun run = farm.farm().flatrender("submit", "--template", "sample-promo", "--set", "accent=not-a-colour");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.REJECTED);
         assertThat(run.err()).contains("bindings.accent");
     }
@@ -83,36 +57,25 @@ class JobCommandsIT {
     @Test
     @DisplayName("issue 16: submit -o json prints SubmitJobResponse; jobs show takes a unique prefix of the id")
     void submitPrintsJsonAndJobsShowTakesAUniquePrefix() throws Exception {
-        Run submitted = run(
-                "submit",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "--template",
-                "sample-promo",
-                "--tier",
-                "480p",
-                "--set",
-                "title_en=Prefix",
-                "-o",
-                "json");
+        CommandRun submitted = farm.farm()
+                .flatrender(
+                        "submit",
+                        "--template",
+                        "sample-promo",
+                        "--tier",
+                        "480p",
+                        "--set",
+                        "title_en=Prefix",
+                        "-o",
+                        "json");
         assertThat(submitted.exitCode()).as(submitted.err()).isZero();
         JsonNode answer = new ObjectMapper().readTree(submitted.out());
         String jobId = answer.path("job").path("id").asText();
         assertThat(jobId).hasSize(36);
         assertThat(answer.path("job").has("chunks_total")).isTrue();
 
-        Run shown = run(
-                "jobs",
-                "show",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "-o",
-                "json",
-                jobId.substring(0, 8).toUpperCase(java.util.Locale.ROOT));
+        CommandRun shown = farm.farm()
+                .flatrender("jobs", "show", "-o", "json", jobId.substring(0, 8).toUpperCase(java.util.Locale.ROOT));
         assertThat(shown.exitCode()).as(shown.err()).isZero();
         assertThat(new ObjectMapper()
                         .readTree(shown.out())
@@ -122,36 +85,28 @@ class JobCommandsIT {
                 .isEqualTo(jobId);
 
         String absent = jobId.charAt(0) == 'f' ? "0000" : "ffff0000";
-        Run none =
-                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), absent);
+        CommandRun none = farm.farm().flatrender("jobs", "show", absent);
         assertThat(none.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(none.err()).contains("no job id starts with " + absent);
 
-        Run garbage =
-                run("jobs", "show", "--orchestrator", orchestrator.target(), "--token", orchestrator.token(), "j0b!");
+        CommandRun garbage = farm.farm().flatrender("jobs", "show", "j0b!");
         assertThat(garbage.exitCode()).isEqualTo(ExitCodes.REJECTED);
         assertThat(garbage.err()).contains("JOB").contains("neither a job id nor a prefix");
     }
 
     @Test
     void watchingAnUnknownJobIsNotFound() {
-        Run run = run(
-                "watch",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                UUID.randomUUID().toString());
+        CommandRun run = farm.farm().flatrender("watch", UUID.randomUUID().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(run.err()).contains("does not exist");
     }
 
     @Test
     void aWrongTokenIsRefused() {
-        Run run = run(
+        CommandRun run = run(
                 "watch",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 "--token",
                 "wrong-token-wrong-token",
                 UUID.randomUUID().toString());
@@ -164,7 +119,7 @@ class JobCommandsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             freePort = socket.getLocalPort();
         }
-        Run run = run(
+        CommandRun run = run(
                 "watch",
                 "--orchestrator",
                 "127.0.0.1:" + freePort,
@@ -177,10 +132,10 @@ class JobCommandsIT {
 
     @Test
     void missingTokenIsAUsageError() {
-        Run run = run(
+        CommandRun run = run(
                 "watch",
                 "--orchestrator",
-                orchestrator.target(),
+                farm.farm().target(),
                 UUID.randomUUID().toString());
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("no farm token");

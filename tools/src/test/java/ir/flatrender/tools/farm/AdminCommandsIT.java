@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Value;
-import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,23 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminCommandsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A farm of its own: the commands drain and enable its nodes. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.aeCard("ae-1", "ae-2"));
 
     @TempDir
     static Path directory;
 
-    private static AeFarm farm;
-
     @BeforeAll
-    static void start() throws Exception {
-        farm = AeFarm.start(postgres.database(), directory, List.of("ae-1", "ae-2"), config -> config);
-    }
-
-    @AfterAll
-    static void stop() {
-        farm.close();
-    }
+    static void start() throws Exception {}
 
     private record Run(int exitCode, String out, String err) {
         JsonNode json() throws Exception {
@@ -57,7 +49,11 @@ class AdminCommandsIT {
     /** Runs {@code flatrender ARGS --orchestrator … --token …}, not at a terminal. */
     private static Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--orchestrator", farm.orchestrator.target(), "--token", farm.orchestrator.token()));
+        all.addAll(List.of(
+                "--orchestrator",
+                farm.farm().orchestrator().target(),
+                "--token",
+                farm.farm().orchestrator().token()));
         return runBare(all.toArray(String[]::new));
     }
 
@@ -76,7 +72,7 @@ class AdminCommandsIT {
                         .putFields(
                                 "mode", Value.newBuilder().setStringValue(mode).build()))
                 .build();
-        return farm.jobs.submit(request).getJob().getId();
+        return farm.farm().jobs().submit(request).getJob().getId();
     }
 
     @Test
@@ -112,7 +108,7 @@ class AdminCommandsIT {
         Run refused = run("nodes", "drain", "ae-2");
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("--yes");
-        assertThat(farm.admin.get("ae-2").getState().name()).isEqualTo("NODE_STATE_ONLINE");
+        assertThat(farm.farm().admin().get("ae-2").getState().name()).isEqualTo("NODE_STATE_ONLINE");
 
         Run drained = run("nodes", "drain", "ae-2", "--yes", "-o", "json");
         assertThat(drained.exitCode()).as(drained.err()).isZero();
@@ -168,7 +164,11 @@ class AdminCommandsIT {
     void watchAtATerminalDrawsABarThatAdvancesAndEndsWithTheOutput() {
         String jobId = submit("watched", "slow", 10);
         List<String> all = new ArrayList<>(List.of("jobs", "watch", jobId));
-        all.addAll(List.of("--orchestrator", farm.orchestrator.target(), "--token", farm.orchestrator.token()));
+        all.addAll(List.of(
+                "--orchestrator",
+                farm.farm().orchestrator().target(),
+                "--token",
+                farm.farm().orchestrator().token()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), true, all.toArray(String[]::new));
@@ -212,7 +212,7 @@ class AdminCommandsIT {
     @Test
     void crashesRepairsAndARequeueAreShown() throws Exception {
         String crashed = submit("crashing", "crash", 5);
-        FarmChecks.awaitEnd(farm.jobs, crashed, Duration.ofSeconds(60));
+        FarmChecks.awaitEnd(farm.farm().jobs(), crashed, Duration.ofSeconds(60));
         Run crashes = run("crashes", "list", "--job", crashed);
         assertThat(crashes.exitCode()).isZero();
         assertThat(crashes.out()).contains("crash").contains("134").contains("aerender exited");
@@ -222,12 +222,14 @@ class AdminCommandsIT {
         assertThat(json.path("crashes").get(0).path("exit_code").asInt()).isEqualTo(134);
 
         String done = submit("requeued", "ok", 10);
-        assertThat(FarmChecks.awaitEnd(farm.jobs, done, Duration.ofSeconds(60)).getState())
+        assertThat(FarmChecks.awaitEnd(farm.farm().jobs(), done, Duration.ofSeconds(60))
+                        .getState())
                 .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         Run requeued = run("chunks", "requeue", done, "--frames", "0-4", "--yes");
         assertThat(requeued.exitCode()).as(requeued.err()).isZero();
         assertThat(requeued.out()).contains("0-4");
-        assertThat(FarmChecks.awaitEnd(farm.jobs, done, Duration.ofSeconds(60)).getState())
+        assertThat(FarmChecks.awaitEnd(farm.farm().jobs(), done, Duration.ofSeconds(60))
+                        .getState())
                 .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         Run repairs = run("repairs", "list", "--job", done);
         assertThat(repairs.exitCode()).isZero();
@@ -242,12 +244,17 @@ class AdminCommandsIT {
         Run unknown = run("jobs", "show", UUID.randomUUID().toString());
         assertThat(unknown.exitCode()).isEqualTo(3);
         assertThat(unknown.err()).contains("does not exist");
-        Run unreachable =
-                runBare("jobs", "list", "--orchestrator", "127.0.0.1:1", "--token", farm.orchestrator.token());
+        Run unreachable = runBare(
+                "jobs",
+                "list",
+                "--orchestrator",
+                "127.0.0.1:1",
+                "--token",
+                farm.farm().orchestrator().token());
         assertThat(unreachable.exitCode()).isEqualTo(4);
         assertThat(unreachable.err()).contains("cannot reach the orchestrator");
-        Run badToken =
-                runBare("nodes", "list", "--orchestrator", farm.orchestrator.target(), "--token", "x".repeat(40));
+        Run badToken = runBare(
+                "nodes", "list", "--orchestrator", farm.farm().orchestrator().target(), "--token", "x".repeat(40));
         assertThat(badToken.exitCode()).isEqualTo(5);
         Run usage = run("jobs", "priority", "only-one-argument");
         assertThat(usage.exitCode()).isEqualTo(2);
@@ -263,9 +270,9 @@ class AdminCommandsIT {
                 "db",
                 "status",
                 "--db-url",
-                postgres.config().jdbcUrl(),
+                farm.farm().databaseConfig().jdbcUrl(),
                 "--db-user",
-                postgres.config().user());
+                farm.farm().databaseConfig().user());
         assertThat(status.exitCode()).as(status.err()).isZero();
         assertThat(status.out())
                 .containsPattern("(?m)^render +005 +add repairs quarantine and assembly lease +success");
@@ -273,9 +280,9 @@ class AdminCommandsIT {
                                 "db",
                                 "status",
                                 "--db-url",
-                                postgres.config().jdbcUrl(),
+                                farm.farm().databaseConfig().jdbcUrl(),
                                 "--db-user",
-                                postgres.config().user(),
+                                farm.farm().databaseConfig().user(),
                                 "-o",
                                 "json")
                         .out())

@@ -14,6 +14,7 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Path;
 import java.time.Duration;

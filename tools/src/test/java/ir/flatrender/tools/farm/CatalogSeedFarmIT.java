@@ -4,39 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ir.flatrender.gateway.Gateway;
-import ir.flatrender.gateway.GatewayConfig;
-import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.migrations.ServiceRoles;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.node.engines.remotion.RemotionEngine;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.CatalogEntry;
 import ir.flatrender.proto.farm.v1.CatalogMedia;
 import ir.flatrender.proto.farm.v1.CatalogServiceGrpc;
 import ir.flatrender.proto.farm.v1.GetCatalogEntryRequest;
 import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
-import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.farm.testing.CommandRun;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingRemotion;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,104 +41,45 @@ import org.junit.jupiter.api.io.TempDir;
  * minutes; the whole pack's covers are TemplatePackFarmIT's.
  */
 class CatalogSeedFarmIT {
-    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
-            .toAbsolutePath()
-            .normalize();
-    private static final Path PACK = RUNNER.resolve("../../templates").normalize();
-    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
-            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
     private static final String TEMPLATE = "opener";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] MASTER_KEY = ir.flatrender.gateway.identity.SecretBox.generateKey();
 
+    /**
+     * The Remotion farm RemotionFarmIT shares (the same shape): this class's templates (opener,
+     * glitter-reveal) are none of its, and the gateway's sign-ups are new tenants.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.shared(FarmShape.remotionPair().withGateway());
 
     @TempDir
     static Path directory;
 
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
-    private static Gateway gateway;
-    private static ir.flatrender.migrations.Database gatewayDatabase;
-
     @BeforeAll
-    static void start() {
-        EngineSettings remotion = new EngineSettings(
-                Optional.empty(),
-                Optional.of(CHROMIUM),
-                Optional.of(RUNNER),
-                Optional.empty(),
-                Duration.ofSeconds(300));
-        assertThat(RemotionEngine.check(remotion))
-                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
-                .isEmpty();
-        assertThat(PACK.resolve("node_modules"))
-                .as("the pack's packages must be installed (npm ci in templates/)")
-                .isDirectory();
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
-        nodes = new TestingNodes();
-        nodes.start(orchestrator, "catalog-1", directory, 1, remotion);
-        nodes.start(orchestrator, "catalog-2", directory, 1, remotion);
-        String gatewayToken = orchestrator.enrollGateway("catalog-gateway");
-        ServiceRoles.ensureLogin(
-                postgres.database().dataSource(), ServiceRoles.GATEWAY, "catalog_gateway_login", "test password");
-        gatewayDatabase = ir.flatrender.migrations.Database.connect(
-                ServiceRoles.loginConfig(postgres.config(), "catalog_gateway_login", "test password"),
-                "catalog_gateway_login",
-                JSON);
-        gateway = Gateway.startMigrated(
-                GatewayConfig.builder(orchestrator.target(), gatewayToken, AccessTokens.generateKeys(), MASTER_KEY)
-                        .listen("127.0.0.1", 0)
-                        .build(),
-                gatewayDatabase,
-                JSON);
+    static void packInstalled() {
+        TestingRemotion.assertPackInstalled();
     }
 
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-            gatewayDatabase.close();
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run seed() {
+    private static CommandRun seed() {
         return seed(TEMPLATE);
     }
 
     /** {@code templates seed} of one folder of the pack against this farm, with more options. */
-    private static Run seed(String only, String... more) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static CommandRun seed(String only, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "templates",
                 "seed",
-                PACK.toString(),
+                TestingRemotion.PACK.toString(),
                 "--only",
                 only,
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
                 "--remotion-runner",
-                RUNNER.toString()));
+                TestingRemotion.RUNNER.toString()));
         args.addAll(List.of(more));
-        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        return farm.farm().flatrender(args.toArray(String[]::new));
     }
 
     private static byte[] blob(String sha256) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CatalogServiceGrpc.newBlockingStub(orchestrator.channel())
+        CatalogServiceGrpc.newBlockingStub(farm.farm().channel())
                 .withDeadlineAfter(60, TimeUnit.SECONDS)
                 .readCatalogMedia(
                         ReadCatalogMediaRequest.newBuilder().setSha256(sha256).build())
@@ -156,10 +87,13 @@ class CatalogSeedFarmIT {
         return bytes.toByteArray();
     }
 
+    /** The farm's renders of this class's template (the farm is shared: other classes render too). */
     private static long renders() {
-        return postgres.database()
+        return farm.farm()
                 .jdbi()
-                .withHandle(handle -> handle.createQuery("SELECT count(*) FROM render.render_jobs")
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT count(*) FROM render.render_jobs WHERE template_id = :template")
+                        .bind("template", TEMPLATE)
                         .mapTo(Long.class)
                         .one());
     }
@@ -167,10 +101,10 @@ class CatalogSeedFarmIT {
     @Test
     @DisplayName("issue 18 part 3: seed fills the catalog with farm-rendered covers and a 360p preview, once")
     void seedingRendersCoversAndAPreviewOnceAndTheGatewayServesThem() throws Exception {
-        Run first = seed();
+        CommandRun first = seed();
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).containsPattern(TEMPLATE + "\\s+version 1 pushed");
-        CatalogEntry entry = CatalogServiceGrpc.newBlockingStub(orchestrator.channel())
+        CatalogEntry entry = CatalogServiceGrpc.newBlockingStub(farm.farm().channel())
                 .getCatalogEntry(GetCatalogEntryRequest.newBuilder()
                         .setTemplateId(TEMPLATE)
                         .build());
@@ -214,7 +148,7 @@ class CatalogSeedFarmIT {
 
         // Seeding again: the sources are unchanged and the media there, so nothing is rendered.
         long before = renders();
-        Run again = seed();
+        CommandRun again = seed();
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         assertThat(again.out())
                 .containsPattern(TEMPLATE + "\\s+version 1 unchanged")
@@ -224,7 +158,7 @@ class CatalogSeedFarmIT {
         assertThat(renders()).isEqualTo(before);
 
         // The gateway serves the cover's bytes as the farm stores them, to anyone.
-        GatewayClient client = new GatewayClient(gateway.port());
+        GatewayClient client = new GatewayClient(farm.farm().gatewayPort());
         GatewayClient.Answer detail = client.get("/v1/catalog/templates/" + TEMPLATE, null);
         assertThat(detail.status()).as(detail.toString()).isEqualTo(200);
         JsonNode wide = detail.body().path("aspects").get(0);
@@ -248,9 +182,9 @@ class CatalogSeedFarmIT {
     @Test
     @DisplayName("issue 18 case 5: a logo uploaded through the gateway is stored and drawn by GlitterReveal")
     void aLogoUploadedThroughTheGatewayIsDrawnByGlitterReveal() throws Exception {
-        Run pushed = seed("glitter-reveal", "--no-media");
+        CommandRun pushed = seed("glitter-reveal", "--no-media");
         assertThat(pushed.exitCode()).as(pushed.out() + pushed.err()).isZero();
-        GatewayClient client = new GatewayClient(gateway.port());
+        GatewayClient client = new GatewayClient(farm.farm().gatewayPort());
         GatewayClient.Answer signedUp = client.post(
                 "/v1/auth/signup",
                 null,

@@ -16,6 +16,7 @@ import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.templates.TemplateClient;

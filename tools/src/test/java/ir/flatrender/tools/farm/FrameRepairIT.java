@@ -2,10 +2,11 @@ package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import ir.flatrender.tools.jobs.JobClient;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,26 +34,20 @@ class FrameRepairIT {
     private static final int FRAMES = 15;
     private static final int CHUNK = 5;
 
+    /** A farm of its own: its tests change stored segments. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.aeCard("ae-1"));
 
     @TempDir
     static Path directory;
 
-    private static AeFarm farm;
     private static JobClient jobs;
     private static Jdbi jdbi;
 
     @BeforeAll
     static void start() throws Exception {
-        farm = AeFarm.start(postgres.database(), directory, List.of("ae-1"), config -> config);
-        jobs = farm.jobs;
-        jdbi = farm.jdbi;
-    }
-
-    @AfterAll
-    static void stop() {
-        farm.close();
+        jobs = farm.farm().jobs();
+        jdbi = farm.farm().jdbi();
     }
 
     /** The accepted segment of the job's chunk {@code seq}: its blob file and row. */
@@ -70,7 +64,7 @@ class FrameRepairIT {
     }
 
     private static Path file(Map<String, Object> segment) {
-        return farm.orchestrator.dataDirectory().resolve("blobs").resolve((String) segment.get("blob_key"));
+        return farm.farm().orchestrator().dataDirectory().resolve("blobs").resolve((String) segment.get("blob_key"));
     }
 
     private static Job awaitDone(String jobId, int chunks) {

@@ -17,6 +17,7 @@ import ir.flatrender.node.engines.EngineSettings;
 import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

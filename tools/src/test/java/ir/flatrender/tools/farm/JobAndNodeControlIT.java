@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.proto.farm.v1.Chunk;
 import ir.flatrender.proto.farm.v1.ChunkState;
@@ -13,6 +12,9 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,28 +38,22 @@ class JobAndNodeControlIT {
     private static final int FRAMES = 30;
     private static final int CHUNK = 5;
 
+    /** A farm of its own: its tests pause, cancel, drain and disable. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.aeCard("ae-1", "ae-2"));
 
     @TempDir
     static Path directory;
 
-    private static AeFarm farm;
     private static JobClient jobs;
     private static AdminClient admin;
     private static Jdbi jdbi;
 
     @BeforeAll
     static void start() throws Exception {
-        farm = AeFarm.start(postgres.database(), directory, List.of("ae-1", "ae-2"), config -> config);
-        jobs = farm.jobs;
-        admin = farm.admin;
-        jdbi = farm.jdbi;
-    }
-
-    @AfterAll
-    static void stop() {
-        farm.close();
+        jobs = farm.farm().jobs();
+        admin = farm.farm().admin();
+        jdbi = farm.farm().jdbi();
     }
 
     private static String submit(String title, int frames) {

@@ -2,7 +2,6 @@ package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.node.engines.aftereffects.FakeAerender;
 import ir.flatrender.proto.farm.v1.Chunk;
 import ir.flatrender.proto.farm.v1.ChunkState;
@@ -10,6 +9,9 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,25 +28,32 @@ import org.junit.jupiter.api.io.TempDir;
  * node started again is taken back online.
  */
 class NodeKilledIT {
+    /** A farm of its own, its nodes JVMs of their own: one is killed. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.aeCard());
 
     @TempDir
     static Path directory;
 
-    private static AeFarm farm;
     private static NodeProcess first;
     private static NodeProcess second;
 
     @BeforeAll
     static void start() throws Exception {
-        farm = AeFarm.start(postgres.database(), directory, List.of(), config -> config);
         List<String> engine =
                 List.of("--aerender", FakeAerender.install(directory).toString(), "--slots", "1");
         first = new NodeProcess(
-                farm.orchestrator.target(), farm.orchestrator.enrollNode("ae-1"), "ae-1", directory, engine);
+                farm.farm().orchestrator().target(),
+                farm.farm().orchestrator().enrollNode("ae-1"),
+                "ae-1",
+                directory,
+                engine);
         second = new NodeProcess(
-                farm.orchestrator.target(), farm.orchestrator.enrollNode("ae-2"), "ae-2", directory, engine);
+                farm.farm().orchestrator().target(),
+                farm.farm().orchestrator().enrollNode("ae-2"),
+                "ae-2",
+                directory,
+                engine);
         first.start();
         second.start();
         awaitOnline(2);
@@ -57,15 +66,12 @@ class NodeKilledIT {
                 node.close();
             }
         }
-        if (farm != null) {
-            farm.close();
-        }
     }
 
     private static void awaitOnline(int nodes) {
         TestingNodes.eventually(
                 Duration.ofSeconds(60),
-                () -> assertThat(farm.admin.list(List.of()).stream()
+                () -> assertThat(farm.farm().admin().list(List.of()).stream()
                                 .filter(n -> n.getState() == NodeState.NODE_STATE_ONLINE && n.getConnected()))
                         .hasSize(nodes));
     }
@@ -73,9 +79,9 @@ class NodeKilledIT {
     @Test
     void aNodeKilledMidChunkLosesNothing() throws Exception {
         SubmitJobRequest request = FarmChecks.slowAeJob(30, 5, "killed");
-        String jobId = farm.jobs.submit(request).getJob().getId();
+        String jobId = farm.farm().jobs().submit(request).getJob().getId();
         Job running = FarmChecks.await(
-                farm.jobs,
+                farm.farm().jobs(),
                 jobId,
                 job -> job.getChunksList().stream()
                                 .filter(c -> c.getState() == ChunkState.CHUNK_STATE_RUNNING)
@@ -92,21 +98,21 @@ class NodeKilledIT {
 
         first.kill();
 
-        Job finished = FarmChecks.awaitEnd(farm.jobs, jobId, Duration.ofSeconds(90));
+        Job finished = FarmChecks.awaitEnd(farm.farm().jobs(), jobId, Duration.ofSeconds(90));
         assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(finished.getExport().getFrameCount()).isEqualTo(30);
-        FarmChecks.assertEachChunkAcceptedOnce(farm.jdbi, jobId, 6);
+        FarmChecks.assertEachChunkAcceptedOnce(farm.farm().jdbi(), jobId, 6);
         // Issue 17, case 1: the attempt lost with its node is a failed attempt on record.
-        assertThat(FarmChecks.crashes(farm.jdbi, jobId)).containsExactly("ae-1 node_lost");
-        Chunk redone = farm.jobs.get(jobId, true).getChunksList().stream()
+        assertThat(FarmChecks.crashes(farm.farm().jdbi(), jobId)).containsExactly("ae-1 node_lost");
+        Chunk redone = farm.farm().jobs().get(jobId, true).getChunksList().stream()
                 .filter(c -> c.getId().equals(lost.getId()))
                 .findFirst()
                 .orElseThrow();
         assertThat(redone.getNodeName()).isEqualTo("ae-2");
         assertThat(redone.getAttempt()).isEqualTo(lost.getAttempt() + 1);
-        assertThat(FarmChecks.repairs(farm.jdbi, jobId)).isEmpty();
-        assertThat(farm.admin.get("ae-1").getState()).isEqualTo(NodeState.NODE_STATE_OFFLINE);
-        FarmChecks.assertSameFramesAsCleanRun(farm.jobs, jobId, request, directory);
+        assertThat(FarmChecks.repairs(farm.farm().jdbi(), jobId)).isEmpty();
+        assertThat(farm.farm().admin().get("ae-1").getState()).isEqualTo(NodeState.NODE_STATE_OFFLINE);
+        FarmChecks.assertSameFramesAsCleanRun(farm.farm().jobs(), jobId, request, directory);
 
         first.start();
         awaitOnline(2);

@@ -22,6 +22,7 @@ import ir.flatrender.gateway.webhooks.WebhookSignature;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.zarinpal.ZarinPalEmulator;
 import java.io.IOException;
 import java.net.URI;

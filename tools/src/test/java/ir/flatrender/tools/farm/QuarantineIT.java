@@ -3,7 +3,6 @@ package ir.flatrender.tools.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Value;
-import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.health.HealthConfig;
 import ir.flatrender.orchestrator.health.QuarantinePolicy;
 import ir.flatrender.proto.farm.v1.Job;
@@ -12,17 +11,18 @@ import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node whose After Effects crashes on every job (a machine fault: the fake aerender crashes
@@ -30,34 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
  * health-check render, and once the fault is fixed passes the next and takes work again.
  */
 class QuarantineIT {
+    /** A farm of its own: its node is quarantined. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(
+            FarmShape.aeCard("ae-1"),
+            config -> config.health(HealthConfig.defaults()
+                    .withQuarantine(new QuarantinePolicy(
+                            2, 2, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(5)))));
 
-    @TempDir
-    static Path directory;
-
-    private static AeFarm farm;
     private static JobClient jobs;
     private static AdminClient admin;
     private static Jdbi jdbi;
 
     @BeforeAll
     static void start() throws Exception {
-        farm = AeFarm.start(
-                postgres.database(),
-                directory,
-                List.of("ae-1"),
-                config -> config.health(HealthConfig.defaults()
-                        .withQuarantine(new QuarantinePolicy(
-                                2, 2, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(5)))));
-        jobs = farm.jobs;
-        admin = farm.admin;
-        jdbi = farm.jdbi;
-    }
-
-    @AfterAll
-    static void stop() {
-        farm.close();
+        jobs = farm.farm().jobs();
+        admin = farm.farm().admin();
+        jdbi = farm.farm().jdbi();
     }
 
     private static SubmitJobRequest job(String title, String mode) {
@@ -78,7 +67,7 @@ class QuarantineIT {
         assertThat(FarmChecks.awaitEnd(jobs, good, Duration.ofSeconds(60)).getState())
                 .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         // The fake aerender crashes while this file is there (a broken GPU, say).
-        Path fault = Files.createFile(directory.resolve("fault"));
+        Path fault = Files.createFile(farm.farm().directory().resolve("fault"));
         String crashing = "faulty";
         for (String title : List.of("first", "second")) {
             String jobId = jobs.submit(job(title, crashing)).getJob().getId();

@@ -6,10 +6,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.node.engines.remotion.RemotionEngine;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Chunk;
 import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.FrameRange;
@@ -18,15 +14,17 @@ import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
-import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.VideoFrames;
 import ir.flatrender.tools.admin.AdminClient;
+import ir.flatrender.tools.farm.testing.CommandRun;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.NodeEngine;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingRemotion;
 import ir.flatrender.tools.jobs.JobClient;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +32,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,78 +47,39 @@ import org.junit.jupiter.api.io.TempDir;
  * packages they fail, saying what to install (.ci/run installs both).
  */
 class RemotionFarmIT {
-    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
-            .toAbsolutePath()
-            .normalize();
-    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
-            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
+    private static final Path RUNNER = TestingRemotion.RUNNER;
     private static final Path EXAMPLE = RUNNER.resolve("examples/promo");
     private static final Path HELLO_WORLD =
             Path.of("src/test/resources/templates/hello-world").toAbsolutePath();
     private static final int SIZE = 1080;
     private static final int FRAMES = 60;
 
+    /**
+     * The Remotion farm CatalogSeedFarmIT shares (the same shape): its templates are other
+     * templates, and what this class drains it enables again.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.shared(FarmShape.remotionPair().withGateway());
 
     @TempDir
     static Path directory;
 
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
     private static JobClient jobs;
-    private static EngineSettings remotion;
 
     @BeforeAll
     static void start() {
-        remotion = new EngineSettings(
-                Optional.empty(),
-                Optional.of(CHROMIUM),
-                Optional.of(RUNNER),
-                Optional.empty(),
-                Duration.ofSeconds(120));
-        assertThat(RemotionEngine.check(remotion))
-                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
-                .isEmpty();
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
-        nodes = new TestingNodes();
-        nodes.start(orchestrator, "remotion-1", directory, 1, remotion);
-        nodes.start(orchestrator, "remotion-2", directory, 1, remotion);
-        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
+        jobs = farm.farm().jobs();
     }
 
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run push() {
+    private static CommandRun push() {
         return push(EXAMPLE);
     }
 
-    private static Run push(Path template, String... options) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> arguments = new ArrayList<>(List.of(
-                "templates",
-                "push",
-                template.toString(),
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "--remotion-runner",
-                RUNNER.toString()));
+    private static CommandRun push(Path template, String... options) {
+        List<String> arguments = new ArrayList<>(
+                List.of("templates", "push", template.toString(), "--remotion-runner", RUNNER.toString()));
         arguments.addAll(List.of(options));
-        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, arguments.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        return farm.farm().flatrender(arguments.toArray(String[]::new));
     }
 
     @Test
@@ -147,7 +104,7 @@ class RemotionFarmIT {
                         .replace("\"durationInFrames\": 90", "\"durationInFrames\": 120")
                         .replace("\"composition\": \"Promo-9x16\"", "\"composition\": \"Promo-Story\""));
 
-        Run pushed = push(copy);
+        CommandRun pushed = push(copy);
 
         assertThat(pushed.exitCode()).isNotZero();
         assertThat(pushed.err())
@@ -178,10 +135,13 @@ class RemotionFarmIT {
                         .replace("\"entry\": \"src/index.ts\"", "\"entry\": \"src/index.ts\", \"webgl\": true"));
         assertThat(push(copy).exitCode()).isZero();
         assertThat(push().exitCode()).isZero();
-        AdminClient admin = new AdminClient(orchestrator.channel(), Duration.ofSeconds(30));
+        AdminClient admin = farm.farm().admin();
         // EGL needs a GPU driver this machine lacks: that node's probe finds no WebGL.
-        ir.flatrender.node.RenderNode noGl =
-                nodes.start(orchestrator, "remotion-nogl", directory, 1, remotion.withGl("egl"));
+        ir.flatrender.node.RenderNode noGl = farm.farm()
+                .startNode(
+                        "remotion-nogl",
+                        1,
+                        farm.farm().engines(NodeEngine.REMOTION).withGl("egl"));
         try {
             Map<String, List<String>> capabilities = admin.list(List.of()).stream()
                     .collect(java.util.stream.Collectors.toMap(Node::getName, Node::getCapabilitiesList));
@@ -233,13 +193,8 @@ class RemotionFarmIT {
                 .build();
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        java.util.List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--orchestrator", orchestrator.target(), "--token", orchestrator.token()));
-        int code = FlatRender.run(new PrintWriter(out), new PrintWriter(err), false, all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun cli(String... args) {
+        return farm.farm().flatrender(args);
     }
 
     @Test
@@ -247,7 +202,8 @@ class RemotionFarmIT {
     void templatesCheckRendersEveryAspectAndPrintsItsFigures() throws Exception {
         assertThat(push().exitCode()).isZero();
 
-        Run checked = cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "10", "-o", "json");
+        CommandRun checked =
+                cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "10", "-o", "json");
 
         assertThat(checked.exitCode()).as(checked.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode report =
@@ -263,7 +219,8 @@ class RemotionFarmIT {
                     .isCloseTo(10 / row.path("seconds").asDouble(), org.assertj.core.data.Offset.offset(0.05));
         }
 
-        Run table = cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "5", "--aspect", "1:1");
+        CommandRun table =
+                cli("templates", "check", "remotion-promo", "--tier", "360p", "--frames", "5", "--aspect", "1:1");
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out())
                 .contains("TEMPLATE")
@@ -271,21 +228,21 @@ class RemotionFarmIT {
                 .contains("1:1")
                 .doesNotContain("9:16");
 
-        Run unknown = cli("templates", "check", "no-such-template");
+        CommandRun unknown = cli("templates", "check", "no-such-template");
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.err()).contains("no template no-such-template");
     }
 
     @Test
     void twoNodesRenderWhatRemotionRendersInOneProcess() throws Exception {
-        Run pushed = push();
+        CommandRun pushed = push();
         assertThat(pushed.exitCode()).as(pushed.err()).isZero();
         // Pushed here or by a test before this one (the tests share the farm, in no set order).
         assertThat(pushed.out())
                 .contains("bundled")
                 .containsPattern("template remotion-promo version 1 (pushed|unchanged)");
         // Bundled again from the same sources, it is the same version.
-        Run again = push();
+        CommandRun again = push();
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("template remotion-promo version 1 unchanged");
 
@@ -367,7 +324,7 @@ class RemotionFarmIT {
     @DisplayName("issue 18 case 6: a stock Remotion project is pushed as it is and its camelCase props are bound")
     void aStockRemotionProjectIsPushedAsItIsAndItsPropsAreBound() throws Exception {
         Path cache = directory.resolve("dependency-cache");
-        Run pushed = push(HELLO_WORLD, "--dependency-cache", cache.toString());
+        CommandRun pushed = push(HELLO_WORLD, "--dependency-cache", cache.toString());
         assertThat(pushed.exitCode()).as(pushed.err()).isZero();
         assertThat(pushed.out())
                 // Its own lockfile installed, and its own bundler (the runner's would bundle the
@@ -380,7 +337,7 @@ class RemotionFarmIT {
                 .contains("\"setOverwriteOutput\"")
                 .contains("template hello-world version 1 pushed");
         // The same lockfile again: installed once, reused.
-        Run again = push(HELLO_WORLD, "--dependency-cache", cache.toString());
+        CommandRun again = push(HELLO_WORLD, "--dependency-cache", cache.toString());
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("dependencies: cached").contains("template hello-world version 1 unchanged");
 
@@ -407,28 +364,13 @@ class RemotionFarmIT {
         assertThat(redPixels(stock, 760, 940)).isZero();
 
         // A tier past the composition's 1920x1080 is rendered, and said to be an upscale.
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FlatRender.run(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                false,
-                "submit",
-                "--template",
-                "hello-world",
-                "--tier",
-                "1440p",
-                "--frames",
-                "0-29",
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token());
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(err.toString())
+        CommandRun submitted =
+                farm.farm().flatrender("submit", "--template", "hello-world", "--tier", "1440p", "--frames", "0-29");
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        assertThat(submitted.err())
                 .contains("warning: tier 1440p upscales: the template's 16:9 is drawn at 1920x1080 and scaled up to"
                         + " 2560x1440");
-        String id = out.toString().split(" ")[1];
+        String id = submitted.out().split(" ")[1];
         Job finished = jobs.follow(id, progress -> {});
         assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(finished.getWarningsList()).singleElement().asString().startsWith("tier 1440p upscales");
@@ -436,7 +378,7 @@ class RemotionFarmIT {
 
     private static BufferedImage helloWorldSnapshot(Struct bindings) throws Exception {
         ir.flatrender.proto.farm.v1.Snapshot snapshot = ir.flatrender.proto.farm.v1.JobServiceGrpc.newBlockingStub(
-                        orchestrator.channel())
+                        farm.farm().channel())
                 .withDeadlineAfter(5, java.util.concurrent.TimeUnit.MINUTES)
                 .renderSnapshot(ir.flatrender.proto.farm.v1.RenderSnapshotRequest.newBuilder()
                         .setTemplateId("hello-world")
@@ -499,7 +441,7 @@ class RemotionFarmIT {
                 "--out",
                 out.toString(),
                 "--browser",
-                CHROMIUM.toString());
+                TestingRemotion.CHROMIUM.toString());
         List<Path> files;
         try (Stream<Path> listing = Files.list(out)) {
             files = listing.sorted(Comparator.comparingInt(RemotionFarmIT::frameNumber))

@@ -4,26 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.node.engines.aftereffects.FakeAerender;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.NodeEngine;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failed chunks on the farm: every failure recorded with its node, a retry going to another
@@ -31,39 +28,28 @@ import org.junit.jupiter.api.io.TempDir;
  * with that reason instead of waiting for ever.
  */
 class RetriesIT {
+    /**
+     * A farm of its own: its crashes block nodes off jobs. A node without After Effects can never
+     * take these chunks, so it does not count.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.aeCard()
+            .withNode("timeline-only", NodeEngine.TIMELINE, 1)
+            .withNode("ae-1", NodeEngine.FAKE_AFTER_EFFECTS, 1)
+            .withNode("ae-2", NodeEngine.FAKE_AFTER_EFFECTS, 1));
 
-    @TempDir
-    static Path directory;
-
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
     private static JobClient jobs;
 
     @BeforeAll
-    static void start() throws Exception {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
-        orchestrator.installTestTemplate("ae-card", List.of("template.json", "card.aep"));
-        EngineSettings afterEffects = EngineSettings.timelineOnly().withAerender(FakeAerender.install(directory));
-        nodes = new TestingNodes();
-        // A node without After Effects can never take these chunks, so it does not count.
-        nodes.start(orchestrator, "timeline-only", directory, 1, EngineSettings.timelineOnly());
-        nodes.start(orchestrator, "ae-1", directory, 1, afterEffects);
-        nodes.start(orchestrator, "ae-2", directory, 1, afterEffects);
-        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        orchestrator.close();
+    static void start() {
+        jobs = farm.farm().jobs();
     }
 
     @Test
     void everyNodesResourcesAreSampledIntoTheHealthHistory() {
         TestingNodes.eventually(Duration.ofSeconds(15), () -> {
-            List<String> sampled = postgres.database()
+            List<String> sampled = farm.farm()
+                    .database()
                     .jdbi()
                     .withHandle(h -> h.createQuery("""
                                     SELECT DISTINCT n.name FROM render.node_health_logs l
@@ -94,7 +80,8 @@ class RetriesIT {
     }
 
     private static List<String> crashRows(String jobId) {
-        return postgres.database()
+        return farm.farm()
+                .database()
                 .jdbi()
                 .withHandle(h -> h.createQuery("""
                                 SELECT n.name || ' ' || c.attempt || ' ' || c.kind || ' ' || c.exit_code || ' '
@@ -108,7 +95,8 @@ class RetriesIT {
     }
 
     private static List<String> nodeStates() {
-        return postgres.database()
+        return farm.farm()
+                .database()
                 .jdbi()
                 .withHandle(h -> h.createQuery("""
                                 SELECT name || ' ' || state FROM render.nodes WHERE name LIKE 'ae-%' ORDER BY name
@@ -134,7 +122,8 @@ class RetriesIT {
         assertThat(crashes.get(1)).endsWith(" 2 crash 134 true");
         assertThat(crashes.get(0).split(" ")[0]).isNotEqualTo(crashes.get(1).split(" ")[0]);
         assertThat(crashes).noneMatch(line -> line.startsWith("timeline-only"));
-        List<String> blocked = postgres.database()
+        List<String> blocked = farm.farm()
+                .database()
                 .jdbi()
                 .withHandle(h -> h.createQuery("""
                                 SELECT n.name FROM render.job_node_blocks b JOIN render.nodes n ON n.id = b.node_id

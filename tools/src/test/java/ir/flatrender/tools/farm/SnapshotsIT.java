@@ -7,61 +7,42 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.NodeEngine;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import ir.flatrender.tools.jobs.JobClient;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Stills for previews: cached by what changes their pixels, and ahead of queued video work. */
 class SnapshotsIT {
+    /**
+     * A farm of its own: one node with one slot, so that a long job occupies every slot there is,
+     * and the snapshot rows counted here are this class's only.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
-
-    @TempDir
-    static Path directory;
-
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
-
-    @BeforeAll
-    static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
-        nodes = new TestingNodes();
-        // One node with one slot: a long job occupies every slot there is.
-        nodes.start(orchestrator, "only-node", directory, 1, EngineSettings.timelineOnly());
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        orchestrator.close();
-    }
+    static final TestingFarm farm =
+            TestingFarm.own(FarmShape.empty().withSamples().withNode("only-node", NodeEngine.TIMELINE, 1));
 
     private static Snapshot snapshot(String accent, int frame) {
         return snapshot(accent, frame, Duration.ofSeconds(60));
     }
 
     private static Snapshot snapshot(String accent, int frame, Duration deadline) {
-        return JobServiceGrpc.newBlockingStub(orchestrator.channel())
+        return JobServiceGrpc.newBlockingStub(farm.farm().channel())
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .renderSnapshot(RenderSnapshotRequest.newBuilder()
                         .setTemplateId("sample-promo")
@@ -79,7 +60,7 @@ class SnapshotsIT {
     }
 
     private static int snapshotJobs() {
-        return postgres.database()
+        return farm.farm()
                 .jdbi()
                 .withHandle(h -> h.createQuery("SELECT count(*) FROM render.render_jobs WHERE kind = 'snapshot'")
                         .mapTo(Integer.class)
@@ -121,7 +102,7 @@ class SnapshotsIT {
 
     @Test
     void aSnapshotJumpsAheadOfALongRender() throws Exception {
-        JobClient jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
+        JobClient jobs = farm.farm().jobs();
         Job longJob = jobs.submit(SubmitJobRequest.newBuilder()
                         .setTemplateId("sample-promo")
                         .setAspect("16:9")
@@ -142,14 +123,14 @@ class SnapshotsIT {
         Snapshot snapshot = snapshot("#00aa00", 10);
         assertThat(snapshot.getCached()).isFalse();
 
-        List<Timestamp> longChunksAssigned = postgres.database()
+        List<Timestamp> longChunksAssigned = farm.farm()
                 .jdbi()
                 .withHandle(h -> h.createQuery(
                                 "SELECT assigned_at FROM render.frame_jobs WHERE job_id = :id AND assigned_at IS NOT NULL")
                         .bind("id", java.util.UUID.fromString(longJob.getId()))
                         .mapTo(Timestamp.class)
                         .list());
-        Timestamp snapshotAssigned = postgres.database()
+        Timestamp snapshotAssigned = farm.farm()
                 .jdbi()
                 .withHandle(h -> h.createQuery("""
                                 SELECT f.assigned_at FROM render.frame_jobs f JOIN render.render_jobs j ON j.id = f.job_id

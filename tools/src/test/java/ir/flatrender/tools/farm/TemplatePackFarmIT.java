@@ -10,12 +10,8 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.node.engines.remotion.RemotionEngine;
 import ir.flatrender.orchestrator.jobs.EncoderSettings;
 import ir.flatrender.orchestrator.jobs.Tiers;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Chunk;
 import ir.flatrender.proto.farm.v1.ChunkTask;
 import ir.flatrender.proto.farm.v1.FrameRange;
@@ -26,10 +22,12 @@ import ir.flatrender.proto.farm.v1.RenderSnapshotRequest;
 import ir.flatrender.proto.farm.v1.Snapshot;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.Template;
-import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.farm.testing.CommandRun;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
+import ir.flatrender.tools.farm.testing.TestingRemotion;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.templates.TemplateClient;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -38,8 +36,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +48,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,7 +55,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -82,12 +76,8 @@ import org.junit.jupiter.api.io.TempDir;
 // check the versions the seed made.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TemplatePackFarmIT {
-    private static final Path RUNNER = Path.of(System.getProperty("flatrender.remotion.runner", "../node/remotion"))
-            .toAbsolutePath()
-            .normalize();
-    private static final Path PACK = RUNNER.resolve("../../templates").normalize();
-    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("FLATRENDER_CHROMIUM"))
-            .orElse(RemotionEngine.DEFAULT_CHROMIUM.toString()));
+    private static final Path RUNNER = TestingRemotion.RUNNER;
+    private static final Path PACK = TestingRemotion.PACK;
     private static final Path STILLS = Path.of("target", "template-pack").toAbsolutePath();
     private static final List<String> TEMPLATES = List.of(
             "birthday-3d",
@@ -138,73 +128,40 @@ class TemplatePackFarmIT {
             Map.entry("birthday-3d", new double[] {0.15, 0.68, 0.7, 0.14}),
             Map.entry("promo-3d", new double[] {0.1, 0.6, 0.8, 0.2}));
 
+    /**
+     * A Remotion farm of this class's own: what it checks is the pack seeded into an empty catalog
+     * (every template's version 1 pushed here), which CatalogSeedFarmIT's opener and
+     * glitter-reveal on the shared farm would have made already.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.own(FarmShape.remotionPair());
 
     @TempDir
     static Path directory;
 
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
-    private static Run seeded;
+    private static CommandRun seeded;
 
     @BeforeAll
     static void start() throws IOException {
-        EngineSettings remotion = new EngineSettings(
-                Optional.empty(),
-                Optional.of(CHROMIUM),
-                Optional.of(RUNNER),
-                Optional.empty(),
-                Duration.ofSeconds(300));
-        assertThat(RemotionEngine.check(remotion))
-                .as("Remotion must be able to run here (apt-get install chromium; npm ci in node/remotion)")
-                .isEmpty();
-        assertThat(PACK.resolve("node_modules"))
-                .as("the pack's packages must be installed (npm ci in templates/)")
-                .isDirectory();
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config);
-        nodes = new TestingNodes();
-        nodes.start(orchestrator, "pack-1", directory, 1, remotion);
-        nodes.start(orchestrator, "pack-2", directory, 1, remotion);
+        TestingRemotion.assertPackInstalled();
         seeded = seed(PACK);
         Files.createDirectories(STILLS);
     }
 
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run seed(Path pack) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = FlatRender.run(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                false,
-                "templates",
-                "seed",
-                pack.toString(),
-                "--orchestrator",
-                orchestrator.target(),
-                "--token",
-                orchestrator.token(),
-                "--remotion-runner",
-                RUNNER.toString(),
-                // The catalog's covers and previews are CatalogSeedFarmIT's (one template): here only pushes.
-                "--no-media");
-        return new Run(code, out.toString(), err.toString());
+    private static CommandRun seed(Path pack) {
+        return farm.farm()
+                .flatrender(
+                        "templates",
+                        "seed",
+                        pack.toString(),
+                        "--remotion-runner",
+                        RUNNER.toString(),
+                        // The catalog's covers and previews are CatalogSeedFarmIT's (one template): here only pushes.
+                        "--no-media");
     }
 
     private static Template current(String id) {
-        return new TemplateClient(orchestrator.channel(), Duration.ofSeconds(30)).get(id, 0);
+        return farm.farm().templates().get(id, 0);
     }
 
     @Test
@@ -222,7 +179,7 @@ class TemplatePackFarmIT {
         }
         assertThat(seeded.out()).contains(TEMPLATES.size() + " package(s), 0 failed");
 
-        Run again = seed(PACK);
+        CommandRun again = seed(PACK);
         assertThat(again.exitCode()).as(again.err()).isZero();
         for (String id : TEMPLATES) {
             assertThat(again.out()).containsPattern(id + "\\s+version 1 unchanged");
@@ -246,13 +203,13 @@ class TemplatePackFarmIT {
         Files.copy(PACK.resolve("package-lock.json"), pack.resolve("package-lock.json"));
         Files.createSymbolicLink(pack.resolve("node_modules"), PACK.resolve("node_modules"));
 
-        Run same = seed(pack);
+        CommandRun same = seed(pack);
         assertThat(same.exitCode()).as(same.err()).isZero();
         assertThat(same.out()).containsPattern("sale-promo\\s+version 1 unchanged");
 
         Path palette = pack.resolve("shared/src/palette.ts");
         Files.writeString(palette, Files.readString(palette) + "// a change\n");
-        Run changed = seed(pack);
+        CommandRun changed = seed(pack);
         assertThat(changed.exitCode()).as(changed.err()).isZero();
         assertThat(changed.out()).contains("bundled").containsPattern("sale-promo\\s+version 2 pushed");
         assertThat(current("sale-promo").getVersion()).isEqualTo(2);
@@ -423,7 +380,7 @@ class TemplatePackFarmIT {
         still.bindings()
                 .forEach((name, value) -> bindings.putFields(
                         name, Value.newBuilder().setStringValue(value).build()));
-        Snapshot snapshot = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+        Snapshot snapshot = JobServiceGrpc.newBlockingStub(farm.farm().channel())
                 .withDeadlineAfter(5, TimeUnit.MINUTES)
                 .renderSnapshot(RenderSnapshotRequest.newBuilder()
                         .setTemplateId(still.template())
@@ -571,7 +528,7 @@ class TemplatePackFarmIT {
                 new Video("glitter-reveal", "1:1", Map.of("logo", greenLogo()), 0, 149),
                 new Video("nowruz-greeting", "9:16", Map.of(), 0, 149),
                 new Video("nowruz-3d", "16:9", Map.of(), NOWRUZ_3D_FIRST, NOWRUZ_3D_LAST));
-        JobClient jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
+        JobClient jobs = farm.farm().jobs();
         // All four go to the farm at once; the references are rendered while it works.
         Map<Video, Job> submitted = new LinkedHashMap<>();
         for (Video video : videos) {
@@ -671,7 +628,7 @@ class TemplatePackFarmIT {
             }
             // Which node takes which chunk is the scheduler's choice (a node busy with a job's
             // sound may leave it all the frames); over the four jobs both nodes rendered frames.
-            assertThat(renderedOn).containsExactlyInAnyOrder("pack-1", "pack-2");
+            assertThat(renderedOn).containsExactlyInAnyOrder("remotion-1", "remotion-2");
         } finally {
             System.out.print(figures);
             Files.writeString(STILLS.resolve("fidelity.txt"), figures.toString());
@@ -721,7 +678,7 @@ class TemplatePackFarmIT {
                 "--out",
                 out.toString(),
                 "--browser",
-                CHROMIUM.toString());
+                TestingRemotion.CHROMIUM.toString());
         // frames.mjs names frames element-<n>.png, n zero-padded to the digits of the last frame.
         String pattern = "element-%0" + Integer.toString(video.last()).length() + "d.png";
         List<byte[]> scaled = frames.scaledFrames(out, pattern, video.first(), width, height);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ir.flatrender.media.ffmpeg.MediaInfo;
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.AudioTrack;
 import ir.flatrender.proto.farm.v1.Export;
 import ir.flatrender.proto.farm.v1.FrameRange;
@@ -14,13 +11,12 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.VideoFrames;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import ir.flatrender.tools.jobs.JobClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,30 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Several tiers from one render, and sound mixed in at assembly. */
 class TiersAndAudioIT {
+    /** The timeline farm TinyJobsIT shares: each job here is its own. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.shared(FarmShape.timelinePair());
 
     @TempDir
     static Path directory;
 
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
     private static JobClient jobs;
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
-        orchestrator.installTestTemplate("chime-card", List.of("template.json", "chime.wav"));
-        nodes = new TestingNodes();
-        nodes.start(orchestrator, "node-a", directory, 1, EngineSettings.timelineOnly());
-        nodes.start(orchestrator, "node-b", directory, 1, EngineSettings.timelineOnly());
-        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        orchestrator.close();
+        jobs = farm.farm().jobs();
     }
 
     private static Job finish(SubmitJobRequest request) {

@@ -2,51 +2,34 @@ package ir.flatrender.tools.farm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ir.flatrender.migrations.testing.TestingPostgres;
-import ir.flatrender.node.engines.EngineSettings;
-import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Export;
 import ir.flatrender.proto.farm.v1.FrameRange;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
+import ir.flatrender.tools.farm.testing.FarmShape;
+import ir.flatrender.tools.farm.testing.TestingFarm;
 import ir.flatrender.tools.jobs.JobClient;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.time.Duration;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 17, case 3: a job of any length from one frame is assembled, thumbnail and all. */
 class TinyJobsIT {
+    /** The timeline farm TiersAndAudioIT shares: each job here is its own. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingFarm farm = TestingFarm.shared(FarmShape.timelinePair());
 
-    @TempDir
-    static Path directory;
-
-    private static TestingOrchestrator orchestrator;
-    private static TestingNodes nodes;
     private static JobClient jobs;
 
     @BeforeAll
     static void start() {
-        orchestrator = TestingOrchestrator.start(postgres.database(), config -> config.installSamples(true));
-        nodes = new TestingNodes();
-        nodes.start(orchestrator, "tiny-node", directory, 1, EngineSettings.timelineOnly());
-        jobs = new JobClient(orchestrator.channel(), Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-        orchestrator.close();
+        jobs = farm.farm().jobs();
     }
 
     @ParameterizedTest(name = "case 3: a {0}-frame job succeeds with its thumbnail")

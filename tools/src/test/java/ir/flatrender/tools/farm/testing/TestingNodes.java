@@ -1,4 +1,4 @@
-package ir.flatrender.tools.farm;
+package ir.flatrender.tools.farm.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.node.NodeConfig;
@@ -17,16 +17,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /** Render nodes for a test, connected to a TestingOrchestrator over real sockets, welcomed before use. */
-final class TestingNodes implements AutoCloseable {
+public final class TestingNodes implements AutoCloseable {
     private static final TimelineFonts FONTS = TimelineFonts.loadBundled();
 
     private final List<RenderNode> nodes = new ArrayList<>();
 
-    RenderNode start(TestingOrchestrator orchestrator, String name, Path directory, int slots, EngineSettings engines) {
+    public RenderNode start(
+            TestingOrchestrator orchestrator, String name, Path directory, int slots, EngineSettings engines) {
         return start(orchestrator, name, directory, slots, engines, config -> config);
     }
 
-    RenderNode start(
+    public RenderNode start(
             TestingOrchestrator orchestrator,
             String name,
             Path directory,
@@ -36,7 +37,7 @@ final class TestingNodes implements AutoCloseable {
         return start(orchestrator.target(), orchestrator.token(), name, directory, slots, engines, customize);
     }
 
-    RenderNode start(
+    public RenderNode start(
             String target,
             String token,
             String name,
@@ -67,7 +68,7 @@ final class TestingNodes implements AutoCloseable {
     }
 
     /** Issues node {@code name} its credential over the admin service, with the farm token; answers the token. */
-    static String enroll(String target, String farmToken, String name) throws Exception {
+    public static String enroll(String target, String farmToken, String name) throws Exception {
         io.grpc.ManagedChannel channel =
                 ir.flatrender.tools.options.ClientOptions.channel(target, farmToken, java.util.Optional.empty());
         try {
@@ -80,7 +81,7 @@ final class TestingNodes implements AutoCloseable {
     }
 
     /** Retries an assertion about state other threads write until it holds, or fails with its last error. */
-    static void eventually(Duration timeout, Runnable assertion) {
+    public static void eventually(Duration timeout, Runnable assertion) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
