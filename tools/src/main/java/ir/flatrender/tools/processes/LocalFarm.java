@@ -74,21 +74,21 @@ public final class LocalFarm implements AutoCloseable {
     private final String token;
     private final Deque<AutoCloseable> closeables;
 
+    /** The farm's database: the orchestrator's pool, the owner's, where it is, and whether it is embedded. */
+    private record Databases(Database database, Database admin, DatabaseConfig config, boolean embedded) {}
+
     private LocalFarm(
             Orchestrator orchestrator,
-            Database database,
-            Database admin,
-            DatabaseConfig databaseConfig,
-            boolean embedded,
+            Databases databases,
             List<RenderNode> nodes,
             String target,
             String token,
             Deque<AutoCloseable> closeables) {
         this.orchestrator = orchestrator;
-        this.database = database;
-        this.admin = admin;
-        this.databaseConfig = databaseConfig;
-        this.embedded = embedded;
+        this.database = databases.database();
+        this.admin = databases.admin();
+        this.databaseConfig = databases.config();
+        this.embedded = databases.embedded();
         this.nodes = nodes;
         this.target = target;
         this.token = token;
@@ -157,10 +157,11 @@ public final class LocalFarm implements AutoCloseable {
             }
             return new LocalFarm(
                     orchestrator,
-                    database,
-                    admin,
-                    databaseConfig,
-                    options.externalDatabase().isEmpty(),
+                    new Databases(
+                            database,
+                            admin,
+                            databaseConfig,
+                            options.externalDatabase().isEmpty()),
                     List.copyOf(nodes),
                     target,
                     options.orchestrator().farmToken(),

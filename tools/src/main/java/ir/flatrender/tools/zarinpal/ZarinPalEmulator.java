@@ -2,12 +2,9 @@ package ir.flatrender.tools.zarinpal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -17,18 +14,9 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +28,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,27 +58,9 @@ public final class ZarinPalEmulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZarinPalEmulator.class);
 
     private static final String API = "/pg/v4/payment/";
-    private static final String START_PAY = "/pg/StartPay/";
     private static final int MAX_BODY_BYTES = 64 * 1024;
     private static final int THREADS = 8;
     private static final String NODELAY = "sun.net.httpserver.nodelay";
-    private static final long FIRST_REF_ID = 201;
-    private static final String FEE_TYPE = "Merchant";
-    /** The test card every payment is made with. */
-    private static final String CARD_NUMBER = "5022291083745995";
-
-    private static final String CARD_PAN = CARD_NUMBER.substring(0, 6) + "******" + CARD_NUMBER.substring(12);
-    private static final String CARD_HASH = sha256(CARD_NUMBER);
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Tehran"));
-
-    private static final String VALIDATION = "The input params invalid, validation error.";
-    private static final String BAD_TERMINAL = "Terminal is not valid, please check merchant_id or ip address.";
-    private static final String AMOUNT_DIFFERS = "Session is not valid, amounts values is not the same.";
-    private static final String NOT_PAID = "Session is not valid, session is not active paid try.";
-    private static final String BAD_AUTHORITY = "Invalid authority.";
-    private static final String BAD_EXPIRY = "Invalid extra params, expire_in is not valid.";
-
     /** How long a session can be paid when the request sent no {@code expire_in}. */
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
     /** The largest amount ZarinPal takes in one payment, in Rial (200,000,000 Toman). */
@@ -111,29 +80,15 @@ public final class ZarinPalEmulator implements AutoCloseable {
     /** 2^64, added to a ref id by {@link RefIdFault#PAST_2_63}. */
     public static final BigInteger TWO_TO_THE_64 = BigInteger.ONE.shiftLeft(64);
 
-    private static final String UNAVAILABLE_PAGE = """
-            <html>
-            <head><title>503 Service Temporarily Unavailable</title></head>
-            <body>
-            <center><h1>503 Service Temporarily Unavailable</h1></center>
-            <hr><center>nginx</center>
-            </body>
-            </html>
-            """;
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final String host;
-    private final Set<String> merchants;
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    private final WireJson wire = new WireJson();
+    private final PaymentApi api;
     private final Map<String, AtomicInteger> verifiesByAuthority = new ConcurrentHashMap<>();
     private final AtomicInteger verifies = new AtomicInteger();
-    private final AtomicLong authorities = new AtomicLong(System.currentTimeMillis() * 1000);
-    private final AtomicLong refIds = new AtomicLong(FIRST_REF_ID);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean available = true;
-    private volatile RefIdFault refIdFault = RefIdFault.NONE;
     private volatile CountDownLatch verifyGate = new CountDownLatch(0);
 
     /**
@@ -179,7 +134,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
         this.server = server;
         this.executor = executor;
         this.host = host;
-        this.merchants = merchants;
+        this.api = new PaymentApi(merchants, wire);
     }
 
     /**
@@ -264,11 +219,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
      */
     public void payWithAmount(String authority, long amount) {
         requireNonNull(authority, "authority is null");
-        Entry entry = sessions.get(authority);
-        if (entry == null) {
-            throw new IllegalArgumentException("no ZarinPal session " + authority);
-        }
-        entry.payWith(amount, refIds);
+        api.existing(authority).payWith(amount, api.refIds());
     }
 
     /**
@@ -280,16 +231,12 @@ public final class ZarinPalEmulator implements AutoCloseable {
      */
     public void payLate(String authority) {
         requireNonNull(authority, "authority is null");
-        Entry entry = sessions.get(authority);
-        if (entry == null) {
-            throw new IllegalArgumentException("no ZarinPal session " + authority);
-        }
-        entry.payLate(refIds);
+        api.existing(authority).payLate(api.refIds());
     }
 
     /** Fault injection: what the ref_id of verify's answers is from now on. */
     public void setRefIdFault(RefIdFault fault) {
-        this.refIdFault = requireNonNull(fault, "fault is null");
+        api.setRefIdFault(fault);
         log.info("ZarinPal emulator ref_id fault: {}", fault);
     }
 
@@ -309,7 +256,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
     /** The session of an authority, as it is now; empty when there is none. */
     public Optional<Session> session(String authority) {
         requireNonNull(authority, "authority is null");
-        return Optional.ofNullable(sessions.get(authority)).map(Entry::snapshot);
+        return api.find(authority).map(EmulatedPayment::snapshot);
     }
 
     /** Stops the server at once, and its threads. */
@@ -323,25 +270,6 @@ public final class ZarinPalEmulator implements AutoCloseable {
     }
 
     // ---- HTTP ----
-
-    private record Reply(int status, String contentType, byte[] body, String location, String note) {
-        static Reply json(byte[] body, String note) {
-            return new Reply(200, "application/json; charset=utf-8", body, null, note);
-        }
-
-        static Reply html(int status, String page) {
-            return new Reply(status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), null, "");
-        }
-
-        static Reply text(int status, String text) {
-            return new Reply(
-                    status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), null, "");
-        }
-
-        static Reply redirect(String location, String note) {
-            return new Reply(302, null, new byte[0], location, note);
-        }
-    }
 
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -385,41 +313,41 @@ public final class ZarinPalEmulator implements AutoCloseable {
                 awaitGate();
             }
             if (!available) {
-                return Reply.html(503, UNAVAILABLE_PAGE);
+                return Reply.html(503, PaymentPages.UNAVAILABLE_PAGE);
             }
             if (!method.equals("POST")) {
                 return Reply.text(405, "method not allowed");
             }
             Optional<ObjectNode> request = parse(body);
             return switch (operation) {
-                case "request.json" -> request.map(this::request).orElseGet(this::notJson);
-                case "verify.json" -> request.map(this::verify).orElseGet(this::notJson);
-                case "unVerified.json" -> request.map(this::unverified).orElseGet(this::notJson);
+                case "request.json" -> request.map(api::request).orElseGet(wire::notJson);
+                case "verify.json" -> request.map(api::verify).orElseGet(wire::notJson);
+                case "unVerified.json" -> request.map(api::unverified).orElseGet(wire::notJson);
                 default -> Reply.text(404, "not found");
             };
         }
-        if (path.startsWith(START_PAY)) {
+        if (path.startsWith(PaymentPages.START_PAY)) {
             read(exchange.getRequestBody());
-            String[] parts = path.substring(START_PAY.length()).split("/", -1);
+            String[] parts = path.substring(PaymentPages.START_PAY.length()).split("/", -1);
             String authority = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-            Entry entry = sessions.get(authority);
+            EmulatedPayment entry = api.find(authority).orElse(null);
             if (parts.length == 1 || parts.length == 2 && parts[1].isEmpty()) {
                 if (!method.equals("GET")) {
                     return Reply.text(405, "method not allowed");
                 }
-                return entry == null ? notFoundPage() : Reply.html(200, page(entry));
+                return entry == null ? PaymentPages.notFoundPage() : Reply.html(200, PaymentPages.page(entry));
             }
             if (parts.length == 2 && (parts[1].equals("pay") || parts[1].equals("cancel"))) {
                 if (!method.equals("POST")) {
                     return Reply.text(405, "method not allowed");
                 }
                 if (entry == null) {
-                    return notFoundPage();
+                    return PaymentPages.notFoundPage();
                 }
                 boolean pay = parts[1].equals("pay");
-                String state = pay ? entry.pay(refIds) : entry.cancel();
+                String state = pay ? entry.pay(api.refIds()) : entry.cancel();
                 String status = state.equals("paid") || state.equals("verified") ? "OK" : "NOK";
-                return Reply.redirect(callback(entry, status), " " + authority + " " + state);
+                return Reply.redirect(PaymentPages.callback(entry, status), " " + authority + " " + state);
             }
             return Reply.text(404, "not found");
         }
@@ -435,14 +363,7 @@ public final class ZarinPalEmulator implements AutoCloseable {
     }
 
     private Optional<ObjectNode> parse(byte[] body) {
-        if (body.length > MAX_BODY_BYTES) {
-            return Optional.empty();
-        }
-        try {
-            return json.readTree(body) instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return wire.parse(body, MAX_BODY_BYTES);
     }
 
     private void awaitGate() {
@@ -466,436 +387,10 @@ public final class ZarinPalEmulator implements AutoCloseable {
                         .incrementAndGet());
     }
 
-    // ---- the operations ----
-
-    private Reply request(ObjectNode request) {
-        List<Map.Entry<String, String>> invalid = new ArrayList<>();
-        String merchant = merchant(request, invalid);
-        String currency = "IRR";
-        JsonNode currencyNode = request.get("currency");
-        if (currencyNode != null && !currencyNode.isNull()) {
-            if (currencyNode.isTextual()
-                    && (currencyNode.textValue().equals("IRR")
-                            || currencyNode.textValue().equals("IRT"))) {
-                currency = currencyNode.textValue();
-            } else {
-                invalid.add(Map.entry("currency", "The selected currency is invalid."));
-            }
-        }
-        long minimum = currency.equals("IRT") ? 1_000 : 10_000;
-        long maximum = currency.equals("IRT") ? MAX_AMOUNT_RIAL / 10 : MAX_AMOUNT_RIAL;
-        long amount = amount(request, minimum, invalid);
-        if (amount > maximum) {
-            invalid.add(Map.entry("amount", "The amount must not be greater than " + maximum + "."));
-        }
-        String description = required(request, "description", "The description field is required.", invalid);
-        String callbackUrl = required(request, "callback_url", "The callback url field is required.", invalid);
-        JsonNode metadata = request.get("metadata");
-        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
-            invalid.add(Map.entry("metadata", "The metadata must be an object."));
-        }
-        if (!invalid.isEmpty()) {
-            return invalid(invalid);
-        }
-        if (!known(merchant)) {
-            return error(-10, BAD_TERMINAL);
-        }
-        Duration lifetime = DEFAULT_LIFETIME;
-        JsonNode expireIn = request.get("expire_in");
-        if (expireIn != null && !expireIn.isNull()) {
-            if (!expireIn.isIntegralNumber()
-                    || !expireIn.canConvertToLong()
-                    || expireIn.longValue() < 60
-                    || expireIn.longValue() > 86_400) {
-                return error(-40, BAD_EXPIRY);
-            }
-            lifetime = Duration.ofSeconds(expireIn.longValue());
-        }
-        String authority = String.format("A%035d", authorities.incrementAndGet());
-        Instant now = Instant.now();
-        sessions.put(
-                authority,
-                new Entry(authority, merchant, amount, currency, description, callbackUrl, now, now.plus(lifetime)));
-        ObjectNode data = json.createObjectNode()
-                .put("code", 100)
-                .put("message", "Success")
-                .put("authority", authority)
-                .put("fee_type", FEE_TYPE)
-                .put("fee", fee(amount));
-        return success(data, " 100 " + authority);
-    }
-
-    private Reply verify(ObjectNode request) {
-        List<Map.Entry<String, String>> invalid = new ArrayList<>();
-        String merchant = merchant(request, invalid);
-        long amount = amount(request, 1, invalid);
-        String authority = required(request, "authority", "The authority field is required.", invalid);
-        if (!invalid.isEmpty()) {
-            return invalid(invalid);
-        }
-        if (!known(merchant)) {
-            return error(-10, BAD_TERMINAL);
-        }
-        Entry entry = sessions.get(authority);
-        if (entry == null || !entry.merchantId.equals(merchant)) {
-            return error(-54, BAD_AUTHORITY);
-        }
-        Verification result = entry.verify(amount);
-        return switch (result.code()) {
-            case 100, 101 -> {
-                ObjectNode data = json.createObjectNode()
-                        .put("code", result.code())
-                        .put("message", "Verified")
-                        .put("card_hash", result.cardHash())
-                        .put("card_pan", result.cardPan());
-                switch (refIdFault) {
-                    case NONE -> data.put("ref_id", result.refId());
-                    case PAST_2_63 -> data.put("ref_id", TWO_TO_THE_64.add(BigInteger.valueOf(result.refId())));
-                    case MISSING -> {}
-                }
-                data.put("fee_type", FEE_TYPE).put("fee", fee(entry.amount));
-                yield success(data, " " + result.code() + " " + authority);
-            }
-            case -50 -> error(-50, AMOUNT_DIFFERS);
-            default -> error(-51, NOT_PAID);
-        };
-    }
-
-    private Reply unverified(ObjectNode request) {
-        List<Map.Entry<String, String>> invalid = new ArrayList<>();
-        String merchant = merchant(request, invalid);
-        if (!invalid.isEmpty()) {
-            return invalid(invalid);
-        }
-        if (!known(merchant)) {
-            return error(-10, BAD_TERMINAL);
-        }
-        ObjectNode data = json.createObjectNode().put("code", 100).put("message", "Success");
-        ArrayNode list = data.putArray("authorities");
-        sessions.values().stream()
-                .filter(entry -> entry.merchantId.equals(merchant))
-                .map(Entry::snapshotWithDate)
-                .filter(dated -> dated.session().state().equals("paid"))
-                .sorted(Comparator.comparing(dated -> dated.session().authority()))
-                .forEach(dated -> list.addObject()
-                        .put("authority", dated.session().authority())
-                        .put("amount", dated.session().amount())
-                        .put("callback_url", dated.session().callbackUrl())
-                        .put("referer", "")
-                        .put("date", DATE.format(dated.created())));
-        return success(data, " 100 " + list.size() + " unverified");
-    }
-
-    private boolean known(String merchant) {
-        return merchants.isEmpty() || merchants.contains(merchant);
-    }
-
-    private static String merchant(ObjectNode request, List<Map.Entry<String, String>> invalid) {
-        JsonNode node = request.get("merchant_id");
-        if (node == null
-                || node.isNull()
-                || !node.isTextual()
-                || node.textValue().isBlank()) {
-            invalid.add(Map.entry("merchant_id", "The merchant id field is required."));
-            return null;
-        }
-        if (node.textValue().length() != 36) {
-            invalid.add(Map.entry("merchant_id", "The merchant id must be 36 characters."));
-            return null;
-        }
-        return node.textValue();
-    }
-
-    private static long amount(ObjectNode request, long minimum, List<Map.Entry<String, String>> invalid) {
-        JsonNode node = request.get("amount");
-        long amount;
-        if (node == null || node.isNull()) {
-            invalid.add(Map.entry("amount", "The amount field is required."));
-            return -1;
-        } else if (node.isIntegralNumber() && node.canConvertToLong()) {
-            amount = node.longValue();
-        } else if (node.isTextual() && node.textValue().matches("[0-9]{1,18}")) {
-            amount = Long.parseLong(node.textValue());
-        } else {
-            invalid.add(Map.entry("amount", "The amount must be an integer."));
-            return -1;
-        }
-        if (amount < minimum) {
-            invalid.add(Map.entry("amount", "The amount must be at least " + minimum + "."));
-            return -1;
-        }
-        return amount;
-    }
-
-    private static String required(
-            ObjectNode request, String field, String message, List<Map.Entry<String, String>> invalid) {
-        JsonNode node = request.get(field);
-        if (node == null || !node.isTextual() || node.textValue().isBlank()) {
-            invalid.add(Map.entry(field, message));
-            return null;
-        }
-        return node.textValue();
-    }
-
-    /** ZarinPal's fee: 1% of the amount, paid by the merchant. */
-    private static long fee(long amount) {
-        return amount / 100;
-    }
-
-    private Reply success(ObjectNode data, String note) {
-        ObjectNode root = json.createObjectNode();
-        root.set("data", data);
-        root.putArray("errors");
-        return Reply.json(bytes(root), note);
-    }
-
-    private Reply error(int code, String message) {
-        return error(code, message, List.of());
-    }
-
-    private Reply invalid(List<Map.Entry<String, String>> validations) {
-        return error(-9, VALIDATION, validations);
-    }
-
-    private Reply notJson() {
-        return invalid(List.of(Map.entry("body", "The request body must be a JSON object.")));
-    }
-
-    private Reply error(int code, String message, List<Map.Entry<String, String>> validations) {
-        ObjectNode root = json.createObjectNode();
-        root.putArray("data");
-        ObjectNode errors = root.putObject("errors").put("code", code).put("message", message);
-        ArrayNode list = errors.putArray("validations");
-        validations.forEach(v -> list.addObject().put(v.getKey(), v.getValue()));
-        return Reply.json(bytes(root), " " + code);
-    }
-
-    private byte[] bytes(JsonNode node) {
-        try {
-            return json.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
-    }
-
-    private static String callback(Entry entry, String status) {
-        String url = entry.callbackUrl;
-        String separator = url.endsWith("?") || url.endsWith("&") ? "" : url.contains("?") ? "&" : "?";
-        return url + separator + "Authority=" + URLEncoder.encode(entry.authority, StandardCharsets.UTF_8) + "&Status="
-                + status;
-    }
-
-    // ---- pages ----
-
-    private static Reply notFoundPage() {
-        return Reply.html(404, """
-                <!DOCTYPE html>
-                <html lang="fa" dir="rtl">
-                <head><meta charset="utf-8"><title>ZarinPal emulator</title></head>
-                <body>
-                <h1>تراکنش یافت نشد</h1>
-                <p>Unknown authority: this payment does not exist.</p>
-                </body>
-                </html>
-                """);
-    }
-
-    private static String page(Entry entry) {
-        Session session = entry.snapshot();
-        String base = START_PAY + URLEncoder.encode(session.authority(), StandardCharsets.UTF_8);
-        return """
-                <!DOCTYPE html>
-                <html lang="fa" dir="rtl">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>درگاه پرداخت (ZarinPal emulator)</title>
-                <style>
-                body { font-family: Tahoma, sans-serif; max-width: 32em; margin: 3em auto; padding: 0 1em; }
-                dt { font-weight: bold; margin-top: 0.6em; }
-                form { display: inline-block; margin: 1.5em 0 0 1em; }
-                button { font-size: 1.1em; padding: 0.4em 1.4em; }
-                small { color: #666; }
-                </style>
-                </head>
-                <body>
-                <h1>درگاه پرداخت</h1>
-                <p><small>ZarinPal emulator: no money moves here.</small></p>
-                <dl>
-                <dt>مبلغ (Amount)</dt><dd id="amount">%s %s</dd>
-                <dt>توضیحات (Description)</dt><dd id="description">%s</dd>
-                <dt>پذیرنده (Merchant)</dt><dd id="merchant" dir="ltr">%s</dd>
-                <dt>شناسه (Authority)</dt><dd id="authority" dir="ltr">%s</dd>
-                <dt>وضعیت (State)</dt><dd id="state">%s</dd>
-                </dl>
-                <form method="post" action="%s/pay"><button type="submit">پرداخت (Pay)</button></form>
-                <form method="post" action="%s/cancel"><button type="submit">انصراف (Cancel)</button></form>
-                </body>
-                </html>
-                """.formatted(
-                        String.format("%,d", session.amount()),
-                        session.currency().equals("IRT") ? "تومان (IRT)" : "ریال (IRR)",
-                        escape(session.description()),
-                        escape(session.merchantId()),
-                        escape(session.authority()),
-                        session.state(),
-                        escape(base),
-                        escape(base));
-    }
-
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    // ---- sessions ----
-
-    private record Verification(int code, long refId, String cardPan, String cardHash) {}
-
-    private record Dated(Session session, Instant created) {}
-
-    /** One session; its mutable state is guarded by its own monitor. */
-    private static final class Entry {
-        final String authority;
-        final String merchantId;
-        final long amount;
-        final String currency;
-        final String description;
-        final String callbackUrl;
-        final Instant created;
-        final Instant expiresAt;
-
-        private String state = "pending";
-        private long paidAmount;
-        private long refId;
-        private String cardPan;
-        private String cardHash;
-
-        Entry(
-                String authority,
-                String merchantId,
-                long amount,
-                String currency,
-                String description,
-                String callbackUrl,
-                Instant created,
-                Instant expiresAt) {
-            this.authority = authority;
-            this.merchantId = merchantId;
-            this.amount = amount;
-            this.currency = currency;
-            this.description = description;
-            this.callbackUrl = callbackUrl;
-            this.created = created;
-            this.expiresAt = expiresAt;
-            this.paidAmount = amount;
-        }
-
-        /** The buyer pressed "Pay"; the state after it (too late: expired). */
-        synchronized String pay(AtomicLong refIds) {
-            expireIfDue();
-            if (state.equals("pending")) {
-                markPaid(refIds);
-            }
-            return state;
-        }
-
-        synchronized void payLate(AtomicLong refIds) {
-            if (!state.equals("paid") && !state.equals("verified")) {
-                markPaid(refIds);
-            }
-        }
-
-        private void expireIfDue() {
-            if (state.equals("pending") && !Instant.now().isBefore(expiresAt)) {
-                state = "expired";
-            }
-        }
-
-        /** The buyer pressed "Cancel"; the state after it (a payment made stays made). */
-        synchronized String cancel() {
-            expireIfDue();
-            if (state.equals("pending")) {
-                state = "cancelled";
-            }
-            return state;
-        }
-
-        synchronized void payWith(long amount, AtomicLong refIds) {
-            paidAmount = amount;
-            if (state.equals("pending")) {
-                markPaid(refIds);
-            }
-        }
-
-        private void markPaid(AtomicLong refIds) {
-            state = "paid";
-            refId = refIds.getAndIncrement();
-            cardPan = CARD_PAN;
-            cardHash = CARD_HASH;
-        }
-
-        /** Verifies a payment, atomically: 100 the first time, 101 after; -50 or -51 when it cannot be. */
-        synchronized Verification verify(long requestedAmount) {
-            if (!state.equals("paid") && !state.equals("verified")) {
-                return new Verification(-51, 0, null, null);
-            }
-            if (requestedAmount != paidAmount) {
-                return new Verification(-50, 0, null, null);
-            }
-            int code = state.equals("paid") ? 100 : 101;
-            state = "verified";
-            return new Verification(code, refId, cardPan, cardHash);
-        }
-
-        synchronized Session snapshot() {
-            expireIfDue();
-            return new Session(
-                    authority,
-                    merchantId,
-                    amount,
-                    currency,
-                    description,
-                    callbackUrl,
-                    state,
-                    refId,
-                    cardPan,
-                    cardHash,
-                    expiresAt);
-        }
-
-        Dated snapshotWithDate() {
-            return new Dated(snapshot(), created);
-        }
-    }
-
     private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "zarinpal-emulator-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .withUpperCase()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256", e);
-        }
+        return new ThreadFactoryBuilder()
+                .setNameFormat("zarinpal-emulator-%d")
+                .setDaemon(true)
+                .build();
     }
 }
