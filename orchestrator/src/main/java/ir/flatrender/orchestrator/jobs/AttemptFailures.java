@@ -123,7 +123,7 @@ public final class AttemptFailures {
             }
         }
         if (recorded > 0) {
-            log.info("{} chunk attempt(s) lost and recorded ({}): {}", recorded, kind, message);
+            log.info("{} chunk attempt(s) lost and recorded ({}): {}", recorded, kind.dbName(), message);
         }
         return recorded;
     }
