@@ -33,7 +33,8 @@ final class RemotionBundler {
     private final TemplateDependencies dependencies;
 
     RemotionBundler(Path runner, Path nodeJs, Path dependencyCache) {
-        this.runner = requireNonNull(runner, "runner is null");
+        // Absolute: the scripts run in the template's folder, so a relative --remotion-runner would miss.
+        this.runner = requireNonNull(runner, "runner is null").toAbsolutePath();
         this.nodeJs = requireNonNull(nodeJs, "nodeJs is null");
         this.dependencies = new TemplateDependencies(
                 requireNonNull(dependencyCache, "dependencyCache is null"), TemplateDependencies.npmBeside(nodeJs));

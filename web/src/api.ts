@@ -1,0 +1,179 @@
+// The gateway's REST API, the only thing this app speaks to. Problems (RFC 9457 problem+json)
+// become ApiError with the fields they name; a lost connection or a 5xx becomes a retryable
+// error; a 401 on a signed-in call is answered by one silent refresh, shared by every call
+// that needs it, then the call once more.
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  errors?: FieldProblem[];
+  request_id?: string;
+}
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    this.problem = problem;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  /** Whether trying again may work: the gateway or the way to it failed, not the request. */
+  get retryable(): boolean {
+    return this.problem.status === 0 || this.problem.status >= 500 || this.problem.status === 429;
+  }
+  /** The message for one field (a binding is named bindings.<name>), if the problem names it. */
+  fieldMessage(field: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === field)?.message;
+  }
+}
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  user_id: string;
+  tenant_id: string;
+  role: string;
+}
+
+const REFRESH_KEY = "flatrender.refresh";
+
+type Listener = (signedIn: boolean) => void;
+
+class Tokens {
+  private access: string | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private listeners = new Set<Listener>();
+
+  get signedIn(): boolean {
+    return this.access !== null || localStorage.getItem(REFRESH_KEY) !== null;
+  }
+
+  accessToken(): string | null {
+    return this.access;
+  }
+
+  set(session: Session): void {
+    this.access = session.access_token;
+    localStorage.setItem(REFRESH_KEY, session.refresh_token);
+    this.listeners.forEach((l) => l(true));
+  }
+
+  clear(): void {
+    this.access = null;
+    localStorage.removeItem(REFRESH_KEY);
+    this.listeners.forEach((l) => l(false));
+  }
+
+  refreshToken(): string | null {
+    return localStorage.getItem(REFRESH_KEY);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One refresh at a time: a refresh token is single use, so callers share the one in flight. */
+  refresh(): Promise<boolean> {
+    if (this.refreshing) return this.refreshing;
+    const token = this.refreshToken();
+    if (!token) return Promise.resolve(false);
+    this.refreshing = (async () => {
+      try {
+        const res = await fetch("/v1/auth/refresh", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ refresh_token: token }),
+        });
+        if (res.ok) {
+          this.set((await res.json()) as Session);
+          return true;
+        }
+        if (res.status === 401 || res.status === 400) this.clear();
+        return false;
+      } catch {
+        return false;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+}
+
+export const tokens = new Tokens();
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  raw?: BodyInit;
+  contentType?: string;
+  headers?: Record<string, string>;
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+async function problemOf(res: Response): Promise<ApiError> {
+  let problem: Problem = { status: res.status, title: res.statusText };
+  const type = res.headers.get("Content-Type") ?? "";
+  if (type.includes("json")) {
+    try {
+      problem = { ...(await res.json()), status: res.status };
+    } catch {
+      /* the status is all there is */
+    }
+  }
+  return new ApiError(problem);
+}
+
+/** A call of the gateway; answers the Response when it is 2xx, throws ApiError otherwise. */
+export async function call(path: string, options: RequestOptions = {}): Promise<Response> {
+  const auth = options.auth ?? true;
+  const send = async (): Promise<Response> => {
+    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+    let body: BodyInit | undefined = options.raw;
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.body);
+    } else if (options.contentType) {
+      headers["Content-Type"] = options.contentType;
+    }
+    const access = tokens.accessToken();
+    if (auth && access) headers.Authorization = `Bearer ${access}`;
+    try {
+      return await fetch(path, { method: options.method ?? "GET", headers, body, signal: options.signal });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === "AbortError") throw e;
+      throw new ApiError({ status: 0, title: "network", detail: String(e) });
+    }
+  };
+  if (auth && tokens.accessToken() === null && tokens.refreshToken() !== null) {
+    await tokens.refresh();
+  }
+  let res = await send();
+  if (res.status === 401 && auth && tokens.refreshToken() !== null) {
+    if (await tokens.refresh()) res = await send();
+  }
+  if (!res.ok) throw await problemOf(res);
+  return res;
+}
+
+export async function getJson<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await (await call(path, options)).json()) as T;
+}
+
+export async function postJson<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  const res = await call(path, { ...options, method: options.method ?? "POST", body });
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
