@@ -89,3 +89,24 @@ test("API keys are shown once, rotated and revoked; a webhook is made with its s
   await checkBasics(page);
   await shoot(page, "webhooks");
 });
+
+test("the coming-soon overlay counts down to the launch in Persian, and lets a visitor in", async ({ page }) => {
+  // The switch is the gateway's configuration (flatrender dev --coming-soon); this farm runs
+  // without it, so its answer is given here. GatewaySiteTest checks the gateway's side.
+  const launch = new Date(Date.now() + 3 * 86_400_000 + 5 * 3_600_000);
+  await page.route("**/v1/site", (route) =>
+    route.fulfill({ json: { coming_soon: { launch_at: launch.toISOString() } } }),
+  );
+  await page.goto("/");
+  const overlay = page.getByRole("dialog", { name: "نسخهٔ آزمایشی فلت‌رندر" });
+  await expect(overlay).toBeVisible();
+  await expect(page.getByTestId("countdown")).toContainText("۳روز");
+  await expect(page.getByTestId("countdown")).toContainText(/[۰-۹]+ساعت/);
+  await checkBasics(page);
+  await shoot(page, "coming-soon");
+  await overlay.getByRole("button", { name: "ورود به نسخهٔ آزمایشی" }).click();
+  await expect(overlay).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("قالب‌های ویدیویی");
+  await expect(overlay).toBeHidden();
+});

@@ -56,6 +56,7 @@ export function ComingSoon() {
         </div>
         <button
           type="button"
+          autoFocus
           onClick={() => {
             sessionStorage.setItem(DISMISSED, "1");
             setDismissed(true);
