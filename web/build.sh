@@ -7,7 +7,7 @@ set -euo pipefail
 out="${1:?usage: web/build.sh OUT_DIR}"
 cd "$(dirname "$0")"
 command -v npm >/dev/null 2>&1 || {
-    echo "Node.js (20 or later) and npm are needed to build the web app (or build with -Dflatrender.web.skip)" >&2
+    echo "Node.js (20.19 or later) and npm are needed to build the web app (or build with -Dflatrender.web.skip)" >&2
     exit 1
 }
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
