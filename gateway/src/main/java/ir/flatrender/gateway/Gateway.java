@@ -44,6 +44,7 @@ import ir.flatrender.gateway.renders.RenderOrders;
 import ir.flatrender.gateway.renders.RenderRoutes;
 import ir.flatrender.gateway.renders.RenderSettler;
 import ir.flatrender.gateway.renders.TemplateRoutes;
+import ir.flatrender.gateway.site.SiteRoutes;
 import ir.flatrender.gateway.uploads.UploadRoutes;
 import ir.flatrender.gateway.uploads.Uploads;
 import ir.flatrender.gateway.webhooks.TenantWebhooks;
@@ -201,6 +202,19 @@ public final class Gateway implements AutoCloseable {
         parts.addAll(List.of(housekeeping, requestLog, settler, deliverer));
         AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
         byte[] openApi = openApi();
+        SiteRoutes site = new SiteRoutes(
+                Gateway.class.getClassLoader(),
+                config.site().classpathRoot(),
+                config.site().comingSoon(),
+                clock,
+                json);
+        if (site.present()) {
+            log.info("web app: served from classpath:{}", config.site().classpathRoot());
+        } else {
+            log.warn(
+                    "web app: none at classpath:{}; its pages answer 404",
+                    config.site().classpathRoot());
+        }
 
         Javalin app;
         try {
@@ -251,7 +265,10 @@ public final class Gateway implements AutoCloseable {
                                 own,
                                 json)
                         .register(table));
+                site.register(table);
                 registered.set(table.registered());
+                // Last: the pages answer the GETs no route took.
+                site.registerPages(javalin.routes);
                 problems.register(javalin.routes);
             });
             app.start();

@@ -6,6 +6,7 @@ import ir.flatrender.gateway.webhooks.WebhookDeliverer;
 import ir.flatrender.media.config.DataSize;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param limits the largest body, and the rate limits
  * @param webhooks how webhooks are delivered
  * @param settlePeriod how often renders that ended are settled against the wallet
+ * @param site the web app the gateway serves beside its API
  */
 public record GatewayConfig(
         Listen listen,
@@ -32,7 +34,8 @@ public record GatewayConfig(
         byte[] masterKey,
         Limits limits,
         Webhooks webhooks,
-        Duration settlePeriod) {
+        Duration settlePeriod,
+        Site site) {
     public GatewayConfig {
         requireNonNull(listen, "listen is null");
         requireNonNull(farm, "farm is null");
@@ -41,6 +44,7 @@ public record GatewayConfig(
         requireNonNull(limits, "limits is null");
         requireNonNull(webhooks, "webhooks is null");
         requireNonNull(settlePeriod, "settlePeriod is null");
+        requireNonNull(site, "site is null");
         if (masterKey.length != 32) {
             throw new IllegalArgumentException("the master key is 32 bytes");
         }
@@ -128,6 +132,26 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * @param classpathRoot the classpath folder the web app's build is served from ({@code web/}'s
+     *     Maven module puts it in {@link #WEB_APP}); a classpath without it serves no pages
+     * @param comingSoon when the farm opens to the public: until then the web app shows its
+     *     coming-soon overlay ({@code GET /v1/site}); empty: open
+     */
+    public record Site(String classpathRoot, Optional<Instant> comingSoon) {
+        /** Where {@code flatrender-web}'s jar holds the web app. */
+        public static final String WEB_APP = "ir/flatrender/web/site";
+
+        public Site {
+            requireNonNull(classpathRoot, "classpathRoot is null");
+            requireNonNull(comingSoon, "comingSoon is null");
+            if (!classpathRoot.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")) {
+                throw new IllegalArgumentException(
+                        "the site's classpath root is folder names joined by /, but was " + classpathRoot);
+            }
+        }
+    }
+
     /** Production defaults: 15-minute access tokens, 30-day refresh tokens, 1 MiB bodies, public webhooks only. */
     public static GatewayConfig defaults(
             String orchestrator, String farmToken, Map<String, byte[]> signingKeys, byte[] masterKey) {
@@ -152,14 +176,16 @@ public record GatewayConfig(
                 .requestsPerMinutePerKey(limits.requestsPerMinutePerKey())
                 .webhookSchedule(webhooks.schedule(), webhooks.poll())
                 .allowPrivateWebhooks(webhooks.allowPrivate())
-                .settlePeriod(settlePeriod);
+                .settlePeriod(settlePeriod)
+                .siteClasspathRoot(site.classpathRoot())
+                .comingSoon(site.comingSoon());
     }
 
     /** The master key is left out: this is logged. */
     @Override
     public String toString() {
         return "GatewayConfig[" + listen + ", " + farm + ", " + tokens + ", " + limits + ", " + webhooks
-                + ", settlePeriod=" + settlePeriod + "]";
+                + ", settlePeriod=" + settlePeriod + ", " + site + "]";
     }
 
     /** Starts from the defaults; {@link #build} validates. Not thread-safe. */
@@ -181,6 +207,8 @@ public record GatewayConfig(
         private Duration webhookPoll = Duration.ofSeconds(1);
         private boolean allowPrivateWebhooks;
         private Duration settlePeriod = Duration.ofSeconds(1);
+        private String siteClasspathRoot = Site.WEB_APP;
+        private Optional<Instant> comingSoon = Optional.empty();
 
         private Builder(String orchestrator, String farmToken, Map<String, byte[]> signingKeys, byte[] masterKey) {
             this.orchestrator = orchestrator;
@@ -247,6 +275,18 @@ public record GatewayConfig(
             return this;
         }
 
+        /** Serves the web app from this classpath folder rather than {@code flatrender-web}'s (tests). */
+        public Builder siteClasspathRoot(String root) {
+            this.siteClasspathRoot = root;
+            return this;
+        }
+
+        /** The web app shows its coming-soon overlay until {@code launchAt}, when present. */
+        public Builder comingSoon(Optional<Instant> launchAt) {
+            this.comingSoon = launchAt;
+            return this;
+        }
+
         public GatewayConfig build() {
             return new GatewayConfig(
                     new Listen(host, port),
@@ -255,7 +295,8 @@ public record GatewayConfig(
                     masterKey,
                     new Limits(maxBodySize, requestsPerMinutePerIp, requestsPerMinutePerKey),
                     new Webhooks(webhookSchedule, webhookPoll, allowPrivateWebhooks),
-                    settlePeriod);
+                    settlePeriod,
+                    new Site(siteClasspathRoot, comingSoon));
         }
     }
 }

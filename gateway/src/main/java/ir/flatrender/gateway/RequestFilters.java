@@ -13,6 +13,7 @@ import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.ApiKeys;
 import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
+import ir.flatrender.gateway.site.SiteRoutes;
 import ir.flatrender.gateway.uploads.UploadRoutes;
 import ir.flatrender.gateway.uploads.Uploads;
 import java.util.UUID;
@@ -22,7 +23,7 @@ import org.slf4j.MDC;
 /**
  * What runs around every request: its id (the client's when it sent a sane one), the per-address
  * rate limit, the body's size limit, the caller's authentication (a Bearer access token or an API
- * key, rate limited per key), and the request log.
+ * key, rate limited per key), and the request log (of the API's requests, not the web app's pages).
  */
 final class RequestFilters {
     private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
@@ -105,7 +106,10 @@ final class RequestFilters {
     }
 
     void after(Context ctx) {
-        requestLog.record(ctx);
+        // The API's requests; the web app's pages and files are not the tenants' API use.
+        if (SiteRoutes.isApi(ctx.path())) {
+            requestLog.record(ctx);
+        }
         MDC.remove("request");
     }
 }

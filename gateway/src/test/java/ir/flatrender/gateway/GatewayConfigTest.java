@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ir.flatrender.gateway.GatewayConfig.Farm;
 import ir.flatrender.gateway.GatewayConfig.Limits;
 import ir.flatrender.gateway.GatewayConfig.Listen;
+import ir.flatrender.gateway.GatewayConfig.Site;
 import ir.flatrender.gateway.GatewayConfig.Tokens;
 import ir.flatrender.gateway.GatewayConfig.Webhooks;
 import ir.flatrender.media.config.DataSize;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,8 @@ class GatewayConfigTest {
                                         Duration.ofHours(20)),
                                 Duration.ofSeconds(1),
                                 false),
-                        Duration.ofSeconds(1)));
+                        Duration.ofSeconds(1),
+                        new Site("ir/flatrender/web/site", Optional.empty())));
     }
 
     @Test
@@ -58,7 +61,8 @@ class GatewayConfigTest {
                 MASTER_KEY,
                 new Limits(DataSize.ofKibibytes(64), 5, 6),
                 new Webhooks(List.of(Duration.ofMillis(300)), Duration.ofMillis(100), true),
-                Duration.ofSeconds(7));
+                Duration.ofSeconds(7),
+                new Site("testing/site", Optional.of(Instant.parse("2027-03-21T00:00:00Z"))));
 
         GatewayConfig built = GatewayConfig.builder("farm:7600", "gateway token", KEYS, MASTER_KEY)
                 .listen("127.0.0.1", 0)
@@ -72,6 +76,8 @@ class GatewayConfigTest {
                 .webhookSchedule(List.of(Duration.ofMillis(300)), Duration.ofMillis(100))
                 .allowPrivateWebhooks(true)
                 .settlePeriod(Duration.ofSeconds(7))
+                .siteClasspathRoot("testing/site")
+                .comingSoon(Optional.of(Instant.parse("2027-03-21T00:00:00Z")))
                 .build();
 
         assertThat(built).isEqualTo(expected);
@@ -101,6 +107,10 @@ class GatewayConfigTest {
                         .requestsPerMinutePerKey(0)
                         .build())
                 .hasMessage("rate limits must be at least 1 a minute");
+        assertThatThrownBy(() -> GatewayConfig.builder("farm:7600", "t", KEYS, MASTER_KEY)
+                        .siteClasspathRoot("site/../secrets")
+                        .build())
+                .hasMessage("the site's classpath root is folder names joined by /, but was site/../secrets");
         assertThatThrownBy(
                         () -> GatewayConfig.builder(null, "t", KEYS, MASTER_KEY).build())
                 .hasMessage("orchestrator is null");

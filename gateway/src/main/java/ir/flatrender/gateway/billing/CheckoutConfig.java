@@ -30,6 +30,14 @@ public record CheckoutConfig(
         requireNonNull(webhookSecret, "webhookSecret is null");
     }
 
+    /**
+     * Where a checkout sends its buyer back: the web app's page, which shows the outcome it
+     * reads from {@link #RETURN_PATH} with the query it came back with.
+     */
+    public static final String PAGE_RETURN_PATH = "/checkout/return";
+
+    /** The signed outcome, checked (the page's call, and any client's). */
     public static final String RETURN_PATH = "/v1/billing/checkouts/return";
+
     public static final String WEBHOOK_PATH = "/v1/billing/checkouts/webhook";
 }

@@ -58,7 +58,8 @@ public final class CheckoutRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         String planId = body.string("plan_id", 40);
         body.check();
-        CheckoutDao.Checkout checkout = checkouts.start(principal, planId, publicUrl() + CheckoutConfig.RETURN_PATH);
+        CheckoutDao.Checkout checkout =
+                checkouts.start(principal, planId, publicUrl() + CheckoutConfig.PAGE_RETURN_PATH);
         ctx.status(201).json(toJson(checkout));
     }
 
@@ -76,7 +77,10 @@ public final class CheckoutRoutes {
                 .orElseThrow(() -> Problem.notFound("checkout " + ctx.pathParam("checkoutId")))));
     }
 
-    /** The buyer back from the broker: the signed result, checked, and the checkout as it stands. */
+    /**
+     * The signed result the buyer came back with (to the web app's page, which calls this with
+     * its query), checked, and the checkout as it stands.
+     */
     private void returned(Context ctx) {
         String id = ctx.queryParam("flatpay_id");
         String orderId = ctx.queryParam("flatpay_order_id");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ir.flatrender.gateway.billing.CheckoutConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,8 +60,11 @@ final class DemoCheckout {
         for (int reloads = 0; verified.statusCode() == 202 && reloads < 20; reloads++) {
             verified = send(HttpRequest.newBuilder(URI.create(callback)).GET());
         }
+        // Back at the web app's return page, which asks the API with the query it came back with.
         String back = location(verified);
-        JsonNode returned = json(send(HttpRequest.newBuilder(URI.create(back)).GET()));
+        JsonNode returned = json(send(HttpRequest.newBuilder(URI.create(gateway + CheckoutConfig.RETURN_PATH + "?"
+                        + URI.create(back).getRawQuery()))
+                .GET()));
         if (!returned.path("payment_status").asText().equals("paid")) {
             throw new IllegalStateException("the demo's payment ended "
                     + returned.path("payment_status").asText());

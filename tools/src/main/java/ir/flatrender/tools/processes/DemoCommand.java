@@ -130,8 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                         scratch.resolve("gateway"),
                         farm.gatewayCredential("local-gateway"),
                         new Listen("127.0.0.1", 0),
-                        Optional.empty(),
-                        Optional.of(zarinPal.baseUrl()),
+                        new FarmGateway.Options(Optional.empty(), Optional.of(zarinPal.baseUrl()), Optional.empty()),
                         root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             console.printf(

@@ -10,6 +10,7 @@ import ir.flatrender.tools.options.OrchestratorOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,6 +102,13 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--no-seed", description = "Do not seed the template pack on first start.")
     boolean noSeed;
 
+    @Option(
+            names = "--coming-soon",
+            paramLabel = "INSTANT",
+            description = "The web app shows its coming-soon overlay until this instant (ISO 8601 in UTC, e.g."
+                    + " 2027-03-21T00:00:00Z); unset: open.")
+    Instant comingSoon;
+
     @Override
     @SuppressWarnings("try") // the emulator is only held running while the farm runs
     public Integer call() throws Exception {
@@ -137,8 +145,10 @@ public final class DevCommand implements Callable<Integer> {
                         data,
                         farm.gatewayCredential("local-gateway"),
                         gatewayAddress,
-                        Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),
-                        zarinPalUrl,
+                        new FarmGateway.Options(
+                                Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),
+                                zarinPalUrl,
+                                Optional.ofNullable(comingSoon)),
                         root.json())) {
             farm.awaitNodes(Duration.ofSeconds(60));
             PrintWriter out = spec.commandLine().getOut();
@@ -146,6 +156,11 @@ public final class DevCommand implements Callable<Integer> {
             out.printf("  orchestrator: %s%n", farm.target());
             out.printf(
                     "  gateway:      http://%s:%d (OpenAPI at /openapi.json)%n", gatewayAddress.host(), gateway.port());
+            out.printf(
+                    "  web app:      http://%s:%d/%s%n",
+                    gatewayAddress.host(),
+                    gateway.port(),
+                    comingSoon == null ? "" : " (coming soon until " + comingSoon + ")");
             out.printf(
                     "  farm admin:   %s, password in %s%n",
                     DEV_ADMIN, data.resolve(ir.flatrender.tools.GatewayKeys.ADMIN_PASSWORD_FILE));

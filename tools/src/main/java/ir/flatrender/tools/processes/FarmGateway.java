@@ -14,19 +14,30 @@ final class FarmGateway {
     private FarmGateway() {}
 
     /**
+     * @param adminPassword the dev farm administrator's password, to make it with
+     * @param zarinPalUrl the ZarinPal the payment broker pays through; empty: no broker
+     * @param comingSoon the web app's launch, before which it shows its coming-soon overlay
+     */
+    record Options(
+            java.util.Optional<String> adminPassword,
+            java.util.Optional<String> zarinPalUrl,
+            java.util.Optional<java.time.Instant> comingSoon) {
+        Options {
+            java.util.Objects.requireNonNull(adminPassword, "adminPassword is null");
+            java.util.Objects.requireNonNull(zarinPalUrl, "zarinPalUrl is null");
+            java.util.Objects.requireNonNull(comingSoon, "comingSoon is null");
+        }
+    }
+
+    /**
      * Starts the gateway over a login of {@code flatrender_gateway} (the farm migrated the
      * identity schema); its keys and passwords are kept in {@code data}. With an administrator
      * password, the dev farm administrator is made first unless it exists.
      */
-    static Gateway start(
-            LocalFarm farm,
-            Path data,
-            String token,
-            Listen address,
-            java.util.Optional<String> adminPassword,
-            java.util.Optional<String> zarinPalUrl,
-            ObjectMapper json)
+    static Gateway start(LocalFarm farm, Path data, String token, Listen address, Options options, ObjectMapper json)
             throws IOException {
+        java.util.Optional<String> adminPassword = options.adminPassword();
+        java.util.Optional<String> zarinPalUrl = options.zarinPalUrl();
         Database own = farm.connectService(
                 ServiceRoles.GATEWAY,
                 "flatrender_gateway_login",
@@ -40,6 +51,7 @@ final class FarmGateway {
                 .listen(address.host(), address.port())
                 // A farm on one machine: webhooks to a receiver on it too.
                 .allowPrivateWebhooks(true)
+                .comingSoon(options.comingSoon())
                 .build();
         if (zarinPalUrl.isEmpty()) {
             return Gateway.startMigrated(config, own, json);

@@ -57,7 +57,10 @@ final class FarmPayments {
                 client.webhookSecret());
     }
 
-    /** Makes (or updates) the client app in the gateway's broker, its URLs this gateway's. */
+    /**
+     * Makes (or updates) the client app in the gateway's broker, its URLs this gateway's: buyers
+     * come back to the web app's page, and (checkouts made before it) the API's return.
+     */
     static void provision(Gateway gateway, OwnClient client, String gatewayUrl) {
         gateway.payments()
                 .orElseThrow()
@@ -65,7 +68,7 @@ final class FarmPayments {
                 .provision(
                         FLATRENDER_CLIENT,
                         "FlatRender",
-                        List.of(gatewayUrl + CheckoutConfig.RETURN_PATH),
+                        List.of(gatewayUrl + CheckoutConfig.PAGE_RETURN_PATH, gatewayUrl + CheckoutConfig.RETURN_PATH),
                         gatewayUrl + CheckoutConfig.WEBHOOK_PATH,
                         client.apiKey(),
                         client.hmacSecret(),

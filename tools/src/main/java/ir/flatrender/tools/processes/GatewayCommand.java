@@ -151,6 +151,13 @@ public final class GatewayCommand implements Callable<Integer> {
     String paymentPassword;
 
     @Option(
+            names = "--coming-soon",
+            paramLabel = "INSTANT",
+            description = "The web app shows its coming-soon overlay until this instant (ISO 8601 in UTC, e.g."
+                    + " 2027-03-21T00:00:00Z); unset: open.")
+    java.time.Instant comingSoon;
+
+    @Option(
             names = "--trusted-proxy",
             split = ",",
             description = "A TLS proxy or balancer in front of the gateway (IP address or CIDR block; repeatable):"
@@ -183,6 +190,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .listen(address.host(), address.port())
                 .allowPrivateWebhooks(allowPrivateWebhooks)
                 .farmTrustCertificates(Optional.ofNullable(farmTlsCa).map(Path::toAbsolutePath))
+                .comingSoon(Optional.ofNullable(comingSoon))
                 .build();
         Optional<ir.flatrender.gateway.payment.PaymentConfig> payments = paymentConfig();
         EmbeddedPostgresServer postgres = null;

@@ -142,7 +142,7 @@ class PaymentIT {
                 .provision(
                         FLATRENDER_CLIENT,
                         "FlatRender",
-                        List.of(gatewayUrl + CheckoutConfig.RETURN_PATH),
+                        List.of(gatewayUrl + CheckoutConfig.PAGE_RETURN_PATH, gatewayUrl + CheckoutConfig.RETURN_PATH),
                         gatewayUrl + CheckoutConfig.WEBHOOK_PATH,
                         ownKey,
                         ownHmac,
@@ -731,15 +731,14 @@ class PaymentIT {
         String checkoutId = checkout.body().path("id").asText();
 
         String back = callback(atZarinPal(checkout.body(), "pay"));
-        assertThat(back).startsWith("http://127.0.0.1:" + gateway.port() + CheckoutConfig.RETURN_PATH + "?");
-        GatewayClient.Answer returned =
-                client.get(back.substring(("http://127.0.0.1:" + gateway.port()).length()), null);
+        // Back to the web app's page, which asks the API with the query it came back with.
+        assertThat(back).startsWith("http://127.0.0.1:" + gateway.port() + CheckoutConfig.PAGE_RETURN_PATH + "?");
+        String query = URI.create(back).getRawQuery();
+        GatewayClient.Answer returned = client.get(CheckoutConfig.RETURN_PATH + "?" + query, null);
         assertThat(returned.status()).as(returned.toString()).isEqualTo(200);
         assertThat(returned.body().path("payment_status").asText()).isEqualTo("paid");
         GatewayClient.Answer forged = client.get(
-                back.substring(("http://127.0.0.1:" + gateway.port()).length())
-                        .replace("flatpay_status=paid", "flatpay_status=failed"),
-                null);
+                CheckoutConfig.RETURN_PATH + "?" + query.replace("flatpay_status=paid", "flatpay_status=failed"), null);
         assertThat(forged.status()).isEqualTo(400);
 
         String reference = "checkout:" + checkoutId;
