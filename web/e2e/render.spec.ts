@@ -19,11 +19,18 @@ async function previewDigest(page: Page): Promise<string> {
   const image = page.getByTestId("preview-image");
   await expect(image).toHaveAttribute("src", /^blob:/);
   await expect(page.getByTestId("preview")).toHaveAttribute("aria-busy", "false");
+  // The decoded pixels, hashed (the page's CSP keeps fetch from blob: URLs, rightly).
   return image.evaluate(async (img: HTMLImageElement) => {
     await img.decode();
-    const bytes = await (await fetch(img.src)).arrayBuffer();
-    const digest = await crypto.subtle.digest("SHA-256", bytes);
-    return `${img.naturalWidth}x${img.naturalHeight}:${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext("2d")!;
+    context.drawImage(img, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const digest = await crypto.subtle.digest("SHA-256", pixels);
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${img.naturalWidth}x${img.naturalHeight}:${hex}`;
   });
 }
 

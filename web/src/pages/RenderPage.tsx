@@ -10,6 +10,7 @@ import { useAction, useLoad } from "../hooks";
 import type { Render } from "../types";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
+const STATE_NAMES = { submitting: 1, queued: 1, rendering: 1, succeeded: 1, failed: 1, cancelled: 1 };
 
 /** A render: live progress from its event stream, then the video, its download, or why it failed. */
 export function RenderPage() {
@@ -22,9 +23,11 @@ export function RenderPage() {
   const [generation, setGeneration] = useState(0);
   const state = render.data?.state;
   const final = state !== undefined && FINAL.has(state);
+  // Follow the stream once the render is known and while it is not over.
+  const live = state !== undefined && !final;
 
   useEffect(() => {
-    if (!state || FINAL.has(state)) return;
+    if (!live) return;
     const controller = new AbortController();
     setStreamError(undefined);
     followRender(
@@ -43,7 +46,7 @@ export function RenderPage() {
     });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, final, generation]);
+  }, [id, live, generation]);
 
   const cancel = useAction(async () => {
     await postJson(`/v1/renders/${id}/cancel`, {});
@@ -55,14 +58,16 @@ export function RenderPage() {
   const r = render.data;
   const done = progress?.frames_done ?? r.progress?.frames_done ?? 0;
   const total = progress?.total_frames ?? r.progress?.total_frames ?? 0;
+  // The stream's state is the newer while it runs (queued, then rendering).
+  const shownState = !final && progress?.state && progress.state in STATE_NAMES ? progress.state : r.state;
   const pct = r.state === "succeeded" ? 100 : (progress?.percent ?? (total > 0 ? (100 * done) / total : 0));
   return (
     <section className="render">
       <h1>{t("render.heading", { template: r.template })}</h1>
       <dl className="facts">
         <dt>{t("render.state")}</dt>
-        <dd data-testid="render-state" data-state={r.state}>
-          {t(`states.${r.state}`)}
+        <dd data-testid="render-state" data-state={shownState}>
+          {t(`states.${shownState}`)}
         </dd>
         <dt>{t("render.choices")}</dt>
         <dd>
