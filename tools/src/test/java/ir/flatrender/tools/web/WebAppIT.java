@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +48,9 @@ class WebAppIT {
     @TempDir
     static Path directory;
 
-    @BeforeAll
-    static void browserAndNode() {
+    /** In the test's own lifecycle, so that a skip is reported as one, with its reason. */
+    @BeforeEach
+    void browserAndNode() {
         assumeTrue(
                 Files.isExecutable(TestingRemotion.CHROMIUM),
                 "no Chromium at " + TestingRemotion.CHROMIUM + " (apt-get install chromium, or FLATRENDER_CHROMIUM)");
