@@ -44,6 +44,8 @@ test("a customer signs up, edits a template in Persian, buys a plan, renders and
   page,
   request,
 }) => {
+  // A whole video on a node that shares two cores with the farm and the browser.
+  test.setTimeout(20 * 60 * 1000);
   const email = uniqueEmail("journey");
 
   // Sign up.
@@ -135,7 +137,7 @@ test("a customer signs up, edits a template in Persian, buys a plan, renders and
   // Progress to 100 %, then the player and the download.
   await expect(page.getByTestId("render-state")).toBeVisible();
   await shoot(page, "render-progress");
-  await expect(page.getByTestId("render-done")).toBeVisible({ timeout: 540_000 });
+  await expect(page.getByTestId("render-done")).toBeVisible({ timeout: 15 * 60 * 1000 });
   await expect(page.getByTestId("render-state")).toHaveAttribute("data-state", "succeeded");
   await expect(page.getByTestId("render-done")).toContainText("۱۰۰");
   const video = page.getByTestId("render-video");

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Secret, TOTP } from "otpauth";
 import { expect, test as base, type APIRequestContext, type Page } from "@playwright/test";
 
@@ -7,7 +7,8 @@ import { expect, test as base, type APIRequestContext, type Page } from "@playwr
 // every page must pass (a title, alt text on images, a label on every form field), and a watch
 // on the console that fails a test on any error the test did not expect.
 
-export const ARTIFACTS = process.env.FLATRENDER_ARTIFACTS ?? "target/web-e2e";
+// As playwright.config.ts resolves it (the tests run in web/).
+export const ARTIFACTS = resolve(process.env.FLATRENDER_ARTIFACTS || "test-results");
 export const TEMPLATE = process.env.FLATRENDER_TEMPLATE ?? "opener";
 export const PASSWORD = "a long password 1";
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code flatrender} command in a JVM of its own, on the tests' class path; and stopping it. */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {}
 
-    static List<String> flatrender(String heap, List<String> arguments) {
+    public static List<String> flatrender(String heap, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true",
@@ -22,7 +22,7 @@ final class ChildJvm {
     }
 
     /** SIGKILL: no shutdown hook, nothing written, streams cut. */
-    static void kill(Process process, String what) throws InterruptedException {
+    public static void kill(Process process, String what) throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(what + " did not die");
@@ -30,7 +30,7 @@ final class ChildJvm {
     }
 
     /** SIGTERM, then SIGKILL after 20 s. */
-    static void stop(Process process) throws InterruptedException {
+    public static void stop(Process process) throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
