@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { ApiError, tokens } from "./api";
+import { ApiError, getJson, tokens } from "./api";
 
 export function useSignedIn(): boolean {
   return useSyncExternalStore(
@@ -80,4 +80,19 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
     [action],
   );
   return { run, busy, error, setError };
+}
+
+/** The catalog's names of templates, by id, in the page's language (a render names only the id). */
+export function useTemplateNames(lang: string): (id: string) => string {
+  const catalog = useLoad(
+    (signal) =>
+      getJson<{ templates: { id: string; name: string }[] }>(`/v1/catalog/templates?lang=${lang}&page_size=100`, {
+        signal,
+      }),
+    [lang],
+  );
+  return useCallback(
+    (id: string) => catalog.data?.templates.find((t) => t.id === id)?.name ?? id,
+    [catalog.data],
+  );
 }

@@ -6,7 +6,7 @@ import { followRender, type Progress } from "../events";
 import { useTitle } from "../components/Layout";
 import { ErrorNotice, Loading } from "../components/Notice";
 import { aspect as formatAspect, dateTime, duration, number, percent, toman } from "../format";
-import { useAction, useLoad } from "../hooks";
+import { useAction, useLoad, useTemplateNames } from "../hooks";
 import type { Render } from "../types";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -15,8 +15,9 @@ const STATE_NAMES = { submitting: 1, queued: 1, rendering: 1, succeeded: 1, fail
 /** A render: live progress from its event stream, then the video, its download, or why it failed. */
 export function RenderPage() {
   const { id = "" } = useParams();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   useTitle(t("render.title"));
+  const nameOf = useTemplateNames(i18n.language);
   const render = useLoad((signal) => getJson<Render>(`/v1/renders/${id}`, { signal }), [id]);
   const [progress, setProgress] = useState<Progress>();
   const [streamError, setStreamError] = useState<ApiError>();
@@ -63,7 +64,7 @@ export function RenderPage() {
   const pct = r.state === "succeeded" ? 100 : (progress?.percent ?? (total > 0 ? (100 * done) / total : 0));
   return (
     <section className="render">
-      <h1>{t("render.heading", { template: r.template })}</h1>
+      <h1>{t("render.heading", { template: nameOf(r.template) })}</h1>
       <dl className="facts">
         <dt>{t("render.state")}</dt>
         <dd data-testid="render-state" data-state={shownState}>

@@ -4,13 +4,14 @@ import { getJson } from "../api";
 import { useTitle } from "../components/Layout";
 import { ErrorNotice, Loading } from "../components/Notice";
 import { aspect, dateTime, toman } from "../format";
-import { useLoad } from "../hooks";
+import { useLoad, useTemplateNames } from "../hooks";
 import type { Render } from "../types";
 
 /** My renders: the tenant's latest, with their state. */
 export function Renders() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   useTitle(t("renders.title"));
+  const nameOf = useTemplateNames(i18n.language);
   const renders = useLoad((signal) => getJson<{ renders: Render[] }>("/v1/renders", { signal }), []);
   return (
     <section>
@@ -39,7 +40,7 @@ export function Renders() {
                 {renders.data.renders.map((r) => (
                   <tr key={r.id} data-testid="render-row" data-render={r.id} data-state={r.state}>
                     <td>
-                      <Link to={`/renders/${r.id}`}>{r.template}</Link>
+                      <Link to={`/renders/${r.id}`}>{nameOf(r.template)}</Link>
                     </td>
                     <td>
                       {aspect(r.aspect)} · {t(`tiers.${r.tier}`)}
