@@ -88,19 +88,21 @@ record PlaywrightRun(int exitCode, Path log, Optional<JsonNode> results) {
     }
 
     private static void collect(JsonNode suite, List<String> found) {
-        suite.path("specs").forEach(spec -> spec.path("tests").forEach(test -> {
-            String status = test.path("status").asText();
-            if (!status.equals("expected") && !status.equals("skipped")) {
-                StringBuilder line = new StringBuilder(spec.path("file").asText())
-                        .append(" › ")
-                        .append(spec.path("title").asText())
-                        .append(": ")
-                        .append(status);
-                test.path("results").forEach(result -> result.path("errors")
-                        .forEach(error -> line.append("\n    ").append(message(error))));
-                found.add(line.toString());
-            }
-        }));
+        suite.path("specs")
+                .forEach(spec -> spec.path("tests").forEach(test -> {
+                    String status = test.path("status").asText();
+                    if (!status.equals("expected") && !status.equals("skipped")) {
+                        StringBuilder line = new StringBuilder(spec.path("file").asText())
+                                .append(" › ")
+                                .append(spec.path("title").asText())
+                                .append(": ")
+                                .append(status);
+                        test.path("results")
+                                .forEach(result -> result.path("errors")
+                                        .forEach(error -> line.append("\n    ").append(message(error))));
+                        found.add(line.toString());
+                    }
+                }));
         suite.path("suites").forEach(child -> collect(child, found));
     }
 
