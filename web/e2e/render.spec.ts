@@ -79,7 +79,8 @@ test("a customer signs up, edits a template in Persian, buys a plan, renders and
   await expect
     .poll(() => preview.evaluate((v: HTMLVideoElement) => v.readyState), { message: "the preview video loads" })
     .toBeGreaterThanOrEqual(2);
-  await shoot(page, "catalog-preview");
+  // Desktop only: resizing would end the hover.
+  await shoot(page, "catalog-preview", false);
 
   // The editor: a Persian title changes the live preview.
   await card.getByRole("link").last().click();

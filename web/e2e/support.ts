@@ -43,11 +43,12 @@ export const test = base.extend<Fixtures>({
 export { expect };
 
 /** The page at a desktop's 1280 px and a phone's 390 px, saved under screens/. */
-export async function shoot(page: Page, name: string): Promise<void> {
+export async function shoot(page: Page, name: string, phone = true): Promise<void> {
   const dir = join(ARTIFACTS, "screens");
   mkdirSync(dir, { recursive: true });
   const size = page.viewportSize() ?? { width: 1280, height: 800 };
   await page.screenshot({ path: join(dir, `${name}-1280.png`), fullPage: true });
+  if (!phone) return;
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(dir, `${name}-390.png`), fullPage: true });
   await page.setViewportSize(size);

@@ -83,12 +83,29 @@ class Tokens {
     return () => this.listeners.delete(listener);
   }
 
-  /** One refresh at a time: a refresh token is single use, so callers share the one in flight. */
+  /**
+   * One refresh at a time: a refresh token is single use (the gateway revokes a family whose
+   * token comes twice), so callers in this tab share the one in flight, and tabs take turns
+   * under a Web Lock, each reading the token the last one left.
+   */
   refresh(): Promise<boolean> {
     if (this.refreshing) return this.refreshing;
+    if (!this.refreshToken()) return Promise.resolve(false);
+    const run = () => this.refreshNow();
+    const locked: Promise<boolean> = navigator.locks
+      ? (navigator.locks.request("flatrender.refresh", run) as unknown as Promise<boolean>)
+      : run();
+    const refreshing = locked.finally(() => {
+      this.refreshing = null;
+    });
+    this.refreshing = refreshing;
+    return refreshing;
+  }
+
+  private async refreshNow(): Promise<boolean> {
     const token = this.refreshToken();
-    if (!token) return Promise.resolve(false);
-    this.refreshing = (async () => {
+    if (!token) return false;
+    {
       try {
         const res = await fetch("/v1/auth/refresh", {
           method: "POST",
@@ -103,15 +120,17 @@ class Tokens {
         return false;
       } catch {
         return false;
-      } finally {
-        this.refreshing = null;
       }
-    })();
-    return this.refreshing;
+    }
   }
 }
 
 export const tokens = new Tokens();
+
+// Logged out in another tab: this one forgets its access token too.
+window.addEventListener("storage", (event) => {
+  if (event.key === REFRESH_KEY && event.newValue === null && tokens.accessToken() !== null) tokens.clear();
+});
 
 export interface RequestOptions {
   method?: string;
@@ -161,8 +180,10 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
     await tokens.refresh();
   }
   let res = await send();
+  // A refresh only for a token that failed, not for a 401 about what was sent (a wrong code).
   if (res.status === 401 && auth && tokens.refreshToken() !== null) {
-    if (await tokens.refresh()) res = await send();
+    const problem = await problemOf(res.clone());
+    if ((problem.problem.type ?? "").endsWith("/unauthorized") && (await tokens.refresh())) res = await send();
   }
   if (!res.ok) throw await problemOf(res);
   return res;

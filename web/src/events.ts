@@ -37,6 +37,9 @@ export async function followRender(id: string, handlers: StreamHandlers, signal:
     else if (value.event === "end") {
       handlers.end(String(data.state ?? ""));
       return;
+    } else if (value.event === "expired") {
+      // The gateway ends a stream after a while; the caller follows again.
+      return;
     } else if (value.event === "error") {
       handlers.error(String(data.detail ?? ""));
       return;

@@ -40,10 +40,14 @@ export function PreviewStill(props: Props) {
   }, []);
 
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled) {
+      setBusy(false);
+      return;
+    }
     const key = JSON.stringify([template, aspect, frame, bindings]);
     const hit = cache.current.get(key);
     if (hit) {
+      setBusy(false);
       setShown(hit);
       setError(undefined);
       onError(undefined);
@@ -80,7 +84,10 @@ export function PreviewStill(props: Props) {
       .finally(() => {
         if (!controller.signal.aborted) setBusy(false);
       });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      setBusy(false);
+    };
   }, [template, aspect, frame, bindings, enabled, onError]);
 
   const src = enabled ? shown : props.fallback;

@@ -36,7 +36,13 @@ export function CheckoutReturn() {
     if (!paid || !id || !signedIn) return;
     let stop = false;
     let timer: ReturnType<typeof setTimeout>;
+    let tries = 0;
     const poll = async (wait: number) => {
+      // About a minute; after that the wallet page tells how it stands.
+      if (++tries > 20) {
+        setCheckout((c) => c ?? ({ state: "slow" } as Checkout));
+        return;
+      }
       try {
         const now = await getJson<Checkout>(`/v1/billing/checkouts/${id}`);
         if (stop) return;
@@ -65,6 +71,7 @@ export function CheckoutReturn() {
           className={`notice ${paid ? "notice-ok" : "notice-error"}`}
           data-testid="payment-status"
           data-status={result.data.payment_status}
+          data-checkout={result.data.checkout?.id}
           role="status"
         >
           <p>{paid ? t("checkout.paid") : t("checkout.notPaid")}</p>
@@ -76,7 +83,13 @@ export function CheckoutReturn() {
           )}
           {paid && (
             <p data-testid="checkout-state" data-state={checkout?.state ?? "pending"}>
-              {checkout?.state === "paid" ? t("checkout.credited") : t("checkout.crediting")}
+              {checkout?.state === "paid"
+                ? t("checkout.credited")
+                : checkout?.state === "pending" || checkout === undefined
+                  ? t("checkout.crediting")
+                  : checkout.state === "slow"
+                    ? t("checkout.slow")
+                    : t("checkout.notCredited")}
             </p>
           )}
         </div>

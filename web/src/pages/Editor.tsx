@@ -247,7 +247,8 @@ export function Editor() {
           aspect={aspect}
           bindings={settled}
           frame={frame}
-          enabled={signedIn}
+          // Not before the defaults (or the draft) are in: no still of an empty form.
+          enabled={signedIn && loadedFor.current === id && Object.keys(settled).length > 0}
           fallback={cover?.cover_url ?? null}
           width={cover?.width ?? 16}
           height={cover?.height ?? 9}

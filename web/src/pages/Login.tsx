@@ -10,7 +10,13 @@ import { useAction } from "../hooks";
 /** Where to go after signing in: a path of this site only. */
 export function nextPath(params: URLSearchParams): string {
   const next = params.get("next") ?? "/";
-  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  if (!next.startsWith("/")) return "/";
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
 }
 
 interface MfaChallenge {

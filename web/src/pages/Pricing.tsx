@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { getJson, postJson } from "../api";
@@ -14,9 +15,14 @@ export function Pricing() {
   const signedIn = useSignedIn();
   const navigate = useNavigate();
   const plans = useLoad((signal) => getJson<{ plans: Plan[] }>("/v1/plans", { auth: false, signal }), []);
+  // Once on the way to the payment page the buttons stay off: a second click would start a second checkout.
+  const [leaving, setLeaving] = useState(false);
   const buy = useAction(async (plan: string) => {
     const checkout = await postJson<Checkout>("/v1/billing/checkouts", { plan_id: plan });
-    if (checkout.payment_url) window.location.assign(checkout.payment_url);
+    if (checkout.payment_url) {
+      setLeaving(true);
+      window.location.assign(checkout.payment_url);
+    }
   });
   const list = plans.data?.plans ?? [];
   const factors = list[0]?.tier_factors ?? {};
@@ -39,7 +45,7 @@ export function Pricing() {
               <button
                 type="button"
                 className="button-primary"
-                disabled={buy.busy}
+                disabled={buy.busy || leaving}
                 onClick={() => (signedIn ? void buy.run(plan.id) : navigate("/signup?next=/pricing"))}
               >
                 {t("pricing.buy", { name: i18n.language === "en" ? plan.name.en : plan.name.fa })}

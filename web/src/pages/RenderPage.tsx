@@ -30,22 +30,33 @@ export function RenderPage() {
   useEffect(() => {
     if (!live) return;
     const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     setStreamError(undefined);
     followRender(
       id,
       {
         progress: setProgress,
-        end: () => render.reload(),
+        end: () => undefined,
         error: (detail) => {
           setStreamError(new ApiError({ status: 503, detail }));
         },
       },
       controller.signal,
-    ).catch((e: unknown) => {
+    )
+      .then(() => {
+        // Ended (done, expired, or closed on the way): see where the render stands, follow again.
+        if (controller.signal.aborted) return;
+        render.reload();
+        retry = setTimeout(() => setGeneration((g) => g + 1), 2000);
+      })
+      .catch((e: unknown) => {
       if (controller.signal.aborted) return;
       setStreamError(e instanceof ApiError ? e : new ApiError({ status: 0, detail: String(e) }));
     });
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, live, generation]);
 
