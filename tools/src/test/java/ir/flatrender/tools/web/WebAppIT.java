@@ -1,7 +1,6 @@
 package ir.flatrender.tools.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
@@ -33,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * render spec's {@value DownloadedRender#FILE}, screenshots under {@code screens/}),
  * {@code ZARINPAL_URL} (the emulator), {@code FLATRENDER_TEMPLATE} (the seeded template) and
  * {@code CHROMIUM}. With {@code -Dweb.screens.update=true} the screens are copied into
- * {@code web/docs/screens} (the README's pictures). Skipped only where Chromium or Node.js is
- * missing.
+ * {@code web/docs/screens} (the README's pictures).
  */
 class WebAppIT {
     /** The one pack template seeded: 2D, so its covers and preview take a minute or two. */
@@ -48,14 +46,18 @@ class WebAppIT {
     @TempDir
     static Path directory;
 
-    /** In the test's own lifecycle, so that a skip is reported as one, with its reason. */
+    /** What the browser tests need fails the test by name, as the Remotion ITs do: never a silent skip. */
     @BeforeEach
     void browserAndNode() {
-        assumeTrue(
-                Files.isExecutable(TestingRemotion.CHROMIUM),
-                "no Chromium at " + TestingRemotion.CHROMIUM + " (apt-get install chromium, or FLATRENDER_CHROMIUM)");
-        assumeTrue(runs("node", "--version"), "no Node.js on the PATH (node --version failed)");
-        assumeTrue(runs("npx", "--version"), "no npx on the PATH (npx --version failed)");
+        assertThat(Files.isExecutable(TestingRemotion.CHROMIUM))
+                .as("no Chromium at %s (apt-get install chromium, or FLATRENDER_CHROMIUM)", TestingRemotion.CHROMIUM)
+                .isTrue();
+        assertThat(runs("node", "--version"))
+                .as("no Node.js on the PATH (node --version failed)")
+                .isTrue();
+        assertThat(runs("npx", "--version"))
+                .as("no npx on the PATH (npx --version failed)")
+                .isTrue();
         assertThat(WEB.resolve("node_modules/@playwright/test"))
                 .as("the web app's packages must be installed (npm ci in web/)")
                 .isDirectory();
