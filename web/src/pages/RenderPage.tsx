@@ -50,9 +50,9 @@ export function RenderPage() {
         retry = setTimeout(() => setGeneration((g) => g + 1), 2000);
       })
       .catch((e: unknown) => {
-      if (controller.signal.aborted) return;
-      setStreamError(e instanceof ApiError ? e : new ApiError({ status: 0, detail: String(e) }));
-    });
+        if (controller.signal.aborted) return;
+        setStreamError(e instanceof ApiError ? e : new ApiError({ status: 0, detail: String(e) }));
+      });
     return () => {
       controller.abort();
       clearTimeout(retry);
