@@ -67,11 +67,20 @@ public record GatewayConfig(
      * @param trustCertificates the CA certificates (PEM) the orchestrator's TLS certificate is
      *     checked against; plain text when empty (one machine, or a private network)
      * @param deadline the deadline of each call to the orchestrator
+     * @param consoleToken the operators' console credential ({@code flatrender nodes enroll-console
+     *     NAME}), which the console's admin endpoints present to the orchestrator's admin service;
+     *     without it those endpoints answer 503 to a farm administrator
      */
-    public record Farm(String orchestrator, String token, Optional<Path> trustCertificates, Duration deadline) {
+    public record Farm(
+            String orchestrator,
+            String token,
+            Optional<Path> trustCertificates,
+            Duration deadline,
+            Optional<String> consoleToken) {
         public Farm {
             requireNonNull(orchestrator, "orchestrator is null");
             requireNonNull(token, "token is null");
+            requireNonNull(consoleToken, "consoleToken is null");
             requireNonNull(trustCertificates, "trustCertificates is null");
             requireNonNull(deadline, "deadline is null");
         }
@@ -79,7 +88,8 @@ public record GatewayConfig(
         /** The token is left out: this is logged. */
         @Override
         public String toString() {
-            return "Farm[" + orchestrator + ", tls=" + trustCertificates.isPresent() + ", deadline=" + deadline + "]";
+            return "Farm[" + orchestrator + ", tls=" + trustCertificates.isPresent() + ", deadline=" + deadline
+                    + ", console=" + consoleToken.isPresent() + "]";
         }
     }
 
@@ -169,6 +179,7 @@ public record GatewayConfig(
                 .listen(listen.host(), listen.port())
                 .farmTrustCertificates(farm.trustCertificates())
                 .farmDeadline(farm.deadline())
+                .consoleToken(farm.consoleToken())
                 .accessTokenLifetime(tokens.accessLifetime())
                 .refreshTokenLifetime(tokens.refreshLifetime())
                 .maxBodySize(limits.maxBodySize())
@@ -197,6 +208,7 @@ public record GatewayConfig(
         private String host = "0.0.0.0";
         private int port = 7700;
         private Optional<Path> farmTrustCertificates = Optional.empty();
+        private Optional<String> consoleToken = Optional.empty();
         private Duration farmDeadline = Duration.ofSeconds(10);
         private Duration accessTokenLifetime = Duration.ofMinutes(15);
         private Duration refreshTokenLifetime = Duration.ofDays(30);
@@ -226,6 +238,12 @@ public record GatewayConfig(
         /** Speaks TLS to the orchestrator, trusting these CA certificates (PEM), when present. */
         public Builder farmTrustCertificates(Optional<Path> certificates) {
             this.farmTrustCertificates = certificates;
+            return this;
+        }
+
+        /** The operators' console credential; the console's farm endpoints need it. */
+        public Builder consoleToken(Optional<String> token) {
+            this.consoleToken = token;
             return this;
         }
 
@@ -290,7 +308,7 @@ public record GatewayConfig(
         public GatewayConfig build() {
             return new GatewayConfig(
                     new Listen(host, port),
-                    new Farm(orchestrator, farmToken, farmTrustCertificates, farmDeadline),
+                    new Farm(orchestrator, farmToken, farmTrustCertificates, farmDeadline, consoleToken),
                     new Tokens(signingKeys, accessTokenLifetime, refreshTokenLifetime),
                     masterKey,
                     new Limits(maxBodySize, requestsPerMinutePerIp, requestsPerMinutePerKey),

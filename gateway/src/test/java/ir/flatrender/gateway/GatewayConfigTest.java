@@ -31,7 +31,12 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.defaults("farm:7600", "gateway token", KEYS, MASTER_KEY))
                 .isEqualTo(new GatewayConfig(
                         new Listen("0.0.0.0", 7700),
-                        new Farm("farm:7600", "gateway token", Optional.empty(), Duration.ofSeconds(10)),
+                        new Farm(
+                                "farm:7600",
+                                "gateway token",
+                                Optional.empty(),
+                                Duration.ofSeconds(10),
+                                Optional.empty()),
                         new Tokens(KEYS, Duration.ofMinutes(15), Duration.ofDays(30)),
                         MASTER_KEY,
                         new Limits(DataSize.ofMebibytes(1), 600, 1200),
@@ -56,7 +61,12 @@ class GatewayConfigTest {
     void theBuilderSetsEachValueAndToBuilderKeepsThemAll() {
         GatewayConfig expected = new GatewayConfig(
                 new Listen("127.0.0.1", 0),
-                new Farm("farm:7600", "gateway token", Optional.of(Path.of("ca.pem")), Duration.ofSeconds(3)),
+                new Farm(
+                        "farm:7600",
+                        "gateway token",
+                        Optional.of(Path.of("ca.pem")),
+                        Duration.ofSeconds(3),
+                        Optional.of("console token")),
                 new Tokens(KEYS, Duration.ofMinutes(5), Duration.ofDays(1)),
                 MASTER_KEY,
                 new Limits(DataSize.ofKibibytes(64), 5, 6),
@@ -68,6 +78,7 @@ class GatewayConfigTest {
                 .listen("127.0.0.1", 0)
                 .farmTrustCertificates(Optional.of(Path.of("ca.pem")))
                 .farmDeadline(Duration.ofSeconds(3))
+                .consoleToken(Optional.of("console token"))
                 .accessTokenLifetime(Duration.ofMinutes(5))
                 .refreshTokenLifetime(Duration.ofDays(1))
                 .maxBodySize(DataSize.ofKibibytes(64))
@@ -86,9 +97,15 @@ class GatewayConfigTest {
 
     @Test
     void secretsAreLeftOutOfToString() {
-        String text = GatewayConfig.defaults("farm:7600", "gateway token", KEYS, MASTER_KEY)
+        String text = GatewayConfig.builder("farm:7600", "gateway token", KEYS, MASTER_KEY)
+                .consoleToken(Optional.of("console token"))
+                .build()
                 .toString();
-        assertThat(text).contains("farm:7600").contains("k1").doesNotContain("gateway token");
+        assertThat(text)
+                .contains("farm:7600")
+                .contains("k1")
+                .doesNotContain("gateway token")
+                .doesNotContain("console token");
     }
 
     @Test
