@@ -59,3 +59,34 @@ export function digits(text: string): string {
   if (currentLang() !== "fa") return text;
   return text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[Number(d)]);
 }
+
+/** How long ago (or ahead) a moment is, in words: "3 minutes ago", "۳ دقیقه پیش". */
+export function relative(iso: string, now = Date.now()): string {
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const seconds = Math.round((at - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale(), { numeric: "auto" });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return format.format(seconds, "second");
+  if (abs < 3600) return format.format(Math.round(seconds / 60), "minute");
+  if (abs < 86400) return format.format(Math.round(seconds / 3600), "hour");
+  return format.format(Math.round(seconds / 86400), "day");
+}
+
+/** A size in bytes as KB, MB, GB … (powers of 1024), in the page's digits. */
+export function bytes(value: number): string {
+  const units = currentLang() === "fa" ? ["بایت", "کیلوبایت", "مگابایت", "گیگابایت", "ترابایت"] : ["B", "KB", "MB", "GB", "TB"];
+  let n = value;
+  let unit = 0;
+  while (Math.abs(n) >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${number(n, unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** A time of day (for a chart's axis), in the page's digits. */
+export function timeOfDay(ms: number): string {
+  const tag = currentLang() === "fa" ? "fa-IR" : "en-GB";
+  return new Intl.DateTimeFormat(tag, { hour: "2-digit", minute: "2-digit" }).format(new Date(ms));
+}

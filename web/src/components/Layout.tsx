@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation } from "react-router";
+import { useMe } from "../console/me";
 import { useSignedIn } from "../hooks";
 import { ComingSoon } from "./ComingSoon";
 
@@ -15,6 +16,7 @@ export function useTitle(title: string | undefined): void {
 export function Layout() {
   const { t, i18n } = useTranslation();
   const signedIn = useSignedIn();
+  const { me } = useMe();
   const location = useLocation();
   useEffect(() => {
     window.scrollTo(0, 0);
@@ -37,6 +39,7 @@ export function Layout() {
           <NavLink to="/pricing">{t("nav.pricing")}</NavLink>
           {signedIn && <NavLink to="/renders">{t("nav.renders")}</NavLink>}
           {signedIn && <NavLink to="/wallet">{t("nav.wallet")}</NavLink>}
+          {signedIn && me?.farm_admin && <NavLink to="/console">{t("nav.console")}</NavLink>}
           {signedIn ? (
             <NavLink to="/account">{t("nav.account")}</NavLink>
           ) : (
