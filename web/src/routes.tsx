@@ -13,6 +13,7 @@ import { ApiKeys } from "./pages/ApiKeys";
 import { Webhooks } from "./pages/Webhooks";
 import { NotFound } from "./pages/NotFound";
 import { RequireSignIn } from "./components/RequireSignIn";
+import { RequireFarmAdmin } from "./components/RequireFarmAdmin";
 
 export const routes: RouteObject[] = [
   {
@@ -34,6 +35,39 @@ export const routes: RouteObject[] = [
           { path: "/account", lazy: () => import("./pages/Account").then((m) => ({ Component: m.Account })) },
           { path: "/account/api-keys", element: <ApiKeys /> },
           { path: "/account/webhooks", element: <Webhooks /> },
+        ],
+      },
+      {
+        // The operators' console: farm administrators only, and loaded only by them (the chart
+        // library with its node page), so the customers' pages do not carry it.
+        path: "/console",
+        element: <RequireFarmAdmin />,
+        children: [
+          {
+            lazy: () => import("./console/parts").then((m) => ({ Component: m.ConsoleLayout })),
+            children: [
+              { index: true, lazy: () => import("./pages/console/Farm").then((m) => ({ Component: m.Farm })) },
+              {
+                path: "nodes/:node",
+                lazy: () => import("./pages/console/NodePage").then((m) => ({ Component: m.NodePage })),
+              },
+              { path: "jobs", lazy: () => import("./pages/console/Jobs").then((m) => ({ Component: m.Jobs })) },
+              { path: "jobs/:id", lazy: () => import("./pages/console/JobPage").then((m) => ({ Component: m.JobPage })) },
+              {
+                path: "crashes",
+                lazy: () => import("./pages/console/Crashes").then((m) => ({ Component: m.Crashes })),
+              },
+              {
+                path: "tenants",
+                lazy: () => import("./pages/console/Tenants").then((m) => ({ Component: m.Tenants })),
+              },
+              {
+                path: "payments",
+                lazy: () => import("./pages/console/Payments").then((m) => ({ Component: m.Payments })),
+              },
+              { path: "*", element: <NotFound /> },
+            ],
+          },
         ],
       },
       { path: "*", element: <NotFound /> },
