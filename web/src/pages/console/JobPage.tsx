@@ -47,7 +47,7 @@ export function JobPage() {
   });
   const [priority, setPriority] = useState<string>();
   const savePriority = useAction(async (value: number) => {
-    const after = await postJson<Job>(`/v1/admin/farm/jobs/${id}/priority`, { priority: value }, { method: "PUT" });
+    const after = await postJson<Job>(`/v1/admin/farm/jobs/${id}/priority`, { priority: value });
     setLive((d) => ({ ...(d ?? job!), ...after }));
     setPriority(undefined);
   });

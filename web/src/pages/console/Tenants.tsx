@@ -53,7 +53,7 @@ export function Tenants() {
   const [planning, setPlanning] = useState<Tenant>();
   const [plan, setPlan] = useState("");
   const changePlan = useAction(async (tenant: Tenant, planId: string) => {
-    await postJson(`/v1/admin/tenants/${tenant.id}/plan`, { plan: planId }, { method: "PUT" });
+    await postJson(`/v1/admin/tenants/${tenant.id}/plan`, { plan: planId });
     setPlanning(undefined);
     tenants.reload();
   });
