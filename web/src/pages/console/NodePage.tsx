@@ -132,7 +132,7 @@ function HealthChart({ samples }: { samples: HealthSample[] }) {
         width,
         height: 280,
         series: [
-          { value: (_u, v) => (v === null ? "—" : timeOfDay(v * 1000)) },
+          { label: t("console.nodePage.time"), value: (_u, v) => (v === null ? "—" : timeOfDay(v * 1000)) },
           { label: t("console.node.cpu"), stroke: "#4f46e5", width: 2, scale: "%", value: (_u, v) => (v === null ? "—" : percent(v)) },
           { label: t("console.node.memory"), stroke: "#067647", width: 2, scale: "%", value: (_u, v) => (v === null ? "—" : percent(v)) },
           {
@@ -148,7 +148,7 @@ function HealthChart({ samples }: { samples: HealthSample[] }) {
         axes: [
           { values: (_u, splits) => splits.map((v) => timeOfDay(v * 1000)) },
           { scale: "%", values: (_u, splits) => splits.map((v) => percent(v)) },
-          { scale: "n", side: 1, grid: { show: false }, values: (_u, splits) => splits.map((v) => number(v)) },
+          { scale: "n", side: 1, grid: { show: false }, incrs: [1, 2, 5, 10, 20, 50, 100], values: (_u, splits) => splits.map((v) => number(v)) },
         ],
       },
       [x, cpu, memory, chunks],
