@@ -33,11 +33,15 @@ export function JobPage() {
   useTitle(t("console.jobPage.title", { id: id.slice(0, 8) }));
   const loaded = useLoad((signal) => getJson<JobDetail>(`/v1/admin/farm/jobs/${id}`, { signal }), [id]);
   const [live, setLive] = useState<JobDetail>();
-  const stream = useLive(`/v1/admin/farm/events?job=${encodeURIComponent(id)}`, (event, data) => {
-    if (event === "job") setLive(data as JobDetail);
-  });
   const job = live?.id === id ? live : loaded.data;
   const running = job !== undefined && !FINAL.has(job.state);
+  // Followed while it may still change (a retried job is followed again).
+  const stream = useLive(
+    job === undefined || running ? `/v1/admin/farm/events?job=${encodeURIComponent(id)}` : null,
+    (event, data) => {
+      if (event === "job") setLive(data as JobDetail);
+    },
+  );
   const now = useNow(1000, running);
   const [pending, setPending] = useState<JobAction>();
   const act = useAction(async (action: JobAction, reason: string) => {
