@@ -18,6 +18,11 @@ import ir.flatrender.gateway.billing.PlanCheckouts;
 import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.catalog.CatalogRoutes;
 import ir.flatrender.gateway.catalog.CatalogService;
+import ir.flatrender.gateway.console.ConsoleAudit;
+import ir.flatrender.gateway.console.ConsoleFarm;
+import ir.flatrender.gateway.console.ConsoleRoutes;
+import ir.flatrender.gateway.console.TenantAdminRoutes;
+import ir.flatrender.gateway.console.TenantDirectory;
 import ir.flatrender.gateway.http.ClientAddresses;
 import ir.flatrender.gateway.http.RateLimiter;
 import ir.flatrender.gateway.http.RequestLog;
@@ -200,6 +205,18 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
         broker.ifPresent(parts::add);
         parts.addAll(List.of(housekeeping, requestLog, settler, deliverer));
+        // The operators' console calls the farm's admin service with a credential of its own.
+        Optional<ManagedChannel> consoleChannel = config.farm()
+                .consoleToken()
+                .map(token -> FarmClient.channel(
+                        config.farm().orchestrator(), token, config.farm().trustCertificates()));
+        consoleChannel.ifPresent(c -> parts.add(c::shutdownNow));
+        ConsoleRoutes console = new ConsoleRoutes(
+                consoleChannel.map(c -> new ConsoleFarm(c, config.farm().deadline())),
+                streams,
+                new ConsoleAudit(jdbi),
+                json);
+        parts.add(console);
         AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
         byte[] openApi = openApi();
         SiteRoutes site = new SiteRoutes(
@@ -253,6 +270,8 @@ public final class Gateway implements AutoCloseable {
                 new ApiKeyRoutes(apiKeys, json).register(table);
                 new InvoiceRoutes(invoices, json).register(table);
                 new TenantRoutes(new Tenants(jdbi, json), json).register(table);
+                console.register(table);
+                new TenantAdminRoutes(new TenantDirectory(jdbi, json), json).register(table);
                 new WebhookRoutes(
                                 new TenantWebhooks(jdbi, secrets, json),
                                 config.webhooks().allowPrivate(),

@@ -22,7 +22,8 @@ class GatewayArchitectureTest {
     static final ArchRule noNewPackageCycles = ArchitectureRules.noNewPackageCycles(ROOT);
 
     @ArchTest
-    static final ArchRule protoOnlyAtTheEdge = ArchitectureRules.protoOnlyAtTheEdge(ROOT, ROOT + ".renders..");
+    static final ArchRule protoOnlyAtTheEdge =
+            ArchitectureRules.protoOnlyAtTheEdge(ROOT, ROOT + ".renders..", ROOT + ".console..");
 
     @ArchTest
     static final ArchRule noLongClasses = ArchitectureRules.noLongClasses(ROOT);

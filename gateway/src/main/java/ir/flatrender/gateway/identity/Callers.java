@@ -19,6 +19,20 @@ public final class Callers {
         return principal;
     }
 
+    /**
+     * The caller of an admin route: a farm administrator signed in (an access token, not an API
+     * key, which a script could hold); 403 for anyone else.
+     */
+    public static Principal farmAdministrator(Context ctx) {
+        Principal principal = principal(ctx);
+        if (principal.apiKeyId().isPresent()) {
+            throw ir.flatrender.gateway.http.Problem.forbidden(
+                    "the admin API takes a farm administrator's access token, not an API key");
+        }
+        principal.requireFarmAdmin();
+        return principal;
+    }
+
     /** The authenticated caller, when the request presented credentials (routes open to anyone). */
     public static Optional<Principal> optionalPrincipal(Context ctx) {
         return Optional.ofNullable(ctx.attribute(PRINCIPAL));

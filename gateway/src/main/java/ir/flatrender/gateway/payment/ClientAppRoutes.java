@@ -11,7 +11,6 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.Callers;
-import ir.flatrender.gateway.identity.Principal;
 import ir.flatrender.gateway.payment.ClientApps.ClientApp;
 import ir.flatrender.gateway.payment.ClientApps.Issued;
 import ir.flatrender.gateway.payment.ClientApps.Settings;
@@ -46,11 +45,7 @@ public final class ClientAppRoutes {
 
     /** Farm administrators only, signed in (an access token, not an API key). */
     static void requireAdmin(Context ctx) {
-        Principal principal = Callers.principal(ctx);
-        if (principal.apiKeyId().isPresent()) {
-            throw Problem.forbidden("the payment admin API takes a farm administrator's access token, not an API key");
-        }
-        principal.requireFarmAdmin();
+        Callers.farmAdministrator(ctx);
     }
 
     private void create(Context ctx) {

@@ -81,7 +81,7 @@ public final class EventStreams implements AutoCloseable {
      * Takes a place for a stream of {@code tenant} from {@code address}, or answers 429 naming
      * the cap that is full. The place is given back when the stream ends.
      */
-    synchronized Slot reserve(UUID tenant, String address) {
+    public synchronized Slot reserve(UUID tenant, String address) {
         if (byTenant.getOrDefault(tenant, 0) >= limits.perTenant()) {
             throw Problem.tooMany("this tenant has " + limits.perTenant() + " event streams open; close one first", 5);
         }
@@ -94,19 +94,19 @@ public final class EventStreams implements AutoCloseable {
         return new Slot(tenant, address);
     }
 
-    synchronized void release(Slot slot) {
+    public synchronized void release(Slot slot) {
         byTenant.computeIfPresent(slot.tenant(), (k, n) -> n == 1 ? null : n - 1);
         byAddress.computeIfPresent(slot.address(), (k, n) -> n == 1 ? null : n - 1);
     }
 
-    record Slot(UUID tenant, String address) {}
+    public record Slot(UUID tenant, String address) {}
 
     /**
      * A stream on an async response whose place is {@code slot}: it ends (and gives the place
      * back) when it is finished, when the client goes, or at its maximum life. Call from the
      * request's thread once async is started.
      */
-    Stream start(Slot slot, ServletOutputStream out, Runnable onEnd) {
+    public Stream start(Slot slot, ServletOutputStream out, Runnable onEnd) {
         Stream stream = new Stream(slot, out);
         open.add(stream);
         stream.done.whenComplete((ignored, error) -> {
@@ -119,6 +119,32 @@ public final class EventStreams implements AutoCloseable {
         return stream;
     }
 
+    /**
+     * Answers the request with an event stream in {@code slot}: the head at once (with a
+     * comment, so the client has it before the first event), then {@code opened} is given the
+     * stream to feed. The request ends when the stream does.
+     */
+    public void serve(io.javalin.http.Context ctx, Slot slot, java.util.function.Consumer<Stream> opened) {
+        ctx.res().setStatus(200);
+        ctx.res().setContentType("text/event-stream;charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        ctx.future(() -> {
+            Stream stream;
+            try {
+                stream = start(slot, ctx.res().getOutputStream(), () -> ended.complete(null));
+            } catch (IOException | RuntimeException e) {
+                release(slot);
+                ended.complete(null);
+                return ended;
+            }
+            stream.comment("stream open");
+            opened.accept(stream);
+            return ended;
+        });
+    }
+
     private void keepAlive() {
         for (Stream stream : open) {
             stream.comment("keep-alive");
@@ -129,7 +155,7 @@ public final class EventStreams implements AutoCloseable {
      * One client's stream. Messages wait in a short queue; a progress message not yet written
      * is replaced by a newer one (a slow client gets the latest, never a backlog).
      */
-    final class Stream implements WriteListener {
+    public final class Stream implements WriteListener {
         private final Slot slot;
         private final ServletOutputStream out;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -144,20 +170,28 @@ public final class EventStreams implements AutoCloseable {
         }
 
         /** Completes when the stream has ended, for whatever reason. */
-        CompletableFuture<Void> done() {
+        public CompletableFuture<Void> done() {
             return done;
         }
 
         /** A {@code progress} event; replaces one not yet written. */
-        synchronized void progress(String data) {
+        public void progress(String data) {
+            latest("progress", data);
+        }
+
+        /**
+         * An event that says the whole state (a snapshot): it replaces one not yet written, so
+         * a slow client gets the latest, never a backlog. One kind of such event a stream.
+         */
+        public synchronized void latest(String name, String data) {
             if (!last) {
-                progress = event("progress", data);
+                progress = event(name, data);
                 pump();
             }
         }
 
         /** An event after which the stream ends. */
-        synchronized void finish(String event, String data) {
+        public synchronized void finish(String event, String data) {
             if (!last) {
                 last = true;
                 queue.add(event(event, data));
@@ -165,7 +199,7 @@ public final class EventStreams implements AutoCloseable {
             }
         }
 
-        synchronized void comment(String text) {
+        public synchronized void comment(String text) {
             if (!last && queue.isEmpty() && progress == null) {
                 queue.add((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
                 pump();

@@ -26,7 +26,6 @@ import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -184,29 +183,13 @@ public final class RenderRoutes {
         principal.requireScope("renders:read");
         Render row = render(ctx, principal);
         EventStreams.Slot slot = streams.reserve(principal.tenantId(), Requests.ip(ctx));
-        ctx.res().setStatus(200);
-        ctx.res().setContentType("text/event-stream;charset=utf-8");
-        ctx.res().setHeader("Cache-Control", "no-cache");
-        ctx.res().setHeader("X-Accel-Buffering", "no");
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        ctx.future(() -> {
-            EventStreams.Stream stream;
-            try {
-                stream = streams.start(slot, ctx.res().getOutputStream(), () -> ended.complete(null));
-            } catch (IOException | RuntimeException e) {
-                streams.release(slot);
-                ended.complete(null);
-                return ended;
-            }
-            // Sent at once, so the client has the answer's head before the first event.
-            stream.comment("stream open");
+        streams.serve(ctx, slot, stream -> {
             if (row.jobId() == null) {
                 stream.finish(
                         "end", json.createObjectNode().put("state", row.state()).toString());
-                return ended;
+                return;
             }
             farm.watch(principal.tenantId().toString(), row.jobId().toString(), new Watcher(stream, row.state()));
-            return ended;
         });
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code flatrender dev} in a JVM of its own, as a person starts it (issue 20): the embedded
- * database, an orchestrator, one Remotion node, the gateway and the ZarinPal emulator, each on a
+ * database, an orchestrator, two Remotion nodes, the gateway and the ZarinPal emulator, each on a
  * free port, its state in a data folder of its own, the pack not seeded (the test seeds what it
  * needs). Its output goes to a log file, named in every failure.
  */
@@ -76,8 +76,9 @@ final class DevFarm implements AutoCloseable {
                         "dev",
                         "--data-dir",
                         dataDirectory.toString(),
+                        // Two: the console's tests watch chunks move between nodes and drain one.
                         "--nodes",
-                        "1",
+                        "2",
                         "--no-seed",
                         "--listen",
                         "127.0.0.1:" + orchestratorPort,
@@ -188,6 +189,22 @@ final class DevFarm implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** The dev farm's JVM: its engine processes are its descendants. */
+    ProcessHandle process() {
+        return process.toHandle();
+    }
+
+    /** The farm administrator {@code dev} made: its email and password. */
+    String[] administrator() throws IOException {
+        return new String[] {
+            ir.flatrender.tools.processes.DevCommand.DEV_ADMIN,
+            Files.readString(
+                            dataDirectory.resolve(ir.flatrender.tools.GatewayKeys.ADMIN_PASSWORD_FILE),
+                            StandardCharsets.UTF_8)
+                    .trim()
+        };
     }
 
     /** SIGTERM (dev stops its gateway, nodes, orchestrator and database), SIGKILL after 20 s. */

@@ -46,6 +46,9 @@ class WebAppIT {
     @TempDir
     static Path directory;
 
+    /** The engine processes sampled while the specs ran (stopped with them; its samples kept). */
+    private EngineWatch engineWatch;
+
     /** What the browser tests need fails the test by name, as the Remotion ITs do: never a silent skip. */
     @BeforeEach
     void browserAndNode() {
@@ -68,8 +71,8 @@ class WebAppIT {
     }
 
     @Test
-    @DisplayName(
-            "issue 20: the web app's browser tests pass against a dev farm, and what they downloaded is the render")
+    @DisplayName("issues 20 and 21: the web app's and the console's browser tests pass against a dev farm; what they"
+            + " downloaded is the render; the console's drain and cancel reached the farm; a member gets 403")
     void theBrowserTestsPassAgainstADevFarm() throws Exception {
         if (Files.exists(ARTIFACTS)) {
             MoreFiles.deleteRecursively(ARTIFACTS, RecursiveDeleteOption.ALLOW_INSECURE);
@@ -84,17 +87,32 @@ class WebAppIT {
             String root = farm.probe("/");
             say("GET / answers %s", root);
             long playwright = System.nanoTime();
-            PlaywrightRun run = PlaywrightRun.run(
-                    WEB,
-                    Map.of(
-                            "FLATRENDER_URL", farm.gatewayUrl(),
-                            "FLATRENDER_ARTIFACTS", ARTIFACTS.toString(),
-                            "ZARINPAL_URL", farm.zarinPalUrl(),
-                            "FLATRENDER_TEMPLATE", TEMPLATE,
-                            "CHROMIUM", TestingRemotion.CHROMIUM.toString(),
-                            "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-                    ARTIFACTS,
-                    PLAYWRIGHT_TIMEOUT);
+            String[] administrator = farm.administrator();
+            PlaywrightRun run;
+            try (EngineWatch engines = new EngineWatch(farm.process(), TestingRemotion.RUNNER)) {
+                run = PlaywrightRun.run(
+                        WEB,
+                        Map.of(
+                                "FLATRENDER_URL",
+                                farm.gatewayUrl(),
+                                "FLATRENDER_ARTIFACTS",
+                                ARTIFACTS.toString(),
+                                "ZARINPAL_URL",
+                                farm.zarinPalUrl(),
+                                "FLATRENDER_TEMPLATE",
+                                TEMPLATE,
+                                "FLATRENDER_ADMIN_EMAIL",
+                                administrator[0],
+                                "FLATRENDER_ADMIN_PASSWORD",
+                                administrator[1],
+                                "CHROMIUM",
+                                TestingRemotion.CHROMIUM.toString(),
+                                "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
+                                "1"),
+                        ARTIFACTS,
+                        PLAYWRIGHT_TIMEOUT);
+                engineWatch = engines;
+            }
             say("npx playwright test exited %d in %d s", run.exitCode(), seconds(playwright));
             String why = "npx playwright test in " + WEB + " against " + farm.gatewayUrl() + " (GET / answered "
                     + root + "; Playwright's output: " + run.log() + ", the farm's: " + farm.log() + ")\n"
@@ -112,6 +130,9 @@ class WebAppIT {
 
             updateScreens();
             checkDownload(farm);
+            if (Files.exists(WEB.resolve("e2e/console.spec.ts"))) {
+                ConsoleChecks.check(farm, ARTIFACTS, engineWatch);
+            }
         }
         say("done in %d s", seconds(started));
     }
