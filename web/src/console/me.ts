@@ -2,7 +2,7 @@ import { useSyncExternalStore } from "react";
 import { ApiError, getJson, tokens } from "../api";
 import type { Me } from "../types";
 
-// Who the signed-in user is (GET /v1/auth/me), asked once per session and shared by the nav and
+// Who the signed-in user is (GET /v1/me), asked once per session and shared by the nav and
 // the console's guard; forgotten when the session changes (a login, a logout, another tab).
 
 export interface MeState {
@@ -24,7 +24,7 @@ function ask(): void {
   if (asked || !tokens.signedIn) return;
   asked = true;
   set({ me: undefined, loading: true, error: undefined });
-  getJson<Me>("/v1/auth/me")
+  getJson<Me>("/v1/me")
     .then((me) => set({ me, loading: false, error: undefined }))
     .catch((e: unknown) => {
       asked = false;
