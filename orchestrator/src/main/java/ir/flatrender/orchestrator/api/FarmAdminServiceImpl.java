@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.failures.FailureDao;
+import ir.flatrender.orchestrator.health.HealthDao;
+import ir.flatrender.orchestrator.health.HealthHistory;
+import ir.flatrender.orchestrator.health.NodeSample;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
@@ -35,41 +38,54 @@ import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeCache;
 import ir.flatrender.proto.farm.v1.NodeCacheEntry;
 import ir.flatrender.proto.farm.v1.NodeCacheResponse;
+import ir.flatrender.proto.farm.v1.NodeHealthRequest;
+import ir.flatrender.proto.farm.v1.NodeHealthResponse;
+import ir.flatrender.proto.farm.v1.NodeHealthSample;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse;
 import ir.flatrender.proto.farm.v1.Repair;
 import ir.flatrender.proto.farm.v1.RequeueChunksRequest;
 import ir.flatrender.proto.farm.v1.RequeueChunksResponse;
+import ir.flatrender.proto.farm.v1.ResourceSample;
 import ir.flatrender.proto.farm.v1.RevokeCredentialRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The operators' service: nodes (list, show, drain, disable, enable, release, caches), the
+ * The operators' service: nodes (list, show, drain, disable, enable, release, caches, resource
+ * samples and their history), the
  * farm's crashes and repairs, chunks sent back to render, snapshots purged.
  */
 public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminServiceImplBase {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 1000;
+    /** Three hours of samples at the default interval (30 s). */
+    private static final int DEFAULT_HEALTH_LIMIT = 360;
+
+    private static final int MAX_HEALTH_LIMIT = 5000;
 
     private final NodeControl control;
     private final Jdbi jdbi;
     private final JobControl lifecycle;
     private final SnapshotStore snapshots;
     private final FarmCredentials credentials;
+    private final HealthHistory health;
 
     public FarmAdminServiceImpl(
             NodeControl control,
             Jdbi jdbi,
             JobControl lifecycle,
             SnapshotStore snapshots,
-            FarmCredentials credentials) {
+            FarmCredentials credentials,
+            HealthHistory health) {
         this.credentials = requireNonNull(credentials, "credentials is null");
+        this.health = requireNonNull(health, "health is null");
         this.control = requireNonNull(control, "control is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
@@ -116,7 +132,10 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
         return switch (role) {
             case CREDENTIAL_ROLE_NODE -> Caller.Role.NODE;
             case CREDENTIAL_ROLE_GATEWAY -> Caller.Role.GATEWAY;
-            default -> throw FarmException.invalid("role", "must be CREDENTIAL_ROLE_NODE or CREDENTIAL_ROLE_GATEWAY");
+            case CREDENTIAL_ROLE_CONSOLE -> Caller.Role.CONSOLE;
+            default ->
+                throw FarmException.invalid(
+                        "role", "must be CREDENTIAL_ROLE_NODE, CREDENTIAL_ROLE_GATEWAY or CREDENTIAL_ROLE_CONSOLE");
         };
     }
 
@@ -124,9 +143,11 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
         Credential.Builder credential = Credential.newBuilder()
                 .setId(row.id().toString())
                 .setRole(
-                        row.callerRole() == Caller.Role.NODE
-                                ? CredentialRole.CREDENTIAL_ROLE_NODE
-                                : CredentialRole.CREDENTIAL_ROLE_GATEWAY)
+                        switch (row.callerRole()) {
+                            case NODE -> CredentialRole.CREDENTIAL_ROLE_NODE;
+                            case CONSOLE -> CredentialRole.CREDENTIAL_ROLE_CONSOLE;
+                            case GATEWAY, OPERATOR -> CredentialRole.CREDENTIAL_ROLE_GATEWAY;
+                        })
                 .setName(row.name());
         JobMapper.timestamp(row.createdAt()).ifPresent(credential::setCreatedAt);
         JobMapper.timestamp(row.revokedAt()).ifPresent(credential::setRevokedAt);
@@ -295,35 +316,38 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
             List<NodeState> states = request.getStatesList().stream()
                     .map(FarmAdminServiceImpl::fromProto)
                     .toList();
+            List<NodeView> nodes = control.list(states);
+            Map<UUID, HealthHistory.Recorded> samples =
+                    health.latest(nodes.stream().map(NodeView::id).toList());
             ListNodesResponse.Builder response = ListNodesResponse.newBuilder();
-            control.list(states).forEach(node -> response.addNodes(toProto(node)));
+            nodes.forEach(node -> response.addNodes(toProto(node, Optional.ofNullable(samples.get(node.id())))));
             return response.build();
         });
     }
 
     @Override
     public void getNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.get(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.get(name(request))));
     }
 
     @Override
     public void drainNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.drain(name(request), reason(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.drain(name(request), reason(request))));
     }
 
     @Override
     public void disableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.disable(name(request), reason(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.disable(name(request), reason(request))));
     }
 
     @Override
     public void enableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.enable(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.enable(name(request))));
     }
 
     @Override
     public void releaseNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.release(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.release(name(request))));
     }
 
     private static String name(NodeRequest request) {
@@ -336,6 +360,78 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
 
     private static String reason(NodeRequest request) {
         return request.getReason().isBlank() ? "asked by an operator" : request.getReason();
+    }
+
+    @Override
+    public void getNodeHealth(NodeHealthRequest request, StreamObserver<NodeHealthResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            String named = request.getNode().strip();
+            if (named.isEmpty()) {
+                throw FarmException.invalid("node", "is required (a node's name or id)");
+            }
+            if (request.getLimit() < 0 || request.getLimit() > MAX_HEALTH_LIMIT) {
+                throw FarmException.invalid("limit", "must be between 0 and " + MAX_HEALTH_LIMIT);
+            }
+            int limit = request.getLimit() == 0 ? DEFAULT_HEALTH_LIMIT : request.getLimit();
+            NodeView node = control.get(named);
+            List<HealthDao.Row> rows;
+            if (request.hasSince()) {
+                Instant since = instant(request.getSince());
+                rows = jdbi.withExtension(HealthDao.class, dao -> dao.since(node.id(), since, limit));
+            } else {
+                rows = new java.util.ArrayList<>(
+                        jdbi.withExtension(HealthDao.class, dao -> dao.newestOf(node.id(), limit)));
+                java.util.Collections.reverse(rows);
+            }
+            NodeHealthResponse.Builder response =
+                    NodeHealthResponse.newBuilder().setNodeName(node.name());
+            for (HealthDao.Row row : rows) {
+                NodeHealthSample.Builder sample = NodeHealthSample.newBuilder()
+                        .setResources(resources(row.sample()))
+                        .setRunningChunks(row.runningChunks());
+                JobMapper.timestamp(row.recordedAt()).ifPresent(sample::setRecordedAt);
+                response.addSamples(sample);
+            }
+            return response.build();
+        });
+    }
+
+    /** A node as the operators see it, with its latest resource sample. */
+    private Node withResources(NodeView node) {
+        return toProto(
+                node, Optional.ofNullable(health.latest(List.of(node.id())).get(node.id())));
+    }
+
+    /** The sample on the wire as the node sent it: unmeasured fields zero, an unknown load average -1. */
+    static ResourceSample resources(NodeSample sample) {
+        ResourceSample.Builder resources = ResourceSample.newBuilder()
+                .setCpuLoad(sample.cpuLoad())
+                .setLoadAverage(sample.loadAverage() == null ? -1 : sample.loadAverage());
+        if (sample.memoryUsedBytes() != null) {
+            resources.setMemoryUsedBytes(sample.memoryUsedBytes());
+        }
+        if (sample.memoryTotalBytes() != null) {
+            resources.setMemoryTotalBytes(sample.memoryTotalBytes());
+        }
+        if (sample.diskFreeBytes() != null) {
+            resources.setDiskFreeBytes(sample.diskFreeBytes());
+        }
+        if (sample.gpuLoad() != null) {
+            resources.setGpuPresent(true).setGpuLoad(sample.gpuLoad());
+            if (sample.gpuMemoryUsedBytes() != null) {
+                resources.setGpuMemoryUsedBytes(sample.gpuMemoryUsedBytes());
+            }
+        }
+        return resources.build();
+    }
+
+    static Node toProto(NodeView node, Optional<HealthHistory.Recorded> sample) {
+        Node.Builder proto = toProto(node).toBuilder();
+        sample.ifPresent(recorded -> {
+            proto.setResources(resources(recorded.sample()));
+            JobMapper.timestamp(recorded.at()).ifPresent(proto::setResourcesAt);
+        });
+        return proto.build();
     }
 
     static Node toProto(NodeView node) {
