@@ -7,13 +7,11 @@ import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.failures.FailureDao;
 import ir.flatrender.orchestrator.health.HealthDao;
 import ir.flatrender.orchestrator.health.HealthHistory;
-import ir.flatrender.orchestrator.health.NodeSample;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.nodes.NodeCacheDao;
 import ir.flatrender.orchestrator.nodes.NodeControl;
-import ir.flatrender.orchestrator.nodes.NodeState;
 import ir.flatrender.orchestrator.nodes.NodeView;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.repairs.RepairRow;
@@ -40,18 +38,15 @@ import ir.flatrender.proto.farm.v1.NodeCacheEntry;
 import ir.flatrender.proto.farm.v1.NodeCacheResponse;
 import ir.flatrender.proto.farm.v1.NodeHealthRequest;
 import ir.flatrender.proto.farm.v1.NodeHealthResponse;
-import ir.flatrender.proto.farm.v1.NodeHealthSample;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse;
 import ir.flatrender.proto.farm.v1.Repair;
 import ir.flatrender.proto.farm.v1.RequeueChunksRequest;
 import ir.flatrender.proto.farm.v1.RequeueChunksResponse;
-import ir.flatrender.proto.farm.v1.ResourceSample;
 import ir.flatrender.proto.farm.v1.RevokeCredentialRequest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -313,14 +308,14 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> responseObserver) {
         JobServiceImpl.unary(responseObserver, () -> {
-            List<NodeState> states = request.getStatesList().stream()
-                    .map(FarmAdminServiceImpl::fromProto)
-                    .toList();
+            List<ir.flatrender.orchestrator.nodes.NodeState> states =
+                    request.getStatesList().stream().map(NodeMapper::fromProto).toList();
             List<NodeView> nodes = control.list(states);
             Map<UUID, HealthHistory.Recorded> samples =
                     health.latest(nodes.stream().map(NodeView::id).toList());
             ListNodesResponse.Builder response = ListNodesResponse.newBuilder();
-            nodes.forEach(node -> response.addNodes(toProto(node, Optional.ofNullable(samples.get(node.id())))));
+            nodes.forEach(
+                    node -> response.addNodes(NodeMapper.toProto(node, Optional.ofNullable(samples.get(node.id())))));
             return response.build();
         });
     }
@@ -383,90 +378,13 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
                         jdbi.withExtension(HealthDao.class, dao -> dao.newestOf(node.id(), limit)));
                 java.util.Collections.reverse(rows);
             }
-            NodeHealthResponse.Builder response =
-                    NodeHealthResponse.newBuilder().setNodeName(node.name());
-            for (HealthDao.Row row : rows) {
-                NodeHealthSample.Builder sample = NodeHealthSample.newBuilder()
-                        .setResources(resources(row.sample()))
-                        .setRunningChunks(row.runningChunks());
-                JobMapper.timestamp(row.recordedAt()).ifPresent(sample::setRecordedAt);
-                response.addSamples(sample);
-            }
-            return response.build();
+            return NodeMapper.history(node, rows);
         });
     }
 
     /** A node as the operators see it, with its latest resource sample. */
     private Node withResources(NodeView node) {
-        return toProto(
+        return NodeMapper.toProto(
                 node, Optional.ofNullable(health.latest(List.of(node.id())).get(node.id())));
-    }
-
-    /** The sample on the wire as the node sent it: unmeasured fields zero, an unknown load average -1. */
-    static ResourceSample resources(NodeSample sample) {
-        ResourceSample.Builder resources = ResourceSample.newBuilder()
-                .setCpuLoad(sample.cpuLoad())
-                .setLoadAverage(sample.loadAverage() == null ? -1 : sample.loadAverage());
-        if (sample.memoryUsedBytes() != null) {
-            resources.setMemoryUsedBytes(sample.memoryUsedBytes());
-        }
-        if (sample.memoryTotalBytes() != null) {
-            resources.setMemoryTotalBytes(sample.memoryTotalBytes());
-        }
-        if (sample.diskFreeBytes() != null) {
-            resources.setDiskFreeBytes(sample.diskFreeBytes());
-        }
-        if (sample.gpuLoad() != null) {
-            resources.setGpuPresent(true).setGpuLoad(sample.gpuLoad());
-            if (sample.gpuMemoryUsedBytes() != null) {
-                resources.setGpuMemoryUsedBytes(sample.gpuMemoryUsedBytes());
-            }
-        }
-        return resources.build();
-    }
-
-    static Node toProto(NodeView node, Optional<HealthHistory.Recorded> sample) {
-        Node.Builder proto = toProto(node).toBuilder();
-        sample.ifPresent(recorded -> {
-            proto.setResources(resources(recorded.sample()));
-            JobMapper.timestamp(recorded.at()).ifPresent(proto::setResourcesAt);
-        });
-        return proto.build();
-    }
-
-    static Node toProto(NodeView node) {
-        Node.Builder proto = Node.newBuilder()
-                .setId(node.id().toString())
-                .setName(node.name())
-                .setHostname(node.hostname())
-                .setVersion(node.version())
-                .addAllEngines(node.engines())
-                .addAllCapabilities(node.capabilities())
-                .setSlots(node.slots())
-                .setState(toProto(node.nodeState()))
-                .setConnected(node.orchestratorId() != null)
-                .setOrchestratorId(
-                        node.orchestratorId() == null
-                                ? ""
-                                : node.orchestratorId().toString())
-                .setRunningChunks(node.runningChunks())
-                .setQuarantineReason(node.quarantineReason() == null ? "" : node.quarantineReason())
-                .setHealthChecksFailed(node.healthChecksFailed());
-        JobMapper.timestamp(node.lastSeenAt()).ifPresent(proto::setLastSeenAt);
-        JobMapper.timestamp(node.quarantinedAt()).ifPresent(proto::setQuarantinedAt);
-        JobMapper.timestamp(node.healthCheckDueAt()).ifPresent(proto::setHealthCheckDueAt);
-        return proto.build();
-    }
-
-    static ir.flatrender.proto.farm.v1.NodeState toProto(NodeState state) {
-        return ir.flatrender.proto.farm.v1.NodeState.valueOf("NODE_STATE_" + state.name());
-    }
-
-    static NodeState fromProto(ir.flatrender.proto.farm.v1.NodeState state) {
-        if (state == ir.flatrender.proto.farm.v1.NodeState.NODE_STATE_UNSPECIFIED
-                || state == ir.flatrender.proto.farm.v1.NodeState.UNRECOGNIZED) {
-            throw FarmException.invalid("states", "must name node states");
-        }
-        return NodeState.valueOf(state.name().substring("NODE_STATE_".length()).toUpperCase(Locale.ROOT));
     }
 }
