@@ -265,7 +265,8 @@ public final class Orchestrator implements AutoCloseable {
                                     json),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials), auth))
+                            new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials, health),
+                            auth))
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(templates, jdbi, templateInstalls, maxPackageBytes, scratch), auth))
                     .addService(ServerInterceptors.intercept(

@@ -183,7 +183,7 @@ public final class ConsoleRoutes implements AutoCloseable {
             for (String state : states.split(",")) {
                 JobState value = JOB_STATES.get(state.strip().toLowerCase(Locale.ROOT));
                 if (value == null) {
-                    throw Problem.invalidField("state", "each state must be one of " + JOB_STATES.keySet());
+                    throw Queries.invalid("state", "each state must be one of " + JOB_STATES.keySet());
                 }
                 request.addStates(value);
             }
@@ -192,7 +192,7 @@ public final class ConsoleRoutes implements AutoCloseable {
         Queries.text(ctx, "template", 200).ifPresent(request::setTemplateId);
         Queries.text(ctx, "engine", 20).ifPresent(engine -> {
             if (!ENGINES.contains(engine)) {
-                throw Problem.invalidField("engine", "must be one of " + ENGINES);
+                throw Queries.invalid("engine", "must be one of " + ENGINES);
             }
             request.setEngine(engine);
         });

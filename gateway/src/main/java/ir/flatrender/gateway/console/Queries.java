@@ -11,13 +11,18 @@ import java.util.UUID;
 final class Queries {
     private Queries() {}
 
+    /** 400 naming the parameter (a body's fields are a 422). */
+    static Problem invalid(String name, String message) {
+        return Problem.invalidQuery(java.util.List.of(new Problem.FieldError(name, message)));
+    }
+
     static Optional<String> text(Context ctx, String name, int maxLength) {
         String value = ctx.queryParam(name);
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
         if (value.length() > maxLength) {
-            throw Problem.invalidField(name, "must be at most " + maxLength + " characters");
+            throw invalid(name, "must be at most " + maxLength + " characters");
         }
         return Optional.of(value.strip());
     }
@@ -27,7 +32,7 @@ final class Queries {
             try {
                 return UUID.fromString(value);
             } catch (IllegalArgumentException e) {
-                throw Problem.invalidField(name, "must be a UUID");
+                throw invalid(name, "must be a UUID");
             }
         });
     }
@@ -37,7 +42,7 @@ final class Queries {
             try {
                 return Instant.parse(value);
             } catch (DateTimeParseException e) {
-                throw Problem.invalidField(name, "must be an ISO-8601 instant, 2026-12-01T00:00:00Z");
+                throw invalid(name, "must be an ISO-8601 instant, 2026-12-01T00:00:00Z");
             }
         });
     }
@@ -55,7 +60,7 @@ final class Queries {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw Problem.invalidField(name, "must be a whole number from " + min + " to " + max);
+        throw invalid(name, "must be a whole number from " + min + " to " + max);
     }
 
     static com.google.protobuf.Timestamp timestamp(Instant instant) {

@@ -68,7 +68,7 @@ public final class TenantAdminRoutes {
             UUID id = UUID.fromString(text.substring(0, cut));
             return new String[] {text.substring(cut + 1), id.toString()};
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw Problem.invalidField("page_token", "is not a page token this API gave");
+            throw Queries.invalid("page_token", "is not a page token this API gave");
         }
     }
 

@@ -5,12 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.stub.StreamObserver;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.failures.FailureDao;
+import ir.flatrender.orchestrator.health.HealthDao;
+import ir.flatrender.orchestrator.health.HealthHistory;
 import ir.flatrender.orchestrator.jobs.FrameRange;
 import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.nodes.NodeCacheDao;
 import ir.flatrender.orchestrator.nodes.NodeControl;
-import ir.flatrender.orchestrator.nodes.NodeState;
 import ir.flatrender.orchestrator.nodes.NodeView;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.repairs.RepairRow;
@@ -35,6 +36,8 @@ import ir.flatrender.proto.farm.v1.Node;
 import ir.flatrender.proto.farm.v1.NodeCache;
 import ir.flatrender.proto.farm.v1.NodeCacheEntry;
 import ir.flatrender.proto.farm.v1.NodeCacheResponse;
+import ir.flatrender.proto.farm.v1.NodeHealthRequest;
+import ir.flatrender.proto.farm.v1.NodeHealthResponse;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsRequest;
 import ir.flatrender.proto.farm.v1.PurgeSnapshotsResponse;
@@ -44,32 +47,40 @@ import ir.flatrender.proto.farm.v1.RequeueChunksResponse;
 import ir.flatrender.proto.farm.v1.RevokeCredentialRequest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The operators' service: nodes (list, show, drain, disable, enable, release, caches), the
+ * The operators' service: nodes (list, show, drain, disable, enable, release, caches, resource
+ * samples and their history), the
  * farm's crashes and repairs, chunks sent back to render, snapshots purged.
  */
 public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminServiceImplBase {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 1000;
+    /** Three hours of samples at the default interval (30 s). */
+    private static final int DEFAULT_HEALTH_LIMIT = 360;
+
+    private static final int MAX_HEALTH_LIMIT = 5000;
 
     private final NodeControl control;
     private final Jdbi jdbi;
     private final JobControl lifecycle;
     private final SnapshotStore snapshots;
     private final FarmCredentials credentials;
+    private final HealthHistory health;
 
     public FarmAdminServiceImpl(
             NodeControl control,
             Jdbi jdbi,
             JobControl lifecycle,
             SnapshotStore snapshots,
-            FarmCredentials credentials) {
+            FarmCredentials credentials,
+            HealthHistory health) {
         this.credentials = requireNonNull(credentials, "credentials is null");
+        this.health = requireNonNull(health, "health is null");
         this.control = requireNonNull(control, "control is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
@@ -116,7 +127,10 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
         return switch (role) {
             case CREDENTIAL_ROLE_NODE -> Caller.Role.NODE;
             case CREDENTIAL_ROLE_GATEWAY -> Caller.Role.GATEWAY;
-            default -> throw FarmException.invalid("role", "must be CREDENTIAL_ROLE_NODE or CREDENTIAL_ROLE_GATEWAY");
+            case CREDENTIAL_ROLE_CONSOLE -> Caller.Role.CONSOLE;
+            default ->
+                throw FarmException.invalid(
+                        "role", "must be CREDENTIAL_ROLE_NODE, CREDENTIAL_ROLE_GATEWAY or CREDENTIAL_ROLE_CONSOLE");
         };
     }
 
@@ -124,9 +138,11 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
         Credential.Builder credential = Credential.newBuilder()
                 .setId(row.id().toString())
                 .setRole(
-                        row.callerRole() == Caller.Role.NODE
-                                ? CredentialRole.CREDENTIAL_ROLE_NODE
-                                : CredentialRole.CREDENTIAL_ROLE_GATEWAY)
+                        switch (row.callerRole()) {
+                            case NODE -> CredentialRole.CREDENTIAL_ROLE_NODE;
+                            case CONSOLE -> CredentialRole.CREDENTIAL_ROLE_CONSOLE;
+                            case GATEWAY, OPERATOR -> CredentialRole.CREDENTIAL_ROLE_GATEWAY;
+                        })
                 .setName(row.name());
         JobMapper.timestamp(row.createdAt()).ifPresent(credential::setCreatedAt);
         JobMapper.timestamp(row.revokedAt()).ifPresent(credential::setRevokedAt);
@@ -292,38 +308,41 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
     @Override
     public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> responseObserver) {
         JobServiceImpl.unary(responseObserver, () -> {
-            List<NodeState> states = request.getStatesList().stream()
-                    .map(FarmAdminServiceImpl::fromProto)
-                    .toList();
+            List<ir.flatrender.orchestrator.nodes.NodeState> states =
+                    request.getStatesList().stream().map(NodeMapper::fromProto).toList();
+            List<NodeView> nodes = control.list(states);
+            Map<UUID, HealthHistory.Recorded> samples =
+                    health.latest(nodes.stream().map(NodeView::id).toList());
             ListNodesResponse.Builder response = ListNodesResponse.newBuilder();
-            control.list(states).forEach(node -> response.addNodes(toProto(node)));
+            nodes.forEach(
+                    node -> response.addNodes(NodeMapper.toProto(node, Optional.ofNullable(samples.get(node.id())))));
             return response.build();
         });
     }
 
     @Override
     public void getNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.get(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.get(name(request))));
     }
 
     @Override
     public void drainNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.drain(name(request), reason(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.drain(name(request), reason(request))));
     }
 
     @Override
     public void disableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.disable(name(request), reason(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.disable(name(request), reason(request))));
     }
 
     @Override
     public void enableNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.enable(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.enable(name(request))));
     }
 
     @Override
     public void releaseNode(NodeRequest request, StreamObserver<Node> responseObserver) {
-        JobServiceImpl.unary(responseObserver, () -> toProto(control.release(name(request))));
+        JobServiceImpl.unary(responseObserver, () -> withResources(control.release(name(request))));
     }
 
     private static String name(NodeRequest request) {
@@ -338,39 +357,34 @@ public final class FarmAdminServiceImpl extends FarmAdminServiceGrpc.FarmAdminSe
         return request.getReason().isBlank() ? "asked by an operator" : request.getReason();
     }
 
-    static Node toProto(NodeView node) {
-        Node.Builder proto = Node.newBuilder()
-                .setId(node.id().toString())
-                .setName(node.name())
-                .setHostname(node.hostname())
-                .setVersion(node.version())
-                .addAllEngines(node.engines())
-                .addAllCapabilities(node.capabilities())
-                .setSlots(node.slots())
-                .setState(toProto(node.nodeState()))
-                .setConnected(node.orchestratorId() != null)
-                .setOrchestratorId(
-                        node.orchestratorId() == null
-                                ? ""
-                                : node.orchestratorId().toString())
-                .setRunningChunks(node.runningChunks())
-                .setQuarantineReason(node.quarantineReason() == null ? "" : node.quarantineReason())
-                .setHealthChecksFailed(node.healthChecksFailed());
-        JobMapper.timestamp(node.lastSeenAt()).ifPresent(proto::setLastSeenAt);
-        JobMapper.timestamp(node.quarantinedAt()).ifPresent(proto::setQuarantinedAt);
-        JobMapper.timestamp(node.healthCheckDueAt()).ifPresent(proto::setHealthCheckDueAt);
-        return proto.build();
+    @Override
+    public void getNodeHealth(NodeHealthRequest request, StreamObserver<NodeHealthResponse> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            String named = request.getNode().strip();
+            if (named.isEmpty()) {
+                throw FarmException.invalid("node", "is required (a node's name or id)");
+            }
+            if (request.getLimit() < 0 || request.getLimit() > MAX_HEALTH_LIMIT) {
+                throw FarmException.invalid("limit", "must be between 0 and " + MAX_HEALTH_LIMIT);
+            }
+            int limit = request.getLimit() == 0 ? DEFAULT_HEALTH_LIMIT : request.getLimit();
+            NodeView node = control.get(named);
+            List<HealthDao.Row> rows;
+            if (request.hasSince()) {
+                Instant since = instant(request.getSince());
+                rows = jdbi.withExtension(HealthDao.class, dao -> dao.since(node.id(), since, limit));
+            } else {
+                rows = new java.util.ArrayList<>(
+                        jdbi.withExtension(HealthDao.class, dao -> dao.newestOf(node.id(), limit)));
+                java.util.Collections.reverse(rows);
+            }
+            return NodeMapper.history(node, rows);
+        });
     }
 
-    static ir.flatrender.proto.farm.v1.NodeState toProto(NodeState state) {
-        return ir.flatrender.proto.farm.v1.NodeState.valueOf("NODE_STATE_" + state.name());
-    }
-
-    static NodeState fromProto(ir.flatrender.proto.farm.v1.NodeState state) {
-        if (state == ir.flatrender.proto.farm.v1.NodeState.NODE_STATE_UNSPECIFIED
-                || state == ir.flatrender.proto.farm.v1.NodeState.UNRECOGNIZED) {
-            throw FarmException.invalid("states", "must name node states");
-        }
-        return NodeState.valueOf(state.name().substring("NODE_STATE_".length()).toUpperCase(Locale.ROOT));
+    /** A node as the operators see it, with its latest resource sample. */
+    private Node withResources(NodeView node) {
+        return NodeMapper.toProto(
+                node, Optional.ofNullable(health.latest(List.of(node.id())).get(node.id())));
     }
 }

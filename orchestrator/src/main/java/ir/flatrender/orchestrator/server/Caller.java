@@ -10,7 +10,7 @@ import java.util.UUID;
  * Who is calling, as the credential it presented proves, and (for a gateway) the tenant the
  * call names. Put in the call's {@link Context} by {@link CallerInterceptor}.
  *
- * @param name the node's or the gateway's name; "operator" for the farm token
+ * @param name the node's, the gateway's or the console's name; "operator" for the farm token
  * @param credentialId the credential row, empty for the farm token
  * @param tenant the tenant a gateway's call is for; empty for other roles
  */
@@ -23,7 +23,12 @@ public record Caller(Role role, String name, Optional<UUID> credentialId, Option
         /** An enrolled node: NodeService only, as itself. */
         NODE,
         /** A gateway: JobService, reading templates and the catalog, for the tenant each call names. */
-        GATEWAY
+        GATEWAY,
+        /**
+         * The operators' console in the gateway: FarmAdminService but credentials, JobService for
+         * every tenant but submitting and snapshots, templates and the catalog; never NodeService.
+         */
+        CONSOLE
     }
 
     public Caller {

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  *       another tenant's jobs. Without the metadata, the request's own {@code tenant_id} must
  *       name the tenant (a gateway built before the metadata existed still works, and still
  *       names exactly one); a call that names none is refused.
+ *   <li>The console's credential (the operators' console in the gateway) opens FarmAdminService
+ *       but issuing, revoking and listing credentials; JobService but {@code SubmitJob} and
+ *       {@code RenderSnapshot}, across tenants as the operator (it is not bound to one: an empty
+ *       {@code tenant_id} means every tenant, and {@code flatrender-tenant} is not read);
+ *       TemplateService and CatalogService whole. Never NodeService. A stolen console credential
+ *       can stop and drain the farm, but cannot mint credentials, act as a node or spend a
+ *       tenant's money.
  * </ul>
  */
 public final class CallerInterceptor implements ServerInterceptor {
@@ -54,6 +61,16 @@ public final class CallerInterceptor implements ServerInterceptor {
     static final String CATALOG_SERVICE = "flatrender.farm.v1.CatalogService";
     /** Linking media changes the catalog: the operators' alone. */
     static final String SET_CATALOG_MEDIA = CATALOG_SERVICE + "/SetCatalogMedia";
+
+    static final String FARM_ADMIN_SERVICE = "flatrender.farm.v1.FarmAdminService";
+    /** Credentials are the operators' own: a console cannot mint, revoke or list them. */
+    static final Set<String> CREDENTIAL_METHODS = Set.of(
+            FARM_ADMIN_SERVICE + "/IssueCredential",
+            FARM_ADMIN_SERVICE + "/RevokeCredential",
+            FARM_ADMIN_SERVICE + "/ListCredentials");
+    /** What a console does not do in a tenant's name: submit work, or render (and bill) a snapshot. */
+    static final Set<String> CONSOLE_DENIED_JOB_METHODS =
+            Set.of(JOB_SERVICE + "/SubmitJob", JOB_SERVICE + "/RenderSnapshot");
 
     private static final String BEARER = "Bearer ";
 
@@ -158,7 +175,25 @@ public final class CallerInterceptor implements ServerInterceptor {
                         ? Optional.empty()
                         : Optional.of("a gateway's credential opens the job service and reading templates and the "
                                 + "catalog only");
+            case CONSOLE -> consoleDenied(service, method.getFullMethodName());
         };
+    }
+
+    private static Optional<String> consoleDenied(String service, String fullMethod) {
+        if (CREDENTIAL_METHODS.contains(fullMethod)) {
+            return Optional.of("the console's credential cannot issue, revoke or list credentials; "
+                    + "that is the operators' (flatrender nodes …)");
+        }
+        if (CONSOLE_DENIED_JOB_METHODS.contains(fullMethod)) {
+            return Optional.of("the console's credential does not submit jobs or render snapshots");
+        }
+        return FARM_ADMIN_SERVICE.equals(service)
+                        || JOB_SERVICE.equals(service)
+                        || TEMPLATE_SERVICE.equals(service)
+                        || CATALOG_SERVICE.equals(service)
+                ? Optional.empty()
+                : Optional.of("the console's credential opens the farm's administration, jobs, templates and "
+                        + "the catalog only");
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

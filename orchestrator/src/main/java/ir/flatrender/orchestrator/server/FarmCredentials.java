@@ -19,7 +19,7 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
- * The credentials the orchestrator issues to nodes and gateways ({@code render.farm_credentials}).
+ * The credentials the orchestrator issues to nodes, gateways and the operators' console ({@code render.farm_credentials}).
  * A token is 32 random bytes, shown once; only its SHA-256 is stored, and a presented token is
  * looked up by that digest on every call, so a revoked one stops working at once.
  */
@@ -36,7 +36,11 @@ public final class FarmCredentials {
     /** One credential, without its token. */
     public record Row(UUID id, String role, String name, Instant createdAt, Instant revokedAt) {
         public Caller.Role callerRole() {
-            return role.equals("node") ? Caller.Role.NODE : Caller.Role.GATEWAY;
+            return switch (role) {
+                case "node" -> Caller.Role.NODE;
+                case "console" -> Caller.Role.CONSOLE;
+                default -> Caller.Role.GATEWAY;
+            };
         }
 
         public boolean live() {
@@ -48,14 +52,14 @@ public final class FarmCredentials {
     public record Issued(Row credential, String token) {}
 
     /**
-     * Issues a credential for a node or a gateway.
+     * Issues a credential for a node, a gateway or the console.
      *
      * @param replace revoke a live credential of the same name first; otherwise that is ALREADY_EXISTS
      */
     public Issued issue(Caller.Role role, String name, boolean replace) {
         String dbRole = dbRole(role);
         String checked = checkName(name);
-        String token = (role == Caller.Role.NODE ? "frn_" : "frg_") + random();
+        String token = prefix(role) + random();
         Row row = jdbi.inTransaction(handle -> {
             Dao dao = handle.attach(Dao.class);
             if (replace) {
@@ -115,7 +119,17 @@ public final class FarmCredentials {
         return switch (role) {
             case NODE -> "node";
             case GATEWAY -> "gateway";
-            case OPERATOR -> throw FarmException.invalid("role", "must be node or gateway");
+            case CONSOLE -> "console";
+            case OPERATOR -> throw FarmException.invalid("role", "must be node, gateway or console");
+        };
+    }
+
+    /** A token says whose it is at a glance (in a log, or pasted in the wrong place). */
+    private static String prefix(Caller.Role role) {
+        return switch (role) {
+            case NODE -> "frn_";
+            case CONSOLE -> "frc_";
+            default -> "frg_";
         };
     }
 

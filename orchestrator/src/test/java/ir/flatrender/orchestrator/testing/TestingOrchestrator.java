@@ -123,6 +123,14 @@ public final class TestingOrchestrator implements AutoCloseable {
                 .token();
     }
 
+    /** Issues the operators' console's credential and answers its token. */
+    public String enrollConsole(String name) {
+        return orchestrator
+                .credentials()
+                .issue(ir.flatrender.orchestrator.server.Caller.Role.CONSOLE, name, true)
+                .token();
+    }
+
     /** A channel that presents a gateway's token and names a tenant on every call. */
     public ManagedChannel channel(String presented, UUID tenant) {
         Metadata headers = new Metadata();

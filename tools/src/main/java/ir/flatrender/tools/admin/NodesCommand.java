@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             "  flatrender nodes release render-07          # lift a quarantine",
             "  flatrender nodes cache",
             "  flatrender nodes enroll render-07            # prints the node's token, once",
-            "  flatrender nodes revoke render-07 --yes      # its stream is cut at once"
+            "  flatrender nodes revoke render-07 --yes      # its stream is cut at once",
+            "  flatrender nodes enroll-console console      # the gateway's --console-token"
         })
 public final class NodesCommand {
     @ParentCommand
@@ -126,6 +127,29 @@ public final class NodesCommand {
 
     @Command(
             mixinStandardHelpOptions = true,
+            name = "enroll-console",
+            description = {
+                "Issues the operators' console (in the gateway) its own credential and prints the token, once",
+                "(the gateway's --console-token). It opens the farm's administration but credentials, every",
+                "tenant's jobs but submitting and snapshots, templates and the catalog; never the node service."
+            })
+    int enrollConsole(
+            @Mixin ClientOptions client,
+            @Mixin Output output,
+            @Parameters(paramLabel = "NAME", description = "A name for the console (the gateway it runs in).")
+                    String console,
+            @Option(names = "--replace", description = "Revoke the console's live credential first.") boolean replace)
+            throws Exception {
+        return printIssued(
+                output,
+                Calls.with(
+                        client,
+                        channel -> new AdminClient(channel, Calls.DEADLINE)
+                                .issue(CredentialRole.CREDENTIAL_ROLE_CONSOLE, console, replace)));
+    }
+
+    @Command(
+            mixinStandardHelpOptions = true,
             name = "revoke",
             description = "Revokes a node's credential: its calls are refused and its stream is cut at once.")
     int revoke(
@@ -133,18 +157,21 @@ public final class NodesCommand {
             @Mixin Output output,
             @Mixin Confirm confirm,
             @Parameters(paramLabel = "NODE") String node,
-            @Option(names = "--gateway", description = "NODE names a gateway's credential instead.") boolean gateway)
+            @Option(names = "--gateway", description = "NODE names a gateway's credential instead.") boolean gateway,
+            @Option(names = "--console", description = "NODE names the console's credential instead.") boolean console)
             throws Exception {
+        if (gateway && console) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--gateway and --console name different credentials; give one");
+        }
+        CredentialRole role = gateway
+                ? CredentialRole.CREDENTIAL_ROLE_GATEWAY
+                : console ? CredentialRole.CREDENTIAL_ROLE_CONSOLE : CredentialRole.CREDENTIAL_ROLE_NODE;
         confirm.check(
                 spec.commandLine(),
                 root.interactive(),
-                "Revoke the credential of " + (gateway ? "gateway " : "node ") + node + "?");
-        Credential revoked = Calls.with(
-                client,
-                channel -> new AdminClient(channel, Calls.DEADLINE)
-                        .revoke(
-                                gateway ? CredentialRole.CREDENTIAL_ROLE_GATEWAY : CredentialRole.CREDENTIAL_ROLE_NODE,
-                                node));
+                "Revoke the credential of " + NodeText.roleName(role) + " " + node + "?");
+        Credential revoked = Calls.with(client, channel -> new AdminClient(channel, Calls.DEADLINE).revoke(role, node));
         if (output.json()) {
             out().println(Output.json(revoked));
         } else {
@@ -157,13 +184,14 @@ public final class NodesCommand {
     @Command(
             mixinStandardHelpOptions = true,
             name = "credentials",
-            description = "Every credential the farm issued to nodes and gateways, live and revoked (never tokens).")
+            description =
+                    "Every credential the farm issued to nodes, gateways and consoles, live and revoked (never tokens).")
     int credentials(@Mixin ClientOptions client, @Mixin Output output) throws Exception {
         List<Credential> all = Calls.with(client, channel -> new AdminClient(channel, Calls.DEADLINE).credentials());
         Table table = Table.of("ROLE", "NAME", "ISSUED", "REVOKED", "ID");
         for (Credential credential : all) {
             table.row(
-                    credential.getRole() == CredentialRole.CREDENTIAL_ROLE_NODE ? "node" : "gateway",
+                    NodeText.roleName(credential.getRole()),
                     credential.getName(),
                     Output.time(credential.getCreatedAt()),
                     credential.hasRevokedAt() ? Output.time(credential.getRevokedAt()) : "-",
@@ -315,6 +343,10 @@ public final class NodesCommand {
                 .row("slots", node.getSlots())
                 .row("running chunks", node.getRunningChunks())
                 .row("last seen", Output.time(node.getLastSeenAt()));
+        if (node.hasResources()) {
+            table.row("resources", NodeText.resources(node.getResources()))
+                    .row("resources at", Output.time(node.getResourcesAt()));
+        }
         if (node.getState() == NodeState.NODE_STATE_QUARANTINED
                 || !node.getQuarantineReason().isEmpty()) {
             table.row("quarantined", Output.time(node.getQuarantinedAt()))

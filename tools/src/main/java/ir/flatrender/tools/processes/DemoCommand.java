@@ -129,6 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
                         farm,
                         scratch.resolve("gateway"),
                         farm.gatewayCredential("local-gateway"),
+                        farm.consoleCredential("local-console"),
                         new Listen("127.0.0.1", 0),
                         new FarmGateway.Options(Optional.empty(), Optional.of(zarinPal.baseUrl()), Optional.empty()),
                         root.json())) {

@@ -144,6 +144,7 @@ public final class DevCommand implements Callable<Integer> {
                         farm,
                         data,
                         farm.gatewayCredential("local-gateway"),
+                        farm.consoleCredential("local-console"),
                         gatewayAddress,
                         new FarmGateway.Options(
                                 Optional.of(ir.flatrender.tools.GatewayKeys.adminPassword(data)),

@@ -33,8 +33,18 @@ final class FarmGateway {
      * Starts the gateway over a login of {@code flatrender_gateway} (the farm migrated the
      * identity schema); its keys and passwords are kept in {@code data}. With an administrator
      * password, the dev farm administrator is made first unless it exists.
+     *
+     * @param token the gateway's own credential ({@link LocalFarm#gatewayCredential})
+     * @param consoleToken the operators' console's credential ({@link LocalFarm#consoleCredential})
      */
-    static Gateway start(LocalFarm farm, Path data, String token, Listen address, Options options, ObjectMapper json)
+    static Gateway start(
+            LocalFarm farm,
+            Path data,
+            String token,
+            String consoleToken,
+            Listen address,
+            Options options,
+            ObjectMapper json)
             throws IOException {
         java.util.Optional<String> adminPassword = options.adminPassword();
         java.util.Optional<String> zarinPalUrl = options.zarinPalUrl();
@@ -52,6 +62,7 @@ final class FarmGateway {
                 // A farm on one machine: webhooks to a receiver on it too.
                 .allowPrivateWebhooks(true)
                 .comingSoon(options.comingSoon())
+                .consoleToken(java.util.Optional.of(consoleToken))
                 .build();
         if (zarinPalUrl.isEmpty()) {
             return Gateway.startMigrated(config, own, json);

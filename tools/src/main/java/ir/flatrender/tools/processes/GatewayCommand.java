@@ -71,6 +71,14 @@ public final class GatewayCommand implements Callable<Integer> {
     String token;
 
     @Option(
+            names = "--console-token",
+            defaultValue = "${env:FLATRENDER_CONSOLE_TOKEN}",
+            description = "The operators' console's credential, from `flatrender nodes enroll-console NAME` (env"
+                    + " FLATRENDER_CONSOLE_TOKEN): the console's farm administration uses it. Unset: the console"
+                    + " cannot administer the farm.")
+    String consoleToken;
+
+    @Option(
             names = "--farm-tls-ca",
             description = "Speak TLS to the orchestrator, checking its certificate against these CA certificates"
                     + " (PEM); plain text without.")
@@ -191,6 +199,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 .allowPrivateWebhooks(allowPrivateWebhooks)
                 .farmTrustCertificates(Optional.ofNullable(farmTlsCa).map(Path::toAbsolutePath))
                 .comingSoon(Optional.ofNullable(comingSoon))
+                .consoleToken(
+                        Optional.ofNullable(consoleToken).map(String::strip).filter(value -> !value.isEmpty()))
                 .build();
         Optional<ir.flatrender.gateway.payment.PaymentConfig> payments = paymentConfig();
         EmbeddedPostgresServer postgres = null;

@@ -237,6 +237,14 @@ public final class LocalFarm implements AutoCloseable {
         return orchestrator.credentials().issue(Caller.Role.GATEWAY, name, true).token();
     }
 
+    /**
+     * Issues the operators' console (in the farm's gateway) its own credential (a live one of the
+     * same name is replaced): the farm's administration but credentials, and every tenant's jobs.
+     */
+    public String consoleCredential(String name) {
+        return orchestrator.credentials().issue(Caller.Role.CONSOLE, name, true).token();
+    }
+
     @Override
     public void close() {
         closeAll(closeables);

@@ -114,4 +114,31 @@ class EnrolmentCommandsIT {
         assertThat(credential.path("revoked_at").asText()).isNotEmpty();
         assertThat(revoked.out()).doesNotContain(issued.path("token").asText());
     }
+
+    @Test
+    @DisplayName("issue 21: enroll-console issues the console its frc_ token; credentials lists it; revoke --console")
+    void enrolListAndRevokeTheConsole() throws Exception {
+        Run enrolled = run("nodes", "enroll-console", "console-cli");
+        assertThat(enrolled.exitCode()).as(enrolled.err()).isZero();
+        String token = enrolled.out().strip();
+        assertThat(token).startsWith("frc_");
+        assertThat(enrolled.err()).contains("not shown again");
+        // The console's token lists the nodes; it cannot issue credentials.
+        ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc.newBlockingStub(orchestrator.channel(token))
+                .listNodes(ir.flatrender.proto.farm.v1.ListNodesRequest.getDefaultInstance());
+
+        Run listed = run("nodes", "credentials");
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out().lines().filter(line -> line.contains("console-cli")))
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("console"));
+
+        Run both = run("nodes", "revoke", "console-cli", "--console", "--gateway", "--yes");
+        assertThat(both.exitCode()).isNotZero();
+        Run revoked = run("nodes", "revoke", "console-cli", "--console", "--yes", "-o", "json");
+        assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+        JsonNode credential = JSON.readTree(revoked.out());
+        assertThat(credential.path("role").asText()).isEqualTo("CREDENTIAL_ROLE_CONSOLE");
+        assertThat(credential.path("revoked_at").asText()).isNotEmpty();
+    }
 }
