@@ -94,7 +94,7 @@ async function confirm(page: Page, button: string, reason?: string): Promise<voi
   const dialog = page.locator("dialog[open]");
   await expect(dialog).toBeVisible();
   if (reason) await dialog.getByLabel(c.reason).fill(reason);
-  await dialog.getByRole("button", { name: button }).click();
+  await dialog.getByRole("button", { name: button, exact: true }).click();
   await expect(page.locator("dialog[open]")).toHaveCount(0);
 }
 
@@ -167,7 +167,7 @@ test("the farm page lists the nodes, and a job's chunks appear live on both node
   await shoot(page, "console-job");
 
   // Cancel it from its page, behind the confirmation.
-  await page.getByRole("button", { name: c.jobAction.cancel.button }).click();
+  await page.getByRole("button", { name: c.jobAction.cancel.button, exact: true }).click();
   await confirm(page, c.jobAction.cancel.confirm, "console e2e: cancelled on purpose");
   await expect(page.getByTestId("job-state")).toHaveAttribute("data-state", "cancelled");
   await expect(page.getByTestId("job-state")).toHaveText(c.jobStates.cancelled);
@@ -196,7 +196,7 @@ test("a node drained from the farm page (after its confirmation) shows draining,
   expect(node, "an online node").toBeTruthy();
   await page.goto("/console");
   const row = page.locator(`tr[data-node="${node!.name}"]`);
-  await row.getByRole("button", { name: c.nodeAction.drain.button }).click();
+  await row.getByRole("button", { name: c.nodeAction.drain.button, exact: true }).click();
   await checkBasics(page);
   await shoot(page, "console-confirm", false);
   await confirm(page, c.nodeAction.drain.confirm, "console e2e");
@@ -204,7 +204,7 @@ test("a node drained from the farm page (after its confirmation) shows draining,
   await expect(row.locator(".badge")).toHaveText(c.nodeStates.draining);
   expect((await nodes(request, token)).find((n) => n.name === node!.name)?.state).toBe("draining");
   // And back, so the farm keeps both nodes at work.
-  await row.getByRole("button", { name: c.nodeAction.enable.button }).click();
+  await row.getByRole("button", { name: c.nodeAction.enable.button, exact: true }).click();
   await confirm(page, c.nodeAction.enable.confirm);
   await expect(row).toHaveAttribute("data-state", "online");
 });
