@@ -79,6 +79,8 @@ export interface Job {
 export interface Chunk {
   id: string;
   seq: number;
+  /** "frames" (a range of the video) or "audio" (the whole soundtrack, once). */
+  task?: string;
   first_frame: number;
   last_frame: number;
   state: string;

@@ -195,6 +195,7 @@ const CHUNK_STATES = ["pending", "assigned", "running", "done", "failed", "dead"
  */
 function Timeline({ chunks, now }: { chunks: Chunk[]; now: number }) {
   const { t } = useTranslation();
+  const taskName = (task: string) => t(`console.chunkTasks.${task}`, { defaultValue: task });
   const placed = chunks.filter((c) => c.started_at && c.node_name);
   if (placed.length === 0) return <p className="empty">{t("console.jobPage.notStarted")}</p>;
   const start = (c: Chunk) => Date.parse(c.started_at!);
@@ -215,7 +216,8 @@ function Timeline({ chunks, now }: { chunks: Chunk[]; now: number }) {
             {placed
               .filter((c) => c.node_name === node)
               .map((c) => {
-                const label = `${number(c.first_frame)}–${number(c.last_frame)}`;
+                const frames = `${number(c.first_frame)}–${number(c.last_frame)}`;
+                const label = c.task && c.task !== "frames" ? `${taskName(c.task)} ${frames}` : frames;
                 return (
                   <div
                     key={`${c.id}-${c.attempt}`}
@@ -262,6 +264,7 @@ function ChunksTable({ chunks }: { chunks: Chunk[] }) {
         <thead>
           <tr>
             <th>{t("console.chunk.seq")}</th>
+            <th>{t("console.chunk.task")}</th>
             <th>{t("console.chunk.frames")}</th>
             <th>{t("console.job.state")}</th>
             <th>{t("console.chunk.attempt")}</th>
@@ -276,6 +279,7 @@ function ChunksTable({ chunks }: { chunks: Chunk[] }) {
           {chunks.map((c) => (
             <tr key={c.id} data-chunk-seq={c.seq} data-state={c.state}>
               <td>{number(c.seq)}</td>
+              <td>{c.task ? t(`console.chunkTasks.${c.task}`, { defaultValue: c.task }) : "—"}</td>
               <td>
                 {number(c.first_frame)}–{number(c.last_frame)}
               </td>
