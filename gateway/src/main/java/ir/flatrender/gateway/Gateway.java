@@ -18,7 +18,6 @@ import ir.flatrender.gateway.billing.PlanCheckouts;
 import ir.flatrender.gateway.billing.Wallet;
 import ir.flatrender.gateway.catalog.CatalogRoutes;
 import ir.flatrender.gateway.catalog.CatalogService;
-import ir.flatrender.gateway.console.ConsoleAudit;
 import ir.flatrender.gateway.console.ConsoleFarm;
 import ir.flatrender.gateway.console.ConsoleRoutes;
 import ir.flatrender.gateway.console.TenantAdminRoutes;
@@ -29,6 +28,7 @@ import ir.flatrender.gateway.http.RequestLog;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.AccessTokens;
 import ir.flatrender.gateway.identity.Accounts;
+import ir.flatrender.gateway.identity.AdminAudit;
 import ir.flatrender.gateway.identity.ApiKeyRoutes;
 import ir.flatrender.gateway.identity.ApiKeys;
 import ir.flatrender.gateway.identity.AuthRoutes;
@@ -205,6 +205,7 @@ public final class Gateway implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
         broker.ifPresent(parts::add);
         parts.addAll(List.of(housekeeping, requestLog, settler, deliverer));
+        AdminAudit adminAudit = new AdminAudit(jdbi);
         // The operators' console calls the farm's admin service with a credential of its own.
         Optional<ManagedChannel> consoleChannel = config.farm()
                 .consoleToken()
@@ -212,10 +213,7 @@ public final class Gateway implements AutoCloseable {
                         config.farm().orchestrator(), token, config.farm().trustCertificates()));
         consoleChannel.ifPresent(c -> parts.add(c::shutdownNow));
         ConsoleRoutes console = new ConsoleRoutes(
-                consoleChannel.map(c -> new ConsoleFarm(c, config.farm().deadline())),
-                streams,
-                new ConsoleAudit(jdbi),
-                json);
+                consoleChannel.map(c -> new ConsoleFarm(c, config.farm().deadline())), streams, adminAudit, json);
         parts.add(console);
         AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
         byte[] openApi = openApi();
@@ -260,7 +258,12 @@ public final class Gateway implements AutoCloseable {
                         json,
                         clock);
                 new AuthRoutes(accounts, mfa, json).register(table);
-                new BillingRoutes(billing, wallet, id -> renderFarm.template(id).map(TemplateLength::seconds), json)
+                new BillingRoutes(
+                                billing,
+                                wallet,
+                                id -> renderFarm.template(id).map(TemplateLength::seconds),
+                                adminAudit,
+                                json)
                         .register(table);
                 new TemplateRoutes(farm, uploads, json).register(table);
                 new UploadRoutes(uploads, json).register(table);
@@ -268,7 +271,7 @@ public final class Gateway implements AutoCloseable {
                         .register(table);
                 new RenderRoutes(orders, farm, streams, json).register(table);
                 new ApiKeyRoutes(apiKeys, json).register(table);
-                new InvoiceRoutes(invoices, json).register(table);
+                new InvoiceRoutes(invoices, adminAudit, json).register(table);
                 new TenantRoutes(new Tenants(jdbi, json), json).register(table);
                 console.register(table);
                 new TenantAdminRoutes(new TenantDirectory(jdbi, json), json).register(table);
@@ -277,7 +280,7 @@ public final class Gateway implements AutoCloseable {
                                 config.webhooks().allowPrivate(),
                                 json)
                         .register(table);
-                broker.ifPresent(b -> b.register(table));
+                broker.ifPresent(b -> b.register(table, adminAudit));
                 checkout.ifPresent(c -> new CheckoutRoutes(
                                 new PlanCheckouts(jdbi, wallet, new FlatPayCheckoutBroker(c, own, json), json),
                                 c,

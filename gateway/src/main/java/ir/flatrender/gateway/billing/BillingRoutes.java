@@ -20,9 +20,16 @@ public final class BillingRoutes {
     private final Billing billing;
     private final Wallet wallet;
     private final TemplateLengths templates;
+    private final ir.flatrender.gateway.identity.AdminAudit audit;
     private final ObjectMapper json;
 
-    public BillingRoutes(Billing billing, Wallet wallet, TemplateLengths templates, ObjectMapper json) {
+    public BillingRoutes(
+            Billing billing,
+            Wallet wallet,
+            TemplateLengths templates,
+            ir.flatrender.gateway.identity.AdminAudit audit,
+            ObjectMapper json) {
+        this.audit = requireNonNull(audit, "audit is null");
         this.billing = requireNonNull(billing, "billing is null");
         this.wallet = requireNonNull(wallet, "wallet is null");
         this.templates = requireNonNull(templates, "templates is null");
@@ -162,6 +169,13 @@ public final class BillingRoutes {
         if (!wallet.setMonthlyQuota(tenant, (int) seconds)) {
             throw Problem.notFound("tenant " + tenant);
         }
+        audit.record(
+                tenant,
+                principal,
+                "tenant.quota_changed",
+                "tenant:" + tenant,
+                json.createObjectNode().put("monthly_quota_seconds", seconds),
+                AuditLog.Origin.of(ctx));
         ctx.json(json.createObjectNode().put("monthly_quota_seconds", seconds));
     }
 }

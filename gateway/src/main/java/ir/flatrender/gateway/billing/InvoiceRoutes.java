@@ -16,10 +16,12 @@ import java.util.UUID;
 /** Invoices as tenants read them and farm administrators make them, over {@link Invoices}. */
 public final class InvoiceRoutes {
     private final Invoices invoices;
+    private final ir.flatrender.gateway.identity.AdminAudit audit;
     private final ObjectMapper json;
 
-    public InvoiceRoutes(Invoices invoices, ObjectMapper json) {
+    public InvoiceRoutes(Invoices invoices, ir.flatrender.gateway.identity.AdminAudit audit, ObjectMapper json) {
         this.invoices = requireNonNull(invoices, "invoices is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.json = requireNonNull(json, "json is null");
     }
 
@@ -75,6 +77,13 @@ public final class InvoiceRoutes {
         }
         body.check();
         invoices.setKind(Callers.principal(ctx), tenant, kind);
+        audit.record(
+                tenant,
+                Callers.principal(ctx),
+                "tenant.kind_changed",
+                "tenant:" + tenant,
+                json.createObjectNode().put("kind", kind),
+                ir.flatrender.gateway.identity.AuditLog.Origin.of(ctx));
         ctx.json(json.createObjectNode().put("tenant_id", tenant.toString()).put("kind", kind));
     }
 }

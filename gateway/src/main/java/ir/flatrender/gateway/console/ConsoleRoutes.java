@@ -9,6 +9,7 @@ import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.Requests;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AdminAudit;
 import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.identity.Principal;
@@ -48,13 +49,13 @@ public final class ConsoleRoutes implements AutoCloseable {
     private final Optional<ConsoleFarm> farm;
     private final ConsoleFeed feed;
     private final EventStreams streams;
-    private final ConsoleAudit audit;
+    private final AdminAudit audit;
     private final ConsoleJson json;
 
     public ConsoleRoutes(
             Optional<ConsoleFarm> farm,
             EventStreams streams,
-            ConsoleAudit audit,
+            AdminAudit audit,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.farm = requireNonNull(farm, "farm is null");
         this.streams = requireNonNull(streams, "streams is null");

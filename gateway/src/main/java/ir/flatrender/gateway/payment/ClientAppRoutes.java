@@ -10,6 +10,8 @@ import io.javalin.http.Context;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RequestBodies;
 import ir.flatrender.gateway.http.RouteTable;
+import ir.flatrender.gateway.identity.AdminAudit;
+import ir.flatrender.gateway.identity.AuditLog;
 import ir.flatrender.gateway.identity.Callers;
 import ir.flatrender.gateway.payment.ClientApps.ClientApp;
 import ir.flatrender.gateway.payment.ClientApps.Issued;
@@ -26,10 +28,12 @@ import java.util.UUID;
 public final class ClientAppRoutes {
     private final ClientApps clients;
     private final boolean allowPrivateWebhooks;
+    private final AdminAudit audit;
     private final ObjectMapper json;
 
-    public ClientAppRoutes(ClientApps clients, boolean allowPrivateWebhooks, ObjectMapper json) {
+    public ClientAppRoutes(ClientApps clients, boolean allowPrivateWebhooks, AdminAudit audit, ObjectMapper json) {
         this.clients = requireNonNull(clients, "clients is null");
+        this.audit = requireNonNull(audit, "audit is null");
         this.allowPrivateWebhooks = allowPrivateWebhooks;
         this.json = requireNonNull(json, "json is null");
     }
@@ -48,6 +52,11 @@ public final class ClientAppRoutes {
         Callers.farmAdministrator(ctx);
     }
 
+    /** The change in the audit log (never a secret: names, URLs, ids). */
+    private void audit(Context ctx, String action, UUID client, ObjectNode details) {
+        audit.record(Callers.principal(ctx), action, "pay_client:" + client, details, AuditLog.Origin.of(ctx));
+    }
+
     private void create(Context ctx) {
         requireAdmin(ctx);
         RequestBodies body = RequestBodies.read(ctx, json);
@@ -55,6 +64,11 @@ public final class ClientAppRoutes {
         body.check();
         Issued issued = clients.create(
                 settings.name(), settings.returnUrls(), settings.webhookUrl(), settings.merchantId(), settings.unit());
+        audit(
+                ctx,
+                "pay.client_created",
+                issued.app().id(),
+                json.createObjectNode().put("name", settings.name()));
         ctx.status(201).json(issued(issued));
     }
 
@@ -80,7 +94,12 @@ public final class ClientAppRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         Settings settings = settings(body, app);
         body.check();
-        ctx.json(toJson(clients.update(id, settings)));
+        ClientApp updated = clients.update(id, settings);
+        ObjectNode details = json.createObjectNode().put("name", updated.name()).put("disabled", updated.disabled());
+        details.putPOJO("return_urls", updated.returnUrls());
+        details.put("webhook_url", updated.webhookUrl().orElse(null));
+        audit(ctx, "pay.client_updated", id, details);
+        ctx.json(toJson(updated));
     }
 
     private void rotate(Context ctx) {
@@ -90,7 +109,9 @@ public final class ClientAppRoutes {
         int grace = ctx.body().isBlank()
                 ? 0
                 : RequestBodies.read(ctx, json).optionalInt("grace_seconds", 0, 7 * 24 * 3600, 0);
-        ctx.json(issued(clients.rotateKeys(app, grace)));
+        Issued issued = clients.rotateKeys(app, grace);
+        audit(ctx, "pay.client_keys_rotated", id, json.createObjectNode().put("grace_seconds", grace));
+        ctx.json(issued(issued));
     }
 
     /** A new webhook secret, shown once; deliveries from now on are signed with it. */
@@ -99,6 +120,7 @@ public final class ClientAppRoutes {
         UUID id = clientId(ctx);
         ClientApp app = clients.find(id).orElseThrow(() -> Problem.notFound("client app " + id));
         String secret = clients.rotateWebhookSecret(id);
+        audit(ctx, "pay.client_webhook_secret_rotated", id, json.createObjectNode());
         ObjectNode out = json.createObjectNode();
         out.set("client", toJson(app));
         out.put("webhook_secret", secret);

@@ -30,7 +30,8 @@ public final class PaymentBroker implements AutoCloseable {
     private static final int VERIFY_QUEUE = 200;
 
     private final ClientApps clients;
-    private final ClientAppRoutes clientRoutes;
+    private final boolean allowPrivateWebhooks;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final Transactions transactions;
     private final PaymentRoutes routes;
     private final PaymentWebhooks deliverer;
@@ -60,7 +61,8 @@ public final class PaymentBroker implements AutoCloseable {
                 });
         verifiers.allowCoreThreadTimeOut(true);
         this.transactions = new Transactions(jdbi, zarinPal, config, publicUrl, json, verifiers);
-        this.clientRoutes = new ClientAppRoutes(clients, config.allowPrivateWebhooks(), json);
+        this.allowPrivateWebhooks = config.allowPrivateWebhooks();
+        this.json = json;
         this.routes = new PaymentRoutes(clients, transactions, config, json);
         this.deliverer = new PaymentWebhooks(
                 jdbi, secrets, config.webhookSchedule(), config.allowPrivateWebhooks(), config.webhookPoll());
@@ -77,8 +79,9 @@ public final class PaymentBroker implements AutoCloseable {
                 config.reconcilePeriod());
     }
 
-    public void register(RouteTable table) {
-        clientRoutes.register(table);
+    /** Its routes; the client apps' changes are written to the audit log with {@code audit}. */
+    public void register(RouteTable table, ir.flatrender.gateway.identity.AdminAudit audit) {
+        new ClientAppRoutes(clients, allowPrivateWebhooks, audit, json).register(table);
         routes.register(table);
     }
 
