@@ -13,6 +13,20 @@ export interface MeState {
 
 let state: MeState = { me: undefined, loading: false, error: undefined };
 let asked = false;
+/** Bumped whenever the session may have changed hands: an answer asked before it is dropped. */
+let generation = 0;
+
+/** The user id an access token names (its `sub`), or undefined when it cannot be read. */
+function tokenUser(): string | undefined {
+  const access = tokens.accessToken();
+  if (!access) return undefined;
+  try {
+    const payload = access.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return (JSON.parse(atob(payload)) as { sub?: string }).sub;
+  } catch {
+    return undefined;
+  }
+}
 const listeners = new Set<() => void>();
 
 function set(next: MeState): void {
@@ -23,20 +37,29 @@ function set(next: MeState): void {
 function ask(): void {
   if (asked || !tokens.signedIn) return;
   asked = true;
+  const mine = generation;
   set({ me: undefined, loading: true, error: undefined });
   getJson<Me>("/v1/me")
-    .then((me) => set({ me, loading: false, error: undefined }))
+    .then((me) => {
+      if (mine === generation) set({ me, loading: false, error: undefined });
+    })
     .catch((e: unknown) => {
+      if (mine !== generation) return;
       asked = false;
       set({ me: undefined, loading: false, error: e instanceof ApiError ? e : new ApiError({ status: 0 }) });
     });
 }
 
 tokens.subscribe(() => {
-  // A refresh keeps the user; a logout forgets them, and the next login asks again.
-  if (!tokens.signedIn) {
+  // A refresh keeps the user; a logout, or a login as someone else, forgets them (and drops an
+  // answer still on its way), and the next look asks again.
+  const user = tokenUser();
+  const someoneElse = state.me?.user_id !== undefined && user !== undefined && user !== state.me.user_id;
+  if (!tokens.signedIn || someoneElse) {
+    generation++;
     asked = false;
     set({ me: undefined, loading: false, error: undefined });
+    if (tokens.signedIn && listeners.size > 0) ask();
   } else if (!asked && listeners.size > 0) {
     ask();
   }

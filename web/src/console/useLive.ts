@@ -13,7 +13,7 @@ export interface Live {
 
 /**
  * Follows an event stream for as long as the page shows it: on a drop it reconnects after 1, 2,
- * 4 … 30 s (back to 1 s once a stream has spoken); a 401, 403 or 404 stops it.
+ * 4 … 30 s (back to 1 s once a stream has spoken); an answer in 4xx (but 408 and 429) stops it.
  */
 export function useLive(path: string | null, onEvent: (event: string, data: unknown) => void): Live {
   const [live, setLive] = useState(false);
@@ -41,13 +41,15 @@ export function useLive(path: string | null, onEvent: (event: string, data: unkn
           if (controller.signal.aborted) return;
           setLive(false);
           timer = setTimeout(connect, delay);
+          delay = Math.min(delay * 2, 30_000);
         })
         .catch((e: unknown) => {
           if (controller.signal.aborted) return;
           setLive(false);
           const problem = e instanceof ApiError ? e : new ApiError({ status: 0, detail: String(e) });
           setError(problem);
-          if ([401, 403, 404].includes(problem.status)) return;
+          const refused = problem.status >= 400 && problem.status < 500 && ![408, 429].includes(problem.status);
+          if (refused) return;
           timer = setTimeout(connect, delay);
           delay = Math.min(delay * 2, 30_000);
         });

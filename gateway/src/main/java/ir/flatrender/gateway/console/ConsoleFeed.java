@@ -76,15 +76,15 @@ final class ConsoleFeed implements AutoCloseable {
                 streams.remove(stream);
             }
         });
-        // The current snapshot at once, read fresh for it.
+        // The current snapshot at once: the one the topic's streams have, or (a topic no one
+        // watched) read now and sent to every stream of it, so none is left behind.
         thread.execute(() -> {
-            try {
-                String data = snapshot(topic);
-                last.put(topic, data);
-                stream.latest(topic.event(), data);
-            } catch (RuntimeException e) {
-                stream.finish("error", problem(e));
+            String known = last.get(topic);
+            if (known != null) {
+                stream.latest(topic.event(), known);
+                return;
             }
+            publish(topic);
         });
     }
 
@@ -104,18 +104,27 @@ final class ConsoleFeed implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                String data = snapshot(topic);
-                if (!data.equals(last.get(topic))) {
-                    last.put(topic, data);
-                    streams.forEach(stream -> stream.latest(topic.event(), data));
-                }
-            } catch (RuntimeException e) {
-                log.warn("the console feed could not read {} from the farm: {}", topic, e.toString());
-                String error = problem(e);
-                streams.forEach(stream -> stream.finish("error", error));
-                last.remove(topic);
+            publish(topic);
+        }
+    }
+
+    /** Reads the topic's snapshot and sends it to its streams when it changed; ends them when the farm fails. */
+    private void publish(Topic topic) {
+        Set<EventStreams.Stream> streams = subscribers.getOrDefault(topic, Set.of());
+        try {
+            String data = snapshot(topic);
+            if (!data.equals(last.get(topic))) {
+                last.put(topic, data);
+                streams.forEach(stream -> stream.latest(topic.event(), data));
             }
+        } catch (RuntimeException e) {
+            log.warn("the console feed could not read {} from the farm: {}", topic, e.toString());
+            String error = problem(e);
+            streams.forEach(stream -> stream.finish("error", error));
+            last.remove(topic);
+        } catch (Throwable e) { // never let the timer's task die: the feed would go quiet for good
+            log.error("the console feed failed on {}", topic, e);
+            last.remove(topic);
         }
     }
 

@@ -44,6 +44,10 @@ public final class ConsoleRoutes implements AutoCloseable {
             .filter(s -> s != JobState.JOB_STATE_UNSPECIFIED && s != JobState.UNRECOGNIZED)
             .collect(Collectors.toMap(s -> ConsoleJson.enumName(s, "JOB_STATE_"), s -> s));
 
+    /** The stream-cap bucket of every console together (not the administrator's tenant's). */
+    static final UUID CONSOLE_STREAMS =
+            UUID.nameUUIDFromBytes("flatrender operators' console".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     static final Set<String> ENGINES = Set.of("timeline", "remotion", "aftereffects");
 
     private final Optional<ConsoleFarm> farm;
@@ -313,7 +317,8 @@ public final class ConsoleRoutes implements AutoCloseable {
         if (job.isPresent()) {
             console.job(job.get(), false); // 404 now, not an error event later
         }
-        EventStreams.Slot slot = streams.reserve(principal.tenantId(), Requests.ip(ctx));
+        // The consoles' streams count apart from the administrator's tenant's render streams.
+        EventStreams.Slot slot = streams.reserve(CONSOLE_STREAMS, Requests.ip(ctx));
         ConsoleFeed.Topic topic =
                 job.<ConsoleFeed.Topic>map(ConsoleFeed.Topic.OneJob::new).orElse(new ConsoleFeed.Topic.Farm());
         streams.serve(ctx, slot, stream -> feed.subscribe(stream, topic));

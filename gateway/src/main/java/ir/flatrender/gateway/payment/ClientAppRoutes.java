@@ -96,8 +96,15 @@ public final class ClientAppRoutes {
         body.check();
         ClientApp updated = clients.update(id, settings);
         ObjectNode details = json.createObjectNode().put("name", updated.name()).put("disabled", updated.disabled());
-        details.putPOJO("return_urls", updated.returnUrls());
-        details.put("webhook_url", updated.webhookUrl().orElse(null));
+        details.putPOJO(
+                "return_urls",
+                updated.returnUrls().stream()
+                        .map(ClientAppRoutes::withoutSecrets)
+                        .toList());
+        // Where, not how: a URL's user info or query could carry a credential.
+        details.put(
+                "webhook_url",
+                updated.webhookUrl().map(ClientAppRoutes::withoutSecrets).orElse(null));
         audit(ctx, "pay.client_updated", id, details);
         ctx.json(toJson(updated));
     }
@@ -164,6 +171,16 @@ public final class ClientAppRoutes {
             }
         }
         return new Settings(name, urls, webhook, merchant, unit, disabled);
+    }
+
+    /** The URL's scheme, host, port and path only. */
+    static String withoutSecrets(String url) {
+        try {
+            URI uri = URI.create(url);
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return "(unreadable URL)";
+        }
     }
 
     private static boolean has(RequestBodies body, String field) {

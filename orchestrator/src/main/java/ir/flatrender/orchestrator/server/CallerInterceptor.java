@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
  *       another tenant's jobs. Without the metadata, the request's own {@code tenant_id} must
  *       name the tenant (a gateway built before the metadata existed still works, and still
  *       names exactly one); a call that names none is refused.
- *   <li>The console's credential (the operators' console in the gateway) opens FarmAdminService
- *       but issuing, revoking and listing credentials; JobService but {@code SubmitJob} and
- *       {@code RenderSnapshot}, across tenants as the operator (it is not bound to one: an empty
- *       {@code tenant_id} means every tenant, and {@code flatrender-tenant} is not read);
- *       TemplateService and CatalogService whole. Never NodeService. A stolen console credential
- *       can stop and drain the farm, but cannot mint credentials, act as a node or spend a
- *       tenant's money.
+ *   <li>The console's credential (the operators' console in the gateway) opens exactly what the
+ *       console does ({@link #CONSOLE_METHODS}, an allow-list: a method added later is not
+ *       opened by accident): reading and steering the nodes, reading every tenant's jobs and
+ *       pausing, resuming, cancelling, retrying and reprioritising them, the crashes and repairs.
+ *       It is not bound to a tenant (an empty {@code tenant_id} means every tenant, and
+ *       {@code flatrender-tenant} is not read). Never NodeService, credentials, submitting,
+ *       snapshots, exports, templates or the catalog: a stolen console credential can stop and
+ *       drain the farm, but cannot mint credentials, act as a node, read a tenant's video,
+ *       replace a template or spend a tenant's money.
  * </ul>
  */
 public final class CallerInterceptor implements ServerInterceptor {
@@ -68,9 +70,25 @@ public final class CallerInterceptor implements ServerInterceptor {
             FARM_ADMIN_SERVICE + "/IssueCredential",
             FARM_ADMIN_SERVICE + "/RevokeCredential",
             FARM_ADMIN_SERVICE + "/ListCredentials");
-    /** What a console does not do in a tenant's name: submit work, or render (and bill) a snapshot. */
-    static final Set<String> CONSOLE_DENIED_JOB_METHODS =
-            Set.of(JOB_SERVICE + "/SubmitJob", JOB_SERVICE + "/RenderSnapshot");
+    /** Everything the operators' console calls, and nothing else. */
+    static final Set<String> CONSOLE_METHODS = Set.of(
+            FARM_ADMIN_SERVICE + "/ListNodes",
+            FARM_ADMIN_SERVICE + "/GetNode",
+            FARM_ADMIN_SERVICE + "/DrainNode",
+            FARM_ADMIN_SERVICE + "/DisableNode",
+            FARM_ADMIN_SERVICE + "/EnableNode",
+            FARM_ADMIN_SERVICE + "/ReleaseNode",
+            FARM_ADMIN_SERVICE + "/GetNodeCache",
+            FARM_ADMIN_SERVICE + "/GetNodeHealth",
+            FARM_ADMIN_SERVICE + "/ListCrashes",
+            FARM_ADMIN_SERVICE + "/ListRepairs",
+            JOB_SERVICE + "/GetJob",
+            JOB_SERVICE + "/ListJobs",
+            JOB_SERVICE + "/CancelJob",
+            JOB_SERVICE + "/PauseJob",
+            JOB_SERVICE + "/ResumeJob",
+            JOB_SERVICE + "/RetryJob",
+            JOB_SERVICE + "/SetJobPriority");
 
     private static final String BEARER = "Bearer ";
 
@@ -180,20 +198,15 @@ public final class CallerInterceptor implements ServerInterceptor {
     }
 
     private static Optional<String> consoleDenied(String service, String fullMethod) {
+        if (CONSOLE_METHODS.contains(fullMethod)) {
+            return Optional.empty();
+        }
         if (CREDENTIAL_METHODS.contains(fullMethod)) {
             return Optional.of("the console's credential cannot issue, revoke or list credentials; "
                     + "that is the operators' (flatrender nodes …)");
         }
-        if (CONSOLE_DENIED_JOB_METHODS.contains(fullMethod)) {
-            return Optional.of("the console's credential does not submit jobs or render snapshots");
-        }
-        return FARM_ADMIN_SERVICE.equals(service)
-                        || JOB_SERVICE.equals(service)
-                        || TEMPLATE_SERVICE.equals(service)
-                        || CATALOG_SERVICE.equals(service)
-                ? Optional.empty()
-                : Optional.of("the console's credential opens the farm's administration, jobs, templates and "
-                        + "the catalog only");
+        return Optional.of("the console's credential opens the nodes, and reading and steering jobs, only ("
+                + fullMethod + " is the operators')");
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

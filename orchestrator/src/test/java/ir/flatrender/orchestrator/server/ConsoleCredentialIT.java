@@ -125,10 +125,12 @@ class ConsoleCredentialIT {
                 .build());
         assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(cancelled.getTenantId()).isEqualTo(TENANT_B.toString());
-        assertThat(TemplateServiceGrpc.newBlockingStub(console)
-                        .listTemplates(ListTemplatesRequest.getDefaultInstance())
-                        .getTemplatesList())
-                .isNotEmpty();
+        // Templates are not the console's: a stolen credential replaces none.
+        assertThatThrownBy(() -> TemplateServiceGrpc.newBlockingStub(console)
+                        .listTemplates(ListTemplatesRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(
+                        io.grpc.StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
     }
 
     @Test

@@ -122,6 +122,15 @@ final class ConsoleChecks {
         assertThat(after)
                 .as("within 15 s of the cancel at %s, no engine process is left: %s", cancelledAt, after)
                 .anySatisfy(s -> assertThat(s.engines()).isZero());
+        int most = before.stream().mapToInt(EngineWatch.Sample::engines).max().orElse(0);
+        Instant gone = after.stream()
+                .filter(s -> s.engines() == 0)
+                .findFirst()
+                .orElseThrow()
+                .at();
+        System.out.printf(
+                "[web-e2e] console: job %s cancelled at %s; up to %d engine process(es) before, none %d ms after%n",
+                jobId, cancelledAt, most, Duration.between(cancelledAt, gone).toMillis());
     }
 
     /**
