@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
 final class ConsoleFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleFeed.class);
     private static final long PERIOD_MILLIS = 1000;
+    /**
+     * A console's stream ends after this long (about an access token's life) with
+     * {@code expired}; the console opens it again, and so shows its administrator again that it
+     * still is one: a demoted administrator does not watch the farm for the streams' full life.
+     */
+    static final long LIFE_MILLIS = 15 * 60 * 1000;
 
     /** What a stream follows. */
     sealed interface Topic {
@@ -70,7 +76,16 @@ final class ConsoleFeed implements AutoCloseable {
             set.add(stream);
             return set;
         });
+        java.util.concurrent.ScheduledFuture<?> end = thread.schedule(
+                () -> stream.finish(
+                        "expired",
+                        json.createObjectNode()
+                                .put("detail", "a console's stream lasts 15 minutes; open it again to go on")
+                                .toString()),
+                LIFE_MILLIS,
+                TimeUnit.MILLISECONDS);
         stream.done().whenComplete((ignored, error) -> {
+            end.cancel(false);
             Set<EventStreams.Stream> streams = subscribers.get(topic);
             if (streams != null) {
                 streams.remove(stream);
