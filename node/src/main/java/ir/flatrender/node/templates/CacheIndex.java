@@ -12,6 +12,7 @@ import java.util.Map;
 /**
  * The template cache's index as kept on disk ({@code index.json}), rewritten whole through a
  * temporary file and a rename, so a crash leaves the old index or the new one, never half.
+ * {@code entries} is in order of use, least recent first; eviction walks it in that order.
  */
 record CacheIndex(Map<String, Entry> entries, long hits, long misses, long bytesFetched, long evictions) {
     /**

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -169,7 +168,8 @@ public final class TemplateCache {
     private void recordUse(String sha256, boolean hit) throws IOException {
         CacheSnapshot report;
         synchronized (lock) {
-            CacheIndex.Entry entry = index.entries().get(sha256);
+            // Removed and put back, so the entry moves to the end: the index's order is the order of use.
+            CacheIndex.Entry entry = index.entries().remove(sha256);
             index.entries()
                     .put(
                             sha256,
@@ -211,6 +211,7 @@ public final class TemplateCache {
             }
             long unpacked = sizeOf(directory);
             synchronized (lock) {
+                index.entries().remove(ref.sha256());
                 index.entries()
                         .put(
                                 ref.sha256(),
@@ -242,9 +243,9 @@ public final class TemplateCache {
         long used = index.entries().values().stream()
                 .mapToLong(CacheIndex.Entry::sizeBytes)
                 .sum();
+        // The index's order, not the wall clock's millisecond (two uses share one; it can step back).
         List<Map.Entry<String, CacheIndex.Entry>> candidates =
                 new ArrayList<>(index.entries().entrySet());
-        candidates.sort(Comparator.comparingLong(e -> e.getValue().lastUsedMillis()));
         long evictions = 0;
         for (Iterator<Map.Entry<String, CacheIndex.Entry>> it = candidates.iterator();
                 it.hasNext() && used > budgetBytes; ) {

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -52,13 +54,19 @@ class TemplateCacheTest {
         return new TemplateRef(id, 1, sha256, bytesOfZip.length);
     }
 
+    private static final Clock STILL = Clock.fixed(Instant.parse("2026-12-04T00:00:00Z"), ZoneOffset.UTC);
+
     private TemplateCache cache(long budget, List<CacheSnapshot> reports) throws Exception {
+        return cache(budget, reports, Clock.systemUTC());
+    }
+
+    private TemplateCache cache(long budget, List<CacheSnapshot> reports, Clock clock) throws Exception {
         TemplateCache cache = new TemplateCache(
                 directory.resolve("cache"),
                 new GrpcPackageSource(server.channel(), Duration.ofSeconds(30)),
                 budget,
                 new ObjectMapper(),
-                Clock.systemUTC());
+                clock);
         cache.onChange(reports::add);
         return cache;
     }
@@ -105,7 +113,8 @@ class TemplateCacheTest {
         TemplateRef a = publish("a", 40_000);
         TemplateRef b = publish("b", 40_000);
         TemplateRef c = publish("c", 40_000);
-        TemplateCache cache = cache(100_000, new ArrayList<>());
+        // A clock that stands still: every use falls in one millisecond, as fast uses do.
+        TemplateCache cache = cache(100_000, new ArrayList<>(), STILL);
         cache.get(a).close();
         cache.get(b).close();
         // a is used again, so b is now the least recently used.
@@ -117,6 +126,22 @@ class TemplateCacheTest {
                 .containsExactlyInAnyOrder(a.sha256(), c.sha256());
         assertThat(cache.report().evictions()).isEqualTo(1);
         assertThat(directory.resolve("cache").resolve(b.sha256())).doesNotExist();
+    }
+
+    @Test
+    void theOrderOfUseSurvivesARestart() throws Exception {
+        TemplateRef a = publish("a", 40_000);
+        TemplateRef b = publish("b", 40_000);
+        TemplateRef c = publish("c", 40_000);
+        TemplateCache first = cache(100_000, new ArrayList<>(), STILL);
+        first.get(b).close();
+        first.get(a).close();
+        first.get(b).close();
+        TemplateCache restarted = cache(100_000, new ArrayList<>(), STILL);
+        restarted.get(c).close();
+        assertThat(restarted.report().templates())
+                .extracting(entry -> entry.sha256())
+                .containsExactlyInAnyOrder(b.sha256(), c.sha256());
     }
 
     @Test
