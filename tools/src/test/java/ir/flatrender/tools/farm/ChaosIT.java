@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +46,8 @@ class ChaosIT {
     private static final int FRAMES = 60;
     private static final int CHUNK = 5;
 
-    @TempDir
+    /** Kept when a test fails: the orchestrators', nodes' and PostgreSQL's logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path directory;
 
     private static EmbeddedPostgresServer postgres;
@@ -135,14 +137,20 @@ class ChaosIT {
         return FarmChecks.await(jobs, jobId, job -> job.getChunksDone() >= chunksDone, Duration.ofSeconds(120));
     }
 
-    /** Waits until the node is in the middle of one of the job's chunks, so that killing it loses one. */
+    /**
+     * Waits until the node is rendering one of the job's chunks, not all its frames done yet, so
+     * that killing it loses one: a chunk whose frames are all rendered is being encoded and
+     * uploaded, and may be accepted before the kill lands.
+     */
     private static void awaitRendering(String jobId, String node) {
         FarmChecks.await(
                 jobs,
                 jobId,
                 job -> job.getChunksList().stream()
                         .anyMatch(c -> c.getState() == ir.flatrender.proto.farm.v1.ChunkState.CHUNK_STATE_RUNNING
-                                && c.getNodeName().equals(node)),
+                                && c.getNodeName().equals(node)
+                                && c.getFramesDone()
+                                        < c.getFrames().getEnd() - c.getFrames().getStart() + 1),
                 Duration.ofSeconds(120));
     }
 
