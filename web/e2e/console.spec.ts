@@ -14,10 +14,13 @@ import { ARTIFACTS, TEMPLATE, checkBasics, expect, shoot, signInPage, signUpByAp
 //   FLATRENDER_MEMBER_EMAIL, FLATRENDER_MEMBER_PASSWORD a plain member (default: one signed up)
 //   FLATRENDER_CONSOLE_TIER                             the test job's tier (default 720p: a
 //       job of ~30 s on a dev farm, long enough to watch)
+//   FLATRENDER_TEMPLATE_ZIP                             a template package to push from the
+//       templates page (WebAppIT makes one: the timeline sample as "console-promo")
 
 const ADMIN_EMAIL = process.env.FLATRENDER_ADMIN_EMAIL ?? "admin@flatrender.local";
 const ADMIN_PASSWORD = process.env.FLATRENDER_ADMIN_PASSWORD;
 const TIER = process.env.FLATRENDER_CONSOLE_TIER ?? "720p";
+const TEMPLATE_ZIP = process.env.FLATRENDER_TEMPLATE_ZIP;
 
 const fa = JSON.parse(readFileSync(fileURLToPath(new URL("../src/locales/fa.json", import.meta.url)), "utf8"));
 const c = fa.console;
@@ -254,7 +257,15 @@ test("every console page has its basics, in both languages", async ({ page, requ
   await signInAdmin(page, request);
   for (const lang of ["fa", "en"] as const) {
     await page.addInitScript((l) => localStorage.setItem("flatrender.lang", l), lang);
-    for (const path of ["/console", "/console/jobs", "/console/crashes", "/console/tenants", "/console/payments"]) {
+    for (const path of [
+      "/console",
+      "/console/jobs",
+      "/console/crashes",
+      "/console/tenants",
+      "/console/payments",
+      "/console/templates",
+      `/console/templates/${TEMPLATE}`,
+    ]) {
       await page.goto(path);
       await expect(page.locator("html")).toHaveAttribute("dir", lang === "fa" ? "rtl" : "ltr");
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -266,3 +277,72 @@ test("every console page has its basics, in both languages", async ({ page, requ
     }
   }
 });
+
+test("a template package pushed from the templates page, hidden from the catalog and shown again; the seeded one's versions and covers", async ({
+  page,
+  request,
+}) => {
+  expect(TEMPLATE_ZIP, "FLATRENDER_TEMPLATE_ZIP: a package to push (WebAppIT makes one)").toBeTruthy();
+  const token = await signInAdmin(page, request);
+  await page.goto("/console/templates");
+  await expect(page.locator(`tr[data-template="${TEMPLATE}"]`)).toBeVisible();
+  // Pushed from the page: a new version, or (a farm that had it) the version these sources are.
+  await page.getByLabel(c.templates.push).setInputFiles(TEMPLATE_ZIP!);
+  const pushed = page.getByTestId("pushed");
+  await expect(pushed).toContainText("console-promo");
+  await expect(page.locator('tr[data-template="console-promo"]')).toBeVisible();
+  // The same zip again stores nothing new.
+  await page.getByLabel(c.templates.push).setInputFiles(TEMPLATE_ZIP!);
+  await expect(pushed).toHaveText(new RegExp(c.templates.pushedSame.split("{{")[0].trim()));
+  // Not a zip: the farm's refusal, shown.
+  await page.getByLabel(c.templates.push).setInputFiles({
+    name: "broken.zip",
+    mimeType: "application/zip",
+    buffer: Buffer.from("this is not a zip"),
+  });
+  await expect(page.getByTestId("push-error")).toBeVisible();
+  await checkBasics(page);
+  await shoot(page, "console-templates");
+
+  // Hidden from the page: gone from the public catalog, and back when shown again.
+  const publicIds = async () => {
+    const res = await request.get("/v1/catalog/templates?lang=fa");
+    expect(res.ok(), await res.text()).toBeTruthy();
+    return ((await res.json()).templates as { id: string }[]).map((t) => t.id);
+  };
+  expect(await publicIds()).toContain("console-promo");
+  await page.locator('tr[data-template="console-promo"] a').first().click();
+  await expect(page.getByTestId("visibility")).toHaveAttribute("data-hidden", "false");
+  await page.getByRole("button", { name: c.templates.hide }).click();
+  await confirm(page, c.templates.confirmLabel.hide, "e2e: hide");
+  await expect(page.getByTestId("visibility")).toHaveAttribute("data-hidden", "true");
+  const listed = async () =>
+    ((await (await request.get("/v1/admin/templates", bearer(token))).json()).templates as { id: string; hidden: boolean }[]).find(
+      (t) => t.id === "console-promo",
+    )?.hidden;
+  expect(await listed()).toBe(true);
+  expect(await publicIds()).not.toContain("console-promo");
+  await page.getByRole("button", { name: c.templates.show }).click();
+  await confirm(page, c.templates.confirmLabel.show);
+  await expect(page.getByTestId("visibility")).toHaveAttribute("data-hidden", "false");
+  expect(await listed()).toBe(false);
+  expect(await publicIds()).toContain("console-promo");
+
+  // The seeded template: its versions, a cover per aspect from the farm, its preview; its
+  // composition per aspect in the engine picker's form.
+  await page.goto(`/console/templates/${TEMPLATE}`);
+  await expect(page.locator("tr[data-version]").first()).toBeVisible();
+  const covers = page.locator("figure[data-cover] img");
+  await expect(covers.first()).toBeVisible();
+  expect(await covers.evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0))).toBe(true);
+  await expect(page.getByTestId("preview")).not.toContainText(c.templates.noPreview);
+  await expect(page.getByRole("combobox", { name: c.templates.engine })).toHaveValue("remotion");
+  // Asked for what is missing only: all is there, so nothing starts.
+  await page.getByRole("button", { name: c.templates.renderMedia }).click();
+  await page.locator("dialog[open]").getByRole("checkbox").uncheck();
+  await confirm(page, c.templates.confirmLabel.media);
+  await expect(page.getByTestId("media-started")).toBeVisible();
+  await checkBasics(page);
+  await shoot(page, "console-template");
+});
+

@@ -58,6 +58,14 @@ export const routes: RouteObject[] = [
                 lazy: () => import("./pages/console/Crashes").then((m) => ({ Component: m.Crashes })),
               },
               {
+                path: "templates",
+                lazy: () => import("./pages/console/Templates").then((m) => ({ Component: m.Templates })),
+              },
+              {
+                path: "templates/:id",
+                lazy: () => import("./pages/console/TemplatePage").then((m) => ({ Component: m.TemplatePage })),
+              },
+              {
                 path: "tenants",
                 lazy: () => import("./pages/console/Tenants").then((m) => ({ Component: m.Tenants })),
               },

@@ -14,6 +14,7 @@ export function ConsoleLayout() {
         </NavLink>
         <NavLink to="/console/jobs">{t("console.nav.jobs")}</NavLink>
         <NavLink to="/console/crashes">{t("console.nav.crashes")}</NavLink>
+        <NavLink to="/console/templates">{t("console.nav.templates")}</NavLink>
         <NavLink to="/console/tenants">{t("console.nav.tenants")}</NavLink>
         <NavLink to="/console/payments">{t("console.nav.payments")}</NavLink>
       </nav>

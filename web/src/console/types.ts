@@ -193,3 +193,46 @@ export interface Transaction {
 }
 
 export const TX_STATUSES = ["pending", "paid", "failed", "cancelled", "expired"] as const;
+
+/** A template version as the templates admin shows it. */
+export interface AdminTemplate {
+  id: string;
+  version: number;
+  current: boolean;
+  tenant_id: string;
+  hidden: boolean;
+  name_fa: string;
+  name_en: string;
+  engine: string;
+  engines_available: string[];
+  fps: number;
+  duration_frames: number;
+  aspects: { aspect: string; width: number; height: number; composition: string }[];
+  package_sha256: string;
+  package_bytes: number;
+  source_sha256: string;
+  created_at: string | null;
+  cached_on: { node: string; size_bytes: number; hits: number }[];
+}
+
+export interface AdminTemplateMedia {
+  kind: "cover" | "preview";
+  aspect: string;
+  template_version: number;
+  current: boolean;
+  sha256: string;
+  content_type: string;
+  size_bytes: number;
+  width: number;
+  height: number;
+  url: string;
+  duration_millis?: number;
+  frame_count?: number;
+}
+
+export interface AdminTemplateDetail {
+  template: AdminTemplate;
+  versions: AdminTemplate[];
+  in_catalog: boolean;
+  media: AdminTemplateMedia[];
+}

@@ -20,6 +20,8 @@ import ir.flatrender.gateway.catalog.CatalogRoutes;
 import ir.flatrender.gateway.catalog.CatalogService;
 import ir.flatrender.gateway.console.ConsoleFarm;
 import ir.flatrender.gateway.console.ConsoleRoutes;
+import ir.flatrender.gateway.console.ConsoleTemplates;
+import ir.flatrender.gateway.console.TemplateAdminRoutes;
 import ir.flatrender.gateway.console.TenantAdminRoutes;
 import ir.flatrender.gateway.console.TenantDirectory;
 import ir.flatrender.gateway.http.ClientAddresses;
@@ -275,6 +277,12 @@ public final class Gateway implements AutoCloseable {
                 new TenantRoutes(new Tenants(jdbi, json), json).register(table);
                 console.register(table);
                 new TenantAdminRoutes(new TenantDirectory(jdbi, json), json).register(table);
+                new TemplateAdminRoutes(
+                                consoleChannel.map(c ->
+                                        new ConsoleTemplates(c, config.farm().deadline())),
+                                adminAudit,
+                                json)
+                        .register(table);
                 new WebhookRoutes(
                                 new TenantWebhooks(jdbi, secrets, json),
                                 config.webhooks().allowPrivate(),

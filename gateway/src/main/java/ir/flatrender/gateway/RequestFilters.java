@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import ir.flatrender.gateway.billing.CheckoutConfig;
+import ir.flatrender.gateway.console.ConsoleTemplates;
+import ir.flatrender.gateway.console.TemplateAdminRoutes;
 import ir.flatrender.gateway.http.ClientAddresses;
 import ir.flatrender.gateway.http.Problem;
 import ir.flatrender.gateway.http.RateLimiter;
@@ -65,9 +67,10 @@ final class RequestFilters {
         limits.perIp().acquire("ip:" + clients.remember(ctx), "this address");
         long length = ctx.contentLength();
         // An upload's body is a picture, read by its route up to its own limit.
+        // A template package from the console, streamed to the farm by its route.
         long limit = ctx.path().equals(UploadRoutes.PATH) && ctx.method() == HandlerType.POST
                 ? Uploads.MAX_BYTES
-                : maxBodyBytes;
+                : TemplateAdminRoutes.isUpload(ctx) ? ConsoleTemplates.MAX_PACKAGE_BYTES : maxBodyBytes;
         if (length > limit) {
             throw Problem.of(
                     413,

@@ -36,7 +36,7 @@ final class ConsoleJson {
         return (name.startsWith(prefix) ? name.substring(prefix.length()) : name).toLowerCase(Locale.ROOT);
     }
 
-    private static void time(ObjectNode out, String field, boolean present, Timestamp value) {
+    static void time(ObjectNode out, String field, boolean present, Timestamp value) {
         if (present && (value.getSeconds() != 0 || value.getNanos() != 0)) {
             out.put(
                     field,

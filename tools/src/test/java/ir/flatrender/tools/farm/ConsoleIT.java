@@ -240,6 +240,25 @@ class ConsoleIT {
     }
 
     @Test
+    void theTemplatesAdminPushesHidesRevisesAndHasTheFarmRenderCatalogMedia() throws Exception {
+        TemplatesAdminChecks templates = new TemplatesAdminChecks(client, adminToken);
+        templates.pushesAndRefuses();
+        templates.hidesAndShows();
+        templates.refusesBadRevisions();
+        templates.rendersCatalogMedia();
+        assertThat(audit("template.pushed")).hasSize(2);
+        assertThat(audit("template.hidden"))
+                .singleElement()
+                .satisfies(row -> assertThat(row.get("target")).isEqualTo("template:console-promo"));
+        assertThat(audit("template.media_rendered")).isNotEmpty();
+        String member = signUp().path("access_token").asText();
+        assertThat(templates
+                        .push(TemplatesAdminChecks.samplePackage("member-push"), "application/zip", member)
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void membersApiKeysAndStrangersAreRefusedAndAGatewayWithoutAConsoleCredentialSaysSo() {
         JsonNode member = signUp();
         String token = member.path("access_token").asText();

@@ -107,6 +107,8 @@ class WebAppIT {
                                 administrator[1],
                                 "CHROMIUM",
                                 TestingRemotion.CHROMIUM.toString(),
+                                "FLATRENDER_TEMPLATE_ZIP",
+                                consolePackage().toString(),
                                 "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD",
                                 "1"),
                         ARTIFACTS,
@@ -135,6 +137,28 @@ class WebAppIT {
             }
         }
         say("done in %d s", seconds(started));
+    }
+
+    /**
+     * The package console.spec pushes from the templates page: the orchestrator's timeline sample
+     * under another id ({@code console-promo}), zipped.
+     */
+    private static Path consolePackage() throws IOException {
+        Path sample = WEB.resolve("../orchestrator/src/main/resources/ir/flatrender/orchestrator/samples/sample-promo")
+                .normalize();
+        String manifest = Files.readString(sample.resolve("template.json"));
+        assertThat(manifest).contains("\"id\": \"sample-promo\"");
+        Path zip = ARTIFACTS.resolve("console-promo.zip");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("template.json"));
+            out.write(manifest.replace("\"id\": \"sample-promo\"", "\"id\": \"console-promo\"")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+            out.putNextEntry(new java.util.zip.ZipEntry("logo.png"));
+            out.write(Files.readAllBytes(sample.resolve("logo.png")));
+            out.closeEntry();
+        }
+        return zip;
     }
 
     /** {@code templates seed <pack> --only opener} against the dev farm's orchestrator, with the operators' token. */
