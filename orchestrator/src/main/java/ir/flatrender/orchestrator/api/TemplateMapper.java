@@ -3,7 +3,9 @@ package ir.flatrender.orchestrator.api;
 import com.google.protobuf.Timestamp;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
+import ir.flatrender.orchestrator.templates.RenderPackages;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateStatus;
 import ir.flatrender.orchestrator.templates.TemplateVersionRow;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
@@ -15,12 +17,20 @@ import java.util.List;
 final class TemplateMapper {
     private TemplateMapper() {}
 
-    static Template toProto(InstalledTemplate template, boolean current, List<CacheEntryRow> holders) {
+    /**
+     * @param status the template's, read with or after the version: whether this version is
+     *     current and whether the template is hidden
+     */
+    static Template toProto(InstalledTemplate template, TemplateStatus status, List<CacheEntryRow> holders) {
         TemplateVersionRow row = template.row();
         Template.Builder proto = Template.newBuilder()
                 .setId(row.templateId())
                 .setVersion(row.version())
-                .setCurrent(current)
+                .setCurrent(status.isCurrent(template))
+                .setHidden(status.hidden())
+                .setTenantId(row.tenantId().toString())
+                .addAllEnginesAvailable(
+                        RenderPackages.enginesAvailable(template.manifest().raw(), template.files()::contains))
                 .setNameEn(template.manifest().name().en())
                 .setNameFa(template.manifest().name().fa())
                 .setEngine(row.engine())
