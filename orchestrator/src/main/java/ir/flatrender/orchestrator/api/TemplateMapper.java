@@ -1,12 +1,15 @@
 package ir.flatrender.orchestrator.api;
 
 import com.google.protobuf.Timestamp;
+import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.RenderPackages;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateRevisions;
 import ir.flatrender.orchestrator.templates.TemplateStatus;
 import ir.flatrender.orchestrator.templates.TemplateVersionRow;
+import ir.flatrender.proto.farm.v1.ReviseTemplateRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
 import ir.flatrender.proto.farm.v1.TemplateCacheEntry;
@@ -63,6 +66,21 @@ final class TemplateMapper {
             proto.addCachedOn(entry);
         }
         return proto.build();
+    }
+
+    /** A revision as asked; the template id checked already. Sizes in the aspects are not read (they are kept). */
+    static TemplateRevisions.Revision revision(String templateId, ReviseTemplateRequest request) {
+        if (request.getBaseVersion() < 1) {
+            throw FarmException.invalid("base_version", "is required: the version the change was made to (1 or more)");
+        }
+        return new TemplateRevisions.Revision(
+                templateId,
+                request.getBaseVersion(),
+                request.getEngine().strip(),
+                request.getAspectsList().stream()
+                        .map(aspect ->
+                                new TemplateRevisions.AspectComposition(aspect.getAspect(), aspect.getComposition()))
+                        .toList());
     }
 
     private static Timestamp timestamp(Instant instant) {

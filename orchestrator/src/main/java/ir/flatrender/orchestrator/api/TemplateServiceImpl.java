@@ -13,11 +13,13 @@ import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
 import ir.flatrender.orchestrator.templates.TemplateManifestParser;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
+import ir.flatrender.orchestrator.templates.TemplateRevisions;
 import ir.flatrender.orchestrator.templates.TemplateStatus;
 import ir.flatrender.proto.farm.v1.GetTemplateRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
+import ir.flatrender.proto.farm.v1.ReviseTemplateRequest;
 import ir.flatrender.proto.farm.v1.SetTemplateHiddenRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -44,10 +47,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(TemplateServiceImpl.class);
-    /** Pushes being received or installed at once; more are refused (each unpacks up to the package limit to disk). */
+    /**
+     * Pushes being received or installed, and revisions, at once; more are refused (each unpacks
+     * up to the package limit to disk).
+     */
     static final int MAX_CONCURRENT_PUSHES = 2;
 
     private final TemplateCatalog catalog;
+    private final TemplateRevisions revisions;
     private final Jdbi jdbi;
     private final Executor installs;
     private final long maxPackageBytes;
@@ -55,8 +62,14 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
     private final Semaphore pushes = new Semaphore(MAX_CONCURRENT_PUSHES);
 
     public TemplateServiceImpl(
-            TemplateCatalog catalog, Jdbi jdbi, Executor installs, long maxPackageBytes, Path scratch) {
+            TemplateCatalog catalog,
+            TemplateRevisions revisions,
+            Jdbi jdbi,
+            Executor installs,
+            long maxPackageBytes,
+            Path scratch) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.revisions = requireNonNull(revisions, "revisions is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.installs = requireNonNull(installs, "installs is null");
         this.maxPackageBytes = maxPackageBytes;
@@ -89,7 +102,7 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
     private static FarmException busy() {
         return new FarmException(
                 ErrorCode.RESOURCE_EXHAUSTED,
-                MAX_CONCURRENT_PUSHES + " template pushes are in progress; try again shortly");
+                MAX_CONCURRENT_PUSHES + " template pushes or revisions are in progress; try again shortly");
     }
 
     /** One push: parts written to a spool file in order, on a serial executor, then installed. */
@@ -271,6 +284,35 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
             TemplateStatus status = catalog.setHidden(templateId(request.getTemplateId()), request.getHidden());
             return toProto(catalog.find(status.id(), status.currentVersion()), status);
         });
+    }
+
+    /** Unpacks and stores as a push does, so it runs where pushes install and counts as one. */
+    @Override
+    public void reviseTemplate(ReviseTemplateRequest request, StreamObserver<PushTemplateResponse> responseObserver) {
+        TemplateRevisions.Revision revision;
+        try {
+            revision = TemplateMapper.revision(templateId(request.getTemplateId()), request);
+        } catch (RuntimeException e) {
+            responseObserver.onError(StatusMapper.toStatus(e));
+            return;
+        }
+        if (!pushes.tryAcquire()) {
+            responseObserver.onError(StatusMapper.toStatus(busy()));
+            return;
+        }
+        try {
+            installs.execute(() -> {
+                try {
+                    JobServiceImpl.unary(responseObserver, () -> answer(revisions.revise(revision)));
+                } finally {
+                    pushes.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pushes.release();
+            responseObserver.onError(StatusMapper.toStatus(
+                    new FarmException(ErrorCode.UNAVAILABLE, "the orchestrator is stopping; try again")));
+        }
     }
 
     private static String templateId(String id) {

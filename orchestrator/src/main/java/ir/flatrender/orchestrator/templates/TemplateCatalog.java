@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -50,6 +51,27 @@ public final class TemplateCatalog {
 
     /** Validates and stores a package; answers the version it became (new or existing). */
     public Installed install(TemplatePackage pkg, UUID tenantId) {
+        return install(pkg, tenantId, OptionalInt.empty());
+    }
+
+    /**
+     * Installs a revision of {@code baseVersion} as {@link #install} does, provided that version
+     * is still current when the new one is numbered (two operators revising the same version:
+     * the second is refused, not silently stacked on the first).
+     */
+    public Installed installRevision(TemplatePackage pkg, UUID tenantId, int baseVersion) {
+        return install(pkg, tenantId, OptionalInt.of(baseVersion));
+    }
+
+    /** The answer to a revision of a version that is no longer current. */
+    public static FarmException staleBase(String templateId, int baseVersion, int currentVersion) {
+        return new FarmException(
+                ErrorCode.FAILED_PRECONDITION,
+                "base_version " + baseVersion + " is not the current version of template '" + templateId + "' (version "
+                        + currentVersion + " is); revise the current version");
+    }
+
+    private Installed install(TemplatePackage pkg, UUID tenantId, OptionalInt baseVersion) {
         requireNonNull(pkg, "pkg is null");
         JsonNode root;
         try {
@@ -105,6 +127,10 @@ public final class TemplateCatalog {
             var existing = dao.findBySourceSha256(manifest.id(), sourceSha256);
             if (existing.isPresent()) {
                 return existing.get();
+            }
+            int current = dao.currentVersion(manifest.id()).orElseThrow();
+            if (baseVersion.isPresent() && baseVersion.getAsInt() != current) {
+                throw staleBase(manifest.id(), baseVersion.getAsInt(), current);
             }
             int version = dao.latestVersion(manifest.id()) + 1;
             dao.insertVersion(

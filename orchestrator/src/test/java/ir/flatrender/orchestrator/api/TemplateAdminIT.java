@@ -5,6 +5,7 @@ import static ir.flatrender.orchestrator.testing.TestingPackages.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.grpc.Channel;
@@ -22,9 +23,11 @@ import ir.flatrender.proto.farm.v1.JobServiceGrpc;
 import ir.flatrender.proto.farm.v1.ListCatalogRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesRequest;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
+import ir.flatrender.proto.farm.v1.ReviseTemplateRequest;
 import ir.flatrender.proto.farm.v1.SetTemplateHiddenRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.Template;
+import ir.flatrender.proto.farm.v1.TemplateAspect;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 21, the templates admin: hiding a template from the catalog (it stays renderable) and
- * listing a template's versions; the console may, a tenant's gateway may not.
+ * Issue 21, the templates admin: hiding a template from the catalog (it stays renderable),
+ * listing a template's versions, and revising the current version's engine and compositions as
+ * a new version; the console may, a tenant's gateway may not.
  */
 class TemplateAdminIT {
     @RegisterExtension
@@ -105,6 +109,17 @@ class TemplateAdminIT {
 
     private static CatalogServiceGrpc.CatalogServiceBlockingStub catalog() {
         return CatalogServiceGrpc.newBlockingStub(orchestrator.channel()).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    private static ReviseTemplateRequest.Builder revise(String id, int base) {
+        return ReviseTemplateRequest.newBuilder().setTemplateId(id).setBaseVersion(base);
+    }
+
+    private static TemplateAspect composition(String aspect, String composition) {
+        return TemplateAspect.newBuilder()
+                .setAspect(aspect)
+                .setComposition(composition)
+                .build();
     }
 
     private static void assertRefused(ThrowingCallable call, Status.Code code, String... named) {
@@ -228,7 +243,139 @@ class TemplateAdminIT {
     }
 
     @Test
-    void theConsoleHidesTemplatesAndATenantsGatewayMayNot() throws Exception {
+    void aRevisionIsANewCurrentVersionOfTheSamePackageWithItsManifestChanged() throws Exception {
+        PushTemplateResponse pushed = push(picker("picker"), OTHER_TENANT.toString());
+        Template first = pushed.getTemplate();
+        assertThat(first.getEnginesAvailableList()).containsExactly("timeline", "remotion");
+
+        PushTemplateResponse recomposed = templates()
+                .reviseTemplate(revise("picker", 1)
+                        .setEngine("remotion")
+                        .addAspects(composition("9:16", "Picker-Tall"))
+                        .build());
+        assertThat(recomposed.getCreated()).isTrue();
+        Template second = templates()
+                .getTemplate(
+                        GetTemplateRequest.newBuilder().setTemplateId("picker").build());
+        assertThat(second.getVersion()).isEqualTo(2);
+        assertThat(second.getCurrent()).isTrue();
+        assertThat(second.getTenantId()).isEqualTo(OTHER_TENANT.toString());
+        assertThat(second.getAspectsList())
+                .extracting(a -> a.getAspect() + " " + a.getWidth() + "x" + a.getHeight() + " " + a.getComposition())
+                .containsExactly("16:9 640x360 Picker-16x9", "9:16 360x640 Picker-Tall");
+        assertThat(second.getSourceSha256()).isNotEqualTo(first.getSourceSha256());
+        JsonNode stored = TestingPackages.storedManifest(orchestrator.dataDirectory(), second.getPackageSha256());
+        assertThat(stored.path("aspects").path("9:16").path("composition").asText())
+                .isEqualTo("Picker-Tall");
+        assertThat(stored.path("aspects").path("9:16").path("width").asInt()).isEqualTo(360);
+        assertThat(stored.path("revisedFrom").asInt()).isEqualTo(1);
+        assertThat(TestingPackages.storedFiles(orchestrator.dataDirectory(), second.getPackageSha256()))
+                .contains("src/index.ts", "bundle/index.html", "bundle/bundle.js");
+
+        Template third = templates()
+                .reviseTemplate(revise("picker", 2).setEngine("timeline").build())
+                .getTemplate();
+        assertThat(third.getVersion()).isEqualTo(3);
+        assertThat(third.getEngine()).isEqualTo("timeline");
+        assertThat(TestingPackages.storedManifest(orchestrator.dataDirectory(), third.getPackageSha256())
+                        .path("engine")
+                        .asText())
+                .isEqualTo("timeline");
+        assertThat(catalog()
+                        .getCatalogEntry(GetCatalogEntryRequest.newBuilder()
+                                .setTemplateId("picker")
+                                .setTenantId(OTHER_TENANT.toString())
+                                .build())
+                        .getTemplateVersion())
+                .isEqualTo(3);
+        // Nothing changed: the base again, not a version.
+        PushTemplateResponse same = templates()
+                .reviseTemplate(revise("picker", 3).setEngine("timeline").build());
+        assertThat(same.getCreated()).isFalse();
+        assertThat(same.getTemplate().getVersion()).isEqualTo(3);
+        // Back to Remotion: a new current version, never the earlier one again.
+        Template fourth = templates()
+                .reviseTemplate(revise("picker", 3).setEngine("remotion").build())
+                .getTemplate();
+        assertThat(fourth.getVersion()).isEqualTo(4);
+        assertThat(fourth.getCurrent()).isTrue();
+        assertThat(fourth.getEngine()).isEqualTo("remotion");
+    }
+
+    @Test
+    void aRevisionIsRefusedNamingWhatIsWrong() throws Exception {
+        push(picker("refused-picker"), "");
+        push(timeline("refused-timeline", "one"), "");
+        templates()
+                .reviseTemplate(
+                        revise("refused-picker", 1).setEngine("timeline").build());
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-picker", 1)
+                                .setEngine("remotion")
+                                .build()),
+                Status.Code.FAILED_PRECONDITION,
+                "base_version 1",
+                "version 2");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-timeline", 1)
+                                .setEngine("remotion")
+                                .addAspects(composition("1:1", "Square"))
+                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "engine: the package has nothing the remotion engine renders from",
+                "aspects[0].aspect: the template has no aspect '1:1'");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-picker", 2)
+                                .addAspects(composition("16:9", "../../etc"))
+                                .addAspects(composition("9:16", " "))
+                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "aspects[0].composition",
+                "aspects[1].composition: is required");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(
+                                revise("refused-picker", 2).setEngine("flash").build()),
+                Status.Code.INVALID_ARGUMENT,
+                "engine: unknown engine 'flash'");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-picker", 2)
+                                .setEngine("aftereffects")
+                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "engine: the package has nothing the aftereffects engine renders from");
+        // A bundle, but a manifest that does not say how Remotion renders it: refused as a push is.
+        var bundled = timelineEntries("refused-bundled", "one");
+        bundled.put("bundle/index.html", "<html>");
+        push(zip(bundled), "");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-bundled", 1)
+                                .setEngine("remotion")
+                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "remotion.entry",
+                "aspects: the remotion engine needs a composition for every aspect");
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(
+                                revise("never-pushed", 1).setEngine("timeline").build()),
+                Status.Code.NOT_FOUND);
+        assertRefused(
+                () -> templates()
+                        .reviseTemplate(revise("refused-picker", 0)
+                                .setEngine("timeline")
+                                .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "base_version");
+    }
+
+    @Test
+    void theConsoleHidesAndRevisesTemplatesAndATenantsGatewayMayNot() throws Exception {
         push(picker("console-picker"), "");
         Channel console = orchestrator.channel(orchestrator.enrollConsole("templates-console"));
         assertThat(templates(console)
@@ -239,12 +386,19 @@ class TemplateAdminIT {
                         .getHidden())
                 .isTrue();
         assertThat(templates(console)
+                        .reviseTemplate(revise("console-picker", 1)
+                                .setEngine("timeline")
+                                .build())
+                        .getTemplate()
+                        .getVersion())
+                .isEqualTo(2);
+        assertThat(templates(console)
                         .listTemplates(ListTemplatesRequest.newBuilder()
                                 .setTemplateId("console-picker")
                                 .build())
                         .getTemplatesList())
                 .extracting(Template::getVersion)
-                .containsExactly(1);
+                .containsExactly(2, 1);
         // A hidden template is hidden from the console's catalog reads too.
         assertRefused(
                 () -> CatalogServiceGrpc.newBlockingStub(console)
@@ -262,11 +416,19 @@ class TemplateAdminIT {
                                 .setHidden(false)
                                 .build()),
                 Status.Code.PERMISSION_DENIED);
+        assertRefused(
+                () -> templates(gateway)
+                        .reviseTemplate(revise("console-picker", 2)
+                                .setEngine("remotion")
+                                .build()),
+                Status.Code.PERMISSION_DENIED);
         assertThat(templates()
                         .getTemplate(GetTemplateRequest.newBuilder()
                                 .setTemplateId("console-picker")
-                                .build())
-                        .getHidden())
-                .isTrue();
+                                .build()))
+                .satisfies(template -> {
+                    assertThat(template.getHidden()).isTrue();
+                    assertThat(template.getVersion()).isEqualTo(2);
+                });
     }
 }
