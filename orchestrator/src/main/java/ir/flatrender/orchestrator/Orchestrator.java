@@ -66,6 +66,7 @@ import ir.flatrender.orchestrator.storage.BlobStreamer;
 import ir.flatrender.orchestrator.storage.FileSystemBlobStore;
 import ir.flatrender.orchestrator.templates.SampleTemplates;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateRevisions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -141,8 +142,8 @@ public final class Orchestrator implements AutoCloseable {
 
             ProcessSupervisor supervisor = resources.add(new ProcessSupervisor(Duration.ofSeconds(3)));
             Ffprobe ffprobe = new Ffprobe(ffmpeg, supervisor, json);
-
             TemplateCatalog templates = new TemplateCatalog(jdbi, blobs, json);
+            var revisions = new TemplateRevisions(templates, blobs, json, maxPackageBytes, scratch);
             if (config.installSamples()) {
                 SampleTemplates.installAll(templates, JobServiceImpl.DEFAULT_TENANT);
             }
@@ -151,8 +152,8 @@ public final class Orchestrator implements AutoCloseable {
             ExecutorService heartbeats = resources.pool("heartbeats", 2);
             ExecutorService io = resources.pool("blob-io", 4);
             ExecutorService grpc = resources.pool("grpc", 8);
-            // Template pushes spool and install here, apart from the segment uploads' threads.
-            ExecutorService templateInstalls = resources.pool("template-installs", 2);
+            // Template pushes and revisions unpack and install here, apart from the segment uploads' threads.
+            ExecutorService installs = resources.pool("template-installs", 2);
             ScheduledExecutorService watchTimer = resources.timer("job-watch");
             // Snapshot calls wait for a render; they get their own bounded pool and queue for that
             // (a full queue is refused at once, not served minutes later).
@@ -268,7 +269,8 @@ public final class Orchestrator implements AutoCloseable {
                             new FarmAdminServiceImpl(nodeControl, jdbi, control, snapshotStore, credentials, health),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new TemplateServiceImpl(templates, jdbi, templateInstalls, maxPackageBytes, scratch), auth))
+                            new TemplateServiceImpl(templates, revisions, jdbi, installs, maxPackageBytes, scratch),
+                            auth))
                     .addService(ServerInterceptors.intercept(
                             new ir.flatrender.orchestrator.api.CatalogServiceImpl(
                                     new ir.flatrender.orchestrator.catalog.TemplateCatalogView(jdbi, blobs), streamer),

@@ -1,10 +1,15 @@
 package ir.flatrender.orchestrator.api;
 
 import com.google.protobuf.Timestamp;
+import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.nodes.CacheEntryRow;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
+import ir.flatrender.orchestrator.templates.RenderPackages;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateRevisions;
+import ir.flatrender.orchestrator.templates.TemplateStatus;
 import ir.flatrender.orchestrator.templates.TemplateVersionRow;
+import ir.flatrender.proto.farm.v1.ReviseTemplateRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
 import ir.flatrender.proto.farm.v1.TemplateCacheEntry;
@@ -15,12 +20,20 @@ import java.util.List;
 final class TemplateMapper {
     private TemplateMapper() {}
 
-    static Template toProto(InstalledTemplate template, boolean current, List<CacheEntryRow> holders) {
+    /**
+     * @param status the template's, read with or after the version: whether this version is
+     *     current and whether the template is hidden
+     */
+    static Template toProto(InstalledTemplate template, TemplateStatus status, List<CacheEntryRow> holders) {
         TemplateVersionRow row = template.row();
         Template.Builder proto = Template.newBuilder()
                 .setId(row.templateId())
                 .setVersion(row.version())
-                .setCurrent(current)
+                .setCurrent(status.isCurrent(template))
+                .setHidden(status.hidden())
+                .setTenantId(row.tenantId().toString())
+                .addAllEnginesAvailable(
+                        RenderPackages.enginesAvailable(template.manifest().raw(), template.files()::contains))
                 .setNameEn(template.manifest().name().en())
                 .setNameFa(template.manifest().name().fa())
                 .setEngine(row.engine())
@@ -53,6 +66,21 @@ final class TemplateMapper {
             proto.addCachedOn(entry);
         }
         return proto.build();
+    }
+
+    /** A revision as asked; the template id checked already. Sizes in the aspects are not read (they are kept). */
+    static TemplateRevisions.Revision revision(String templateId, ReviseTemplateRequest request) {
+        if (request.getBaseVersion() < 1) {
+            throw FarmException.invalid("base_version", "is required: the version the change was made to (1 or more)");
+        }
+        return new TemplateRevisions.Revision(
+                templateId,
+                request.getBaseVersion(),
+                request.getEngine().strip(),
+                request.getAspectsList().stream()
+                        .map(aspect ->
+                                new TemplateRevisions.AspectComposition(aspect.getAspect(), aspect.getComposition()))
+                        .toList());
     }
 
     private static Timestamp timestamp(Instant instant) {

@@ -11,11 +11,16 @@ import ir.flatrender.orchestrator.errors.StatusMapper;
 import ir.flatrender.orchestrator.nodes.NodeCacheDao;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
+import ir.flatrender.orchestrator.templates.TemplateManifestParser;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
+import ir.flatrender.orchestrator.templates.TemplateRevisions;
+import ir.flatrender.orchestrator.templates.TemplateStatus;
 import ir.flatrender.proto.farm.v1.GetTemplateRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
+import ir.flatrender.proto.farm.v1.ReviseTemplateRequest;
+import ir.flatrender.proto.farm.v1.SetTemplateHiddenRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import ir.flatrender.proto.farm.v1.TemplateUpload;
@@ -24,8 +29,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -39,10 +47,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(TemplateServiceImpl.class);
-    /** Pushes being received or installed at once; more are refused (each unpacks up to the package limit to disk). */
+    /**
+     * Pushes being received or installed, and revisions, at once; more are refused (each unpacks
+     * up to the package limit to disk).
+     */
     static final int MAX_CONCURRENT_PUSHES = 2;
 
     private final TemplateCatalog catalog;
+    private final TemplateRevisions revisions;
     private final Jdbi jdbi;
     private final Executor installs;
     private final long maxPackageBytes;
@@ -50,8 +62,14 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
     private final Semaphore pushes = new Semaphore(MAX_CONCURRENT_PUSHES);
 
     public TemplateServiceImpl(
-            TemplateCatalog catalog, Jdbi jdbi, Executor installs, long maxPackageBytes, Path scratch) {
+            TemplateCatalog catalog,
+            TemplateRevisions revisions,
+            Jdbi jdbi,
+            Executor installs,
+            long maxPackageBytes,
+            Path scratch) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.revisions = requireNonNull(revisions, "revisions is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.installs = requireNonNull(installs, "installs is null");
         this.maxPackageBytes = maxPackageBytes;
@@ -64,9 +82,7 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
                 (ServerCallStreamObserver<PushTemplateResponse>) responseObserver;
         call.disableAutoRequest();
         if (!pushes.tryAcquire()) {
-            call.onError(StatusMapper.toStatus(new FarmException(
-                    ErrorCode.RESOURCE_EXHAUSTED,
-                    MAX_CONCURRENT_PUSHES + " template pushes are in progress; try again shortly")));
+            call.onError(StatusMapper.toStatus(busy()));
             return new StreamObserver<>() {
                 @Override
                 public void onNext(TemplateUpload part) {}
@@ -81,6 +97,12 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
         Push push = new Push(call, MoreExecutors.newSequentialExecutor(installs));
         call.request(1);
         return push;
+    }
+
+    private static FarmException busy() {
+        return new FarmException(
+                ErrorCode.RESOURCE_EXHAUSTED,
+                MAX_CONCURRENT_PUSHES + " template pushes or revisions are in progress; try again shortly");
     }
 
     /** One push: parts written to a spool file in order, on a serial executor, then installed. */
@@ -170,13 +192,7 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
                             TemplatePackage.fromZip(spool, TemplatePackage.Limits.of(maxPackageBytes), scratch)) {
                         installed = catalog.install(pkg, tenant);
                     }
-                    call.onNext(PushTemplateResponse.newBuilder()
-                            .setTemplate(toProto(
-                                    installed.template(),
-                                    catalog.currentVersion(installed.template().id())
-                                            == installed.template().version()))
-                            .setCreated(installed.created())
-                            .build());
+                    call.onNext(answer(installed));
                     call.onCompleted();
                     end();
                 } catch (IOException e) {
@@ -216,42 +232,106 @@ public final class TemplateServiceImpl extends TemplateServiceGrpc.TemplateServi
         }
     }
 
+    private PushTemplateResponse answer(TemplateCatalog.Installed installed) {
+        InstalledTemplate template = installed.template();
+        return PushTemplateResponse.newBuilder()
+                .setTemplate(toProto(template, catalog.status(template.id())))
+                .setCreated(installed.created())
+                .build();
+    }
+
     @Override
     public void listTemplates(ListTemplatesRequest request, StreamObserver<ListTemplatesResponse> responseObserver) {
-        try {
+        JobServiceImpl.unary(responseObserver, () -> {
             ListTemplatesResponse.Builder response = ListTemplatesResponse.newBuilder();
-            for (InstalledTemplate template : catalog.listCurrent()) {
-                if (request.getEngine().isEmpty()
-                        || request.getEngine().equals(template.manifest().engine())) {
-                    response.addTemplates(toProto(template, true));
+            if (!request.getTemplateId().isEmpty()) {
+                String id = templateId(request.getTemplateId());
+                List<InstalledTemplate> versions = catalog.versions(id);
+                TemplateStatus status = catalog.status(id);
+                versions.forEach(version -> response.addTemplates(toProto(version, status)));
+                return response.build();
+            }
+            List<InstalledTemplate> current = catalog.listCurrent();
+            Map<String, TemplateStatus> statuses = catalog.statuses();
+            for (InstalledTemplate template : current) {
+                TemplateStatus status = statuses.get(template.id());
+                // None: deleted since it was listed.
+                if (status != null
+                        && (request.getEngine().isEmpty()
+                                || request.getEngine()
+                                        .equals(template.manifest().engine()))) {
+                    response.addTemplates(toProto(template, status));
                 }
             }
-            responseObserver.onNext(response.build());
-            responseObserver.onCompleted();
-        } catch (RuntimeException e) {
-            responseObserver.onError(StatusMapper.toStatus(e));
-        }
+            return response.build();
+        });
     }
 
     @Override
     public void getTemplate(GetTemplateRequest request, StreamObserver<Template> responseObserver) {
-        try {
+        JobServiceImpl.unary(responseObserver, () -> {
             if (request.getTemplateId().isBlank()) {
                 throw FarmException.invalid("template_id", "is required");
             }
             InstalledTemplate template = catalog.find(request.getTemplateId(), request.getVersion());
-            boolean current = catalog.currentVersion(template.id()) == template.version();
-            responseObserver.onNext(toProto(template, current));
-            responseObserver.onCompleted();
+            return toProto(template, catalog.status(template.id()));
+        });
+    }
+
+    @Override
+    public void setTemplateHidden(SetTemplateHiddenRequest request, StreamObserver<Template> responseObserver) {
+        JobServiceImpl.unary(responseObserver, () -> {
+            TemplateStatus status = catalog.setHidden(templateId(request.getTemplateId()), request.getHidden());
+            return toProto(catalog.find(status.id(), status.currentVersion()), status);
+        });
+    }
+
+    /** Unpacks and stores as a push does, so it runs where pushes install and counts as one. */
+    @Override
+    public void reviseTemplate(ReviseTemplateRequest request, StreamObserver<PushTemplateResponse> responseObserver) {
+        TemplateRevisions.Revision revision;
+        try {
+            revision = TemplateMapper.revision(templateId(request.getTemplateId()), request);
         } catch (RuntimeException e) {
             responseObserver.onError(StatusMapper.toStatus(e));
+            return;
+        }
+        if (!pushes.tryAcquire()) {
+            responseObserver.onError(StatusMapper.toStatus(busy()));
+            return;
+        }
+        try {
+            installs.execute(() -> {
+                try {
+                    JobServiceImpl.unary(responseObserver, () -> answer(revisions.revise(revision)));
+                } finally {
+                    pushes.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pushes.release();
+            responseObserver.onError(StatusMapper.toStatus(
+                    new FarmException(ErrorCode.UNAVAILABLE, "the orchestrator is stopping; try again")));
         }
     }
 
-    private Template toProto(InstalledTemplate template, boolean current) {
+    private static String templateId(String id) {
+        if (id.isBlank()) {
+            throw FarmException.invalid("template_id", "is required");
+        }
+        if (!TemplateManifestParser.TEMPLATE_ID.matcher(id).matches()) {
+            throw FarmException.invalid(
+                    "template_id",
+                    "is not a template id (1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter"
+                            + " or digit)");
+        }
+        return id;
+    }
+
+    private Template toProto(InstalledTemplate template, TemplateStatus status) {
         return TemplateMapper.toProto(
                 template,
-                current,
+                status,
                 jdbi.withExtension(NodeCacheDao.class, dao -> dao.holders(template.id(), template.version())));
     }
 }

@@ -9,8 +9,8 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * Reads the catalog as one tenant sees it (the default tenant's projects and its own), and
- * links media to a project.
+ * Reads the catalog as one tenant sees it (the default tenant's projects and its own, but not the
+ * templates operators hid), and links media to a project.
  */
 @RegisterConstructorMapper(CatalogRows.Category.class)
 @RegisterConstructorMapper(CatalogRows.Project.class)
@@ -23,8 +23,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface CatalogDao {
     @SqlQuery("""
             SELECT c.id, c.name_fa, c.name_en, c.position FROM content.containers c
-            WHERE EXISTS (SELECT 1 FROM content.projects p
-                WHERE p.container_id = c.id AND p.tenant_id IN (:shared, :tenant))
+            WHERE EXISTS (SELECT 1 FROM content.projects p JOIN content.templates t ON t.id = p.id
+                WHERE p.container_id = c.id AND p.tenant_id IN (:shared, :tenant) AND NOT t.hidden)
             ORDER BY c.position, c.id
             """)
     List<CatalogRows.Category> categories(@Bind("shared") UUID shared, @Bind("tenant") UUID tenant);
@@ -32,8 +32,10 @@ public interface CatalogDao {
     @SqlQuery("""
             SELECT p.id, p.tenant_id, p.container_id, p.template_version, p.name_fa, p.name_en, p.description_fa,
                 p.description_en, p.tags_fa, p.tags_en, p.engine, p.fps, p.duration_frames, p.aspects, p.updated_at
-            FROM content.projects p LEFT JOIN content.containers c ON c.id = p.container_id
-            WHERE p.tenant_id IN (:shared, :tenant) AND (CAST(:id AS text) IS NULL OR p.id = :id)
+            FROM content.projects p
+            JOIN content.templates t ON t.id = p.id
+            LEFT JOIN content.containers c ON c.id = p.container_id
+            WHERE p.tenant_id IN (:shared, :tenant) AND NOT t.hidden AND (CAST(:id AS text) IS NULL OR p.id = :id)
             ORDER BY c.position NULLS LAST, p.id
             """)
     List<CatalogRows.Project> projects(@Bind("shared") UUID shared, @Bind("tenant") UUID tenant, @Bind("id") String id);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A node's credential opens NodeService only, as that node (the hello and the uploads are
  *       checked against the name in {@link Caller}).
  *   <li>A gateway's credential opens JobService, reading templates and reading the catalog
- *       (CatalogService but {@code SetCatalogMedia}), and every call must name
+ *       (CatalogService but the operators' {@link #OPERATOR_CATALOG_METHODS}), and every call must name
  *       its tenant in {@code flatrender-tenant}: a request's {@code tenant_id} is set to that
  *       tenant, and one naming another tenant is refused, so a gateway never lists or touches
  *       another tenant's jobs. Without the metadata, the request's own {@code tenant_id} must
@@ -39,12 +39,13 @@ import org.slf4j.LoggerFactory;
  *   <li>The console's credential (the operators' console in the gateway) opens exactly what the
  *       console does ({@link #CONSOLE_METHODS}, an allow-list: a method added later is not
  *       opened by accident): reading and steering the nodes, reading every tenant's jobs and
- *       pausing, resuming, cancelling, retrying and reprioritising them, the crashes and repairs.
- *       It is not bound to a tenant (an empty {@code tenant_id} means every tenant, and
- *       {@code flatrender-tenant} is not read). Never NodeService, credentials, submitting,
- *       snapshots, exports, templates or the catalog: a stolen console credential can stop and
- *       drain the farm, but cannot mint credentials, act as a node, read a tenant's video,
- *       replace a template or spend a tenant's money.
+ *       pausing, resuming, cancelling, retrying and reprioritising them, the crashes and repairs;
+ *       the templates (push, list, show, hide, revise) and the catalog's entries, media and
+ *       media renders. It is not bound to a tenant (an empty {@code tenant_id} means every
+ *       tenant, and {@code flatrender-tenant} is not read). Never NodeService, credentials,
+ *       submitting, snapshots, exports or linking catalog media by hand: a stolen console
+ *       credential can stop and drain the farm and change the template catalog, but cannot mint
+ *       credentials, act as a node, read a tenant's video or spend a tenant's money.
  * </ul>
  */
 public final class CallerInterceptor implements ServerInterceptor {
@@ -58,11 +59,14 @@ public final class CallerInterceptor implements ServerInterceptor {
     static final String NODE_SERVICE = "flatrender.farm.v1.NodeService";
     static final String JOB_SERVICE = "flatrender.farm.v1.JobService";
     static final String TEMPLATE_SERVICE = "flatrender.farm.v1.TemplateService";
+    /** Reading templates; hiding and revising them are the operators' (and the console's), never a tenant's. */
     static final Set<String> GATEWAY_TEMPLATE_METHODS =
             Set.of(TEMPLATE_SERVICE + "/ListTemplates", TEMPLATE_SERVICE + "/GetTemplate");
+
     static final String CATALOG_SERVICE = "flatrender.farm.v1.CatalogService";
-    /** Linking media changes the catalog: the operators' alone. */
-    static final String SET_CATALOG_MEDIA = CATALOG_SERVICE + "/SetCatalogMedia";
+    /** Linking media and having the farm render it change the catalog: the operators' alone. */
+    static final Set<String> OPERATOR_CATALOG_METHODS =
+            Set.of(CATALOG_SERVICE + "/SetCatalogMedia", CATALOG_SERVICE + "/RenderCatalogMedia");
 
     static final String FARM_ADMIN_SERVICE = "flatrender.farm.v1.FarmAdminService";
     /** Credentials are the operators' own: a console cannot mint, revoke or list them. */
@@ -88,7 +92,15 @@ public final class CallerInterceptor implements ServerInterceptor {
             JOB_SERVICE + "/PauseJob",
             JOB_SERVICE + "/ResumeJob",
             JOB_SERVICE + "/RetryJob",
-            JOB_SERVICE + "/SetJobPriority");
+            JOB_SERVICE + "/SetJobPriority",
+            TEMPLATE_SERVICE + "/PushTemplate",
+            TEMPLATE_SERVICE + "/ListTemplates",
+            TEMPLATE_SERVICE + "/GetTemplate",
+            TEMPLATE_SERVICE + "/SetTemplateHidden",
+            TEMPLATE_SERVICE + "/ReviseTemplate",
+            CATALOG_SERVICE + "/GetCatalogEntry",
+            CATALOG_SERVICE + "/ReadCatalogMedia",
+            CATALOG_SERVICE + "/RenderCatalogMedia");
 
     private static final String BEARER = "Bearer ";
 
@@ -189,7 +201,7 @@ public final class CallerInterceptor implements ServerInterceptor {
                 JOB_SERVICE.equals(service)
                                 || GATEWAY_TEMPLATE_METHODS.contains(method.getFullMethodName())
                                 || (CATALOG_SERVICE.equals(service)
-                                        && !SET_CATALOG_MEDIA.equals(method.getFullMethodName()))
+                                        && !OPERATOR_CATALOG_METHODS.contains(method.getFullMethodName()))
                         ? Optional.empty()
                         : Optional.of("a gateway's credential opens the job service and reading templates and the "
                                 + "catalog only");
@@ -205,8 +217,8 @@ public final class CallerInterceptor implements ServerInterceptor {
             return Optional.of("the console's credential cannot issue, revoke or list credentials; "
                     + "that is the operators' (flatrender nodes …)");
         }
-        return Optional.of("the console's credential opens the nodes, and reading and steering jobs, only ("
-                + fullMethod + " is the operators')");
+        return Optional.of("the console's credential opens the nodes, reading and steering jobs, and the templates"
+                + " and catalog only (" + fullMethod + " is the operators')");
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -1,6 +1,8 @@
 package ir.flatrender.orchestrator.templates;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import ir.flatrender.orchestrator.errors.FarmException;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -9,6 +11,8 @@ import java.util.function.Predicate;
  */
 public final class RenderPackages {
     public static final String REMOTION_BUNDLE = "bundle/";
+    /** The file a Remotion bundle is opened from. */
+    public static final String REMOTION_BUNDLE_INDEX = REMOTION_BUNDLE + "index.html";
 
     private RenderPackages() {}
 
@@ -31,26 +35,53 @@ public final class RenderPackages {
         return name -> true;
     }
 
+    /**
+     * The engines whose payload a package holds, so that a manifest naming any of them could
+     * render from it: timeline its {@code spec}, Remotion its bundle, After Effects the project
+     * file its {@code aftereffects.project} names.
+     *
+     * @param manifest the package's {@code template.json}
+     * @param contains whether the package has a file
+     */
+    public static List<String> enginesAvailable(JsonNode manifest, Predicate<String> contains) {
+        return TemplateManifestParser.ENGINES.stream()
+                .filter(engine -> hasPayload(engine, manifest, contains))
+                .toList();
+    }
+
+    private static boolean hasPayload(String engine, JsonNode manifest, Predicate<String> contains) {
+        return switch (engine) {
+            case "timeline" -> manifest.path("spec").isObject();
+            case "remotion" -> contains.test(REMOTION_BUNDLE_INDEX);
+            case "aftereffects" -> {
+                String project = manifest.path("aftereffects").path("project").asText("");
+                yield !project.isEmpty() && contains.test(project);
+            }
+            default -> false;
+        };
+    }
+
     /** Refuses a package that lacks what its engine renders from. */
     public static void check(TemplateManifest manifest, TemplatePackage pkg) {
-        switch (manifest.engine()) {
-            case "remotion" -> {
-                if (!pkg.contains(REMOTION_BUNDLE + "index.html")) {
-                    throw FarmException.invalid(
-                            "package",
-                            "a Remotion template needs its bundle (bundle/index.html); `flatrender templates push` makes it");
-                }
-            }
-            case "aftereffects" -> {
-                String project =
-                        manifest.raw().path("aftereffects").path("project").asText();
-                if (!pkg.contains(project)) {
-                    throw FarmException.invalid("aftereffects.project", "the package has no file '" + project + "'");
-                }
-            }
-            default -> {
-                // The timeline engine renders from the manifest and the files it names.
-            }
+        if (hasPayload(manifest.engine(), manifest.raw(), pkg::contains)) {
+            return;
         }
+        throw switch (manifest.engine()) {
+            case "remotion" ->
+                FarmException.invalid(
+                        "package",
+                        "a Remotion template needs its bundle (" + REMOTION_BUNDLE_INDEX
+                                + "); `flatrender templates push` makes it");
+            case "aftereffects" ->
+                FarmException.invalid(
+                        "aftereffects.project",
+                        "the package has no file '"
+                                + manifest.raw()
+                                        .path("aftereffects")
+                                        .path("project")
+                                        .asText() + "'");
+            // The parser refuses a timeline manifest without its spec before this.
+            default -> FarmException.invalid("spec", "the " + manifest.engine() + " engine needs a spec object");
+        };
     }
 }

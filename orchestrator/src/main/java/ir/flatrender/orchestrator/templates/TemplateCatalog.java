@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,27 @@ public final class TemplateCatalog {
 
     /** Validates and stores a package; answers the version it became (new or existing). */
     public Installed install(TemplatePackage pkg, UUID tenantId) {
+        return install(pkg, tenantId, OptionalInt.empty());
+    }
+
+    /**
+     * Installs a revision of {@code baseVersion} as {@link #install} does, provided that version
+     * is still current when the new one is numbered (two operators revising the same version:
+     * the second is refused, not silently stacked on the first).
+     */
+    public Installed installRevision(TemplatePackage pkg, UUID tenantId, int baseVersion) {
+        return install(pkg, tenantId, OptionalInt.of(baseVersion));
+    }
+
+    /** The answer to a revision of a version that is no longer current. */
+    public static FarmException staleBase(String templateId, int baseVersion, int currentVersion) {
+        return new FarmException(
+                ErrorCode.FAILED_PRECONDITION,
+                "base_version " + baseVersion + " is not the current version of template '" + templateId + "' (version "
+                        + currentVersion + " is); revise the current version");
+    }
+
+    private Installed install(TemplatePackage pkg, UUID tenantId, OptionalInt baseVersion) {
         requireNonNull(pkg, "pkg is null");
         JsonNode root;
         try {
@@ -104,6 +127,10 @@ public final class TemplateCatalog {
             var existing = dao.findBySourceSha256(manifest.id(), sourceSha256);
             if (existing.isPresent()) {
                 return existing.get();
+            }
+            int current = dao.currentVersion(manifest.id()).orElseThrow();
+            if (baseVersion.isPresent() && baseVersion.getAsInt() != current) {
+                throw staleBase(manifest.id(), baseVersion.getAsInt(), current);
             }
             int version = dao.latestVersion(manifest.id()) + 1;
             dao.insertVersion(
@@ -197,23 +224,54 @@ public final class TemplateCatalog {
         }
         TemplateVersionRow row = jdbi.withExtension(
                         TemplateDao.class, dao -> version > 0 ? dao.find(id, version) : dao.findCurrent(id))
-                .orElseThrow(() -> FarmException.notFound(
-                        version > 0
-                                ? "template '" + id + "' has no version " + version
-                                : "template '" + id + "' does not exist"));
+                .orElseThrow(() -> version > 0
+                        ? FarmException.notFound("template '" + id + "' has no version " + version)
+                        : missing(id));
         return toInstalled(row);
     }
 
-    /** The template's current version number (versions are pushed all the time, so never kept). */
-    public int currentVersion(String id) {
-        return jdbi.withExtension(TemplateDao.class, dao -> dao.currentVersion(id))
-                .orElseThrow(() -> FarmException.notFound("template '" + id + "' does not exist"));
+    /** The template's current version and whether it is hidden (both change, so never kept). */
+    public TemplateStatus status(String id) {
+        return jdbi.withExtension(TemplateDao.class, dao -> dao.status(id)).orElseThrow(() -> missing(id));
+    }
+
+    /** Every template's status, by id. */
+    public Map<String, TemplateStatus> statuses() {
+        return jdbi.withExtension(TemplateDao.class, TemplateDao::statuses).stream()
+                .collect(Collectors.toMap(TemplateStatus::id, status -> status));
     }
 
     public List<InstalledTemplate> listCurrent() {
         return jdbi.withExtension(TemplateDao.class, TemplateDao::listCurrent).stream()
                 .map(this::toInstalled)
                 .toList();
+    }
+
+    /** Every version of a template, newest first. */
+    public List<InstalledTemplate> versions(String id) {
+        List<TemplateVersionRow> rows = jdbi.withExtension(TemplateDao.class, dao -> dao.versions(id));
+        if (rows.isEmpty()) {
+            throw missing(id);
+        }
+        return rows.stream().map(this::toInstalled).toList();
+    }
+
+    /**
+     * Hides a template from every tenant's catalog, or shows it again; answers its status. It
+     * stays renderable by its id.
+     */
+    public TemplateStatus setHidden(String id, boolean hidden) {
+        return jdbi.inTransaction(handle -> {
+            TemplateDao dao = handle.attach(TemplateDao.class);
+            if (dao.setHidden(id, hidden) > 0) {
+                log.info("template {} is {} the catalog", id, hidden ? "hidden from" : "shown in");
+            }
+            return dao.status(id).orElseThrow(() -> missing(id));
+        });
+    }
+
+    private static FarmException missing(String id) {
+        return FarmException.notFound("template '" + id + "' does not exist");
     }
 
     /** Whether a template with this id exists (any version). */

@@ -11,6 +11,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 @RegisterConstructorMapper(TemplateVersionRow.class)
+@RegisterConstructorMapper(TemplateStatus.class)
 public interface TemplateDao {
     String COLUMNS = """
             v.template_id, v.version, t.tenant_id,
@@ -46,6 +47,29 @@ public interface TemplateDao {
             ORDER BY v.template_id
             """)
     List<TemplateVersionRow> listCurrent();
+
+    /** Every version of one template, newest first. */
+    @SqlQuery("SELECT " + COLUMNS + """
+            FROM content.template_versions v
+            JOIN content.templates t ON t.id = v.template_id
+            WHERE v.template_id = :id
+            ORDER BY v.version DESC
+            """)
+    List<TemplateVersionRow> versions(@Bind("id") String id);
+
+    @SqlQuery("SELECT id, current_version, hidden FROM content.templates WHERE id = :id")
+    Optional<TemplateStatus> status(@Bind("id") String id);
+
+    @SqlQuery("SELECT id, current_version, hidden FROM content.templates ORDER BY id")
+    List<TemplateStatus> statuses();
+
+    /** Hides or shows a template; 0 rows when it is already so (or does not exist). */
+    @SqlUpdate("""
+            UPDATE content.templates
+            SET hidden = :hidden, hidden_at = CASE WHEN :hidden THEN now() END, updated_at = now()
+            WHERE id = :id AND hidden = NOT :hidden
+            """)
+    int setHidden(@Bind("id") String id, @Bind("hidden") boolean hidden);
 
     /** The template versions whose render package has this digest (usually one). */
     @SqlQuery("SELECT " + COLUMNS + """

@@ -24,7 +24,10 @@ public final class TemplateManifestParser {
      */
     public static final Pattern PROP_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}");
 
-    public static final Set<String> ENGINES = Set.of("timeline", "remotion", "aftereffects");
+    /** In the order engine pickers show them. */
+    public static final Set<String> ENGINES = java.util.Collections.unmodifiableSet(
+            new java.util.LinkedHashSet<>(List.of("timeline", "remotion", "aftereffects")));
+
     public static final List<String> ASPECTS = List.of("16:9", "1:1", "9:16");
     private static final int MAX_DURATION_SECONDS = 3600;
 

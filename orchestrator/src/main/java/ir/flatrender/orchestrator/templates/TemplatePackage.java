@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.templates;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.hash.Hashing;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import ir.flatrender.orchestrator.errors.ErrorCode;
@@ -16,10 +17,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -48,8 +46,6 @@ public final class TemplatePackage implements Closeable {
     public static final String MANIFEST = "template.json";
     /** The manifest is read into memory; nothing that large is a manifest. */
     public static final int MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
-    /** 1980-01-01T00:00:00Z, the zip format's epoch; every entry carries it. */
-    static final long FIXED_TIME = 315_532_800_000L;
 
     private final SortedMap<String, Content> files;
     /** The folder this package unpacked into, deleted by {@link #close()}; none for folders and resources. */
@@ -264,6 +260,16 @@ public final class TemplatePackage implements Closeable {
         return new TemplatePackage(kept, Optional.empty());
     }
 
+    /**
+     * The package with another manifest (a revision's), its other files this package's: use it
+     * while this package is open, and close only this one.
+     */
+    public TemplatePackage withManifest(byte[] manifest) {
+        SortedMap<String, Content> revised = new TreeMap<>(files);
+        revised.put(MANIFEST, new InMemory(manifest.clone()));
+        return new TemplatePackage(revised, Optional.empty());
+    }
+
     /** Reads a package from class-path resources under {@code base}, given its file names. */
     public static TemplatePackage fromClassPath(ClassLoader loader, String base, List<String> names) {
         SortedMap<String, Content> files = new TreeMap<>();
@@ -386,14 +392,6 @@ public final class TemplatePackage implements Closeable {
     }
 
     public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newSha256().digest(bytes));
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Hashing.sha256().hashBytes(bytes).toString();
     }
 }

@@ -3,12 +3,11 @@ package ir.flatrender.orchestrator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.orchestrator.testing.TestingPackages;
 import ir.flatrender.proto.farm.v1.CatalogEntry;
 import ir.flatrender.proto.farm.v1.CatalogField;
 import ir.flatrender.proto.farm.v1.CatalogMedia;
@@ -20,9 +19,6 @@ import ir.flatrender.proto.farm.v1.ListCatalogResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.SetCatalogMediaRequest;
-import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
-import ir.flatrender.proto.farm.v1.TemplateUpload;
-import ir.flatrender.proto.farm.v1.TemplateUploadHeader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +27,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -91,36 +85,7 @@ class CatalogServiceIT {
     }
 
     private static PushTemplateResponse push(byte[] zip, String tenantId) throws Exception {
-        CompletableFuture<PushTemplateResponse> result = new CompletableFuture<>();
-        StreamObserver<TemplateUpload> upload = TemplateServiceGrpc.newStub(orchestrator.channel())
-                .withDeadlineAfter(20, TimeUnit.SECONDS)
-                .pushTemplate(new StreamObserver<>() {
-                    @Override
-                    public void onNext(PushTemplateResponse response) {
-                        result.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        result.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        upload.onNext(TemplateUpload.newBuilder()
-                .setHeader(TemplateUploadHeader.newBuilder()
-                        .setSizeBytes(zip.length)
-                        .setTenantId(tenantId))
-                .build());
-        upload.onNext(
-                TemplateUpload.newBuilder().setData(ByteString.copyFrom(zip)).build());
-        upload.onCompleted();
-        try {
-            return result.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return TestingPackages.push(orchestrator.channel(), zip, tenantId);
     }
 
     private static CatalogServiceGrpc.CatalogServiceBlockingStub operator() {

@@ -1,28 +1,23 @@
 package ir.flatrender.orchestrator.api;
 
+import static ir.flatrender.orchestrator.testing.TestingPackages.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import ir.flatrender.media.config.DataSize;
 import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
+import ir.flatrender.orchestrator.testing.TestingPackages;
 import ir.flatrender.proto.farm.v1.GetTemplateRequest;
 import ir.flatrender.proto.farm.v1.ListTemplatesRequest;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
-import ir.flatrender.proto.farm.v1.TemplateUpload;
-import ir.flatrender.proto.farm.v1.TemplateUploadHeader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -80,14 +75,6 @@ class TemplateServiceIT {
         return bytes.toByteArray();
     }
 
-    private static Map<String, String> entries(String... pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i], pairs[i + 1]);
-        }
-        return map;
-    }
-
     private static long storedPackages() throws java.io.IOException {
         try (var files = java.nio.file.Files.list(
                 orchestrator.dataDirectory().resolve("blobs").resolve("templates"))) {
@@ -100,36 +87,7 @@ class TemplateServiceIT {
     }
 
     private static PushTemplateResponse push(byte[] zip, String tenantId) throws Exception {
-        CompletableFuture<PushTemplateResponse> result = new CompletableFuture<>();
-        StreamObserver<TemplateUpload> upload = TemplateServiceGrpc.newStub(orchestrator.channel())
-                .withDeadlineAfter(20, TimeUnit.SECONDS)
-                .pushTemplate(new StreamObserver<>() {
-                    @Override
-                    public void onNext(PushTemplateResponse response) {
-                        result.complete(response);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        result.completeExceptionally(error);
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        upload.onNext(TemplateUpload.newBuilder()
-                .setHeader(TemplateUploadHeader.newBuilder()
-                        .setSizeBytes(zip.length)
-                        .setTenantId(tenantId))
-                .build());
-        upload.onNext(
-                TemplateUpload.newBuilder().setData(ByteString.copyFrom(zip)).build());
-        upload.onCompleted();
-        try {
-            return result.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return TestingPackages.push(orchestrator.channel(), zip, tenantId);
     }
 
     private static void assertRefused(byte[] zip, Status.Code code, String message) {

@@ -66,16 +66,26 @@ class CallerInterceptorTest {
                         "ListJobs", "GetJob", "CancelJob", "PauseJob", "ResumeJob", "RetryJob", "SetJobPriority");
     }
 
-    /** A stolen console credential replaces no template, links no media and reads no tenant's video. */
+    /** The templates admin: pushing, hiding and revising templates, and the catalog's entries and media renders. */
     @Test
-    void theConsoleOpensNoTemplatesCatalogExportsOrSnapshots() {
+    void theConsoleOpensTheTemplatesAndTheCatalogsEntriesAndMediaRenders() {
         assertThat(allowed(interceptor, CONSOLE, TemplateServiceGrpc.getServiceDescriptor()))
-                .isEmpty();
+                .containsExactlyInAnyOrder(
+                        "PushTemplate", "ListTemplates", "GetTemplate", "SetTemplateHidden", "ReviseTemplate");
         assertThat(allowed(interceptor, CONSOLE, CatalogServiceGrpc.getServiceDescriptor()))
-                .isEmpty();
+                .containsExactlyInAnyOrder("GetCatalogEntry", "ReadCatalogMedia", "RenderCatalogMedia");
+    }
+
+    /** A stolen console credential links no media by hand, reads no tenant's video and submits nothing. */
+    @Test
+    void theConsoleOpensNoMediaLinksExportsSubmissionsOrSnapshots() {
+        assertThat(interceptor.denied(CONSOLE, CatalogServiceGrpc.getSetCatalogMediaMethod()))
+                .isPresent();
         assertThat(interceptor.denied(CONSOLE, JobServiceGrpc.getDownloadExportMethod()))
                 .isPresent();
         assertThat(interceptor.denied(CONSOLE, JobServiceGrpc.getSubmitJobMethod()))
+                .isPresent();
+        assertThat(interceptor.denied(CONSOLE, JobServiceGrpc.getRenderSnapshotMethod()))
                 .isPresent();
         assertThat(interceptor.denied(CONSOLE, FarmAdminServiceGrpc.getRequeueChunksMethod()))
                 .isPresent();
@@ -87,6 +97,7 @@ class CallerInterceptorTest {
                 .isEmpty();
     }
 
+    /** Hiding and revising templates, and rendering catalog media, are the operators' and the console's. */
     @Test
     void theOtherRolesAreAsBefore() {
         assertThat(allowed(interceptor, GATEWAY, FarmAdminServiceGrpc.getServiceDescriptor()))
@@ -96,7 +107,7 @@ class CallerInterceptorTest {
         assertThat(allowed(interceptor, GATEWAY, TemplateServiceGrpc.getServiceDescriptor()))
                 .containsExactlyInAnyOrder("ListTemplates", "GetTemplate");
         assertThat(allowed(interceptor, GATEWAY, CatalogServiceGrpc.getServiceDescriptor()))
-                .doesNotContain("SetCatalogMedia");
+                .doesNotContain("SetCatalogMedia", "RenderCatalogMedia");
         assertThat(allowed(interceptor, NODE, NodeServiceGrpc.getServiceDescriptor()))
                 .hasSameSizeAs(methods(NodeServiceGrpc.getServiceDescriptor()));
         assertThat(allowed(interceptor, NODE, FarmAdminServiceGrpc.getServiceDescriptor()))

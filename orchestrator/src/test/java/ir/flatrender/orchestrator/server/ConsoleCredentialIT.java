@@ -11,6 +11,7 @@ import ir.flatrender.migrations.testing.TestingPostgres;
 import ir.flatrender.orchestrator.testing.TestingNodeStream;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.CancelJobRequest;
+import ir.flatrender.proto.farm.v1.CatalogServiceGrpc;
 import ir.flatrender.proto.farm.v1.Credential;
 import ir.flatrender.proto.farm.v1.CredentialRole;
 import ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc;
@@ -28,6 +29,7 @@ import ir.flatrender.proto.farm.v1.NodeCommand;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.proto.farm.v1.RevokeCredentialRequest;
+import ir.flatrender.proto.farm.v1.SetCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import java.time.Duration;
@@ -42,8 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 21: the operators' console in the gateway calls with a credential of its own, which
- * opens the farm's administration and every tenant's jobs, but not credentials, submitting,
- * snapshots or the node service.
+ * opens the farm's administration, every tenant's jobs and the templates, but not credentials,
+ * submitting, snapshots, linking catalog media or the node service.
  */
 class ConsoleCredentialIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -125,12 +127,21 @@ class ConsoleCredentialIT {
                 .build());
         assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(cancelled.getTenantId()).isEqualTo(TENANT_B.toString());
-        // Templates are not the console's: a stolen credential replaces none.
-        assertThatThrownBy(() -> TemplateServiceGrpc.newBlockingStub(console)
-                        .listTemplates(ListTemplatesRequest.getDefaultInstance()))
-                .isInstanceOfSatisfying(
-                        io.grpc.StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+        // The templates admin lists templates; linking catalog media by hand stays the operators'.
+        assertThat(TemplateServiceGrpc.newBlockingStub(console)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listTemplates(ListTemplatesRequest.getDefaultInstance())
+                        .getTemplatesList())
+                .extracting(ir.flatrender.proto.farm.v1.Template::getId)
+                .contains("test-card");
+        assertThatThrownBy(() -> CatalogServiceGrpc.newBlockingStub(console)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .setCatalogMedia(SetCatalogMediaRequest.newBuilder()
+                                .setTemplateId("test-card")
+                                .setTemplateVersion(1)
+                                .setSnapshotCacheKey("0".repeat(64))
+                                .build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
     }
 
     @Test
