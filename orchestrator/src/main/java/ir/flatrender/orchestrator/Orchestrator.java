@@ -216,7 +216,8 @@ public final class Orchestrator implements AutoCloseable {
                     io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);
             JobQueries queries = new JobQueries(jdbi, progress);
-            SnapshotService snapshots = new SnapshotService(jdbi, templates, submitter, watchers, snapshotStore, json);
+            var jobEnds = new ir.flatrender.orchestrator.jobs.JobEndWait(jdbi, watchers);
+            SnapshotService snapshots = new SnapshotService(templates, submitter, jobEnds, snapshotStore, json);
             NodeControl nodeControl = resources.add(new NodeControl(
                     jdbi,
                     registry,
