@@ -271,8 +271,7 @@ public final class Orchestrator implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(
                             new TemplateServiceImpl(templates, jdbi, templateInstalls, maxPackageBytes, scratch), auth))
                     .addService(ServerInterceptors.intercept(
-                            new ir.flatrender.orchestrator.api.CatalogServiceImpl(
-                                    new ir.flatrender.orchestrator.catalog.TemplateCatalogView(jdbi, blobs), streamer),
+                            CatalogParts.service(jdbi, blobs, streamer, snapshots, submitter, jobEnds, resources),
                             auth))
                     // A job's bindings embed up to 5 MiB of files (6.7 MB as base64).
                     .maxInboundMessageSize(16 * 1024 * 1024)
