@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeding fills the catalog from the farm (issue 18, part 3): {@code templates seed --only opener}
  * pushes one template, whose push makes its catalog entry, then has the farm render a cover per
- * aspect and a 360p preview, linked to the entry; seeding again renders nothing; the gateway
+ * aspect and a 360p preview, linked to the entry (RenderCatalogMedia: the orchestrator renders
+ * and links them, the seed waits and says what arrives); seeding again renders nothing; the gateway
  * serves the cover's bytes as the farm stores them. One 2D template keeps it to a couple of
  * minutes; the whole pack's covers are TemplatePackFarmIT's.
  */
@@ -89,7 +90,13 @@ class CatalogSeedFarmIT {
     void seedingRendersCoversAndAPreviewOnceAndTheGatewayServesThem() throws Exception {
         CommandRun first = seed();
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
-        assertThat(first.out()).containsPattern(TEMPLATE + "\\s+version 1 pushed");
+        assertThat(first.out())
+                .containsPattern(TEMPLATE + "\\s+version 1 pushed")
+                // The farm renders them (RenderCatalogMedia); the seed says what arrives.
+                .containsPattern(TEMPLATE + ": preview 16:9 360p, job [0-9a-f-]{36}")
+                .containsPattern(TEMPLATE + ": cover 16:9 1920x1080, \\d+ KB, linked in")
+                .containsPattern(TEMPLATE + ": cover 9:16 1080x1920, \\d+ KB, linked in")
+                .containsPattern(TEMPLATE + ": preview 640x360, 150 frames, \\d+ KB in");
         CatalogEntry entry = CatalogServiceGrpc.newBlockingStub(farm.farm().channel())
                 .getCatalogEntry(GetCatalogEntryRequest.newBuilder()
                         .setTemplateId(TEMPLATE)
