@@ -217,7 +217,8 @@ public final class Orchestrator implements AutoCloseable {
                     io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);
             JobQueries queries = new JobQueries(jdbi, progress);
-            SnapshotService snapshots = new SnapshotService(jdbi, templates, submitter, watchers, snapshotStore, json);
+            var jobEnds = new ir.flatrender.orchestrator.jobs.JobEndWait(jdbi, watchers);
+            SnapshotService snapshots = new SnapshotService(templates, submitter, jobEnds, snapshotStore, json);
             NodeControl nodeControl = resources.add(new NodeControl(
                     jdbi,
                     registry,
@@ -272,8 +273,7 @@ public final class Orchestrator implements AutoCloseable {
                             new TemplateServiceImpl(templates, revisions, jdbi, installs, maxPackageBytes, scratch),
                             auth))
                     .addService(ServerInterceptors.intercept(
-                            new ir.flatrender.orchestrator.api.CatalogServiceImpl(
-                                    new ir.flatrender.orchestrator.catalog.TemplateCatalogView(jdbi, blobs), streamer),
+                            CatalogParts.service(jdbi, blobs, streamer, snapshots, submitter, jobEnds, resources),
                             auth))
                     // A job's bindings embed up to 5 MiB of files (6.7 MB as base64).
                     .maxInboundMessageSize(16 * 1024 * 1024)

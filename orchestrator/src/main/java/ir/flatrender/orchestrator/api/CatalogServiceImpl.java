@@ -2,15 +2,16 @@ package ir.flatrender.orchestrator.api;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import ir.flatrender.orchestrator.catalog.CatalogMediaRenders;
 import ir.flatrender.orchestrator.catalog.CatalogRows;
 import ir.flatrender.orchestrator.catalog.TemplateCatalogView;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.errors.StatusMapper;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
+import ir.flatrender.orchestrator.templates.TemplateManifestParser;
 import ir.flatrender.proto.farm.v1.CatalogCategory;
 import ir.flatrender.proto.farm.v1.CatalogEntry;
 import ir.flatrender.proto.farm.v1.CatalogField;
@@ -23,12 +24,10 @@ import ir.flatrender.proto.farm.v1.GetCatalogEntryRequest;
 import ir.flatrender.proto.farm.v1.ListCatalogRequest;
 import ir.flatrender.proto.farm.v1.ListCatalogResponse;
 import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
+import ir.flatrender.proto.farm.v1.RenderCatalogMediaRequest;
+import ir.flatrender.proto.farm.v1.RenderCatalogMediaResponse;
 import ir.flatrender.proto.farm.v1.SetCatalogMediaRequest;
 import ir.flatrender.proto.farm.v1.TemplateAspect;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -36,18 +35,21 @@ import java.util.regex.Pattern;
 /**
  * The catalog over gRPC: reads for the tenant a call names (a gateway's call is bound to it by
  * the caller interceptor; an operator's empty tenant reads the shared view), media linked by
- * operators only (the interceptor keeps gateways off {@code SetCatalogMedia}).
+ * operators only (the interceptor keeps gateways off {@code SetCatalogMedia}), and rendered by
+ * the farm itself on an operator's (or the console's) word ({@code RenderCatalogMedia}, {@link
+ * CatalogMediaRenders}).
  */
 public final class CatalogServiceImpl extends CatalogServiceGrpc.CatalogServiceImplBase {
     private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
-    private static final List<String> ASPECT_ORDER = List.of("16:9", "1:1", "9:16");
 
     private final TemplateCatalogView catalog;
     private final BlobStreamer streamer;
+    private final CatalogMediaRenders renders;
 
-    public CatalogServiceImpl(TemplateCatalogView catalog, BlobStreamer streamer) {
+    public CatalogServiceImpl(TemplateCatalogView catalog, BlobStreamer streamer, CatalogMediaRenders renders) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.streamer = requireNonNull(streamer, "streamer is null");
+        this.renders = requireNonNull(renders, "renders is null");
     }
 
     private static UUID tenant(String tenantId) {
@@ -151,6 +153,30 @@ public final class CatalogServiceImpl extends CatalogServiceGrpc.CatalogServiceI
         });
     }
 
+    @Override
+    public void renderCatalogMedia(
+            RenderCatalogMediaRequest request, StreamObserver<RenderCatalogMediaResponse> observer) {
+        unary(observer, () -> {
+            String templateId = request.getTemplateId().strip();
+            if (templateId.isEmpty()) {
+                throw FarmException.invalid("template_id", "is required");
+            }
+            if (!TemplateManifestParser.TEMPLATE_ID.matcher(templateId).matches()) {
+                throw FarmException.invalid(
+                        "template_id",
+                        "'" + templateId + "' is not a template id (lower-case letters, digits, '.', '_' and '-', "
+                                + "at most 64)");
+            }
+            CatalogMediaRenders.Started started = renders.start(templateId, request.getForce());
+            return RenderCatalogMediaResponse.newBuilder()
+                    .setTemplateVersion(started.templateVersion())
+                    .setCovers(started.covers())
+                    .setPreview(started.preview())
+                    .addAllJobIds(started.jobIds().stream().map(UUID::toString).toList())
+                    .build();
+        });
+    }
+
     static CatalogEntry toProto(CatalogRows.Entry entry) {
         CatalogRows.Project project = entry.project();
         CatalogEntry.Builder proto = CatalogEntry.newBuilder()
@@ -170,17 +196,12 @@ public final class CatalogServiceImpl extends CatalogServiceGrpc.CatalogServiceI
                 .setUpdatedAt(Timestamp.newBuilder()
                         .setSeconds(project.updatedAt().getEpochSecond())
                         .setNanos(project.updatedAt().getNano()));
-        // jsonb keeps keys by length, not as written: the aspects in the catalog's order, wide first.
-        List<Map.Entry<String, JsonNode>> aspects =
-                new ArrayList<>(project.aspects().properties());
-        aspects.sort(Comparator.comparingInt(
-                a -> ASPECT_ORDER.indexOf(a.getKey()) < 0 ? ASPECT_ORDER.size() : ASPECT_ORDER.indexOf(a.getKey())));
-        for (Map.Entry<String, JsonNode> aspect : aspects) {
+        for (CatalogRows.Aspect aspect : project.aspectsInOrder()) {
             proto.addAspects(TemplateAspect.newBuilder()
-                    .setAspect(aspect.getKey())
-                    .setWidth(aspect.getValue().path("width").asInt())
-                    .setHeight(aspect.getValue().path("height").asInt())
-                    .setComposition(aspect.getValue().path("composition").asText("")));
+                    .setAspect(aspect.aspect())
+                    .setWidth(aspect.width())
+                    .setHeight(aspect.height())
+                    .setComposition(aspect.composition()));
         }
         for (CatalogRows.Scene scene : entry.scenes()) {
             CatalogScene.Builder sceneProto = CatalogScene.newBuilder()

@@ -40,6 +40,13 @@ public interface CatalogDao {
             """)
     List<CatalogRows.Project> projects(@Bind("shared") UUID shared, @Bind("tenant") UUID tenant, @Bind("id") String id);
 
+    /** The tenant whose project it is, whichever that is (the operators read every tenant's). */
+    @SqlQuery("SELECT tenant_id FROM content.projects WHERE id = :id")
+    Optional<UUID> projectTenant(@Bind("id") String id);
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM content.templates WHERE id = :id)")
+    boolean templateExists(@Bind("id") String id);
+
     @SqlQuery("SELECT * FROM content.scenes WHERE project_id = ANY(:ids) ORDER BY project_id, position")
     List<CatalogRows.Scene> scenes(@Bind("ids") List<String> ids);
 

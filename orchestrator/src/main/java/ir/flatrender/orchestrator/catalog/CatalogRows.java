@@ -2,12 +2,16 @@ package ir.flatrender.orchestrator.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.json.Json;
 
 /** The catalog's rows as read (content.containers, projects, scene_fields, color_presets, project_media). */
 public final class CatalogRows {
+    private static final List<String> ASPECT_ORDER = List.of("16:9", "1:1", "9:16");
+
     private CatalogRows() {}
 
     public record Category(String id, String nameFa, String nameEn, int position) {}
@@ -27,7 +31,24 @@ public final class CatalogRows {
             int fps,
             int durationFrames,
             @Json JsonNode aspects,
-            Instant updatedAt) {}
+            Instant updatedAt) {
+        /** Its aspects in the catalog's order, wide first (jsonb keeps keys by length, not as written). */
+        public List<Aspect> aspectsInOrder() {
+            List<Aspect> found = new ArrayList<>();
+            aspects.properties()
+                    .forEach(aspect -> found.add(new Aspect(
+                            aspect.getKey(),
+                            aspect.getValue().path("width").asInt(),
+                            aspect.getValue().path("height").asInt(),
+                            aspect.getValue().path("composition").asText(""))));
+            found.sort(Comparator.comparingInt(a ->
+                    ASPECT_ORDER.indexOf(a.aspect()) < 0 ? ASPECT_ORDER.size() : ASPECT_ORDER.indexOf(a.aspect())));
+            return found;
+        }
+    }
+
+    /** An aspect of a project, at its full size; its composition is empty but for Remotion. */
+    public record Aspect(String aspect, int width, int height, String composition) {}
 
     public record Scene(
             String projectId, int position, String nameFa, String nameEn, int startFrame, int durationFrames) {}

@@ -56,6 +56,18 @@ public final class TemplateCatalogView {
         });
     }
 
+    /** A template's entry, whichever tenant it belongs to: the operators' view. */
+    public CatalogRows.Entry entry(String id) {
+        Optional<UUID> owner = jdbi.withExtension(CatalogDao.class, dao -> dao.projectTenant(id));
+        if (owner.isEmpty()) {
+            throw FarmException.notFound(
+                    jdbi.withExtension(CatalogDao.class, dao -> dao.templateExists(id))
+                            ? "template '" + id + "' has no catalog entry (push its sources again to make one)"
+                            : "template '" + id + "' does not exist");
+        }
+        return get(owner.get(), id);
+    }
+
     private static List<CatalogRows.Entry> entries(CatalogDao dao, List<CatalogRows.Project> projects) {
         if (projects.isEmpty()) {
             return List.of();

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
 import ir.flatrender.orchestrator.jobs.FrameRange;
-import ir.flatrender.orchestrator.jobs.JobDao;
-import ir.flatrender.orchestrator.jobs.JobEvents;
+import ir.flatrender.orchestrator.jobs.JobEndWait;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
@@ -27,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Still frames for previews. A request is answered from the cache when the same picture was
@@ -36,25 +34,22 @@ import org.jdbi.v3.core.Jdbi;
  * requests in flight at once share one render.
  */
 public final class SnapshotService {
-    private final Jdbi jdbi;
     private final TemplateCatalog templates;
     private final JobSubmitter submitter;
-    private final JobEvents events;
+    private final JobEndWait ends;
     private final SnapshotStore store;
     private final ObjectMapper json;
     private final Map<String, CompletableFuture<UUID>> inFlight = new ConcurrentHashMap<>();
 
     public SnapshotService(
-            Jdbi jdbi,
             TemplateCatalog templates,
             JobSubmitter submitter,
-            JobEvents events,
+            JobEndWait ends,
             SnapshotStore store,
             ObjectMapper json) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.templates = requireNonNull(templates, "templates is null");
         this.submitter = requireNonNull(submitter, "submitter is null");
-        this.events = requireNonNull(events, "events is null");
+        this.ends = requireNonNull(ends, "ends is null");
         this.store = requireNonNull(store, "store is null");
         this.json = requireNonNull(json, "json is null");
     }
@@ -78,6 +73,18 @@ public final class SnapshotService {
      * @param abandoned whether the caller has gone (its call cancelled): the wait ends then
      */
     public Result render(Request request, Duration timeout, BooleanSupplier abandoned) {
+        return render(request, timeout, abandoned, false);
+    }
+
+    /**
+     * Renders the still even when the cache holds it, which then holds the new one: for a picture
+     * an operator distrusts (a node that drew it wrong), not for a customer's preview.
+     */
+    public Result renderAgain(Request request, Duration timeout, BooleanSupplier abandoned) {
+        return render(request, timeout, abandoned, true);
+    }
+
+    private Result render(Request request, Duration timeout, BooleanSupplier abandoned, boolean again) {
         InstalledTemplate template = templates.find(request.templateId(), request.templateVersion());
         String format = request.format().isEmpty() ? "png" : request.format();
         // The key is computed from the resolved bindings; a request with bad input fails in
@@ -105,7 +112,9 @@ public final class SnapshotService {
                         request.tier(),
                         format,
                         bindings);
-        if (cacheKey != null) {
+        if (cacheKey != null && again) {
+            store.forget(cacheKey);
+        } else if (cacheKey != null) {
             Optional<SnapshotStore.Cached> cached = store.lookup(cacheKey);
             if (cached.isPresent()) {
                 SnapshotRow row = cached.get().row();
@@ -150,7 +159,9 @@ public final class SnapshotService {
         }
         // The render stays shared until it ends: a caller that gave up and asks again, or
         // another asking for the same picture, waits for it rather than starting another.
-        JobRow job = awaitEnd(jobId, timeout, abandoned);
+        JobRow job = ends.await(jobId, timeout, abandoned)
+                .orElseThrow(() -> new FarmException(
+                        ErrorCode.DEADLINE_EXCEEDED, "the snapshot is still rendering (job " + jobId + "); ask again"));
         if (cacheKey != null) {
             inFlight.remove(cacheKey, render);
         }
@@ -189,51 +200,6 @@ public final class SnapshotService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FarmException(ErrorCode.UNAVAILABLE, "interrupted");
-        }
-    }
-
-    /** Waits for the job to end: woken by its events, and checking the database at least every second. */
-    @SuppressWarnings("try") // the subscription is only held open, never used in the body
-    private JobRow awaitEnd(UUID jobId, Duration timeout, BooleanSupplier abandoned) {
-        Object changed = new Object();
-        boolean[] dirty = {false};
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (AutoCloseable subscription = events.subscribe(jobId, () -> {
-            synchronized (changed) {
-                dirty[0] = true;
-                changed.notifyAll();
-            }
-        })) {
-            while (true) {
-                JobRow job = jdbi.withExtension(JobDao.class, dao -> dao.findJob(jobId))
-                        .orElseThrow();
-                if (job.jobState().isTerminal()) {
-                    return job;
-                }
-                if (abandoned.getAsBoolean()) {
-                    throw new FarmException(ErrorCode.UNAVAILABLE, "the caller went away");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new FarmException(
-                            ErrorCode.DEADLINE_EXCEEDED,
-                            "the snapshot is still rendering (job " + jobId + "); ask again");
-                }
-                synchronized (changed) {
-                    // A change published since the last read is not missed: it set the flag.
-                    if (!dirty[0]) {
-                        changed.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
-                    }
-                    dirty[0] = false;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FarmException(ErrorCode.UNAVAILABLE, "interrupted");
-        } catch (FarmException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -149,6 +149,19 @@ public final class SnapshotStore {
         });
     }
 
+    /** Drops a key's cached still (its row, then its file), so that the next request renders it. */
+    public void forget(String cacheKey) {
+        java.util.Optional<SnapshotRow> row = jdbi.withExtension(SnapshotDao.class, dao -> dao.find(cacheKey));
+        if (row.isPresent() && jdbi.withExtension(SnapshotDao.class, dao -> dao.delete(cacheKey)) == 1) {
+            try {
+                blobs.delete(row.get().blobKey());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("could not delete the cached still " + cacheKey, e);
+            }
+            log.info("snapshot {} dropped from the cache, to be rendered again", cacheKey);
+        }
+    }
+
     /** A cached still and its row. */
     public record Cached(SnapshotRow row, byte[] image) {}
 

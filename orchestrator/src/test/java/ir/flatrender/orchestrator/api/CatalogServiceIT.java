@@ -18,6 +18,8 @@ import ir.flatrender.proto.farm.v1.ListCatalogRequest;
 import ir.flatrender.proto.farm.v1.ListCatalogResponse;
 import ir.flatrender.proto.farm.v1.PushTemplateResponse;
 import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
+import ir.flatrender.proto.farm.v1.RenderCatalogMediaRequest;
+import ir.flatrender.proto.farm.v1.RenderCatalogMediaResponse;
 import ir.flatrender.proto.farm.v1.SetCatalogMediaRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The catalog follows pushes (in the transaction that makes a version current; the same sources
- * again change nothing), is read per tenant, and takes media from the operators only.
+ * again change nothing), is read per tenant, and takes media from the operators only; the farm's
+ * own renders of its media start as the template's tenant's, one run per template (with no node
+ * here, they only start: CatalogMediaFarmIT renders them).
  */
 class CatalogServiceIT {
     @RegisterExtension
@@ -270,5 +274,69 @@ class CatalogServiceIT {
                 .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    private static void assertRefused(Runnable call, Status.Code code, String described) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(described);
+        });
+    }
+
+    private static RenderCatalogMediaResponse render(String templateId, boolean force) {
+        return operator()
+                .renderCatalogMedia(RenderCatalogMediaRequest.newBuilder()
+                        .setTemplateId(templateId)
+                        .setForce(force)
+                        .build());
+    }
+
+    /** tenant, aspect, tier and idempotency key of a job, and how many jobs its template has. */
+    private static String job(String jobId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("""
+                                SELECT j.tenant_id || ' ' || j.aspect || ' ' || j.tier || ' ' || j.idempotency_key
+                                    || ' ' || (SELECT count(*) FROM render.render_jobs o
+                                               WHERE o.template_id = j.template_id AND o.kind = 'video')
+                                FROM render.render_jobs j WHERE j.id = :id
+                                """)
+                        .bind("id", UUID.fromString(jobId))
+                        .mapTo(String.class)
+                        .one());
+    }
+
+    @Test
+    void renderingMediaNamesBadInputAndStartsOneRunPerTemplateAsItsTenantsAndTwoAtOnce() throws Exception {
+        assertRefused(() -> render(" ", false), Status.Code.INVALID_ARGUMENT, "template_id");
+        assertRefused(() -> render("Not An Id", false), Status.Code.INVALID_ARGUMENT, "template_id");
+        assertRefused(() -> render("catalog-nowhere", false), Status.Code.NOT_FOUND, "does not exist");
+        push(zip(manifest("catalog-unlisted", "Unlisted")), "");
+        postgres.database()
+                .jdbi()
+                .useHandle(handle -> handle.execute("DELETE FROM content.projects WHERE id = 'catalog-unlisted'"));
+        assertRefused(() -> render("catalog-unlisted", false), Status.Code.NOT_FOUND, "has no catalog entry");
+
+        // No node serves this farm: the renders started wait, and so do their runs.
+        push(zip(manifest("catalog-render-a", "A")), "");
+        push(zip(manifest("catalog-render-b", "B")), OTHER_TENANT.toString());
+        push(zip(manifest("catalog-render-c", "C")), "");
+        RenderCatalogMediaResponse a = render("catalog-render-a", false);
+        assertThat(a.getTemplateVersion()).isEqualTo(1);
+        assertThat(a.getCovers()).isEqualTo(2);
+        assertThat(a.getPreview()).isTrue();
+        assertThat(a.getJobIdsList()).hasSize(1);
+        assertThat(job(a.getJobIds(0)))
+                .isEqualTo(TestingOrchestrator.DEFAULT_TENANT + " 16:9 360p catalog-preview:catalog-render-a:v1 1");
+        // A call while the template's run goes on starts nothing, forced or not: it answers that run's.
+        assertThat(render("catalog-render-a", true)).isEqualTo(a);
+        assertThat(render("catalog-render-a", false)).isEqualTo(a);
+        assertThat(job(a.getJobIds(0))).endsWith(" 1");
+
+        // A tenant's own template renders as that tenant's.
+        RenderCatalogMediaResponse b = render("catalog-render-b", false);
+        assertThat(job(b.getJobIds(0))).startsWith(OTHER_TENANT + " 16:9 360p");
+        // Two templates' runs at once, and no more.
+        assertRefused(() -> render("catalog-render-c", false), Status.Code.RESOURCE_EXHAUSTED, "catalog-render-a");
     }
 }

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.proto.farm.v1.CatalogEntry;
 import ir.flatrender.proto.farm.v1.CatalogMedia;
 import ir.flatrender.proto.farm.v1.CatalogServiceGrpc;
 import ir.flatrender.proto.farm.v1.GetCatalogEntryRequest;
-import ir.flatrender.proto.farm.v1.ReadCatalogMediaRequest;
-import ir.flatrender.proto.farm.v1.TemplateAspect;
-import ir.flatrender.tools.VideoFrames;
 import ir.flatrender.tools.farm.testing.CommandRun;
 import ir.flatrender.tools.farm.testing.FarmShape;
 import ir.flatrender.tools.farm.testing.TestingFarm;
@@ -24,8 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -36,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeding fills the catalog from the farm (issue 18, part 3): {@code templates seed --only opener}
  * pushes one template, whose push makes its catalog entry, then has the farm render a cover per
- * aspect and a 360p preview, linked to the entry; seeding again renders nothing; the gateway
+ * aspect and a 360p preview, linked to the entry (RenderCatalogMedia: the orchestrator renders
+ * and links them, the seed waits and says what arrives); seeding again renders nothing; the gateway
  * serves the cover's bytes as the farm stores them. One 2D template keeps it to a couple of
  * minutes; the whole pack's covers are TemplatePackFarmIT's.
  */
@@ -77,16 +74,6 @@ class CatalogSeedFarmIT {
         return farm.farm().flatrender(args.toArray(String[]::new));
     }
 
-    private static byte[] blob(String sha256) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CatalogServiceGrpc.newBlockingStub(farm.farm().channel())
-                .withDeadlineAfter(60, TimeUnit.SECONDS)
-                .readCatalogMedia(
-                        ReadCatalogMediaRequest.newBuilder().setSha256(sha256).build())
-                .forEachRemaining(part -> bytes.writeBytes(part.getData().toByteArray()));
-        return bytes.toByteArray();
-    }
-
     /** The farm's renders of this class's template (the farm is shared: other classes render too). */
     private static long renders() {
         return farm.farm()
@@ -103,7 +90,13 @@ class CatalogSeedFarmIT {
     void seedingRendersCoversAndAPreviewOnceAndTheGatewayServesThem() throws Exception {
         CommandRun first = seed();
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
-        assertThat(first.out()).containsPattern(TEMPLATE + "\\s+version 1 pushed");
+        assertThat(first.out())
+                .containsPattern(TEMPLATE + "\\s+version 1 pushed")
+                // The farm renders them (RenderCatalogMedia); the seed says what arrives.
+                .containsPattern(TEMPLATE + ": preview 16:9 360p, job [0-9a-f-]{36}")
+                .containsPattern(TEMPLATE + ": cover 16:9 1920x1080, \\d+ KB, linked in")
+                .containsPattern(TEMPLATE + ": cover 9:16 1080x1920, \\d+ KB, linked in")
+                .containsPattern(TEMPLATE + ": preview 640x360, 150 frames, \\d+ KB in");
         CatalogEntry entry = CatalogServiceGrpc.newBlockingStub(farm.farm().channel())
                 .getCatalogEntry(GetCatalogEntryRequest.newBuilder()
                         .setTemplateId(TEMPLATE)
@@ -116,35 +109,14 @@ class CatalogSeedFarmIT {
         assertThat(entry.getPresetsCount()).isEqualTo(3);
         assertThat(entry.getMediaList()).hasSize(4).allMatch(m -> m.getTemplateVersion() == 1);
 
-        for (TemplateAspect aspect : entry.getAspectsList()) {
-            CatalogMedia cover = entry.getMediaList().stream()
-                    .filter(m -> m.getKind().equals("cover") && m.getAspect().equals(aspect.getAspect()))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no cover in " + aspect.getAspect()));
-            byte[] bytes = blob(cover.getSha256());
-            assertThat(bytes).hasSize((int) cover.getSizeBytes());
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            assertThat(image).as("the %s cover decodes", aspect.getAspect()).isNotNull();
-            assertThat(image.getWidth()).isEqualTo(aspect.getWidth());
-            assertThat(image.getHeight()).isEqualTo(aspect.getHeight());
-            assertNotBlank(image, aspect.getAspect());
-            Files.write(directory.resolve(TEMPLATE + "-" + aspect.getAspect().replace(':', 'x') + ".jpg"), bytes);
+        for (Map.Entry<String, CatalogMediaChecks.Cover> cover :
+                CatalogMediaChecks.covers(farm.farm().channel(), entry).entrySet()) {
+            assertNotBlank(cover.getValue().image(), cover.getKey());
+            Files.write(
+                    directory.resolve(TEMPLATE + "-" + cover.getKey().replace(':', 'x') + ".jpg"),
+                    cover.getValue().bytes());
         }
-
-        CatalogMedia preview = entry.getMediaList().stream()
-                .filter(m -> m.getKind().equals("preview"))
-                .findFirst()
-                .orElseThrow();
-        Path video = directory.resolve(TEMPLATE + "-preview.mp4");
-        Files.write(video, blob(preview.getSha256()));
-        try (VideoFrames frames = new VideoFrames()) {
-            MediaInfo.VideoStream stream = frames.probe(video).video().orElseThrow();
-            assertThat(stream.codec()).isEqualTo("h264");
-            assertThat(stream.height()).isEqualTo(360);
-            assertThat(stream.width()).isEqualTo(640);
-            assertThat(stream.frameCount()).isEqualTo(entry.getDurationFrames());
-        }
-        assertThat(preview.getFrameCount()).isEqualTo(entry.getDurationFrames());
+        CatalogMediaChecks.preview(farm.farm().channel(), entry, directory.resolve(TEMPLATE + "-preview.mp4"));
 
         // Seeding again: the sources are unchanged and the media there, so nothing is rendered.
         long before = renders();
@@ -171,7 +143,8 @@ class CatalogSeedFarmIT {
         assertThat(served.status()).isEqualTo(200);
         assertThat(served.contentType()).isEqualTo("image/jpeg");
         assertThat(served.header("ETag")).isEqualTo("\"" + wideCover.getSha256() + "\"");
-        assertThat(served.response().body()).isEqualTo(blob(wideCover.getSha256()));
+        assertThat(served.response().body())
+                .isEqualTo(CatalogMediaChecks.blob(farm.farm().channel(), wideCover.getSha256()));
         GatewayClient.Answer list = client.get(
                 "/v1/catalog/templates?q="
                         + java.net.URLEncoder.encode("افتتاحيه", java.nio.charset.StandardCharsets.UTF_8),
