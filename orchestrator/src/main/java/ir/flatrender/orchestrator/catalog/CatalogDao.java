@@ -35,10 +35,15 @@ public interface CatalogDao {
             FROM content.projects p
             JOIN content.templates t ON t.id = p.id
             LEFT JOIN content.containers c ON c.id = p.container_id
-            WHERE p.tenant_id IN (:shared, :tenant) AND NOT t.hidden AND (CAST(:id AS text) IS NULL OR p.id = :id)
+            WHERE p.tenant_id IN (:shared, :tenant) AND (:withHidden OR NOT t.hidden)
+              AND (CAST(:id AS text) IS NULL OR p.id = :id)
             ORDER BY c.position NULLS LAST, p.id
             """)
-    List<CatalogRows.Project> projects(@Bind("shared") UUID shared, @Bind("tenant") UUID tenant, @Bind("id") String id);
+    List<CatalogRows.Project> projects(
+            @Bind("shared") UUID shared,
+            @Bind("tenant") UUID tenant,
+            @Bind("id") String id,
+            @Bind("withHidden") boolean withHidden);
 
     /** The tenant whose project it is, whichever that is (the operators read every tenant's). */
     @SqlQuery("SELECT tenant_id FROM content.projects WHERE id = :id")

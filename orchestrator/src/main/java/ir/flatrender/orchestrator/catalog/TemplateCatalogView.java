@@ -40,15 +40,23 @@ public final class TemplateCatalogView {
     public CatalogRows.Catalog list(UUID tenant) {
         return jdbi.inTransaction(handle -> {
             CatalogDao dao = handle.attach(CatalogDao.class);
-            List<CatalogRows.Project> projects = dao.projects(SHARED_TENANT, tenant, null);
+            List<CatalogRows.Project> projects = dao.projects(SHARED_TENANT, tenant, null, false);
             return new CatalogRows.Catalog(dao.categories(SHARED_TENANT, tenant), entries(dao, projects));
         });
     }
 
     public CatalogRows.Entry get(UUID tenant, String id) {
+        return get(tenant, id, false);
+    }
+
+    /**
+     * A tenant's view of one entry; {@code withHidden} for the operators (the farm token and the
+     * console), who manage a hidden template's entry too.
+     */
+    public CatalogRows.Entry get(UUID tenant, String id, boolean withHidden) {
         return jdbi.inTransaction(handle -> {
             CatalogDao dao = handle.attach(CatalogDao.class);
-            List<CatalogRows.Entry> entries = entries(dao, dao.projects(SHARED_TENANT, tenant, id));
+            List<CatalogRows.Entry> entries = entries(dao, dao.projects(SHARED_TENANT, tenant, id, withHidden));
             if (entries.isEmpty()) {
                 throw FarmException.notFound("the catalog has no template '" + id + "'");
             }
@@ -65,7 +73,7 @@ public final class TemplateCatalogView {
                             ? "template '" + id + "' has no catalog entry (push its sources again to make one)"
                             : "template '" + id + "' does not exist");
         }
-        return get(owner.get(), id);
+        return get(owner.get(), id, true);
     }
 
     private static List<CatalogRows.Entry> entries(CatalogDao dao, List<CatalogRows.Project> projects) {

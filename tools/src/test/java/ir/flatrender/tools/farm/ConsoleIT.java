@@ -246,7 +246,7 @@ class ConsoleIT {
         templates.hidesAndShows();
         templates.refusesBadRevisions();
         templates.rendersCatalogMedia();
-        assertThat(audit("template.pushed")).hasSize(2);
+        assertThat(audit("template.pushed")).hasSize(3);
         assertThat(audit("template.hidden"))
                 .singleElement()
                 .satisfies(row -> assertThat(row.get("target")).isEqualTo("template:console-promo"));

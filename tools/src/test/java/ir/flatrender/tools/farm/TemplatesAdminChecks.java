@@ -37,6 +37,11 @@ final class TemplatesAdminChecks {
 
     /** The timeline sample as another template, {@code id}, zipped. */
     static byte[] samplePackage(String id) throws IOException {
+        return samplePackage(id, "");
+    }
+
+    /** The same, with {@code notes} as a file of the package when not empty (other sources: another version). */
+    static byte[] samplePackage(String id, String notes) throws IOException {
         String manifest;
         byte[] logo;
         try (InputStream in = TemplatesAdminChecks.class.getResourceAsStream(SAMPLE + "template.json");
@@ -55,6 +60,11 @@ final class TemplatesAdminChecks {
             out.putNextEntry(new ZipEntry("logo.png"));
             out.write(logo);
             out.closeEntry();
+            if (!notes.isEmpty()) {
+                out.putNextEntry(new ZipEntry("notes.txt"));
+                out.write(notes.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
         }
         return zip.toByteArray();
     }
@@ -107,6 +117,9 @@ final class TemplatesAdminChecks {
         JsonNode detail = client.get("/v1/admin/templates/console-promo", admin).body();
         assertThat(detail.path("template").path("hidden").asBoolean()).isTrue();
         assertThat(detail.path("versions")).hasSize(1);
+        assertThat(detail.path("in_catalog").asBoolean())
+                .as("the console still sees a hidden template's entry")
+                .isTrue();
         assertThat(client.post("/v1/admin/templates/console-promo/visibility", admin, "{\"hidden\": \"yes\"}")
                         .body()
                         .path("errors")
@@ -121,20 +134,30 @@ final class TemplatesAdminChecks {
                 .isEqualTo(404);
     }
 
-    void refusesBadRevisions() {
+    void refusesBadRevisions() throws IOException {
+        // Other sources make version 2: an edit of version 1 is stale.
+        GatewayClient.Answer second = push(samplePackage("console-promo", "second"), "application/zip", admin);
+        assertThat(second.status()).as(second.toString()).isEqualTo(201);
+        assertThat(second.body().path("template").path("version").asInt()).isEqualTo(2);
         GatewayClient.Answer stale = client.post(
-                "/v1/admin/templates/console-promo/revise", admin, "{\"base_version\": 7, \"engine\": \"timeline\"}");
+                "/v1/admin/templates/console-promo/revise", admin, "{\"base_version\": 1, \"engine\": \"timeline\"}");
         assertThat(stale.status()).as(stale.toString()).isEqualTo(409);
+        assertThat(client.post(
+                                "/v1/admin/templates/console-promo/revise",
+                                admin,
+                                "{\"base_version\": 7, \"engine\": \"timeline\"}")
+                        .status())
+                .isEqualTo(404);
         GatewayClient.Answer noPayload = client.post(
                 "/v1/admin/templates/console-promo/revise",
                 admin,
-                "{\"base_version\": 1, \"engine\": \"aftereffects\"}");
+                "{\"base_version\": 2, \"engine\": \"aftereffects\"}");
         assertThat(noPayload.status()).as(noPayload.toString()).isEqualTo(422);
         assertThat(noPayload.body().path("errors").toString()).contains("engine");
         GatewayClient.Answer badAspect = client.post(
                 "/v1/admin/templates/console-promo/revise",
                 admin,
-                "{\"base_version\": 1, \"engine\": \"timeline\", \"aspects\": [{\"aspect\": \"4:3\", \"composition\": \"x\"}]}");
+                "{\"base_version\": 2, \"engine\": \"timeline\", \"aspects\": [{\"aspect\": \"4:3\", \"composition\": \"x\"}]}");
         assertThat(badAspect.status()).isEqualTo(422);
         assertThat(badAspect.body().path("errors").toString()).contains("aspects[0].aspect");
     }
