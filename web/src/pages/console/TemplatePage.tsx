@@ -63,17 +63,23 @@ export function TemplatePage() {
   const [started, setStarted] = useState<{ covers: number; preview: boolean; job_ids: string[] }>();
   const act = useAction(async (what: "hide" | "show" | "revise" | "media", reason: string, base: AdminTemplate) => {
     const path = `/v1/admin/templates/${encodeURIComponent(base.id)}`;
+    // A reason only when one was given (the API takes 1 to 500 characters, or none).
+    const why = reason.trim() ? { reason: reason.trim() } : {};
     if (what === "hide" || what === "show") {
-      await postJson(`${path}/visibility`, { hidden: what === "hide", reason });
+      await postJson(`${path}/visibility`, { hidden: what === "hide", ...why });
     } else if (what === "revise") {
       await postJson(`${path}/revise`, {
         base_version: base.version,
         engine,
-        aspects: base.aspects.map((a) => ({ aspect: a.aspect, composition: compositions[a.aspect] ?? "" })),
-        reason,
+        // Compositions are Remotion's: other engines keep the aspects as they are.
+        aspects:
+          engine === "remotion"
+            ? base.aspects.map((a) => ({ aspect: a.aspect, composition: compositions[a.aspect] ?? "" }))
+            : [],
+        ...why,
       });
     } else {
-      setStarted(await postJson(`${path}/media`, { force, reason }));
+      setStarted(await postJson(`${path}/media`, { force, ...why }));
     }
     setConfirm(undefined);
     detail.reload();
