@@ -281,8 +281,11 @@ test("every console page has its basics, in both languages", async ({ page, requ
 test("a template package pushed from the templates page, hidden from the catalog and shown again; the seeded one's versions and covers", async ({
   page,
   request,
+  expectConsole,
 }) => {
   expect(TEMPLATE_ZIP, "FLATRENDER_TEMPLATE_ZIP: a package to push (WebAppIT makes one)").toBeTruthy();
+  // The broken zip below is refused on purpose, and the browser logs the refusal.
+  expectConsole(/status of 422 .*\/v1\/admin\/templates\)$/);
   const token = await signInAdmin(page, request);
   await page.goto("/console/templates");
   await expect(page.locator(`tr[data-template="${TEMPLATE}"]`)).toBeVisible();
