@@ -8,8 +8,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.renders.GrpcCatalogFarm;
 import ir.flatrender.proto.farm.v1.CatalogEntry;
-import ir.flatrender.proto.farm.v1.CatalogMediaData;
 import ir.flatrender.proto.farm.v1.CatalogServiceGrpc;
 import ir.flatrender.proto.farm.v1.GetCatalogEntryRequest;
 import ir.flatrender.proto.farm.v1.GetTemplateRequest;
@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -133,29 +132,15 @@ public final class ConsoleTemplates {
 
     /** Writes a catalog media blob's bytes to {@code out} as they arrive. */
     public void media(String tenantId, String sha256, OutputStream out) throws IOException {
-        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
-        try {
-            context.call(() -> {
-                Iterator<CatalogMediaData> data = CatalogServiceGrpc.newBlockingStub(channel)
+        GrpcCatalogFarm.copy(
+                () -> CatalogServiceGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(PUSH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                         .readCatalogMedia(ReadCatalogMediaRequest.newBuilder()
                                 .setTenantId(tenantId)
                                 .setSha256(sha256)
-                                .build());
-                while (data.hasNext()) {
-                    data.next().getData().writeTo(out);
-                }
-                return null;
-            });
-        } catch (IOException e) {
-            throw e;
-        } catch (StatusRuntimeException e) {
-            throw ConsoleFarm.problem(e);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            context.cancel(null);
-        }
+                                .build()),
+                out,
+                ConsoleFarm::problem);
     }
 
     /**

@@ -114,10 +114,22 @@ public final class GrpcCatalogFarm implements CatalogFarm {
 
     @Override
     public void media(UUID tenant, String sha256, long offset, long length, OutputStream out) throws IOException {
+        copy(() -> farm.catalogMedia(tenant.toString(), sha256, offset, length), out, FarmClient::problem);
+    }
+
+    /**
+     * Writes a media blob's parts to {@code out} as they arrive, in a context cancelled when done,
+     * so a client that goes away stops the farm's stream; the farm's refusal as {@code problem} maps it.
+     */
+    public static void copy(
+            java.util.function.Supplier<Iterator<CatalogMediaData>> parts,
+            OutputStream out,
+            java.util.function.Function<StatusRuntimeException, RuntimeException> problem)
+            throws IOException {
         io.grpc.Context.CancellableContext call = io.grpc.Context.current().withCancellation();
         try {
             call.call(() -> {
-                Iterator<CatalogMediaData> data = farm.catalogMedia(tenant.toString(), sha256, offset, length);
+                Iterator<CatalogMediaData> data = parts.get();
                 while (data.hasNext()) {
                     data.next().getData().writeTo(out);
                 }
@@ -126,7 +138,7 @@ public final class GrpcCatalogFarm implements CatalogFarm {
         } catch (IOException e) {
             throw e;
         } catch (StatusRuntimeException e) {
-            throw FarmClient.problem(e);
+            throw problem.apply(e);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
