@@ -69,6 +69,8 @@ export interface Job {
   frames_done: number;
   chunks_total: number;
   chunks_done: number;
+  chunk_frames: number;
+  chunk_plan: string | null;
   error: string | null;
   waiting_reason: string | null;
   created_at: string;

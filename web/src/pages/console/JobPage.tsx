@@ -110,6 +110,20 @@ export function JobPage() {
             chunksTotal: number(job.chunks_total),
           })}
         </dd>
+        {job.chunk_frames > 0 && (
+          <>
+            <dt>{t("console.jobPage.chunkSize")}</dt>
+            <dd data-testid="chunk-size">
+              {t("console.jobPage.chunkFrames", { frames: number(job.chunk_frames) })}
+              {job.chunk_plan && (
+                <span className="muted" dir="ltr">
+                  {" "}
+                  · {job.chunk_plan}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>{t("console.job.created")}</dt>
         <dd>
           {dateTime(job.created_at)}

@@ -31,8 +31,9 @@ class OrchestratorConfigTest {
                         new Storage(DATA, DataSize.ofMebibytes(256)),
                         TOKEN,
                         new Limits(DataSize.ofMebibytes(512), DataSize.ofGibibytes(2)),
+                        // 0: chunks sized from the farm (ChunkSizing).
                         new JobsConfig(
-                                30, 3, new EncoderSettings("libx264", "veryfast", 18, "yuv420p", "mpegts", "high")),
+                                0, 3, new EncoderSettings("libx264", "veryfast", 18, "yuv420p", "mpegts", "high")),
                         new SchedulerConfig(
                                 Duration.ofSeconds(15),
                                 Duration.ofSeconds(2),
@@ -129,7 +130,9 @@ class OrchestratorConfigTest {
                         Duration.ofSeconds(30),
                         Duration.ofSeconds(10)))
                 .hasMessageContaining("three heartbeat intervals");
-        assertThatThrownBy(() -> new JobsConfig(0, 3, EncoderSettings.DEFAULT))
-                .hasMessage("defaultChunkFrames must be between 1 and 10000 but was 0");
+        assertThatThrownBy(() -> new JobsConfig(-1, 3, EncoderSettings.DEFAULT))
+                .hasMessage("defaultChunkFrames must be between 0 (from the farm) and 10000 but was -1");
+        assertThat(JobsConfig.defaults().chunksFromFarm()).isTrue();
+        assertThat(JobsConfig.fixedChunks(30).chunksFromFarm()).isFalse();
     }
 }

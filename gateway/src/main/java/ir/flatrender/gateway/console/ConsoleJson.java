@@ -146,6 +146,8 @@ final class ConsoleJson {
         out.put("frames_done", job.getFramesDone());
         out.put("chunks_total", job.getChunksTotal());
         out.put("chunks_done", job.getChunksDone());
+        out.put("chunk_frames", job.getChunkFrames());
+        text(out, "chunk_plan", job.getChunkPlan());
         text(out, "error", job.getError());
         text(out, "waiting_reason", job.getWaitingReason());
         time(out, "created_at", job.hasCreatedAt(), job.getCreatedAt());

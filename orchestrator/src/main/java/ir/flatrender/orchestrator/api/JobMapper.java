@@ -42,6 +42,8 @@ final class JobMapper {
                 .setFramesDone(view.framesDone())
                 .setChunksTotal(job.chunksTotal())
                 .setChunksDone(job.chunksDone())
+                .setChunkFrames(job.chunkFrames())
+                .setChunkPlan(job.chunkPlan())
                 .setError(job.error() == null ? "" : job.error())
                 .setWaitingReason(view.waitingReason())
                 .addAllWarnings(ir.flatrender.orchestrator.jobs.JobWarnings.of(job))

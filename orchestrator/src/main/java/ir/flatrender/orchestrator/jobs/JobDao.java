@@ -30,7 +30,7 @@ public interface JobDao {
             j.render_width, j.render_height, j.output_width, j.output_height, j.fps,
             j.frame_start, j.frame_end, j.bindings, j.encoder, j.kind, j.outputs, j.audio, j.priority, j.max_attempts,
             j.chunks_total, c.chunks_done, c.frames_done, j.state, j.error,
-            j.created_at, j.started_at, j.finished_at
+            j.created_at, j.started_at, j.finished_at, j.chunk_frames, j.chunk_plan
             FROM render.render_jobs j
             CROSS JOIN LATERAL (
                 SELECT count(*)::int AS chunks_done,
@@ -52,13 +52,14 @@ public interface JobDao {
                 id, tenant_id, idempotency_key, request_sha256, template_id, template_version,
                 package_sha256, package_bytes, engine, composition, aspect, tier, render_width,
                 render_height, output_width, output_height, fps, frame_start, frame_end, bindings,
-                encoder, kind, outputs, audio, priority, max_attempts, chunks_total, state, created_at, updated_at)
+                encoder, kind, outputs, audio, priority, max_attempts, chunks_total, chunk_frames, chunk_plan, state,
+                created_at, updated_at)
             VALUES (
                 :id, :tenantId, :idempotencyKey, :requestSha256, :templateId, :templateVersion,
                 :packageSha256, :packageBytes, :engine, :composition, :aspect, :tier, :renderWidth,
                 :renderHeight, :outputWidth, :outputHeight, :fps, :frameStart, :frameEnd,
                 :bindingsJson::jsonb, :encoderJson::jsonb, :kind, :outputsJson::jsonb, :audioJson::jsonb,
-                :priority, :maxAttempts, :chunksTotal, 'queued', :createdAt, :createdAt)
+                :priority, :maxAttempts, :chunksTotal, :chunkFrames, :chunkPlan, 'queued', :createdAt, :createdAt)
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             """)
     int insertJob(
@@ -67,6 +68,23 @@ public interface JobDao {
             @Bind("encoderJson") String encoderJson,
             @Bind("outputsJson") String outputsJson,
             @Bind("audioJson") String audioJson);
+
+    /**
+     * The slots of the connected online nodes that can take a job of this engine and needs, and
+     * how many of them render nothing now: what a job's chunk size is chosen from
+     * ({@link ChunkSizing}).
+     */
+    @SqlQuery("""
+            SELECT coalesce(sum(n.slots), 0)::int AS total,
+                   coalesce(sum(greatest(n.slots - coalesce(b.busy, 0), 0)), 0)::int AS free
+            FROM render.nodes n
+            LEFT JOIN (SELECT node_id, count(*)::int AS busy FROM render.frame_jobs
+                       WHERE state IN ('assigned', 'running') GROUP BY node_id) b ON b.node_id = n.id
+            WHERE n.state = 'online' AND n.orchestrator_id IS NOT NULL AND :engine = ANY(n.engines)
+              AND n.capabilities @> CAST(:requires AS text[])
+            """)
+    @RegisterConstructorMapper(ChunkSizing.Slots.class)
+    ChunkSizing.Slots slotsFor(@Bind("engine") String engine, @Bind("requires") String[] requires);
 
     @SqlBatch("""
             INSERT INTO render.frame_jobs (id, job_id, seq, frame_start, frame_end, engine, priority,

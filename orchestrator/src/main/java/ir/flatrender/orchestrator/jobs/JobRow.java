@@ -7,7 +7,12 @@ import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.json.Json;
 
-/** One row of {@code render.render_jobs}, with its chunk counts. */
+/**
+ * One row of {@code render.render_jobs}, with its chunk counts.
+ *
+ * @param chunkFrames the most frames of its chunks (0 for a job made before it was kept)
+ * @param chunkPlan why its chunks have that size ({@link ChunkSizing}); empty for older jobs
+ */
 public record JobRow(
         UUID id,
         UUID tenantId,
@@ -42,7 +47,9 @@ public record JobRow(
         String error,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        int chunkFrames,
+        String chunkPlan) {
     public JobState jobState() {
         return JobState.fromDb(state);
     }

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +95,15 @@ public final class JobSubmitter {
             throw FarmException.invalid("template_version", "must not be negative");
         }
         InstalledTemplate template = templates.find(command.templateId(), command.templateVersion());
-        Plan plan = validate(command, template);
+        // A health check renders a probe of its own on the node it checks, whatever that can do.
+        String[] requires = targetNode.isPresent()
+                ? new String[0]
+                : TemplateNeeds.of(template.manifest()).toArray(String[]::new);
+        Plan plan = validate(
+                command,
+                template,
+                () -> jdbi.withExtension(
+                        JobDao.class, dao -> dao.slotsFor(template.manifest().engine(), requires)));
 
         String requestSha256 = requestDigest(command);
         UUID jobId = UUID.randomUUID();
@@ -133,26 +142,13 @@ public final class JobSubmitter {
                 priority,
                 plan.maxAttempts(),
                 plan.chunks().size(),
+                plan.chunkSize().chunkFrames(),
+                plan.chunkSize().reason(),
                 createdAt);
-        // A health check renders a probe of its own on the node it checks, whatever that can do.
-        String[] requires = targetNode.isPresent()
-                ? new String[0]
-                : TemplateNeeds.of(template.manifest()).toArray(String[]::new);
         List<NewChunk> chunks = new ArrayList<>(plan.chunks().size());
         for (int seq = 0; seq < plan.chunks().size(); seq++) {
             PlannedChunk planned = plan.chunks().get(seq);
-            chunks.add(new NewChunk(
-                    UUID.randomUUID(),
-                    jobId,
-                    seq,
-                    planned.frames().start(),
-                    planned.frames().end(),
-                    job.engine(),
-                    priority,
-                    createdAt,
-                    template.row().renderSha256(),
-                    planned.task(),
-                    requires));
+            chunks.add(NewChunk.of(job, seq, planned.frames(), planned.task(), requires));
         }
         String bindingsJson = write(plan.bindings());
         String encoderJson = write(config.encoder());
@@ -203,9 +199,10 @@ public final class JobSubmitter {
             ObjectNode bindings,
             List<AudioTrackSpec> audio,
             int maxAttempts,
+            ChunkSizing.Choice chunkSize,
             List<PlannedChunk> chunks) {}
 
-    private Plan validate(SubmitCommand command, InstalledTemplate template) {
+    private Plan validate(SubmitCommand command, InstalledTemplate template, Supplier<ChunkSizing.Slots> slots) {
         List<FieldViolation> problems = new ArrayList<>();
         Map<String, AspectSize> aspects = template.manifest().aspects();
         AspectSize aspect = aspects.get(command.aspect());
@@ -321,12 +318,17 @@ public final class JobSubmitter {
         Tiers.Size render = template.manifest().engine().equals("timeline")
                 ? new Tiers.Size(largest.width(), largest.height())
                 : new Tiers.Size(aspect.width(), aspect.height());
-        int chunkFrames = command.chunkFrames() == 0 ? config.defaultChunkFrames() : command.chunkFrames();
+        ChunkSizing.Choice chunkSize = ChunkSizing.choose(
+                command.chunkFrames(),
+                config,
+                frames.count(),
+                template.manifest().engine(),
+                slots);
         int maxAttempts = command.maxAttempts() == 0 ? config.defaultMaxAttempts() : command.maxAttempts();
         String composition =
                 aspect.composition().or(() -> template.manifest().composition()).orElse(null);
         List<PlannedChunk> chunks = new ArrayList<>();
-        for (FrameRange range : ChunkPlanner.plan(frames, chunkFrames)) {
+        for (FrameRange range : ChunkPlanner.plan(frames, chunkSize.chunkFrames())) {
             chunks.add(new PlannedChunk(range, "frames"));
         }
         // A Remotion composition's own sound is rendered once for the whole video and mixed
@@ -337,7 +339,7 @@ public final class JobSubmitter {
                 && template.manifest().raw().path("remotion").path("audio").asBoolean(false)) {
             chunks.add(0, new PlannedChunk(frames, "audio"));
         }
-        return new Plan(frames, fps, render, outputs, composition, bindings, audio, maxAttempts, chunks);
+        return new Plan(frames, fps, render, outputs, composition, bindings, audio, maxAttempts, chunkSize, chunks);
     }
 
     private static void checkTier(String field, String tier, List<FieldViolation> problems) {

@@ -20,4 +20,20 @@ public record NewChunk(
         Instant jobCreatedAt,
         String packageSha256,
         String task,
-        String[] requires) {}
+        String[] requires) {
+    /** The chunk {@code seq} of a job about to be inserted, on that job's engine, priority and package. */
+    static NewChunk of(NewJob job, int seq, FrameRange frames, String task, String[] requires) {
+        return new NewChunk(
+                UUID.randomUUID(),
+                job.id(),
+                seq,
+                frames.start(),
+                frames.end(),
+                job.engine(),
+                job.priority(),
+                job.createdAt(),
+                job.packageSha256(),
+                task,
+                requires);
+    }
+}

@@ -35,4 +35,6 @@ public record NewJob(
         int priority,
         int maxAttempts,
         int chunksTotal,
+        int chunkFrames,
+        String chunkPlan,
         Instant createdAt) {}

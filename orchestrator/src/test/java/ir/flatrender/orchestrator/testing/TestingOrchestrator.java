@@ -9,6 +9,7 @@ import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.orchestrator.Orchestrator;
 import ir.flatrender.orchestrator.OrchestratorConfig;
+import ir.flatrender.orchestrator.jobs.JobsConfig;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.templates.InstalledTemplate;
 import ir.flatrender.orchestrator.templates.TemplatePackage;
@@ -48,6 +49,9 @@ public final class TestingOrchestrator implements AutoCloseable {
             OrchestratorConfig config = customize
                     .apply(OrchestratorConfig.builder(data, token)
                             .listen("127.0.0.1", 0)
+                            // Fixed 30-frame chunks: tests of chunk-level behaviour count on
+                            // them; ChunkSizingIT sizes from the farm.
+                            .jobs(JobsConfig.fixedChunks(30))
                             .installSamples(false))
                     .build();
             Orchestrator orchestrator = Orchestrator.start(

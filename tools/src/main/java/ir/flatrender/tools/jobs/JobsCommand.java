@@ -156,6 +156,9 @@ public final class JobsCommand {
         if (!job.getError().isEmpty()) {
             out.printf("error: %s%n", job.getError());
         }
+        if (!job.getChunkPlan().isEmpty()) {
+            out.printf("chunks: %s%n", job.getChunkPlan());
+        }
         if (!job.getWaitingReason().isEmpty()) {
             out.printf("waiting: %s%n", job.getWaitingReason());
         }

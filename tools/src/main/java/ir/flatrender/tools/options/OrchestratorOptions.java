@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 public final class OrchestratorOptions {
     @Option(
             names = "--chunk-frames",
-            defaultValue = "30",
-            description = "Most frames per chunk (default: ${DEFAULT-VALUE}).")
+            defaultValue = "0",
+            description = "Most frames per chunk for jobs that do not say; 0 (the default) chooses from the"
+                    + " farm's free slots when a job comes: 2 chunks a slot, 30 to 300 frames a chunk.")
     int chunkFrames;
 
     @Option(

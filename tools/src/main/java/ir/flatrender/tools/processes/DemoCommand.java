@@ -176,6 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
                 job.getTotalFrames(),
                 job.getFps(),
                 job.getChunksTotal());
+        console.printf("chunks: %s%n", job.getChunkPlan());
         console.flush();
         ProgressPrinter progress = new ProgressPrinter(console, root.interactive());
         Job finished = client.follow(job.getId(), progress::update);
