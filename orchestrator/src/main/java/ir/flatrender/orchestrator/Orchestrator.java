@@ -52,6 +52,7 @@ import ir.flatrender.orchestrator.nodes.NodeHandshake;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.nodes.SegmentDecodes;
 import ir.flatrender.orchestrator.nodes.SegmentLimits;
 import ir.flatrender.orchestrator.nodes.SegmentUploads;
 import ir.flatrender.orchestrator.nodes.SegmentVerifier;
@@ -76,10 +77,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,10 +135,8 @@ public final class Orchestrator implements AutoCloseable {
             OrchestratorConfig.Listen listen = config.listen();
             long maxPackageBytes = config.limits().maxPackageSize().toBytes();
             long maxSegmentBytes = config.limits().maxSegmentSize().toBytes();
-            Files.createDirectories(data);
             Path scratch = Files.createDirectories(data.resolve("scratch"));
             FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
-
             ProcessSupervisor supervisor = resources.add(new ProcessSupervisor(Duration.ofSeconds(3)));
             Ffprobe ffprobe = new Ffprobe(ffmpeg, supervisor, json);
             TemplateCatalog templates = new TemplateCatalog(jdbi, blobs, json);
@@ -157,8 +154,7 @@ public final class Orchestrator implements AutoCloseable {
             ScheduledExecutorService watchTimer = resources.timer("job-watch");
             // Snapshot calls wait for a render; they get their own bounded pool and queue for that
             // (a full queue is refused at once, not served minutes later).
-            ExecutorService snapshotCalls = resources.add(new ThreadPoolExecutor(
-                    8, 8, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), Resources.named("snapshot-calls")));
+            ExecutorService snapshotCalls = resources.bounded("snapshot-calls", 8, 64);
 
             NodeRegistry registry = new NodeRegistry();
             FarmCredentials credentials = new FarmCredentials(jdbi);
@@ -171,6 +167,8 @@ public final class Orchestrator implements AutoCloseable {
             DomainEvents events = new DomainEvents();
             Scheduler scheduler =
                     resources.add(new Scheduler(jdbi, registry, jobCache, watchers, config.scheduler(), metrics));
+            var decodes = resources.add(
+                    new SegmentDecodes(blobs, new SegmentVerifier(ffprobe, config.verifySegments()), scratch));
             Assembler assembler = resources.add(new Assembler(
                     jdbi,
                     blobs,
@@ -178,6 +176,7 @@ public final class Orchestrator implements AutoCloseable {
                     new MediaTools(ffmpeg, supervisor, ffprobe),
                     new AssemblySettings(
                             Files.createDirectories(scratch.resolve("assembly")), config.assemblyThreads(), id),
+                    decodes,
                     events));
             long snapshotCache = config.storage().snapshotCacheSize().toBytes();
             SnapshotStore snapshotStore = new SnapshotStore(jdbi, blobs, json, snapshotCache);
@@ -212,7 +211,7 @@ public final class Orchestrator implements AutoCloseable {
                     blobs,
                     jobCache,
                     attempts,
-                    new SegmentVerifier(ffprobe, config.verifySegments()),
+                    decodes,
                     new SegmentLimits(maxSegmentBytes, config.scheduler().leaseTimeout(), scratch),
                     io));
             JobSubmitter submitter = new JobSubmitter(jdbi, templates, config.jobs(), json, Clock.systemUTC(), events);

@@ -4,10 +4,12 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,12 @@ final class Resources implements AutoCloseable {
     /** A fixed pool of daemon threads named {@code name-N}. */
     ExecutorService pool(String name, int threads) {
         return add(Executors.newFixedThreadPool(threads, named(name)));
+    }
+
+    /** A fixed pool whose queue holds at most {@code queue} tasks: a full one refuses at once. */
+    ExecutorService bounded(String name, int threads, int queue) {
+        return add(new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), named(name)));
     }
 
     ScheduledExecutorService timer(String name) {

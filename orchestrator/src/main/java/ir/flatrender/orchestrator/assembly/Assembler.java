@@ -18,6 +18,7 @@ import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.JobState;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
+import ir.flatrender.orchestrator.nodes.SegmentDecodes;
 import ir.flatrender.orchestrator.repairs.RepairDao;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
@@ -66,13 +67,14 @@ public final class Assembler implements AutoCloseable {
             TemplateCatalog templates,
             MediaTools media,
             AssemblySettings settings,
+            SegmentDecodes decodes,
             DomainEvents events) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.events = requireNonNull(events, "events is null");
         this.exports = new ExportWriter(blobs, media, templates);
-        this.audit = new SegmentAudit(blobs, media.ffprobe());
+        this.audit = new SegmentAudit(blobs, media.ffprobe(), decodes);
         this.repairs = new AssemblyRepairs(jdbi, settings.orchestratorId(), events);
         this.leases = new AssemblyLeases(jdbi, settings.orchestratorId());
         // No threads: this orchestrator only schedules; another on the database assembles.
@@ -150,6 +152,10 @@ public final class Assembler implements AutoCloseable {
             List<SegmentRow> segments = jdbi.withExtension(AssemblyDao.class, dao -> dao.listSegments(jobId));
             // Every stored file is still the one accepted, before any is used.
             List<FoundProblem> problems = audit.changedSegments(chunks, segments);
+            if (problems.isEmpty()) {
+                // Decoded in full since they were accepted by their packets.
+                problems = audit.undecodable(job, chunks, segments);
+            }
             if (!problems.isEmpty()) {
                 repairs.repair(job, problems);
                 return;

@@ -3,6 +3,7 @@ package ir.flatrender.orchestrator.assembly;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.events.DomainEvents;
+import ir.flatrender.orchestrator.failures.FailureDao;
 import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.FarmEvent;
@@ -71,6 +72,21 @@ final class AssemblyRepairs {
                         problem.tier(),
                         problem.detectedBy(),
                         problem.reason());
+                if (problem.badOutput() && chunk.nodeId() != null) {
+                    handle.attach(FailureDao.class)
+                            .insertCrash(
+                                    UUID.randomUUID(),
+                                    chunk.nodeId(),
+                                    job.id(),
+                                    chunk.id(),
+                                    chunk.attempt(),
+                                    chunk.engine(),
+                                    "bad_output",
+                                    null,
+                                    null,
+                                    "segment refused before assembly: " + problem.reason(),
+                                    "");
+                }
                 if (repairs.reopenChunk(chunk.id(), chunk.attempt()) == 0) {
                     handle.rollback();
                     return false;

@@ -9,8 +9,11 @@ import ir.flatrender.orchestrator.jobs.ChunkRow;
  *
  * @param tier the output it was found in, or null when it is not one tier's
  * @param detectedBy {@link #SEGMENT_CHECK} or {@link #EXPORT_CHECK}
+ * @param badOutput the node that made it sent a file that does not decode: recorded against it as
+ *     a {@code bad_output} failure (which counts toward its quarantine), as the upload check did
+ *     when it decoded; false for storage damage and misplaced frames
  */
-public record FoundProblem(ChunkRow chunk, String tier, String detectedBy, String reason) {
+public record FoundProblem(ChunkRow chunk, String tier, String detectedBy, String reason, boolean badOutput) {
     public static final String SEGMENT_CHECK = "segment_check";
     public static final String EXPORT_CHECK = "export_check";
 
@@ -21,5 +24,9 @@ public record FoundProblem(ChunkRow chunk, String tier, String detectedBy, Strin
         if (!detectedBy.equals(SEGMENT_CHECK) && !detectedBy.equals(EXPORT_CHECK)) {
             throw new IllegalArgumentException("detectedBy must be segment_check or export_check: " + detectedBy);
         }
+    }
+
+    public FoundProblem(ChunkRow chunk, String tier, String detectedBy, String reason) {
+        this(chunk, tier, detectedBy, reason, false);
     }
 }

@@ -8,6 +8,7 @@ import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentRow;
+import ir.flatrender.orchestrator.nodes.SegmentDecodes;
 import ir.flatrender.orchestrator.repairs.FrameTimeline;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import java.io.IOException;
@@ -22,16 +23,39 @@ import java.util.Map;
 
 /**
  * Checks a job's accepted segments before they are joined, and the joined export after: that the
- * stored bytes are still those accepted, and that every frame is where its chunk's range puts it
+ * stored bytes are still those accepted, that they decode cleanly, and that every frame is where
+ * its chunk's range puts it
  * ({@link FrameTimeline}). What it finds is traced to the chunks that made it.
  */
 final class SegmentAudit {
     private final BlobStore blobs;
     private final Ffprobe ffprobe;
+    private final SegmentDecodes decodes;
 
-    SegmentAudit(BlobStore blobs, Ffprobe ffprobe) {
+    SegmentAudit(BlobStore blobs, Ffprobe ffprobe, SegmentDecodes decodes) {
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.ffprobe = requireNonNull(ffprobe, "ffprobe is null");
+        this.decodes = requireNonNull(decodes, "decodes is null");
+    }
+
+    /**
+     * The video segments that do not decode cleanly: accepted by their packets, each was decoded
+     * in full in the background since ({@link SegmentDecodes}); what is not done yet is waited
+     * for, what was never started is decoded now.
+     */
+    List<FoundProblem> undecodable(JobRow job, List<ChunkRow> chunks, List<SegmentRow> segments) throws IOException {
+        List<FoundProblem> problems = new ArrayList<>();
+        for (SegmentRow segment : segments) {
+            ChunkRow chunk = chunkOf(chunks, segment);
+            if (chunk.isAudioTask()) {
+                continue;
+            }
+            int frames = chunk.frameEnd() - chunk.frameStart() + 1;
+            decodes.problem(segment.blobKey(), job.output(segment.tier()), frames)
+                    .ifPresent(reason -> problems.add(
+                            new FoundProblem(chunk, segment.tier(), FoundProblem.SEGMENT_CHECK, reason, true)));
+        }
+        return problems;
     }
 
     /** The stored files whose bytes are no longer those accepted (disk or storage corruption). */

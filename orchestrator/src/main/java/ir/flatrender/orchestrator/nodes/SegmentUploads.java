@@ -64,6 +64,7 @@ public final class SegmentUploads implements AutoCloseable {
     private final Attempts attempts;
     private final UploadAdmission admission;
     private final StoredSegmentChecks checks;
+    private final SegmentDecodes decodes;
     private final Executor io;
     private final Duration idleTimeout;
     private final ScheduledExecutorService watchdog;
@@ -74,14 +75,15 @@ public final class SegmentUploads implements AutoCloseable {
             BlobStore blobs,
             JobCache jobs,
             Attempts attempts,
-            SegmentVerifier verifier,
+            SegmentDecodes decodes,
             SegmentLimits limits,
             Executor io) {
         requireNonNull(limits, "limits is null");
         this.blobs = requireNonNull(blobs, "blobs is null");
         this.attempts = requireNonNull(attempts, "attempts is null");
         this.admission = new UploadAdmission(jdbi, jobs, limits.maxSegmentBytes());
-        this.checks = new StoredSegmentChecks(blobs, verifier, limits.scratch());
+        this.decodes = requireNonNull(decodes, "decodes is null");
+        this.checks = decodes.checks();
         this.io = requireNonNull(io, "io is null");
         this.idleTimeout = limits.idleTimeout();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
@@ -356,6 +358,10 @@ public final class SegmentUploads implements AutoCloseable {
                     .build());
             call.onCompleted();
             attempts.completed(chunk);
+            if (!chunk.isAudioTask()) {
+                int frames = chunk.frameEnd() - chunk.frameStart() + 1;
+                keys.forEach((tier, key) -> decodes.accepted(key, job.output(tier), frames));
+            }
         }
 
         /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */

@@ -14,11 +14,13 @@ import java.util.Optional;
 
 /**
  * Checks an uploaded file before its chunk counts as done. A segment must be H.264 of its
- * output's size, decode without a single decoder error, hold exactly the chunk's frames one
- * frame apart starting at the chunk's place in the video, and be tagged BT.709 limited range
- * (the export is copied from the segments, so what is accepted here is what a viewer gets); a
- * still must be one picture of its size; an audio file must hold sound. The rules are the
- * node contract's (proto {@code SegmentHeader}, docs/NODE-CONTRACT.md).
+ * output's size, hold exactly the chunk's frames (one packet each) one frame apart starting at
+ * the chunk's place in the video, and be tagged BT.709 limited range (the export is copied from
+ * the segments, so what is accepted here is what a viewer gets): all read from its packets,
+ * without decoding. That it decodes without a single decoder error is checked after it was
+ * accepted and before it is joined ({@link #decodeProblem}, {@link SegmentDecodes}). A still
+ * must be one picture of its size; an audio file must hold sound. The rules are the node
+ * contract's (proto {@code SegmentHeader}, docs/NODE-CONTRACT.md).
  */
 public final class SegmentVerifier {
     /**
@@ -52,13 +54,29 @@ public final class SegmentVerifier {
         }
         SegmentInspection inspection;
         try {
-            inspection = ffprobe.inspectSegment(file);
+            inspection = ffprobe.inspectSegment(file, Ffprobe.FrameCount.PACKETS);
+        } catch (MediaException e) {
+            return Optional.of(output.tier() + " cannot be read: " + e.getMessage());
+        }
+        return pictureProblem(inspection.info(), output, "h264", expectedFrames)
+                .or(() -> timingProblem(inspection.packetTimes(), output, firstFrame, expectedFrames, fps))
+                .or(() -> colourProblem(inspection.colour(), output));
+    }
+
+    /**
+     * Empty when an accepted video segment decodes, every one of its frames, without a decoder
+     * error; else what the decoder said. ffprobe counts a frame decoded with errors (a smeared
+     * macroblock) like any other, so the count alone does not show damage.
+     */
+    public Optional<String> decodeProblem(Path file, Output output, int expectedFrames) {
+        if (!enabled || output.still()) {
+            return Optional.empty();
+        }
+        SegmentInspection inspection;
+        try {
+            inspection = ffprobe.inspectSegment(file, Ffprobe.FrameCount.DECODED);
         } catch (MediaException e) {
             return Optional.of(output.tier() + " does not decode: " + e.getMessage());
-        }
-        Optional<String> picture = pictureProblem(inspection.info(), output, "h264", expectedFrames);
-        if (picture.isPresent()) {
-            return picture;
         }
         if (!inspection.decoderErrors().isEmpty()) {
             List<String> errors = inspection.decoderErrors();
@@ -66,8 +84,13 @@ public final class SegmentVerifier {
                     + (errors.size() == 1 ? "" : "s") + ", first: "
                     + errors.get(0).replaceAll(" @ 0x[0-9a-f]+", "").strip() + ")");
         }
-        return timingProblem(inspection.packetTimes(), output, firstFrame, expectedFrames, fps)
-                .or(() -> colourProblem(inspection.colour(), output));
+        return pictureProblem(inspection.info(), output, "h264", expectedFrames)
+                .map(problem -> problem + " when decoded");
+    }
+
+    /** Whether files are checked at all (off only for synthetic benchmark segments). */
+    public boolean enabled() {
+        return enabled;
     }
 
     private Optional<String> stillProblem(Path file, Output output) {

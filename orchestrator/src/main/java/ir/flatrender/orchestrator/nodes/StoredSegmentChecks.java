@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.JobRow;
+import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.proto.farm.v1.SegmentFile;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * Checks an upload's files once they are stored, before the chunk may be done: each is read
  * where it lies (a local blob store's own file, or a scratch copy of another store's) and judged
  * by the {@link SegmentVerifier} (codec, size, frame count and times, colour tags; a still's
- * picture; an audio task's sound).
+ * picture; an audio task's sound), and decodes one in full after it was accepted.
  */
 final class StoredSegmentChecks {
     private final BlobStore blobs;
@@ -49,6 +50,11 @@ final class StoredSegmentChecks {
             }
         }
         return Optional.empty();
+    }
+
+    /** What decoding a stored video segment in full finds wrong ({@link SegmentVerifier#decodeProblem}). */
+    Optional<String> decodeProblem(String key, Output output, int frames) throws IOException {
+        return withLocalFile(key, path -> verifier.decodeProblem(path, output, frames));
     }
 
     private Optional<String> withLocalFile(String key, java.util.function.Function<Path, Optional<String>> check)

@@ -12,8 +12,11 @@ import ir.flatrender.orchestrator.testing.TestingSegments;
 import ir.flatrender.orchestrator.testing.TestingUpload;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.ChunkRef;
+import ir.flatrender.proto.farm.v1.GetJobRequest;
 import ir.flatrender.proto.farm.v1.Heartbeat;
+import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
+import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.NodeCommand;
 import ir.flatrender.proto.farm.v1.NodeEvent;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
@@ -144,8 +147,9 @@ class SegmentChecksIT {
     }
 
     @Test
-    @DisplayName("case 1: a segment with 8 flipped bytes in 6 packets and a recomputed sha256 is refused")
-    void aLightlyCorruptedSegmentWithItsChecksumRecomputedIsRefused() throws Exception {
+    @DisplayName("case 1: a segment with 8 flipped bytes in 6 packets and a recomputed sha256 passes the upload's"
+            + " packet check, is decoded before assembly, rendered again and held against its node")
+    void aLightlyCorruptedSegmentWithItsChecksumRecomputedIsRenderedAgain() throws Exception {
         String jobId = submit("smeared", 60);
         TestingNodeStream node = connect("checks-corrupt", 4);
         try {
@@ -154,24 +158,56 @@ class SegmentChecksIT {
             byte[] good =
                     TestingSegments.segment(directory.resolve("case1.ts"), 60, FPS, 0, TestingSegments.BT709_LIMITED);
 
-            Status refused = upload(assign, nodeId, TestingSegments.lightlyCorrupted(good));
+            // Its packets are all there at their times: the cheap upload check accepts it.
+            Status accepted = upload(assign, nodeId, TestingSegments.lightlyCorrupted(good));
+            assertThat(accepted.getCode()).as(accepted.toString()).isEqualTo(Status.Code.OK);
 
-            assertThat(refused.getCode()).as(refused.toString()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(refused.getDescription())
-                    .contains("does not decode cleanly")
-                    .contains("[h264]");
-            assertThat(crashes(jobId))
-                    .singleElement()
-                    .satisfies(row ->
-                            assertThat(row).containsEntry("kind", "bad_output").containsEntry("attempt", 1L));
-
-            // The same segment undamaged is accepted at the next attempt.
+            // Decoded in full before the join, it goes back to render as the chunk's next attempt.
             AssignChunk retry = assignments(node, jobId, 1).get(0);
             assertThat(retry.getChunk().getAttempt()).isEqualTo(2);
-            Status accepted = upload(retry, nodeId, good);
-            assertThat(accepted.getCode()).as(accepted.toString()).isEqualTo(Status.Code.OK);
+            assertThat(crashes(jobId))
+                    .singleElement()
+                    .satisfies(row -> assertThat(row)
+                            .containsEntry("kind", "bad_output")
+                            .containsEntry("attempt", 1L)
+                            .hasEntrySatisfying(
+                                    "message",
+                                    message -> assertThat((String) message)
+                                            .contains("does not decode cleanly")
+                                            .contains("[h264]")));
+            Job repaired = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getJob(GetJobRequest.newBuilder()
+                            .setJobId(jobId)
+                            .setIncludeChunks(true)
+                            .build());
+            assertThat(repaired.getRepairsList()).singleElement().satisfies(repair -> {
+                assertThat(repair.getDetectedBy()).isEqualTo("segment_check");
+                assertThat(repair.getAttempt()).isEqualTo(1);
+                assertThat(repair.getReason()).contains("does not decode cleanly");
+            });
+
+            // The same segment undamaged is accepted, and the job is assembled from it.
+            Status again = upload(retry, nodeId, good);
+            assertThat(again.getCode()).as(again.toString()).isEqualTo(Status.Code.OK);
+            assertThat(awaitEnd(jobId).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         } finally {
             close(node);
+        }
+    }
+
+    private static Job awaitEnd(String jobId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Job job = JobServiceGrpc.newBlockingStub(orchestrator.channel())
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+            String state = job.getState().name();
+            if (state.endsWith("SUCCEEDED") || state.endsWith("FAILED") || state.endsWith("CANCELLED")) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("job %s still %s", jobId, state).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 
