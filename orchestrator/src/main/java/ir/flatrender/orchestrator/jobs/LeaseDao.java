@@ -10,22 +10,12 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * A chunk's attempt while it is out on a node: started, renewed, done, failed, lost, given back,
+ * A chunk's attempt while it is out on a node: renewed, done, failed, lost, given back,
  * adopted after a restart. Every update names the attempt, the fencing token, and the states it
  * may come from; a stale attempt changes nothing.
  */
 @RegisterConstructorMapper(ChunkLease.class)
 public interface LeaseDao {
-    @SqlUpdate("""
-            UPDATE render.frame_jobs SET state = 'running', started_at = now()
-            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
-            """)
-    int startChunk(
-            @Bind("id") UUID id,
-            @Bind("attempt") long attempt,
-            @Bind("nodeId") UUID nodeId,
-            @Bind("from") String[] from);
-
     @SqlUpdate("""
             UPDATE render.frame_jobs
             SET state = 'done', finished_at = now(), lease_expires_at = NULL,

@@ -37,7 +37,6 @@ import org.slf4j.MDC;
  */
 public final class NodeEventHandler {
     private static final Logger log = LoggerFactory.getLogger(NodeEventHandler.class);
-    private static final String[] ASSIGNED = ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.START));
     private static final String[] OUT_ON_NODE =
             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
 
@@ -78,21 +77,15 @@ public final class NodeEventHandler {
         health.record(node.nodeId(), sampleOf(heartbeat));
     }
 
+    /**
+     * The node began an attempt. The claim already recorded it as running (a node starts what it
+     * receives), so this writes nothing: it only notes the attempt's progress (none yet) in memory,
+     * which tells the job's watchers.
+     */
     void onStarted(NodeSession session, ChunkStarted started) {
-        Optional<Fenced> chunk = fenced(session, started.getChunk());
-        if (chunk.isEmpty()) {
-            return;
-        }
-        int updated = jdbi.withExtension(
-                LeaseDao.class,
-                dao -> dao.startChunk(
-                        chunk.get().chunkId(),
-                        chunk.get().attempt(),
-                        session.identity().nodeId(),
-                        ASSIGNED));
-        if (updated == 1) {
-            farmEvents.publish(new FarmEvent.JobChanged(chunk.get().jobId()));
-        }
+        fenced(session, started.getChunk())
+                .ifPresent(chunk -> farmEvents.publish(
+                        new FarmEvent.ChunkProgressed(chunk.jobId(), chunk.chunkId(), chunk.attempt(), 0)));
     }
 
     void onProgress(NodeSession session, ChunkProgress report) {

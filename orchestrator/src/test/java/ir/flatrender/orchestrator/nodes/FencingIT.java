@@ -107,7 +107,7 @@ class FencingIT {
         AssignChunk firstAssignment = nextAssignment(first);
         ChunkRef stale = firstAssignment.getChunk();
         assertThat(stale.getAttempt()).isEqualTo(1);
-        assertThat(chunkRow(stale.getChunkId())).containsEntry("state", "assigned");
+        assertThat(chunkRow(stale.getChunkId())).containsEntry("state", "running");
 
         // The first node vanishes; its chunk goes to the next node as attempt 2.
         first.drop();
@@ -140,7 +140,7 @@ class FencingIT {
         assertThat(third.getChunk().getChunkId()).isEqualTo(stale.getChunkId());
         assertThat(third.getChunk().getAttempt()).isEqualTo(3);
         Map<String, Object> row = chunkRow(stale.getChunkId());
-        assertThat(row).containsEntry("state", "assigned").containsEntry("attempt", 3L);
+        assertThat(row).containsEntry("state", "running").containsEntry("attempt", 3L);
         // Both attempts are on record (issue 17, case 1): the first lost with its node, the second crashed.
         assertThat(row.get("failures")).isEqualTo(2);
         second.close();
