@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -324,6 +325,9 @@ public final class SegmentUploads implements AutoCloseable {
                         sha256));
             }
             boolean completed = false;
+            // The render time the header gave, if any, is recorded with the completion.
+            OptionalLong rendered =
+                    header.hasRenderMillis() ? OptionalLong.of(header.getRenderMillis()) : OptionalLong.empty();
             try {
                 for (BlobWriter writer : writers) {
                     writer.commit();
@@ -336,7 +340,7 @@ public final class SegmentUploads implements AutoCloseable {
                             .withDescription("segment refused: " + problem.get())
                             .asRuntimeException();
                 }
-                completed = attempts.recordResult(chunk.id(), attempt, rows);
+                completed = attempts.recordResult(chunk.id(), attempt, rows, rendered);
             } finally {
                 if (!completed) {
                     // This upload's own files only; another upload's are under other keys.
@@ -355,7 +359,7 @@ public final class SegmentUploads implements AutoCloseable {
                             files.stream().mapToLong(SegmentFile::getSizeBytes).sum())
                     .build());
             call.onCompleted();
-            attempts.completed(chunk);
+            attempts.completed(chunk, rendered);
         }
 
         /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */
