@@ -33,17 +33,15 @@ import ir.flatrender.orchestrator.health.HealthHistory;
 import ir.flatrender.orchestrator.jobs.AttemptFailures;
 import ir.flatrender.orchestrator.jobs.Attempts;
 import ir.flatrender.orchestrator.jobs.ChunkCompletion;
-import ir.flatrender.orchestrator.jobs.ChunkState;
-import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobCache;
 import ir.flatrender.orchestrator.jobs.JobControl;
 import ir.flatrender.orchestrator.jobs.JobEvents;
 import ir.flatrender.orchestrator.jobs.JobQueries;
 import ir.flatrender.orchestrator.jobs.JobSubmitter;
-import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.jobs.RunningProgress;
 import ir.flatrender.orchestrator.metrics.FarmMetrics;
 import ir.flatrender.orchestrator.nodes.HealthChecks;
+import ir.flatrender.orchestrator.nodes.LeaseRenewals;
 import ir.flatrender.orchestrator.nodes.LeaseTimings;
 import ir.flatrender.orchestrator.nodes.NodeControl;
 import ir.flatrender.orchestrator.nodes.NodeEventHandler;
@@ -202,7 +200,8 @@ public final class Orchestrator implements AutoCloseable {
             HealthHistory health = resources.add(new HealthHistory(jdbi, config.health(), java.time.Clock.systemUTC()));
             LeaseTimings leases = new LeaseTimings(
                     config.scheduler().heartbeatInterval(), config.scheduler().leaseTimeout());
-            NodeEventHandler handler = new NodeEventHandler(jdbi, registry, events, attempts, leases, id, health);
+            NodeEventHandler handler = new NodeEventHandler(jdbi, registry, events, attempts, id, health);
+            LeaseRenewals renewals = resources.add(new LeaseRenewals(jdbi, registry, leases));
             LeaseReaper reaper =
                     resources.add(new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
             BlobStreamer streamer = new BlobStreamer(io);
@@ -287,17 +286,14 @@ public final class Orchestrator implements AutoCloseable {
             resources.onClose(healthStatus::enterTerminalState);
             // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
             // more lease before the reaper looks, so their nodes can reconnect and keep them.
-            int graced = jdbi.withExtension(
-                    LeaseDao.class,
-                    dao -> dao.graceLeases(
-                            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE)),
-                            config.scheduler().leaseTimeout().toMillis() / 1000.0));
+            int graced = renewals.graceAll();
             if (graced > 0) {
                 log.info("{} chunk(s) out on nodes; waiting for their nodes to reconnect", graced);
             }
             health.start();
             scheduler.start();
             reaper.start();
+            renewals.start();
             nodeControl.start(config.scheduler().heartbeatInterval());
             metrics.start(java.time.Duration.ofSeconds(5));
             healthStatus.setStatus("", HealthCheckResponse.ServingStatus.SERVING);

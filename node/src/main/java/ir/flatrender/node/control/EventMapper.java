@@ -8,7 +8,6 @@ import ir.flatrender.node.work.SegmentDelivery;
 import ir.flatrender.proto.farm.v1.CacheReport;
 import ir.flatrender.proto.farm.v1.CachedTemplate;
 import ir.flatrender.proto.farm.v1.ChunkFailed;
-import ir.flatrender.proto.farm.v1.ChunkFinished;
 import ir.flatrender.proto.farm.v1.ChunkProgress;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
@@ -27,12 +26,6 @@ public final class EventMapper {
             out.setChunkStarted(ChunkStarted.newBuilder().setChunk(chunk));
         } else if (event instanceof ChunkEvent.Progress progress) {
             out.setChunkProgress(ChunkProgress.newBuilder().setChunk(chunk).setFramesDone(progress.framesDone()));
-        } else if (event instanceof ChunkEvent.Finished finished) {
-            out.setChunkFinished(ChunkFinished.newBuilder()
-                    .setChunk(chunk)
-                    .setFetchMillis(finished.fetchMillis())
-                    .setRenderMillis(finished.renderMillis())
-                    .setUploadMillis(finished.uploadMillis()));
         } else if (event instanceof ChunkEvent.Failed failed) {
             out.setChunkFailed(ChunkFailed.newBuilder()
                     .setChunk(chunk)
@@ -88,7 +81,8 @@ public final class EventMapper {
         SegmentHeader.Builder header = SegmentHeader.newBuilder()
                 .setChunk(chunkRef(manifest.chunk()))
                 .setNodeId(manifest.nodeId())
-                .setFrameCount(manifest.frameCount());
+                .setFrameCount(manifest.frameCount())
+                .setRenderMillis(manifest.renderMillis());
         for (SegmentDelivery.File file : manifest.files()) {
             header.addFiles(SegmentFile.newBuilder()
                     .setTier(file.tier())

@@ -22,13 +22,6 @@ public sealed interface ChunkEvent {
         }
     }
 
-    /** The segments are uploaded; how long each stage took. */
-    record Finished(ChunkKey chunk, long fetchMillis, long renderMillis, long uploadMillis) implements ChunkEvent {
-        public Finished {
-            requireNonNull(chunk, "chunk is null");
-        }
-    }
-
     /**
      * The attempt ended without an upload.
      *

@@ -31,11 +31,14 @@ public final class ReportStage {
         events.accept(new ChunkEvent.Started(chunk));
     }
 
-    /** The times are {@link System#nanoTime()} readings at the start and after each stage. */
+    /**
+     * The attempt's upload was accepted; logs how long it took. Nothing is sent: the upload's
+     * header carried the render time, so {@code ChunkFinished} (optional) would only cost the
+     * orchestrator a transaction. The times are {@link System#nanoTime()} readings at the start
+     * and after each stage.
+     */
     void finished(Assignment assignment, long started, long fetched, long rendered, long uploaded) {
         ChunkKey chunk = assignment.chunk();
-        events.accept(new ChunkEvent.Finished(
-                chunk, millis(fetched - started), millis(rendered - fetched), millis(uploaded - rendered)));
         log.info(
                 "chunk {} frames {}-{} done in {} ms (render+encode {} ms)",
                 chunk.chunkId(),

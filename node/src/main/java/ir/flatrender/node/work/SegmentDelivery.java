@@ -16,8 +16,12 @@ public interface SegmentDelivery {
      */
     void send(Manifest manifest, List<Path> files) throws IOException, UploadRefused, InterruptedException;
 
-    /** What the upload announces before its bytes. */
-    record Manifest(ChunkKey chunk, String nodeId, int frameCount, List<File> files) {
+    /**
+     * What the upload announces before its bytes.
+     *
+     * @param renderMillis the attempt's render + encode time, recorded with the chunk's completion
+     */
+    record Manifest(ChunkKey chunk, String nodeId, int frameCount, List<File> files, long renderMillis) {
         public Manifest {
             requireNonNull(chunk, "chunk is null");
             requireNonNull(nodeId, "nodeId is null");

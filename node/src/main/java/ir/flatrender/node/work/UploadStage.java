@@ -43,8 +43,11 @@ public final class UploadStage {
         this.retryWindow = requireNonNull(retryWindow, "retryWindow is null");
     }
 
-    /** Uploads {@code files}, whose tiers are {@code tiers} in the same order. */
-    public void upload(Assignment assignment, List<Path> files, List<String> tiers)
+    /**
+     * Uploads {@code files}, whose tiers are {@code tiers} in the same order, with the attempt's
+     * render + encode time (which the orchestrator records with the completion).
+     */
+    public void upload(Assignment assignment, List<Path> files, List<String> tiers, long renderMillis)
             throws EngineException, InterruptedException {
         try {
             List<SegmentDelivery.File> described = new ArrayList<>();
@@ -52,7 +55,8 @@ public final class UploadStage {
                 described.add(new SegmentDelivery.File(tiers.get(i), Files.size(files.get(i)), sha256(files.get(i))));
             }
             sendRetrying(
-                    new SegmentDelivery.Manifest(assignment.chunk(), nodeId.get(), assignment.frameCount(), described),
+                    new SegmentDelivery.Manifest(
+                            assignment.chunk(), nodeId.get(), assignment.frameCount(), described, renderMillis),
                     files);
         } catch (IOException e) {
             throw new EngineException(FailureKind.UPLOAD, "upload failed: " + e.getMessage());

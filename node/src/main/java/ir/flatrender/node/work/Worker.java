@@ -139,7 +139,7 @@ public final class Worker implements AutoCloseable {
                         .render(assignment, lease.directory(), execution.cancellation, files, report.events());
                 rendered = System.nanoTime();
             }
-            stages.upload().upload(assignment, files, tiers);
+            stages.upload().upload(assignment, files, tiers, TimeUnit.NANOSECONDS.toMillis(rendered - fetched));
             report.finished(assignment, started, fetched, rendered, System.nanoTime());
         } catch (InterruptedException e) {
             if (!execution.cancellation.isCancelled()) {

@@ -10,7 +10,6 @@ import ir.flatrender.node.work.SegmentDelivery;
 import ir.flatrender.proto.farm.v1.CacheReport;
 import ir.flatrender.proto.farm.v1.CachedTemplate;
 import ir.flatrender.proto.farm.v1.ChunkFailed;
-import ir.flatrender.proto.farm.v1.ChunkFinished;
 import ir.flatrender.proto.farm.v1.ChunkProgress;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.NodeEvent;
@@ -44,13 +43,6 @@ class EventMapperTest {
                 .isEqualTo(ChunkProgress.newBuilder()
                         .setChunk(REF)
                         .setFramesDone(7)
-                        .build());
-        assertThat(EventMapper.event(new ChunkEvent.Finished(CHUNK, 1, 2, 3)).getChunkFinished())
-                .isEqualTo(ChunkFinished.newBuilder()
-                        .setChunk(REF)
-                        .setFetchMillis(1)
-                        .setRenderMillis(2)
-                        .setUploadMillis(3)
                         .build());
         NodeEvent failed = EventMapper.event(new ChunkEvent.Failed(CHUNK, FailureKind.HANG, "stuck", "tail", 137));
         assertThat(failed.getChunkFailed())
@@ -86,13 +78,14 @@ class EventMapperTest {
     @Test
     void anUploadsManifestBecomesItsHeader() {
         SegmentDelivery.Manifest manifest = new SegmentDelivery.Manifest(
-                CHUNK, "node-1", 30, List.of(new SegmentDelivery.File("720p", 99, "cd".repeat(32))));
+                CHUNK, "node-1", 30, List.of(new SegmentDelivery.File("720p", 99, "cd".repeat(32))), 1234);
 
         assertThat(EventMapper.header(manifest))
                 .isEqualTo(SegmentHeader.newBuilder()
                         .setChunk(REF)
                         .setNodeId("node-1")
                         .setFrameCount(30)
+                        .setRenderMillis(1234)
                         .addFiles(SegmentFile.newBuilder()
                                 .setTier("720p")
                                 .setSizeBytes(99)

@@ -101,7 +101,8 @@ class SegmentUploaderTest {
                                 new ChunkKey("job", "chunk", 4),
                                 "node-1",
                                 30,
-                                List.of(new SegmentDelivery.File("720p", 3, "ef".repeat(32)))),
+                                List.of(new SegmentDelivery.File("720p", 3, "ef".repeat(32))),
+                                0),
                         List.of(file));
     }
 

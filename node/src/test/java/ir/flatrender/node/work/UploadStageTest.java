@@ -48,7 +48,7 @@ class UploadStageTest {
     }
 
     private void upload(UploadStage stage) throws Exception {
-        stage.upload(assignment, List.of(segment), List.of("360p"));
+        stage.upload(assignment, List.of(segment), List.of("360p"), 321);
     }
 
     @Test
@@ -65,7 +65,8 @@ class UploadStageTest {
                                 4,
                                 Hashing.sha256()
                                         .hashBytes(new byte[] {1, 2, 3, 4})
-                                        .toString()))));
+                                        .toString())),
+                        321));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ir.flatrender.orchestrator.failures.ChunkFailure;
 import ir.flatrender.orchestrator.failures.FailureKind;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -32,13 +33,15 @@ public final class Attempts {
 
     /**
      * Records an attempt's verified segments and marks its chunk done, in one transaction fenced
-     * on the attempt.
+     * on the attempt, with the node's render time when its upload gave it (so that no {@code
+     * ChunkFinished} needs a transaction of its own for it).
      *
      * @return false when the attempt was taken back meanwhile (nothing is recorded)
      */
-    public boolean recordResult(UUID chunkId, long attempt, List<SegmentRow> segments) {
+    public boolean recordResult(UUID chunkId, long attempt, List<SegmentRow> segments, OptionalLong renderMillis) {
+        Long millis = renderMillis.isPresent() ? renderMillis.getAsLong() : null;
         return jdbi.inTransaction(handle -> {
-            if (handle.attach(LeaseDao.class).completeChunk(chunkId, attempt, OUT_ON_NODE) == 0) {
+            if (handle.attach(LeaseDao.class).completeChunk(chunkId, attempt, OUT_ON_NODE, millis) == 0) {
                 return false;
             }
             handle.attach(AssemblyDao.class).upsertSegments(segments);
@@ -47,8 +50,8 @@ public final class Attempts {
     }
 
     /** After {@link #recordResult}: the chunk is done; its job moves on (see {@link ChunkCompletion}). */
-    public void completed(ChunkRow chunk) {
-        completion.chunkCompleted(chunk);
+    public void completed(ChunkRow chunk, OptionalLong renderMillis) {
+        completion.chunkCompleted(chunk, renderMillis);
     }
 
     /** See {@link AttemptFailures#chunkFailed}. */

@@ -8,6 +8,7 @@ import ir.flatrender.orchestrator.jobs.FarmEvent.CapacityChanged;
 import ir.flatrender.orchestrator.jobs.FarmEvent.ChunkCompleted;
 import ir.flatrender.orchestrator.jobs.FarmEvent.ReadyToAssemble;
 import ir.flatrender.orchestrator.jobs.FarmEvent.StopOnNode;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -50,9 +51,10 @@ public final class ChunkCompletion {
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
     }
 
-    /** A chunk's segments were accepted and the chunk marked done. */
-    public void chunkCompleted(ChunkRow chunk) {
+    /** A chunk's segments were accepted and the chunk marked done (with the render time its upload gave). */
+    public void chunkCompleted(ChunkRow chunk, OptionalLong renderMillis) {
         events.publish(new ChunkCompleted(chunk));
+        renderMillis.ifPresent(millis -> events.publish(new FarmEvent.ChunkRendered(chunk.engine(), millis)));
         // Released first, so that no late progress report of this attempt is taken after the clear.
         events.publish(new AttemptReleased(
                 new ChunkLease(chunk.id(), chunk.jobId(), chunk.nodeId(), chunk.attempt()), "done", StopOnNode.NO));

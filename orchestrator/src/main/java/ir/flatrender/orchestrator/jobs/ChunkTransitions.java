@@ -7,7 +7,8 @@ import java.util.Set;
  * The chunk state machine as pure functions, and the fencing rule.
  *
  * <pre>
- * pending → assigned(node, attempt+1, lease) → running → done
+ * pending → running(node, attempt+1, lease, started) → done
+ *   (assigned → running: a row claimed by an earlier version, which waited for ChunkStarted)
  *   assigned | running → pending (node lost, lease expired, or a failure with attempts left)
  *                      → dead    (a failure with no attempts left)
  *   pending | assigned | running → cancelled
@@ -15,7 +16,12 @@ import java.util.Set;
  */
 public final class ChunkTransitions {
     public enum Event {
+        /**
+         * The claim: the attempt is handed to a node and counts as started (the node starts it on
+         * receipt, so {@code ChunkStarted} needs no write of its own).
+         */
         ASSIGN,
+        /** An earlier version's claim ({@code assigned}) started; no longer written. */
         START,
         /** The segment was uploaded and accepted. */
         COMPLETE,
@@ -48,7 +54,7 @@ public final class ChunkTransitions {
         }
         check(current, event);
         return switch (event) {
-            case ASSIGN -> ChunkState.ASSIGNED;
+            case ASSIGN -> ChunkState.RUNNING;
             case START -> ChunkState.RUNNING;
             case COMPLETE -> ChunkState.DONE;
             case LOSE_NODE -> ChunkState.PENDING;

@@ -10,7 +10,10 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /**
  * Handing pending chunks to nodes: each claim is one statement that picks with {@code FOR UPDATE
  * SKIP LOCKED} and makes every picked chunk a new attempt (the fencing token) on the node, so
- * that several orchestrators on one database never hand a chunk out twice.
+ * that several orchestrators on one database never hand a chunk out twice. A claimed chunk is
+ * {@code running} from the claim on, with {@code started_at} the time it was handed out: a node
+ * starts an attempt as soon as it receives it, so its {@code ChunkStarted} needs no transaction of
+ * its own ({@code assigned} is left for rows an earlier version claimed).
  */
 @RegisterConstructorMapper(ChunkRow.class)
 public interface ClaimDao {
@@ -41,8 +44,8 @@ public interface ClaimDao {
     String CLAIM = """
             claimed AS (
                 UPDATE render.frame_jobs f
-                SET state = 'assigned', attempt = f.attempt + 1, node_id = :nodeId,
-                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                SET state = 'running', attempt = f.attempt + 1, node_id = :nodeId,
+                    assigned_at = now(), started_at = now(), finished_at = NULL, frames_done = 0,
                     lease_expires_at = now() + make_interval(secs => :leaseSeconds)
                 FROM picked
                 WHERE f.id = picked.id AND f.state = 'pending'
@@ -95,8 +98,8 @@ public interface ClaimDao {
                 FROM locked l),
             claimed AS (
                 UPDATE render.frame_jobs f
-                SET state = 'assigned', attempt = f.attempt + 1, node_id = s.node_id,
-                    assigned_at = now(), started_at = NULL, finished_at = NULL, frames_done = 0,
+                SET state = 'running', attempt = f.attempt + 1, node_id = s.node_id,
+                    assigned_at = now(), started_at = now(), finished_at = NULL, frames_done = 0,
                     lease_expires_at = now() + make_interval(secs => :leaseSeconds)
                 FROM picked JOIN slots s ON s.k = picked.k
                 WHERE f.id = picked.id AND f.state = 'pending'
@@ -174,8 +177,9 @@ public interface ClaimDao {
      */
     @SqlUpdate("""
             UPDATE render.frame_jobs
-            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0, attempt = attempt - 1
-            WHERE id = :id AND attempt = :attempt AND state = 'assigned'
+            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0, attempt = attempt - 1,
+                started_at = NULL
+            WHERE id = :id AND attempt = :attempt AND state = 'running'
             """)
     int unclaimChunk(@Bind("id") UUID id, @Bind("attempt") long attempt);
 

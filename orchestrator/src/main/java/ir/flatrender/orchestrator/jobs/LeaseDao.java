@@ -10,29 +10,24 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * A chunk's attempt while it is out on a node: started, renewed, done, failed, lost, given back,
+ * A chunk's attempt while it is out on a node: renewed, done, failed, lost, given back,
  * adopted after a restart. Every update names the attempt, the fencing token, and the states it
  * may come from; a stale attempt changes nothing.
  */
 @RegisterConstructorMapper(ChunkLease.class)
 public interface LeaseDao {
     @SqlUpdate("""
-            UPDATE render.frame_jobs SET state = 'running', started_at = now()
-            WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
-            """)
-    int startChunk(
-            @Bind("id") UUID id,
-            @Bind("attempt") long attempt,
-            @Bind("nodeId") UUID nodeId,
-            @Bind("from") String[] from);
-
-    @SqlUpdate("""
             UPDATE render.frame_jobs
             SET state = 'done', finished_at = now(), lease_expires_at = NULL,
-                frames_done = frame_end - frame_start + 1
+                frames_done = frame_end - frame_start + 1,
+                render_millis = coalesce(CAST(:renderMillis AS bigint), render_millis)
             WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
             """)
-    int completeChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+    int completeChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("from") String[] from,
+            @Bind("renderMillis") Long renderMillis);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs
@@ -118,24 +113,38 @@ public interface LeaseDao {
             """)
     int graceLeases(@Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
 
-    /** A lease renewed by a heartbeat: the attempt and when it now runs out. */
-    record RenewedLease(UUID id, long attempt, Instant leaseExpiresAt) {}
+    /** A lease renewed by a heartbeat: the attempt, its node, and when it now runs out. */
+    record RenewedLease(UUID id, UUID nodeId, long attempt, Instant leaseExpiresAt) {}
 
     /**
-     * Renews the leases of the chunk attempts a node says it runs (its heartbeat's list), and
-     * only those: an attempt the database has on the node that the node does not run any more
-     * (its report was lost, say while the database was away) runs out and goes back to pending.
-     * Answers each lease renewed with its new expiry, which is sent back to the node.
+     * Renews, in one statement, the leases of the chunk attempts that many nodes say they run
+     * (their latest heartbeats' lists, one row per listed attempt: {@code nodes[i]} runs attempt
+     * {@code attempts[i]} of chunk {@code ids[i]}), and only those: an attempt the database has on
+     * a node that the node does not run any more (its report was lost, say while the database was
+     * away) runs out and goes back to pending; an attempt fenced off (handed elsewhere, failed, a
+     * stalled upload ended) is not renewed. Answers each lease renewed with its new expiry, which
+     * is sent back to its node once committed. The rows are locked in chunk order first, so two
+     * orchestrators renewing at once cannot deadlock on them.
      */
     @SqlQuery("""
+            WITH listed AS (
+                SELECT DISTINCT r.node_id, r.id, r.attempt
+                FROM unnest(CAST(:nodes AS uuid[]), CAST(:ids AS uuid[]), CAST(:attempts AS bigint[]))
+                     AS r(node_id, id, attempt)),
+            locked AS MATERIALIZED (
+                SELECT f.id FROM render.frame_jobs f JOIN listed l
+                  ON f.id = l.id AND f.attempt = l.attempt AND f.node_id = l.node_id
+                WHERE f.state = ANY(:from)
+                ORDER BY f.id
+                FOR UPDATE OF f)
             UPDATE render.frame_jobs f SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
-            FROM unnest(CAST(:ids AS uuid[]), CAST(:attempts AS bigint[])) AS r(id, attempt)
-            WHERE f.id = r.id AND f.attempt = r.attempt AND f.node_id = :nodeId AND f.state = ANY(:from)
-            RETURNING f.id, f.attempt, f.lease_expires_at
+            FROM locked
+            WHERE f.id = locked.id
+            RETURNING f.id, f.node_id, f.attempt, f.lease_expires_at
             """)
     @RegisterConstructorMapper(RenewedLease.class)
     List<RenewedLease> renewLeases(
-            @Bind("nodeId") UUID nodeId,
+            @Bind("nodes") UUID[] nodes,
             @Bind("ids") UUID[] ids,
             @Bind("attempts") long[] attempts,
             @Bind("from") String[] from,

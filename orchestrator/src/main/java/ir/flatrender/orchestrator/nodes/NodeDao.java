@@ -38,8 +38,9 @@ public interface NodeDao {
             @Bind("slots") int slots,
             @Bind("orchestratorId") UUID orchestratorId);
 
-    @SqlUpdate("UPDATE render.nodes SET last_seen_at = now() WHERE id = :id")
-    int touch(@Bind("id") UUID id);
+    /** Notes that these nodes were heard from (their heartbeats, renewed together). */
+    @SqlUpdate("UPDATE render.nodes SET last_seen_at = now() WHERE id = ANY(:ids)")
+    int touchAll(@Bind("ids") UUID[] ids);
 
     /** Marks a node offline, unless it has meanwhile connected to another orchestrator. */
     @SqlUpdate("""

@@ -19,9 +19,6 @@ import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
 import ir.flatrender.proto.farm.v1.FailureKind;
 import ir.flatrender.proto.farm.v1.Heartbeat;
-import ir.flatrender.proto.farm.v1.LeaseRenewal;
-import ir.flatrender.proto.farm.v1.NodeCommand;
-import ir.flatrender.proto.farm.v1.RenewedLease;
 import ir.flatrender.proto.farm.v1.ResourceSample;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +37,6 @@ import org.slf4j.MDC;
  */
 public final class NodeEventHandler {
     private static final Logger log = LoggerFactory.getLogger(NodeEventHandler.class);
-    private static final String[] ASSIGNED = ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.START));
     private static final String[] OUT_ON_NODE =
             ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
 
@@ -48,7 +44,6 @@ public final class NodeEventHandler {
     private final NodeRegistry registry;
     private final DomainEvents farmEvents;
     private final Attempts attempts;
-    private final LeaseTimings config;
     private final UUID orchestratorId;
     private volatile boolean shuttingDown;
     private final HealthHistory health;
@@ -58,75 +53,39 @@ public final class NodeEventHandler {
             NodeRegistry registry,
             DomainEvents farmEvents,
             Attempts attempts,
-            LeaseTimings config,
             UUID orchestratorId,
             HealthHistory health) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.attempts = requireNonNull(attempts, "attempts is null");
-        this.config = requireNonNull(config, "config is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.health = requireNonNull(health, "health is null");
     }
 
-    /** On the heartbeat pool: keeps the node's leases and last-seen time fresh. */
+    /**
+     * On the heartbeat pool: keeps the heartbeat for the next lease renewal ({@link
+     * LeaseRenewals}, which renews every connected node's leases together and answers the node)
+     * and keeps its resource sample.
+     */
     void onHeartbeat(NodeSession session, Heartbeat heartbeat) {
         NodeSession.Identity node = session.identity();
         if (node == null || session.isClosed()) {
             return;
         }
-        double leaseSeconds = config.leaseTimeout().toMillis() / 1000.0;
-        List<UUID> ids = new java.util.ArrayList<>();
-        List<Long> attempts = new java.util.ArrayList<>();
-        for (ChunkRef ref : heartbeat.getRunningList()) {
-            uuid(ref.getChunkId()).ifPresent(id -> {
-                ids.add(id);
-                attempts.add(ref.getAttempt());
-            });
-        }
-        List<LeaseDao.RenewedLease> renewed = jdbi.inTransaction(handle -> {
-            List<LeaseDao.RenewedLease> leases = handle.attach(LeaseDao.class)
-                    .renewLeases(
-                            node.nodeId(),
-                            ids.toArray(UUID[]::new),
-                            attempts.stream().mapToLong(Long::longValue).toArray(),
-                            OUT_ON_NODE,
-                            leaseSeconds);
-            handle.attach(NodeDao.class).touch(node.nodeId());
-            return leases;
-        });
-        // The node learns until when each attempt is its own (and, by omission, which are not).
-        java.util.Map<String, String> jobOf = new java.util.HashMap<>();
-        heartbeat.getRunningList().forEach(ref -> jobOf.put(ref.getChunkId(), ref.getJobId()));
-        LeaseRenewal.Builder answer = LeaseRenewal.newBuilder();
-        for (LeaseDao.RenewedLease lease : renewed) {
-            answer.addLeases(RenewedLease.newBuilder()
-                    .setChunk(ChunkRef.newBuilder()
-                            .setChunkId(lease.id().toString())
-                            .setAttempt(lease.attempt())
-                            .setJobId(jobOf.getOrDefault(lease.id().toString(), "")))
-                    .setLeaseExpiresAtUnixMillis(lease.leaseExpiresAt().toEpochMilli()));
-        }
-        session.send(NodeCommand.newBuilder().setLeaseRenewal(answer).build());
+        session.offerHeartbeat(heartbeat);
         health.record(node.nodeId(), sampleOf(heartbeat));
     }
 
+    /**
+     * The node began an attempt. The claim already recorded it as running (a node starts what it
+     * receives), so this writes nothing: it only notes the attempt's progress (none yet) in memory,
+     * which tells the job's watchers.
+     */
     void onStarted(NodeSession session, ChunkStarted started) {
-        Optional<Fenced> chunk = fenced(session, started.getChunk());
-        if (chunk.isEmpty()) {
-            return;
-        }
-        int updated = jdbi.withExtension(
-                LeaseDao.class,
-                dao -> dao.startChunk(
-                        chunk.get().chunkId(),
-                        chunk.get().attempt(),
-                        session.identity().nodeId(),
-                        ASSIGNED));
-        if (updated == 1) {
-            farmEvents.publish(new FarmEvent.JobChanged(chunk.get().jobId()));
-        }
+        fenced(session, started.getChunk())
+                .ifPresent(chunk -> farmEvents.publish(
+                        new FarmEvent.ChunkProgressed(chunk.jobId(), chunk.chunkId(), chunk.attempt(), 0)));
     }
 
     void onProgress(NodeSession session, ChunkProgress report) {

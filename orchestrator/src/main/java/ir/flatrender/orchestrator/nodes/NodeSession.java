@@ -37,6 +37,9 @@ public final class NodeSession {
     private volatile Set<String> cachedPackages = Set.of();
     private volatile boolean closed;
     private volatile java.util.function.Consumer<String> closeListener = reason -> {};
+    /** The node's latest heartbeat whose leases are not renewed yet (see {@link LeaseRenewals}). */
+    private final java.util.concurrent.atomic.AtomicReference<ir.flatrender.proto.farm.v1.Heartbeat> unrenewed =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * Who the node is, known once its hello is accepted.
@@ -113,6 +116,21 @@ public final class NodeSession {
 
     void heard() {
         lastHeardNanos = System.nanoTime();
+    }
+
+    /** Keeps a heartbeat for the next lease renewal; a newer one replaces one not renewed yet. */
+    void offerHeartbeat(ir.flatrender.proto.farm.v1.Heartbeat heartbeat) {
+        unrenewed.set(requireNonNull(heartbeat, "heartbeat is null"));
+    }
+
+    /** The heartbeat waiting for its leases to be renewed, taken; null when none came since the last. */
+    ir.flatrender.proto.farm.v1.Heartbeat takeHeartbeat() {
+        return unrenewed.getAndSet(null);
+    }
+
+    /** Puts back a heartbeat whose renewal failed, unless a newer one arrived meanwhile. */
+    void restoreHeartbeat(ir.flatrender.proto.farm.v1.Heartbeat heartbeat) {
+        unrenewed.compareAndSet(null, heartbeat);
     }
 
     public long silentNanos(long nowNanos) {

@@ -1,12 +1,15 @@
 package ir.flatrender.orchestrator.nodes;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import ir.flatrender.orchestrator.jobs.ChunkRow;
+import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +54,14 @@ public final class SegmentDecodes implements AutoCloseable {
     /** The checks an upload runs before its chunk may be done. */
     StoredSegmentChecks checks() {
         return checks;
+    }
+
+    /** Starts decoding an accepted chunk's video segments (its files by tier) in the background. */
+    void accepted(ChunkRow chunk, JobRow job, Map<String, String> keys) {
+        if (!chunk.isAudioTask()) {
+            int frames = chunk.frameEnd() - chunk.frameStart() + 1;
+            keys.forEach((tier, key) -> accepted(key, job.output(tier), frames));
+        }
     }
 
     /** Starts decoding an accepted video segment in the background. */

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -326,6 +327,9 @@ public final class SegmentUploads implements AutoCloseable {
                         sha256));
             }
             boolean completed = false;
+            // The render time the header gave, if any, is recorded with the completion.
+            OptionalLong rendered =
+                    header.hasRenderMillis() ? OptionalLong.of(header.getRenderMillis()) : OptionalLong.empty();
             try {
                 for (BlobWriter writer : writers) {
                     writer.commit();
@@ -338,7 +342,7 @@ public final class SegmentUploads implements AutoCloseable {
                             .withDescription("segment refused: " + problem.get())
                             .asRuntimeException();
                 }
-                completed = attempts.recordResult(chunk.id(), attempt, rows);
+                completed = attempts.recordResult(chunk.id(), attempt, rows, rendered);
             } finally {
                 if (!completed) {
                     // This upload's own files only; another upload's are under other keys.
@@ -357,11 +361,8 @@ public final class SegmentUploads implements AutoCloseable {
                             files.stream().mapToLong(SegmentFile::getSizeBytes).sum())
                     .build());
             call.onCompleted();
-            attempts.completed(chunk);
-            if (!chunk.isAudioTask()) {
-                int frames = chunk.frameEnd() - chunk.frameStart() + 1;
-                keys.forEach((tier, key) -> decodes.accepted(key, job.output(tier), frames));
-            }
+            attempts.completed(chunk, rendered);
+            decodes.accepted(chunk, job, keys);
         }
 
         /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */

@@ -51,10 +51,17 @@ class TransitionsTest {
     }
 
     @Test
-    void aChunkGoesPendingAssignedRunningDone() {
+    void aClaimedChunkRunsAtOnceAndGoesDone() {
+        // The claim starts the chunk: ChunkStarted needs no transaction of its own.
         ChunkState state = ChunkTransitions.next(ChunkState.PENDING, ChunkTransitions.Event.ASSIGN);
-        assertThat(state).isEqualTo(ChunkState.ASSIGNED);
-        state = ChunkTransitions.next(state, ChunkTransitions.Event.START);
+        assertThat(state).isEqualTo(ChunkState.RUNNING);
+        assertThat(ChunkTransitions.next(state, ChunkTransitions.Event.COMPLETE))
+                .isEqualTo(ChunkState.DONE);
+    }
+
+    @Test
+    void aChunkAnEarlierVersionAssignedStillStartsAndGoesDone() {
+        ChunkState state = ChunkTransitions.next(ChunkState.ASSIGNED, ChunkTransitions.Event.START);
         assertThat(state).isEqualTo(ChunkState.RUNNING);
         assertThat(ChunkTransitions.next(state, ChunkTransitions.Event.COMPLETE))
                 .isEqualTo(ChunkState.DONE);

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A chunk handed to a second node after the first one vanished is never completed by the first. */
 class FencingIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** What the test uploads' headers say the attempt's render took. */
+    private static final long RENDER_MILLIS = 4321;
 
     @RegisterExtension
     static final TestingPostgres postgres = new TestingPostgres();
@@ -64,7 +66,7 @@ class FencingIT {
         return postgres.database()
                 .jdbi()
                 .withHandle(handle -> handle.createQuery(
-                                "SELECT state, attempt, failures, node_id FROM render.frame_jobs WHERE id = :id")
+                                "SELECT state, attempt, failures, node_id, render_millis FROM render.frame_jobs WHERE id = :id")
                         .bind("id", UUID.fromString(chunkId))
                         .mapToMap()
                         .one());
@@ -107,7 +109,7 @@ class FencingIT {
         AssignChunk firstAssignment = nextAssignment(first);
         ChunkRef stale = firstAssignment.getChunk();
         assertThat(stale.getAttempt()).isEqualTo(1);
-        assertThat(chunkRow(stale.getChunkId())).containsEntry("state", "assigned");
+        assertThat(chunkRow(stale.getChunkId())).containsEntry("state", "running");
 
         // The first node vanishes; its chunk goes to the next node as attempt 2.
         first.drop();
@@ -140,7 +142,7 @@ class FencingIT {
         assertThat(third.getChunk().getChunkId()).isEqualTo(stale.getChunkId());
         assertThat(third.getChunk().getAttempt()).isEqualTo(3);
         Map<String, Object> row = chunkRow(stale.getChunkId());
-        assertThat(row).containsEntry("state", "assigned").containsEntry("attempt", 3L);
+        assertThat(row).containsEntry("state", "running").containsEntry("attempt", 3L);
         // Both attempts are on record (issue 17, case 1): the first lost with its node, the second crashed.
         assertThat(row.get("failures")).isEqualTo(2);
         second.close();
@@ -194,6 +196,10 @@ class FencingIT {
                     .as("the accepted upload's segment")
                     .exists()
                     .hasSize(segment.length);
+            // The header's render time is recorded with the completion: no ChunkFinished needed.
+            assertThat(chunkRow(chunk.getChunkId()))
+                    .containsEntry("state", "done")
+                    .containsEntry("render_millis", RENDER_MILLIS);
         } finally {
             node.close();
         }
@@ -304,6 +310,7 @@ class FencingIT {
                             .setChunk(chunk)
                             .setNodeId(nodeId)
                             .setFrameCount(60)
+                            .setRenderMillis(RENDER_MILLIS)
                             .addFiles(ir.flatrender.proto.farm.v1.SegmentFile.newBuilder()
                                     .setTier("360p")
                                     .setSizeBytes(segment.length)

@@ -158,7 +158,8 @@ class ClaimIT {
         assertThat(claimed.stream().filter(c -> c.nodeId().equals(a))).hasSize(3);
         assertThat(claimed.stream().filter(c -> c.nodeId().equals(b))).hasSize(2);
         assertThat(claimed).allSatisfy(c -> {
-            assertThat(c.state()).isEqualTo("assigned");
+            assertThat(c.state()).isEqualTo("running");
+            assertThat(c.startedAt()).isEqualTo(c.assignedAt());
             assertThat(c.attempt()).isEqualTo(1);
         });
         // The chunk with a failure goes to the per-node claim, which lets b have it.

@@ -265,7 +265,7 @@ class CallerAuthorisationIT {
                             .mapToMap()
                             .one());
             assertThat(row)
-                    .containsEntry("state", "assigned")
+                    .containsEntry("state", "running")
                     .containsEntry("attempt", chunk.getAttempt())
                     .containsEntry("node_id", UUID.fromString(ownerId))
                     .containsEntry("failures", failuresBefore);

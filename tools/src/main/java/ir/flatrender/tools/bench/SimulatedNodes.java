@@ -12,7 +12,6 @@ import ir.flatrender.node.control.ControlStream;
 import ir.flatrender.node.control.SegmentUploader;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.CancelChunk;
-import ir.flatrender.proto.farm.v1.ChunkFinished;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
 import ir.flatrender.proto.farm.v1.Drain;
@@ -183,7 +182,9 @@ public final class SimulatedNodes implements AutoCloseable {
                         .setChunk(ref)
                         .setNodeId(nodeId)
                         .setFrameCount(
-                                assign.getFrames().getEnd() - assign.getFrames().getStart() + 1);
+                                assign.getFrames().getEnd() - assign.getFrames().getStart() + 1)
+                        // As the Java node does: the render time rides the upload, no ChunkFinished.
+                        .setRenderMillis(TimeUnit.NANOSECONDS.toMillis(hold));
                 List<Path> files = new ArrayList<>();
                 for (OutputSpec output : assign.getOutputsList()) {
                     header.addFiles(SegmentFile.newBuilder()
@@ -194,11 +195,6 @@ public final class SimulatedNodes implements AutoCloseable {
                 }
                 uploader.upload(files, header.build());
                 completed.incrementAndGet();
-                stream.send(NodeEvent.newBuilder()
-                        .setChunkFinished(ChunkFinished.newBuilder()
-                                .setChunk(ref)
-                                .setRenderMillis(TimeUnit.NANOSECONDS.toMillis(hold)))
-                        .build());
             } catch (Exception e) {
                 log.debug("{}: upload of {} failed: {}", name, key, e.toString());
             } finally {

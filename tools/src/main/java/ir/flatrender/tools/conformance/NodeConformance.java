@@ -103,9 +103,15 @@ public final class NodeConformance {
     /** A cancelled job's running attempts stop, and the node says so within a few heartbeats. */
     private Check cancel(Node node) throws InterruptedException {
         Job job = jobs.submit(job("conformance cancel", 0, 299, 300)).getJob();
-        Optional<Chunk> running = await(() -> jobs.get(job.getId(), true).getChunksList().stream()
-                .filter(c -> c.getState() == ChunkState.CHUNK_STATE_RUNNING)
-                .findFirst());
+        // A chunk shows running from its assignment on; the node's progress reports say it works on it.
+        Optional<Chunk> running = await(() -> {
+            Job now = jobs.get(job.getId(), true);
+            return now.getFramesDone() == 0
+                    ? Optional.<Chunk>empty()
+                    : now.getChunksList().stream()
+                            .filter(c -> c.getState() == ChunkState.CHUNK_STATE_RUNNING)
+                            .findFirst();
+        });
         if (running.isEmpty()) {
             return new Check("cancel", false, "the job's chunk never ran" + crashes(job.getId()));
         }
