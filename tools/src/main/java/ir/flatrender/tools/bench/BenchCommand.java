@@ -248,6 +248,9 @@ public final class BenchCommand {
                     String.format(Locale.ROOT, "%.2f s", farm.chunkSpanSeconds()));
         }
         table.print(out);
+        for (RenderBench.FarmRun farm : farms) {
+            out.printf("farm of %d node(s): %s%n", farm.nodes(), farm.row().chunkPlan());
+        }
         out.printf(
                 Locale.ROOT,
                 "%s %s %s: %d frames at %dx%d; %s%n",
