@@ -152,10 +152,6 @@ public final class Assembler implements AutoCloseable {
             List<SegmentRow> segments = jdbi.withExtension(AssemblyDao.class, dao -> dao.listSegments(jobId));
             // Every stored file is still the one accepted, before any is used.
             List<FoundProblem> problems = audit.changedSegments(chunks, segments);
-            if (problems.isEmpty()) {
-                // Decoded in full since they were accepted by their packets.
-                problems = audit.undecodable(job, chunks, segments);
-            }
             if (!problems.isEmpty()) {
                 repairs.repair(job, problems);
                 return;
@@ -166,36 +162,53 @@ public final class Assembler implements AutoCloseable {
                     .toList();
             List<AudioSources.Track> tracks = exports.tracks(job, renderedAudio, directory);
             List<ExportRow> made = new ArrayList<>();
-            for (Output output : job.outputs()) {
-                List<SegmentRow> tier = segments.stream()
-                        .filter(s -> s.tier().equals(output.tier()))
-                        .toList();
-                if (tier.size() != frameChunks.size()) {
-                    throw new ExportWriter.AssemblyException("chunks without a " + output.tier() + " segment");
+            try {
+                for (Output output : job.outputs()) {
+                    List<SegmentRow> tier = segments.stream()
+                            .filter(s -> s.tier().equals(output.tier()))
+                            .toList();
+                    if (tier.size() != frameChunks.size()) {
+                        throw new ExportWriter.AssemblyException("chunks without a " + output.tier() + " segment");
+                    }
+                    // Each segment's frames where its range belongs (a valid segment of another range
+                    // would pass its checksum; ffmpeg would smooth its times over when joining).
+                    problems = audit.misplacedInSegments(job, output, frameChunks, tier, directory);
+                    if (!problems.isEmpty()) {
+                        repairs.repair(job, problems);
+                        return;
+                    }
+                    Path video = directory.resolve(output.tier() + ".mp4");
+                    Optional<String> joinError = exports.join(
+                            tier.stream().map(SegmentRow::blobKey).toList(),
+                            tracks,
+                            job.totalFrames() / (double) job.fps(),
+                            video,
+                            directory);
+                    if (joinError.isPresent()) {
+                        throw new ExportWriter.AssemblyException(joinError.get());
+                    }
+                    problems = audit.misplacedInExport(job, output, frameChunks, video);
+                    if (!problems.isEmpty()) {
+                        repairs.repair(job, problems);
+                        return;
+                    }
+                    made.add(exports.export(job, output, video, tracks, directory));
                 }
-                // Each segment's frames where its range belongs (a valid segment of another range
-                // would pass its checksum; ffmpeg would smooth its times over when joining).
-                problems = audit.misplacedInSegments(job, output, frameChunks, tier, directory);
+            } catch (ExportWriter.AssemblyException | MediaException e) {
+                // A segment that does not decode may be why: render it again rather than fail.
+                problems = audit.undecodable(job, chunks, segments);
                 if (!problems.isEmpty()) {
                     repairs.repair(job, problems);
                     return;
                 }
-                Path video = directory.resolve(output.tier() + ".mp4");
-                Optional<String> joinError = exports.join(
-                        tier.stream().map(SegmentRow::blobKey).toList(),
-                        tracks,
-                        job.totalFrames() / (double) job.fps(),
-                        video,
-                        directory);
-                if (joinError.isPresent()) {
-                    throw new ExportWriter.AssemblyException(joinError.get());
-                }
-                problems = audit.misplacedInExport(job, output, frameChunks, video);
-                if (!problems.isEmpty()) {
-                    repairs.repair(job, problems);
-                    return;
-                }
-                made.add(exports.export(job, output, video, tracks, directory));
+                throw e;
+            }
+            // Every segment decoded in full since it was accepted by its packets (SegmentDecodes):
+            // waited for only now, so that the last one's decode overlaps the join.
+            problems = audit.undecodable(job, chunks, segments);
+            if (!problems.isEmpty()) {
+                repairs.repair(job, problems);
+                return;
             }
             boolean finished = jdbi.inTransaction(handle -> {
                 AssemblyDao dao = handle.attach(AssemblyDao.class);
