@@ -18,7 +18,6 @@ import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.admin.AdminClient;
 import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.templates.TemplateClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +70,7 @@ class ChaosIT {
                 token,
                 List.of("--lease-timeout", "8s", "--heartbeat-interval", "1s"));
         orchestrator.start();
-        channel = ClientOptions.channel(orchestrator.target(), token, Optional.empty());
+        channel = orchestrator.connect();
         jobs = new JobClient(channel, Duration.ofSeconds(20));
         admin = new AdminClient(channel, Duration.ofSeconds(20));
         new TemplateClient(channel, Duration.ofSeconds(30))

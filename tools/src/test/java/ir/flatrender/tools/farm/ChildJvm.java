@@ -10,13 +10,18 @@ public final class ChildJvm {
     private ChildJvm() {}
 
     public static List<String> flatrender(String heap, List<String> arguments) {
+        return java(heap, "ir.flatrender.tools.FlatRender", arguments);
+    }
+
+    /** Any main class on the tests' class path (test classes included) in a JVM of its own. */
+    public static List<String> java(String heap, String mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true",
                 "-Xmx" + heap,
                 "-cp",
                 System.getProperty("java.class.path"),
-                "ir.flatrender.tools.FlatRender"));
+                mainClass));
         command.addAll(arguments);
         return command;
     }

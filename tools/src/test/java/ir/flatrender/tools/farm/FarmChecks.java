@@ -12,6 +12,8 @@ import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.VideoFrames;
 import ir.flatrender.tools.jobs.JobClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -36,19 +38,22 @@ final class FarmChecks {
      * frame, so each chunk of {@code chunkFrames} takes that many 0.6 s on its node.
      */
     static SubmitJobRequest slowAeJob(int frames, int chunkFrames, String title) {
+        return job("ae-card", frames, chunkFrames, Map.of("title", title, "mode", "slow"));
+    }
+
+    /** A 16:9 360p job of the template's first {@code frames} frames, with text bindings. */
+    static SubmitJobRequest job(String templateId, int frames, int chunkFrames, Map<String, String> bindings) {
+        Struct.Builder values = Struct.newBuilder();
+        new java.util.TreeMap<>(bindings)
+                .forEach((name, value) -> values.putFields(
+                        name, Value.newBuilder().setStringValue(value).build()));
         return SubmitJobRequest.newBuilder()
-                .setTemplateId("ae-card")
+                .setTemplateId(templateId)
                 .setAspect("16:9")
                 .setTier("360p")
                 .setFrames(FrameRange.newBuilder().setStart(0).setEnd(frames - 1))
                 .setChunkFrames(chunkFrames)
-                .setBindings(Struct.newBuilder()
-                        .putFields(
-                                "title",
-                                Value.newBuilder().setStringValue(title).build())
-                        .putFields(
-                                "mode",
-                                Value.newBuilder().setStringValue("slow").build()))
+                .setBindings(values)
                 .build();
     }
 
@@ -99,6 +104,83 @@ final class FarmChecks {
             assertThat(row.get("current")).isEqualTo(true);
             assertThat(row.get("done")).isEqualTo(true);
         });
+    }
+
+    /**
+     * Every accepted segment of the jobs' chunks is on disk under the orchestrator's data folder,
+     * the size recorded, and its attempt (the chunk's) was never also recorded as lost: a lost
+     * attempt is handed out again, so one accepted after that had a twin alive.
+     */
+    static void assertAcceptedSegmentsKept(Jdbi jdbi, Path dataDirectory, List<String> jobIds) throws IOException {
+        List<Map<String, Object>> segments = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT s.chunk_id, s.attempt, s.blob_key, s.size_bytes,
+                               EXISTS (SELECT 1 FROM render.node_crashes c
+                                       WHERE c.chunk_id = s.chunk_id AND c.attempt = s.attempt) AS lost
+                        FROM render.segments s JOIN render.frame_jobs f ON f.id = s.chunk_id
+                        WHERE f.job_id = ANY(:jobs)
+                        """)
+                .bind("jobs", jobIds.stream().map(UUID::fromString).toArray(UUID[]::new))
+                .mapToMap()
+                .list());
+        for (Map<String, Object> segment : segments) {
+            Path file = dataDirectory.resolve("blobs").resolve((String) segment.get("blob_key"));
+            assertThat(file).as("segment of chunk %s", segment.get("chunk_id")).exists();
+            assertThat(Files.size(file))
+                    .as("segment of chunk %s", segment.get("chunk_id"))
+                    .isEqualTo(segment.get("size_bytes"));
+            assertThat(segment.get("lost"))
+                    .as(
+                            "attempt %s of chunk %s accepted and recorded lost",
+                            segment.get("attempt"), segment.get("chunk_id"))
+                    .isEqualTo(false);
+        }
+    }
+
+    /**
+     * Each job's chunks, all done, cover its frame range exactly: in order, each one starting
+     * where the one before ended, from the job's first frame to its last.
+     */
+    static void assertFramesCovered(Jdbi jdbi, String jobId) {
+        List<Map<String, Object>> chunks = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT f.frame_start, f.frame_end, f.state, j.frame_start AS job_start, j.frame_end AS job_end
+                        FROM render.frame_jobs f JOIN render.render_jobs j ON j.id = f.job_id
+                        WHERE f.job_id = :job ORDER BY f.frame_start, f.frame_end
+                        """)
+                .bind("job", UUID.fromString(jobId))
+                .mapToMap()
+                .list());
+        assertThat(chunks).as("chunks of job %s", jobId).isNotEmpty();
+        int next = (Integer) chunks.get(0).get("job_start");
+        int frames = 0;
+        for (Map<String, Object> chunk : chunks) {
+            assertThat(chunk.get("state"))
+                    .as("chunk at frame %s of job %s", chunk.get("frame_start"), jobId)
+                    .isEqualTo("done");
+            assertThat(chunk.get("frame_start"))
+                    .as("first frame of a chunk of job %s", jobId)
+                    .isEqualTo(next);
+            next = (Integer) chunk.get("frame_end") + 1;
+            frames += next - (Integer) chunk.get("frame_start");
+        }
+        int jobFrames =
+                (Integer) chunks.get(0).get("job_end") - (Integer) chunks.get(0).get("job_start") + 1;
+        assertThat(next - 1)
+                .as("last frame of job %s", jobId)
+                .isEqualTo(chunks.get(0).get("job_end"));
+        assertThat(frames).as("frames of job %s", jobId).isEqualTo(jobFrames);
+    }
+
+    /** The jobs' attempts on record as ended without a result, counted by kind. */
+    static Map<String, Long> lostAttempts(Jdbi jdbi, List<String> jobIds) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT kind, count(*) AS n FROM render.node_crashes
+                        WHERE job_id = ANY(:jobs) GROUP BY kind ORDER BY kind
+                        """)
+                .bind("jobs", jobIds.stream().map(UUID::fromString).toArray(UUID[]::new))
+                .reduceRows(new java.util.TreeMap<String, Long>(), (map, row) -> {
+                    map.put(row.getColumn("kind", String.class), row.getColumn("n", Long.class));
+                    return map;
+                }));
     }
 
     /**

@@ -23,7 +23,6 @@ import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobState;
 import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.templates.TemplateClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -74,7 +72,7 @@ class ObservabilityIT {
                 token,
                 List.of("--heartbeat-interval", "1s", "--lease-timeout", "6s"));
         orchestrator.start();
-        channel = ClientOptions.channel(orchestrator.target(), token, Optional.empty());
+        channel = orchestrator.connect();
         jobs = new JobClient(channel, Duration.ofSeconds(20));
         new TemplateClient(channel, Duration.ofSeconds(30))
                 .push(

@@ -25,11 +25,26 @@ final class OrchestratorProcess implements AutoCloseable {
     private final String token;
     private final int port;
     private final List<String> extraArguments;
+    private final String mainClass;
+    private final List<String> subcommand;
     private Process process;
     private int starts;
 
     OrchestratorProcess(DatabaseConfig database, Path dataDirectory, String token, List<String> extraArguments)
             throws IOException {
+        this(database, dataDirectory, token, extraArguments, "ir.flatrender.tools.FlatRender", List.of("orchestrator"));
+    }
+
+    private OrchestratorProcess(
+            DatabaseConfig database,
+            Path dataDirectory,
+            String token,
+            List<String> extraArguments,
+            String mainClass,
+            List<String> subcommand)
+            throws IOException {
+        this.mainClass = requireNonNull(mainClass, "mainClass is null");
+        this.subcommand = List.copyOf(subcommand);
         this.database = requireNonNull(database, "database is null");
         this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
         this.token = requireNonNull(token, "token is null");
@@ -37,6 +52,21 @@ final class OrchestratorProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
+    }
+
+    /**
+     * One that schedules only, as the dispatch benchmark's does ({@link SchedulingOnlyOrchestrator}):
+     * segments taken by size and sha256 alone, no job assembled.
+     */
+    static OrchestratorProcess schedulingOnly(
+            DatabaseConfig database, Path dataDirectory, String token, List<String> extraArguments) throws IOException {
+        return new OrchestratorProcess(
+                database, dataDirectory, token, extraArguments, SchedulingOnlyOrchestrator.class.getName(), List.of());
+    }
+
+    /** A client's channel to it, with the farm token; the caller shuts it down. */
+    io.grpc.ManagedChannel connect() {
+        return ir.flatrender.tools.options.ClientOptions.channel(target(), token, java.util.Optional.empty());
     }
 
     String target() {
@@ -52,20 +82,18 @@ final class OrchestratorProcess implements AutoCloseable {
     void start() throws IOException {
         Files.createDirectories(dataDirectory);
         starts++;
-        List<String> command = ChildJvm.flatrender(
-                "512m",
-                List.of(
-                        "orchestrator",
-                        "--listen",
-                        target(),
-                        "--data-dir",
-                        dataDirectory.toString(),
-                        "--db-url",
-                        database.jdbcUrl(),
-                        "--no-samples",
-                        "--metrics-listen",
-                        "127.0.0.1:0"));
-        command = new ArrayList<>(command);
+        List<String> arguments = new ArrayList<>(subcommand);
+        arguments.addAll(List.of(
+                "--listen",
+                target(),
+                "--data-dir",
+                dataDirectory.toString(),
+                "--db-url",
+                database.jdbcUrl(),
+                "--no-samples",
+                "--metrics-listen",
+                "127.0.0.1:0"));
+        List<String> command = new ArrayList<>(ChildJvm.java("512m", mainClass, arguments));
         if (!database.user().isEmpty()) {
             command.addAll(List.of("--db-user", database.user()));
         }

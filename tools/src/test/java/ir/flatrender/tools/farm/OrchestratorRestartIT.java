@@ -15,13 +15,11 @@ import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.tools.VideoFrames;
 import ir.flatrender.tools.farm.testing.TestingNodes;
 import ir.flatrender.tools.jobs.JobClient;
-import ir.flatrender.tools.options.ClientOptions;
 import ir.flatrender.tools.templates.TemplateClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -62,7 +60,7 @@ class OrchestratorRestartIT {
                 // on a loaded two-core machine (a 6 s lease lost chunks there, and the test).
                 List.of("--lease-timeout", "15s", "--heartbeat-interval", "1s"));
         orchestrator.start();
-        channel = ClientOptions.channel(orchestrator.target(), token, Optional.empty());
+        channel = orchestrator.connect();
         jobs = new JobClient(channel, Duration.ofSeconds(20));
         new TemplateClient(channel, Duration.ofSeconds(30))
                 .push(
