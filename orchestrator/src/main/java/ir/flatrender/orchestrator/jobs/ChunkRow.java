@@ -30,6 +30,31 @@ public record ChunkRow(
         return ChunkState.fromDb(state);
     }
 
+    /** The row with the frames its node reported while it runs. */
+    public ChunkRow withFramesDone(int frames) {
+        return new ChunkRow(
+                id,
+                jobId,
+                seq,
+                frameStart,
+                frameEnd,
+                engine,
+                task,
+                packageSha256,
+                state,
+                attempt,
+                failures,
+                nodeId,
+                nodeName,
+                leaseExpiresAt,
+                assignedAt,
+                startedAt,
+                finishedAt,
+                Math.min(frames, frameEnd - frameStart + 1),
+                renderMillis,
+                error);
+    }
+
     public boolean isAudioTask() {
         return task.equals("audio");
     }

@@ -38,7 +38,15 @@ public final class JobQueries {
             JobRow job = dao.findJob(jobId)
                     .filter(j -> tenantId.isEmpty() || tenantId.get().equals(j.tenantId()))
                     .orElseThrow(() -> FarmException.notFound("job " + jobId + " does not exist"));
-            List<ChunkRow> chunks = withChunks ? dao.listChunks(jobId) : List.of();
+            Map<UUID, Integer> reportedFrames = reported.getOrDefault(jobId, Map.of());
+            // A running chunk's frames are what its node has reported so far; its row has them once done.
+            List<ChunkRow> chunks = withChunks
+                    ? dao.listChunks(jobId).stream()
+                            .map(c -> c.chunkState() == ChunkState.RUNNING && reportedFrames.containsKey(c.id())
+                                    ? c.withFramesDone(reportedFrames.get(c.id()))
+                                    : c)
+                            .toList()
+                    : List.of();
             List<RepairRow> repairs =
                     withChunks ? handle.attach(RepairDao.class).listForJob(jobId) : List.of();
             Map<UUID, Integer> inFlight = framesInFlight(dao, reported);

@@ -137,9 +137,10 @@ class ChaosIT {
     }
 
     /**
-     * Waits until the node is rendering one of the job's chunks, not all its frames done yet, so
-     * that killing it loses one: a chunk whose frames are all rendered is being encoded and
-     * uploaded, and may be accepted before the kill lands.
+     * Waits until the node is rendering one of the job's chunks, some but not all of its frames
+     * done, so that killing it loses one: a chunk whose frames are all rendered is being encoded
+     * and uploaded, and may be accepted before the kill lands; a chunk with none yet may only just
+     * be claimed (a claim marks it running), not yet received by the node.
      */
     private static void awaitRendering(String jobId, String node) {
         FarmChecks.await(
@@ -148,6 +149,7 @@ class ChaosIT {
                 job -> job.getChunksList().stream()
                         .anyMatch(c -> c.getState() == ir.flatrender.proto.farm.v1.ChunkState.CHUNK_STATE_RUNNING
                                 && c.getNodeName().equals(node)
+                                && c.getFramesDone() > 0
                                 && c.getFramesDone()
                                         < c.getFrames().getEnd() - c.getFrames().getStart() + 1),
                 Duration.ofSeconds(120));
