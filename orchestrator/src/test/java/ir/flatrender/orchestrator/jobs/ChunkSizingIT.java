@@ -7,7 +7,6 @@ import ir.flatrender.orchestrator.testing.TestingNodeStream;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
-import ir.flatrender.proto.farm.v1.NodeCommand;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import java.time.Duration;
 import java.util.UUID;
@@ -64,10 +63,7 @@ class ChunkSizingIT {
         // next job is planned for the one slot there is: 2 chunks of 150, not 10 of 30.
         TestingNodeStream node = TestingNodeStream.connect(orchestrator.channel(), "sizer", 1);
         try {
-            NodeCommand command = node.next(Duration.ofSeconds(20));
-            while (!command.hasAssign()) {
-                command = node.next(Duration.ofSeconds(20));
-            }
+            node.nextAssign(Duration.ofSeconds(20));
             Job sized = submit(0);
             assertThat(sized.getChunkFrames()).isEqualTo(150);
             assertThat(sized.getChunksTotal()).isEqualTo(2);

@@ -11,7 +11,6 @@ import ir.flatrender.proto.farm.v1.FarmAdminServiceGrpc;
 import ir.flatrender.proto.farm.v1.GetJobRequest;
 import ir.flatrender.proto.farm.v1.Job;
 import ir.flatrender.proto.farm.v1.JobServiceGrpc;
-import ir.flatrender.proto.farm.v1.NodeCommand;
 import ir.flatrender.proto.farm.v1.NodeRequest;
 import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import java.time.Duration;
@@ -86,10 +85,7 @@ class JobWaitingIT {
 
         TestingNodeStream node = TestingNodeStream.connect(orchestrator.channel(), "lonely", 1);
         try {
-            NodeCommand command = node.next(WAIT);
-            while (!command.hasAssign()) {
-                command = node.next(WAIT);
-            }
+            node.nextAssign(WAIT);
             assertThat(job(id).getWaitingReason()).as("a node has it").isEmpty();
 
             FarmAdminServiceGrpc.newBlockingStub(orchestrator.channel())

@@ -118,7 +118,12 @@ class SegmentChecksIT {
     private static List<AssignChunk> assignments(TestingNodeStream node, String jobId, int count)
             throws InterruptedException {
         List<AssignChunk> found = new java.util.ArrayList<>();
+        // Other commands (heartbeats' answers) keep coming: the wait has a deadline of its own.
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (found.size() < count) {
+            assertThat(System.nanoTime())
+                    .as("%d assignment(s) of job %s within %s", count, jobId, WAIT)
+                    .isLessThan(deadline);
             NodeCommand command = node.next(WAIT);
             if (command.hasAssign()) {
                 running.get(node).add(command.getAssign().getChunk());

@@ -66,6 +66,21 @@ public final class TestingNodeStream implements AutoCloseable {
         return command;
     }
 
+    /** The next assignment, skipping other commands, waiting up to the timeout for it in all. */
+    public NodeCommand nextAssign(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no assignment from the orchestrator within " + timeout);
+            }
+            NodeCommand command = next(Duration.ofNanos(left));
+            if (command.hasAssign()) {
+                return command;
+            }
+        }
+    }
+
     /** The stream's error, waiting up to the timeout for it. */
     public Throwable error(Duration timeout) throws InterruptedException {
         Throwable error = errors.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
