@@ -56,26 +56,10 @@ public final class ReportStage {
         failed(chunk, FailureKind.CANCELLED, "cancelled: " + cancellation.reason(), "", -1);
     }
 
-    /**
-     * An engine, the encoder, the fetch or the upload failed (or the attempt was cancelled). An
-     * engine process killed when nobody here cancelled the attempt (the OOM killer, an operator's
-     * {@code kill}) is a crash, not a cancellation: the orchestrator takes a cancelled attempt back
-     * without counting it, so calling it one would hide the failure and spend the attempt unseen.
-     */
+    /** An engine, the encoder, the fetch or the upload failed (or the attempt was cancelled). */
     void failed(ChunkKey chunk, EngineException e, Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             cancelled(chunk, cancellation);
-        } else if (e.kind() == FailureKind.CANCELLED) {
-            log.warn(
-                    "chunk {} failed: its process was killed from outside the node: {}",
-                    chunk.chunkId(),
-                    e.getMessage());
-            failed(
-                    chunk,
-                    FailureKind.CRASH,
-                    "killed from outside the node (nothing cancelled the attempt): " + e.getMessage(),
-                    e.logTail(),
-                    e.exitCode());
         } else {
             log.warn("chunk {} failed: {}", chunk.chunkId(), e.getMessage());
             failed(chunk, e.kind(), e.getMessage(), e.logTail(), e.exitCode());

@@ -48,23 +48,6 @@ class ReportStageTest {
     }
 
     @Test
-    void anEngineKilledWhenNothingCancelledTheAttemptIsACrashNotACancellation() {
-        // What the engines say when their process ended by a signal (Remotion, aerender): the
-        // node did not cancel it, so the orchestrator must count it.
-        EngineException killed = new EngineException(FailureKind.CANCELLED, "aerender killed (SIGKILL)", "tail", null);
-
-        report.failed(chunk, killed, new Cancellation());
-
-        assertThat(onlyFailure())
-                .isEqualTo(new ChunkEvent.Failed(
-                        chunk,
-                        FailureKind.CRASH,
-                        "killed from outside the node (nothing cancelled the attempt): aerender killed (SIGKILL)",
-                        "tail",
-                        -1));
-    }
-
-    @Test
     void runningOutOfHeapIsOutOfMemoryAndOfStackACrash() {
         report.failed(assignment, new OutOfMemoryError("Java heap space"), new Cancellation());
         report.failed(assignment, new StackOverflowError(), new Cancellation());

@@ -87,7 +87,10 @@ final class AssemblyRepairs {
                                     "segment refused before assembly: " + problem.reason(),
                                     "");
                 }
-                if (repairs.reopenChunk(chunk.id(), chunk.attempt()) == 0) {
+                int count = problem.badOutput()
+                        ? repairs.reopenChunkAwayFromItsNode(chunk.id(), chunk.attempt())
+                        : repairs.reopenChunk(chunk.id(), chunk.attempt());
+                if (count == 0) {
                     handle.rollback();
                     return false;
                 }

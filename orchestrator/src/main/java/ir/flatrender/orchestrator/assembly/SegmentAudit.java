@@ -43,7 +43,8 @@ final class SegmentAudit {
      * in full in the background since ({@link SegmentDecodes}); what is not done yet is waited
      * for, what was never started is decoded now.
      */
-    List<FoundProblem> undecodable(JobRow job, List<ChunkRow> chunks, List<SegmentRow> segments) throws IOException {
+    List<FoundProblem> undecodable(JobRow job, List<ChunkRow> chunks, List<SegmentRow> segments)
+            throws IOException, InterruptedException {
         List<FoundProblem> problems = new ArrayList<>();
         for (SegmentRow segment : segments) {
             ChunkRow chunk = chunkOf(chunks, segment);

@@ -74,8 +74,9 @@ public final class ChunkSizing {
 
     /**
      * The size for {@code frames} frames of an engine on a farm with these slots: the frames over
-     * {@link #CHUNKS_PER_SLOT} chunks a slot (the free slots, or all of them when none is free
-     * now), within {@link #MIN_FRAMES}..{@link #MAX_FRAMES}.
+     * {@link #CHUNKS_PER_SLOT} chunks a slot (the free slots, but never fewer than half the
+     * farm's: a busy farm frees its slots moments later, and one free slot of a hundred must not
+     * make a long job's chunks ten times larger), within {@link #MIN_FRAMES}..{@link #MAX_FRAMES}.
      */
     public static Choice fromFarm(int frames, String engine, Slots slots) {
         if (frames < 1) {
@@ -91,7 +92,7 @@ public final class ChunkSizing {
                             MIN_FRAMES,
                             engine));
         }
-        int slotsCounted = slots.free() > 0 ? slots.free() : slots.total();
+        int slotsCounted = Math.max(slots.free(), ceilDiv(slots.total(), 2));
         int wanted = ceilDiv(frames, slotsCounted * CHUNKS_PER_SLOT);
         int size = Math.max(MIN_FRAMES, Math.min(MAX_FRAMES, wanted));
         String bound = wanted < MIN_FRAMES
@@ -99,10 +100,21 @@ public final class ChunkSizing {
                 : wanted > MAX_FRAMES
                         ? String.format(Locale.ROOT, ", lowered to the largest size, %d", MAX_FRAMES)
                         : "";
-        String which = slots.free() > 0
+        String which = slotsCounted == slots.free()
                 ? String.format(Locale.ROOT, "%d free slot%s of %d", slots.free(), plural(slots.free()), slots.total())
-                : String.format(
-                        Locale.ROOT, "the farm's %d slot%s (none free now)", slots.total(), plural(slots.total()));
+                : slotsCounted == slots.total()
+                        ? String.format(
+                                Locale.ROOT,
+                                "the farm's %d slot%s (%d free now)",
+                                slots.total(),
+                                plural(slots.total()),
+                                slots.free())
+                        : String.format(
+                                Locale.ROOT,
+                                "%d of the farm's %d slots (half of them; %d free now)",
+                                slotsCounted,
+                                slots.total(),
+                                slots.free());
         return new Choice(
                 size,
                 String.format(

@@ -81,6 +81,8 @@ public interface JobDao {
             LEFT JOIN (SELECT node_id, count(*)::int AS busy FROM render.frame_jobs
                        WHERE state IN ('assigned', 'running') GROUP BY node_id) b ON b.node_id = n.id
             WHERE n.state = 'online' AND n.orchestrator_id IS NOT NULL AND :engine = ANY(n.engines)
+              -- Heard from lately: an orchestrator that died leaves its nodes' rows online.
+              AND n.last_seen_at > now() - interval '1 minute'
               AND n.capabilities @> CAST(:requires AS text[])
             """)
     @RegisterConstructorMapper(ChunkSizing.Slots.class)

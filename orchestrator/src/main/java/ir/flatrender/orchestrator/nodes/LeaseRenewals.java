@@ -82,7 +82,8 @@ public final class LeaseRenewals implements AutoCloseable {
     private void renewSafely() {
         try {
             renewPending();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Never let one failure end the schedule: every lease on the farm would run out.
             log.warn("lease renewal failed; will retry: {}", e.toString());
         }
     }

@@ -6,11 +6,11 @@ import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -83,7 +83,7 @@ public final class SegmentDecodes implements AutoCloseable {
      * what is wrong: the background's answer when it decoded it (waited for if still decoding),
      * else decoded now.
      */
-    public Optional<String> problem(String key, Output output, int frames) throws IOException {
+    public Optional<String> problem(String key, Output output, int frames) throws IOException, InterruptedException {
         if (!enabled || output.still()) {
             return Optional.empty();
         }
@@ -91,26 +91,38 @@ public final class SegmentDecodes implements AutoCloseable {
         if (started != null) {
             try {
                 return started.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while segment " + key + " was decoded");
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | CancellationException e) {
                 log.debug("decoding {} in the background failed; decoding it again: {}", key, e.getCause());
             }
         }
-        return checks.decodeProblem(key, output, frames);
+        return decodeNow(key, output, frames);
+    }
+
+    /** Decodes in this thread; an interrupt (a shutdown) is not the segment's fault, so it is thrown. */
+    private Optional<String> decodeNow(String key, Output output, int frames) throws IOException, InterruptedException {
+        Optional<String> problem = checks.decodeProblem(key, output, frames);
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while segment " + key + " was decoded");
+        }
+        return problem;
     }
 
     private Optional<String> decode(String key, Output output, int frames) {
         try {
-            return checks.decodeProblem(key, output, frames);
+            return decodeNow(key, output, frames);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            // Completes the task exceptionally: whoever asks decodes it again.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
+        // Whoever waits on a decode that will not run now decodes it (or sees the interrupt).
+        decodes.values().forEach(decode -> decode.cancel(false));
         decoder.shutdownNow();
         try {
             decoder.awaitTermination(5, TimeUnit.SECONDS);

@@ -327,9 +327,9 @@ public final class SegmentUploads implements AutoCloseable {
                         sha256));
             }
             boolean completed = false;
-            // The render time the header gave, if any, is recorded with the completion.
-            OptionalLong rendered =
-                    header.hasRenderMillis() ? OptionalLong.of(header.getRenderMillis()) : OptionalLong.empty();
+            OptionalLong rendered = header.hasRenderMillis() && header.getRenderMillis() >= 0 // recorded with it
+                    ? OptionalLong.of(header.getRenderMillis())
+                    : OptionalLong.empty();
             try {
                 for (BlobWriter writer : writers) {
                     writer.commit();
@@ -361,8 +361,8 @@ public final class SegmentUploads implements AutoCloseable {
                             files.stream().mapToLong(SegmentFile::getSizeBytes).sum())
                     .build());
             call.onCompleted();
-            attempts.completed(chunk, rendered);
             decodes.accepted(chunk, job, keys);
+            attempts.completed(chunk, rendered);
         }
 
         /** Best effort: a file left behind is a leak, not a reason to hide why the upload failed. */

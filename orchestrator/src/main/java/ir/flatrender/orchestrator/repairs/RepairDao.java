@@ -48,6 +48,18 @@ public interface RepairDao {
             """)
     int reopenChunk(@Bind("id") UUID id, @Bind("attempt") long attempt);
 
+    /**
+     * A done chunk whose node sent a file that does not decode goes back to pending, to another
+     * node first (as a failed attempt's does: {@code failed_node_id}, see the claim).
+     */
+    @SqlUpdate("""
+            UPDATE render.frame_jobs
+            SET state = 'pending', lease_expires_at = NULL, frames_done = 0, finished_at = NULL,
+                failed_node_id = node_id, failed_at = now(), node_id = NULL
+            WHERE id = :id AND attempt = :attempt AND state = 'done'
+            """)
+    int reopenChunkAwayFromItsNode(@Bind("id") UUID id, @Bind("attempt") long attempt);
+
     /** How many times the chunk's frames were sent back already. */
     @SqlQuery("SELECT count(*) FROM render.frame_repair_jobs WHERE chunk_id = :chunkId")
     int countForChunk(@Bind("chunkId") UUID chunkId);

@@ -68,7 +68,7 @@ class ChunkSizingIT {
             assertThat(sized.getChunkFrames()).isEqualTo(150);
             assertThat(sized.getChunksTotal()).isEqualTo(2);
             assertThat(sized.getChunkPlan())
-                    .isEqualTo("150-frame chunks: 300 frames over the farm's 1 slot (none free now) for timeline,"
+                    .isEqualTo("150-frame chunks: 300 frames over the farm's 1 slot (0 free now) for timeline,"
                             + " 2 chunks a slot");
 
             Job asked = submit(100);

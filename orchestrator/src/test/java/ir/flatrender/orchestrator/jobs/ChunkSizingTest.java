@@ -22,12 +22,20 @@ class ChunkSizingTest {
     }
 
     @Test
-    void aBusyFarmCountsAllItsSlots() {
+    void aBusyFarmCountsAtLeastHalfItsSlots() {
         ChunkSizing.Choice busy = ChunkSizing.fromFarm(300, "remotion", new ChunkSizing.Slots(3, 0));
-        assertThat(busy.chunkFrames()).isEqualTo(50);
+        assertThat(busy.chunkFrames()).isEqualTo(75);
         assertThat(busy.reason())
+                .isEqualTo("75-frame chunks: 300 frames over 2 of the farm's 3 slots (half of them; 0 free now) for"
+                        + " remotion, 2 chunks a slot");
+        // One slot of a hundred free: sized for fifty, not for one (3,000 frames in 60 chunks, not 10).
+        assertThat(ChunkSizing.fromFarm(3000, "remotion", new ChunkSizing.Slots(100, 1))
+                        .chunkFrames())
+                .isEqualTo(30);
+        assertThat(ChunkSizing.fromFarm(300, "timeline", new ChunkSizing.Slots(1, 0))
+                        .reason())
                 .isEqualTo(
-                        "50-frame chunks: 300 frames over the farm's 3 slots (none free now) for remotion, 2 chunks a slot");
+                        "150-frame chunks: 300 frames over the farm's 1 slot (0 free now) for timeline, 2 chunks a slot");
     }
 
     @Test
