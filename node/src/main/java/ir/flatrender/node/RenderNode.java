@@ -183,6 +183,10 @@ public final class RenderNode implements AutoCloseable {
                             stages,
                             config.workDirectory(),
                             Executors.newFixedThreadPool(config.slots(), named(config.name() + "-slot"))));
+            // Run before the worker's close (closeables run in reverse): the orchestrator hears
+            // that the node is leaving before its attempts are stopped and reported cancelled,
+            // so it gives them back instead of counting them as failures.
+            closeables.push(() -> control.send(EventMapper.leaving("node shutting down")));
             agent.attach(worker);
             bindMeters(meters, config, cache, worker, control);
             control.start();

@@ -11,6 +11,7 @@ import ir.flatrender.proto.farm.v1.ChunkFailed;
 import ir.flatrender.proto.farm.v1.ChunkProgress;
 import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
+import ir.flatrender.proto.farm.v1.Leaving;
 import ir.flatrender.proto.farm.v1.NodeEvent;
 import ir.flatrender.proto.farm.v1.SegmentFile;
 import ir.flatrender.proto.farm.v1.SegmentHeader;
@@ -18,6 +19,13 @@ import ir.flatrender.proto.farm.v1.SegmentHeader;
 /** What goes to the orchestrator, from the node's records: events, cache reports, upload headers. */
 public final class EventMapper {
     private EventMapper() {}
+
+    /** The node is going away: what it stops from now on is given back, not failed. */
+    public static NodeEvent leaving(String reason) {
+        return NodeEvent.newBuilder()
+                .setLeaving(Leaving.newBuilder().setReason(reason))
+                .build();
+    }
 
     public static NodeEvent event(ChunkEvent event) {
         NodeEvent.Builder out = NodeEvent.newBuilder();

@@ -19,6 +19,7 @@ import ir.flatrender.proto.farm.v1.ChunkRef;
 import ir.flatrender.proto.farm.v1.ChunkStarted;
 import ir.flatrender.proto.farm.v1.FailureKind;
 import ir.flatrender.proto.farm.v1.Heartbeat;
+import ir.flatrender.proto.farm.v1.Leaving;
 import ir.flatrender.proto.farm.v1.ResourceSample;
 import java.util.List;
 import java.util.Optional;
@@ -117,13 +118,21 @@ public final class NodeEventHandler {
         if (chunk.isEmpty()) {
             return;
         }
-        boolean cancelled = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED;
+        // The orchestrator takes an attempt back before it tells the node to stop it, so a
+        // cancelled report about an attempt still current here is the node's own doing: a return
+        // only once it said it is leaving; otherwise a failure like any other (a node could else
+        // retry a chunk for ever, never failing it).
+        boolean returned = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED && session.isLeaving();
+        boolean unasked = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED && !returned;
         ChunkFailure failure = new ChunkFailure(
                 kindOf(failed.getKind()),
-                failed.getMessage(),
+                unasked
+                        ? "the node stopped the attempt unasked, without saying it was leaving (reported cancelled: "
+                                + failed.getMessage() + ")"
+                        : failed.getMessage(),
                 failed.getExitCode() >= 0 ? OptionalInt.of(failed.getExitCode()) : OptionalInt.empty(),
                 failed.getLogTail());
-        String reason = cancelled ? "cancelled: " + failed.getMessage() : failure.reason();
+        String reason = returned ? "given back by the leaving node (" + failed.getMessage() + ")" : failure.reason();
         MDC.put("chunk", chunk.get().chunkId().toString());
         try {
             log.warn(
@@ -136,7 +145,7 @@ public final class NodeEventHandler {
         } finally {
             MDC.remove("chunk");
         }
-        boolean applied = cancelled
+        boolean applied = returned
                 ? attempts.returned(
                         chunk.get().chunkId(),
                         chunk.get().jobId(),
@@ -149,6 +158,23 @@ public final class NodeEventHandler {
             session.release(chunk.get().chunkId(), chunk.get().attempt());
             farmEvents.publish(new FarmEvent.CapacityChanged());
         }
+    }
+
+    /**
+     * The node said it is going away (it is shutting down): it gets no new work; the attempts it
+     * stops and reports cancelled, and those it still holds when its stream ends, go back to
+     * pending without a failure counted.
+     */
+    void onLeaving(NodeSession session, Leaving leaving) {
+        if (session.identity() == null || session.isLeaving()) {
+            return;
+        }
+        session.markLeaving();
+        log.info(
+                "node {} is leaving ({}); it gets no new work",
+                session.name(),
+                leaving.getReason().isBlank() ? "no reason given" : leaving.getReason());
+        farmEvents.publish(new FarmEvent.CapacityChanged());
     }
 
     /**
@@ -176,14 +202,28 @@ public final class NodeEventHandler {
         shuttingDown = true;
     }
 
-    /** The node's stream ended while it ran chunks: each attempt it held is lost, and on record. */
+    /**
+     * The node's stream ended while it ran chunks: each attempt it held is lost, and on record;
+     * given back, not counted, when the node had said it was leaving.
+     */
     private void takeBack(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
+        if (session.isLeaving()) {
+            List<ChunkLease> held =
+                    jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+            releaseAll(session);
+            attempts.takenBack(held, reason + " (it had said it was leaving)");
+            return;
+        }
         List<ChunkLease> lost = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunks(node.nodeId(), OUT_ON_NODE));
+        releaseAll(session);
+        attempts.lost(lost, ir.flatrender.orchestrator.failures.FailureKind.NODE_LOST, reason);
+    }
+
+    private static void releaseAll(NodeSession session) {
         for (var held : session.inFlight().entrySet()) {
             session.release(held.getKey(), held.getValue());
         }
-        attempts.lost(lost, ir.flatrender.orchestrator.failures.FailureKind.NODE_LOST, reason);
     }
 
     /**

@@ -107,6 +107,9 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
                         session.serial()
                                 .execute(() -> safely(
                                         session, () -> handshake.onCacheReport(session, event.getCacheReport())));
+                    case LEAVING ->
+                        session.serial()
+                                .execute(() -> safely(session, () -> handler.onLeaving(session, event.getLeaving())));
                     case EVENT_NOT_SET -> session.close(Status.INVALID_ARGUMENT.withDescription("empty event"));
                 }
             }

@@ -36,6 +36,7 @@ public final class NodeSession {
     private volatile NodeState state = NodeState.ONLINE;
     private volatile Set<String> cachedPackages = Set.of();
     private volatile boolean closed;
+    private volatile boolean leaving;
     private volatile java.util.function.Consumer<String> closeListener = reason -> {};
     /** The node's latest heartbeat whose leases are not renewed yet (see {@link LeaseRenewals}). */
     private final java.util.concurrent.atomic.AtomicReference<ir.flatrender.proto.farm.v1.Heartbeat> unrenewed =
@@ -114,6 +115,15 @@ public final class NodeSession {
         return closed;
     }
 
+    /** The node said it is going away: no new work, and what it stops or leaves held is returned. */
+    void markLeaving() {
+        leaving = true;
+    }
+
+    public boolean isLeaving() {
+        return leaving;
+    }
+
     void heard() {
         lastHeardNanos = System.nanoTime();
     }
@@ -140,7 +150,7 @@ public final class NodeSession {
     /** Slots free for new chunks: none while the node is not taking work or not yet known. */
     public int freeSlots() {
         Identity known = identity;
-        if (known == null || closed || !state.takesWork()) {
+        if (known == null || closed || leaving || !state.takesWork()) {
             return 0;
         }
         return Math.max(0, known.slots() - inFlight.size());
@@ -149,7 +159,7 @@ public final class NodeSession {
     /** Slots free for a quarantined node's health-check render (and nothing else). */
     public int healthCheckSlots() {
         Identity known = identity;
-        if (known == null || closed || state != NodeState.QUARANTINED) {
+        if (known == null || closed || leaving || state != NodeState.QUARANTINED) {
             return 0;
         }
         return Math.max(0, known.slots() - inFlight.size());

@@ -81,6 +81,13 @@ public final class TestingNodeStream implements AutoCloseable {
         }
     }
 
+    /** The commands received and not taken yet, taken now without waiting. */
+    public java.util.List<NodeCommand> takeQueued() {
+        java.util.List<NodeCommand> queued = new java.util.ArrayList<>();
+        commands.drainTo(queued);
+        return queued;
+    }
+
     /** The stream's error, waiting up to the timeout for it. */
     public Throwable error(Duration timeout) throws InterruptedException {
         Throwable error = errors.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -117,4 +117,44 @@ class NodeKilledIT {
         first.start();
         awaitOnline(2);
     }
+
+    /**
+     * A node stopped (SIGTERM) in the middle of a chunk says it is leaving before it stops its
+     * engine, so the attempt it reports cancelled goes back uncounted: no crash row, and the job
+     * ends as it should.
+     */
+    @Test
+    void aNodeStoppedMidChunkGivesItsChunkBack() throws Exception {
+        SubmitJobRequest request = FarmChecks.slowAeJob(30, 5, "stopped");
+        String jobId = farm.farm().jobs().submit(request).getJob().getId();
+        FarmChecks.await(
+                farm.farm().jobs(),
+                jobId,
+                job -> job.getChunksList().stream()
+                        .anyMatch(c -> c.getState() == ChunkState.CHUNK_STATE_RUNNING
+                                && c.getNodeName().equals("ae-2")),
+                Duration.ofSeconds(60));
+
+        second.stop();
+
+        Job finished = FarmChecks.awaitEnd(farm.farm().jobs(), jobId, Duration.ofSeconds(90));
+        assertThat(finished.getState()).as(finished.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(finished.getExport().getFrameCount()).isEqualTo(30);
+        FarmChecks.assertEachChunkAcceptedOnce(farm.farm().jdbi(), jobId, 6);
+        assertThat(FarmChecks.crashes(farm.farm().jdbi(), jobId))
+                .as("a node that left is charged with nothing")
+                .isEmpty();
+        long failed = farm.farm()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT count(*) FROM render.frame_jobs WHERE job_id = :job AND failures > 0")
+                        .bind("job", java.util.UUID.fromString(jobId))
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(failed).as("chunks with a failure counted").isZero();
+        assertThat(farm.farm().admin().get("ae-2").getState()).isEqualTo(NodeState.NODE_STATE_OFFLINE);
+
+        second.start();
+        awaitOnline(2);
+    }
 }

@@ -65,6 +65,11 @@ final class NodeProcess implements AutoCloseable {
         ChildJvm.kill(process, "node " + name);
     }
 
+    /** SIGTERM: the node shuts down as an operator's stop would (its shutdown hook runs). */
+    void stop() throws InterruptedException {
+        ChildJvm.stop(process);
+    }
+
     @Override
     public void close() {
         try {
