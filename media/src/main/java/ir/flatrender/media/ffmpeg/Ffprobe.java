@@ -72,25 +72,67 @@ public final class Ffprobe {
         return parse(run(file, arguments));
     }
 
+    /** What {@link #probeWithVideoPacketTimes} read: the file, and its first video stream's packet times. */
+    public record ProbedVideo(MediaInfo info, List<Double> videoPacketTimes) {
+        public ProbedVideo {
+            requireNonNull(info, "info is null");
+            videoPacketTimes = List.copyOf(videoPacketTimes);
+        }
+    }
+
     /**
-     * The presentation times of the first video stream's packets, in seconds and in file
-     * order, without decoding: where each frame sits in the timeline.
+     * One ffprobe run for what {@link #probe(Path, FrameCount)} with {@link FrameCount#PACKETS}
+     * and a read of the video packets' times would take in two: the streams (frames counted by packet)
+     * and the first video stream's packet times, in file order, without decoding.
      */
-    public List<Double> videoPacketTimes(Path file) throws MediaException {
+    public ProbedVideo probeWithVideoPacketTimes(Path file) throws MediaException {
         requireNonNull(file, "file is null");
         byte[] output = run(
                 file,
                 List.of(
                         "-v",
                         "error",
-                        "-select_streams",
-                        "v:0",
+                        "-count_packets",
                         "-show_entries",
-                        "packet=pts_time",
+                        "format=format_name,duration:stream=index,codec_type,codec_name,width,height,pix_fmt,"
+                                + "nb_frames,nb_read_frames,nb_read_packets,avg_frame_rate,sample_rate,channels,"
+                                + "duration:packet=stream_index,pts_time",
                         "-of",
                         "json",
                         file.toAbsolutePath().toString()));
-        return packetTimes(output);
+        MediaInfo info = parse(output);
+        JsonNode root;
+        try {
+            root = json.readTree(output);
+        } catch (IOException e) {
+            throw new MediaException("ffprobe printed something that is not JSON", e);
+        }
+        int videoIndex = -1;
+        for (JsonNode stream : root.path("streams")) {
+            if (stream.path("codec_type").asText().equals("video")) {
+                videoIndex = stream.path("index").asInt(-1);
+                break;
+            }
+        }
+        List<Double> times = new ArrayList<>();
+        for (JsonNode packet : root.path("packets")) {
+            if (packet.path("stream_index").asInt(-2) == videoIndex) {
+                time(packet).ifPresent(times::add);
+            }
+        }
+        return new ProbedVideo(info, times);
+    }
+
+    private static Optional<Double> time(JsonNode packet) {
+        JsonNode pts = packet.path("pts_time");
+        if (pts.isTextual() || pts.isNumber()) {
+            try {
+                return Optional.of(Double.parseDouble(pts.asText()));
+            } catch (NumberFormatException e) {
+                // A packet without a time (rare in these files) places no frame.
+            }
+        }
+        return Optional.empty();
     }
 
     private List<Double> packetTimes(byte[] output) throws MediaException {
@@ -102,14 +144,7 @@ public final class Ffprobe {
         }
         List<Double> times = new ArrayList<>();
         for (JsonNode packet : root.path("packets")) {
-            JsonNode pts = packet.path("pts_time");
-            if (pts.isTextual() || pts.isNumber()) {
-                try {
-                    times.add(Double.parseDouble(pts.asText()));
-                } catch (NumberFormatException e) {
-                    // A packet without a time (rare in these files) places no frame.
-                }
-            }
+            time(packet).ifPresent(times::add);
         }
         return times;
     }
@@ -147,6 +182,10 @@ public final class Ffprobe {
                 List.of(
                         "-v",
                         "error",
+                        // ffprobe's decoder runs one thread unless told (0: one per core); the
+                        // decode that ends a job, its last segment's, has the machine to itself.
+                        "-threads",
+                        "0",
                         count == FrameCount.DECODED ? "-count_frames" : "-count_packets",
                         "-select_streams",
                         "v:0",

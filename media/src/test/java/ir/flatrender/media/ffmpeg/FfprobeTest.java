@@ -111,6 +111,60 @@ class FfprobeTest {
     }
 
     @Test
+    void oneProbeReadsTheStreamsAndOnlyTheVideoPacketsTimes() throws Exception {
+        Path video = work.resolve("sound-first.mp4");
+        // The sound mapped first, so the picture is not stream 0 and its packets are interleaved.
+        ProcessOutcome encode = supervisor
+                .start(ProcessSpec.of(
+                                "ffmpeg",
+                                binaries.ffmpegCommand(List.of(
+                                        "-v",
+                                        "error",
+                                        "-f",
+                                        "lavfi",
+                                        "-i",
+                                        "testsrc2=size=320x240:rate=25",
+                                        "-f",
+                                        "lavfi",
+                                        "-i",
+                                        "sine=frequency=440:sample_rate=48000",
+                                        "-map",
+                                        "1:a",
+                                        "-map",
+                                        "0:v",
+                                        "-frames:v",
+                                        "30",
+                                        "-t",
+                                        "1.2",
+                                        "-c:v",
+                                        "libx264",
+                                        "-bf",
+                                        "0",
+                                        "-pix_fmt",
+                                        "yuv420p",
+                                        "-c:a",
+                                        "aac",
+                                        video.toString())),
+                                work)
+                        .withEnvironment(binaries.environment()))
+                .await();
+        assertThat(encode.succeeded()).as(encode.describe()).isTrue();
+
+        Ffprobe.ProbedVideo probed = ffprobe.probeWithVideoPacketTimes(video);
+
+        MediaInfo.VideoStream stream = probed.info().video().orElseThrow();
+        assertThat(stream.frameCount()).isEqualTo(30);
+        assertThat(stream.width()).isEqualTo(320);
+        assertThat(probed.info().audio()).isPresent();
+        assertThat(probed.videoPacketTimes()).hasSize(30);
+        for (int frame = 0; frame < 30; frame++) {
+            assertThat(probed.videoPacketTimes().get(frame))
+                    .as("frame %d", frame)
+                    .isCloseTo(frame / 25.0, org.assertj.core.data.Offset.offset(0.001));
+        }
+    }
+
+    @Test
     void aFileThatIsNotMediaIsReportedWithFfprobesOwnWords() throws Exception {
         Path junk = Files.writeString(work.resolve("junk.mp4"), "not a video");
         assertThatThrownBy(() -> ffprobe.probe(junk, false))

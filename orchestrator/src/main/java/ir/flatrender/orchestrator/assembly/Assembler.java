@@ -187,12 +187,14 @@ public final class Assembler implements AutoCloseable {
                     if (joinError.isPresent()) {
                         throw new ExportWriter.AssemblyException(joinError.get());
                     }
-                    problems = audit.misplacedInExport(job, output, frameChunks, video);
+                    // One probe: the export's streams for its row, its packets' times for the check.
+                    ir.flatrender.media.ffmpeg.Ffprobe.ProbedVideo probed = exports.probe(video);
+                    problems = SegmentAudit.misplacedInExport(job, output, frameChunks, probed.videoPacketTimes());
                     if (!problems.isEmpty()) {
                         repairs.repair(job, problems);
                         return;
                     }
-                    made.add(exports.export(job, output, video, tracks, directory));
+                    made.add(exports.export(job, output, video, probed.info(), tracks, directory));
                 }
             } catch (ExportWriter.AssemblyException | MediaException e) {
                 // A segment that does not decode may be why: render it again rather than fail.

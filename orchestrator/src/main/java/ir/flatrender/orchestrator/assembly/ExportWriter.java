@@ -56,9 +56,11 @@ final class ExportWriter {
         return audio.resolve(job, renderedAudio, directory);
     }
 
-    ExportRow export(JobRow job, Output output, Path video, List<AudioSources.Track> tracks, Path directory)
+    /** Checks the joined {@code video} ({@code probed}: its streams, frames counted by packet), makes its thumbnail and stores both. */
+    ExportRow export(
+            JobRow job, Output output, Path video, MediaInfo probed, List<AudioSources.Track> tracks, Path directory)
             throws IOException, InterruptedException, AssemblyException, MediaException {
-        MediaInfo info = verify(job, output, video, !tracks.isEmpty());
+        MediaInfo info = verify(job, output, probed, !tracks.isEmpty());
         Path thumbnail = directory.resolve(output.tier() + ".jpg");
         thumbnail(video, thumbnailSeek(job.totalFrames(), job.fps()), thumbnail, directory);
         String videoKey = "exports/" + job.id() + "/" + output.tier() + ".mp4";
@@ -82,6 +84,11 @@ final class ExportWriter {
                 info.audio().isPresent(),
                 info.audio().map(MediaInfo.AudioStream::durationMillis).orElse(null),
                 Instant.now());
+    }
+
+    /** The joined video's streams (frames counted by packet) and its video packets' times, in one probe. */
+    ir.flatrender.media.ffmpeg.Ffprobe.ProbedVideo probe(Path video) throws MediaException {
+        return media.ffprobe().probeWithVideoPacketTimes(video);
     }
 
     /** Joins the segments into {@code video}; answers why ffmpeg could not, when it could not. */
@@ -117,11 +124,10 @@ final class ExportWriter {
                 : Optional.of("ffmpeg could not join the segments: " + outcome.describe());
     }
 
-    private MediaInfo verify(JobRow job, Output output, Path video, boolean withAudio)
-            throws MediaException, AssemblyException {
-        // Packets, not decoded frames: the join copies streams, every segment was decoded when
-        // it was accepted, and the export check has just read each packet's time.
-        MediaInfo info = media.ffprobe().probe(video, ir.flatrender.media.ffmpeg.Ffprobe.FrameCount.PACKETS);
+    private static MediaInfo verify(JobRow job, Output output, MediaInfo info, boolean withAudio)
+            throws AssemblyException {
+        // Packets, not decoded frames: the join copies streams, every segment is decoded in full
+        // apart (SegmentDecodes), and the export check reads each packet's time.
         MediaInfo.VideoStream stream =
                 info.video().orElseThrow(() -> new AssemblyException("the joined file has no video stream"));
         if (stream.frameCount() != job.totalFrames()) {

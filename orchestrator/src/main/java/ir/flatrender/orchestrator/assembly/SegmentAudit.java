@@ -90,11 +90,14 @@ final class SegmentAudit {
         return problems;
     }
 
-    /** Frames of the joined export not where they were planned, traced to their chunks. */
-    List<FoundProblem> misplacedInExport(JobRow job, Output output, List<ChunkRow> chunks, Path video)
-            throws MediaException {
+    /**
+     * Frames of the joined export not where they were planned, traced to their chunks, from the
+     * export's video packet times in file order.
+     */
+    static List<FoundProblem> misplacedInExport(
+            JobRow job, Output output, List<ChunkRow> chunks, List<Double> videoPacketTimes) {
         Map<ChunkRow, String> misplaced =
-                FrameTimeline.exportProblems(ffprobe.videoPacketTimes(video), job.fps(), chunks, job.frameStart());
+                FrameTimeline.exportProblems(videoPacketTimes, job.fps(), chunks, job.frameStart());
         return misplaced.entrySet().stream()
                 .map(e -> new FoundProblem(e.getKey(), output.tier(), FoundProblem.EXPORT_CHECK, e.getValue()))
                 .toList();
