@@ -1,12 +1,13 @@
 package ir.flatrender.orchestrator.nodes;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.storage.BlobStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * thread of its own, while the farm renders on, and the assembler asks for the result before it
  * joins a job's segments: a segment that does not decode cleanly is rendered again by the repair
  * path, like one whose bytes changed. A segment this orchestrator did not decode (accepted before
- * a restart, or by another orchestrator) is decoded when it is asked for.
+ * a restart, or by another orchestrator) is decoded when it is asked for, and so is one still
+ * queued behind other segments when it is asked for: the asking thread takes it over rather than
+ * wait for the queue, so a job's assembly never waits on other jobs' decodes.
  */
 public final class SegmentDecodes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentDecodes.class);
@@ -39,16 +43,36 @@ public final class SegmentDecodes implements AutoCloseable {
     private final StoredSegmentChecks checks;
     private final boolean enabled;
     private final ExecutorService decoder;
-    private final ConcurrentMap<String, CompletableFuture<Optional<String>>> decodes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Decode> decodes = new ConcurrentHashMap<>();
+
+    /** One segment's decode: whoever takes it first (the background thread or an asker) runs it. */
+    private record Decode(AtomicBoolean taken, CompletableFuture<Optional<String>> result) {
+        Decode() {
+            this(new AtomicBoolean(), new CompletableFuture<>());
+        }
+
+        boolean take() {
+            return taken.compareAndSet(false, true);
+        }
+    }
 
     public SegmentDecodes(BlobStore blobs, SegmentVerifier verifier, Path scratch) {
+        this(
+                blobs,
+                verifier,
+                scratch,
+                Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
+                        .setNameFormat("segment-decode")
+                        .setDaemon(true)
+                        .setPriority(Thread.MIN_PRIORITY)
+                        .build()));
+    }
+
+    /** With the background decodes on {@code decoder} (closed with this). */
+    SegmentDecodes(BlobStore blobs, SegmentVerifier verifier, Path scratch, ExecutorService decoder) {
         this.checks = new StoredSegmentChecks(blobs, verifier, scratch);
         this.enabled = verifier.enabled();
-        this.decoder = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder()
-                .setNameFormat("segment-decode")
-                .setDaemon(true)
-                .setPriority(Thread.MIN_PRIORITY)
-                .build());
+        this.decoder = requireNonNull(decoder, "decoder is null");
     }
 
     /** The checks an upload runs before its chunk may be done. */
@@ -70,12 +94,20 @@ public final class SegmentDecodes implements AutoCloseable {
             return;
         }
         if (decodes.size() >= MAX_KEPT) {
-            decodes.values().removeIf(CompletableFuture::isDone);
+            decodes.values().removeIf(decode -> decode.result().isDone());
             if (decodes.size() >= MAX_KEPT) {
                 return;
             }
         }
-        decodes.computeIfAbsent(key, k -> CompletableFuture.supplyAsync(() -> decode(k, output, frames), decoder));
+        decodes.computeIfAbsent(key, k -> {
+            Decode decode = new Decode();
+            decoder.execute(() -> {
+                if (decode.take()) {
+                    run(decode, k, output, frames);
+                }
+            });
+            return decode;
+        });
     }
 
     /**
@@ -87,14 +119,15 @@ public final class SegmentDecodes implements AutoCloseable {
         if (!enabled || output.still()) {
             return Optional.empty();
         }
-        CompletableFuture<Optional<String>> started = decodes.remove(key);
-        if (started != null) {
+        Decode started = decodes.remove(key);
+        if (started != null && !started.take()) {
             try {
-                return started.get();
+                return started.result().get();
             } catch (ExecutionException | CancellationException e) {
                 log.debug("decoding {} in the background failed; decoding it again: {}", key, e.getCause());
             }
         }
+        // Never queued here, or still queued (taken over now: the background thread skips it).
         return decodeNow(key, output, frames);
     }
 
@@ -107,22 +140,22 @@ public final class SegmentDecodes implements AutoCloseable {
         return problem;
     }
 
-    private Optional<String> decode(String key, Output output, int frames) {
+    private void run(Decode decode, String key, Output output, int frames) {
         try {
-            return decodeNow(key, output, frames);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            decode.result().complete(decodeNow(key, output, frames));
+        } catch (IOException | RuntimeException e) {
+            decode.result().completeExceptionally(e);
         } catch (InterruptedException e) {
-            // Completes the task exceptionally: whoever asks decodes it again.
+            // Completed exceptionally: whoever asks decodes it again.
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e.getMessage(), e);
+            decode.result().completeExceptionally(e);
         }
     }
 
     @Override
     public void close() {
         // Whoever waits on a decode that will not run now decodes it (or sees the interrupt).
-        decodes.values().forEach(decode -> decode.cancel(false));
+        decodes.values().forEach(decode -> decode.result().cancel(false));
         decoder.shutdownNow();
         try {
             decoder.awaitTermination(5, TimeUnit.SECONDS);
