@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import ir.flatrender.orchestrator.jobs.ChunkLease;
 import ir.flatrender.orchestrator.jobs.ChunkState;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
-import ir.flatrender.orchestrator.jobs.ClaimDao;
 import ir.flatrender.orchestrator.jobs.LeaseDao;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       attempt, node and state). One it does not list is a lost attempt ({@code node_lost}),
  *       except an assignment handed out after the node's last heartbeat before the start: that one
  *       may have died with the orchestrator before it reached the node, so it is taken back
- *       without a failure, with the attempt number it had ({@link ClaimDao#unclaimChunk}), rather
- *       than charged to a node that may never have seen it.
+ *       without a failure ({@link LeaseDao#loseChunk}: pending again, its attempt number spent, never
+ *       reused, so the fencing holds), rather than charged to a node that may never have seen it.
  * </ul>
  *
  * Thread-safe: hellos arrive on many sessions' executors, extensions on the reaper's thread.
@@ -103,7 +102,9 @@ public final class RestartGrace {
         List<ChunkLease> unreached = new ArrayList<>();
         for (ChunkLease lease : unlisted) {
             if (unheard.remove(lease)
-                    && jdbi.withExtension(ClaimDao.class, dao -> dao.unclaimChunk(lease.id(), lease.attempt())) == 1) {
+                    && jdbi.withExtension(
+                                    LeaseDao.class, dao -> dao.loseChunk(lease.id(), lease.attempt(), OUT_ON_NODE))
+                            == 1) {
                 unreached.add(lease);
             }
         }
