@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A node that comes back within the grace and lists its attempt keeps it if it is still
  *       current on that node (adopted, its lease renewed: {@link LeaseDao#adoptChunk}, fenced by
  *       attempt, node and state). One it does not list is a lost attempt ({@code node_lost}),
- *       except an assignment handed out after the node's last heartbeat before the start: that one
- *       may have died with the orchestrator before it reached the node, so it is taken back
+ *       except an assignment handed out after (or within a heartbeat interval before) the node's
+ *       last heartbeat renewed before the start, which no heartbeat can have listed: that one may
+ *       have died with the orchestrator before it reached the node, so it is taken back
  *       without a failure ({@link LeaseDao#loseChunk}: pending again, its attempt number spent, never
  *       reused, so the fencing holds), rather than charged to a node that may never have seen it.
  * </ul>
