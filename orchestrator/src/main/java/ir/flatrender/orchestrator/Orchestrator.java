@@ -50,6 +50,7 @@ import ir.flatrender.orchestrator.nodes.NodeHandshake;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeServiceImpl;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.nodes.RestartGrace;
 import ir.flatrender.orchestrator.nodes.SegmentDecodes;
 import ir.flatrender.orchestrator.nodes.SegmentLimits;
 import ir.flatrender.orchestrator.nodes.SegmentUploads;
@@ -202,8 +203,9 @@ public final class Orchestrator implements AutoCloseable {
                     config.scheduler().heartbeatInterval(), config.scheduler().leaseTimeout());
             NodeEventHandler handler = new NodeEventHandler(jdbi, registry, events, attempts, id, health);
             LeaseRenewals renewals = resources.add(new LeaseRenewals(jdbi, registry, leases));
+            RestartGrace grace = new RestartGrace(jdbi, leases);
             LeaseReaper reaper =
-                    resources.add(new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), id));
+                    resources.add(new LeaseReaper(jdbi, registry, completion, attempts, config.scheduler(), grace, id));
             BlobStreamer streamer = new BlobStreamer(io);
             SegmentUploads uploads = resources.add(new SegmentUploads(
                     jdbi,
@@ -246,7 +248,7 @@ public final class Orchestrator implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                     .addService(ServerInterceptors.intercept(
                             new NodeServiceImpl(
-                                    new NodeHandshake(jdbi, registry, events, attempts, leases, id),
+                                    new NodeHandshake(jdbi, registry, events, attempts, leases, grace, id),
                                     handler,
                                     nodeEvents,
                                     heartbeats,
@@ -281,15 +283,16 @@ public final class Orchestrator implements AutoCloseable {
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .build();
-            server.start();
-            resources.onClose(() -> stop(server, registry, handler));
-            resources.onClose(healthStatus::enterTerminalState);
             // Chunks still out on nodes (this orchestrator was killed, or restarted) get one
-            // more lease before the reaper looks, so their nodes can reconnect and keep them.
-            int graced = renewals.graceAll();
+            // more lease before any node is heard and the reaper looks, so their nodes can
+            // reconnect and keep them (RestartGrace).
+            int graced = grace.begin();
             if (graced > 0) {
                 log.info("{} chunk(s) out on nodes; waiting for their nodes to reconnect", graced);
             }
+            server.start();
+            resources.onClose(() -> stop(server, registry, handler));
+            resources.onClose(healthStatus::enterTerminalState);
             health.start();
             scheduler.start();
             reaper.start();

@@ -113,6 +113,47 @@ public interface LeaseDao {
             """)
     int graceLeases(@Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
 
+    /** Every chunk attempt out on a node, whichever node. */
+    @SqlQuery("""
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE state = ANY(:from) AND node_id IS NOT NULL
+            ORDER BY job_id, node_id, seq
+            """)
+    List<ChunkLease> nodeChunksAll(@Bind("from") String[] from);
+
+    /**
+     * The chunk attempts out on a node that were handed out after its last heartbeat that was
+     * renewed (less the slack between a heartbeat's sending and its renewal): none of the node's
+     * heartbeats can have listed them.
+     */
+    @SqlQuery("""
+            SELECT f.id, f.job_id, f.node_id, f.attempt
+            FROM render.frame_jobs f JOIN render.nodes n ON n.id = f.node_id
+            WHERE f.state = ANY(:from)
+              AND f.assigned_at > n.last_seen_at - make_interval(secs => :slackSeconds)
+            ORDER BY f.job_id, f.node_id, f.seq
+            """)
+    List<ChunkLease> unheardAssignments(@Bind("from") String[] from, @Bind("slackSeconds") double slackSeconds);
+
+    /**
+     * The restart grace, extended: the attempts out on the given nodes (not back yet) run out no
+     * sooner than a lease from now. Rows locked in chunk order, as the renewals lock them.
+     */
+    @SqlUpdate("""
+            WITH locked AS MATERIALIZED (
+                SELECT id FROM render.frame_jobs
+                WHERE node_id = ANY(:nodes) AND state = ANY(:from)
+                  AND lease_expires_at < now() + make_interval(secs => :graceSeconds)
+                ORDER BY id
+                FOR UPDATE)
+            UPDATE render.frame_jobs f
+            SET lease_expires_at = now() + make_interval(secs => :graceSeconds)
+            FROM locked
+            WHERE f.id = locked.id
+            """)
+    int graceNodeLeases(
+            @Bind("nodes") UUID[] nodes, @Bind("from") String[] from, @Bind("graceSeconds") double graceSeconds);
+
     /** A lease renewed by a heartbeat: the attempt, its node, and when it now runs out. */
     record RenewedLease(UUID id, UUID nodeId, long attempt, Instant leaseExpiresAt) {}
 

@@ -64,16 +64,6 @@ public final class LeaseRenewals implements AutoCloseable {
         return Duration.ofMillis(Math.max(10, timings.heartbeatInterval().toMillis() / 4));
     }
 
-    /**
-     * At start, before any node is heard: every chunk out on a node gets at least one more
-     * lease, so that nodes which lost the previous orchestrator can reconnect and keep their
-     * work. Answers how many chunks that was.
-     */
-    public int graceAll() {
-        double leaseSeconds = timings.leaseTimeout().toMillis() / 1000.0;
-        return jdbi.withExtension(LeaseDao.class, dao -> dao.graceLeases(OUT_ON_NODE, leaseSeconds));
-    }
-
     public void start() {
         long period = period(timings).toMillis();
         timer.scheduleWithFixedDelay(this::renewSafely, period, period, TimeUnit.MILLISECONDS);

@@ -46,6 +46,7 @@ public final class NodeHandshake {
     private final DomainEvents farmEvents;
     private final Attempts attempts;
     private final LeaseTimings config;
+    private final RestartGrace grace;
     private final UUID orchestratorId;
 
     public NodeHandshake(
@@ -54,12 +55,14 @@ public final class NodeHandshake {
             DomainEvents farmEvents,
             Attempts attempts,
             LeaseTimings config,
+            RestartGrace grace,
             UUID orchestratorId) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.farmEvents = requireNonNull(farmEvents, "farmEvents is null");
         this.attempts = requireNonNull(attempts, "attempts is null");
         this.config = requireNonNull(config, "config is null");
+        this.grace = requireNonNull(grace, "grace is null");
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
     }
 
@@ -241,9 +244,17 @@ public final class NodeHandshake {
                 stale.add(ref);
             }
         }
-        // What the node no longer runs died with it (a restart, a crash): each a lost attempt.
-        List<ChunkLease> lost = jdbi.withExtension(
-                LeaseDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new)));
+        // What the node no longer runs died with it (a restart, a crash): each a lost attempt,
+        // but for assignments that may have died with a previous orchestrator before they
+        // reached the node (RestartGrace), taken back without a failure.
+        List<ChunkLease> lost = new java.util.ArrayList<>(jdbi.withExtension(
+                LeaseDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new))));
+        List<ChunkLease> unreached = grace.cameBack(nodeId, lost);
+        lost.removeAll(unreached);
+        attempts.takenBack(
+                unreached,
+                "node " + session.name() + " came back without an assignment that may not have reached it"
+                        + " before the orchestrator stopped");
         attempts.lost(
                 lost,
                 FailureKind.NODE_LOST,

@@ -15,6 +15,7 @@ import ir.flatrender.orchestrator.jobs.JobTransitions;
 import ir.flatrender.orchestrator.jobs.LeaseDao;
 import ir.flatrender.orchestrator.nodes.NodeRegistry;
 import ir.flatrender.orchestrator.nodes.NodeSession;
+import ir.flatrender.orchestrator.nodes.RestartGrace;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +29,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes work back from nodes that went quiet: closes the stream of a node silent past the
  * lease timeout, and fails (as {@code lease_expired}, on record and counted) every chunk
- * attempt whose lease ran out (which also covers nodes of an orchestrator that died). Every few seconds it also sweeps for jobs left between
+ * attempt whose lease ran out (which also covers nodes of an orchestrator that died).
+ *
+ * <p>Leases that ran out while no orchestrator was there are not reaped at once: a freshly
+ * started orchestrator gives the farm's nodes one lease period to come back (the {@link
+ * RestartGrace}, written into the leases, so that another orchestrator on the database waits for
+ * it too), and one more from each return of a node while they are still coming back. A node back
+ * within the grace that lists its attempt keeps it if it is still current on that node; what no
+ * node claimed by the end of the grace is reaped here as {@code lease_expired}. Outside a grace
+ * an orchestrator, however long it has been up, reaps every lease that ran out, those of the
+ * nodes of an orchestrator that died included.
+ *
+ * <p>Every few seconds it also sweeps for jobs left between
  * states: all chunks done but never moved to assembling (the database went away in between),
  * and jobs waiting to be assembled that no live orchestrator holds (one died mid-assembly).
  */
@@ -42,6 +54,7 @@ public final class LeaseReaper implements AutoCloseable {
     private final ChunkCompletion completion;
     private final Attempts attempts;
     private final SchedulerConfig config;
+    private final RestartGrace grace;
     private static final String[] ALL_DONE_FROM =
             JobState.dbNames(JobTransitions.from(JobTransitions.Event.ALL_CHUNKS_DONE));
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(5);
@@ -55,6 +68,7 @@ public final class LeaseReaper implements AutoCloseable {
             ChunkCompletion completion,
             Attempts attempts,
             SchedulerConfig config,
+            RestartGrace grace,
             UUID orchestratorId) {
         this.orchestratorId = requireNonNull(orchestratorId, "orchestratorId is null");
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -62,6 +76,7 @@ public final class LeaseReaper implements AutoCloseable {
         this.completion = requireNonNull(completion, "completion is null");
         this.attempts = requireNonNull(attempts, "attempts is null");
         this.config = requireNonNull(config, "config is null");
+        this.grace = requireNonNull(grace, "grace is null");
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lease-reaper");
             thread.setDaemon(true);
@@ -101,6 +116,8 @@ public final class LeaseReaper implements AutoCloseable {
                     session.close(Status.UNAVAILABLE.withDescription("no heartbeat within the lease timeout"));
                 }
             }
+            // Before looking: nodes still coming back after a restart keep the others' work.
+            grace.extend();
             List<ChunkLease> expired = jdbi.withExtension(LeaseDao.class, dao -> dao.expiredLeases(OUT_ON_NODE));
             // Each a failed attempt on record; the update is fenced (attempt, state, lease still
             // run out), so two orchestrators reaping at once record it once.

@@ -38,15 +38,23 @@ public final class TestingNodeStream implements AutoCloseable {
 
     /** Connects and says hello as a timeline node with the given slots. */
     public static TestingNodeStream connect(Channel channel, String name, int slots) {
+        return connect(channel, hello(name, slots).build());
+    }
+
+    /** A timeline node's hello with the given slots, to add to (the attempts it still runs, say). */
+    public static Hello.Builder hello(String name, int slots) {
+        return Hello.newBuilder()
+                .setNodeName(name)
+                .addEngines("timeline")
+                .setSlots(slots)
+                .setVersion("test")
+                .setHostname("localhost");
+    }
+
+    /** Connects and says the given hello. */
+    public static TestingNodeStream connect(Channel channel, Hello hello) {
         TestingNodeStream node = new TestingNodeStream(channel);
-        node.send(NodeEvent.newBuilder()
-                .setHello(Hello.newBuilder()
-                        .setNodeName(name)
-                        .addEngines("timeline")
-                        .setSlots(slots)
-                        .setVersion("test")
-                        .setHostname("localhost"))
-                .build());
+        node.send(NodeEvent.newBuilder().setHello(hello).build());
         return node;
     }
 

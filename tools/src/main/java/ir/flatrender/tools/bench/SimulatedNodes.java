@@ -10,6 +10,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import ir.flatrender.node.control.ControlStream;
 import ir.flatrender.node.control.SegmentUploader;
+import ir.flatrender.node.work.ChunkKey;
+import ir.flatrender.node.work.SegmentDelivery;
+import ir.flatrender.node.work.UploadStage;
 import ir.flatrender.proto.farm.v1.AssignChunk;
 import ir.flatrender.proto.farm.v1.CancelChunk;
 import ir.flatrender.proto.farm.v1.ChunkRef;
@@ -20,8 +23,6 @@ import ir.flatrender.proto.farm.v1.Hello;
 import ir.flatrender.proto.farm.v1.NodeEvent;
 import ir.flatrender.proto.farm.v1.OutputSpec;
 import ir.flatrender.proto.farm.v1.ResourceSample;
-import ir.flatrender.proto.farm.v1.SegmentFile;
-import ir.flatrender.proto.farm.v1.SegmentHeader;
 import ir.flatrender.proto.farm.v1.Welcome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,9 +30,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,8 +48,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Render nodes without pixels, for benchmarks: each is a real control stream on its own gRPC
  * connection (the node's own ControlStream: hello, heartbeats, backoff), holds its slot for a
- * set time per frame, then uploads a tiny valid segment through the node's own uploader and
- * reports the chunk finished. Many of them share a few threads.
+ * set time per frame, then uploads a tiny valid segment through the node's own uploader (the
+ * render time rides the upload, as the Java node's does). A refused upload is tried again by the
+ * Java node's rule ({@link UploadStage.Retries}: the orchestrator unreachable, for up to a minute;
+ * damaged bytes, twice), the attempt listed in hello and heartbeats until its upload is accepted
+ * or finally refused, so a node that outlives an orchestrator's restart keeps its work. Many of
+ * them share a few threads: the sends run on the uploads pool, the waits between them on the timer.
  */
 public final class SimulatedNodes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimulatedNodes.class);
@@ -172,33 +179,62 @@ public final class SimulatedNodes implements AutoCloseable {
             pending.put(
                     key,
                     timer.schedule(
-                            () -> uploads.execute(() -> finish(key, ref, assign, hold)), hold, TimeUnit.NANOSECONDS));
+                            () -> uploads.execute(() -> send(new Upload(key, manifest(ref, assign, hold)))),
+                            hold,
+                            TimeUnit.NANOSECONDS));
         }
 
-        private void finish(String key, ChunkRef ref, AssignChunk assign, long hold) {
-            pending.remove(key);
+        private SegmentDelivery.Manifest manifest(ChunkRef ref, AssignChunk assign, long hold) {
+            List<SegmentDelivery.File> files = new ArrayList<>();
+            for (OutputSpec output : assign.getOutputsList()) {
+                files.add(new SegmentDelivery.File(output.getTier(), segmentBytes, sha256));
+            }
+            return new SegmentDelivery.Manifest(
+                    new ChunkKey(ref.getJobId(), ref.getChunkId(), ref.getAttempt()),
+                    nodeId,
+                    assign.getFrames().getEnd() - assign.getFrames().getStart() + 1,
+                    files,
+                    // As the Java node does: the render time rides the upload, no ChunkFinished.
+                    TimeUnit.NANOSECONDS.toMillis(hold));
+        }
+
+        /**
+         * One send of the segment, on the uploads pool. As the Java node's {@link UploadStage}
+         * does, by its rule, a refused send is tried again (the orchestrator unreachable, for up to
+         * a minute; damaged bytes, twice) and the attempt stays listed in hello and heartbeats
+         * meanwhile. The wait between tries is on the timer, not on a thread of the pool: hundreds
+         * of nodes waiting out a restarted orchestrator would otherwise hold every upload thread
+         * asleep and stall the uploads of the others.
+         */
+        private void send(Upload upload) {
+            pending.remove(upload.key());
+            if (!running.containsKey(upload.key())) {
+                return; // cancelled meanwhile
+            }
             try {
-                SegmentHeader.Builder header = SegmentHeader.newBuilder()
-                        .setChunk(ref)
-                        .setNodeId(nodeId)
-                        .setFrameCount(
-                                assign.getFrames().getEnd() - assign.getFrames().getStart() + 1)
-                        // As the Java node does: the render time rides the upload, no ChunkFinished.
-                        .setRenderMillis(TimeUnit.NANOSECONDS.toMillis(hold));
-                List<Path> files = new ArrayList<>();
-                for (OutputSpec output : assign.getOutputsList()) {
-                    header.addFiles(SegmentFile.newBuilder()
-                            .setTier(output.getTier())
-                            .setSizeBytes(segmentBytes)
-                            .setSha256(sha256));
-                    files.add(segment);
-                }
-                uploader.upload(files, header.build());
+                uploader.send(
+                        upload.manifest(),
+                        Collections.nCopies(upload.manifest().files().size(), segment));
                 completed.incrementAndGet();
-            } catch (Exception e) {
-                log.debug("{}: upload of {} failed: {}", name, key, e.toString());
-            } finally {
-                running.remove(key);
+                running.remove(upload.key());
+            } catch (SegmentDelivery.UploadRefused e) {
+                Optional<Duration> wait = upload.retries().after(e);
+                if (wait.isPresent() && running.containsKey(upload.key())) {
+                    pending.put(
+                            upload.key(),
+                            timer.schedule(
+                                    () -> uploads.execute(() -> send(upload)),
+                                    wait.get().toNanos(),
+                                    TimeUnit.NANOSECONDS));
+                    return;
+                }
+                log.debug("{}: upload of {} refused: {}", name, upload.key(), e.toString());
+                running.remove(upload.key());
+            } catch (IOException e) {
+                log.debug("{}: upload of {} failed: {}", name, upload.key(), e.toString());
+                running.remove(upload.key());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -206,11 +242,11 @@ public final class SimulatedNodes implements AutoCloseable {
         public void onCancel(CancelChunk cancel) {
             String key =
                     cancel.getChunk().getChunkId() + "#" + cancel.getChunk().getAttempt();
+            running.remove(key);
             ScheduledFuture<?> scheduled = pending.remove(key);
             if (scheduled != null) {
                 scheduled.cancel(false);
             }
-            running.remove(key);
         }
 
         @Override
@@ -218,6 +254,13 @@ public final class SimulatedNodes implements AutoCloseable {
 
         @Override
         public void onDisconnected(String why) {}
+    }
+
+    /** A segment on its way, with its tries so far. */
+    private record Upload(String key, SegmentDelivery.Manifest manifest, UploadStage.Retries retries) {
+        Upload(String key, SegmentDelivery.Manifest manifest) {
+            this(key, manifest, new UploadStage.Retries());
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,0 +1,135 @@
+package ir.flatrender.orchestrator.nodes;
+
+import static java.util.Objects.requireNonNull;
+
+import ir.flatrender.orchestrator.jobs.ChunkLease;
+import ir.flatrender.orchestrator.jobs.ChunkState;
+import ir.flatrender.orchestrator.jobs.ChunkTransitions;
+import ir.flatrender.orchestrator.jobs.LeaseDao;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The restart grace: what a freshly started orchestrator owes the attempts that were out on
+ * nodes when it started (handed out by an orchestrator that died, or this one before a restart).
+ * Their nodes could not renew those leases while no orchestrator was there, and they need time
+ * to come back (their reconnect backoff, gRPC's connect backoff, hundreds of hellos), so:
+ *
+ * <ul>
+ *   <li>At start, before the reaper first looks, every such attempt gets a lease of at least one
+ *       lease period from now. The grace is written into the leases themselves, so another
+ *       orchestrator on the same database, which may have been up for long, waits for it too;
+ *       outside a grace every orchestrator reaps every lease that ran out, as before (the nodes of
+ *       an orchestrator that died and did not come back lose theirs one lease after it died).
+ *   <li>The grace lasts one lease period <em>after the last of those nodes came back</em>: while
+ *       the farm's nodes are still reconnecting, each first return of a node that held such
+ *       attempts gives the attempts of the nodes not back yet one more lease period from then. It
+ *       ends a lease period after the last such return (at once, in effect, when all are back);
+ *       then what no node claimed runs out and the reaper fails it as {@code lease_expired}.
+ *   <li>A node that comes back within the grace and lists its attempt keeps it if it is still
+ *       current on that node (adopted, its lease renewed: {@link LeaseDao#adoptChunk}, fenced by
+ *       attempt, node and state). One it does not list is a lost attempt ({@code node_lost}),
+ *       except an assignment handed out after (or within a heartbeat interval before) the node's
+ *       last heartbeat renewed before the start, which no heartbeat can have listed: that one may
+ *       have died with the orchestrator before it reached the node, so it is taken back
+ *       without a failure ({@link LeaseDao#loseChunk}: pending again, its attempt number spent, never
+ *       reused, so the fencing holds), rather than charged to a node that may never have seen it.
+ * </ul>
+ *
+ * Thread-safe: hellos arrive on many sessions' executors, extensions on the reaper's thread.
+ */
+public final class RestartGrace {
+    private static final Logger log = LoggerFactory.getLogger(RestartGrace.class);
+    private static final String[] OUT_ON_NODE =
+            ChunkState.dbNames(ChunkTransitions.from(ChunkTransitions.Event.LOSE_NODE));
+
+    private final Jdbi jdbi;
+    private final LeaseTimings timings;
+    /** Nodes that held attempts at start and have not come back yet. */
+    private final Set<UUID> awaited = ConcurrentHashMap.newKeySet();
+    /** Attempts handed out after their node's last heartbeat before the start. */
+    private final Set<ChunkLease> unheard = ConcurrentHashMap.newKeySet();
+    /** Whether a node came back since the last extension. */
+    private final AtomicBoolean cameBack = new AtomicBoolean();
+    /** Until when (System.nanoTime) the grace lasts; extended by returns. */
+    private volatile long endsAt;
+
+    public RestartGrace(Jdbi jdbi, LeaseTimings timings) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.timings = requireNonNull(timings, "timings is null");
+    }
+
+    /**
+     * At start, before the reaper: gives every attempt out on a node at least one more lease and
+     * notes which nodes the grace waits for. Answers how many attempts that was.
+     */
+    public int begin() {
+        double leaseSeconds = seconds();
+        // An assignment whose node's heartbeat was renewed a heartbeat interval after it (renewals
+        // are batched, and wait behind the database under load) was listed by that heartbeat if
+        // the node had it.
+        double slackSeconds = timings.heartbeatInterval().toMillis() / 1000.0;
+        List<ChunkLease> out = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunksAll(OUT_ON_NODE));
+        unheard.addAll(jdbi.withExtension(LeaseDao.class, dao -> dao.unheardAssignments(OUT_ON_NODE, slackSeconds)));
+        out.forEach(lease -> awaited.add(lease.nodeId()));
+        int graced = jdbi.withExtension(LeaseDao.class, dao -> dao.graceLeases(OUT_ON_NODE, leaseSeconds));
+        endsAt = System.nanoTime() + timings.leaseTimeout().toNanos();
+        return graced;
+    }
+
+    /** Whether the grace still runs. */
+    public boolean running() {
+        return !awaited.isEmpty() && System.nanoTime() < endsAt;
+    }
+
+    /**
+     * A node said hello and its current attempts were adopted; {@code unlisted} are the attempts
+     * the database has on it that it did not list. Answers those to take back without a failure
+     * (assignments that may never have reached it); the rest are lost attempts.
+     */
+    public List<ChunkLease> cameBack(UUID nodeId, List<ChunkLease> unlisted) {
+        boolean wasAwaited = running() && awaited.remove(nodeId);
+        if (!wasAwaited) {
+            return List.of();
+        }
+        cameBack.set(true);
+        List<ChunkLease> unreached = new ArrayList<>();
+        for (ChunkLease lease : unlisted) {
+            if (unheard.remove(lease)
+                    && jdbi.withExtension(
+                                    LeaseDao.class, dao -> dao.loseChunk(lease.id(), lease.attempt(), OUT_ON_NODE))
+                            == 1) {
+                unreached.add(lease);
+            }
+        }
+        return unreached;
+    }
+
+    /**
+     * On the reaper's schedule: when nodes came back since the last call and the grace still
+     * runs, the attempts of the nodes not back yet get one more lease period from now.
+     */
+    public void extend() {
+        if (!running() || !cameBack.getAndSet(false)) {
+            return;
+        }
+        UUID[] nodes = awaited.toArray(UUID[]::new);
+        int extended = jdbi.withExtension(LeaseDao.class, dao -> dao.graceNodeLeases(nodes, OUT_ON_NODE, seconds()));
+        endsAt = System.nanoTime() + timings.leaseTimeout().toNanos();
+        log.info(
+                "restart grace: nodes are still coming back; {} attempt(s) of {} node(s) not back yet kept one more lease",
+                extended,
+                nodes.length);
+    }
+
+    private double seconds() {
+        return timings.leaseTimeout().toMillis() / 1000.0;
+    }
+}
