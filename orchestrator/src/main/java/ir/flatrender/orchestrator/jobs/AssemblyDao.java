@@ -5,7 +5,6 @@ import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -16,14 +15,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(SegmentRow.class)
 @RegisterConstructorMapper(ExportRow.class)
 public interface AssemblyDao {
-    @SqlBatch("""
-            INSERT INTO render.segments (chunk_id, tier, attempt, blob_key, size_bytes, sha256)
-            VALUES (:chunkId, :tier, :attempt, :blobKey, :sizeBytes, :sha256)
-            ON CONFLICT (chunk_id, tier) DO UPDATE SET
-                attempt = EXCLUDED.attempt, blob_key = EXCLUDED.blob_key,
-                size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, created_at = now()
-            """)
-    void upsertSegments(@BindMethods List<SegmentRow> segments);
 
     /** The accepted files of a job's done chunks, in chunk order. */
     @SqlQuery("""

@@ -158,7 +158,7 @@ public final class AttemptFailures {
     }
 
     private boolean fail(UUID chunkId, long attempt, ChunkFailure failure, boolean countBlock, boolean stopOnNode) {
-        Optional<ChunkRow> found = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId));
+        Optional<ChunkRow> found = jdbi.withExtension(ChunkResultDao.class, dao -> dao.findChunk(chunkId));
         if (found.isEmpty()
                 || !ChunkTransitions.isCurrent(
                         found.get().chunkState(), found.get().attempt(), attempt)) {

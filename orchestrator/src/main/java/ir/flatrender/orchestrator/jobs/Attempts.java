@@ -41,10 +41,11 @@ public final class Attempts {
     public boolean recordResult(UUID chunkId, long attempt, List<SegmentRow> segments, OptionalLong renderMillis) {
         Long millis = renderMillis.isPresent() ? renderMillis.getAsLong() : null;
         return jdbi.inTransaction(handle -> {
-            if (handle.attach(LeaseDao.class).completeChunk(chunkId, attempt, OUT_ON_NODE, millis) == 0) {
+            ChunkResultDao dao = handle.attach(ChunkResultDao.class);
+            if (dao.completeChunk(chunkId, attempt, OUT_ON_NODE, millis) == 0) {
                 return false;
             }
-            handle.attach(AssemblyDao.class).upsertSegments(segments);
+            dao.upsertSegments(segments);
             return true;
         });
     }

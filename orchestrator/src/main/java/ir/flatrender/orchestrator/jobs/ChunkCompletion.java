@@ -66,7 +66,8 @@ public final class ChunkCompletion {
     /** Moves the job to assembling when no chunk of it is left undone, and assembles it. */
     public void allChunksDone(UUID jobId) {
         boolean allDone = jdbi.withExtension(
-                        JobDao.class, dao -> dao.markAllChunksDone(jobId, ALL_DONE_FROM, JobState.ASSEMBLING.dbName()))
+                        ChunkResultDao.class,
+                        dao -> dao.markAllChunksDone(jobId, ALL_DONE_FROM, JobState.ASSEMBLING.dbName()))
                 == 1;
         watchers.publish(jobId);
         if (allDone) {

@@ -141,10 +141,6 @@ public interface JobDao {
             """)
     List<ChunkRow> listChunks(@Bind("jobId") UUID jobId);
 
-    @SqlQuery("SELECT " + CHUNK_COLUMNS
-            + "FROM render.frame_jobs f LEFT JOIN render.nodes n ON n.id = f.node_id WHERE f.id = :id")
-    Optional<ChunkRow> findChunk(@Bind("id") UUID id);
-
     @SqlQuery("""
             WITH cancelled AS MATERIALIZED (
                 SELECT id, node_id, state AS previous FROM render.frame_jobs
@@ -203,14 +199,6 @@ public interface JobDao {
 
     @SqlUpdate("UPDATE render.frame_jobs SET priority = :priority WHERE job_id = :jobId")
     int setChunkPriority(@Bind("jobId") UUID jobId, @Bind("priority") int priority);
-
-    /** Moves a job to assembling only when no chunk of it is left undone; one caller wins. */
-    @SqlUpdate("""
-            UPDATE render.render_jobs j SET state = :to, updated_at = now()
-            WHERE j.id = :id AND j.state = ANY(:from)
-              AND NOT EXISTS (SELECT 1 FROM render.frame_jobs f WHERE f.job_id = j.id AND f.state <> 'done')
-            """)
-    int markAllChunksDone(@Bind("id") UUID id, @Bind("from") String[] from, @Bind("to") String to);
 
     @SqlUpdate("""
             UPDATE render.render_jobs SET state = :to, error = :error, updated_at = now(), finished_at = now()

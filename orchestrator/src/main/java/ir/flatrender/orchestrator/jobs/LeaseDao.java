@@ -16,18 +16,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  */
 @RegisterConstructorMapper(ChunkLease.class)
 public interface LeaseDao {
-    @SqlUpdate("""
-            UPDATE render.frame_jobs
-            SET state = 'done', finished_at = now(), lease_expires_at = NULL,
-                frames_done = frame_end - frame_start + 1,
-                render_millis = coalesce(CAST(:renderMillis AS bigint), render_millis)
-            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
-            """)
-    int completeChunk(
-            @Bind("id") UUID id,
-            @Bind("attempt") long attempt,
-            @Bind("from") String[] from,
-            @Bind("renderMillis") Long renderMillis);
 
     @SqlUpdate("""
             UPDATE render.frame_jobs

@@ -3,10 +3,10 @@ package ir.flatrender.orchestrator.nodes;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.Status;
+import ir.flatrender.orchestrator.jobs.ChunkResultDao;
 import ir.flatrender.orchestrator.jobs.ChunkRow;
 import ir.flatrender.orchestrator.jobs.ChunkTransitions;
 import ir.flatrender.orchestrator.jobs.JobCache;
-import ir.flatrender.orchestrator.jobs.JobDao;
 import ir.flatrender.orchestrator.jobs.JobRow;
 import ir.flatrender.orchestrator.jobs.Output;
 import ir.flatrender.orchestrator.jobs.SegmentFormat;
@@ -57,7 +57,7 @@ final class UploadAdmission {
     Admitted admit(SegmentHeader newHeader, Optional<String> callerNode) {
         UUID chunkId = parse(newHeader.getChunk().getChunkId(), "chunk_id");
         UUID nodeId = parse(newHeader.getNodeId(), "node_id");
-        ChunkRow row = jdbi.withExtension(JobDao.class, dao -> dao.findChunk(chunkId))
+        ChunkRow row = jdbi.withExtension(ChunkResultDao.class, dao -> dao.findChunk(chunkId))
                 .orElseThrow(() ->
                         Status.NOT_FOUND.withDescription("no chunk " + chunkId).asRuntimeException());
         if (row.nodeId() != null
