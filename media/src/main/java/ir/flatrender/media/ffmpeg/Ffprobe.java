@@ -100,13 +100,13 @@ public final class Ffprobe {
                         "-of",
                         "json",
                         file.toAbsolutePath().toString()));
-        MediaInfo info = parse(output);
         JsonNode root;
         try {
             root = json.readTree(output);
         } catch (IOException e) {
             throw new MediaException("ffprobe printed something that is not JSON", e);
         }
+        MediaInfo info = parse(root);
         int videoIndex = -1;
         for (JsonNode stream : root.path("streams")) {
             if (stream.path("codec_type").asText().equals("video")) {
@@ -306,6 +306,10 @@ public final class Ffprobe {
         } catch (IOException e) {
             throw new MediaException("ffprobe printed something that is not JSON", e);
         }
+        return parse(root);
+    }
+
+    private MediaInfo parse(JsonNode root) throws MediaException {
         JsonNode format = root.path("format");
         Optional<MediaInfo.VideoStream> video = Optional.empty();
         Optional<MediaInfo.AudioStream> audio = Optional.empty();

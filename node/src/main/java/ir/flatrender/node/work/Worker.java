@@ -115,8 +115,15 @@ public final class Worker implements AutoCloseable {
         running.values().forEach(execution -> execution.cancel(reason));
     }
 
+    /**
+     * The attempts this node runs and means to finish: one being stopped is left out, so that a
+     * hello or heartbeat never claims an attempt whose cancelled report is on its way.
+     */
     public List<ChunkKey> running() {
-        return running.values().stream().map(e -> e.assignment.chunk()).toList();
+        return running.values().stream()
+                .filter(e -> !e.cancellation.isCancelled())
+                .map(e -> e.assignment.chunk())
+                .toList();
     }
 
     private void run(Execution execution) {

@@ -120,12 +120,14 @@ public final class NodeEventHandler {
         }
         // The orchestrator takes an attempt back before it tells the node to stop it, so a
         // cancelled report about an attempt still current here is the node's own doing: a return
-        // only once it said it is leaving; otherwise a failure like any other (a node could else
+        // only once it said it is leaving; otherwise a failure on record (a node could else
         // retry a chunk for ever, never failing it).
         boolean returned = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED && session.isLeaving();
         boolean unasked = failed.getKind() == FailureKind.FAILURE_KIND_CANCELLED && !returned;
+        // Counted like a node lost with the attempt (toward the attempt limit and quarantine),
+        // never as the job's fault: the same message from two nodes says nothing of the job.
         ChunkFailure failure = new ChunkFailure(
-                kindOf(failed.getKind()),
+                unasked ? ir.flatrender.orchestrator.failures.FailureKind.NODE_LOST : kindOf(failed.getKind()),
                 unasked
                         ? "the node stopped the attempt unasked, without saying it was leaving (reported cancelled: "
                                 + failed.getMessage() + ")"

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>The grace lasts one lease period <em>after the last of those nodes came back</em>: while
  *       the farm's nodes are still reconnecting, each first return of a node that held such
  *       attempts gives the attempts of the nodes not back yet one more lease period from then. It
- *       ends a lease period after the last such return (at once, in effect, when all are back);
- *       then what no node claimed runs out and the reaper fails it as {@code lease_expired}.
+ *       ends a lease period after the last such return (at once, in effect, when all are back),
+ *       and {@value #MAX_LEASES} lease periods after the start at the latest (nodes another
+ *       orchestrator serves never come back here); then what no node claimed runs out and the
+ *       reaper fails it as {@code lease_expired}.
  *   <li>A node that comes back within the grace and lists its attempt keeps it if it is still
  *       current on that node (adopted, its lease renewed: {@link LeaseDao#adoptChunk}, fenced by
  *       attempt, node and state). One it does not list is a lost attempt ({@code node_lost}),
@@ -60,6 +62,10 @@ public final class RestartGrace {
     private final AtomicBoolean cameBack = new AtomicBoolean();
     /** Until when (System.nanoTime) the grace lasts; extended by returns. */
     private volatile long endsAt;
+    /** However nodes trickle back, the grace ends this many lease periods after the start. */
+    static final int MAX_LEASES = 4;
+
+    private volatile long latestEnd;
 
     public RestartGrace(Jdbi jdbi, LeaseTimings timings) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -76,17 +82,22 @@ public final class RestartGrace {
         // are batched, and wait behind the database under load) was listed by that heartbeat if
         // the node had it.
         double slackSeconds = timings.heartbeatInterval().toMillis() / 1000.0;
+        // Every node with attempts out, those another orchestrator still serves too (they never
+        // come back here, so the grace runs to its cap when there is one: a bounded wait).
         List<ChunkLease> out = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunksAll(OUT_ON_NODE));
-        unheard.addAll(jdbi.withExtension(LeaseDao.class, dao -> dao.unheardAssignments(OUT_ON_NODE, slackSeconds)));
         out.forEach(lease -> awaited.add(lease.nodeId()));
+        unheard.addAll(jdbi.withExtension(LeaseDao.class, dao -> dao.unheardAssignments(OUT_ON_NODE, slackSeconds)));
         int graced = jdbi.withExtension(LeaseDao.class, dao -> dao.graceLeases(OUT_ON_NODE, leaseSeconds));
-        endsAt = System.nanoTime() + timings.leaseTimeout().toNanos();
+        long now = System.nanoTime();
+        endsAt = now + timings.leaseTimeout().toNanos();
+        latestEnd = now + MAX_LEASES * timings.leaseTimeout().toNanos();
         return graced;
     }
 
     /** Whether the grace still runs. */
     public boolean running() {
-        return !awaited.isEmpty() && System.nanoTime() < endsAt;
+        long now = System.nanoTime();
+        return !awaited.isEmpty() && now < endsAt && now < latestEnd;
     }
 
     /**
@@ -121,7 +132,13 @@ public final class RestartGrace {
             return;
         }
         UUID[] nodes = awaited.toArray(UUID[]::new);
-        int extended = jdbi.withExtension(LeaseDao.class, dao -> dao.graceNodeLeases(nodes, OUT_ON_NODE, seconds()));
+        int extended;
+        try {
+            extended = jdbi.withExtension(LeaseDao.class, dao -> dao.graceNodeLeases(nodes, OUT_ON_NODE, seconds()));
+        } catch (RuntimeException e) {
+            cameBack.set(true); // tried again on the reaper's next round
+            throw e;
+        }
         endsAt = System.nanoTime() + timings.leaseTimeout().toNanos();
         log.info(
                 "restart grace: nodes are still coming back; {} attempt(s) of {} node(s) not back yet kept one more lease",

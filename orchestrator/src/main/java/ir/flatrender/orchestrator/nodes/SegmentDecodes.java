@@ -141,14 +141,18 @@ public final class SegmentDecodes implements AutoCloseable {
     }
 
     private void run(Decode decode, String key, Output output, int frames) {
+        // Always completed, so that whoever waits on it is never left waiting: exceptionally,
+        // it is decoded again by whoever asks.
         try {
             decode.result().complete(decodeNow(key, output, frames));
-        } catch (IOException | RuntimeException e) {
-            decode.result().completeExceptionally(e);
         } catch (InterruptedException e) {
-            // Completed exceptionally: whoever asks decodes it again.
             Thread.currentThread().interrupt();
             decode.result().completeExceptionally(e);
+        } catch (IOException | RuntimeException e) {
+            decode.result().completeExceptionally(e);
+        } catch (Error e) {
+            decode.result().completeExceptionally(e);
+            throw e;
         }
     }
 

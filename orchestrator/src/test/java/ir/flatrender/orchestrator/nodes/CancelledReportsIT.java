@@ -106,7 +106,8 @@ class CancelledReportsIT {
             assertThat(crashes(jobId))
                     .hasSize(2)
                     .allSatisfy(crash -> {
-                        assertThat(crash.getKind()).isEqualTo("crash");
+                        assertThat(crash.getKind()).isEqualTo("node_lost");
+                        // Counted like a lost attempt, never read as the job's own fault.
                         assertThat(crash.getNodeName()).isEqualTo("quitter");
                         assertThat(crash.getMessage()).contains("unasked");
                     })
