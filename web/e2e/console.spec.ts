@@ -120,17 +120,29 @@ test("a plain member sees no Console in the nav, and /console is not found", asy
     const res = await request.post("/v1/auth/login", { data: { email, password } });
     expect(res.status()).toBe(200);
     const token = (await res.json()).refresh_token as string;
-    await page.addInitScript((t) => localStorage.setItem("flatrender.refresh", t), token);
+    // Once per tab, as signInPage does: the init script runs on every navigation, and putting
+    // back a refresh token the app has since rotated signs the page out.
+    await page.addInitScript((t) => {
+      if (!sessionStorage.getItem("flatrender.test.signedIn")) {
+        localStorage.setItem("flatrender.refresh", t);
+        sessionStorage.setItem("flatrender.test.signedIn", "1");
+      }
+    }, token);
   } else {
     await signInPage(page, request);
   }
+  // Each load refreshes the session (single-use refresh tokens), and the nav shows "signed in"
+  // from the stored token before that answer: leaving the page with the refresh still in flight
+  // would lose the rotated token and sign the page out. So every page settles before the next.
   await page.goto("/wallet");
   await expect(page.getByRole("link", { name: fa.nav.account })).toBeVisible();
+  await page.waitForLoadState("networkidle");
   await expect(page.getByRole("link", { name: fa.nav.console })).toHaveCount(0);
   for (const path of ["/console", "/console/jobs", "/console/payments"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(fa.notFound.title);
     await expect(page.locator(".console-nav")).toHaveCount(0);
+    await page.waitForLoadState("networkidle");
   }
   // Signed out (a browser of its own), the console sends one to log in.
   const context = await browser.newContext();
