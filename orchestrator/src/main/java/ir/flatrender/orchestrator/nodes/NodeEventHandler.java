@@ -211,10 +211,8 @@ public final class NodeEventHandler {
     private void takeBack(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
         if (session.isLeaving()) {
-            List<ChunkLease> held =
-                    jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
             releaseAll(session);
-            attempts.takenBack(held, reason + " (it had said it was leaving)");
+            takeBackFrom(node.nodeId(), reason + " (it had said it was leaving)");
             return;
         }
         List<ChunkLease> lost = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunks(node.nodeId(), OUT_ON_NODE));
