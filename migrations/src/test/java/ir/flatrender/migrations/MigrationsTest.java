@@ -40,6 +40,7 @@ class MigrationsTest {
                         "content.scenes",
                         "content.template_versions",
                         "content.templates",
+                        "render.chunk_returns",
                         "render.exports",
                         "render.farm_credentials",
                         "render.frame_jobs",

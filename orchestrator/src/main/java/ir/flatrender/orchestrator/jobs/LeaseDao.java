@@ -59,21 +59,45 @@ public interface LeaseDao {
             """)
     List<ChunkLease> expiredLeases(@Bind("from") String[] from);
 
+    /**
+     * Gives a chunk attempt back without a failure: pending again, its attempt number spent
+     * (never handed out again) and on record in {@code render.chunk_returns}, in one statement.
+     */
     @SqlUpdate("""
-            UPDATE render.frame_jobs
-            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
-            WHERE id = :id AND attempt = :attempt AND state = ANY(:from)
+            WITH returned AS (
+                UPDATE render.frame_jobs f
+                SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+                FROM (SELECT id, node_id FROM render.frame_jobs WHERE id = :id FOR UPDATE) old
+                WHERE f.id = old.id AND f.attempt = :attempt AND f.state = ANY(:from)
+                RETURNING f.id, f.job_id, old.node_id, f.attempt)
+            INSERT INTO render.chunk_returns (chunk_id, attempt, job_id, node_id, reason)
+            SELECT id, attempt, job_id, node_id, :reason FROM returned
+            ON CONFLICT DO NOTHING
             """)
-    int loseChunk(@Bind("id") UUID id, @Bind("attempt") long attempt, @Bind("from") String[] from);
+    int returnChunk(
+            @Bind("id") UUID id,
+            @Bind("attempt") long attempt,
+            @Bind("from") String[] from,
+            @Bind("reason") String reason);
 
-    /** Takes every chunk back from a node that went away. */
+    /**
+     * Gives back, without a failure, every chunk attempt out on a node (it was disabled, or it
+     * said it was leaving); each on record in {@code render.chunk_returns}.
+     */
     @SqlQuery("""
-            UPDATE render.frame_jobs
-            SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
-            WHERE node_id = :nodeId AND state = ANY(:from)
-            RETURNING id, job_id, :nodeId AS node_id, attempt
+            WITH returned AS (
+                UPDATE render.frame_jobs
+                SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
+                WHERE node_id = :nodeId AND state = ANY(:from)
+                RETURNING id, job_id, attempt),
+            recorded AS (
+                INSERT INTO render.chunk_returns (chunk_id, attempt, job_id, node_id, reason)
+                SELECT id, attempt, job_id, :nodeId, :reason FROM returned
+                ON CONFLICT DO NOTHING)
+            SELECT id, job_id, :nodeId AS node_id, attempt FROM returned
             """)
-    List<ChunkLease> loseNodeChunks(@Bind("nodeId") UUID nodeId, @Bind("from") String[] from);
+    List<ChunkLease> returnNodeChunks(
+            @Bind("nodeId") UUID nodeId, @Bind("from") String[] from, @Bind("reason") String reason);
 
     /**
      * Keeps a chunk attempt a reconnecting node still runs: only the current attempt, on the

@@ -233,7 +233,7 @@ public final class NodeEventHandler {
     public void stopAll(NodeSession session, String reason) {
         NodeSession.Identity node = session.identity();
         List<ChunkLease> lost =
-                jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(node.nodeId(), OUT_ON_NODE));
+                jdbi.withExtension(LeaseDao.class, dao -> dao.returnNodeChunks(node.nodeId(), OUT_ON_NODE, reason));
         attempts.takenBack(lost, reason);
         // Attempts the database no longer had on it (taken back through another orchestrator).
         for (var held : session.inFlight().entrySet()) {
@@ -246,7 +246,8 @@ public final class NodeEventHandler {
 
     /** Takes back, in the database, the chunks out on a node not connected here. */
     public void takeBackFrom(UUID nodeId, String reason) {
-        List<ChunkLease> lost = jdbi.withExtension(LeaseDao.class, dao -> dao.loseNodeChunks(nodeId, OUT_ON_NODE));
+        List<ChunkLease> lost =
+                jdbi.withExtension(LeaseDao.class, dao -> dao.returnNodeChunks(nodeId, OUT_ON_NODE, reason));
         attempts.takenBack(lost, reason);
     }
 

@@ -249,12 +249,11 @@ public final class NodeHandshake {
         // reached the node (RestartGrace), taken back without a failure.
         List<ChunkLease> lost = new java.util.ArrayList<>(jdbi.withExtension(
                 LeaseDao.class, dao -> dao.nodeChunksExcept(nodeId, OUT_ON_NODE, kept.toArray(UUID[]::new))));
-        List<ChunkLease> unreached = grace.cameBack(nodeId, lost);
+        String unreachedReason = "node " + session.name()
+                + " came back without an assignment that may not have reached it before the orchestrator stopped";
+        List<ChunkLease> unreached = grace.cameBack(nodeId, lost, unreachedReason);
         lost.removeAll(unreached);
-        attempts.takenBack(
-                unreached,
-                "node " + session.name() + " came back without an assignment that may not have reached it"
-                        + " before the orchestrator stopped");
+        attempts.takenBack(unreached, unreachedReason);
         attempts.lost(
                 lost,
                 FailureKind.NODE_LOST,

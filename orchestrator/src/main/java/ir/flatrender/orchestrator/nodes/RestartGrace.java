@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       except an assignment handed out after (or within a heartbeat interval before) the node's
  *       last heartbeat renewed before the start, which no heartbeat can have listed: that one may
  *       have died with the orchestrator before it reached the node, so it is taken back
- *       without a failure ({@link LeaseDao#loseChunk}: pending again, its attempt number spent, never
+ *       without a failure ({@link LeaseDao#returnChunk}: pending again, its attempt number spent and on record, never
  *       reused, so the fencing holds), rather than charged to a node that may never have seen it.
  * </ul>
  *
@@ -102,10 +102,11 @@ public final class RestartGrace {
 
     /**
      * A node said hello and its current attempts were adopted; {@code unlisted} are the attempts
-     * the database has on it that it did not list. Answers those to take back without a failure
-     * (assignments that may never have reached it); the rest are lost attempts.
+     * the database has on it that it did not list. Takes back without a failure, on record with
+     * {@code reason}, those that may never have reached it, and answers them; the rest are lost
+     * attempts.
      */
-    public List<ChunkLease> cameBack(UUID nodeId, List<ChunkLease> unlisted) {
+    public List<ChunkLease> cameBack(UUID nodeId, List<ChunkLease> unlisted, String reason) {
         boolean wasAwaited = running() && awaited.remove(nodeId);
         if (!wasAwaited) {
             return List.of();
@@ -115,7 +116,8 @@ public final class RestartGrace {
         for (ChunkLease lease : unlisted) {
             if (unheard.remove(lease)
                     && jdbi.withExtension(
-                                    LeaseDao.class, dao -> dao.loseChunk(lease.id(), lease.attempt(), OUT_ON_NODE))
+                                    LeaseDao.class,
+                                    dao -> dao.returnChunk(lease.id(), lease.attempt(), OUT_ON_NODE, reason))
                             == 1) {
                 unreached.add(lease);
             }

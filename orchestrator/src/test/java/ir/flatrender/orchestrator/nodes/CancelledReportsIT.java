@@ -141,6 +141,7 @@ class CancelledReportsIT {
                         .noneMatch(NodeCommand::hasAssign);
             }
             assertThat(crashes(jobId)).isEmpty();
+            assertThat(returns(jobId)).containsExactly("leaver 1");
         }
     }
 
@@ -157,6 +158,21 @@ class CancelledReportsIT {
         await(jobId, job -> job.getChunks(0).getNodeName().isEmpty());
         assertThat(chunkRow(jobId)).containsEntry("failures", 0).containsEntry("state", "pending");
         assertThat(crashes(jobId)).isEmpty();
+        assertThat(returns(jobId)).containsExactly("departer 1");
+    }
+
+    /** The job's returned attempts on record, as "node attempt". */
+    private static List<String> returns(String jobId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("""
+                                SELECT n.name || ' ' || r.attempt
+                                FROM render.chunk_returns r JOIN render.nodes n ON n.id = r.node_id
+                                WHERE r.job_id = :job ORDER BY r.created_at
+                                """)
+                        .bind("job", UUID.fromString(jobId))
+                        .mapTo(String.class)
+                        .list());
     }
 
     private static NodeEvent cancelled(AssignChunk assign) {

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -191,5 +192,86 @@ class RestartGraceIT {
                 .containsEntry("state", "running")
                 .containsEntry("node", "late")
                 .containsEntry("failures", 0);
+    }
+
+    @Test
+    @DisplayName("a node back after a restart without an assignment made after its last heartbeat gives it"
+            + " back uncounted, on record as a return; one its heartbeats listed is a lost attempt")
+    void anAssignmentNoHeartbeatListedIsAReturnOnRecord() throws Exception {
+        TestingOrchestrator first = TestingOrchestrator.start(postgres.database(), TIMING);
+        first.installTestTemplate("test-card");
+        String jobId = submit(first);
+        TestingNodeStream heard = TestingNodeStream.connect(first.channel(), "heard", 1);
+        ChunkRef listed = heard.nextAssign(WAIT).getAssign().getChunk();
+        heartbeat(heard, listed);
+        // Its heartbeats listing the attempt are renewed well after the assignment.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Boolean.TRUE.equals(lastSeenAfterAssignment(listed.getChunkId(), Duration.ofSeconds(1)))) {
+            assertThat(System.nanoTime()).as("heartbeats renewed").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        TestingNodeStream fresh = TestingNodeStream.connect(first.channel(), "fresh", 1);
+        ChunkRef unheard = fresh.nextAssign(WAIT).getAssign().getChunk();
+        first.close();
+        beats.shutdownNow();
+        heard.close();
+        fresh.close();
+
+        TestingOrchestrator second = opened(TestingOrchestrator.start(postgres.database(), TIMING));
+        // Both come back running nothing (each restarted, say).
+        for (String name : List.of("heard", "fresh")) {
+            TestingNodeStream back = opened(TestingNodeStream.connect(
+                    second.channel(), TestingNodeStream.hello(name, 1).build()));
+            assertThat(back.next(WAIT).hasWelcome()).isTrue();
+        }
+        deadline = System.nanoTime() + WAIT.toNanos();
+        while ((crashes(jobId).isEmpty() || returns(jobId).isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(crashes(jobId))
+                .singleElement()
+                .satisfies(crash -> assertThat(crash)
+                        .containsEntry("kind", "node_lost")
+                        .containsEntry("node", "heard")
+                        .containsEntry("attempt", 1L)
+                        .containsEntry("chunk", listed.getChunkId()));
+        assertThat(returns(jobId))
+                .singleElement()
+                .satisfies(back -> assertThat(back)
+                        .containsEntry("node", "fresh")
+                        .containsEntry("attempt", 1L)
+                        .containsEntry("chunk", unheard.getChunkId()));
+        // Pending again (and perhaps handed out anew, as attempt 2), no failure counted.
+        assertThat(chunk(unheard.getChunkId()))
+                .as("the unheard assignment, given back uncounted")
+                .containsEntry("failures", 0);
+    }
+
+    private static Boolean lastSeenAfterAssignment(String chunkId, Duration by) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("""
+                                SELECT n.last_seen_at > f.assigned_at + make_interval(secs => :by)
+                                FROM render.frame_jobs f JOIN render.nodes n ON n.id = f.node_id
+                                WHERE f.id = :id
+                                """)
+                        .bind("id", UUID.fromString(chunkId))
+                        .bind("by", by.toMillis() / 1000.0)
+                        .mapTo(Boolean.class)
+                        .findOne()
+                        .orElse(false));
+    }
+
+    private static List<Map<String, Object>> returns(String jobId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery("""
+                                SELECT r.attempt, n.name AS node, CAST(r.chunk_id AS text) AS chunk, r.reason
+                                FROM render.chunk_returns r JOIN render.nodes n ON n.id = r.node_id
+                                WHERE r.job_id = :job
+                                """)
+                        .bind("job", UUID.fromString(jobId))
+                        .mapToMap()
+                        .list());
     }
 }
