@@ -585,6 +585,46 @@ class GatewayIsolationIT {
     }
 
     @Test
+    @DisplayName("issue 23: /link answers a presigned URL of the farm's object store for the caller's own finished"
+            + " render (asked in the caller's tenant), 409 when the farm has no store or the video is not ready,"
+            + " 404 for another tenant's render")
+    void aDirectLinkToTheStore() {
+        start(GatewayLimits.DEFAULT);
+        JsonNode sara = signUp("Sara");
+        String token = sara.path("access_token").asText();
+        UUID done = render(sara, true);
+        try {
+            farm.presigns = false;
+            Answer noStore = get("/v1/renders/" + done + "/link", token);
+            assertThat(noStore.status()).as(noStore.toString()).isEqualTo(409);
+            assertThat(noStore.body().path("type").asText()).endsWith("no-direct-link");
+            assertThat(noStore.body().path("detail").asText()).contains("/v1/renders/" + done + "/download");
+
+            farm.presigns = true;
+            Answer link = get("/v1/renders/" + done + "/link", token);
+            assertThat(link.status()).as(link.toString()).isEqualTo(200);
+            assertThat(link.body().path("url").asText()).startsWith("https://store.example/farm/exports/");
+            assertThat(link.body().path("expires_at").asText()).isEqualTo("2030-03-17T17:46:40Z");
+            assertThat(link.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(farm.presigned).last().satisfies(request -> {
+                assertThat(request.getTenantId())
+                        .isEqualTo(sara.path("tenant_id").asText());
+                assertThat(request.getFileName()).isEqualTo(done + ".mp4");
+            });
+
+            Answer notReady = get("/v1/renders/" + render(sara, false) + "/link", token);
+            assertThat(notReady.status()).as(notReady.toString()).isEqualTo(409);
+            assertThat(notReady.body().path("type").asText()).endsWith("not-ready");
+
+            String other = signUp("Reza").path("access_token").asText();
+            Answer foreign = get("/v1/renders/" + done + "/link", other);
+            assertThat(foreign.status()).as(foreign.toString()).isEqualTo(404);
+        } finally {
+            farm.presigns = false;
+        }
+    }
+
+    @Test
     @DisplayName("issue 14 case 16: behind a trusted proxy each client has its own rate-limit bucket")
     void behindATrustedProxyEachClientHasItsOwnBucket() {
         start(GatewayLimits.DEFAULT.withTrustedProxies(List.of("127.0.0.0/8")), 3);

@@ -34,6 +34,10 @@ final class TestingFarm implements AutoCloseable {
     private final Server server;
     final List<SubmitJobRequest> submitted = new CopyOnWriteArrayList<>();
     final List<StreamObserver<JobProgress>> watching = new CopyOnWriteArrayList<>();
+    /** Whether its exports are in an object store, so that {@code PresignExport} answers a URL. */
+    volatile boolean presigns;
+
+    final List<ir.flatrender.proto.farm.v1.PresignExportRequest> presigned = new CopyOnWriteArrayList<>();
 
     TestingFarm() {
         try {
@@ -81,6 +85,25 @@ final class TestingFarm implements AutoCloseable {
         @Override
         public void getJob(GetJobRequest request, StreamObserver<Job> answer) {
             answer.onNext(job(request.getJobId()));
+            answer.onCompleted();
+        }
+
+        @Override
+        public void presignExport(
+                ir.flatrender.proto.farm.v1.PresignExportRequest request,
+                StreamObserver<ir.flatrender.proto.farm.v1.ExportLink> answer) {
+            if (!presigns) {
+                answer.onError(io.grpc.Status.FAILED_PRECONDITION
+                        .withDescription("the farm keeps its files on the orchestrator's disk")
+                        .asRuntimeException());
+                return;
+            }
+            presigned.add(request);
+            answer.onNext(ir.flatrender.proto.farm.v1.ExportLink.newBuilder()
+                    .setUrl("https://store.example/farm/exports/" + request.getJobId()
+                            + "/video.mp4?X-Amz-Signature=ab")
+                    .setExpiresAtUnixMillis(1_900_000_000_000L)
+                    .build());
             answer.onCompleted();
         }
 

@@ -62,8 +62,8 @@ import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.snapshots.SnapshotService;
 import ir.flatrender.orchestrator.snapshots.SnapshotStore;
+import ir.flatrender.orchestrator.storage.BlobStore;
 import ir.flatrender.orchestrator.storage.BlobStreamer;
-import ir.flatrender.orchestrator.storage.FileSystemBlobStore;
 import ir.flatrender.orchestrator.templates.SampleTemplates;
 import ir.flatrender.orchestrator.templates.TemplateCatalog;
 import ir.flatrender.orchestrator.templates.TemplateRevisions;
@@ -135,7 +135,7 @@ public final class Orchestrator implements AutoCloseable {
             long maxPackageBytes = config.limits().maxPackageSize().toBytes();
             long maxSegmentBytes = config.limits().maxSegmentSize().toBytes();
             Path scratch = Files.createDirectories(data.resolve("scratch"));
-            FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
+            BlobStore blobs = resources.add(BlobStore.open(config.storage().objectStore(), data.resolve("blobs")));
             ProcessSupervisor supervisor = resources.add(new ProcessSupervisor(Duration.ofSeconds(3)));
             Ffprobe ffprobe = new Ffprobe(ffmpeg, supervisor, json);
             TemplateCatalog templates = new TemplateCatalog(jdbi, blobs, json);

@@ -82,13 +82,20 @@ public record OrchestratorConfig(
     }
 
     /**
-     * @param dataDirectory where blobs (packages, segments, exports) and scratch files live
+     * @param dataDirectory where scratch files live, and blobs (packages, segments, exports) when
+     *     there is no object store
      * @param snapshotCacheSize the snapshot cache's budget; the least recently used go first
+     * @param objectStore the S3-compatible store that keeps the blobs instead, shared by every
+     *     orchestrator of the farm
      */
-    public record Storage(Path dataDirectory, DataSize snapshotCacheSize) {
+    public record Storage(
+            Path dataDirectory,
+            DataSize snapshotCacheSize,
+            Optional<ir.flatrender.orchestrator.storage.S3Settings> objectStore) {
         public Storage {
             requireNonNull(dataDirectory, "dataDirectory is null");
             requireNonNull(snapshotCacheSize, "snapshotCacheSize is null");
+            requireNonNull(objectStore, "objectStore is null");
         }
     }
 
@@ -151,6 +158,7 @@ public record OrchestratorConfig(
         private int port = DEFAULT_PORT;
         private Optional<Tls> tls = Optional.empty();
         private DataSize snapshotCacheSize = DataSize.ofMebibytes(256);
+        private Optional<ir.flatrender.orchestrator.storage.S3Settings> objectStore = Optional.empty();
         private DataSize maxPackageSize = DataSize.ofMebibytes(512);
         private DataSize maxSegmentSize = DataSize.ofGibibytes(2);
         private JobsConfig jobs = JobsConfig.defaults();
@@ -173,6 +181,12 @@ public record OrchestratorConfig(
 
         public Builder tls(Optional<Tls> newTls) {
             this.tls = newTls;
+            return this;
+        }
+
+        /** Keeps blobs in an S3-compatible object store rather than under the data directory. */
+        public Builder objectStore(Optional<ir.flatrender.orchestrator.storage.S3Settings> store) {
+            this.objectStore = requireNonNull(store, "store is null");
             return this;
         }
 
@@ -224,7 +238,7 @@ public record OrchestratorConfig(
         public OrchestratorConfig build() {
             return new OrchestratorConfig(
                     new Listen(host, port, tls),
-                    new Storage(dataDirectory, snapshotCacheSize),
+                    new Storage(dataDirectory, snapshotCacheSize, objectStore),
                     farmToken,
                     new Limits(maxPackageSize, maxSegmentSize),
                     jobs,

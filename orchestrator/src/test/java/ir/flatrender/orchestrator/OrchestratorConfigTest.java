@@ -28,7 +28,7 @@ class OrchestratorConfigTest {
         assertThat(OrchestratorConfig.defaults(DATA, TOKEN))
                 .isEqualTo(new OrchestratorConfig(
                         new Listen("127.0.0.1", 7600, Optional.empty()),
-                        new Storage(DATA, DataSize.ofMebibytes(256)),
+                        new Storage(DATA, DataSize.ofMebibytes(256), java.util.Optional.empty()),
                         TOKEN,
                         new Limits(DataSize.ofMebibytes(512), DataSize.ofGibibytes(2)),
                         // 0: chunks sized from the farm (ChunkSizing).
@@ -65,7 +65,7 @@ class OrchestratorConfigTest {
         Optional<Tls> tls = Optional.of(new Tls(Path.of("cert.pem"), Path.of("key.pem")));
         OrchestratorConfig expected = new OrchestratorConfig(
                 new Listen("0.0.0.0", 0, tls),
-                new Storage(DATA, DataSize.ofMebibytes(64)),
+                new Storage(DATA, DataSize.ofMebibytes(64), java.util.Optional.empty()),
                 TOKEN,
                 new Limits(DataSize.ofMebibytes(128), DataSize.ofGibibytes(1)),
                 jobs,

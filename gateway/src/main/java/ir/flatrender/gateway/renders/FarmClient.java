@@ -204,6 +204,29 @@ public final class FarmClient {
                         .build());
     }
 
+    /**
+     * A short-lived URL from which the job's export downloads straight from the farm's object
+     * store; empty when the farm keeps its files on the orchestrator's disk (then {@link
+     * #download} streams it).
+     */
+    public java.util.Optional<ir.flatrender.proto.farm.v1.ExportLink> presign(
+            String tenantId, String jobId, String fileName) {
+        try {
+            return java.util.Optional.of(jobs(tenantId)
+                    .presignExport(ir.flatrender.proto.farm.v1.PresignExportRequest.newBuilder()
+                            .setTenantId(tenantId)
+                            .setJobId(jobId)
+                            .setFileName(fileName)
+                            .build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION
+                    || e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+                return java.util.Optional.empty();
+            }
+            throw problem(e);
+        }
+    }
+
     private static <T> T call(java.util.function.Supplier<T> call) {
         try {
             return call.get();

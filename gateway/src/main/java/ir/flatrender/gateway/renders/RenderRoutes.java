@@ -56,6 +56,7 @@ public final class RenderRoutes {
         routes.post("/v1/renders/{id}/cancel", this::cancel);
         routes.get("/v1/renders/{id}/events", this::events);
         routes.get("/v1/renders/{id}/download", this::download);
+        routes.get("/v1/renders/{id}/link", this::link);
     }
 
     private Render render(Context ctx, Principal principal) {
@@ -251,11 +252,33 @@ public final class RenderRoutes {
         }
     }
 
-    /** The export, streamed from the farm; a {@code Range} of one byte range is honoured (206). */
-    private void download(Context ctx) throws IOException {
+    /**
+     * A short-lived URL from which the video downloads straight from the farm's object store, so
+     * that its bytes pass through neither the farm nor the gateway (a link or a player's source
+     * needs no credential); 409 {@code no-direct-link} when the farm keeps its files on its own
+     * disk, when {@code /download} serves them.
+     */
+    private void link(Context ctx) {
         Principal principal = Callers.principal(ctx);
         principal.requireScope("renders:read");
         Render row = render(ctx, principal);
+        finishedJob(row, principal);
+        ir.flatrender.proto.farm.v1.ExportLink link = farm.presign(
+                        principal.tenantId().toString(), row.jobId().toString(), row.id() + ".mp4")
+                .orElseThrow(() -> Problem.conflict(
+                        "no-direct-link",
+                        "this farm keeps its videos on its own disk; download render " + row.id() + " from /v1/renders/"
+                                + row.id() + "/download"));
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(java.util.Map.of(
+                "url",
+                link.getUrl(),
+                "expires_at",
+                java.time.Instant.ofEpochMilli(link.getExpiresAtUnixMillis()).toString()));
+    }
+
+    /** The render's job, which has its video; 409 {@code not-ready} otherwise. */
+    private Job finishedJob(Render row, Principal principal) {
         if (row.jobId() == null) {
             throw Problem.conflict("not-ready", "render " + row.id() + " has no video yet");
         }
@@ -266,6 +289,15 @@ public final class RenderRoutes {
                     "render " + row.id() + " is "
                             + GrpcRenderFarm.stateOf(job.getState()).orElse(row.state()) + "; its video is not ready");
         }
+        return job;
+    }
+
+    /** The export, streamed from the farm; a {@code Range} of one byte range is honoured (206). */
+    private void download(Context ctx) throws IOException {
+        Principal principal = Callers.principal(ctx);
+        principal.requireScope("renders:read");
+        Render row = render(ctx, principal);
+        Job job = finishedJob(row, principal);
         long total = job.getExport().getSizeBytes();
         long start = 0;
         long end = total - 1;

@@ -213,6 +213,13 @@ public final class JobServiceImpl extends JobServiceGrpc.JobServiceImplBase {
     }
 
     @Override
+    public void presignExport(
+            ir.flatrender.proto.farm.v1.PresignExportRequest request,
+            StreamObserver<ir.flatrender.proto.farm.v1.ExportLink> responseObserver) {
+        unary(responseObserver, () -> streams.presign(request));
+    }
+
+    @Override
     public void renderSnapshot(RenderSnapshotRequest request, StreamObserver<Snapshot> responseObserver) {
         snapshots.render(request, responseObserver);
     }

@@ -60,11 +60,7 @@ public final class JobStreams {
         try {
             JobView view = queries.view(
                     JobServiceImpl.jobId(request.getJobId()), JobServiceImpl.tenant(request.getTenantId()), false);
-            var export = view.export()
-                    .orElseThrow(() -> new FarmException(
-                            ir.flatrender.orchestrator.errors.ErrorCode.FAILED_PRECONDITION,
-                            "job " + view.job().id() + " has no export yet; it is "
-                                    + view.job().state()));
+            var export = export(view);
             streamer.stream(
                     blobs,
                     export.blobKey(),
@@ -79,5 +75,50 @@ public final class JobStreams {
         } catch (RuntimeException e) {
             responseObserver.onError(StatusMapper.toStatus(e));
         }
+    }
+
+    private static ir.flatrender.orchestrator.jobs.ExportRow export(JobView view) {
+        return view.export()
+                .orElseThrow(() -> new FarmException(
+                        ir.flatrender.orchestrator.errors.ErrorCode.FAILED_PRECONDITION,
+                        "job " + view.job().id() + " has no export yet; it is "
+                                + view.job().state()));
+    }
+
+    /** How long a presigned export URL works when the caller does not say, and at most. */
+    static final java.time.Duration LINK_DEFAULT = java.time.Duration.ofMinutes(5);
+
+    static final java.time.Duration LINK_LONGEST = java.time.Duration.ofHours(1);
+
+    /** A presigned URL for the job's export, in the caller's tenant. */
+    ir.flatrender.proto.farm.v1.ExportLink presign(ir.flatrender.proto.farm.v1.PresignExportRequest request) {
+        if (request.getValidSeconds() < 0 || request.getValidSeconds() > LINK_LONGEST.toSeconds()) {
+            throw FarmException.invalid(
+                    "valid_seconds",
+                    "must be between 0 and " + LINK_LONGEST.toSeconds() + " but was " + request.getValidSeconds());
+        }
+        String fileName = request.getFileName().strip();
+        if (fileName.length() > 200 || fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '/' || c == '\\')) {
+            throw FarmException.invalid(
+                    "file_name", "must be a file name of at most 200 characters, no controls or slashes");
+        }
+        JobView view = queries.view(
+                JobServiceImpl.jobId(request.getJobId()), JobServiceImpl.tenant(request.getTenantId()), false);
+        var export = export(view);
+        java.time.Duration validFor =
+                request.getValidSeconds() == 0 ? LINK_DEFAULT : java.time.Duration.ofSeconds(request.getValidSeconds());
+        java.time.Instant expires = java.time.Instant.now().plus(validFor);
+        java.net.URI url = blobs.presignedDownload(
+                        export.blobKey(),
+                        validFor,
+                        fileName.isEmpty() ? view.job().id() + ".mp4" : fileName)
+                .orElseThrow(
+                        () -> new FarmException(
+                                ir.flatrender.orchestrator.errors.ErrorCode.FAILED_PRECONDITION,
+                                "the farm keeps its files on the orchestrator's disk: download the export with DownloadExport"));
+        return ir.flatrender.proto.farm.v1.ExportLink.newBuilder()
+                .setUrl(url.toString())
+                .setExpiresAtUnixMillis(expires.toEpochMilli())
+                .build();
     }
 }

@@ -9,7 +9,12 @@ import java.util.Optional;
  * relative slash-separated names ({@code segments/<job>/<seq>-<attempt>.ts}); a key never
  * escapes the store. Writes become visible atomically on commit.
  */
-public interface BlobStore {
+public interface BlobStore extends AutoCloseable {
+    /** The object store, when there is one; otherwise files under {@code directory}. */
+    static BlobStore open(Optional<S3Settings> objectStore, java.nio.file.Path directory) throws IOException {
+        return objectStore.isPresent() ? S3BlobStore.open(objectStore.get()) : new FileSystemBlobStore(directory);
+    }
+
     /** Starts writing a blob; nothing is visible under the key until {@link BlobWriter#commit()}. */
     BlobWriter create(String key) throws IOException;
 
@@ -29,4 +34,16 @@ public interface BlobStore {
 
     /** The blob as a local file, when the store keeps it on this machine's disk. */
     Optional<java.nio.file.Path> localPath(String key);
+
+    /**
+     * A URL from which anyone holding it may download the blob, for {@code validFor}, saved under
+     * {@code fileName}; empty when the store cannot make one (a store on a local disk).
+     */
+    default Optional<java.net.URI> presignedDownload(String key, java.time.Duration validFor, String fileName) {
+        return Optional.empty();
+    }
+
+    /** Lets go of its connections, if it holds any. */
+    @Override
+    default void close() {}
 }

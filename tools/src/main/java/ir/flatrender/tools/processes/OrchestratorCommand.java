@@ -14,6 +14,7 @@ import ir.flatrender.tools.FlatRender;
 import ir.flatrender.tools.options.DatabaseOptions;
 import ir.flatrender.tools.options.FfmpegOption;
 import ir.flatrender.tools.options.MetricsOption;
+import ir.flatrender.tools.options.ObjectStoreOptions;
 import ir.flatrender.tools.options.OrchestratorOptions;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  flatrender orchestrator --data-dir /var/lib/flatrender",
             "  FLATRENDER_DB_URL=jdbc:postgresql://db/flatrender FLATRENDER_DB_PASSWORD=... \\",
-            "    FLATRENDER_FARM_TOKEN=... flatrender orchestrator --listen 0.0.0.0:7600"
+            "    FLATRENDER_FARM_TOKEN=... flatrender orchestrator --listen 0.0.0.0:7600",
+            "  FLATRENDER_S3_ACCESS_KEY=... FLATRENDER_S3_SECRET_KEY=... flatrender orchestrator \\",
+            "    --s3-endpoint https://s3.example.ir --s3-bucket flatrender"
         })
 public final class OrchestratorCommand implements Callable<Integer> {
     @ParentCommand
@@ -51,6 +54,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
 
     @Mixin
     FfmpegOption ffmpeg;
+
+    @Mixin
+    ObjectStoreOptions objectStore;
 
     @Option(
             names = "--listen",
@@ -84,6 +90,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
         OrchestratorConfig config = orchestrator
                 .apply(OrchestratorConfig.builder(data, farmToken))
                 .listen(address.host(), address.port())
+                .objectStore(objectStore.settings(System.getenv()))
                 .build();
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig databaseConfig;

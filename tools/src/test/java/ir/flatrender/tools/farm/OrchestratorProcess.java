@@ -25,6 +25,7 @@ final class OrchestratorProcess implements AutoCloseable {
     private final String token;
     private final int port;
     private final List<String> extraArguments;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
     private final String mainClass;
     private final List<String> subcommand;
     private Process process;
@@ -64,6 +65,11 @@ final class OrchestratorProcess implements AutoCloseable {
                 database, dataDirectory, token, extraArguments, SchedulingOnlyOrchestrator.class.getName(), List.of());
     }
 
+    /** Sets a variable of its environment for its next starts (an object store's keys). */
+    void environment(String name, String value) {
+        environment.put(name, value);
+    }
+
     /** A client's channel to it, with the farm token; the caller shuts it down. */
     io.grpc.ManagedChannel connect() {
         return ir.flatrender.tools.options.ClientOptions.channel(target(), token, java.util.Optional.empty());
@@ -101,6 +107,7 @@ final class OrchestratorProcess implements AutoCloseable {
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
         builder.environment().put("FLATRENDER_FARM_TOKEN", token);
+        builder.environment().putAll(environment);
         if (!database.password().isEmpty()) {
             builder.environment().put("PGPASSWORD", database.password());
         }
