@@ -85,12 +85,14 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the embedded server is only held running while the orchestrator runs
     public Integer call() throws Exception {
         Listen address = Listen.parse(listen);
+        // Options checked before anything is made on disk.
+        var store = objectStore.settings(System.getenv());
         Path data = dataDirectory.toAbsolutePath();
         String farmToken = token == null || token.isBlank() ? FarmTokens.readOrCreate(data) : token.strip();
         OrchestratorConfig config = orchestrator
                 .apply(OrchestratorConfig.builder(data, farmToken))
                 .listen(address.host(), address.port())
-                .objectStore(objectStore.settings(System.getenv()))
+                .objectStore(store)
                 .build();
         EmbeddedPostgresServer postgres = null;
         DatabaseConfig databaseConfig;
