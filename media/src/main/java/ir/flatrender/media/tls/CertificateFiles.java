@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * A certificate chain and its private key, each a PEM file.
  *
  * @param certificateChain the certificate first, then any intermediates
- * @param privateKey the key, PKCS#8 or the older EC/RSA form, unencrypted
+ * @param privateKey the key, unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}; an older RSA or EC key
+ *     converts with {@code openssl pkcs8 -topk8 -nocrypt})
  */
 public record CertificateFiles(Path certificateChain, Path privateKey) {
     public CertificateFiles {
