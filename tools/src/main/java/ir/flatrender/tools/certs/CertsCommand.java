@@ -39,6 +39,8 @@ public final class CertsCommand {
     public static final String GATEWAY = "gateway.pem";
     public static final String GATEWAY_KEY = "gateway-key.pem";
     public static final String NODES = "nodes";
+    /** How long a node's certificate is valid unless --days says (the CA/Browser Forum's old limit). */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(825);
 
     /** The names a node's --name may take: what becomes the certificate's CN. */
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");

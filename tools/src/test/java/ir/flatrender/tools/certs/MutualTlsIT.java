@@ -316,6 +316,39 @@ class MutualTlsIT {
         assertThat(code).as(err.toString()).isEqualTo(4);
     }
 
+    @Test
+    @DisplayName("nodes enroll --certs-dir hands a node its token and its certificate, and it connects with both")
+    void enrolmentSignsTheNodesCertificate() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = FlatRender.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                false,
+                "nodes",
+                "enroll",
+                "render-d",
+                "--certs-dir",
+                certs.toString(),
+                "--orchestrator",
+                orchestrator.target(),
+                "--token",
+                orchestrator.token(),
+                "--tls-ca",
+                certs.resolve("ca.pem").toString(),
+                "--tls-cert",
+                certs.resolve("gateway.pem").toString(),
+                "--tls-key",
+                certs.resolve("gateway-key.pem").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("nodes/render-d.pem");
+        String token = out.toString().strip();
+        try (TestingNodeStream node =
+                TestingNodeStream.connect(channel(credentials(Optional.of(node("render-d"))), token), "render-d", 1)) {
+            assertThat(node.next(WAIT).hasWelcome()).isTrue();
+        }
+    }
+
     /**
      * Asks until the answer is {@code expected} or the deadline passes (the files are checked
      * at each handshake; this only tolerates a handshake that raced the replacement).
