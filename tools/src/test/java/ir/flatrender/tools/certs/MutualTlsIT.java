@@ -3,6 +3,7 @@ package ir.flatrender.tools.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -21,9 +22,15 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.gateway.renders.FarmClient;
 import ir.flatrender.media.tls.CertificateFiles;
 import ir.flatrender.media.tls.FarmTls;
 import ir.flatrender.migrations.testing.TestingPostgres;
+import ir.flatrender.node.NodeConfig;
+import ir.flatrender.node.RenderNode;
+import ir.flatrender.node.engines.EngineSettings;
+import ir.flatrender.node.engines.timeline.TimelineFonts;
 import ir.flatrender.orchestrator.OrchestratorConfig;
 import ir.flatrender.orchestrator.testing.TestingNodeStream;
 import ir.flatrender.orchestrator.testing.TestingOrchestrator;
@@ -53,6 +60,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23: an orchestrator under mutual TLS with the farm's own CA ({@code flatrender certs}).
@@ -64,7 +72,9 @@ class MutualTlsIT {
     @RegisterExtension
     static final TestingPostgres postgres = new TestingPostgres();
 
-    private static Path certs;
+    @TempDir
+    static Path certs;
+
     private static TestingOrchestrator orchestrator;
     private static FarmCertificates authority;
 
@@ -72,9 +82,8 @@ class MutualTlsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        certs = Files.createTempDirectory("mutual-tls-");
         assertThat(cli("certs", "init", "--dir", certs.toString())).isZero();
-        for (String node : List.of("render-a", "render-b", "render-c")) {
+        for (String node : List.of("render-a", "render-b", "render-c", "render-e")) {
             assertThat(cli("certs", "node", "--dir", certs.toString(), "--name", node))
                     .isZero();
         }
@@ -347,6 +356,41 @@ class MutualTlsIT {
                 TestingNodeStream.connect(channel(credentials(Optional.of(node("render-d"))), token), "render-d", 1)) {
             assertThat(node.next(WAIT).hasWelcome()).isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("a render node configured with --tls-ca, --tls-cert and --tls-key is welcomed")
+    void aRenderNodeConnectsWithItsCertificate() throws Exception {
+        NodeConfig config = NodeConfig.builder(
+                        orchestrator.target(),
+                        orchestrator.enrollNode("render-e"),
+                        "render-e",
+                        certs.resolve("node-render-e"))
+                .engines(EngineSettings.timelineOnly())
+                .trustedCertificates(Optional.of(certs.resolve("ca.pem")))
+                .clientCertificate(Optional.of(node("render-e")))
+                .build();
+        try (RenderNode node = RenderNode.start(config, TimelineFonts.loadBundled(), new ObjectMapper())) {
+            node.welcomed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(node.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("the gateway's farm client presents the gateway's certificate; without it the farm is unavailable")
+    void theGatewaysFarmClientPresentsItsCertificate() {
+        String token = orchestrator.enrollGateway("web-1");
+        ManagedChannel with = FarmClient.channel(
+                orchestrator.target(), token, Optional.of(certs.resolve("ca.pem")), Optional.of(gateway()));
+        channels.add(with);
+        assertThat(new FarmClient(with, WAIT).listTemplates()).isNotNull();
+
+        ManagedChannel without = FarmClient.channel(
+                orchestrator.target(), token, Optional.of(certs.resolve("ca.pem")), Optional.empty());
+        channels.add(without);
+        assertThatThrownBy(() -> new FarmClient(without, WAIT).listTemplates())
+                .isInstanceOfSatisfying(
+                        Problem.class, problem -> assertThat(problem.status()).isEqualTo(503));
     }
 
     /**
