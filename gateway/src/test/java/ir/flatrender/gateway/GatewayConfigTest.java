@@ -122,6 +122,11 @@ class GatewayConfigTest {
                         .build())
                 .hasMessage("port must be 0 to 65535 but was 65536");
         assertThatThrownBy(() -> GatewayConfig.builder("farm:7600", "t", KEYS, MASTER_KEY)
+                        .farmClientCertificate(
+                                Optional.of(new CertificateFiles(Path.of("g.pem"), Path.of("g-key.pem"))))
+                        .build())
+                .hasMessage("a client certificate needs TLS: give the CA certificates too");
+        assertThatThrownBy(() -> GatewayConfig.builder("farm:7600", "t", KEYS, MASTER_KEY)
                         .maxBodySize(DataSize.ofBytes(1000))
                         .build())
                 .hasMessage("maxBodySize must be at least 1KiB but was 1000B");

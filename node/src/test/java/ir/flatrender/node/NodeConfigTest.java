@@ -107,6 +107,10 @@ class NodeConfigTest {
                         .build())
                 .hasMessage("backoff must satisfy 0 < min ≤ max");
         assertThatThrownBy(() -> NodeConfig.builder("farm:7600", "t", "n", Path.of("d"))
+                        .clientCertificate(Optional.of(new CertificateFiles(Path.of("n.pem"), Path.of("n-key.pem"))))
+                        .build())
+                .hasMessage("a client certificate needs TLS: give the CA certificates too");
+        assertThatThrownBy(() -> NodeConfig.builder("farm:7600", "t", "n", Path.of("d"))
                         .cacheBudget(DataSize.ofBytes(0))
                         .build())
                 .hasMessage("the cache budget must be positive but was 0B");
