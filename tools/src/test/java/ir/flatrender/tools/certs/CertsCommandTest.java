@@ -159,4 +159,19 @@ class CertsCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--name");
     }
+
+    @Test
+    @DisplayName("the orchestrator refuses --tls-client-ca without a certificate of its own, before it starts anything")
+    void mutualTlsNeedsTheServersCertificate() {
+        Run run = run(
+                "orchestrator",
+                "--data-dir",
+                dir.toString(),
+                "--token",
+                "a-token",
+                "--tls-client-ca",
+                dir.resolve("ca.pem").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--tls-client-ca needs --tls-cert");
+    }
 }
