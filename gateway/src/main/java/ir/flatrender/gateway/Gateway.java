@@ -166,7 +166,8 @@ public final class Gateway implements AutoCloseable {
         ManagedChannel channel = FarmClient.channel(
                 config.farm().orchestrator(),
                 config.farm().token(),
-                config.farm().trustCertificates());
+                config.farm().trustCertificates(),
+                config.farm().clientCertificate());
         FarmClient farm = new FarmClient(channel, config.farm().deadline());
         AccessTokens tokens =
                 new AccessTokens(config.tokens().signingKeys(), config.tokens().accessLifetime(), clock);
@@ -212,7 +213,10 @@ public final class Gateway implements AutoCloseable {
         Optional<ManagedChannel> consoleChannel = config.farm()
                 .consoleToken()
                 .map(token -> FarmClient.channel(
-                        config.farm().orchestrator(), token, config.farm().trustCertificates()));
+                        config.farm().orchestrator(),
+                        token,
+                        config.farm().trustCertificates(),
+                        config.farm().clientCertificate()));
         consoleChannel.ifPresent(c -> parts.add(c::shutdownNow));
         ConsoleRoutes console = new ConsoleRoutes(
                 consoleChannel.map(c -> new ConsoleFarm(c, config.farm().deadline())), streams, adminAudit, json);

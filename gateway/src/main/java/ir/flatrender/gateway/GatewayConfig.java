@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.gateway.webhooks.WebhookDeliverer;
 import ir.flatrender.media.config.DataSize;
+import ir.flatrender.media.tls.CertificateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,9 @@ public record GatewayConfig(
      *     ({@code flatrender gateways enroll NAME}); every call also names its tenant
      * @param trustCertificates the CA certificates (PEM) the orchestrator's TLS certificate is
      *     checked against; plain text when empty (one machine, or a private network)
+     * @param clientCertificate the gateway's own certificate and key, presented when the
+     *     orchestrator asks for one (mutual TLS; {@code flatrender certs init} makes it); read again
+     *     when the files change
      * @param deadline the deadline of each call to the orchestrator
      * @param consoleToken the operators' console credential ({@code flatrender nodes enroll-console
      *     NAME}), which the console's admin endpoints present to the orchestrator's admin service;
@@ -75,6 +79,7 @@ public record GatewayConfig(
             String orchestrator,
             String token,
             Optional<Path> trustCertificates,
+            Optional<CertificateFiles> clientCertificate,
             Duration deadline,
             Optional<String> consoleToken) {
         public Farm {
@@ -82,13 +87,18 @@ public record GatewayConfig(
             requireNonNull(token, "token is null");
             requireNonNull(consoleToken, "consoleToken is null");
             requireNonNull(trustCertificates, "trustCertificates is null");
+            requireNonNull(clientCertificate, "clientCertificate is null");
+            if (clientCertificate.isPresent() && trustCertificates.isEmpty()) {
+                throw new IllegalArgumentException("a client certificate needs TLS: give the CA certificates too");
+            }
             requireNonNull(deadline, "deadline is null");
         }
 
         /** The token is left out: this is logged. */
         @Override
         public String toString() {
-            return "Farm[" + orchestrator + ", tls=" + trustCertificates.isPresent() + ", deadline=" + deadline
+            return "Farm[" + orchestrator + ", tls=" + trustCertificates.isPresent() + ", clientCertificate="
+                    + clientCertificate.isPresent() + ", deadline=" + deadline
                     + ", console=" + consoleToken.isPresent() + "]";
         }
     }
@@ -178,6 +188,7 @@ public record GatewayConfig(
         return new Builder(farm.orchestrator(), farm.token(), tokens.signingKeys(), masterKey)
                 .listen(listen.host(), listen.port())
                 .farmTrustCertificates(farm.trustCertificates())
+                .farmClientCertificate(farm.clientCertificate())
                 .farmDeadline(farm.deadline())
                 .consoleToken(farm.consoleToken())
                 .accessTokenLifetime(tokens.accessLifetime())
@@ -208,6 +219,7 @@ public record GatewayConfig(
         private String host = "0.0.0.0";
         private int port = 7700;
         private Optional<Path> farmTrustCertificates = Optional.empty();
+        private Optional<CertificateFiles> farmClientCertificate = Optional.empty();
         private Optional<String> consoleToken = Optional.empty();
         private Duration farmDeadline = Duration.ofSeconds(10);
         private Duration accessTokenLifetime = Duration.ofMinutes(15);
@@ -238,6 +250,12 @@ public record GatewayConfig(
         /** Speaks TLS to the orchestrator, trusting these CA certificates (PEM), when present. */
         public Builder farmTrustCertificates(Optional<Path> certificates) {
             this.farmTrustCertificates = certificates;
+            return this;
+        }
+
+        /** Presents this certificate to the orchestrator (mutual TLS), when present. */
+        public Builder farmClientCertificate(Optional<CertificateFiles> certificate) {
+            this.farmClientCertificate = certificate;
             return this;
         }
 
@@ -308,7 +326,13 @@ public record GatewayConfig(
         public GatewayConfig build() {
             return new GatewayConfig(
                     new Listen(host, port),
-                    new Farm(orchestrator, farmToken, farmTrustCertificates, farmDeadline, consoleToken),
+                    new Farm(
+                            orchestrator,
+                            farmToken,
+                            farmTrustCertificates,
+                            farmClientCertificate,
+                            farmDeadline,
+                            consoleToken),
                     new Tokens(signingKeys, accessTokenLifetime, refreshTokenLifetime),
                     masterKey,
                     new Limits(maxBodySize, requestsPerMinutePerIp, requestsPerMinutePerKey),

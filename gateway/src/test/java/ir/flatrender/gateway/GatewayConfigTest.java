@@ -10,6 +10,7 @@ import ir.flatrender.gateway.GatewayConfig.Site;
 import ir.flatrender.gateway.GatewayConfig.Tokens;
 import ir.flatrender.gateway.GatewayConfig.Webhooks;
 import ir.flatrender.media.config.DataSize;
+import ir.flatrender.media.tls.CertificateFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ class GatewayConfigTest {
                         new Farm(
                                 "farm:7600",
                                 "gateway token",
+                                Optional.empty(),
                                 Optional.empty(),
                                 Duration.ofSeconds(10),
                                 Optional.empty()),
@@ -65,6 +67,7 @@ class GatewayConfigTest {
                         "farm:7600",
                         "gateway token",
                         Optional.of(Path.of("ca.pem")),
+                        Optional.of(new CertificateFiles(Path.of("gateway.pem"), Path.of("gateway-key.pem"))),
                         Duration.ofSeconds(3),
                         Optional.of("console token")),
                 new Tokens(KEYS, Duration.ofMinutes(5), Duration.ofDays(1)),
@@ -77,6 +80,8 @@ class GatewayConfigTest {
         GatewayConfig built = GatewayConfig.builder("farm:7600", "gateway token", KEYS, MASTER_KEY)
                 .listen("127.0.0.1", 0)
                 .farmTrustCertificates(Optional.of(Path.of("ca.pem")))
+                .farmClientCertificate(
+                        Optional.of(new CertificateFiles(Path.of("gateway.pem"), Path.of("gateway-key.pem"))))
                 .farmDeadline(Duration.ofSeconds(3))
                 .consoleToken(Optional.of("console token"))
                 .accessTokenLifetime(Duration.ofMinutes(5))
@@ -116,6 +121,11 @@ class GatewayConfigTest {
                         .listen("0.0.0.0", 65536)
                         .build())
                 .hasMessage("port must be 0 to 65535 but was 65536");
+        assertThatThrownBy(() -> GatewayConfig.builder("farm:7600", "t", KEYS, MASTER_KEY)
+                        .farmClientCertificate(
+                                Optional.of(new CertificateFiles(Path.of("g.pem"), Path.of("g-key.pem"))))
+                        .build())
+                .hasMessage("a client certificate needs TLS: give the CA certificates too");
         assertThatThrownBy(() -> GatewayConfig.builder("farm:7600", "t", KEYS, MASTER_KEY)
                         .maxBodySize(DataSize.ofBytes(1000))
                         .build())

@@ -3,6 +3,7 @@ package ir.flatrender.node;
 import static java.util.Objects.requireNonNull;
 
 import ir.flatrender.media.config.DataSize;
+import ir.flatrender.media.tls.CertificateFiles;
 import ir.flatrender.node.control.OrchestratorAddresses;
 import ir.flatrender.node.engines.EngineSettings;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public record NodeConfig(
      *     the next when the one it uses goes away)
      * @param farmToken the secret the orchestrator expects
      * @param trustedCertificates PEM CA certificates for TLS; plain text when empty
+     * @param clientCertificate the node's own certificate and key, presented when the
+     *     orchestrator asks for one (mutual TLS, {@code flatrender certs node}); read again when
+     *     the files change
      * @param minBackoff the first reconnect delay
      * @param maxBackoff the largest reconnect delay
      */
@@ -62,12 +66,17 @@ public record NodeConfig(
             String orchestrator,
             String farmToken,
             Optional<Path> trustedCertificates,
+            Optional<CertificateFiles> clientCertificate,
             Duration minBackoff,
             Duration maxBackoff) {
         public Connection {
             requireNonNull(orchestrator, "orchestrator is null");
             requireNonNull(farmToken, "farmToken is null");
             requireNonNull(trustedCertificates, "trustedCertificates is null");
+            requireNonNull(clientCertificate, "clientCertificate is null");
+            if (clientCertificate.isPresent() && trustedCertificates.isEmpty()) {
+                throw new IllegalArgumentException("a client certificate needs TLS: give the CA certificates too");
+            }
             requireNonNull(minBackoff, "minBackoff is null");
             requireNonNull(maxBackoff, "maxBackoff is null");
             if (!OrchestratorAddresses.isValid(orchestrator)) {
@@ -85,7 +94,8 @@ public record NodeConfig(
         /** The token is left out: this is logged. */
         @Override
         public String toString() {
-            return "Connection[" + orchestrator + ", tls=" + trustedCertificates.isPresent() + ", backoff=" + minBackoff
+            return "Connection[" + orchestrator + ", tls=" + trustedCertificates.isPresent() + ", clientCertificate="
+                    + clientCertificate.isPresent() + ", backoff=" + minBackoff
                     + "-" + maxBackoff + "]";
         }
     }
@@ -136,6 +146,7 @@ public record NodeConfig(
         return new Builder(connection.orchestrator(), connection.farmToken(), name)
                 .slots(slots)
                 .trustedCertificates(connection.trustedCertificates())
+                .clientCertificate(connection.clientCertificate())
                 .backoff(connection.minBackoff(), connection.maxBackoff())
                 .workDirectory(workDirectory)
                 .cacheDirectory(cache.directory())
@@ -160,6 +171,7 @@ public record NodeConfig(
         private final String name;
         private int slots = 1;
         private Optional<Path> trustedCertificates = Optional.empty();
+        private Optional<CertificateFiles> clientCertificate = Optional.empty();
         private Duration minBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(15);
         private Path workDirectory;
@@ -184,6 +196,12 @@ public record NodeConfig(
 
         public Builder trustedCertificates(Optional<Path> certificates) {
             this.trustedCertificates = certificates;
+            return this;
+        }
+
+        /** The node's own certificate and key for mutual TLS. */
+        public Builder clientCertificate(Optional<CertificateFiles> certificate) {
+            this.clientCertificate = certificate;
             return this;
         }
 
@@ -237,7 +255,8 @@ public record NodeConfig(
             return new NodeConfig(
                     name,
                     slots,
-                    new Connection(orchestrator, farmToken, trustedCertificates, minBackoff, maxBackoff),
+                    new Connection(
+                            orchestrator, farmToken, trustedCertificates, clientCertificate, minBackoff, maxBackoff),
                     workDirectory,
                     new Cache(cacheDirectory, cacheBudget),
                     engines,

@@ -9,7 +9,6 @@ import io.grpc.ClientInterceptors;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -20,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.tls.FarmTls;
 import ir.flatrender.node.control.ControlStream;
 import ir.flatrender.node.control.EventMapper;
 import ir.flatrender.node.control.GrpcPackageSource;
@@ -109,11 +109,12 @@ public final class RenderNode implements AutoCloseable {
             ScheduledExecutorService timer =
                     push(closeables, Executors.newSingleThreadScheduledExecutor(named(config.name() + "-timer")));
             NodeConfig.Connection connection = config.connection();
-            ChannelCredentials credentials = connection.trustedCertificates().isPresent()
-                    ? TlsChannelCredentials.newBuilder()
-                            .trustManager(connection.trustedCertificates().get().toFile())
-                            .build()
-                    : InsecureChannelCredentials.create();
+            // The certificate files are read again when they change: each reconnection uses
+            // the ones on disk then (a renewed node certificate needs no restart).
+            ChannelCredentials credentials = connection
+                    .trustedCertificates()
+                    .map(trusted -> FarmTls.channelCredentials(trusted, connection.clientCertificate()))
+                    .orElseGet(InsecureChannelCredentials::create);
             OrchestratorAddresses.register();
             ManagedChannel managed = NettyChannelBuilder.forTarget(
                             OrchestratorAddresses.target(connection.orchestrator()), credentials)

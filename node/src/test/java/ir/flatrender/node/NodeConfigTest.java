@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ir.flatrender.media.config.DataSize;
+import ir.flatrender.media.tls.CertificateFiles;
 import ir.flatrender.node.NodeConfig.Cache;
 import ir.flatrender.node.NodeConfig.Connection;
 import ir.flatrender.node.NodeConfig.Deadlines;
@@ -24,7 +25,12 @@ class NodeConfigTest {
                         "node-1",
                         1,
                         new Connection(
-                                "farm:7600", "token", Optional.empty(), Duration.ofMillis(500), Duration.ofSeconds(15)),
+                                "farm:7600",
+                                "token",
+                                Optional.empty(),
+                                Optional.empty(),
+                                Duration.ofMillis(500),
+                                Duration.ofSeconds(15)),
                         Path.of("/var/node/work"),
                         new Cache(Path.of("/var/node/cache"), DataSize.ofGibibytes(10)),
                         new EngineSettings(
@@ -49,6 +55,7 @@ class NodeConfigTest {
                         "a:1,b:2",
                         "secret",
                         Optional.of(Path.of("ca.pem")),
+                        Optional.of(new CertificateFiles(Path.of("node.pem"), Path.of("node-key.pem"))),
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(30)),
                 Path.of("/scratch"),
@@ -60,6 +67,7 @@ class NodeConfigTest {
         NodeConfig built = NodeConfig.builder("a:1,b:2", "secret", "node-2", DIRECTORY)
                 .slots(4)
                 .trustedCertificates(Optional.of(Path.of("ca.pem")))
+                .clientCertificate(Optional.of(new CertificateFiles(Path.of("node.pem"), Path.of("node-key.pem"))))
                 .backoff(Duration.ofSeconds(1), Duration.ofSeconds(30))
                 .workDirectory(Path.of("/scratch"))
                 .cacheDirectory(Path.of("/packages"))
@@ -98,6 +106,10 @@ class NodeConfigTest {
                         .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))
                         .build())
                 .hasMessage("backoff must satisfy 0 < min ≤ max");
+        assertThatThrownBy(() -> NodeConfig.builder("farm:7600", "t", "n", Path.of("d"))
+                        .clientCertificate(Optional.of(new CertificateFiles(Path.of("n.pem"), Path.of("n-key.pem"))))
+                        .build())
+                .hasMessage("a client certificate needs TLS: give the CA certificates too");
         assertThatThrownBy(() -> NodeConfig.builder("farm:7600", "t", "n", Path.of("d"))
                         .cacheBudget(DataSize.ofBytes(0))
                         .build())

@@ -7,7 +7,6 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
-import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -18,6 +17,8 @@ import ir.flatrender.media.ffmpeg.FfmpegBinaries;
 import ir.flatrender.media.ffmpeg.Ffprobe;
 import ir.flatrender.media.observability.MetricsEndpoint;
 import ir.flatrender.media.process.ProcessSupervisor;
+import ir.flatrender.media.tls.CertificateFiles;
+import ir.flatrender.media.tls.FarmTls;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.Schema;
 import ir.flatrender.orchestrator.api.FarmAdminServiceImpl;
@@ -58,6 +59,7 @@ import ir.flatrender.orchestrator.nodes.SegmentVerifier;
 import ir.flatrender.orchestrator.scheduling.LeaseReaper;
 import ir.flatrender.orchestrator.scheduling.Scheduler;
 import ir.flatrender.orchestrator.server.CallerInterceptor;
+import ir.flatrender.orchestrator.server.ClientCertificates;
 import ir.flatrender.orchestrator.server.FarmCredentials;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.snapshots.SnapshotService;
@@ -232,11 +234,11 @@ public final class Orchestrator implements AutoCloseable {
             // Who may call what (issue 14): the farm token is the operators', nodes and gateways
             // present credentials the farm issued them.
             CallerInterceptor auth = new CallerInterceptor(FarmToken.of(config.farmToken()), credentials, Set.of());
-            ServerCredentials serverCredentials = listen.tls().isPresent()
-                    ? TlsServerCredentials.create(
-                            listen.tls().get().certificateChain().toFile(),
-                            listen.tls().get().privateKey().toFile())
-                    : InsecureServerCredentials.create();
+            // The certificate files are read again when they change: a renewal needs no restart.
+            ServerCredentials serverCredentials = listen.tls()
+                    .map(tls -> FarmTls.serverCredentials(
+                            new CertificateFiles(tls.certificateChain(), tls.privateKey()), tls.clientCertificates()))
+                    .orElseGet(InsecureServerCredentials::create);
             // The standard health service answers without the farm token (load balancers,
             // grpc_health_probe); reflection lists the services to callers that present it.
             HealthStatusManager healthStatus = new HealthStatusManager();
@@ -255,7 +257,8 @@ public final class Orchestrator implements AutoCloseable {
                                     blobs,
                                     streamer,
                                     uploads),
-                            auth))
+                            auth,
+                            new ClientCertificates()))
                     .addService(ServerInterceptors.intercept(
                             new JobServiceImpl(
                                     submitter,
@@ -311,7 +314,7 @@ public final class Orchestrator implements AutoCloseable {
                     id,
                     listen.host(),
                     server.getPort(),
-                    listen.tls().isPresent() ? "TLS" : "plain text",
+                    listen.tls().map(tls -> tls.mutual() ? "mutual TLS" : "TLS").orElse("plain text"),
                     data);
             return new Orchestrator(new Running(id, server, templates, registry, resources, meters, jdbi, credentials));
         } catch (IOException | RuntimeException e) {

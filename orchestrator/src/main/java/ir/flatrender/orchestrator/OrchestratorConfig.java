@@ -73,11 +73,29 @@ public record OrchestratorConfig(
         }
     }
 
-    /** PEM certificate chain and private key for the server. */
-    public record Tls(Path certificateChain, Path privateKey) {
+    /**
+     * The server's TLS. The files are read again when they change (a renewal needs no restart).
+     *
+     * @param certificateChain the server's PEM certificate chain
+     * @param privateKey its PEM private key
+     * @param clientCertificates mutual TLS: PEM CA certificates every client's certificate must be
+     *     signed by (and a node's must name the node); when empty, no client certificate is asked for
+     */
+    public record Tls(Path certificateChain, Path privateKey, Optional<Path> clientCertificates) {
         public Tls {
             requireNonNull(certificateChain, "certificateChain is null");
             requireNonNull(privateKey, "privateKey is null");
+            requireNonNull(clientCertificates, "clientCertificates is null");
+        }
+
+        /** TLS without client certificates. */
+        public Tls(Path certificateChain, Path privateKey) {
+            this(certificateChain, privateKey, Optional.empty());
+        }
+
+        /** Whether every client must present a certificate. */
+        public boolean mutual() {
+            return clientCertificates.isPresent();
         }
     }
 

@@ -62,7 +62,8 @@ class OrchestratorConfigTest {
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(20));
         HealthConfig health = new HealthConfig(Duration.ofMinutes(1), Duration.ofDays(60), 3);
-        Optional<Tls> tls = Optional.of(new Tls(Path.of("cert.pem"), Path.of("key.pem")));
+        Optional<Tls> tls =
+                Optional.of(new Tls(Path.of("cert.pem"), Path.of("key.pem"), Optional.of(Path.of("clients.pem"))));
         OrchestratorConfig expected = new OrchestratorConfig(
                 new Listen("0.0.0.0", 0, tls),
                 new Storage(DATA, DataSize.ofMebibytes(64), java.util.Optional.empty()),

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             ir.flatrender.tools.zarinpal.ZarinPalCommand.class,
             DevCommand.class,
             DemoCommand.class,
+            ir.flatrender.tools.certs.CertsCommand.class,
             SubmitCommand.class,
             WatchCommand.class,
             SnapshotCommand.class,

@@ -46,7 +46,10 @@ class CliGrammarTest {
             "flatrender crashes",
             "flatrender repairs",
             "flatrender snapshots",
-            "flatrender db");
+            "flatrender db",
+            "flatrender certs",
+            "flatrender certs init",
+            "flatrender certs node");
 
     /** Every command in the tree by its full name, e.g. {@code flatrender jobs show}. */
     private static Map<String, CommandLine> commands() {

@@ -12,11 +12,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import ir.flatrender.gateway.http.Problem;
+import ir.flatrender.media.tls.CertificateFiles;
+import ir.flatrender.media.tls.FarmTls;
 import ir.flatrender.proto.farm.v1.DownloadExportRequest;
 import ir.flatrender.proto.farm.v1.ExportData;
 import ir.flatrender.proto.farm.v1.GetJobRequest;
@@ -29,8 +30,6 @@ import ir.flatrender.proto.farm.v1.SubmitJobRequest;
 import ir.flatrender.proto.farm.v1.Template;
 import ir.flatrender.proto.farm.v1.TemplateServiceGrpc;
 import ir.flatrender.proto.farm.v1.WatchJobRequest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -69,16 +68,21 @@ public final class FarmClient {
      * TLS when CA certificates to check the orchestrator's are given.
      */
     public static ManagedChannel channel(String target, String credential, Optional<Path> trustCertificates) {
-        ChannelCredentials transport;
-        try {
-            transport = trustCertificates.isPresent()
-                    ? TlsChannelCredentials.newBuilder()
-                            .trustManager(trustCertificates.get().toFile())
-                            .build()
-                    : InsecureChannelCredentials.create();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CA certificates " + trustCertificates.get(), e);
-        }
+        return channel(target, credential, trustCertificates, Optional.empty());
+    }
+
+    /**
+     * As {@link #channel(String, String, Optional)}, presenting {@code clientCertificate} when the
+     * orchestrator asks for one (mutual TLS). Certificate files are read again when they change.
+     */
+    public static ManagedChannel channel(
+            String target,
+            String credential,
+            Optional<Path> trustCertificates,
+            Optional<CertificateFiles> clientCertificate) {
+        ChannelCredentials transport = trustCertificates.isPresent()
+                ? FarmTls.channelCredentials(trustCertificates.get(), clientCertificate)
+                : InsecureChannelCredentials.create();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
         return NettyChannelBuilder.forTarget(target, transport)

@@ -88,6 +88,18 @@ public final class NodeHandshake {
                     + "; its hello may not name node " + hello.getNodeName()));
             return;
         }
+        // Under mutual TLS a node's certificate names the node (issue 23): it may not present another's.
+        Optional<String> certified = session.certificateName();
+        if (certified.isPresent() && !certified.get().equals(hello.getNodeName())) {
+            log.warn(
+                    "refusing a hello as node '{}' over the TLS certificate of '{}'",
+                    hello.getNodeName(),
+                    certified.get());
+            session.close(Status.PERMISSION_DENIED.withDescription("this TLS certificate belongs to "
+                    + certified.get() + "; its hello may not name node " + hello.getNodeName()
+                    + " (flatrender certs node --name " + hello.getNodeName() + ")"));
+            return;
+        }
         // The first connection of a node keeps its name while it is live; a second one is refused
         // rather than evicting it (a silent one is replaced: the node reconnecting after a dead link).
         long silentLimit = config.heartbeatInterval().toNanos() * 3;

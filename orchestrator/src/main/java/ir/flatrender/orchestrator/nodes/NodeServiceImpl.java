@@ -61,7 +61,8 @@ public final class NodeServiceImpl extends NodeServiceGrpc.NodeServiceImplBase {
         NodeSession session = new NodeSession(
                 stream,
                 MoreExecutors.newSequentialExecutor(events),
-                ir.flatrender.orchestrator.server.Caller.current());
+                ir.flatrender.orchestrator.server.Caller.current(),
+                ir.flatrender.orchestrator.server.ClientCertificates.current());
         session.onClose(reason -> handler.onClosed(session, reason));
         stream.setOnReadyHandler(session::onReady);
         stream.setOnCancelHandler(() -> session.serial().execute(() -> handler.onClosed(session, "stream cancelled")));

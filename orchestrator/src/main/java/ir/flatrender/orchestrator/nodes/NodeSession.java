@@ -58,15 +58,26 @@ public final class NodeSession {
     }
 
     private final java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller;
+    private final java.util.Optional<String> certificateName;
 
-    /** @param caller who opened the stream, as its credential proves (empty only outside a server) */
+    /**
+     * @param caller who opened the stream, as its credential proves (empty only outside a server)
+     * @param certificateName the CN of the client's TLS certificate, under mutual TLS
+     */
     NodeSession(
             ServerCallStreamObserver<NodeCommand> stream,
             Executor serial,
-            java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller) {
+            java.util.Optional<ir.flatrender.orchestrator.server.Caller> caller,
+            java.util.Optional<String> certificateName) {
         this.stream = requireNonNull(stream, "stream is null");
         this.serial = requireNonNull(serial, "serial is null");
         this.caller = requireNonNull(caller, "caller is null");
+        this.certificateName = requireNonNull(certificateName, "certificateName is null");
+    }
+
+    /** The name the client's TLS certificate gives (mutual TLS); empty without one. */
+    public java.util.Optional<String> certificateName() {
+        return certificateName;
     }
 
     /** Who opened the stream: an enrolled node's credential, or the operator's farm token. */

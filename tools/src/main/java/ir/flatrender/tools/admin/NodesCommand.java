@@ -12,8 +12,10 @@ import ir.flatrender.proto.farm.v1.NodeCacheResponse;
 import ir.flatrender.proto.farm.v1.NodeState;
 import ir.flatrender.tools.ExitCodes;
 import ir.flatrender.tools.FlatRender;
+import ir.flatrender.tools.certs.CertsCommand;
 import ir.flatrender.tools.options.ClientOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Spec;
             "  flatrender nodes release render-07          # lift a quarantine",
             "  flatrender nodes cache",
             "  flatrender nodes enroll render-07            # prints the node's token, once",
+            "  flatrender nodes enroll render-07 --certs-dir /etc/flatrender/certs   # and signs its certificate",
             "  flatrender nodes revoke render-07 --yes      # its stream is cut at once",
             "  flatrender nodes enroll-console console      # the gateway's --console-token"
         })
@@ -94,8 +97,18 @@ public final class NodesCommand {
             @Mixin Output output,
             @Parameters(paramLabel = "NODE", description = "The node's name (its --name).") String node,
             @Option(names = "--replace", description = "Revoke the node's live credential first (its stream is cut).")
-                    boolean replace)
+                    boolean replace,
+            @Option(
+                            names = "--certs-dir",
+                            description = "Also sign the node's client certificate for mutual TLS with the CA kept"
+                                    + " there (flatrender certs init): nodes/NODE.pem and nodes/NODE-key.pem.")
+                    Path certsDir)
             throws Exception {
+        if (certsDir != null) {
+            // Before the token is minted: a missing CA fails the command with no credential issued.
+            Path[] files = CertsCommand.issueNode(certsDir, node, CertsCommand.DEFAULT_VALIDITY);
+            spec.commandLine().getErr().println("certificate: " + files[0] + " (key " + files[1] + ")");
+        }
         return printIssued(
                 output,
                 Calls.with(

@@ -4,9 +4,10 @@ import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import ir.flatrender.media.tls.CertificateFiles;
+import ir.flatrender.media.tls.FarmTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +37,15 @@ public final class ClientOptions {
     @Option(names = "--tls-ca", description = "PEM CA certificates to trust; plain text without it.")
     Path tlsCa;
 
+    @Option(
+            names = "--tls-cert",
+            description = "Mutual TLS: this client's PEM certificate (a node's from `flatrender certs node`), with"
+                    + " --tls-key and --tls-ca; read again when the file changes.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "The PEM private key of --tls-cert.")
+    Path tlsKey;
+
     public String orchestrator() {
         return orchestrator;
     }
@@ -58,22 +68,37 @@ public final class ClientOptions {
         return java.util.Optional.ofNullable(tlsCa);
     }
 
+    /** This client's certificate and key for mutual TLS, when given. */
+    public java.util.Optional<CertificateFiles> tlsCertificate() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert != null && tlsCa == null) {
+            throw new IllegalArgumentException("--tls-cert needs --tls-ca (mutual TLS is TLS)");
+        }
+        return tlsCert == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(new CertificateFiles(tlsCert.toAbsolutePath(), tlsKey.toAbsolutePath()));
+    }
+
     /** A channel to the orchestrator that sends the token with every call. */
     public ManagedChannel channel() {
-        return channel(orchestrator, token(), tlsCa());
+        return channel(orchestrator, token(), tlsCa(), tlsCertificate());
     }
 
     public static ManagedChannel channel(String target, String token, java.util.Optional<Path> tlsCa) {
-        ChannelCredentials credentials;
-        try {
-            credentials = tlsCa.isPresent()
-                    ? TlsChannelCredentials.newBuilder()
-                            .trustManager(tlsCa.get().toFile())
-                            .build()
-                    : InsecureChannelCredentials.create();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the CA file " + tlsCa.get(), e);
-        }
+        return channel(target, token, tlsCa, java.util.Optional.empty());
+    }
+
+    /** @param certificate presented when the orchestrator asks for one (mutual TLS); needs {@code tlsCa} */
+    public static ManagedChannel channel(
+            String target,
+            String token,
+            java.util.Optional<Path> tlsCa,
+            java.util.Optional<CertificateFiles> certificate) {
+        ChannelCredentials credentials = tlsCa.isPresent()
+                ? FarmTls.channelCredentials(tlsCa.get(), certificate)
+                : InsecureChannelCredentials.create();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         ir.flatrender.node.control.OrchestratorAddresses.register();

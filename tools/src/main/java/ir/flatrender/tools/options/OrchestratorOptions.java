@@ -96,6 +96,13 @@ public final class OrchestratorOptions {
     @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
     Path tlsKey;
 
+    @Option(
+            names = "--tls-client-ca",
+            description = "Mutual TLS: PEM CA certificates (the farm's ca.pem from `flatrender certs init`) every"
+                    + " client's certificate must be signed by; a node's must name the node. Needs --tls-cert."
+                    + " Certificate files are read again when they change.")
+    Path tlsClientCa;
+
     @Option(names = "--no-samples", description = "Do not install the bundled sample templates.")
     boolean noSamples;
 
@@ -103,6 +110,9 @@ public final class OrchestratorOptions {
     public OrchestratorConfig.Builder apply(OrchestratorConfig.Builder builder) {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key (mutual TLS is TLS)");
         }
         EncoderSettings defaults = EncoderSettings.DEFAULT;
         return builder.jobs(new JobsConfig(
@@ -121,7 +131,11 @@ public final class OrchestratorOptions {
                         Duration.ofSeconds(1),
                         SchedulerConfig.defaults().affinityWindow(),
                         retryElsewhere))
-                .tls(tlsCert == null ? Optional.empty() : Optional.of(new OrchestratorConfig.Tls(tlsCert, tlsKey)))
+                .tls(
+                        tlsCert == null
+                                ? Optional.empty()
+                                : Optional.of(
+                                        new OrchestratorConfig.Tls(tlsCert, tlsKey, Optional.ofNullable(tlsClientCa))))
                 .installSamples(!noSamples)
                 .maxPackageSize(maxPackageSize)
                 .snapshotCacheSize(snapshotCacheSize)

@@ -85,6 +85,15 @@ public final class GatewayCommand implements Callable<Integer> {
     Path farmTlsCa;
 
     @Option(
+            names = "--farm-tls-cert",
+            description = "Mutual TLS: the gateway's own PEM certificate toward the orchestrator (gateway.pem from"
+                    + " `flatrender certs init`), with --farm-tls-key and --farm-tls-ca; read again when it changes.")
+    Path farmTlsCert;
+
+    @Option(names = "--farm-tls-key", description = "The PEM private key of --farm-tls-cert.")
+    Path farmTlsKey;
+
+    @Option(
             names = "--signing-keys",
             defaultValue = "${env:FLATRENDER_GATEWAY_KEYS}",
             description = "Access-token keys, id=base64url[,id=base64url…], the signing one first (env"
@@ -198,6 +207,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 .listen(address.host(), address.port())
                 .allowPrivateWebhooks(allowPrivateWebhooks)
                 .farmTrustCertificates(Optional.ofNullable(farmTlsCa).map(Path::toAbsolutePath))
+                .farmClientCertificate(farmClientCertificate())
                 .comingSoon(Optional.ofNullable(comingSoon))
                 .consoleToken(
                         Optional.ofNullable(consoleToken).map(String::strip).filter(value -> !value.isEmpty()))
@@ -336,5 +346,18 @@ public final class GatewayCommand implements Callable<Integer> {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private Optional<ir.flatrender.media.tls.CertificateFiles> farmClientCertificate() {
+        if ((farmTlsCert == null) != (farmTlsKey == null)) {
+            throw new IllegalArgumentException("--farm-tls-cert and --farm-tls-key go together");
+        }
+        if (farmTlsCert != null && farmTlsCa == null) {
+            throw new IllegalArgumentException("--farm-tls-cert needs --farm-tls-ca (mutual TLS is TLS)");
+        }
+        return farmTlsCert == null
+                ? Optional.empty()
+                : Optional.of(new ir.flatrender.media.tls.CertificateFiles(
+                        farmTlsCert.toAbsolutePath(), farmTlsKey.toAbsolutePath()));
     }
 }

@@ -81,6 +81,7 @@ public final class NodeCommand implements Callable<Integer> {
         Path directory = workDirectory.toAbsolutePath();
         NodeConfig config = NodeConfig.builder(client.orchestrator(), client.token(), nodeName, directory)
                 .trustedCertificates(client.tlsCa())
+                .clientCertificate(client.tlsCertificate())
                 .slots(slots)
                 .cacheBudget(cacheBudget)
                 .engines(engines.settings())
