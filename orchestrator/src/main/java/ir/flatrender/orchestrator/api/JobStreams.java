@@ -108,7 +108,26 @@ public final class JobStreams {
         java.time.Duration validFor =
                 request.getValidSeconds() == 0 ? LINK_DEFAULT : java.time.Duration.ofSeconds(request.getValidSeconds());
         java.time.Instant expires = java.time.Instant.now().plus(validFor);
-        java.net.URI url = blobs.presignedDownload(
+        java.net.URI url;
+        try {
+            url = presignedUrl(view, export, validFor, fileName);
+        } catch (java.io.UncheckedIOException e) {
+            throw new FarmException(
+                    ir.flatrender.orchestrator.errors.ErrorCode.UNAVAILABLE,
+                    e.getCause().getMessage());
+        }
+        return ir.flatrender.proto.farm.v1.ExportLink.newBuilder()
+                .setUrl(url.toString())
+                .setExpiresAtUnixMillis(expires.toEpochMilli())
+                .build();
+    }
+
+    private java.net.URI presignedUrl(
+            JobView view,
+            ir.flatrender.orchestrator.jobs.ExportRow export,
+            java.time.Duration validFor,
+            String fileName) {
+        return blobs.presignedDownload(
                         export.blobKey(),
                         validFor,
                         fileName.isEmpty() ? view.job().id() + ".mp4" : fileName)
@@ -116,9 +135,5 @@ public final class JobStreams {
                         () -> new FarmException(
                                 ir.flatrender.orchestrator.errors.ErrorCode.FAILED_PRECONDITION,
                                 "the farm keeps its files on the orchestrator's disk: download the export with DownloadExport"));
-        return ir.flatrender.proto.farm.v1.ExportLink.newBuilder()
-                .setUrl(url.toString())
-                .setExpiresAtUnixMillis(expires.toEpochMilli())
-                .build();
     }
 }

@@ -63,16 +63,18 @@ public interface LeaseDao {
      * Gives a chunk attempt back without a failure: pending again, its attempt number spent
      * (never handed out again) and on record in {@code render.chunk_returns}, in one statement.
      */
-    @SqlUpdate("""
+    @SqlQuery("""
             WITH returned AS (
                 UPDATE render.frame_jobs f
                 SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
                 FROM (SELECT id, node_id FROM render.frame_jobs WHERE id = :id FOR UPDATE) old
                 WHERE f.id = old.id AND f.attempt = :attempt AND f.state = ANY(:from)
-                RETURNING f.id, f.job_id, old.node_id, f.attempt)
-            INSERT INTO render.chunk_returns (chunk_id, attempt, job_id, node_id, reason)
-            SELECT id, attempt, job_id, node_id, :reason FROM returned
-            ON CONFLICT DO NOTHING
+                RETURNING f.id, f.job_id, old.node_id, f.attempt),
+            recorded AS (
+                INSERT INTO render.chunk_returns (chunk_id, attempt, job_id, node_id, reason)
+                SELECT id, attempt, job_id, node_id, :reason FROM returned
+                ON CONFLICT DO NOTHING)
+            SELECT count(*) FROM returned
             """)
     int returnChunk(
             @Bind("id") UUID id,

@@ -21,6 +21,14 @@ public interface BlobStore extends AutoCloseable {
     /** Opens a blob for reading from the given byte offset. */
     InputStream open(String key, long offset) throws IOException;
 
+    /**
+     * Opens a blob for reading {@code length} bytes from the given offset (the stream may hold
+     * more; a store that fetches over a network fetches only these).
+     */
+    default InputStream open(String key, long offset, long length) throws IOException {
+        return open(key, offset);
+    }
+
     /** The blob's size in bytes, or empty when there is none. */
     Optional<Long> size(String key) throws IOException;
 

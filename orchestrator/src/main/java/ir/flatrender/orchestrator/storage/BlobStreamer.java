@@ -104,7 +104,15 @@ public final class BlobStreamer {
             }
             try {
                 if (in == null) {
-                    in = store.open(key, position);
+                    InputStream opened = store.open(key, position, end - position);
+                    synchronized (this) {
+                        if (done) {
+                            // Cancelled while it opened: nothing may keep it open.
+                            opened.close();
+                            return;
+                        }
+                        in = opened;
+                    }
                 }
                 byte[] buffer = new byte[PART_BYTES];
                 while (observer.isReady() && !done) {
@@ -138,7 +146,7 @@ public final class BlobStreamer {
             }
         }
 
-        void close() {
+        synchronized void close() {
             done = true;
             if (in != null) {
                 try {

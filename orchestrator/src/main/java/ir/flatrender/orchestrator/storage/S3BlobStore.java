@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -156,7 +158,11 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private void abortStaleUploads() throws IOException {
+    /**
+     * Best effort: a server that cannot list uploads (or forbids it) still serves. Without a
+     * prefix the whole bucket's old uploads go, other writers' too: give a shared bucket a prefix.
+     */
+    private void abortStaleUploads() {
         Instant before = Instant.now().minus(STALE_AFTER);
         String prefix = settings.prefix().isEmpty() ? null : settings.prefix() + "/";
         try {
@@ -171,7 +177,7 @@ public final class S3BlobStore implements BlobStore {
                 }
             }
         } catch (SdkException e) {
-            throw failure("listing abandoned uploads", e);
+            log.warn("could not look for abandoned uploads in {} (they stay): {}", settings.bucket(), e.getMessage());
         }
     }
 
@@ -189,20 +195,35 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public InputStream open(String key, long offset) throws IOException {
+        return open(key, offset, -1);
+    }
+
+    /**
+     * A ranged {@code GetObject} ({@code length} bytes, or to the end when negative). Closed
+     * before its end, the stream aborts its connection rather than reading the rest to reuse it.
+     */
+    @Override
+    public InputStream open(String key, long offset, long length) throws IOException {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + offset);
         }
         String object = objectKey(key);
         try {
-            return client.getObject(b -> {
+            ResponseInputStream<GetObjectResponse> body = client.getObject(b -> {
                 b.bucket(settings.bucket()).key(object);
-                if (offset > 0) {
+                if (length > 0) {
+                    b.range("bytes=" + offset + "-" + (offset + length - 1));
+                } else if (offset > 0) {
                     b.range("bytes=" + offset + "-");
                 }
             });
+            return new S3ObjectStream(body);
         } catch (NoSuchKeyException e) {
             throw new java.nio.file.NoSuchFileException(describe(key));
         } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new java.nio.file.NoSuchFileException(describe(key));
+            }
             // A range that starts at the end of the blob: nothing left to read.
             if (e.statusCode() == 416 && size(key).orElse(-1L) == offset) {
                 return InputStream.nullInputStream();
@@ -312,10 +333,15 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public Optional<URI> presignedDownload(String key, Duration validFor, String fileName) {
         String object = objectKey(key);
-        var request = presigner.presignGetObject(p -> p.signatureDuration(validFor)
-                .getObjectRequest(g -> g.bucket(settings.bucket())
-                        .key(object)
-                        .responseContentDisposition(ContentDisposition.attachment(fileName))));
+        software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest request;
+        try {
+            request = presigner.presignGetObject(p -> p.signatureDuration(validFor)
+                    .getObjectRequest(g -> g.bucket(settings.bucket())
+                            .key(object)
+                            .responseContentDisposition(ContentDisposition.attachment(fileName))));
+        } catch (SdkException e) {
+            throw new java.io.UncheckedIOException(failure("presigning " + describe(key), e));
+        }
         try {
             return Optional.of(request.url().toURI());
         } catch (java.net.URISyntaxException e) {

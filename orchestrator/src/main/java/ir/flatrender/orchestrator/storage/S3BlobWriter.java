@@ -22,12 +22,16 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  */
 final class S3BlobWriter implements BlobWriter {
     private static final Logger log = LoggerFactory.getLogger(S3BlobWriter.class);
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     private final S3Client client;
     private final String bucket;
     private final String object;
     private final MessageDigest sha256 = S3BlobStore.digest("SHA-256");
-    private final byte[] part;
+    /** The part being filled: grown as bytes come (small blobs hold little), up to the part size. */
+    private byte[] part;
+
+    private final int partSize;
     private final List<CompletedPart> parts = new ArrayList<>();
     private final PartStream stream = new PartStream();
     private int filled;
@@ -40,7 +44,8 @@ final class S3BlobWriter implements BlobWriter {
         this.client = client;
         this.bucket = bucket;
         this.object = object;
-        this.part = new byte[partSize];
+        this.partSize = partSize;
+        this.part = new byte[Math.min(partSize, FIRST_BUFFER)];
     }
 
     @Override
@@ -151,12 +156,15 @@ final class S3BlobWriter implements BlobWriter {
             sha256.update(bytes, offset, length);
             written += length;
             while (length > 0) {
+                if (filled == part.length && part.length < partSize) {
+                    part = java.util.Arrays.copyOf(part, (int) Math.min(partSize, 2L * part.length));
+                }
                 int take = Math.min(length, part.length - filled);
                 System.arraycopy(bytes, offset, part, filled, take);
                 filled += take;
                 offset += take;
                 length -= take;
-                if (filled == part.length) {
+                if (filled == partSize) {
                     sendPart();
                 }
             }

@@ -72,4 +72,13 @@ public record S3Settings(
             throw new IllegalArgumentException("s3 " + what + " must be an http or https URL but was " + url);
         }
     }
+
+    /** Without the secret key: settings may be logged. */
+    @Override
+    public String toString() {
+        return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix
+                + ", accessKey=" + accessKey.orElse("(default chain)") + ", secretKey="
+                + (secretKey.isPresent() ? "(hidden)" : "(default chain)") + ", partSize=" + partSize
+                + ", publicEndpoint=" + publicEndpoint.map(URI::toString).orElse("(endpoint)") + "]";
+    }
 }

@@ -140,6 +140,15 @@ class S3BlobStoreIT {
         try (InputStream in = store.open("exports/job/video.mp4", 0)) {
             assertThat(sha256(in.readAllBytes())).isEqualTo(sha256(bytes));
         }
+        // A bounded range fetches only its bytes; a stream closed early is let go of.
+        try (InputStream in = store.open("exports/job/video.mp4", 1000, 4096)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 1000 + 4096));
+        }
+        for (int i = 0; i < 80; i++) {
+            try (InputStream in = store.open("exports/job/video.mp4", 0)) {
+                assertThat(in.read()).isEqualTo(bytes[0] & 0xff);
+            }
+        }
         long offset = 7 * 1024 * 1024 + 5;
         try (InputStream in = store.open("exports/job/video.mp4", offset)) {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length));
