@@ -130,6 +130,23 @@ abstract class ChaosRun {
         }
     }
 
+    /**
+     * Evidence for a failure seen with the S3 store (a killed node's attempt not recorded lost):
+     * when no {@code node_lost} row of the node appears within ten seconds of its kill, the
+     * orchestrator's threads are written to {@code orchestrator-threads.txt} in the run's folder.
+     */
+    private void keepThreadsIfNoLoss(String jobId, String node) throws java.io.IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (FarmChecks.crashes(database.jdbi(), jobId).stream()
+                    .anyMatch(line -> line.equals(node + " node_lost"))) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        Files.writeString(directory.resolve("orchestrator-threads.txt"), orchestrator.threadDump());
+    }
+
     /** SIGKILL to PostgreSQL: every process of the server, the postmaster last; then it starts again. */
     private void killPostgres() throws Exception {
         Path data = directory.resolve("postgres");
@@ -184,6 +201,7 @@ abstract class ChaosRun {
         await(jobId, 1);
         awaitRendering(jobId, "chaos-1");
         nodes.get(0).kill();
+        keepThreadsIfNoLoss(jobId, "chaos-1");
         nodes.get(0).start();
 
         await(jobId, 3);
