@@ -6,6 +6,8 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import ir.flatrender.node.work.SegmentDelivery;
@@ -49,14 +51,41 @@ public final class SegmentUploader implements SegmentDelivery {
             upload(files, EventMapper.header(manifest));
         } catch (ExecutionException e) {
             Status status = Status.fromThrowable(e.getCause());
-            UploadRefused.Reason reason = switch (status.getCode()) {
-                case UNAVAILABLE -> UploadRefused.Reason.UNREACHABLE;
-                case DATA_LOSS -> UploadRefused.Reason.DAMAGED;
-                case FAILED_PRECONDITION -> UploadRefused.Reason.BAD_SEGMENT;
-                default -> UploadRefused.Reason.OTHER;
-            };
-            throw new UploadRefused(reason, status.getCode() + " " + status.getDescription(), e.getCause());
+            throw new UploadRefused(
+                    reason(e.getCause()), status.getCode() + " " + status.getDescription(), e.getCause());
         }
+    }
+
+    /**
+     * What the worker does about a failed upload. The orchestrator's own answers say it by their
+     * code; a connection that broke under the call (the orchestrator killed mid-upload) is
+     * unreachable whatever code the transport gave it: grpc-netty reports a reset under a write as
+     * {@code UNKNOWN channel closed}, not {@code UNAVAILABLE}. Such a status is made on this side,
+     * with the I/O failure as its cause; one the orchestrator sent never has a cause. A failure
+     * that is not the call's (the segment could not be read here) is no reason to try again.
+     */
+    static UploadRefused.Reason reason(Throwable failure) {
+        if (!(failure instanceof StatusRuntimeException) && !(failure instanceof StatusException)) {
+            return UploadRefused.Reason.OTHER;
+        }
+        Status status = Status.fromThrowable(failure);
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> UploadRefused.Reason.UNREACHABLE;
+            case DATA_LOSS -> UploadRefused.Reason.DAMAGED;
+            case FAILED_PRECONDITION -> UploadRefused.Reason.BAD_SEGMENT;
+            case UNKNOWN, INTERNAL ->
+                brokenConnection(status) ? UploadRefused.Reason.UNREACHABLE : UploadRefused.Reason.OTHER;
+            default -> UploadRefused.Reason.OTHER;
+        };
+    }
+
+    private static boolean brokenConnection(Status status) {
+        for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static java.util.List<InputStream> opened(java.util.List<Path> files) throws IOException {

@@ -39,6 +39,8 @@ class SegmentUploaderTest {
     private volatile SegmentHeader header;
     /** What the orchestrator answers; OK takes the upload. */
     private volatile Status answer = Status.OK;
+    /** When set, the connection through it is reset once the header arrives. */
+    private volatile ResettingProxy resetOnHeader;
 
     private Server server;
     private ManagedChannel channel;
@@ -58,6 +60,10 @@ class SegmentUploaderTest {
                             public void onNext(SegmentUpload upload) {
                                 if (upload.hasHeader()) {
                                     header = upload.getHeader();
+                                    ResettingProxy proxy = resetOnHeader;
+                                    if (proxy != null) {
+                                        proxy.reset();
+                                    }
                                 } else {
                                     received.writeBytes(upload.getData().toByteArray());
                                 }
@@ -133,5 +139,131 @@ class SegmentUploaderTest {
             assertThat(e.reason()).isEqualTo(reason);
             assertThat(e.getMessage()).isEqualTo(code + " as the test says");
         });
+    }
+
+    @Test
+    void aConnectionThatBreaksUnderTheUploadIsUnreachableNotARefusal() throws Exception {
+        // The orchestrator's process dies mid-upload: its connection is reset (what SIGKILL does)
+        // while the node is still writing parts.
+        try (ResettingProxy proxy = new ResettingProxy(server.getPort())) {
+            resetOnHeader = proxy;
+            ManagedChannel viaProxy = NettyChannelBuilder.forTarget("127.0.0.1:" + proxy.port())
+                    .usePlaintext()
+                    .build();
+            try {
+                Path file = Files.write(directory.resolve("big.ts"), new byte[8 * 1024 * 1024]);
+                assertThatThrownBy(() -> new SegmentUploader(viaProxy, io, Duration.ofSeconds(30))
+                                .send(
+                                        new SegmentDelivery.Manifest(
+                                                new ChunkKey("job", "chunk", 4),
+                                                "node-1",
+                                                30,
+                                                List.of(new SegmentDelivery.File(
+                                                        "720p", Files.size(file), "ef".repeat(32))),
+                                                0),
+                                        List.of(file)))
+                        .isInstanceOfSatisfying(
+                                UploadRefused.class,
+                                e -> assertThat(e.reason())
+                                        .as("%s", e.getMessage())
+                                        .isEqualTo(UploadRefused.Reason.UNREACHABLE));
+            } finally {
+                viaProxy.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aStatusMadeHereFromABrokenConnectionIsUnreachableWhateverItsCode() {
+        // As grpc-netty 1.83 reports a write on a connection the orchestrator's death closed:
+        // UNKNOWN "channel closed", its cause a ClosedChannelException (Utils.statusFromThrowable).
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        java.nio.channels.ClosedChannelException closed = new java.nio.channels.ClosedChannelException();
+        closed.initCause(new java.nio.channels.ClosedChannelException());
+        assertThat(SegmentUploader.reason(Status.UNKNOWN
+                        .withDescription("channel closed")
+                        .withCause(closed)
+                        .asRuntimeException()))
+                .isEqualTo(UploadRefused.Reason.UNREACHABLE);
+        assertThat(SegmentUploader.reason(Status.INTERNAL.withCause(reset).asRuntimeException()))
+                .isEqualTo(UploadRefused.Reason.UNREACHABLE);
+        // The orchestrator's own UNKNOWN (an exception it did not map) carries no cause here.
+        assertThat(SegmentUploader.reason(Status.UNKNOWN.withDescription("boom").asRuntimeException()))
+                .isEqualTo(UploadRefused.Reason.OTHER);
+        // A segment that could not be read here is not the orchestrator's to answer.
+        assertThat(SegmentUploader.reason(reset)).isEqualTo(UploadRefused.Reason.OTHER);
+    }
+
+    /**
+     * A TCP proxy to the test's server whose {@link #reset} closes both sides with a reset (linger
+     * 0), as the kernel does for a killed process's sockets.
+     */
+    private static final class ResettingProxy implements AutoCloseable {
+        private final java.net.ServerSocket listener =
+                new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        private final int target;
+        private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        ResettingProxy(int target) throws java.io.IOException {
+            this.target = target;
+            this.acceptor = daemon(this::accept);
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        private static Thread daemon(Runnable task) {
+            Thread thread = new Thread(task, "resetting-proxy");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    java.net.Socket client = listener.accept();
+                    java.net.Socket upstream = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    daemon(() -> pipe(client, upstream));
+                    daemon(() -> pipe(upstream, client));
+                }
+            } catch (java.io.IOException closed) {
+                // the proxy is closed
+            }
+        }
+
+        private static void pipe(java.net.Socket from, java.net.Socket to) {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (java.io.IOException broken) {
+                // reset, or closed by the test
+            }
+        }
+
+        void reset() {
+            for (java.net.Socket socket : sockets) {
+                try {
+                    socket.setSoLinger(true, 0);
+                    socket.close();
+                } catch (java.io.IOException e) {
+                    // already gone
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listener.close();
+            reset();
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -46,7 +46,7 @@ public interface ClaimDao {
                 UPDATE render.frame_jobs f
                 SET state = 'running', attempt = f.attempt + 1, node_id = :nodeId,
                     assigned_at = now(), started_at = now(), finished_at = NULL, frames_done = 0,
-                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds), listed_at = NULL
                 FROM picked
                 WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)
@@ -100,7 +100,7 @@ public interface ClaimDao {
                 UPDATE render.frame_jobs f
                 SET state = 'running', attempt = f.attempt + 1, node_id = s.node_id,
                     assigned_at = now(), started_at = now(), finished_at = NULL, frames_done = 0,
-                    lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+                    lease_expires_at = now() + make_interval(secs => :leaseSeconds), listed_at = NULL
                 FROM picked JOIN slots s ON s.k = picked.k
                 WHERE f.id = picked.id AND f.state = 'pending'
                 RETURNING f.*)

@@ -106,7 +106,8 @@ public interface LeaseDao {
      * same node, still out; its lease starts again.
      */
     @SqlUpdate("""
-            UPDATE render.frame_jobs SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            UPDATE render.frame_jobs
+            SET lease_expires_at = now() + make_interval(secs => :leaseSeconds), listed_at = now()
             WHERE id = :id AND attempt = :attempt AND node_id = :nodeId AND state = ANY(:from)
             """)
     int adoptChunk(
@@ -136,18 +137,15 @@ public interface LeaseDao {
     List<ChunkLease> nodeChunksAll(@Bind("from") String[] from);
 
     /**
-     * The chunk attempts out on a node that were handed out after its last heartbeat that was
-     * renewed (less the slack between a heartbeat's sending and its renewal): none of the node's
-     * heartbeats can have listed them.
+     * The chunk attempts out on a node that the node never listed (no heartbeat of its listing
+     * one renewed, no hello adopted it): each may never have reached it.
      */
     @SqlQuery("""
-            SELECT f.id, f.job_id, f.node_id, f.attempt
-            FROM render.frame_jobs f JOIN render.nodes n ON n.id = f.node_id
-            WHERE f.state = ANY(:from)
-              AND f.assigned_at > n.last_seen_at - make_interval(secs => :slackSeconds)
-            ORDER BY f.job_id, f.node_id, f.seq
+            SELECT id, job_id, node_id, attempt FROM render.frame_jobs
+            WHERE state = ANY(:from) AND node_id IS NOT NULL AND listed_at IS NULL
+            ORDER BY job_id, node_id, seq
             """)
-    List<ChunkLease> unheardAssignments(@Bind("from") String[] from, @Bind("slackSeconds") double slackSeconds);
+    List<ChunkLease> unheardAssignments(@Bind("from") String[] from);
 
     /**
      * The restart grace, extended: the attempts out on the given nodes (not back yet) run out no
@@ -192,7 +190,8 @@ public interface LeaseDao {
                 WHERE f.state = ANY(:from)
                 ORDER BY f.id
                 FOR UPDATE OF f)
-            UPDATE render.frame_jobs f SET lease_expires_at = now() + make_interval(secs => :leaseSeconds)
+            UPDATE render.frame_jobs f
+            SET lease_expires_at = now() + make_interval(secs => :leaseSeconds), listed_at = now()
             FROM locked
             WHERE f.id = locked.id
             RETURNING f.id, f.node_id, f.attempt, f.lease_expires_at

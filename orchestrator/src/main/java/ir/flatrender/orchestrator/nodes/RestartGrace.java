@@ -38,11 +38,13 @@ import org.slf4j.LoggerFactory;
  *   <li>A node that comes back within the grace and lists its attempt keeps it if it is still
  *       current on that node (adopted, its lease renewed: {@link LeaseDao#adoptChunk}, fenced by
  *       attempt, node and state). One it does not list is a lost attempt ({@code node_lost}),
- *       except an assignment handed out after (or within a heartbeat interval before) the node's
- *       last heartbeat renewed before the start, which no heartbeat can have listed: that one may
- *       have died with the orchestrator before it reached the node, so it is taken back
- *       without a failure ({@link LeaseDao#returnChunk}: pending again, its attempt number spent and on record, never
- *       reused, so the fencing holds), rather than charged to a node that may never have seen it.
+ *       except an assignment the node never listed (no heartbeat listing it was renewed, no hello
+ *       adopted it: {@code frame_jobs.listed_at} is null): that one may have died with the
+ *       orchestrator before it reached the node, so it is taken back without a failure
+ *       ({@link LeaseDao#returnChunk}: pending again, its attempt number spent and on record,
+ *       never reused, so the fencing holds), rather than charged to a node that may never have
+ *       seen it. What the node listed is on record, not guessed from when its heartbeats were
+ *       renewed: a renewal waits behind a loaded database for any length of time.
  * </ul>
  *
  * Thread-safe: hellos arrive on many sessions' executors, extensions on the reaper's thread.
@@ -56,7 +58,7 @@ public final class RestartGrace {
     private final LeaseTimings timings;
     /** Nodes that held attempts at start and have not come back yet. */
     private final Set<UUID> awaited = ConcurrentHashMap.newKeySet();
-    /** Attempts handed out after their node's last heartbeat before the start. */
+    /** Attempts out at the start that their nodes never listed. */
     private final Set<ChunkLease> unheard = ConcurrentHashMap.newKeySet();
     /** Whether a node came back since the last extension. */
     private final AtomicBoolean cameBack = new AtomicBoolean();
@@ -78,15 +80,11 @@ public final class RestartGrace {
      */
     public int begin() {
         double leaseSeconds = seconds();
-        // An assignment whose node's heartbeat was renewed a heartbeat interval after it (renewals
-        // are batched, and wait behind the database under load) was listed by that heartbeat if
-        // the node had it.
-        double slackSeconds = timings.heartbeatInterval().toMillis() / 1000.0;
         // Every node with attempts out, those another orchestrator still serves too (they never
         // come back here, so the grace runs to its cap when there is one: a bounded wait).
         List<ChunkLease> out = jdbi.withExtension(LeaseDao.class, dao -> dao.nodeChunksAll(OUT_ON_NODE));
         out.forEach(lease -> awaited.add(lease.nodeId()));
-        unheard.addAll(jdbi.withExtension(LeaseDao.class, dao -> dao.unheardAssignments(OUT_ON_NODE, slackSeconds)));
+        unheard.addAll(jdbi.withExtension(LeaseDao.class, dao -> dao.unheardAssignments(OUT_ON_NODE)));
         int graced = jdbi.withExtension(LeaseDao.class, dao -> dao.graceLeases(OUT_ON_NODE, leaseSeconds));
         long now = System.nanoTime();
         endsAt = now + timings.leaseTimeout().toNanos();

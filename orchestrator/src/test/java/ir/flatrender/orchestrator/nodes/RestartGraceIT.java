@@ -80,13 +80,15 @@ class RestartGraceIT {
                 .getId();
     }
 
-    /** Heartbeats listing the attempt, every 300 ms, as a node running it sends them. */
+    /** Heartbeats listing the attempt (none when null), every 300 ms, as a node running it sends them. */
     private void heartbeat(TestingNodeStream node, ChunkRef running) {
+        Heartbeat.Builder beat = Heartbeat.newBuilder();
+        if (running != null) {
+            beat.addRunning(running);
+        }
         beats.scheduleAtFixedRate(
                 () -> node.send(NodeEvent.newBuilder()
-                        .setHeartbeat(Heartbeat.newBuilder()
-                                .addRunning(running)
-                                .setSentAtUnixMillis(System.currentTimeMillis()))
+                        .setHeartbeat(beat.clone().setSentAtUnixMillis(System.currentTimeMillis()))
                         .build()),
                 0,
                 300,
@@ -195,8 +197,9 @@ class RestartGraceIT {
     }
 
     @Test
-    @DisplayName("a node back after a restart without an assignment made after its last heartbeat gives it"
-            + " back uncounted, on record as a return; one its heartbeats listed is a lost attempt")
+    @DisplayName("a node back after a restart without an assignment it never listed gives it back uncounted,"
+            + " on record as a return, however late its other heartbeats were renewed; one it listed is a"
+            + " lost attempt")
     void anAssignmentNoHeartbeatListedIsAReturnOnRecord() throws Exception {
         TestingOrchestrator first = TestingOrchestrator.start(postgres.database(), TIMING);
         first.installTestTemplate("test-card");
@@ -204,14 +207,20 @@ class RestartGraceIT {
         TestingNodeStream heard = TestingNodeStream.connect(first.channel(), "heard", 1);
         ChunkRef listed = heard.nextAssign(WAIT).getAssign().getChunk();
         heartbeat(heard, listed);
-        // Its heartbeats listing the attempt are renewed well after the assignment.
+        TestingNodeStream fresh = TestingNodeStream.connect(first.channel(), "fresh", 1);
+        ChunkRef unheard = fresh.nextAssign(WAIT).getAssign().getChunk();
+        // As a node whose assignment is still on its way sends them (or whose renewals waited
+        // behind a loaded database): heartbeats without it, renewed well after the assignment.
+        heartbeat(fresh, null);
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Boolean.TRUE.equals(lastSeenAfterAssignment(listed.getChunkId(), Duration.ofSeconds(1)))) {
+        while (!(listedAt(listed.getChunkId())
+                && lastSeenAfterAssignment(unheard.getChunkId(), Duration.ofSeconds(1)))) {
             assertThat(System.nanoTime()).as("heartbeats renewed").isLessThan(deadline);
             Thread.sleep(100);
         }
-        TestingNodeStream fresh = TestingNodeStream.connect(first.channel(), "fresh", 1);
-        ChunkRef unheard = fresh.nextAssign(WAIT).getAssign().getChunk();
+        assertThat(listedAt(unheard.getChunkId()))
+                .as("an attempt no heartbeat listed")
+                .isFalse();
         first.close();
         beats.shutdownNow();
         heard.close();
@@ -247,7 +256,7 @@ class RestartGraceIT {
                 .containsEntry("failures", 0);
     }
 
-    private static Boolean lastSeenAfterAssignment(String chunkId, Duration by) {
+    private static boolean lastSeenAfterAssignment(String chunkId, Duration by) {
         return postgres.database()
                 .jdbi()
                 .withHandle(handle -> handle.createQuery("""
@@ -260,6 +269,17 @@ class RestartGraceIT {
                         .mapTo(Boolean.class)
                         .findOne()
                         .orElse(false));
+    }
+
+    /** Whether the chunk's current attempt is on record as listed by its node. */
+    private static boolean listedAt(String chunkId) {
+        return postgres.database()
+                .jdbi()
+                .withHandle(handle -> handle.createQuery(
+                                "SELECT listed_at IS NOT NULL FROM render.frame_jobs WHERE id = :id")
+                        .bind("id", UUID.fromString(chunkId))
+                        .mapTo(Boolean.class)
+                        .one());
     }
 
     private static List<Map<String, Object>> returns(String jobId) {

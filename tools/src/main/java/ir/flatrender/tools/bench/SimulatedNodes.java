@@ -228,10 +228,10 @@ public final class SimulatedNodes implements AutoCloseable {
                                     TimeUnit.NANOSECONDS));
                     return;
                 }
-                log.debug("{}: upload of {} refused: {}", name, upload.key(), e.toString());
+                log.warn("{}: upload of {} refused, given up: {}", name, upload.key(), e.toString());
                 running.remove(upload.key());
             } catch (IOException e) {
-                log.debug("{}: upload of {} failed: {}", name, upload.key(), e.toString());
+                log.warn("{}: upload of {} failed, given up: {}", name, upload.key(), e.toString());
                 running.remove(upload.key());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
