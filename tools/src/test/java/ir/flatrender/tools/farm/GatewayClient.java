@@ -23,7 +23,12 @@ final class GatewayClient {
     private final String base;
 
     GatewayClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port);
+    }
+
+    /** A client of the gateway at {@code base} ({@code http://host:port}). */
+    GatewayClient(String base) {
+        this.base = base;
     }
 
     /** An answer: its status, headers and JSON body (missing when it had none or another type). */
