@@ -81,6 +81,10 @@ public final class SegmentUploader implements SegmentDelivery {
 
     private static boolean brokenConnection(Status status) {
         for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+            // An answer that would not parse is no broken connection: trying again gets the same.
+            if (cause instanceof com.google.protobuf.InvalidProtocolBufferException) {
+                return false;
+            }
             if (cause instanceof IOException) {
                 return true;
             }

@@ -190,6 +190,12 @@ class SegmentUploaderTest {
         // The orchestrator's own UNKNOWN (an exception it did not map) carries no cause here.
         assertThat(SegmentUploader.reason(Status.UNKNOWN.withDescription("boom").asRuntimeException()))
                 .isEqualTo(UploadRefused.Reason.OTHER);
+        // An answer that would not parse is not a broken connection either.
+        assertThat(SegmentUploader.reason(Status.INTERNAL
+                        .withDescription("Invalid protobuf byte sequence")
+                        .withCause(new com.google.protobuf.InvalidProtocolBufferException("truncated"))
+                        .asRuntimeException()))
+                .isEqualTo(UploadRefused.Reason.OTHER);
         // A segment that could not be read here is not the orchestrator's to answer.
         assertThat(SegmentUploader.reason(reset)).isEqualTo(UploadRefused.Reason.OTHER);
     }

@@ -135,7 +135,7 @@ public final class AttemptFailures {
      * @return whether it applied (false for a stale attempt)
      */
     public boolean chunkReturned(UUID chunkId, UUID jobId, UUID nodeId, long attempt, String reason) {
-        if (jdbi.withExtension(LeaseDao.class, dao -> dao.returnChunk(chunkId, attempt, LOSABLE, reason)) == 0) {
+        if (jdbi.withExtension(LeaseDao.class, dao -> dao.returnChunk(chunkId, attempt, LOSABLE, reason, false)) == 0) {
             return false;
         }
         chunksTakenBack(List.of(new ChunkLease(chunkId, jobId, nodeId, attempt)), reason);

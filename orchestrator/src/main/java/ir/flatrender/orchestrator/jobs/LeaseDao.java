@@ -62,6 +62,9 @@ public interface LeaseDao {
     /**
      * Gives a chunk attempt back without a failure: pending again, its attempt number spent
      * (never handed out again) and on record in {@code render.chunk_returns}, in one statement.
+     * With {@code unlistedOnly}, only while no node listed the attempt ({@code listed_at} null):
+     * the restart grace's check, made again at the moment of the return, since another
+     * orchestrator on the database may have heard the node list it since the grace began.
      */
     @SqlQuery("""
             WITH returned AS (
@@ -69,6 +72,7 @@ public interface LeaseDao {
                 SET state = 'pending', node_id = NULL, lease_expires_at = NULL, frames_done = 0
                 FROM (SELECT id, node_id FROM render.frame_jobs WHERE id = :id FOR UPDATE) old
                 WHERE f.id = old.id AND f.attempt = :attempt AND f.state = ANY(:from)
+                  AND (NOT :unlistedOnly OR f.listed_at IS NULL)
                 RETURNING f.id, f.job_id, old.node_id, f.attempt),
             recorded AS (
                 INSERT INTO render.chunk_returns (chunk_id, attempt, job_id, node_id, reason)
@@ -80,7 +84,8 @@ public interface LeaseDao {
             @Bind("id") UUID id,
             @Bind("attempt") long attempt,
             @Bind("from") String[] from,
-            @Bind("reason") String reason);
+            @Bind("reason") String reason,
+            @Bind("unlistedOnly") boolean unlistedOnly);
 
     /**
      * Gives back, without a failure, every chunk attempt out on a node (it was disabled, or it

@@ -115,7 +115,7 @@ public final class RestartGrace {
             if (unheard.remove(lease)
                     && jdbi.withExtension(
                                     LeaseDao.class,
-                                    dao -> dao.returnChunk(lease.id(), lease.attempt(), OUT_ON_NODE, reason))
+                                    dao -> dao.returnChunk(lease.id(), lease.attempt(), OUT_ON_NODE, reason, true))
                             == 1) {
                 unreached.add(lease);
             }

@@ -117,7 +117,8 @@ class MultiHostFarmIT {
                                     hosts.network())),
                     Map.of("HOST_PG_PASSWORD", pgPassword),
                     logs.resolve("postgres.log"));
-            Hosts.awaitListening(db, POSTGRES_PORT, postgres, logs.resolve("postgres.log"), 120);
+            // Its database made, not only its port open.
+            Hosts.awaitLine(logs.resolve("postgres.log"), "PostgreSQL listening", postgres, 120);
             String jdbcUrl = "jdbc:postgresql://" + db + ":" + POSTGRES_PORT + "/farm";
 
             // The object store on s3.
@@ -321,29 +322,34 @@ class MultiHostFarmIT {
                 String renderId = render.path("id").asText();
 
                 // node1 rendered a chunk that was accepted, and renders another: its cable is cut.
-                UUID[] held = new UUID[1];
+                Map<String, Object> held = new LinkedHashMap<>();
                 await("a chunk of node1's accepted and another running there", Duration.ofSeconds(180), () -> {
-                    held[0] = jdbi.withHandle(
-                            h -> h.createQuery("""
-                                    SELECT f.id FROM render.frame_jobs f JOIN render.nodes n ON n.id = f.node_id
-                                    WHERE n.name = 'node1' AND f.state = 'running'
-                                      AND EXISTS (SELECT 1 FROM render.frame_jobs d
-                                                  WHERE d.node_id = n.id AND d.state = 'done')
-                                    LIMIT 1
-                                    """).mapTo(UUID.class).findOne().orElse(null));
-                    return held[0] != null;
+                    jdbi.withHandle(h -> h.createQuery("""
+                                            SELECT f.id, f.attempt FROM render.frame_jobs f
+                                            JOIN render.nodes n ON n.id = f.node_id
+                                            WHERE n.name = 'node1' AND f.state = 'running'
+                                              AND EXISTS (SELECT 1 FROM render.frame_jobs d
+                                                          WHERE d.node_id = n.id AND d.state = 'done')
+                                            LIMIT 1
+                                            """).mapToMap().findOne())
+                            .ifPresent(held::putAll);
+                    return !held.isEmpty();
                 });
                 hosts.cut("node1");
                 long cutAt = System.nanoTime();
-                // Plugged back once the orchestrator took the chunk back (its lease ran out).
+                UUID heldChunk = (UUID) held.get("id");
+                long heldAttempt = (Long) held.get("attempt");
+                // Plugged back once the orchestrator took that attempt back (its lease ran out).
                 await(
-                        "node1's chunk taken back",
+                        "node1's attempt " + heldAttempt + " of chunk " + heldChunk + " taken back",
                         Duration.ofSeconds(60),
                         () -> jdbi.withHandle(h -> h.createQuery("""
-                                        SELECT count(*) FROM render.node_crashes c JOIN render.nodes n ON n.id = c.node_id
-                                        WHERE n.name = 'node1' AND c.chunk_id = :chunk
-                                        """)
-                                        .bind("chunk", held[0])
+                                                SELECT count(*) FROM render.node_crashes c
+                                                JOIN render.nodes n ON n.id = c.node_id
+                                                WHERE n.name = 'node1' AND c.chunk_id = :chunk AND c.attempt = :attempt
+                                                """)
+                                        .bind("chunk", heldChunk)
+                                        .bind("attempt", heldAttempt)
                                         .mapTo(Long.class)
                                         .one())
                                 > 0);
@@ -377,14 +383,14 @@ class MultiHostFarmIT {
                                 .one());
                 FarmChecks.assertEachChunkAcceptedOnce(jdbi, jobId, chunks);
                 FarmChecks.assertFramesCovered(jdbi, jobId);
-                // The chunk node1 held when its cable was cut was done by another attempt.
-                Map<String, Object> heldChunk = jdbi.withHandle(h ->
-                        h.createQuery("""
-                                SELECT f.state, f.attempt, n.name AS node FROM render.frame_jobs f
-                                JOIN render.nodes n ON n.id = f.node_id WHERE f.id = :chunk
-                                """).bind("chunk", held[0]).mapToMap().one());
-                assertThat(heldChunk).containsEntry("state", "done");
-                assertThat((Long) heldChunk.get("attempt")).isGreaterThan(1L);
+                // The chunk node1 held when its cable was cut was done by a later attempt.
+                Map<String, Object> taken = jdbi.withHandle(
+                        h -> h.createQuery("SELECT state, attempt FROM render.frame_jobs WHERE id = :chunk")
+                                .bind("chunk", heldChunk)
+                                .mapToMap()
+                                .one());
+                assertThat(taken).containsEntry("state", "done");
+                assertThat((Long) taken.get("attempt")).isGreaterThan(heldAttempt);
                 // node1 is back on the farm after its cable was plugged back: heard from again.
                 await(
                         "node1 heard from after its cable was plugged back",

@@ -42,15 +42,21 @@ public final class Hosts implements AutoCloseable {
 
     private Hosts() {}
 
-    /** Whether this machine lets a test build hosts: root, with iproute2's {@code ip}. */
+    /**
+     * Whether this machine lets a test build hosts: iproute2's {@code ip} and the right to make a
+     * network namespace (root with CAP_SYS_ADMIN and CAP_NET_ADMIN), tried on a throwaway one.
+     */
     public static boolean available() {
+        String probe = PREFIX + "-probe";
         try {
-            Process id =
-                    new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return id.waitFor() == 0
-                    && uid.equals("0")
-                    && run(List.of("ip", "-V")).exit() == 0;
+            if (run(List.of("ip", "-V")).exit() != 0) {
+                return false;
+            }
+            boolean made = run(List.of("ip", "netns", "add", probe)).exit() == 0;
+            if (made) {
+                run(List.of("ip", "netns", "del", probe));
+            }
+            return made;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -128,12 +134,20 @@ public final class Hosts implements AutoCloseable {
 
     /**
      * Starts {@code command} in the host, its output into {@code log}; it is stopped when this
-     * closes. Its standard input stays a pipe from this JVM.
+     * closes, and killed when this JVM dies. Its standard input stays a pipe from this JVM. Start
+     * processes from one thread that outlives them (the test's): the parent-death signal follows
+     * the thread that started the process.
      */
     public Process start(String host, List<String> command, Map<String, String> environment, Path log)
             throws IOException {
         octet(host);
-        List<String> inHost = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
+        if (closed) {
+            throw new IllegalStateException("the hosts are gone");
+        }
+        // Killed with this JVM, even by SIGKILL: the parent-death signal survives ip netns exec's
+        // and setpriv's exec into the command.
+        List<String> inHost = new ArrayList<>(
+                List.of("ip", "netns", "exec", namespace(host), "setpriv", "--pdeathsig", "KILL", "--"));
         inHost.addAll(command);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder =
@@ -191,6 +205,23 @@ public final class Hosts implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code log} has a line containing {@code text}, or {@code process} ends. */
+    public static void awaitLine(Path log, String text, Process process, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!Files.exists(log) || !Files.readString(log).contains(text)) {
+            if (!process.isAlive()) {
+                throw new IOException("it ended with " + process.exitValue() + " before saying \"" + text + "\"; see "
+                        + log + ":\n" + tail(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(
+                        "no \"" + text + "\" within " + timeoutSeconds + " s; see " + log + ":\n" + tail(log));
+            }
+            process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
@@ -215,6 +246,8 @@ public final class Hosts implements AutoCloseable {
             return;
         }
         closed = true;
+        // An interrupted test still cleans up; the interrupt is kept for its caller.
+        boolean interrupted = Thread.interrupted();
         for (Process process : processes) {
             process.destroy();
         }
@@ -225,14 +258,17 @@ public final class Hosts implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
         }
         try {
             removeLeftovers();
-        } catch (IOException e) {
-            log.warn("could not remove the hosts' namespaces: {}", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not remove the hosts' namespaces: {}", e.toString());
         } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
@@ -242,13 +278,15 @@ public final class Hosts implements AutoCloseable {
         Result list = run(List.of("ip", "netns", "list"));
         for (String line : list.output().split("\n")) {
             String name = line.strip().split("\\s+")[0];
-            if (!name.startsWith(PREFIX + "-")) {
+            if (!name.startsWith(PREFIX + "-") || name.equals(PREFIX + "-probe")) {
                 continue;
             }
             Result pids = run(List.of("ip", "netns", "pids", name));
-            for (String pid : pids.output().split("\\s+")) {
-                if (!pid.isBlank()) {
-                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+            if (pids.exit() == 0) {
+                for (String pid : pids.output().split("\\s+")) {
+                    if (pid.matches("\\d+")) {
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
                 }
             }
             Result deleted = run(List.of("ip", "netns", "del", name));
