@@ -44,7 +44,9 @@ public final class GrpcPackageSource implements PackageSource {
                 expected += data.getData().size();
             }
         } catch (StatusRuntimeException e) {
-            throw new IOException(e.getMessage(), e);
+            throw CallFailures.unreachable(e)
+                    ? new PackageSource.Unreachable(e.getMessage(), e)
+                    : new IOException(e.getMessage(), e);
         }
     }
 }

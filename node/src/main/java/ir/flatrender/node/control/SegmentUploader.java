@@ -57,39 +57,22 @@ public final class SegmentUploader implements SegmentDelivery {
     }
 
     /**
-     * What the worker does about a failed upload. The orchestrator's own answers say it by their
-     * code; a connection that broke under the call (the orchestrator killed mid-upload) is
-     * unreachable whatever code the transport gave it: grpc-netty reports a reset under a write as
-     * {@code UNKNOWN channel closed}, not {@code UNAVAILABLE}. Such a status is made on this side,
-     * with the I/O failure as its cause; one the orchestrator sent never has a cause. A failure
-     * that is not the call's (the segment could not be read here) is no reason to try again.
+     * What the worker does about a failed upload: tries again while the orchestrator cannot be
+     * reached ({@link CallFailures#unreachable}); else its answer's code says. A failure that is
+     * not the call's (the segment could not be read here) is no reason to try again.
      */
     static UploadRefused.Reason reason(Throwable failure) {
+        if (CallFailures.unreachable(failure)) {
+            return UploadRefused.Reason.UNREACHABLE;
+        }
         if (!(failure instanceof StatusRuntimeException) && !(failure instanceof StatusException)) {
             return UploadRefused.Reason.OTHER;
         }
-        Status status = Status.fromThrowable(failure);
-        return switch (status.getCode()) {
-            case UNAVAILABLE -> UploadRefused.Reason.UNREACHABLE;
+        return switch (Status.fromThrowable(failure).getCode()) {
             case DATA_LOSS -> UploadRefused.Reason.DAMAGED;
             case FAILED_PRECONDITION -> UploadRefused.Reason.BAD_SEGMENT;
-            case UNKNOWN, INTERNAL ->
-                brokenConnection(status) ? UploadRefused.Reason.UNREACHABLE : UploadRefused.Reason.OTHER;
             default -> UploadRefused.Reason.OTHER;
         };
-    }
-
-    private static boolean brokenConnection(Status status) {
-        for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-            // An answer that would not parse is no broken connection: trying again gets the same.
-            if (cause instanceof com.google.protobuf.InvalidProtocolBufferException) {
-                return false;
-            }
-            if (cause instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static java.util.List<InputStream> opened(java.util.List<Path> files) throws IOException {
@@ -143,8 +126,9 @@ public final class SegmentUploader implements SegmentDelivery {
                                 }
                             } catch (IOException | RuntimeException e) {
                                 done = true;
-                                call.cancel("could not read the segment: " + e.getMessage(), e);
+                                // The failure first: the cancel's own CANCELLED must not stand for it.
                                 result.completeExceptionally(e);
+                                call.cancel("could not read the segment: " + e.getMessage(), e);
                             }
                         }
 

@@ -12,4 +12,13 @@ public interface PackageSource {
      *     written stays written, so the next call resumes after it
      */
     void copy(String sha256, long offset, OutputStream out) throws IOException;
+
+    /** The orchestrator could not be reached (restarting, failing over): worth trying again for a while. */
+    final class Unreachable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

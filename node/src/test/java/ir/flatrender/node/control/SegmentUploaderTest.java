@@ -39,6 +39,8 @@ class SegmentUploaderTest {
     private volatile SegmentHeader header;
     /** What the orchestrator answers; OK takes the upload. */
     private volatile Status answer = Status.OK;
+    /** When set, the server stops at once (shutdownNow) when the header arrives. */
+    private volatile boolean stopOnHeader;
     /** When set, the connection through it is reset once the header arrives. */
     private volatile ResettingProxy resetOnHeader;
 
@@ -60,6 +62,9 @@ class SegmentUploaderTest {
                             public void onNext(SegmentUpload upload) {
                                 if (upload.hasHeader()) {
                                     header = upload.getHeader();
+                                    if (stopOnHeader) {
+                                        server.shutdownNow();
+                                    }
                                     ResettingProxy proxy = resetOnHeader;
                                     if (proxy != null) {
                                         proxy.reset();
@@ -128,6 +133,7 @@ class SegmentUploaderTest {
     @ParameterizedTest
     @CsvSource({
         "UNAVAILABLE, UNREACHABLE",
+        "CANCELLED, UNREACHABLE",
         "DATA_LOSS, DAMAGED",
         "FAILED_PRECONDITION, BAD_SEGMENT",
         "PERMISSION_DENIED, OTHER"
@@ -271,5 +277,17 @@ class SegmentUploaderTest {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Test
+    void anUploadTheOrchestratorCancelsAsItStopsIsTriedAgain() throws Exception {
+        // The orchestrator stops: its grace over, it cancels the calls still in flight.
+        stopOnHeader = true;
+        assertThatThrownBy(this::send)
+                .isInstanceOfSatisfying(
+                        UploadRefused.class,
+                        e -> assertThat(e.reason())
+                                .as("%s", e.getMessage())
+                                .isEqualTo(UploadRefused.Reason.UNREACHABLE));
     }
 }
