@@ -139,9 +139,12 @@ class CancelledReportsIT {
                 assertThat(leaving.takeQueued())
                         .as("the leaving node, with a free slot, was given nothing")
                         .noneMatch(NodeCommand::hasAssign);
+                // Read while the other node still holds attempt 2: its stream's end, when this
+                // block closes it, is a node_lost of its own, recorded whenever the orchestrator
+                // gets to it (the CI run of stop 32 read it here once).
+                assertThat(crashes(jobId)).isEmpty();
+                assertThat(returns(jobId)).containsExactly("leaver 1");
             }
-            assertThat(crashes(jobId)).isEmpty();
-            assertThat(returns(jobId)).containsExactly("leaver 1");
         }
     }
 
