@@ -61,13 +61,10 @@ abstract class ChaosRun {
     private JobClient jobs;
     private AdminClient admin;
 
-    /** How the orchestrator keeps its blobs: its arguments, its environment, the server to stop after. */
-    record Store(List<String> arguments, Map<String, String> environment, AutoCloseable server) {}
+    private FarmBlobs blobs;
 
-    private Store store;
-
-    /** The store this run's orchestrator uses; called first, with the run's folder. */
-    abstract Store store(Path folder) throws Exception;
+    /** Where this run's orchestrator keeps its blobs; called first, with the run's folder. */
+    abstract FarmBlobs blobs(Path folder) throws Exception;
 
     @BeforeAll
     void start() throws Exception {
@@ -76,12 +73,12 @@ abstract class ChaosRun {
         database = Database.connect(
                 DatabaseConfig.of(postgres.jdbcUrl("farm")).withMaxPoolSize(4), "chaos-test", new ObjectMapper());
         String token = FarmToken.generate();
-        store = store(directory);
+        blobs = blobs(directory);
         List<String> arguments = new ArrayList<>(List.of("--lease-timeout", "8s", "--heartbeat-interval", "1s"));
-        arguments.addAll(store.arguments());
+        arguments.addAll(blobs.arguments());
         orchestrator = new OrchestratorProcess(
                 DatabaseConfig.of(postgres.jdbcUrl("farm")), directory.resolve("orchestrator"), token, arguments);
-        store.environment().forEach(orchestrator::environment);
+        blobs.keys(orchestrator);
         orchestrator.start();
         channel = orchestrator.connect();
         jobs = new JobClient(channel, Duration.ofSeconds(20));
@@ -125,26 +122,9 @@ abstract class ChaosRun {
         if (postgres != null) {
             postgres.close();
         }
-        if (store != null) {
-            store.server().close();
+        if (blobs != null) {
+            blobs.close();
         }
-    }
-
-    /**
-     * Evidence for a failure seen with the S3 store (a killed node's attempt not recorded lost):
-     * when no {@code node_lost} row of the node appears within ten seconds of its kill, the
-     * orchestrator's threads are written to {@code orchestrator-threads.txt} in the run's folder.
-     */
-    private void keepThreadsIfNoLoss(String jobId, String node) throws java.io.IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (FarmChecks.crashes(database.jdbi(), jobId).stream()
-                    .anyMatch(line -> line.equals(node + " node_lost"))) {
-                return;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
-        Files.writeString(directory.resolve("orchestrator-threads.txt"), orchestrator.threadDump());
     }
 
     /** SIGKILL to PostgreSQL: every process of the server, the postmaster last; then it starts again. */
@@ -171,9 +151,12 @@ abstract class ChaosRun {
 
     /**
      * Waits until the node is rendering one of the job's chunks, some but not all of its frames
-     * done, so that killing it loses one: a chunk whose frames are all rendered is being encoded
-     * and uploaded, and may be accepted before the kill lands; a chunk with none yet may only just
-     * be claimed (a claim marks it running), not yet received by the node.
+     * done, and has listed that attempt in a heartbeat the orchestrator renewed ({@code
+     * frame_jobs.listed_at}), so that killing it loses one: a chunk whose frames are all rendered
+     * is being encoded and uploaded, and may be accepted before the kill lands; an attempt no
+     * heartbeat listed may never have reached its node, and an orchestrator that restarts before
+     * it recorded the node's loss takes such an attempt back without a failure ({@code
+     * RestartGrace}), which is what it should do, not a loss to count.
      */
     private void awaitRendering(String jobId, String node) {
         FarmChecks.await(
@@ -184,8 +167,22 @@ abstract class ChaosRun {
                                 && c.getNodeName().equals(node)
                                 && c.getFramesDone() > 0
                                 && c.getFramesDone()
-                                        < c.getFrames().getEnd() - c.getFrames().getStart() + 1),
+                                        < c.getFrames().getEnd() - c.getFrames().getStart() + 1
+                                && listed(c.getId(), c.getAttempt())),
                 Duration.ofSeconds(120));
+    }
+
+    /** Whether a heartbeat of the chunk's node listed this attempt and the orchestrator renewed it. */
+    private boolean listed(String chunkId, long attempt) {
+        return database.jdbi()
+                        .withHandle(h -> h.createQuery(
+                                        "SELECT count(*) FROM render.frame_jobs WHERE id = :id AND attempt = :attempt"
+                                                + " AND listed_at IS NOT NULL")
+                                .bind("id", UUID.fromString(chunkId))
+                                .bind("attempt", attempt)
+                                .mapTo(Long.class)
+                                .one())
+                == 1;
     }
 
     @Test
@@ -200,15 +197,16 @@ abstract class ChaosRun {
 
         await(jobId, 1);
         awaitRendering(jobId, "chaos-1");
+        // A node, then the orchestrator before it (most likely) recorded the node's loss, the
+        // other nodes rendering or uploading: the restarted orchestrator finds the attempt out
+        // on a node that comes back without it, one the node had listed, so lost (node_lost),
+        // not given back as an assignment that may never have reached it.
         nodes.get(0).kill();
-        keepThreadsIfNoLoss(jobId, "chaos-1");
-        nodes.get(0).start();
-
-        await(jobId, 3);
         orchestrator.kill();
         orchestrator.start();
+        nodes.get(0).start();
 
-        await(jobId, 5);
+        await(jobId, 4);
         killPostgres();
 
         await(jobId, 7);
@@ -258,9 +256,6 @@ abstract class ChaosRun {
         assertThat(crashes).allSatisfy(line -> assertThat(line).matches(".* (node_lost|lease_expired)"));
 
         FarmChecks.assertSameFramesAsCleanRun(jobs, jobId, request, directory);
-        storeChecks(database, directory.resolve("orchestrator"), jobId);
+        blobs.assertJobStored(database.jdbi(), jobId, directory.resolve("orchestrator"));
     }
-
-    /** What the store's run checks besides, once the job has ended. */
-    void storeChecks(Database db, Path orchestratorData, String jobId) throws Exception {}
 }

@@ -79,6 +79,10 @@ final class OrchestratorProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
     Path log() {
         // By port too: orchestrators sharing a data directory keep their own logs.
         return dataDirectory.resolve("orchestrator-" + port + "-" + starts + ".log");
@@ -145,23 +149,6 @@ final class OrchestratorProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, nothing written, streams cut. */
-    /** What each of its threads is doing, as {@code jcmd PID Thread.print} prints it (a failing test's evidence). */
-    String threadDump() {
-        try {
-            Process jcmd = new ProcessBuilder("jcmd", Long.toString(process.pid()), "Thread.print")
-                    .redirectErrorStream(true)
-                    .start();
-            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            jcmd.waitFor(30, TimeUnit.SECONDS);
-            return dump;
-        } catch (IOException e) {
-            return "no thread dump: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "no thread dump: interrupted";
-        }
-    }
-
     void kill() throws InterruptedException {
         ChildJvm.kill(process, "the orchestrator");
     }
