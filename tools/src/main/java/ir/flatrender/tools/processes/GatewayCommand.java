@@ -250,17 +250,20 @@ public final class GatewayCommand implements Callable<Integer> {
         }
         Shutdown shutdown = Shutdown.onSignal();
         if (postgres == null) {
-            // An external database: the URL's credentials migrate; the broker runs as its own
-            // login when one is given (README), else over the same credentials.
-            try (Database migrator = Database.connect(databaseConfig.withMaxPoolSize(2), "migrations", root.json())) {
-                migrator.migrate(java.util.List.of(
-                        ir.flatrender.migrations.Schema.IDENTITY, ir.flatrender.migrations.Schema.PAYMENT));
-            }
+            // An external database: the broker runs as its own login when one is given (README),
+            // else over the gateway's credentials. Each schema is migrated (brought up to date, or
+            // only checked when `db migrate` did it) over the connection that uses it: a login in
+            // the gateway's role (deploy/DEPLOYMENT.md) may not even read the payment schema, and
+            // without the broker the gateway does not touch it.
             paymentDatabase = blankToNull(paymentUser) == null
                     ? databaseConfig
                     : ir.flatrender.migrations.ServiceRoles.loginConfig(
                                     databaseConfig, paymentUser.strip(), paymentPassword == null ? "" : paymentPassword)
                             .withMaxPoolSize(database.pool());
+            migrate(databaseConfig, ir.flatrender.migrations.Schema.IDENTITY);
+            if (payments.isPresent()) {
+                migrate(paymentDatabase, ir.flatrender.migrations.Schema.PAYMENT);
+            }
         }
         DatabaseConfig brokerDatabase = paymentDatabase;
         Optional<FarmPayments.OwnClient> client =
@@ -342,6 +345,12 @@ public final class GatewayCommand implements Callable<Integer> {
                 allowPrivateWebhooks,
                 defaults.maxAmountRial(),
                 defaults.callbackWait()));
+    }
+
+    private void migrate(DatabaseConfig over, ir.flatrender.migrations.Schema schema) {
+        try (Database migrator = Database.connect(over.withMaxPoolSize(2), "migrations", root.json())) {
+            migrator.migrate(java.util.List.of(schema));
+        }
     }
 
     private static String blankToNull(String value) {

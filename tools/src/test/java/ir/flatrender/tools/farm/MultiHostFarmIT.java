@@ -9,6 +9,7 @@ import ir.flatrender.gateway.identity.FarmAdmins;
 import ir.flatrender.media.ffmpeg.MediaInfo;
 import ir.flatrender.migrations.Database;
 import ir.flatrender.migrations.DatabaseConfig;
+import ir.flatrender.migrations.ServiceRoles;
 import ir.flatrender.orchestrator.server.FarmToken;
 import ir.flatrender.orchestrator.testing.TestingS3;
 import ir.flatrender.tools.FlatRender;
@@ -120,6 +121,35 @@ class MultiHostFarmIT {
             // Its database made, not only its port open.
             Hosts.awaitLine(logs.resolve("postgres.log"), "PostgreSQL listening", postgres, 120);
             String jdbcUrl = "jdbc:postgresql://" + db + ":" + POSTGRES_PORT + "/farm";
+            // As deploy/DEPLOYMENT.md has it: migrated by the database's owner, then each service
+            // logs in as a member of its role, which may touch its own schemas only.
+            cli(
+                    new StringWriter(),
+                    "db",
+                    "migrate",
+                    "--db-url",
+                    jdbcUrl,
+                    "--db-user",
+                    "postgres",
+                    "--db-password",
+                    pgPassword);
+            String orchestratorPassword = UUID.randomUUID().toString();
+            String gatewayPassword = UUID.randomUUID().toString();
+            String paymentPassword = UUID.randomUUID().toString();
+            try (Database owner = Database.connect(
+                    DatabaseConfig.of(jdbcUrl)
+                            .withCredentials("postgres", pgPassword)
+                            .withMaxPoolSize(1),
+                    "hosts-roles",
+                    JSON)) {
+                Map.of(
+                                "orch", List.of(orchestratorPassword, ServiceRoles.ORCHESTRATOR),
+                                "gw", List.of(gatewayPassword, ServiceRoles.GATEWAY),
+                                "pay", List.of(paymentPassword, ServiceRoles.PAYMENT))
+                        .forEach((login, passwordAndRole) -> owner.jdbi()
+                                .useHandle(h -> h.execute("CREATE ROLE " + login + " LOGIN PASSWORD '"
+                                        + passwordAndRole.get(0) + "' IN ROLE " + passwordAndRole.get(1))));
+            }
 
             // The object store on s3.
             String s3Identity = "farm-" + UUID.randomUUID().toString().substring(0, 8);
@@ -145,7 +175,7 @@ class MultiHostFarmIT {
                             "--db-url",
                             jdbcUrl,
                             "--db-user",
-                            "postgres",
+                            "orch",
                             "--tls-cert",
                             certs.resolve("orchestrator.pem").toString(),
                             "--tls-key",
@@ -169,7 +199,7 @@ class MultiHostFarmIT {
                     orchestratorCommand,
                     Map.of(
                             "FLATRENDER_FARM_TOKEN", farmToken,
-                            "FLATRENDER_DB_PASSWORD", pgPassword,
+                            "FLATRENDER_DB_PASSWORD", orchestratorPassword,
                             "FLATRENDER_S3_ACCESS_KEY", s3Identity,
                             "FLATRENDER_S3_SECRET_KEY", s3Credential),
                     logs.resolve("orchestrator.log"));
@@ -242,18 +272,28 @@ class MultiHostFarmIT {
                                     "--db-url",
                                     jdbcUrl,
                                     "--db-user",
-                                    "postgres",
+                                    "gw",
                                     "--farm-tls-ca",
                                     ca,
                                     "--farm-tls-cert",
                                     certs.resolve("gateway.pem").toString(),
                                     "--farm-tls-key",
-                                    certs.resolve("gateway-key.pem").toString())),
+                                    certs.resolve("gateway-key.pem").toString(),
+                                    // The payment broker, as its own login; no payment is made
+                                    // here, so its ZarinPal is an address nothing answers at.
+                                    "--zarinpal",
+                                    "http://127.0.0.1:9/",
+                                    "--zarinpal-merchant",
+                                    UUID.randomUUID().toString(),
+                                    "--payment-db-user",
+                                    "pay")),
                     Map.of(
                             "FLATRENDER_GATEWAY_TOKEN",
                             gatewayToken.toString().strip(),
                             "FLATRENDER_DB_PASSWORD",
-                            pgPassword),
+                            gatewayPassword,
+                            "FLATRENDER_PAYMENT_DB_PASSWORD",
+                            paymentPassword),
                     logs.resolve("gateway.log"));
             Hosts.awaitListening(gw, GATEWAY_PORT, gateway, logs.resolve("gateway.log"), 180);
 
@@ -420,6 +460,11 @@ class MultiHostFarmIT {
                                         """).bind("job", jobId).mapToMap().list())
                         .forEach(row -> accepted.put((String) row.get("name"), (Long) row.get("chunks")));
                 assertThat(accepted).as("chunks accepted from each node").containsOnlyKeys("node1", "node2");
+                // The broker, as its own login, made the gateway's client app at start.
+                long apps = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM payment.client_apps")
+                        .mapTo(Long.class)
+                        .one());
+                assertThat(apps).as("client apps the broker made").isPositive();
                 System.out.printf(
                         "multi-host render: %d chunks (accepted from %s), 300 frames at 1080p in %.1f s from the"
                                 + " gateway's order to the settled render; node1's cable cut for %.1f s; bytes on each"
