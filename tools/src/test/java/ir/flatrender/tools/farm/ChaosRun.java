@@ -201,10 +201,13 @@ abstract class ChaosRun {
         // other nodes rendering or uploading: the restarted orchestrator finds the attempt out
         // on a node that comes back without it, one the node had listed, so lost (node_lost),
         // not given back as an assignment that may never have reached it.
+        // The node's JVM boots while the orchestrator starts, as the other nodes reconnect: it
+        // must say hello within the restart grace, before the reaper fails its attempt as
+        // lease_expired (the grace lasts a lease, 8 s here, after the last return).
         nodes.get(0).kill();
         orchestrator.kill();
-        orchestrator.start();
         nodes.get(0).start();
+        orchestrator.start();
 
         await(jobId, 4);
         killPostgres();

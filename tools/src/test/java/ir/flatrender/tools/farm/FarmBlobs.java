@@ -61,8 +61,8 @@ final class FarmBlobs implements AutoCloseable {
     /**
      * After a job ended: with the S3 store, its export is in the bucket at the size recorded, its
      * accepted segments were there and are gone (the assembly's clean-up), and no orchestrator
-     * kept a blob on its disk. Nothing to check for the data directory store, whose blobs the
-     * frame comparisons read already.
+     * kept a blob on its disk. Nothing for the data directory store: its blobs are read where the
+     * test compares frames or downloads the export.
      */
     void assertJobStored(Jdbi jdbi, String jobId, Path... orchestratorData) throws Exception {
         if (server.isEmpty()) {
