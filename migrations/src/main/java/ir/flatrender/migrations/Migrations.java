@@ -18,13 +18,37 @@ public final class Migrations {
     public static void migrate(DataSource dataSource, List<Schema> schemas) {
         requireNonNull(dataSource, "dataSource is null");
         for (Schema schema : schemas) {
-            MigrateResult result = flyway(dataSource, schema).migrate();
+            MigrateResult result;
+            try {
+                result = flyway(dataSource, schema).migrate();
+            } catch (org.flywaydb.core.api.FlywayException e) {
+                java.util.Optional<java.sql.SQLException> denied = deniedAccess(e);
+                if (denied.isPresent()) {
+                    throw new IllegalStateException(
+                            "schema " + schema.sqlName() + ": this login may not read or migrate it ("
+                                    + denied.get().getMessage()
+                                    + "); run `flatrender db migrate` as the database's owner first, and run"
+                                    + " each service as a login in its own role (deploy/DEPLOYMENT.md)",
+                            e);
+                }
+                throw e;
+            }
             log.info(
                     "schema {}: {} migration(s) applied, now at version {}",
                     schema.sqlName(),
                     result.migrationsExecuted,
                     result.targetSchemaVersion == null ? "(unchanged)" : result.targetSchemaVersion);
         }
+    }
+
+    /** PostgreSQL's refusal of a privilege to the login (SQLSTATE 42501), if that is in the chain. */
+    private static java.util.Optional<java.sql.SQLException> deniedAccess(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "42501".equals(sql.getSQLState())) {
+                return java.util.Optional.of(sql);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** One migration of a schema: applied, pending, or something Flyway objects to. */

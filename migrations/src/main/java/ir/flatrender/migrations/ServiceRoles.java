@@ -52,15 +52,28 @@ public final class ServiceRoles {
         }
     }
 
-    /** The same database as {@code admin}'s configuration, logging in as {@code login}. */
+    /**
+     * The same database as {@code admin}'s configuration, logging in as {@code login}: the URL's
+     * own {@code user} and {@code password} parameters are dropped (they would win over the
+     * login's), its other parameters ({@code sslmode}, {@code sslrootcert}, …) kept.
+     */
     public static DatabaseConfig loginConfig(DatabaseConfig admin, String login, String password) {
-        String url = admin.jdbcUrl();
-        int query = url.indexOf('?');
         return new DatabaseConfig(
-                query < 0 ? url : url.substring(0, query),
-                login,
-                password,
-                admin.maxPoolSize(),
-                admin.connectionTimeout());
+                withoutCredentials(admin.jdbcUrl()), login, password, admin.maxPoolSize(), admin.connectionTimeout());
+    }
+
+    static String withoutCredentials(String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return url;
+        }
+        String kept = java.util.Arrays.stream(url.substring(query + 1).split("&"))
+                .filter(parameter -> !parameter.isEmpty())
+                .filter(parameter -> {
+                    String name = parameter.split("=", 2)[0].toLowerCase(java.util.Locale.ROOT);
+                    return !name.equals("user") && !name.equals("password");
+                })
+                .collect(java.util.stream.Collectors.joining("&"));
+        return kept.isEmpty() ? url.substring(0, query) : url.substring(0, query + 1) + kept;
     }
 }

@@ -1,6 +1,7 @@
 package ir.flatrender.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ir.flatrender.migrations.embedded.EmbeddedPostgresConfig;
@@ -62,6 +63,25 @@ class MigrationsTest {
         assertThat(applied).isGreaterThanOrEqualTo(2);
         postgres.database().migrate(List.of(Schema.values()));
         assertThat(appliedMigrations()).isEqualTo(applied);
+    }
+
+    @Test
+    void aServiceLoginChecksItsOwnSchemasAndIsToldToMigrateAsTheOwnerForAnother() {
+        ServiceRoles.ensureLogin(
+                postgres.database().dataSource(), ServiceRoles.GATEWAY, "migrations_test_gw", "gw password");
+        try (Database gateway = Database.connect(
+                ServiceRoles.loginConfig(postgres.config(), "migrations_test_gw", "gw password"),
+                "migrations-test-gw",
+                new ObjectMapper())) {
+            // Up to date: a check over the login, nothing to write.
+            gateway.migrate(List.of(Schema.IDENTITY));
+
+            assertThatThrownBy(() -> gateway.migrate(List.of(Schema.PAYMENT)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("schema payment: this login may not read or migrate it (")
+                    .hasMessageContaining("permission denied for schema payment")
+                    .hasMessageContaining("run `flatrender db migrate` as the database's owner first");
+        }
     }
 
     @Test
