@@ -200,10 +200,9 @@ abstract class ChaosRun {
         // A node, then the orchestrator before it (most likely) recorded the node's loss, the
         // other nodes rendering or uploading: the restarted orchestrator finds the attempt out
         // on a node that comes back without it, one the node had listed, so lost (node_lost),
-        // not given back as an assignment that may never have reached it.
-        // The node's JVM boots while the orchestrator starts, as the other nodes reconnect: it
-        // must say hello within the restart grace, before the reaper fails its attempt as
-        // lease_expired (the grace lasts a lease, 8 s here, after the last return).
+        // not given back as an assignment that may never have reached it. The node's JVM boots
+        // while the orchestrator starts, so that its hello comes within the restart grace (a
+        // lease, 8 s here, after the last return), before the reaper could fail it lease_expired.
         nodes.get(0).kill();
         orchestrator.kill();
         nodes.get(0).start();

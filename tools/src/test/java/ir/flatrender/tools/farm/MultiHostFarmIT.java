@@ -142,13 +142,9 @@ class MultiHostFarmIT {
                             .withMaxPoolSize(1),
                     "hosts-roles",
                     JSON)) {
-                Map.of(
-                                "orch", List.of(orchestratorPassword, ServiceRoles.ORCHESTRATOR),
-                                "gw", List.of(gatewayPassword, ServiceRoles.GATEWAY),
-                                "pay", List.of(paymentPassword, ServiceRoles.PAYMENT))
-                        .forEach((login, passwordAndRole) -> owner.jdbi()
-                                .useHandle(h -> h.execute("CREATE ROLE " + login + " LOGIN PASSWORD '"
-                                        + passwordAndRole.get(0) + "' IN ROLE " + passwordAndRole.get(1))));
+                ServiceRoles.ensureLogin(owner.dataSource(), ServiceRoles.ORCHESTRATOR, "orch", orchestratorPassword);
+                ServiceRoles.ensureLogin(owner.dataSource(), ServiceRoles.GATEWAY, "gw", gatewayPassword);
+                ServiceRoles.ensureLogin(owner.dataSource(), ServiceRoles.PAYMENT, "pay", paymentPassword);
             }
 
             // The object store on s3.
