@@ -3,8 +3,10 @@ package ir.flatrender.gateway.payment;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.util.concurrent.MoreExecutors;
 import ir.flatrender.gateway.http.RouteTable;
 import ir.flatrender.gateway.identity.SecretBox;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,8 +111,8 @@ public final class PaymentBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        reconciler.shutdownNow();
-        verifiers.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(reconciler, Duration.ofSeconds(10));
+        MoreExecutors.shutdownAndAwaitTermination(verifiers, Duration.ofSeconds(10));
         deliverer.close();
     }
 }

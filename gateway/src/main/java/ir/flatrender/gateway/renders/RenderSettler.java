@@ -2,6 +2,7 @@ package ir.flatrender.gateway.renders;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +42,6 @@ public final class RenderSettler implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }

@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.assembly;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import ir.flatrender.orchestrator.jobs.AssemblyDao;
 import java.time.Duration;
@@ -79,6 +80,6 @@ final class AssemblyLeases implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }

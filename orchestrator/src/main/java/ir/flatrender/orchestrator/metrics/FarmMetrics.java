@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -190,6 +191,6 @@ public final class FarmMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }

@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.nodes;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import ir.flatrender.orchestrator.errors.ErrorCode;
 import ir.flatrender.orchestrator.errors.FarmException;
@@ -271,6 +272,6 @@ public final class NodeControl implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }

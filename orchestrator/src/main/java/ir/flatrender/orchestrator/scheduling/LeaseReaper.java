@@ -2,6 +2,7 @@ package ir.flatrender.orchestrator.scheduling;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Status;
 import ir.flatrender.orchestrator.failures.FailureKind;
 import ir.flatrender.orchestrator.jobs.AssemblyDao;
@@ -133,6 +134,8 @@ public final class LeaseReaper implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // The round in progress ends first (or is interrupted after a while): once closed, this
+        // orchestrator's reaper fails nothing more, such as what a restarted one's grace keeps.
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }
