@@ -9,24 +9,44 @@ import ir.flatrender.migrations.embedded.EmbeddedPostgresServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL for integration tests: one embedded server per test JVM, a template
- * database migrated once, and a fresh copy of it for every test class.
+ * database migrated once, and a fresh copy of it for every test class, or with {@link #perTest()}
+ * for every test (for tests that restart the farm on its database and count on finding nothing
+ * there but their own: a job an earlier test left out on nodes would be handed to theirs).
  *
  * <pre>{@code @RegisterExtension static final TestingPostgres postgres = new TestingPostgres();}</pre>
  */
-public final class TestingPostgres implements BeforeAllCallback, AfterAllCallback {
+public final class TestingPostgres
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(TestingPostgres.class);
     private static final String TEMPLATE_DATABASE = "flatrender_template";
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
+    private final boolean perTest;
     private EmbeddedPostgresServer server;
     private DatabaseConfig config;
     private Database database;
+
+    /** A database for the test class, shared by its tests. */
+    public TestingPostgres() {
+        this(false);
+    }
+
+    private TestingPostgres(boolean perTest) {
+        this.perTest = perTest;
+    }
+
+    /** A fresh database for every test of the class. */
+    public static TestingPostgres perTest() {
+        return new TestingPostgres(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -34,6 +54,19 @@ public final class TestingPostgres implements BeforeAllCallback, AfterAllCallbac
                 .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedServer.class, key -> SharedServer.start(), SharedServer.class)
                 .server();
+        if (!perTest) {
+            open(context);
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (perTest) {
+            open(context);
+        }
+    }
+
+    private void open(ExtensionContext context) {
         String name = "test_" + DATABASES.incrementAndGet() + "_"
                 + ProcessHandle.current().pid();
         server.ensureDatabase(name, TEMPLATE_DATABASE);
@@ -43,18 +76,30 @@ public final class TestingPostgres implements BeforeAllCallback, AfterAllCallbac
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (database != null) {
-            database.close();
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            close();
         }
     }
 
-    /** The test class's own database, migrated to the latest version of every schema. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void close() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    /** The test's (or test class's) own database, migrated to the latest version of every schema. */
     public Database database() {
         return database;
     }
 
-    /** How to reach the test class's database, for components that open their own pool. */
+    /** How to reach the test's (or test class's) database, for components that open their own pool. */
     public DatabaseConfig config() {
         return config;
     }

@@ -27,8 +27,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,16 +41,21 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeContractIT {
     private static final Duration LEASE = Duration.ofSeconds(3);
 
+    /**
+     * A database and an orchestrator for each test: a job an earlier test's node left behind would
+     * be handed to a later test's node, whose heartbeats do not list it, and its lost leases could
+     * quarantine that node before the attempt the test waits for.
+     */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingPostgres postgres = TestingPostgres.perTest();
 
-    private static TestingOrchestrator orchestrator;
+    private TestingOrchestrator orchestrator;
 
     @TempDir
     static Path directory;
 
-    @BeforeAll
-    static void start() {
+    @BeforeEach
+    void start() {
         orchestrator = TestingOrchestrator.start(
                 postgres.database(),
                 config -> config.scheduler(new SchedulerConfig(
@@ -58,8 +63,8 @@ class NodeContractIT {
         orchestrator.installTestTemplate("test-card");
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         orchestrator.close();
     }
 
@@ -116,7 +121,7 @@ class NodeContractIT {
         }
     }
 
-    private static String submit(String title) {
+    private String submit(String title) {
         return JobServiceGrpc.newBlockingStub(orchestrator.channel())
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .submitJob(SubmitJobRequest.newBuilder()
@@ -134,7 +139,9 @@ class NodeContractIT {
     }
 
     private static AssignChunk assignmentOf(TestingNodeStream node, String jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
+            assertThat(System.nanoTime()).as("an assignment of job %s", jobId).isLessThan(deadline);
             NodeCommand command = node.next(Duration.ofSeconds(20));
             if (command.hasAssign() && command.getAssign().getChunk().getJobId().equals(jobId)) {
                 return command.getAssign();

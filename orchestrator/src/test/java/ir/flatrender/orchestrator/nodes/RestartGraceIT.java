@@ -42,8 +42,9 @@ class RestartGraceIT {
             config -> config.scheduler(new SchedulerConfig(
                     LEASE, Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ZERO));
 
+    /** Each test restarts the farm and counts on finding only its own job out on nodes. */
     @RegisterExtension
-    static final TestingPostgres postgres = new TestingPostgres();
+    static final TestingPostgres postgres = TestingPostgres.perTest();
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
