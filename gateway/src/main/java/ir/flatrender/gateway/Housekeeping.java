@@ -2,7 +2,9 @@ package ir.flatrender.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import ir.flatrender.gateway.billing.Invoices;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executors;
@@ -57,6 +59,6 @@ final class Housekeeping implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(timer, Duration.ofSeconds(10));
     }
 }

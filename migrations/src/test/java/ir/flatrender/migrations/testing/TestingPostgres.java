@@ -91,17 +91,28 @@ public final class TestingPostgres
         if (database != null) {
             database.close();
             database = null;
+            config = null;
         }
     }
 
     /** The test's (or test class's) own database, migrated to the latest version of every schema. */
     public Database database() {
-        return database;
+        return opened().database;
     }
 
     /** How to reach the test's (or test class's) database, for components that open their own pool. */
     public DatabaseConfig config() {
-        return config;
+        return opened().config;
+    }
+
+    private TestingPostgres opened() {
+        if (database == null) {
+            throw new IllegalStateException(
+                    perTest
+                            ? "the database of a test is open from its @BeforeEach to its @AfterEach"
+                            : "no database yet");
+        }
+        return this;
     }
 
     public EmbeddedPostgresServer server() {

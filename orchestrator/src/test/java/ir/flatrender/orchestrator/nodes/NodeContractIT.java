@@ -65,7 +65,9 @@ class NodeContractIT {
 
     @AfterEach
     void stop() {
-        orchestrator.close();
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
     }
 
     @Test
