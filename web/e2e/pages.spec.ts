@@ -64,6 +64,32 @@ test("two-step login: a QR code, the code confirms it, recovery codes once, then
   await expect(page.getByRole("link", { name: "حساب کاربری" })).toBeVisible();
 });
 
+test("a reload while the token refresh is in flight keeps the customer signed in", async ({ page, request }) => {
+  await signInPage(page, request);
+  // The gateway takes the refresh token and answers a new one, but the page reloads before the
+  // answer reaches it (the answer is held here, then lost with the page): the reloaded page asks
+  // again with the token it still has, and must not be signed out for it.
+  let answered!: () => void;
+  const gatewayAnswered = new Promise<void>((resolve) => (answered = resolve));
+  await page.route(
+    "**/v1/auth/refresh",
+    async (route) => {
+      const response = await route.fetch();
+      expect(response.status()).toBe(200);
+      answered();
+    },
+    { times: 1 },
+  );
+  await page.goto("/renders");
+  await gatewayAnswered;
+  await page.reload();
+  await expect(page.getByRole("link", { name: "حساب کاربری" })).toBeVisible();
+  await expect(page.locator(".loading")).toHaveCount(0);
+  await expect(page).toHaveURL(/\/renders$/);
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("حساب کاربری");
+});
+
 test("API keys are shown once, rotated and revoked; a webhook is made with its secret", async ({ page, request }) => {
   await signInPage(page, request);
   page.on("dialog", (dialog) => void dialog.accept());

@@ -93,18 +93,26 @@ public interface AccountDao {
     @SqlQuery("SELECT family_id FROM identity.refresh_tokens WHERE token_sha256 = :digest")
     Optional<UUID> refreshFamily(@Bind("digest") String digest);
 
-    @SqlUpdate("UPDATE identity.refresh_tokens SET used_at = now() WHERE id = :id")
-    void useRefreshToken(@Bind("id") UUID id);
+    /** The token answered for {@code id} that is neither used nor revoked (at most one is). */
+    @SqlQuery("""
+            SELECT id FROM identity.refresh_tokens
+            WHERE parent_id = :id AND used_at IS NULL AND revoked_at IS NULL FOR UPDATE
+            """)
+    Optional<UUID> lockUnusedSuccessor(@Bind("id") UUID id);
+
+    @SqlUpdate("UPDATE identity.refresh_tokens SET used_at = :at WHERE id = :id")
+    void useRefreshToken(@Bind("id") UUID id, @Bind("at") OffsetDateTime at);
 
     @SqlUpdate("UPDATE identity.refresh_tokens SET revoked_at = now() WHERE family_id = :f AND revoked_at IS NULL")
     void revokeFamily(@Bind("f") UUID familyId);
 
     @SqlUpdate("""
-            INSERT INTO identity.refresh_tokens (family_id, user_id, tenant_id, token_sha256, expires_at)
-            VALUES (:family, :user, :tenant, :digest, :expires)
+            INSERT INTO identity.refresh_tokens (family_id, parent_id, user_id, tenant_id, token_sha256, expires_at)
+            VALUES (:family, :parent, :user, :tenant, :digest, :expires)
             """)
     void insertRefreshToken(
             @Bind("family") UUID familyId,
+            @Bind("parent") UUID parentId,
             @Bind("user") UUID userId,
             @Bind("tenant") UUID tenantId,
             @Bind("digest") String digest,

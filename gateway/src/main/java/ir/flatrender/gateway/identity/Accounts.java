@@ -19,12 +19,18 @@ import org.jdbi.v3.core.Jdbi;
  * Sign-up, login, token refresh and logout. A sign-up makes the user a tenant of their own and
  * its owner. Five wrong passwords in a row lock the account for {@link #LOCKOUT}. Refresh tokens
  * rotate: each use answers a new one, and a token used twice revokes its whole family (whoever
- * holds either copy must sign in again). A user with a confirmed second factor gets an MFA
+ * holds either copy must sign in again), except a repeat within {@link #REPEAT_GRACE} whose answer
+ * was never used: a page that reloads mid-refresh loses the answer and asks again. A user with a confirmed second factor gets an MFA
  * challenge, not a session, for a right password.
  */
 public final class Accounts {
     static final int MAX_FAILED_LOGINS = 5;
     static final Duration LOCKOUT = Duration.ofMinutes(15);
+    /**
+     * How long after its use a refresh token may come again, while the token it was answered with
+     * is unused: as long as a reload or the next tab's turn takes, far shorter than any theft.
+     */
+    static final Duration REPEAT_GRACE = Duration.ofSeconds(60);
 
     /** A user's membership of a tenant, as a session carries it. */
     public record Member(UUID userId, UUID tenantId, String role, boolean farmAdmin) {}
@@ -83,7 +89,7 @@ public final class Accounts {
                     origin.ip());
             return new Member(user, tenant, "owner", false);
         });
-        return session(member, Optional.empty());
+        return session(member);
     }
 
     /**
@@ -155,7 +161,7 @@ public final class Accounts {
                     origin.ip());
             return m;
         });
-        return session(member, Optional.empty());
+        return session(member);
     }
 
     /** The user's membership in {@code tenant}, or their first (the tenant they made) when none is named. */
@@ -169,33 +175,42 @@ public final class Accounts {
 
     /**
      * A new session for a refresh token, which is used up; 401 when it is unknown, revoked or
-     * expired, or used before (which revokes every token of its family).
+     * expired, or used before (which revokes every token of its family). The one exception is a
+     * repeat within {@link #REPEAT_GRACE} of the token's use while the token it was answered with
+     * is still unused: that answer was lost (the page reloaded or closed while the refresh was in
+     * flight), so the lost token is used up in its place and the repeat gets a new one. A copy in
+     * someone else's hands still ends the session, as soon as both holders have refreshed.
      */
     public Session refresh(String refreshToken) {
         String digest = Secrets.sha256(refreshToken);
-        record Refreshed(Member member, UUID family) {}
-        Optional<Refreshed> refreshed = jdbi.inTransaction(handle -> {
+        Optional<Session> session = jdbi.inTransaction(handle -> {
             AccountDao accounts = handle.attach(AccountDao.class);
             AccountDao.RefreshToken stored = accounts.lockRefreshToken(digest)
                     .orElseThrow(() -> Problem.unauthorized("the refresh token is not valid"));
             if (stored.revokedAt() != null) {
                 throw Problem.unauthorized("the refresh token was revoked; sign in again");
             }
+            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
             if (stored.usedAt() != null) {
-                // Used before: a copy is in someone else's hands. End the whole session (committed).
-                accounts.revokeFamily(stored.familyId());
-                return Optional.empty();
-            }
-            if (stored.expiresAt().toInstant().isBefore(clock.instant())) {
+                Optional<UUID> lostAnswer = stored.usedAt().plus(REPEAT_GRACE).isAfter(now)
+                        ? accounts.lockUnusedSuccessor(stored.id())
+                        : Optional.empty();
+                if (lostAnswer.isEmpty()) {
+                    // Used before: a copy is in someone else's hands. End the whole session (committed).
+                    accounts.revokeFamily(stored.familyId());
+                    return Optional.empty();
+                }
+                accounts.useRefreshToken(lostAnswer.get(), now);
+            } else if (stored.expiresAt().isBefore(now)) {
                 throw Problem.unauthorized("the refresh token has expired; sign in again");
+            } else {
+                accounts.useRefreshToken(stored.id(), now);
             }
-            accounts.useRefreshToken(stored.id());
-            return Optional.of(new Refreshed(
-                    membership(handle, stored.userId(), Optional.of(stored.tenantId())), stored.familyId()));
+            Member member = membership(handle, stored.userId(), Optional.of(stored.tenantId()));
+            return Optional.of(session(handle, member, stored.familyId(), Optional.of(stored.id())));
         });
-        Refreshed found = refreshed.orElseThrow(
+        return session.orElseThrow(
                 () -> Problem.unauthorized("the refresh token was used twice; every session of it is revoked"));
-        return session(found.member(), Optional.of(found.family()));
     }
 
     /** Revokes the refresh token's family; nothing for an unknown token. */
@@ -206,17 +221,22 @@ public final class Accounts {
         });
     }
 
-    /** A new access token and a refresh token (of a new family, or continuing one). */
-    private Session session(Member member, Optional<UUID> family) {
+    /** A new access token and a refresh token of a new family. */
+    private Session session(Member member) {
+        return jdbi.inTransaction(handle -> session(handle, member, UUID.randomUUID(), Optional.empty()));
+    }
+
+    /** A new access token and a refresh token of {@code family}, answering {@code parent} when it refreshes one. */
+    private Session session(Handle handle, Member member, UUID family, Optional<UUID> parent) {
         String refresh = Secrets.generate("frr_");
-        jdbi.useExtension(
-                AccountDao.class,
-                a -> a.insertRefreshToken(
-                        family.orElseGet(UUID::randomUUID),
+        handle.attach(AccountDao.class)
+                .insertRefreshToken(
+                        family,
+                        parent.orElse(null),
                         member.userId(),
                         member.tenantId(),
                         Secrets.sha256(refresh),
-                        OffsetDateTime.ofInstant(clock.instant().plus(refreshLifetime), ZoneOffset.UTC)));
+                        OffsetDateTime.ofInstant(clock.instant().plus(refreshLifetime), ZoneOffset.UTC));
         String access = tokens.issue(
                 member.userId(), member.tenantId(), Principal.Role.parse(member.role()), member.farmAdmin());
         return new Session(member, access, tokens.lifetime(), refresh);

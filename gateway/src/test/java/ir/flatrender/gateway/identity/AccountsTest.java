@@ -151,6 +151,34 @@ class AccountsTest {
         Accounts.Session second = accounts.refresh(first.refreshToken());
         assertThat(second.member()).isEqualTo(first.member());
         assertThat(second.refreshToken()).isNotEqualTo(first.refreshToken());
+        Accounts.Session third = accounts.refresh(second.refreshToken());
+
+        // The answer to the first was used: whoever sends the first again holds a copy.
+        assertThatThrownBy(() -> accounts.refresh(first.refreshToken())).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(third.refreshToken())).hasMessageContaining("revoked");
+    }
+
+    @Test
+    void aRepeatWhoseAnswerWasNeverUsedGetsANewTokenAndTheLostAnswerIsUsedUp() {
+        Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
+        Accounts.Session lost = accounts.refresh(first.refreshToken());
+        clock.advance(Accounts.REPEAT_GRACE.minusSeconds(1));
+
+        Accounts.Session again = accounts.refresh(first.refreshToken());
+        assertThat(again.member()).isEqualTo(first.member());
+        assertThat(again.refreshToken()).isNotIn(first.refreshToken(), lost.refreshToken());
+        Accounts.Session next = accounts.refresh(again.refreshToken());
+
+        // The lost answer turning up after all means two holders: the session ends.
+        assertThatThrownBy(() -> accounts.refresh(lost.refreshToken())).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(next.refreshToken())).hasMessageContaining("revoked");
+    }
+
+    @Test
+    void aRepeatAfterTheGraceRevokesTheWholeFamily() {
+        Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
+        Accounts.Session second = accounts.refresh(first.refreshToken());
+        clock.advance(Accounts.REPEAT_GRACE.plusSeconds(1));
 
         assertThatThrownBy(() -> accounts.refresh(first.refreshToken())).hasMessageContaining("used twice");
         assertThatThrownBy(() -> accounts.refresh(second.refreshToken())).hasMessageContaining("revoked");
