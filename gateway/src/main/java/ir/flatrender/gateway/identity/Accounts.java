@@ -179,9 +179,10 @@ public final class Accounts {
      * repeat within {@link #REPEAT_GRACE} of the token's use while the token it was answered with
      * is still unused: that answer was lost (the page reloaded or closed while the refresh was in
      * flight), so the lost token is used up in its place and the repeat gets a new one. A copy in
-     * someone else's hands still ends the session, as soon as both holders have refreshed.
+     * someone else's hands still ends the session, as soon as both holders have refreshed; that
+     * is recorded in the tenant's audit log as {@code session.revoked}, with where the repeat came from.
      */
-    public Session refresh(String refreshToken) {
+    public Session refresh(String refreshToken, AuditLog.Origin origin) {
         String digest = Secrets.sha256(refreshToken);
         Optional<Session> session = jdbi.inTransaction(handle -> {
             AccountDao accounts = handle.attach(AccountDao.class);
@@ -198,6 +199,15 @@ public final class Accounts {
                 if (lostAnswer.isEmpty()) {
                     // Used before: a copy is in someone else's hands. End the whole session (committed).
                     accounts.revokeFamily(stored.familyId());
+                    AuditLog.record(
+                            handle,
+                            stored.tenantId(),
+                            Optional.of(stored.userId()),
+                            "session.revoked",
+                            "user:" + stored.userId(),
+                            json.createObjectNode().put("reason", "a refresh token was used twice"),
+                            origin.requestId(),
+                            origin.ip());
                     return Optional.empty();
                 }
                 accounts.useRefreshToken(lostAnswer.get(), now);

@@ -79,7 +79,7 @@ public final class AuthRoutes {
         RequestBodies body = RequestBodies.read(ctx, json);
         String token = body.string("refresh_token", 200);
         body.check();
-        ctx.json(session(json, accounts.refresh(token)));
+        ctx.json(session(json, accounts.refresh(token, AuditLog.Origin.of(ctx))));
     }
 
     private void logout(Context ctx) {

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -148,40 +149,48 @@ class AccountsTest {
     @Test
     void aRefreshTokenIsGoodOnceAndItsReuseRevokesTheWholeFamily() {
         Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
-        Accounts.Session second = accounts.refresh(first.refreshToken());
+        Accounts.Session second = accounts.refresh(first.refreshToken(), ORIGIN);
         assertThat(second.member()).isEqualTo(first.member());
         assertThat(second.refreshToken()).isNotEqualTo(first.refreshToken());
-        Accounts.Session third = accounts.refresh(second.refreshToken());
+        Accounts.Session third = accounts.refresh(second.refreshToken(), ORIGIN);
 
         // The answer to the first was used: whoever sends the first again holds a copy.
-        assertThatThrownBy(() -> accounts.refresh(first.refreshToken())).hasMessageContaining("used twice");
-        assertThatThrownBy(() -> accounts.refresh(third.refreshToken())).hasMessageContaining("revoked");
+        assertThatThrownBy(() -> accounts.refresh(first.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(third.refreshToken(), ORIGIN)).hasMessageContaining("revoked");
+        List<String> audit = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT action || ' ' || (details ->> 'reason') || ' ' || request_id || ' ' || host(ip)"
+                                + " FROM identity.audit_log WHERE tenant_id = :t AND action = 'session.revoked'")
+                .bind("t", first.member().tenantId())
+                .mapTo(String.class)
+                .list());
+        assertThat(audit).containsExactly("session.revoked a refresh token was used twice request-1 10.0.0.7");
     }
 
     @Test
     void aRepeatWhoseAnswerWasNeverUsedGetsANewTokenAndTheLostAnswerIsUsedUp() {
         Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
-        Accounts.Session lost = accounts.refresh(first.refreshToken());
+        Accounts.Session lost = accounts.refresh(first.refreshToken(), ORIGIN);
         clock.advance(Accounts.REPEAT_GRACE.minusSeconds(1));
 
-        Accounts.Session again = accounts.refresh(first.refreshToken());
+        Accounts.Session again = accounts.refresh(first.refreshToken(), ORIGIN);
         assertThat(again.member()).isEqualTo(first.member());
         assertThat(again.refreshToken()).isNotIn(first.refreshToken(), lost.refreshToken());
-        Accounts.Session next = accounts.refresh(again.refreshToken());
+        Accounts.Session next = accounts.refresh(again.refreshToken(), ORIGIN);
 
         // The lost answer turning up after all means two holders: the session ends.
-        assertThatThrownBy(() -> accounts.refresh(lost.refreshToken())).hasMessageContaining("used twice");
-        assertThatThrownBy(() -> accounts.refresh(next.refreshToken())).hasMessageContaining("revoked");
+        assertThatThrownBy(() -> accounts.refresh(lost.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(next.refreshToken(), ORIGIN)).hasMessageContaining("revoked");
     }
 
     @Test
     void aRepeatAfterTheGraceRevokesTheWholeFamily() {
         Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
-        Accounts.Session second = accounts.refresh(first.refreshToken());
+        Accounts.Session second = accounts.refresh(first.refreshToken(), ORIGIN);
         clock.advance(Accounts.REPEAT_GRACE.plusSeconds(1));
 
-        assertThatThrownBy(() -> accounts.refresh(first.refreshToken())).hasMessageContaining("used twice");
-        assertThatThrownBy(() -> accounts.refresh(second.refreshToken())).hasMessageContaining("revoked");
+        assertThatThrownBy(() -> accounts.refresh(first.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(second.refreshToken(), ORIGIN))
+                .hasMessageContaining("revoked");
     }
 
     @Test
@@ -189,17 +198,19 @@ class AccountsTest {
         Accounts.Session session = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
         clock.advance(Duration.ofDays(31));
 
-        assertThatThrownBy(() -> accounts.refresh(session.refreshToken())).hasMessageContaining("expired");
+        assertThatThrownBy(() -> accounts.refresh(session.refreshToken(), ORIGIN))
+                .hasMessageContaining("expired");
     }
 
     @Test
     void aLogoutRevokesTheSessionsRefreshTokens() {
         Accounts.Session session = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
-        Accounts.Session refreshed = accounts.refresh(session.refreshToken());
+        Accounts.Session refreshed = accounts.refresh(session.refreshToken(), ORIGIN);
 
         accounts.logout(refreshed.refreshToken());
         accounts.logout("frr_unknown");
 
-        assertThat(status(() -> accounts.refresh(refreshed.refreshToken()))).isEqualTo(401);
+        assertThat(status(() -> accounts.refresh(refreshed.refreshToken(), ORIGIN)))
+                .isEqualTo(401);
     }
 }

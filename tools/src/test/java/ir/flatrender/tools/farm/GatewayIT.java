@@ -470,7 +470,7 @@ class GatewayIT {
                         .bind("t", UUID.fromString(session.path("tenant_id").asText()))
                         .mapTo(String.class)
                         .list());
-        assertThat(audit).startsWith("user.signed_up").contains("user.logged_in");
+        assertThat(audit).startsWith("user.signed_up").contains("session.revoked", "user.logged_in");
     }
 
     @Test
