@@ -93,6 +93,14 @@ public interface AccountDao {
     @SqlQuery("SELECT family_id FROM identity.refresh_tokens WHERE token_sha256 = :digest")
     Optional<UUID> refreshFamily(@Bind("digest") String digest);
 
+    /**
+     * Serialises the refreshes and revocations of one family until the transaction ends: a
+     * revocation must see the token a refresh of the same family is writing (a row lock on the
+     * token used would not, and two revocations at once would deadlock on each other's rows).
+     */
+    @SqlQuery("SELECT pg_advisory_xact_lock(hashtextextended('identity.refresh_tokens:' || :f, 0)) IS NULL")
+    boolean lockFamily(@Bind("f") String familyId);
+
     /** The token answered for {@code id} that is neither used nor revoked (at most one is). */
     @SqlQuery("""
             SELECT id FROM identity.refresh_tokens

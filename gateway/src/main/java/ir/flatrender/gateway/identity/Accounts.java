@@ -19,16 +19,17 @@ import org.jdbi.v3.core.Jdbi;
  * Sign-up, login, token refresh and logout. A sign-up makes the user a tenant of their own and
  * its owner. Five wrong passwords in a row lock the account for {@link #LOCKOUT}. Refresh tokens
  * rotate: each use answers a new one, and a token used twice revokes its whole family (whoever
- * holds either copy must sign in again), except a repeat within {@link #REPEAT_GRACE} whose answer
- * was never used: a page that reloads mid-refresh loses the answer and asks again. A user with a confirmed second factor gets an MFA
- * challenge, not a session, for a right password.
+ * holds either copy must sign in again), except a repeat within {@link #REPEAT_GRACE} whose
+ * answer was never used: a page that reloads mid-refresh loses the answer and asks again. A
+ * user with a confirmed second factor gets an MFA challenge, not a session, for a right password.
  */
 public final class Accounts {
     static final int MAX_FAILED_LOGINS = 5;
     static final Duration LOCKOUT = Duration.ofMinutes(15);
     /**
-     * How long after its use a refresh token may come again, while the token it was answered with
-     * is unused: as long as a reload or the next tab's turn takes, far shorter than any theft.
+     * How long after its first use a refresh token may come again, while the token it was
+     * answered with is unused: long enough for a reload on a slow line. A tab closed mid-refresh
+     * and opened later than this has to sign in again.
      */
     static final Duration REPEAT_GRACE = Duration.ofSeconds(60);
 
@@ -176,16 +177,21 @@ public final class Accounts {
     /**
      * A new session for a refresh token, which is used up; 401 when it is unknown, revoked or
      * expired, or used before (which revokes every token of its family). The one exception is a
-     * repeat within {@link #REPEAT_GRACE} of the token's use while the token it was answered with
-     * is still unused: that answer was lost (the page reloaded or closed while the refresh was in
+     * repeat within {@link #REPEAT_GRACE} of the token's first use while the token it was answered
+     * with is still unused: that answer was lost (the page reloaded while the refresh was in
      * flight), so the lost token is used up in its place and the repeat gets a new one. A copy in
-     * someone else's hands still ends the session, as soon as both holders have refreshed; that
-     * is recorded in the tenant's audit log as {@code session.revoked}, with where the repeat came from.
+     * someone else's hands still ends the session, as soon as both holders have refreshed. Both
+     * are in the tenant's audit log with the request that sent the used token again: a repeat as
+     * {@code session.refresh_repeated}, a revocation as {@code session.revoked}. Refreshes and
+     * revocations of one family take turns, so a revocation also ends a token being issued.
      */
     public Session refresh(String refreshToken, AuditLog.Origin origin) {
         String digest = Secrets.sha256(refreshToken);
         Optional<Session> session = jdbi.inTransaction(handle -> {
             AccountDao accounts = handle.attach(AccountDao.class);
+            UUID family = accounts.refreshFamily(digest)
+                    .orElseThrow(() -> Problem.unauthorized("the refresh token is not valid"));
+            accounts.lockFamily(family.toString());
             AccountDao.RefreshToken stored = accounts.lockRefreshToken(digest)
                     .orElseThrow(() -> Problem.unauthorized("the refresh token is not valid"));
             if (stored.revokedAt() != null) {
@@ -199,18 +205,11 @@ public final class Accounts {
                 if (lostAnswer.isEmpty()) {
                     // Used before: a copy is in someone else's hands. End the whole session (committed).
                     accounts.revokeFamily(stored.familyId());
-                    AuditLog.record(
-                            handle,
-                            stored.tenantId(),
-                            Optional.of(stored.userId()),
-                            "session.revoked",
-                            "user:" + stored.userId(),
-                            json.createObjectNode().put("reason", "a refresh token was used twice"),
-                            origin.requestId(),
-                            origin.ip());
+                    audit(handle, stored, "session.revoked", "a refresh token was used twice", origin);
                     return Optional.empty();
                 }
                 accounts.useRefreshToken(lostAnswer.get(), now);
+                audit(handle, stored, "session.refresh_repeated", "a refresh answer was lost", origin);
             } else if (stored.expiresAt().isBefore(now)) {
                 throw Problem.unauthorized("the refresh token has expired; sign in again");
             } else {
@@ -223,11 +222,27 @@ public final class Accounts {
                 () -> Problem.unauthorized("the refresh token was used twice; every session of it is revoked"));
     }
 
+    private void audit(
+            Handle handle, AccountDao.RefreshToken token, String action, String reason, AuditLog.Origin origin) {
+        AuditLog.record(
+                handle,
+                token.tenantId(),
+                Optional.of(token.userId()),
+                action,
+                "user:" + token.userId(),
+                json.createObjectNode().put("reason", reason),
+                origin.requestId(),
+                origin.ip());
+    }
+
     /** Revokes the refresh token's family; nothing for an unknown token. */
     public void logout(String refreshToken) {
         jdbi.useTransaction(handle -> {
             AccountDao accounts = handle.attach(AccountDao.class);
-            accounts.refreshFamily(Secrets.sha256(refreshToken)).ifPresent(accounts::revokeFamily);
+            accounts.refreshFamily(Secrets.sha256(refreshToken)).ifPresent(family -> {
+                accounts.lockFamily(family.toString());
+                accounts.revokeFamily(family);
+            });
         });
     }
 

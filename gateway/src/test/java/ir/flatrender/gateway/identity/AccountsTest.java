@@ -157,13 +157,14 @@ class AccountsTest {
         // The answer to the first was used: whoever sends the first again holds a copy.
         assertThatThrownBy(() -> accounts.refresh(first.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
         assertThatThrownBy(() -> accounts.refresh(third.refreshToken(), ORIGIN)).hasMessageContaining("revoked");
-        List<String> audit = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT action || ' ' || (details ->> 'reason') || ' ' || request_id || ' ' || host(ip)"
-                                + " FROM identity.audit_log WHERE tenant_id = :t AND action = 'session.revoked'")
+        assertThat(audit(first)).containsExactly("session.revoked");
+        String revoked = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT details ->> 'reason' || ' ' || request_id || ' ' || host(ip) FROM identity.audit_log"
+                                + " WHERE tenant_id = :t AND action = 'session.revoked'")
                 .bind("t", first.member().tenantId())
                 .mapTo(String.class)
-                .list());
-        assertThat(audit).containsExactly("session.revoked a refresh token was used twice request-1 10.0.0.7");
+                .one());
+        assertThat(revoked).isEqualTo("a refresh token was used twice request-1 10.0.0.7");
     }
 
     @Test
@@ -180,6 +181,7 @@ class AccountsTest {
         // The lost answer turning up after all means two holders: the session ends.
         assertThatThrownBy(() -> accounts.refresh(lost.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
         assertThatThrownBy(() -> accounts.refresh(next.refreshToken(), ORIGIN)).hasMessageContaining("revoked");
+        assertThat(audit(first)).containsExactly("session.refresh_repeated", "session.revoked");
     }
 
     @Test
@@ -191,6 +193,15 @@ class AccountsTest {
         assertThatThrownBy(() -> accounts.refresh(first.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
         assertThatThrownBy(() -> accounts.refresh(second.refreshToken(), ORIGIN))
                 .hasMessageContaining("revoked");
+    }
+
+    /** The session's audit rows, oldest first. */
+    private List<String> audit(Accounts.Session session) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT action FROM identity.audit_log WHERE tenant_id = :t AND action LIKE 'session.%' ORDER BY id")
+                .bind("t", session.member().tenantId())
+                .mapTo(String.class)
+                .list());
     }
 
     @Test
