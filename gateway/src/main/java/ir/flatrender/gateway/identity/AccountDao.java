@@ -19,10 +19,14 @@ public interface AccountDao {
     /** What a login checks. */
     record Account(UUID id, String passwordHash, String status, int failedLogins, OffsetDateTime lockedUntil) {}
 
-    /** A stored refresh token; {@code usedAt} and {@code revokedAt} are null while it is good. */
+    /**
+     * A stored refresh token; {@code usedAt} and {@code revokedAt} are null while it is good, and
+     * {@code parentId} is the token it was issued for (null for a login's first).
+     */
     record RefreshToken(
             UUID id,
             UUID familyId,
+            UUID parentId,
             UUID userId,
             UUID tenantId,
             OffsetDateTime expiresAt,
@@ -85,7 +89,7 @@ public interface AccountDao {
     Optional<Accounts.Member> membership(@Bind("user") UUID userId, @Bind("tenant") UUID tenantId);
 
     @SqlQuery("""
-            SELECT id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at
+            SELECT id, family_id, parent_id, user_id, tenant_id, expires_at, used_at, revoked_at
             FROM identity.refresh_tokens WHERE token_sha256 = :digest FOR UPDATE
             """)
     Optional<RefreshToken> lockRefreshToken(@Bind("digest") String digest);
@@ -101,12 +105,19 @@ public interface AccountDao {
     @SqlQuery("SELECT pg_advisory_xact_lock(hashtextextended('identity.refresh_tokens:' || :f, 0)) IS NULL")
     boolean lockFamily(@Bind("f") String familyId);
 
-    /** The token answered for {@code id} that is neither used nor revoked (at most one is). */
+    /** Whether a token issued for {@code id} is neither used nor revoked. */
     @SqlQuery("""
-            SELECT id FROM identity.refresh_tokens
-            WHERE parent_id = :id AND used_at IS NULL AND revoked_at IS NULL FOR UPDATE
+            SELECT EXISTS (SELECT 1 FROM identity.refresh_tokens
+                           WHERE parent_id = :id AND used_at IS NULL AND revoked_at IS NULL)
             """)
-    Optional<UUID> lockUnusedSuccessor(@Bind("id") UUID id);
+    boolean hasUnusedSuccessor(@Bind("id") UUID id);
+
+    /** Uses up the other good tokens issued for {@code parent}: answers to a repeat nobody used. */
+    @SqlUpdate("""
+            UPDATE identity.refresh_tokens SET used_at = :at
+            WHERE parent_id = :parent AND id <> :id AND used_at IS NULL AND revoked_at IS NULL
+            """)
+    void useUpSiblings(@Bind("id") UUID id, @Bind("parent") UUID parentId, @Bind("at") OffsetDateTime at);
 
     @SqlUpdate("UPDATE identity.refresh_tokens SET used_at = :at WHERE id = :id")
     void useRefreshToken(@Bind("id") UUID id, @Bind("at") OffsetDateTime at);

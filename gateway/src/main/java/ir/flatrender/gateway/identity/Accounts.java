@@ -177,9 +177,10 @@ public final class Accounts {
     /**
      * A new session for a refresh token, which is used up; 401 when it is unknown, revoked or
      * expired, or used before (which revokes every token of its family). The one exception is a
-     * repeat within {@link #REPEAT_GRACE} of the token's first use while the token it was answered
+     * repeat within {@link #REPEAT_GRACE} of the token's first use while a token it was answered
      * with is still unused: that answer was lost (the page reloaded while the refresh was in
-     * flight), so the lost token is used up in its place and the repeat gets a new one. A copy in
+     * flight), or the two requests crossed (the page that left sent the late one). The repeat
+     * gets another answer beside it; the first of them to be used uses the others up. So a copy in
      * someone else's hands still ends the session, as soon as both holders have refreshed. Both
      * are in the tenant's audit log with the request that sent the used token again: a repeat as
      * {@code session.refresh_repeated}, a revocation as {@code session.revoked}. Refreshes and
@@ -199,21 +200,24 @@ public final class Accounts {
             }
             OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
             if (stored.usedAt() != null) {
-                Optional<UUID> lostAnswer = stored.usedAt().plus(REPEAT_GRACE).isAfter(now)
-                        ? accounts.lockUnusedSuccessor(stored.id())
-                        : Optional.empty();
-                if (lostAnswer.isEmpty()) {
+                boolean answerLost =
+                        stored.usedAt().plus(REPEAT_GRACE).isAfter(now) && accounts.hasUnusedSuccessor(stored.id());
+                if (!answerLost) {
                     // Used before: a copy is in someone else's hands. End the whole session (committed).
                     accounts.revokeFamily(stored.familyId());
                     audit(handle, stored, "session.revoked", "a refresh token was used twice", origin);
                     return Optional.empty();
                 }
-                accounts.useRefreshToken(lostAnswer.get(), now);
+                // Answered again beside the unused answer: the requests may have crossed (a late
+                // one from the page that left), so neither is used up until one of them is used.
                 audit(handle, stored, "session.refresh_repeated", "a refresh answer was lost", origin);
             } else if (stored.expiresAt().isBefore(now)) {
                 throw Problem.unauthorized("the refresh token has expired; sign in again");
             } else {
                 accounts.useRefreshToken(stored.id(), now);
+                if (stored.parentId() != null) {
+                    accounts.useUpSiblings(stored.id(), stored.parentId(), now);
+                }
             }
             Member member = membership(handle, stored.userId(), Optional.of(stored.tenantId()));
             return Optional.of(session(handle, member, stored.familyId(), Optional.of(stored.id())));

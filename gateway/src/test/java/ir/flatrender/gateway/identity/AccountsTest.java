@@ -185,6 +185,20 @@ class AccountsTest {
     }
 
     @Test
+    void aLateRepeatFromAPageThatLeftLeavesTheAnswerTheNextPageHasGood() {
+        // Two pages' refreshes of one token crossed: the second page's was answered first.
+        Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
+        Accounts.Session nextPage = accounts.refresh(first.refreshToken(), ORIGIN);
+        Accounts.Session late = accounts.refresh(first.refreshToken(), ORIGIN);
+
+        Accounts.Session after = accounts.refresh(nextPage.refreshToken(), ORIGIN);
+        assertThat(after.member()).isEqualTo(first.member());
+        // The late answer was used up by the other's use; it turning up means a second holder.
+        assertThatThrownBy(() -> accounts.refresh(late.refreshToken(), ORIGIN)).hasMessageContaining("used twice");
+        assertThatThrownBy(() -> accounts.refresh(after.refreshToken(), ORIGIN)).hasMessageContaining("revoked");
+    }
+
+    @Test
     void aRepeatAfterTheGraceRevokesTheWholeFamily() {
         Accounts.Session first = accounts.signup(email, PASSWORD, "Sara", "Studio", ORIGIN);
         Accounts.Session second = accounts.refresh(first.refreshToken(), ORIGIN);
