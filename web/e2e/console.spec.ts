@@ -349,7 +349,14 @@ test("a template package pushed from the templates page, hidden from the catalog
   await expect(page.locator("tr[data-version]").first()).toBeVisible();
   const covers = page.locator("figure[data-cover] img");
   await expect(covers.first()).toBeVisible();
-  expect(await covers.evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0))).toBe(true);
+  // Each <img> comes as its blob arrives, and decodes a moment after: asked until all have.
+  await expect
+    .poll(() =>
+      covers.evaluateAll((imgs) =>
+        imgs.every((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0),
+      ),
+    )
+    .toBe(true);
   await expect(page.getByTestId("preview")).not.toContainText(c.templates.noPreview);
   await expect(page.getByRole("combobox", { name: c.templates.engine })).toHaveValue("remotion");
   // Asked for what is missing only: all is there, so nothing starts.

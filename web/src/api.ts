@@ -49,8 +49,12 @@ const REFRESH_KEY = "flatrender.refresh";
 
 type Listener = (signedIn: boolean) => void;
 
+/** How long before its expiry an access token counts as gone: a call then refreshes first. */
+const EXPIRY_MARGIN_MS = 30_000;
+
 class Tokens {
   private access: string | null = null;
+  private accessExpires = 0;
   private refreshing: Promise<boolean> | null = null;
   private listeners = new Set<Listener>();
 
@@ -58,12 +62,14 @@ class Tokens {
     return this.access !== null || localStorage.getItem(REFRESH_KEY) !== null;
   }
 
+  /** The access token while it has more than a moment left; null when a refresh is due. */
   accessToken(): string | null {
-    return this.access;
+    return this.access !== null && Date.now() < this.accessExpires - EXPIRY_MARGIN_MS ? this.access : null;
   }
 
   set(session: Session): void {
     this.access = session.access_token;
+    this.accessExpires = Date.now() + session.expires_in * 1000;
     localStorage.setItem(REFRESH_KEY, session.refresh_token);
     this.listeners.forEach((l) => l(true));
   }
