@@ -49,12 +49,10 @@ const REFRESH_KEY = "flatrender.refresh";
 
 type Listener = (signedIn: boolean) => void;
 
-/** How long before its expiry an access token counts as gone: a call then refreshes first. */
-const EXPIRY_MARGIN_MS = 30_000;
-
 class Tokens {
   private access: string | null = null;
-  private accessExpires = 0;
+  /** When the access token is due for a refresh: 30 s (or a quarter of its life) before it expires. */
+  private refreshAt = 0;
   private refreshing: Promise<boolean> | null = null;
   private listeners = new Set<Listener>();
 
@@ -62,14 +60,23 @@ class Tokens {
     return this.access !== null || localStorage.getItem(REFRESH_KEY) !== null;
   }
 
-  /** The access token while it has more than a moment left; null when a refresh is due. */
   accessToken(): string | null {
-    return this.access !== null && Date.now() < this.accessExpires - EXPIRY_MARGIN_MS ? this.access : null;
+    return this.access;
+  }
+
+  /**
+   * Whether a call should refresh before it goes: no access token, or one about to expire (sent
+   * anyway when the refresh fails, while it lasts; a call that meets its expiry gets a 401 and
+   * refreshes then).
+   */
+  refreshDue(): boolean {
+    return this.access === null || Date.now() >= this.refreshAt;
   }
 
   set(session: Session): void {
     this.access = session.access_token;
-    this.accessExpires = Date.now() + session.expires_in * 1000;
+    const lifetime = session.expires_in * 1000;
+    this.refreshAt = Date.now() + lifetime - Math.min(30_000, lifetime / 4);
     localStorage.setItem(REFRESH_KEY, session.refresh_token);
     this.listeners.forEach((l) => l(true));
   }
@@ -135,7 +142,7 @@ export const tokens = new Tokens();
 
 // Logged out in another tab: this one forgets its access token too.
 window.addEventListener("storage", (event) => {
-  if (event.key === REFRESH_KEY && event.newValue === null && tokens.accessToken() !== null) tokens.clear();
+  if (event.key === REFRESH_KEY && event.newValue === null && tokens.signedIn) tokens.clear();
 });
 
 export interface RequestOptions {
@@ -182,7 +189,7 @@ export async function call(path: string, options: RequestOptions = {}): Promise<
       throw new ApiError({ status: 0, title: "network", detail: String(e) });
     }
   };
-  if (auth && tokens.accessToken() === null && tokens.refreshToken() !== null) {
+  if (auth && tokens.refreshDue() && tokens.refreshToken() !== null) {
     await tokens.refresh();
   }
   let res = await send();

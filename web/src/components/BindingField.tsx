@@ -118,7 +118,7 @@ function ImageField({
 
   const upload = async (file: File) => {
     setUploadError(undefined);
-    if (tokens.accessToken() === null) await tokens.refresh();
+    if (tokens.refreshDue()) await tokens.refresh();
     const send = () =>
       new Promise<Upload>((resolve, reject) => {
         const xhr = new XMLHttpRequest();
