@@ -26,11 +26,15 @@ public final class FarmToken {
         return new FarmToken(sha256(token));
     }
 
-    /** A new random token, 32 bytes of entropy, URL-safe. */
+    /**
+     * A new random token, 32 bytes of entropy, URL-safe, after {@code frt_}: it says what it is at a
+     * glance, as the farm's credentials do, and never starts with a '-' (one bare base64url token
+     * in 64 did, and read as an option on a command line: {@code --token -hZl…} was -h and more).
+     */
     public static String generate() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return "frt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public boolean matches(String presented) {

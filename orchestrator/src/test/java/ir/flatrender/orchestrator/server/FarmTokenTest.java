@@ -22,6 +22,14 @@ class FarmTokenTest {
     }
 
     @Test
+    void generatedTokensSayWhatTheyAreAndNeverReadAsAnOption() {
+        // A bare base64url token started with '-' one time in 64: `--token -hZl…` read as -h.
+        for (int i = 0; i < 1000; i++) {
+            assertThat(FarmToken.generate()).matches("frt_[A-Za-z0-9_-]{43}");
+        }
+    }
+
+    @Test
     void shortTokensAreRefused() {
         assertThatThrownBy(() -> FarmToken.of("short")).isInstanceOf(IllegalArgumentException.class);
     }

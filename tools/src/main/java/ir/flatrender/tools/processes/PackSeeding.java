@@ -72,8 +72,8 @@ final class PackSeeding {
                 pack.toString(),
                 "--orchestrator",
                 target,
-                "--token",
-                token,
+                // One argument: a token of an older data directory may start with '-'.
+                "--token=" + token,
                 "--remotion-runner",
                 engines.remotionRunner().get().toString()));
         engines.chromium().ifPresent(chromium -> args.addAll(List.of("--chromium", chromium.toString())));
